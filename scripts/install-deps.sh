@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building and testing connprobe needs on a Debian 12 host, as
+# root: only what is missing, so that a prepared machine pays nothing.
+set -euo pipefail
+
+pkgs=(
+	gcc make libc6-dev perl cpio gzip xz-utils sparse
+	qemu-system-x86		# the test VM
+	busybox-static		# the VM's whole userland
+	linux-headers-cloud-amd64	# build tree for Debian's 6.1 kernel
+	linux-source-6.1	# kselftest harness, checkpatch.pl
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null |
+		grep -qx installed || missing+=("$p")
+done
+# apt-get download (of the VM kernel image) needs package lists too.
+if [ ${#missing[@]} -gt 0 ] || ! compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "install-deps: missing ${missing[*]}; run as root" >&2
+		exit 1
+	fi
+	apt-get update -q
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Which Debian kernel the VM tests use, and where its pieces are.
+#
+# usage: scripts/kernel.sh kdir [LINE]     build tree of the newest LINE headers
+#        scripts/kernel.sh release [LINE]  its release, e.g. 6.1.0-56-cloud-amd64
+#        scripts/kernel.sh vmlinuz [LINE]  path of its bzImage, fetched once
+# LINE is an LTS line, 6.1 (default) or 6.12.
+set -euo pipefail
+
+cache=${CONNPROBE_CACHE:-/var/cache/connprobe}
+cmd=${1:?usage: kernel.sh kdir|release|vmlinuz [LINE]}
+line=${2:-6.1}
+
+release() {
+	local dir
+	dir=$(ls -d /usr/src/linux-headers-"$line".*-cloud-amd64 2>/dev/null |
+	      sort -V | tail -n 1)
+	if [ -z "$dir" ]; then
+		echo "kernel.sh: no linux-headers-$line.*-cloud-amd64 installed" \
+		     "(run scripts/install-deps.sh)" >&2
+		exit 1
+	fi
+	echo "${dir#/usr/src/linux-headers-}"
+}
+
+case $cmd in
+kdir)
+	echo "/usr/src/linux-headers-$(release)"
+	;;
+release)
+	release
+	;;
+vmlinuz)
+	rel=$(release)
+	img=$cache/$rel/vmlinuz
+	if [ ! -s "$img" ]; then
+		# The image package is unpacked, not installed: the host keeps
+		# its own kernel and boot setup untouched.
+		tmp=$(mktemp -d)
+		trap 'rm -rf "$tmp"' EXIT
+		(cd "$tmp" && apt-get download -q "linux-image-$rel" >&2)
+		dpkg-deb -x "$tmp"/linux-image-"$rel"_*.deb "$tmp/root"
+		mkdir -p "$cache/$rel"
+		cp "$tmp/root/boot/vmlinuz-$rel" "$img.tmp"
+		mv "$img.tmp" "$img"
+	fi
+	echo "$img"
+	;;
+*)
+	echo "kernel.sh: unknown command '$cmd'" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a Debian kernel under QEMU (TCG, no NIC, serial console) from a
+# busybox initramfs holding connprobe.ko, the tool and the selftests, run a
+# guest script in it and judge the run: the script's exit status, and a guest
+# kernel that stayed healthy (no oops, BUG, WARN, lockdep or KASAN report,
+# no taint but the out-of-tree/unsigned module ones, no hang).
+#
+# usage: scripts/vm-run.sh [-k LINE] [-c CPUS] [-t SECONDS] [-l LOG] SCRIPT
+#   SCRIPT runs as /run.sh inside the guest; its output reaches stdout.
+#   The module is built for LINE (6.1 by default) first.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+line=6.1 cpus=2 timeout=600 log=
+while getopts k:c:t:l: opt; do
+	case $opt in
+	k) line=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	l) log=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+script=${1:?usage: vm-run.sh [-k LINE] [-c CPUS] [-t SECONDS] [-l LOG] SCRIPT}
+
+vmlinuz=$("$top/scripts/kernel.sh" vmlinuz "$line")
+ko=$("$top/scripts/build-module.sh" "$line")
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,selftests}
+cp /bin/busybox "$root/bin/busybox"
+cp "$top/scripts/guest/init" "$root/init"
+cp "$script" "$root/run.sh"
+cp "$ko" "$root/connprobe.ko"
+cp "$top/tools/connprobe/connprobe" "$root/bin/connprobe"
+cp "$top/scripts/guest/"*.sh "$root/" 2>/dev/null || true
+if [ -f "$top/selftests/TESTS" ]; then
+	cp "$top/selftests/TESTS" "$root/selftests/"
+	while read -r t; do
+		[ -n "$t" ] && cp "$top/selftests/$t" "$root/selftests/"
+	done < "$top/selftests/TESTS"
+fi
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+
+[ -n "$log" ] || log=$work/console.log
+# -no-reboot with panic=-1: a guest panic ends QEMU at once.
+timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 1024 -smp "$cpus" \
+	-nic none -nographic -no-reboot -kernel "$vmlinuz" \
+	-initrd "$work/initrd.gz" \
+	-append "console=ttyS0 loglevel=5 panic=-1" </dev/null |
+	tr -d '\r' | tee "$log" | sed -n '/^@@GUEST-START/,/^@@GUEST-RC/p'
+qemu_rc=${PIPESTATUS[0]}
+
+fail=0
+if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+	echo "vm-run: the VM did not finish within ${timeout}s" >&2
+	fail=1
+fi
+rc=$(sed -n 's/^@@GUEST-RC \([0-9]*\)$/\1/p' "$log")
+if [ -z "$rc" ]; then
+	echo "vm-run: the guest script never finished (crash or hang)" >&2
+	fail=1
+elif [ "$rc" != 0 ]; then
+	echo "vm-run: the guest script exited $rc" >&2
+	fail=1
+fi
+taint=$(sed -n 's/^@@GUEST-TAINT \([0-9]*\)$/\1/p' "$log")
+# Loading any out-of-tree (4096), unsigned (8192) module taints; else none.
+if [ -n "$taint" ] && [ $((taint & ~(4096 | 8192))) != 0 ]; then
+	echo "vm-run: the guest kernel is tainted ($taint)" >&2
+	fail=1
+fi
+if grep -nE 'Oops|BUG:|WARNING:|Call Trace|Kernel panic|general protection|KASAN|UBSAN|kmemleak|possible recursive locking|circular locking|INFO: task .* blocked' "$log" >&2; then
+	echo "vm-run: the guest kernel reported a problem (above)" >&2
+	fail=1
+fi
+exit "$fail"
