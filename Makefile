@@ -8,7 +8,7 @@
 KVER ?= $(shell uname -r)
 KDIR ?= $(or $(wildcard /lib/modules/$(KVER)/build),$(shell scripts/kernel.sh kdir))
 
-.PHONY: all module tool selftests check demo clean
+.PHONY: all module tool connect-mix selftests check demo clean
 
 all: module tool
 
@@ -17,6 +17,10 @@ module:
 
 tool:
 	$(MAKE) -C tools/connprobe
+
+# Demo and benchmark workload (static, for the VM).
+connect-mix:
+	$(MAKE) -C tools/connect-mix
 
 selftests:
 	$(MAKE) -C selftests
@@ -30,4 +34,5 @@ demo:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/connprobe clean
+	$(MAKE) -C tools/connect-mix clean
 	$(MAKE) -C selftests clean

@@ -85,7 +85,11 @@ static void cp_describe_socket(struct connprobe_record *rec,
 		return;
 	inet = inet_sk(sk);
 	rec->sport = ntohs(READ_ONCE(inet->inet_sport));
-	/* No bound port: no source to speak of (e.g. a refused TCP connect). */
+	/*
+	 * No bound port, no source (e.g. EAFNOSUPPORT before autobind).  A
+	 * refused TCP connect keeps its port but its address is reset: that
+	 * is what getsockname() shows after the call, and what we record.
+	 */
 	if (!rec->sport)
 		return;
 	rec->flags |= CONNPROBE_F_SADDR;

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * connect_mix: a small, bounded mix of connect() outcomes on loopback and
+ * one unroutable address, to show connprobe at work (make demo).
+ *
+ * usage: connect_mix [ROUNDS]
+ * Each round: a TCP connect that succeeds (IPv4 and IPv6), one refused, one
+ * to 203.0.113.1 (documentation range: no route in the VM, ENETUNREACH),
+ * a non-blocking connect left in progress, and a UDP connect.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/*
+ * The unroutable connect must never leave the machine: run only where
+ * loopback is the one network interface (the test VM), never on a host.
+ */
+static int only_loopback(void)
+{
+	DIR *dir = opendir("/sys/class/net");
+	struct dirent *de;
+	int ok = dir != NULL;
+
+	while (ok && (de = readdir(dir)))
+		if (de->d_name[0] != '.' && strcmp(de->d_name, "lo"))
+			ok = 0;
+	if (dir)
+		closedir(dir);
+	return ok;
+}
+
+/* A listening socket on the loopback of @family, its address in @ss. */
+static int listen_loopback(int family, struct sockaddr_storage *ss,
+			   socklen_t *len)
+{
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		*len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_loopback;
+		*len = sizeof(*sin6);
+	}
+	if (fd < 0 || bind(fd, (struct sockaddr *)ss, *len) ||
+	    listen(fd, 64) || getsockname(fd, (struct sockaddr *)ss, len)) {
+		perror("connect_mix: listen");
+		exit(1);
+	}
+	return fd;
+}
+
+/* connect() a new socket to @ss; report what the caller saw. */
+static void try_connect(const char *what, int type, int nonblock,
+			const struct sockaddr_storage *ss, socklen_t len)
+{
+	int fd = socket(ss->ss_family, type | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	int ret;
+
+	if (fd < 0) {
+		perror("connect_mix: socket");
+		exit(1);
+	}
+	ret = connect(fd, (const struct sockaddr *)ss, len);
+	printf("connect_mix: %-28s -> %s\n", what, ret ? strerror(errno) : "ok");
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = argc > 1 ? atoi(argv[1]) : 1;
+	struct sockaddr_storage l4, l6, refused, unreach;
+	socklen_t len4, len6;
+	int fd4, fd6, gone, i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!only_loopback()) {
+		fprintf(stderr, "connect_mix: refusing to run: a network interface other than lo exists (run it in the test VM)\n");
+		return 1;
+	}
+	fd4 = listen_loopback(AF_INET, &l4, &len4);
+	fd6 = listen_loopback(AF_INET6, &l6, &len6);
+	/* A port that was just free and has nobody listening: refused. */
+	gone = listen_loopback(AF_INET, &refused, &len4);
+	close(gone);
+	memset(&unreach, 0, sizeof(unreach));
+	((struct sockaddr_in *)&unreach)->sin_family = AF_INET;
+	((struct sockaddr_in *)&unreach)->sin_port = htons(80);
+	inet_pton(AF_INET, "203.0.113.1", &((struct sockaddr_in *)&unreach)->sin_addr);
+
+	for (i = 0; i < rounds; i++) {
+		try_connect("tcp 127.0.0.1 (listening)", SOCK_STREAM, 0, &l4, len4);
+		try_connect("tcp ::1 (listening)", SOCK_STREAM, 0, &l6, len6);
+		try_connect("tcp 127.0.0.1 (closed port)", SOCK_STREAM, 0,
+			    &refused, len4);
+		try_connect("tcp 203.0.113.1 (no route)", SOCK_STREAM, 0,
+			    &unreach, len4);
+		try_connect("tcp 127.0.0.1 non-blocking", SOCK_STREAM, 1,
+			    &l4, len4);
+		try_connect("udp 127.0.0.1", SOCK_DGRAM, 0, &l4, len4);
+	}
+	close(fd4);
+	close(fd6);
+	return 0;
+}
