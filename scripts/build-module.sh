@@ -5,6 +5,7 @@
 # modules for several kernels live side by side.
 #
 # usage: scripts/build-module.sh [LINE]    prints the path of the .ko
+# CONNPROBE_KBUILD_FLAGS adds kbuild flags (lint.sh: C=2).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 line=${1:-6.1}
@@ -14,7 +15,12 @@ mkdir -p "$out"
 cp "$top/Kbuild" "$out/"
 rm -rf "$out/module"
 cp -r "$top/module" "$out/module"
+# The build's output goes to kbuild.log (lint.sh reads it), and to stderr
+# only when the build fails.
 # shellcheck disable=SC2086
-make -C "/usr/src/linux-headers-$rel" M="$out" W=1 ${CONNPROBE_KBUILD_FLAGS:-} \
-	modules >&2
+if ! make -C "/usr/src/linux-headers-$rel" M="$out" W=1 \
+		${CONNPROBE_KBUILD_FLAGS:-} modules >"$out/kbuild.log" 2>&1; then
+	cat "$out/kbuild.log" >&2
+	exit 1
+fi
 echo "$out/module/connprobe.ko"

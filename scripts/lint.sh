@@ -22,8 +22,9 @@ else
 	echo "not ok - lint: checkpatch.pl --strict"
 fi
 
-out=$(CONNPROBE_KBUILD_FLAGS="C=2" scripts/build-module.sh 2>&1 >/dev/null)
+ko=$(CONNPROBE_KBUILD_FLAGS="C=2" scripts/build-module.sh)
 rc=$?
+out=$(cat "$(dirname "$(dirname "$ko")")/kbuild.log" 2>/dev/null)
 warn=$(echo "$out" | grep -E 'warning|error' | grep -v 'Skipping BTF')
 checked=$(echo "$out" | grep -c '^  CHECK ')
 if [ $rc = 0 ] && [ -z "$warn" ] && [ "$checked" -gt 0 ]; then

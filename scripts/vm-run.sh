@@ -50,6 +50,8 @@ if [ -f "$top/selftests/TESTS" ]; then
 			cp "$top/selftests/$t" "$root/selftests/"
 	done < "$top/selftests/TESTS"
 fi
+[ ! -x "$top/selftests/hold_connects" ] ||
+	cp "$top/selftests/hold_connects" "$root/selftests/"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
 
 [ -n "$log" ] || log=$work/console.log

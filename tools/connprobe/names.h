@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Symbolic names for the numbers a record carries. */
+#ifndef CONNPROBE_NAMES_H
+#define CONNPROBE_NAMES_H
+
+#include <stddef.h>
+
+/* Room for any name below, including the "E<num>"/"af<num>" fallbacks. */
+#define NAME_BUF_LEN	24
+
+/*
+ * "ECONNREFUSED" for 111, also for the kernel-internal codes that can leak
+ * out of a probed function (ERESTARTSYS, ...); NULL if unknown.
+ */
+const char *errno_name(long long err);
+
+/* errno_name(), or "E<num>" when unknown; always returns @buf or a name. */
+const char *errno_str(long long err, char *buf, size_t len);
+
+/* "inet", "inet6", "unix", ... or "af<num>". */
+const char *family_str(unsigned int family, char *buf, size_t len);
+
+/*
+ * Transport name: for inet/inet6 from the protocol number ("tcp", "udp",
+ * "icmp", ...), for other families from the socket type ("stream",
+ * "dgram", ...), since their protocol numbers mean nothing outside the
+ * family.  Unknown values come out as "proto<num>" or "type<num>".
+ */
+const char *proto_str(unsigned int family, unsigned int type,
+		      unsigned int protocol, char *buf, size_t len);
+
+#endif /* CONNPROBE_NAMES_H */

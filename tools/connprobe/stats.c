@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parser and printers for <debugfs>/connprobe/stats, whose lines are:
+ *
+ *	cpu 0 written 12 lost 0
+ *	total written 15 lost 0
+ *	probe __sys_connect nmissed 0 kp_nmissed 0 maxactive 4096
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <connprobe.h>
+
+#include "json.h"
+#include "stats.h"
+
+#define MAX_WORDS	8	/* the longest known line has 8 words */
+#define MAX_VALUES	4
+/* Far more than any module writes; stops us slurping a wrong file. */
+#define MAX_STATS_SIZE	(1 << 20)
+
+/*
+ * The known line shapes, word by word: "N" is an unsigned decimal, "SYMBOL"
+ * any word, anything else must appear literally.  They double as the
+ * "expected" text of the error message.
+ */
+static const char CPU_SHAPE[] = "cpu N written N lost N";
+static const char TOTAL_SHAPE[] = "total written N lost N";
+static const char PROBE_SHAPE[] =
+	"probe SYMBOL nmissed N kp_nmissed N maxactive N";
+
+union cp_value {
+	unsigned long long n;
+	const char *symbol;
+};
+
+static int parse_number(const char *word, unsigned long long *n)
+{
+	char *end;
+
+	/* strtoull() alone would take "+1", " 1" and even "-1". */
+	if (!isdigit((unsigned char)word[0]))
+		return -1;
+	errno = 0;
+	*n = strtoull(word, &end, 10);
+	return (errno || *end) ? -1 : 0;
+}
+
+/*
+ * Match the @nwords words of a line against @shape, storing one value per
+ * "N" or "SYMBOL" in @val.  Returns 0 on a match, -1 otherwise.
+ */
+static int match_shape(char **words, int nwords, const char *shape,
+		       union cp_value *val)
+{
+	const char *s = shape;
+	int i;
+
+	for (i = 0; *s; i++) {
+		size_t len = strcspn(s, " ");
+
+		if (i >= nwords)
+			return -1;
+		if (len == 1 && *s == 'N') {
+			if (parse_number(words[i], &(val++)->n))
+				return -1;
+		} else if (len == 6 && !strncmp(s, "SYMBOL", len)) {
+			(val++)->symbol = words[i];
+		} else if (strlen(words[i]) != len ||
+			   strncmp(s, words[i], len)) {
+			return -1;
+		}
+		s += len + (s[len] == ' ');
+	}
+	return i == nwords ? 0 : -1;
+}
+
+static int grow(void **array, size_t nr, size_t size)
+{
+	void *p = realloc(*array, (nr + 1) * size);
+
+	if (!p)
+		return -1;
+	*array = p;
+	return 0;
+}
+
+static const char *add_cpu(struct cp_stats *st, const union cp_value *v)
+{
+	struct cp_stats_cpu *c;
+	size_t i;
+
+	if (v[0].n > UINT_MAX)
+		return "CPU number out of range";
+	for (i = 0; i < st->nr_cpus; i++)
+		if (st->cpus[i].cpu == v[0].n)
+			return "duplicate cpu line";
+	if (grow((void **)&st->cpus, st->nr_cpus, sizeof(*st->cpus)))
+		return "out of memory";
+	c = &st->cpus[st->nr_cpus++];
+	c->cpu = v[0].n;
+	c->written = v[1].n;
+	c->lost = v[2].n;
+	return NULL;
+}
+
+static const char *set_total(struct cp_stats *st, const union cp_value *v,
+			     bool *have_total)
+{
+	if (*have_total)
+		return "duplicate total line";
+	st->total_written = v[0].n;
+	st->total_lost = v[1].n;
+	*have_total = true;
+	return NULL;
+}
+
+static const char *add_probe(struct cp_stats *st, const union cp_value *v)
+{
+	struct cp_stats_probe *p;
+	char *symbol = strdup(v[0].symbol);
+
+	if (!symbol ||
+	    grow((void **)&st->probes, st->nr_probes, sizeof(*st->probes))) {
+		free(symbol);
+		return "out of memory";
+	}
+	p = &st->probes[st->nr_probes++];
+	p->symbol = symbol;
+	p->nmissed = v[1].n;
+	p->kp_nmissed = v[2].n;
+	p->maxactive = v[3].n;
+	return NULL;
+}
+
+/* Parse one line; @lineno is only for messages. */
+static int parse_line(const char *line, int lineno, struct cp_stats *st,
+		      bool *have_total, char *err, size_t errlen)
+{
+	char *copy, *words[MAX_WORDS + 1], *word, *save;
+	union cp_value v[MAX_VALUES];
+	const char *shape = NULL, *problem = NULL;
+	static const char malformed[] = "malformed";
+	int nwords = 0;
+
+	copy = strdup(line);
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* One word too many is enough to know a known line is malformed. */
+	for (word = strtok_r(copy, " \t", &save); word && nwords <= MAX_WORDS;
+	     word = strtok_r(NULL, " \t", &save))
+		words[nwords++] = word;
+
+	/* Other first words are lines from a newer module: skip them. */
+	if (nwords && !strcmp(words[0], "cpu"))
+		shape = CPU_SHAPE;
+	else if (nwords && !strcmp(words[0], "total"))
+		shape = TOTAL_SHAPE;
+	else if (nwords && !strcmp(words[0], "probe"))
+		shape = PROBE_SHAPE;
+
+	if (shape && match_shape(words, nwords, shape, v))
+		problem = malformed;
+	else if (shape == CPU_SHAPE)
+		problem = add_cpu(st, v);
+	else if (shape == TOTAL_SHAPE)
+		problem = set_total(st, v, have_total);
+	else if (shape == PROBE_SHAPE)
+		problem = add_probe(st, v);
+
+	if (problem == malformed)
+		snprintf(err, errlen,
+			 "line %d: malformed %s line \"%s\" (expected \"%s\")",
+			 lineno, words[0], line, shape);
+	else if (problem)
+		snprintf(err, errlen, "line %d: %s: \"%s\"", lineno, problem,
+			 line);
+	free(copy);
+	return problem ? -1 : 0;
+}
+
+int stats_parse(const char *text, struct cp_stats *st,
+		char *err, size_t errlen)
+{
+	char *copy, *line, *next;
+	bool have_total = false;
+	int lineno = 0, ret = -1;
+
+	memset(st, 0, sizeof(*st));
+	copy = strdup(text);
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (line = copy; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (parse_line(line, ++lineno, st, &have_total, err, errlen))
+			goto out_free_copy;
+	}
+	/* Loss reporting needs both; a file without them is not ours. */
+	if (!st->nr_cpus)
+		snprintf(err, errlen, "no 'cpu' line");
+	else if (!have_total)
+		snprintf(err, errlen, "no 'total' line");
+	else
+		ret = 0;
+out_free_copy:
+	free(copy);
+	return ret;
+}
+
+/*
+ * debugfs files report size 0, so read until EOF rather than trusting
+ * st_size.  Returns a NUL-terminated malloc'ed buffer or NULL with errno.
+ */
+static char *read_text_file(const char *path)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap), *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0 || !buf)
+		goto out_fail;
+	for (;;) {
+		if (cap - len < 2) {
+			if (cap >= MAX_STATS_SIZE) {
+				errno = EFBIG;
+				goto out_fail;
+			}
+			p = realloc(buf, cap * 2);
+			if (!p)
+				goto out_fail;
+			buf = p;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out_fail;
+		if (n == 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+
+out_fail:
+	n = errno;	/* close() and free() may clobber it */
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	errno = n;
+	return NULL;
+}
+
+int stats_read(const char *path, struct cp_stats *st,
+	       char *err, size_t errlen)
+{
+	char msg[256];
+	char *text = read_text_file(path);
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (!text) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ret = stats_parse(text, st, msg, sizeof(msg));
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, msg);
+	free(text);
+	return ret;
+}
+
+void stats_free(struct cp_stats *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_probes; i++)
+		free(st->probes[i].symbol);
+	free(st->probes);
+	free(st->cpus);
+	memset(st, 0, sizeof(*st));
+}
+
+void stats_print_text(FILE *f, const struct cp_stats *st)
+{
+	size_t i;
+
+	fprintf(f, "%-8s %20s %20s\n", "CPU", "WRITTEN", "LOST");
+	for (i = 0; i < st->nr_cpus; i++)
+		fprintf(f, "%-8u %20llu %20llu\n", st->cpus[i].cpu,
+			st->cpus[i].written, st->cpus[i].lost);
+	fprintf(f, "%-8s %20llu %20llu\n", "total", st->total_written,
+		st->total_lost);
+	fprintf(f, "\n%-24s %12s %12s %12s\n", "PROBE", "NMISSED",
+		"KP_NMISSED", "MAXACTIVE");
+	for (i = 0; i < st->nr_probes; i++)
+		fprintf(f, "%-24s %12llu %12llu %12llu\n",
+			st->probes[i].symbol, st->probes[i].nmissed,
+			st->probes[i].kp_nmissed, st->probes[i].maxactive);
+}
+
+void stats_print_json(FILE *f, const struct cp_stats *st)
+{
+	size_t i;
+
+	fputs("{\"cpus\":[", f);
+	for (i = 0; i < st->nr_cpus; i++)
+		fprintf(f, "%s{\"cpu\":%u,\"written\":%llu,\"lost\":%llu}",
+			i ? "," : "", st->cpus[i].cpu, st->cpus[i].written,
+			st->cpus[i].lost);
+	fprintf(f, "],\"total\":{\"written\":%llu,\"lost\":%llu},\"probes\":[",
+		st->total_written, st->total_lost);
+	for (i = 0; i < st->nr_probes; i++) {
+		fprintf(f, "%s{\"symbol\":", i ? "," : "");
+		json_string_or_null(f, st->probes[i].symbol);
+		fprintf(f, ",\"nmissed\":%llu,\"kp_nmissed\":%llu,"
+			"\"maxactive\":%llu}", st->probes[i].nmissed,
+			st->probes[i].kp_nmissed, st->probes[i].maxactive);
+	}
+	fputs("]}\n", f);
+}
+
+unsigned long long stats_delta(unsigned long long start,
+			       unsigned long long end)
+{
+	/*
+	 * A counter only goes down if the module was reloaded in between;
+	 * then everything it counted happened during the run.
+	 */
+	return end >= start ? end - start : end;
+}
+
+static const struct cp_stats_cpu *find_cpu(const struct cp_stats *st,
+					   unsigned int cpu)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_cpus; i++)
+		if (st->cpus[i].cpu == cpu)
+			return &st->cpus[i];
+	return NULL;
+}
+
+static const struct cp_stats_probe *find_probe(const struct cp_stats *st,
+					       const char *symbol)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_probes; i++)
+		if (!strcmp(st->probes[i].symbol, symbol))
+			return &st->probes[i];
+	return NULL;
+}
+
+void stats_print_losses(FILE *f, const struct cp_stats *start,
+			const struct cp_stats *end)
+{
+	const struct cp_stats_probe *p0, *p1;
+	const struct cp_stats_cpu *c0, *c1;
+	unsigned long long d;
+	size_t i;
+
+	for (i = 0; i < end->nr_cpus; i++) {
+		c1 = &end->cpus[i];
+		c0 = find_cpu(start, c1->cpu);
+		d = stats_delta(c0 ? c0->lost : 0, c1->lost);
+		if (d)
+			fprintf(f, "lost %llu records on CPU #%u\n", d,
+				c1->cpu);
+	}
+	for (i = 0; i < end->nr_probes; i++) {
+		p1 = &end->probes[i];
+		p0 = find_probe(start, p1->symbol);
+		d = stats_delta(p0 ? p0->nmissed : 0, p1->nmissed);
+		if (d)
+			fprintf(f, "missed %llu calls in probe %s (nmissed: maxactive %llu too low)\n",
+				d, p1->symbol, p1->maxactive);
+		d = stats_delta(p0 ? p0->kp_nmissed : 0, p1->kp_nmissed);
+		if (d)
+			fprintf(f, "missed %llu calls in probe %s (kp_nmissed: probe hit while a handler ran)\n",
+				d, p1->symbol);
+	}
+}
+
+int stats_command(const char *dir, bool json)
+{
+	char path[PATH_MAX], err[512];
+	struct cp_stats st;
+	int ret = 1;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
+	    (int)sizeof(path)) {
+		fprintf(stderr, "connprobe: %s: path too long\n", dir);
+		return 1;
+	}
+	if (stats_read(path, &st, err, sizeof(err))) {
+		fprintf(stderr, "connprobe: %s\n", err);
+		goto cleanup;
+	}
+	if (json)
+		stats_print_json(stdout, &st);
+	else
+		stats_print_text(stdout, &st);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "connprobe: write error on standard output\n");
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	stats_free(&st);
+	return ret;
+}

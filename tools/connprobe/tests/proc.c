@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Child processes with captured output, for the end-to-end tests. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+int proc_start(struct proc *p, char *const argv[], uid_t uid)
+{
+	int out[2], err[2];
+
+	memset(p, 0, sizeof(*p));
+	p->pid = -1;
+	p->out_fd = p->err_fd = -1;
+	p->out = calloc(1, 1);
+	p->err = calloc(1, 1);
+	if (!p->out || !p->err)
+		return -1;
+	if (pipe2(out, O_CLOEXEC))
+		return -1;
+	if (pipe2(err, O_CLOEXEC)) {
+		close(out[0]);
+		close(out[1]);
+		return -1;
+	}
+	p->pid = fork();
+	if (p->pid == 0) {
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err[1], STDERR_FILENO);
+		if (uid != (uid_t)-1 &&
+		    (setgroups(0, NULL) || setgid(uid) || setuid(uid)))
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	p->out_fd = out[0];
+	p->err_fd = err[0];
+	if (p->pid < 0) {
+		close(out[0]);
+		close(err[0]);
+		p->out_fd = p->err_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Append what @fd has to @buf; close it at EOF.  -1 on error. */
+static int drain_fd(int *fd, char **buf, size_t *len)
+{
+	char chunk[4096], *p;
+	ssize_t n = read(*fd, chunk, sizeof(chunk));
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -1;
+	if (n == 0) {
+		close(*fd);
+		*fd = -1;
+		return 0;
+	}
+	p = realloc(*buf, *len + n + 1);
+	if (!p)
+		return -1;
+	memcpy(p + *len, chunk, n);
+	*len += n;
+	p[*len] = '\0';
+	*buf = p;
+	return 0;
+}
+
+/* One poll round over the open pipes; -1 on timeout or error. */
+static int pump(struct proc *p, long long deadline)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = p->out_fd, .events = POLLIN },
+		{ .fd = p->err_fd, .events = POLLIN },
+	};
+	long long left = deadline - now_ms();
+	int n;
+
+	if (left <= 0)
+		return -1;
+	n = poll(pfd, 2, left);
+	if (n < 0)
+		return errno == EINTR ? 0 : -1;
+	if (pfd[0].revents && drain_fd(&p->out_fd, &p->out, &p->out_len))
+		return -1;
+	if (pfd[1].revents && drain_fd(&p->err_fd, &p->err, &p->err_len))
+		return -1;
+	return 0;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	while ((s = strchr(s, '\n'))) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+int proc_wait_lines(struct proc *p, int nlines, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+
+	while (count_lines(p->out) < nlines) {
+		if (p->out_fd < 0 || pump(p, deadline))
+			return -1;
+	}
+	return 0;
+}
+
+int proc_finish(struct proc *p, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int ret = 0, status;
+
+	while (p->out_fd >= 0 || p->err_fd >= 0) {
+		if (pump(p, deadline)) {
+			kill(p->pid, SIGKILL);
+			ret = -1;
+			break;
+		}
+	}
+	if (waitpid(p->pid, &status, 0) != p->pid)
+		return -1;
+	p->pid = -1;
+	p->status = WIFEXITED(status) ? WEXITSTATUS(status)
+				      : 128 + WTERMSIG(status);
+	return ret;
+}
+
+void proc_free(struct proc *p)
+{
+	if (p->pid > 0) {
+		kill(p->pid, SIGKILL);
+		waitpid(p->pid, NULL, 0);
+	}
+	if (p->out_fd >= 0)
+		close(p->out_fd);
+	if (p->err_fd >= 0)
+		close(p->err_fd);
+	free(p->out);
+	free(p->err);
+	memset(p, 0, sizeof(*p));
+	p->out_fd = p->err_fd = -1;
+}
+
+int proc_run(struct proc *p, char *const argv[], int timeout_ms)
+{
+	if (proc_start(p, argv, (uid_t)-1))
+		return -1;
+	return proc_finish(p, timeout_ms);
+}

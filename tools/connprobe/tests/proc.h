@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Run the tool as a child process with its stdout and stderr captured. */
+#ifndef CONNPROBE_TEST_PROC_H
+#define CONNPROBE_TEST_PROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct proc {
+	pid_t pid;
+	int out_fd;
+	int err_fd;
+	char *out;		/* NUL-terminated stdout so far */
+	size_t out_len;
+	char *err;		/* NUL-terminated stderr so far */
+	size_t err_len;
+	int status;		/* exit status, or 128 + signal */
+};
+
+/* What proc_free() accepts before proc_start() ran. */
+#define PROC_INIT { .pid = -1, .out_fd = -1, .err_fd = -1 }
+
+/*
+ * Start @argv[0] with @argv; when @uid is not -1 the child first drops to
+ * that uid (and gid) so the root check can be tested.
+ */
+int proc_start(struct proc *p, char *const argv[], uid_t uid);
+
+/*
+ * Wait until stdout holds @nlines complete lines, reading stderr too.
+ * Returns -1 on timeout or if the child closed stdout first.
+ */
+int proc_wait_lines(struct proc *p, int nlines, int timeout_ms);
+
+/* Read to EOF and reap; kills the child and returns -1 on timeout. */
+int proc_finish(struct proc *p, int timeout_ms);
+
+void proc_free(struct proc *p);
+
+/* proc_start + proc_finish: run to completion with a timeout. */
+int proc_run(struct proc *p, char *const argv[], int timeout_ms);
+
+#endif /* CONNPROBE_TEST_PROC_H */

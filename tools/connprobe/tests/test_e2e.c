@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End-to-end: run the built tool against a fake --debugfs tree (regular
+ * files standing in for the relay and stats files) and check its exact
+ * output, stderr and exit status.  @arg is the tool's path.
+ */
+#define _GNU_SOURCE
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fixtures.h"
+#include "proc.h"
+#include "runner.h"
+
+#define TIMEOUT_MS	10000
+#define MAX_ARGS	16
+
+static const char STATS[] =
+	"cpu 0 written 2 lost 0\n"
+	"cpu 1 written 2 lost 1\n"
+	"total written 4 lost 1\n"
+	"probe __sys_connect nmissed 0 kp_nmissed 0 maxactive 4096\n";
+
+/* STATS after CPU 1 lost 4 more records and the probe missed calls. */
+static const char STATS_LATER[] =
+	"cpu 0 written 2 lost 0\n"
+	"cpu 1 written 9 lost 5\n"
+	"total written 11 lost 5\n"
+	"probe __sys_connect nmissed 2 kp_nmissed 1 maxactive 4096\n"
+	"some_future_counter 3\n";
+
+static const char JSON_A[] =
+	"{\"event\":\"connect\",\"ts_ns\":1000000000,\"cpu\":0,\"pid\":100,\"tid\":101,\"comm\":\"curl\",\"family\":\"inet\",\"proto\":\"tcp\",\"saddr\":\"127.0.0.1\",\"sport\":40000,\"daddr\":\"127.0.0.1\",\"dport\":80,\"ret\":-111,\"error\":\"ECONNREFUSED\",\"latency_ns\":52000,\"seq\":1,\"fd\":3}\n";
+static const char JSON_B[] =
+	"{\"event\":\"connect\",\"ts_ns\":2000000000,\"cpu\":1,\"pid\":300,\"tid\":300,\"comm\":\"systemd\",\"family\":\"unix\",\"proto\":\"dgram\",\"saddr\":null,\"sport\":null,\"daddr\":null,\"dport\":null,\"ret\":0,\"error\":null,\"latency_ns\":8000,\"seq\":1,\"fd\":7}\n";
+static const char JSON_C[] =
+	"{\"event\":\"connect\",\"ts_ns\":3000000000,\"cpu\":0,\"pid\":200,\"tid\":201,\"comm\":\"nc\",\"family\":\"inet6\",\"proto\":\"tcp\",\"saddr\":\"2001:db8::2\",\"sport\":51000,\"daddr\":\"2001:db8::1\",\"dport\":443,\"ret\":-115,\"error\":\"EINPROGRESS\",\"latency_ns\":1234567,\"seq\":2,\"fd\":5}\n";
+static const char JSON_D[] =
+	"{\"event\":\"connect\",\"ts_ns\":2500000000,\"cpu\":1,\"pid\":300,\"tid\":302,\"comm\":\"bad-fd\",\"family\":null,\"proto\":null,\"saddr\":null,\"sport\":null,\"daddr\":null,\"dport\":null,\"ret\":-9,\"error\":\"EBADF\",\"latency_ns\":900,\"seq\":2,\"fd\":99}\n";
+
+/* curl refused over IPv4, CPU 0 */
+static struct connprobe_record rec_a(void)
+{
+	return rec_refused_v4(1000000000, 0, 1);
+}
+
+/* systemd on a unix datagram socket: no address rendering, CPU 1 */
+static struct connprobe_record rec_b(void)
+{
+	struct connprobe_record r = rec_new(2000000000, 1, 1);
+
+	r.pid = r.tid = 300;
+	r.fd = 7;
+	r.latency_ns = 8000;
+	rec_comm(&r, "systemd");
+	rec_sock(&r, AF_UNIX, SOCK_DGRAM, 0);
+	r.flags |= CONNPROBE_F_DADDR;
+	r.daddr_family = AF_UNIX;
+	return r;
+}
+
+/* nc non-blocking over IPv6, CPU 0, later than everything on CPU 1 */
+static struct connprobe_record rec_c(void)
+{
+	struct connprobe_record r = rec_new(3000000000, 0, 2);
+
+	r.pid = 200;
+	r.tid = 201;
+	r.fd = 5;
+	r.ret = -115;
+	r.latency_ns = 1234567;
+	rec_comm(&r, "nc");
+	rec_sock(&r, AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+	rec_saddr(&r, "2001:db8::2", 51000);
+	rec_daddr(&r, AF_INET6, "2001:db8::1", 443);
+	return r;
+}
+
+/* EBADF: the kernel knew nothing but the fd, CPU 1 */
+static struct connprobe_record rec_d(void)
+{
+	struct connprobe_record r = rec_new(2500000000, 1, 2);
+
+	r.pid = 300;
+	r.tid = 302;
+	r.fd = 99;
+	r.ret = -9;
+	r.latency_ns = 900;
+	rec_comm(&r, "bad-fd");
+	return r;
+}
+
+/* CPU 0 holds A, C; CPU 1 holds B, D: time order is A B D C. */
+static int make_fixture(struct fakefs *fs)
+{
+	struct connprobe_record cpu0[2] = { rec_a(), rec_c() };
+	struct connprobe_record cpu1[2] = { rec_b(), rec_d() };
+
+	if (fakefs_create(fs) ||
+	    fakefs_write(fs, "cpu0", cpu0, sizeof(cpu0)) ||
+	    fakefs_write(fs, "cpu1", cpu1, sizeof(cpu1)) ||
+	    fakefs_write_str(fs, "stats", STATS))
+		return -1;
+	return 0;
+}
+
+/* Start @tool with the NULL-terminated arguments that follow. */
+static int start(struct proc *p, uid_t uid, const char *tool, ...)
+{
+	char *argv[MAX_ARGS];
+	va_list ap;
+	int n = 0;
+
+	argv[n++] = (char *)tool;
+	va_start(ap, tool);
+	while (n < MAX_ARGS - 1 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	return proc_start(p, argv, uid);
+}
+
+#define RUN(p, tool, ...)						\
+	(start(p, (uid_t)-1, tool, __VA_ARGS__, (char *)NULL) ||	\
+	 proc_finish(p, TIMEOUT_MS))
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int test_json_sorted(const void *tool)
+{
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char want[2048];
+	long long t0, ms;
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	t0 = now_ms();
+	CHECK_INT(RUN(&p, tool, "trace", "--json", "--debugfs", fs.root,
+		      "-d", "0.3"), 0);
+	ms = now_ms() - t0;
+	snprintf(want, sizeof(want), "%s%s%s%s", JSON_A, JSON_B, JSON_D, JSON_C);
+	CHECK_STR(p.out, want);
+	CHECK_STR(p.err, "4 records read, 0 lost\n");
+	CHECK_INT(p.status, 0);
+	/* --duration 0.3 stopped it, not the timeout or an early exit */
+	CHECK(ms >= 300 && ms < 3000);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_table(const void *tool)
+{
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	/* no command: trace is the default */
+	CHECK_INT(RUN(&p, tool, "--debugfs", fs.root, "--duration", "0.2"), 0);
+	CHECK_STR(p.out,
+		  "TIME(s)   PID     TID     COMM             FAM     PROTO     SADDR                                   SPORT DADDR                                   DPORT RESULT         LAT(ms)\n"
+		  "0.000     100     101     curl             inet    tcp       127.0.0.1                               40000 127.0.0.1                               80    ECONNREFUSED   0.052\n"
+		  "1.000     300     300     systemd          unix    dgram     -                                       -     -                                       -     OK             0.008\n"
+		  "1.500     300     302     bad-fd           -       -         -                                       -     -                                       -     EBADF          0.001\n"
+		  "2.000     200     201     nc               inet6   tcp       2001:db8::2                             51000 2001:db8::1                             443   EINPROGRESS    1.235\n");
+	CHECK_STR(p.err, "4 records read, 0 lost\n");
+	CHECK_INT(p.status, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_stream_sigint_losses(const void *tool)
+{
+	struct connprobe_record a = rec_a(), b = rec_b();
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char want[1024];
+	int ret = 1;
+
+	CHECK_INT(fakefs_create(&fs), 0);
+	CHECK_INT(fakefs_write(&fs, "cpu0", &a, sizeof(a)), 0);
+	CHECK_INT(fakefs_write(&fs, "cpu1", "", 0), 0);
+	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
+	CHECK_INT(start(&p, (uid_t)-1, tool, "--json", "--debugfs", fs.root,
+			(char *)NULL), 0);
+	/* flushed per line: the pipe sees A while the tool still runs */
+	CHECK_INT(proc_wait_lines(&p, 1, 5000), 0);
+	CHECK_STR(p.out, JSON_A);
+	CHECK_INT(fakefs_write_str(&fs, "stats", STATS_LATER), 0);
+	CHECK_INT(fakefs_append(&fs, "cpu1", &b, sizeof(b)), 0);
+	CHECK_INT(proc_wait_lines(&p, 2, 5000), 0);
+	CHECK_INT(kill(p.pid, SIGINT), 0);
+	CHECK_INT(proc_finish(&p, TIMEOUT_MS), 0);
+	snprintf(want, sizeof(want), "%s%s", JSON_A, JSON_B);
+	CHECK_STR(p.out, want);
+	CHECK_STR(p.err,
+		  "2 records read, 4 lost\n"
+		  "lost 4 records on CPU #1\n"
+		  "missed 2 calls in probe __sys_connect (nmissed: maxactive 4096 too low)\n"
+		  "missed 1 calls in probe __sys_connect (kp_nmissed: probe hit while a handler ran)\n");
+	CHECK_INT(p.status, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_sigterm(const void *tool)
+{
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	CHECK_INT(start(&p, (uid_t)-1, tool, "trace", "--debugfs", fs.root,
+			(char *)NULL), 0);
+	CHECK_INT(proc_wait_lines(&p, 5, 5000), 0);	/* header + 4 */
+	CHECK_INT(kill(p.pid, SIGTERM), 0);
+	CHECK_INT(proc_finish(&p, TIMEOUT_MS), 0);
+	CHECK_STR(p.err, "4 records read, 0 lost\n");
+	CHECK_INT(p.status, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_drain_after_cap(const void *tool)
+{
+	enum { N = 5000 };	/* more than one round's per-CPU cap (4096) */
+	struct connprobe_record *r = calloc(N, sizeof(*r));
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	static const char FIRST[] = "{\"event\":\"connect\",\"ts_ns\":1000,";
+	char want[64];
+	int i, lines = 0, ret = 1;
+
+	CHECK(r);
+	for (i = 0; i < N; i++)
+		r[i] = rec_refused_v4(1000 + i, 0, i);
+	CHECK_INT(fakefs_create(&fs), 0);
+	CHECK_INT(fakefs_write(&fs, "cpu0", r, N * sizeof(*r)), 0);
+	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
+	/*
+	 * The deadline passes during the first round, so the 904 records
+	 * beyond the cap are only printed if the stop drains the files.
+	 */
+	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "-d", "0.001"), 0);
+	snprintf(want, sizeof(want), "%d records read, 0 lost\n", N);
+	CHECK_STR(p.err, want);
+	for (i = 0; p.out[i]; i++)
+		lines += p.out[i] == '\n';
+	CHECK_INT(lines, N);
+	CHECK(!strncmp(p.out, FIRST, strlen(FIRST)));
+	CHECK(strstr(p.out, "\"ts_ns\":5999,"));
+	CHECK_INT(p.status, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	free(r);
+	return ret;
+}
+
+static int test_missing_dir(const void *tool)
+{
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char want[256];
+	int ret = 1;
+
+	CHECK_INT(fakefs_create(&fs), 0);
+	CHECK_INT(rmdir(fs.dir), 0);
+	CHECK_INT(RUN(&p, tool, "--debugfs", fs.root), 0);
+	snprintf(want, sizeof(want),
+		 "connprobe: module not loaded: %s not found; load it with: insmod connprobe.ko\n",
+		 fs.dir);
+	CHECK_STR(p.err, want);
+	CHECK_STR(p.out, "");
+	CHECK_INT(p.status, 1);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_bad_version(const void *tool)
+{
+	struct connprobe_record r[2] = { rec_a(), rec_c() };
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	int ret = 1;
+
+	r[1].version = 2;
+	CHECK_INT(make_fixture(&fs), 0);
+	CHECK_INT(fakefs_write(&fs, "cpu0", r, sizeof(r)), 0);
+	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "-d", "5"), 0);
+	CHECK_STR(p.err, "connprobe: cpu0: record version 2, this tool reads version 1: module and tool were built from different connprobe.h\n");
+	CHECK_STR(p.out, "");
+	CHECK_INT(p.status, 1);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_malformed_stats(const void *tool)
+{
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char want[512];
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	CHECK_INT(fakefs_write_str(&fs, "stats", "cpu 0 written 1 lost 0\ntotal written one lost 0\n"), 0);
+	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "-d", "5"), 0);
+	snprintf(want, sizeof(want),
+		 "connprobe: %s/stats: line 2: malformed total line \"total written one lost 0\" (expected \"total written N lost N\")\n",
+		 fs.dir);
+	CHECK_STR(p.err, want);
+	CHECK_STR(p.out, "");
+	CHECK_INT(p.status, 1);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_stats_command(const void *tool)
+{
+	struct proc p = PROC_INIT, q = PROC_INIT;
+	struct fakefs fs = { 0 };
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	CHECK_INT(RUN(&p, tool, "stats", "--json", "--debugfs", fs.root), 0);
+	CHECK_STR(p.out,
+		  "{\"cpus\":[{\"cpu\":0,\"written\":2,\"lost\":0},{\"cpu\":1,\"written\":2,\"lost\":1}],"
+		  "\"total\":{\"written\":4,\"lost\":1},"
+		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":0,\"kp_nmissed\":0,\"maxactive\":4096}]}\n");
+	CHECK_STR(p.err, "");
+	CHECK_INT(p.status, 0);
+	CHECK_INT(RUN(&q, tool, "stats", "--debugfs", fs.root), 0);
+	CHECK_STR(q.out,
+		  "CPU                   WRITTEN                 LOST\n"
+		  "0                           2                    0\n"
+		  "1                           2                    1\n"
+		  "total                       4                    1\n"
+		  "\n"
+		  "PROBE                         NMISSED   KP_NMISSED    MAXACTIVE\n"
+		  "__sys_connect                       0            0         4096\n");
+	CHECK_INT(q.status, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	proc_free(&q);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_usage_errors(const void *tool)
+{
+	static const struct {
+		const char *args[3];
+		const char *err;
+	} cases[] = {
+		{ { "--bogus" },
+		  "connprobe: unrecognized option '--bogus'\nTry 'connprobe --help'.\n" },
+		{ { "-d", "abc" },
+		  "connprobe: invalid duration 'abc': expected seconds, > 0 and <= 31536000\nTry 'connprobe --help'.\n" },
+		{ { "trace", "--duration", "-1" },
+		  "connprobe: invalid duration '-1': expected seconds, > 0 and <= 31536000\nTry 'connprobe trace --help'.\n" },
+		{ { "trace", "-d" },
+		  "connprobe: option '-d' requires an argument\nTry 'connprobe trace --help'.\n" },
+		{ { "stats", "-d", "1" },
+		  "connprobe: invalid option -- 'd'\nTry 'connprobe stats --help'.\n" },
+		{ { "stats", "extra" },
+		  "connprobe: unexpected argument 'extra'\nTry 'connprobe stats --help'.\n" },
+		{ { "frobnicate" },
+		  "connprobe: unknown command 'frobnicate'\nTry 'connprobe --help'.\n" },
+	};
+	struct proc p = PROC_INIT;
+	size_t i;
+	int ret = 1;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(RUN(&p, tool, cases[i].args[0], cases[i].args[1],
+			      cases[i].args[2]), 0);
+		CHECK_STR(p.err, cases[i].err);
+		CHECK_STR(p.out, "");
+		CHECK_INT(p.status, 2);
+		proc_free(&p);
+	}
+	ret = 0;
+fail:
+	proc_free(&p);
+	return ret;
+}
+
+static int test_help(const void *tool)
+{
+	static const struct {
+		const char *args[2];
+		const char *first_line;
+	} cases[] = {
+		{ { "--help" }, "Usage: connprobe [trace] [-j] [-d SECONDS] [--debugfs DIR]\n       connprobe stats" },
+		{ { "trace", "-h" }, "Usage: connprobe [trace] [-j] [-d SECONDS] [--debugfs DIR]\n\n" },
+		{ { "stats", "--help" }, "Usage: connprobe stats [-j] [--debugfs DIR]\n\n" },
+	};
+	struct proc p = PROC_INIT;
+	size_t i;
+	int ret = 1;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(RUN(&p, tool, cases[i].args[0], cases[i].args[1]), 0);
+		CHECK(!strncmp(p.out, cases[i].first_line,
+			       strlen(cases[i].first_line)));
+		/* the testing option and what it skips are documented */
+		CHECK(strstr(p.out, "--debugfs DIR") &&
+		      strstr(p.out, "skips the debugfs mount"));
+		CHECK_STR(p.err, "");
+		CHECK_INT(p.status, 0);
+		proc_free(&p);
+	}
+	ret = 0;
+fail:
+	proc_free(&p);
+	return ret;
+}
+
+static int test_not_root(const void *tool)
+{
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	/* as root, drop to nobody; as anyone else, just run */
+	uid_t uid = geteuid() == 0 ? 65534 : (uid_t)-1;
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	CHECK_INT(start(&p, uid, tool, "--debugfs", fs.root, "-d", "0.1",
+			(char *)NULL), 0);
+	CHECK_INT(proc_finish(&p, TIMEOUT_MS), 0);
+	CHECK_STR(p.err, "connprobe: must be run as root\n");
+	CHECK_STR(p.out, "");
+	CHECK_INT(p.status, 1);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+TEST_LIST(e2e_tests) = {
+	{ "--json: exact lines, CPUs merged in ts_ns order, -d stops", test_json_sorted },
+	{ "table (default command): header once, exact rows", test_table },
+	{ "pipe gets lines live; SIGINT: summary with lost and missed", test_stream_sigint_losses },
+	{ "SIGTERM stops like SIGINT", test_sigterm },
+	{ "stop drains what the per-round cap left", test_drain_after_cap },
+	{ "missing debugfs dir: exit 1, insmod hint", test_missing_dir },
+	{ "record of wrong version: exit 1, nothing printed", test_bad_version },
+	{ "malformed stats: exit 1 naming file and line", test_malformed_stats },
+	{ "stats command: JSON and text", test_stats_command },
+	{ "usage errors: one line + hint, exit 2", test_usage_errors },
+	{ "--help for the tool and each command", test_help },
+	{ "not root: exit 1 with message", test_not_root },
+	{ NULL, NULL },
+};

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/* errno, family and protocol names. */
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "../names.h"
+#include "runner.h"
+
+static int test_errno_known(const void *arg)
+{
+	(void)arg;
+	CHECK_STR(errno_name(111), "ECONNREFUSED");
+	CHECK_STR(errno_name(115), "EINPROGRESS");
+	CHECK_STR(errno_name(9), "EBADF");
+	CHECK_STR(errno_name(11), "EAGAIN");
+	CHECK_STR(errno_name(95), "EOPNOTSUPP");
+	CHECK_STR(errno_name(101), "ENETUNREACH");
+	CHECK_STR(errno_name(1), "EPERM");
+	CHECK_STR(errno_name(133), "EHWPOISON");
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_errno_kernel_internal(const void *arg)
+{
+	(void)arg;
+	CHECK_STR(errno_name(512), "ERESTARTSYS");
+	CHECK_STR(errno_name(513), "ERESTARTNOINTR");
+	CHECK_STR(errno_name(516), "ERESTART_RESTARTBLOCK");
+	CHECK_STR(errno_name(524), "ENOTSUPP");
+	CHECK_STR(errno_name(531), "ENOGRACE");
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_errno_unknown(const void *arg)
+{
+	char buf[NAME_BUF_LEN];
+
+	(void)arg;
+	CHECK(errno_name(0) == NULL);
+	CHECK(errno_name(-5) == NULL);
+	CHECK(errno_name(520) == NULL);		/* hole in the table */
+	CHECK(errno_name(4095) == NULL);
+	CHECK_STR(errno_str(520, buf, sizeof(buf)), "E520");
+	CHECK_STR(errno_str(4095, buf, sizeof(buf)), "E4095");
+	CHECK_STR(errno_str(2147483648LL, buf, sizeof(buf)), "E2147483648");
+	CHECK_STR(errno_str(111, buf, sizeof(buf)), "ECONNREFUSED");
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_family_names(const void *arg)
+{
+	char buf[NAME_BUF_LEN];
+
+	(void)arg;
+	CHECK_STR(family_str(AF_INET, buf, sizeof(buf)), "inet");
+	CHECK_STR(family_str(AF_INET6, buf, sizeof(buf)), "inet6");
+	CHECK_STR(family_str(AF_UNIX, buf, sizeof(buf)), "unix");
+	CHECK_STR(family_str(AF_NETLINK, buf, sizeof(buf)), "netlink");
+	CHECK_STR(family_str(AF_VSOCK, buf, sizeof(buf)), "vsock");
+	CHECK_STR(family_str(AF_UNSPEC, buf, sizeof(buf)), "unspec");
+	CHECK_STR(family_str(46, buf, sizeof(buf)), "af46");
+	CHECK_STR(family_str(65535, buf, sizeof(buf)), "af65535");
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_proto_names_inet(const void *arg)
+{
+	char buf[NAME_BUF_LEN];
+
+	(void)arg;
+	CHECK_STR(proto_str(AF_INET, SOCK_STREAM, IPPROTO_TCP, buf, sizeof(buf)), "tcp");
+	CHECK_STR(proto_str(AF_INET6, SOCK_DGRAM, IPPROTO_UDP, buf, sizeof(buf)), "udp");
+	CHECK_STR(proto_str(AF_INET, SOCK_DGRAM, IPPROTO_ICMP, buf, sizeof(buf)), "icmp");
+	CHECK_STR(proto_str(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6, buf, sizeof(buf)), "icmpv6");
+	CHECK_STR(proto_str(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP, buf, sizeof(buf)), "sctp");
+	CHECK_STR(proto_str(AF_INET, SOCK_STREAM, 262, buf, sizeof(buf)), "mptcp");
+	/* inet names come from the protocol, not the type */
+	CHECK_STR(proto_str(AF_INET, SOCK_STREAM, 253, buf, sizeof(buf)), "proto253");
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_proto_names_by_type(const void *arg)
+{
+	char buf[NAME_BUF_LEN];
+
+	(void)arg;
+	CHECK_STR(proto_str(AF_UNIX, SOCK_STREAM, 0, buf, sizeof(buf)), "stream");
+	CHECK_STR(proto_str(AF_UNIX, SOCK_DGRAM, 0, buf, sizeof(buf)), "dgram");
+	CHECK_STR(proto_str(AF_UNIX, SOCK_SEQPACKET, 0, buf, sizeof(buf)), "seqpacket");
+	/* netlink's protocol 6 is not TCP */
+	CHECK_STR(proto_str(AF_NETLINK, SOCK_RAW, 6, buf, sizeof(buf)), "raw");
+	CHECK_STR(proto_str(AF_VSOCK, 9, 0, buf, sizeof(buf)), "type9");
+	return 0;
+fail:
+	return 1;
+}
+
+TEST_LIST(names_tests) = {
+	{ "errno names: common connect() errors", test_errno_known },
+	{ "errno names: kernel-internal ERESTARTSYS..ENOGRACE", test_errno_kernel_internal },
+	{ "errno names: unknown -> E<num>", test_errno_unknown },
+	{ "family names, unknown -> af<num>", test_family_names },
+	{ "proto names for inet/inet6 from the protocol", test_proto_names_inet },
+	{ "proto names for other families from the socket type", test_proto_names_by_type },
+	{ NULL, NULL },
+};

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Parsing and printing of the stats file. */
+#include "../stats.h"
+#include "fixtures.h"
+#include "runner.h"
+
+static const char GOOD[] =
+	"cpu 0 written 12 lost 0\n"
+	"cpu 1 written 3 lost 5\n"
+	"total written 15 lost 5\n"
+	"probe __sys_connect nmissed 2 kp_nmissed 1 maxactive 4096\n";
+
+static int test_parse_good(const void *arg)
+{
+	struct cp_stats st = { 0 };
+	char err[256] = "";
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(stats_parse(GOOD, &st, err, sizeof(err)), 0);
+	CHECK_INT(st.nr_cpus, 2);
+	CHECK_INT(st.cpus[0].cpu, 0);
+	CHECK_INT(st.cpus[0].written, 12);
+	CHECK_INT(st.cpus[0].lost, 0);
+	CHECK_INT(st.cpus[1].cpu, 1);
+	CHECK_INT(st.cpus[1].written, 3);
+	CHECK_INT(st.cpus[1].lost, 5);
+	CHECK_INT(st.total_written, 15);
+	CHECK_INT(st.total_lost, 5);
+	CHECK_INT(st.nr_probes, 1);
+	CHECK_STR(st.probes[0].symbol, "__sys_connect");
+	CHECK_INT(st.probes[0].nmissed, 2);
+	CHECK_INT(st.probes[0].kp_nmissed, 1);
+	CHECK_INT(st.probes[0].maxactive, 4096);
+	ret = 0;
+fail:
+	stats_free(&st);
+	return ret;
+}
+
+static int test_parse_unknown_lines(const void *arg)
+{
+	struct cp_stats st = { 0 };
+	char err[256] = "";
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(stats_parse("version 2\n"
+			      "\n"
+			      "cpu 0 written 18446744073709551615 lost 1\n"
+			      "dropped_subbufs 7 on cpu 0\n"
+			      "total written 1 lost 1\n"
+			      "probe __sys_connect_file nmissed 0 kp_nmissed 0 maxactive 20\n"
+			      "cpus 4", &st, err, sizeof(err)), 0);
+	CHECK_INT(st.nr_cpus, 1);
+	CHECK(st.cpus[0].written == 18446744073709551615ULL);
+	CHECK_INT(st.total_lost, 1);
+	CHECK_INT(st.nr_probes, 1);
+	CHECK_STR(st.probes[0].symbol, "__sys_connect_file");
+	ret = 0;
+fail:
+	stats_free(&st);
+	return ret;
+}
+
+/* Each must fail with exactly this message. */
+static const struct {
+	const char *text;
+	const char *err;
+} BAD[] = {
+	{ "cpu 0 written 12 lost 0\ncpu 1 written x lost 0\ntotal written 12 lost 0\n",
+	  "line 2: malformed cpu line \"cpu 1 written x lost 0\" (expected \"cpu N written N lost N\")" },
+	{ "cpu 0 written 12 lost -1\ntotal written 12 lost 0\n",
+	  "line 1: malformed cpu line \"cpu 0 written 12 lost -1\" (expected \"cpu N written N lost N\")" },
+	{ "cpu 0 written +12 lost 0\ntotal written 12 lost 0\n",
+	  "line 1: malformed cpu line \"cpu 0 written +12 lost 0\" (expected \"cpu N written N lost N\")" },
+	{ "cpu 0 written 12 lost 0 extra\ntotal written 12 lost 0\n",
+	  "line 1: malformed cpu line \"cpu 0 written 12 lost 0 extra\" (expected \"cpu N written N lost N\")" },
+	{ "cpu 0 written 18446744073709551616 lost 0\ntotal written 12 lost 0\n",
+	  "line 1: malformed cpu line \"cpu 0 written 18446744073709551616 lost 0\" (expected \"cpu N written N lost N\")" },
+	{ "cpu 0 written 1 lost 0\ntotal written 1\n",
+	  "line 2: malformed total line \"total written 1\" (expected \"total written N lost N\")" },
+	{ "cpu 0 written 1 lost 0\ntotal written 1 lost 0\nprobe __sys_connect nmissed 0 kp_nmissed 0\n",
+	  "line 3: malformed probe line \"probe __sys_connect nmissed 0 kp_nmissed 0\" (expected \"probe SYMBOL nmissed N kp_nmissed N maxactive N\")" },
+	{ "cpu 0 written 1 lost 0\ncpu 0 written 1 lost 0\ntotal written 1 lost 0\n",
+	  "line 2: duplicate cpu line: \"cpu 0 written 1 lost 0\"" },
+	{ "cpu 0 written 1 lost 0\ntotal written 1 lost 0\ntotal written 1 lost 0\n",
+	  "line 3: duplicate total line: \"total written 1 lost 0\"" },
+	{ "cpu 0 written 1 lost 0\n",
+	  "no 'total' line" },
+	{ "total written 1 lost 0\n",
+	  "no 'cpu' line" },
+};
+
+static int test_parse_malformed(const void *arg)
+{
+	struct cp_stats st = { 0 };
+	char err[256];
+	size_t i;
+	int ret = 1;
+
+	(void)arg;
+	for (i = 0; i < sizeof(BAD) / sizeof(BAD[0]); i++) {
+		err[0] = '\0';
+		CHECK_INT(stats_parse(BAD[i].text, &st, err, sizeof(err)), -1);
+		CHECK_STR(err, BAD[i].err);
+		stats_free(&st);
+	}
+	ret = 0;
+fail:
+	stats_free(&st);
+	return ret;
+}
+
+static int test_print_json(const void *arg)
+{
+	struct cp_stats st = { 0 };
+	struct capture c = { 0 };
+	char err[256] = "";
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(stats_parse(GOOD, &st, err, sizeof(err)), 0);
+	CHECK(capture_open(&c));
+	stats_print_json(c.f, &st);
+	CHECK_STR(capture_text(&c),
+		  "{\"cpus\":[{\"cpu\":0,\"written\":12,\"lost\":0},{\"cpu\":1,\"written\":3,\"lost\":5}],"
+		  "\"total\":{\"written\":15,\"lost\":5},"
+		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":2,\"kp_nmissed\":1,\"maxactive\":4096}]}\n");
+	ret = 0;
+fail:
+	capture_close(&c);
+	stats_free(&st);
+	return ret;
+}
+
+static int test_print_losses(const void *arg)
+{
+	struct cp_stats a = { 0 }, b = { 0 };
+	struct capture c = { 0 };
+	char err[256] = "";
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(stats_parse(GOOD, &a, err, sizeof(err)), 0);
+	CHECK_INT(stats_parse("cpu 0 written 20 lost 0\n"
+			      "cpu 1 written 9 lost 12\n"
+			      "cpu 2 written 1 lost 3\n"	/* came online */
+			      "total written 30 lost 15\n"
+			      "probe __sys_connect nmissed 5 kp_nmissed 1 maxactive 4096\n"
+			      "probe __sys_connect_file nmissed 0 kp_nmissed 4 maxactive 20\n",
+			      &b, err, sizeof(err)), 0);
+	CHECK(capture_open(&c));
+	stats_print_losses(c.f, &a, &b);
+	CHECK_STR(capture_text(&c),
+		  "lost 7 records on CPU #1\n"
+		  "lost 3 records on CPU #2\n"
+		  "missed 3 calls in probe __sys_connect (nmissed: maxactive 4096 too low)\n"
+		  "missed 4 calls in probe __sys_connect_file (kp_nmissed: probe hit while a handler ran)\n");
+	CHECK_INT(stats_delta(a.total_lost, b.total_lost), 10);
+	/* a reloaded module restarts its counters */
+	CHECK_INT(stats_delta(100, 4), 4);
+	ret = 0;
+fail:
+	capture_close(&c);
+	stats_free(&a);
+	stats_free(&b);
+	return ret;
+}
+
+TEST_LIST(stats_tests) = {
+	{ "stats: parse the documented lines", test_parse_good },
+	{ "stats: unknown extra lines are skipped", test_parse_unknown_lines },
+	{ "stats: malformed known lines fail with line and shape", test_parse_malformed },
+	{ "stats: JSON object", test_print_json },
+	{ "stats: per-CPU lost and per-probe missed deltas", test_print_losses },
+	{ NULL, NULL },
+};
