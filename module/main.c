@@ -54,6 +54,9 @@ static int __init connprobe_init(void)
 {
 	int ret;
 
+	/* The record is ABI: its size changes only with its version. */
+	BUILD_BUG_ON(sizeof(struct connprobe_record) != CONNPROBE_RECORD_SIZE);
+
 	ret = cp_check_params();
 	if (ret)
 		return ret;

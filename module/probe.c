@@ -8,6 +8,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cgroup.h>
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/in.h>
 #include <linux/in6.h>
@@ -19,6 +21,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <linux/un.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -49,7 +52,16 @@ static void cp_describe_daddr(struct connprobe_record *rec,
 
 	rec->flags |= CONNPROBE_F_DADDR;
 	rec->daddr_family = ss.ss_family;
-	if (ss.ss_family == AF_INET &&
+	rec->addrlen = call->addrlen;
+	if (ss.ss_family == AF_UNIX) {
+		const struct sockaddr_un *sun = (const struct sockaddr_un *)&ss;
+
+		size_t len = call->addrlen -
+			     offsetof(struct sockaddr_un, sun_path);
+
+		memcpy(rec->sun_path, sun->sun_path,
+		       min(len, sizeof(rec->sun_path)));
+	} else if (ss.ss_family == AF_INET &&
 	    call->addrlen >= (int)sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
 
@@ -80,6 +92,7 @@ static void cp_describe_socket(struct connprobe_record *rec,
 	rec->family = sk->sk_family;
 	rec->type = sk->sk_type;
 	rec->protocol = sk->sk_protocol;
+	rec->netns = sock_net(sk)->ns.inum;
 
 	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
 		return;
@@ -105,6 +118,21 @@ static void cp_describe_socket(struct connprobe_record *rec,
 }
 
 NOKPROBE_SYMBOL(cp_describe_socket);
+
+/* The task's cgroup v2 id, as bpf_get_current_cgroup_id() gives it. */
+static u64 cp_current_cgroup_id(void)
+{
+	u64 id = 0;
+
+#ifdef CONFIG_CGROUPS
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(current));
+	rcu_read_unlock();
+#endif
+	return id;
+}
+
+NOKPROBE_SYMBOL(cp_current_cgroup_id);
 
 /* Runs at the entry of __sys_connect(int fd, void __user *addr, int len). */
 static int cp_connect_entry(struct kretprobe_instance *ri,
@@ -140,6 +168,8 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 	rec.pid = task_tgid_nr(current);
 	rec.tid = task_pid_nr(current);
 	rec.fd = call->fd;
+	rec.uid = from_kuid_munged(&init_user_ns, current_uid());
+	rec.cgroup_id = cp_current_cgroup_id();
 	strscpy(rec.comm, current->comm, sizeof(rec.comm));
 
 	/* EBADF: no file, so the kernel never copied the address either. */

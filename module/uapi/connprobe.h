@@ -9,9 +9,10 @@
 
 #include <linux/types.h>
 
-#define CONNPROBE_RECORD_VERSION	1
+#define CONNPROBE_RECORD_VERSION	2
 #define CONNPROBE_COMM_LEN		16
 #define CONNPROBE_ADDR_LEN		16
+#define CONNPROBE_PATH_LEN		108	/* sizeof(sockaddr_un.sun_path) */
 
 /* debugfs layout, under the debugfs mount point */
 #define CONNPROBE_DEBUGFS_DIR		"connprobe"
@@ -20,7 +21,14 @@
 
 /* What a record describes. */
 enum connprobe_event {
-	CONNPROBE_EVENT_CONNECT = 1,	/* one connect() call, at its return */
+	/* One connect() call, at its return. */
+	CONNPROBE_EVENT_CONNECT = 1,
+	/*
+	 * The end of a connect that returned EINPROGRESS: @ret is what
+	 * SO_ERROR then gives (0: established), @latency_ns runs from the
+	 * connect() call, @id is the connect record's.
+	 */
+	CONNPROBE_EVENT_COMPLETE = 2,
 };
 
 /*
@@ -28,34 +36,48 @@ enum connprobe_event {
  * not known to the kernel (e.g. the address of a call that failed with EBADF
  * before anything was copied in) and is all zero.
  */
-#define CONNPROBE_F_SOCK	0x1		/* family, type, protocol */
-#define CONNPROBE_F_DADDR	0x2		/* daddr_family, daddr, dport */
-#define CONNPROBE_F_SADDR	0x4		/* saddr, sport */
+#define CONNPROBE_F_SOCK	0x1	/* family, type, protocol, netns, id */
+#define CONNPROBE_F_DADDR	0x2	/* daddr_family, addrlen, daddr, dport */
+#define CONNPROBE_F_SADDR	0x4	/* saddr, sport */
+/* Not validity: how the call came, how it ended. */
+#define CONNPROBE_F_IO_URING	0x8	/* submitted as IORING_OP_CONNECT */
+#define CONNPROBE_F_ABANDONED	0x10	/* COMPLETE: closed or aborted first */
 
 /**
  * struct connprobe_record - one traced event
  * @size: sizeof(struct connprobe_record), for readers to check
  * @version: CONNPROBE_RECORD_VERSION
  * @event: enum connprobe_event
- * @flags: CONNPROBE_F_* validity bits
+ * @flags: CONNPROBE_F_* bits
  * @ts_ns: CLOCK_MONOTONIC time of the call's entry, in ns
- * @latency_ns: time from the call's entry to its return, in ns
+ * @latency_ns: time from the call's entry to its return (CONNECT) or to
+ *	the end of the attempt (COMPLETE), in ns
  * @seq: per-CPU sequence number of the record; records lost on that CPU
  *	leave a gap
+ * @id: per-socket correlation id (module-local, never a pointer): the
+ *	COMPLETE record of a connect carries its CONNECT record's id; 0 if
+ *	there was no socket
+ * @cgroup_id: id of the task's cgroup (v2 hierarchy), as BPF reports it
  * @ret: the kernel's return value (0 or a negated errno)
  * @cpu: CPU the record was written on (the CPU the call returned on)
- * @pid: thread group id (userspace's pid)
- * @tid: thread id
+ * @pid: thread group id (userspace's pid), in the initial pid namespace
+ * @tid: thread id, in the initial pid namespace
+ * @uid: the task's real uid, in the initial user namespace
+ * @netns: inode number of the socket's network namespace
  * @fd: the file descriptor passed to connect()
- * @family: the socket's address family (AF_*), if CONNPROBE_F_SOCK
- * @type: the socket's type (SOCK_STREAM, ...), if CONNPROBE_F_SOCK
- * @protocol: the socket's protocol (IPPROTO_*), if CONNPROBE_F_SOCK
+ * @family: the socket's address family (AF_*)
+ * @type: the socket's type (SOCK_STREAM, ...)
+ * @protocol: the socket's protocol (IPPROTO_*)
  * @daddr_family: sa_family of the address passed to connect()
- * @sport: source port, host byte order, if CONNPROBE_F_SADDR
- * @dport: destination port, host byte order, if CONNPROBE_F_DADDR
+ * @sport: source port, host byte order
+ * @dport: destination port, host byte order
+ * @addrlen: length of the address passed to connect()
+ * @__pad: zero
  * @saddr: source address (IPv4 in the first 4 bytes), network byte order
- * @daddr: destination address (IPv4 in the first 4 bytes), network byte order
  * @comm: the task's command name, NUL-terminated and NUL-padded
+ * @daddr: destination address (IPv4 in the first 4 bytes), network order
+ * @sun_path: for AF_UNIX destinations, the path as passed: addrlen - 2
+ *	bytes (an abstract name starts with a NUL byte)
  */
 struct connprobe_record {
 	__u16 size;
@@ -65,10 +87,14 @@ struct connprobe_record {
 	__u64 ts_ns;
 	__u64 latency_ns;
 	__u64 seq;
+	__u64 id;
+	__u64 cgroup_id;
 	__s32 ret;
 	__u32 cpu;
 	__u32 pid;
 	__u32 tid;
+	__u32 uid;
+	__u32 netns;
 	__s32 fd;
 	__u16 family;
 	__u16 type;
@@ -76,12 +102,17 @@ struct connprobe_record {
 	__u16 daddr_family;
 	__u16 sport;
 	__u16 dport;
+	__u16 addrlen;
+	__u16 __pad;
 	__u8 saddr[CONNPROBE_ADDR_LEN];
-	__u8 daddr[CONNPROBE_ADDR_LEN];
 	char comm[CONNPROBE_COMM_LEN];
+	union {
+		__u8 daddr[CONNPROBE_ADDR_LEN];
+		char sun_path[CONNPROBE_PATH_LEN];
+	};
 };
 
 /* Bumped with CONNPROBE_RECORD_VERSION whenever the layout changes. */
-#define CONNPROBE_RECORD_SIZE		112
+#define CONNPROBE_RECORD_SIZE		232
 
 #endif /* _UAPI_CONNPROBE_H */
