@@ -56,4 +56,8 @@ void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 		}							\
 	} while (0)
 
+/* A macro's value as a string literal, for messages that quote it. */
+#define STR(x)	#x
+#define XSTR(x)	STR(x)
+
 #endif /* CONNPROBE_TEST_RUNNER_H */

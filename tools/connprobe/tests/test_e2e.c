@@ -313,11 +313,11 @@ static int test_bad_version(const void *tool)
 	struct fakefs fs = { 0 };
 	int ret = 1;
 
-	r[1].version = 2;
+	r[1].version = 99;
 	CHECK_INT(make_fixture(&fs), 0);
 	CHECK_INT(fakefs_write(&fs, "cpu0", r, sizeof(r)), 0);
 	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "-d", "5"), 0);
-	CHECK_STR(p.err, "connprobe: cpu0: record version 2, this tool reads version 1: module and tool were built from different connprobe.h\n");
+	CHECK_STR(p.err, "connprobe: cpu0: record version 99, this tool reads version " XSTR(CONNPROBE_RECORD_VERSION) ": module and tool were built from different connprobe.h\n");
 	CHECK_STR(p.out, "");
 	CHECK_INT(p.status, 1);
 	ret = 0;
