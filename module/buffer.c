@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * connprobe per-CPU record buffer, built on relay (as blktrace is): one
- * debugfs file per CPU, read() and poll() from relay itself, CPU hotplug
- * handled by relay.  Buffers never overwrite: a record that finds its CPU's
- * buffer full is dropped and counted, so that for every CPU
- * written + lost == records produced, exactly.
+ * debugfs file per CPU, read() from relay itself, CPU hotplug handled by
+ * relay (a CPU brought online gets its buffer, an offline CPU's buffer stays
+ * readable).
+ *
+ * Two modes.  Stream: a record that finds its CPU's buffer full is dropped.
+ * Flight recorder: the oldest sub-buffer is overwritten.  Either way every
+ * record is counted, per CPU: written, then either read, lost (dropped,
+ * overwritten, or discarded by a resize) or still buffered, so that at any
+ * quiet moment written == read + lost + buffered, exactly.  "buffered" is
+ * computed from relay's own state, not from the other counters, so that the
+ * identity is a real check.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
 #include <linux/kprobes.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/relay.h>
 #include <linux/string.h>
 
@@ -19,28 +28,76 @@
 
 /*
  * Sub-buffers per CPU.  relay hands a sub-buffer to the reader (and wakes
- * poll()ers) only when it is full, so more, smaller sub-buffers mean earlier
- * wake-ups; read() also returns records from the sub-buffer being filled.
+ * poll()ers) when it is full; the flight recorder loses a sub-buffer at a
+ * time.  More, smaller sub-buffers mean earlier wake-ups and finer loss.
  */
 #define CP_N_SUBBUFS	8
+#define CP_REC_SIZE	sizeof(struct connprobe_record)
 
-/* Counters of one CPU, only touched by that CPU with interrupts off. */
-struct cp_cpu_stats {
-	u64 written;
-	u64 lost;
+static const char * const cp_mode_names[] = {
+	[CP_MODE_STREAM] = "stream",
+	[CP_MODE_FLIGHT] = "flight",
 };
 
-static struct rchan *cp_chan;
-static struct cp_cpu_stats __percpu *cp_stats;
+/*
+ * Where records go: a relay channel, its counters and its mode.  The live
+ * one is exported through debugfs; the self-benchmark makes its own.
+ */
+struct cp_sink {
+	struct rchan __rcu *chan;
+	struct cp_cpu_stats __percpu *stats;
+	enum cp_mode mode;
+};
+
+static struct cp_sink cp_live;
+static size_t cp_buf_size;
+static struct dentry *cp_dir;
+/* Serialises mode and size changes against readers opening a buffer. */
+static DEFINE_MUTEX(cp_config_lock);
+static unsigned int cp_readers;	/* under cp_config_lock */
+
+/* Decides, at each sub-buffer switch, between dropping and overwriting. */
+static int cp_subbuf_start(struct rchan_buf *buf, void *subbuf,
+			   void *prev_subbuf, size_t prev_padding)
+{
+	struct cp_sink *sink = buf->chan->private_data;
+	size_t n = buf->chan->n_subbufs, oldest, bytes;
+
+	if (!relay_buf_full(buf))
+		return 1;
+	if (READ_ONCE(sink->mode) == CP_MODE_STREAM)
+		return 0;	/* the writer counts the drop */
+
+	/*
+	 * Flight recorder: relay overwrites sub-buffer number produced - n,
+	 * the oldest; count what of it was never read.  Its read side skips
+	 * past it on its own (relay_file_read_avail()).  We run on the
+	 * buffer's CPU with interrupts off, inside cp_buffer_write().
+	 */
+	oldest = buf->subbufs_produced - n;
+	bytes = buf->chan->subbuf_size - buf->padding[oldest % n];
+	if (oldest == buf->subbufs_consumed)
+		bytes -= buf->bytes_consumed;
+	this_cpu_ptr(sink->stats)->lost += bytes / CP_REC_SIZE;
+	return 1;
+}
+
+NOKPROBE_SYMBOL(cp_subbuf_start);
 
 static struct dentry *cp_create_buf_file(const char *filename,
 					 struct dentry *parent, umode_t mode,
 					 struct rchan_buf *buf,
 					 int *is_global)
 {
-	/* Records of every process: for root only, whatever relay asks. */
-	return debugfs_create_file(filename, 0400, parent, buf,
-				   &relay_file_operations);
+	/*
+	 * relay_open() without a file name (we name the files once the
+	 * channel is in place: see cp_buffer_resize()) only asks whether
+	 * the channel is global, but takes NULL for failure: answer with
+	 * the directory, which relay then neither keeps nor removes.
+	 */
+	if (!filename)
+		return cp_dir;
+	return cp_buffer_file_create(filename, parent, buf);
 }
 
 static int cp_remove_buf_file(struct dentry *dentry)
@@ -50,35 +107,68 @@ static int cp_remove_buf_file(struct dentry *dentry)
 }
 
 static const struct rchan_callbacks cp_relay_callbacks = {
+	.subbuf_start = cp_subbuf_start,
 	.create_buf_file = cp_create_buf_file,
 	.remove_buf_file = cp_remove_buf_file,
 };
 
+/* A channel of @buf_size bytes per CPU; its files come later, if at all. */
+static struct rchan *cp_chan_open(size_t buf_size, struct cp_sink *sink)
+{
+	/* Whole records per sub-buffer: relay then never pads. */
+	size_t subbuf_size = rounddown(buf_size / CP_N_SUBBUFS, CP_REC_SIZE);
+
+	return relay_open(NULL, NULL, subbuf_size, CP_N_SUBBUFS,
+			  &cp_relay_callbacks, sink);
+}
+
+/**
+ * cp_buffer_mode_parse() - the mode a name stands for
+ * @name: "stream" or "flight", a trailing newline allowed
+ *
+ * Return: the mode, or -EINVAL.
+ */
+int cp_buffer_mode_parse(const char *name)
+{
+	return sysfs_match_string(cp_mode_names, name);
+}
+
 /**
  * cp_buffer_open() - allocate the per-CPU buffers and their debugfs files
  * @dir: debugfs directory to create the cpuN files in
- * @buf_size: bytes of buffer per CPU
+ * @buf_size: bytes of buffer per CPU, already checked
+ * @mode: what a full buffer does
  *
  * Return: 0 or a negative errno.
  */
-int cp_buffer_open(struct dentry *dir, size_t buf_size)
+int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode)
 {
-	/* Whole records per sub-buffer: relay then never pads. */
-	size_t subbuf_size = rounddown(buf_size / CP_N_SUBBUFS,
-				       sizeof(struct connprobe_record));
+	struct rchan *chan;
+	int ret;
 
-	cp_stats = alloc_percpu(struct cp_cpu_stats);
-	if (!cp_stats)
+	cp_live.stats = alloc_percpu(struct cp_cpu_stats);
+	if (!cp_live.stats)
 		return -ENOMEM;
+	cp_dir = dir;
+	cp_live.mode = mode;
+	cp_buf_size = buf_size;
 
-	cp_chan = relay_open(CONNPROBE_CPU_FILE_BASE, dir, subbuf_size,
-			     CP_N_SUBBUFS, &cp_relay_callbacks, NULL);
-	if (!cp_chan) {
-		free_percpu(cp_stats);
-		cp_stats = NULL;
-		return -ENOMEM;
-	}
+	ret = -ENOMEM;
+	chan = cp_chan_open(buf_size, &cp_live);
+	if (!chan)
+		goto out_free_stats;
+	ret = relay_late_setup_files(chan, CONNPROBE_CPU_FILE_BASE, dir);
+	if (ret)
+		goto out_close_chan;
+	rcu_assign_pointer(cp_live.chan, chan);
 	return 0;
+
+out_close_chan:
+	relay_close(chan);
+out_free_stats:
+	free_percpu(cp_live.stats);
+	cp_live.stats = NULL;
+	return ret;
 }
 
 /**
@@ -86,68 +176,309 @@ int cp_buffer_open(struct dentry *dir, size_t buf_size)
  */
 void cp_buffer_close(void)
 {
-	relay_close(cp_chan);
-	cp_chan = NULL;
-	free_percpu(cp_stats);
-	cp_stats = NULL;
+	relay_close(rcu_dereference_protected(cp_live.chan, true));
+	RCU_INIT_POINTER(cp_live.chan, NULL);
+	free_percpu(cp_live.stats);
+	cp_live.stats = NULL;
 }
 
-/**
- * cp_buffer_write() - store one record in this CPU's buffer, or count it lost
- * @rec: the record; its @cpu and @seq are filled in here
+/*
+ * Store one record in this CPU's buffer of @sink, or count it lost.
  *
  * Runs in the probes' atomic context.  Interrupts are off so that a writer
- * interrupting us on this CPU cannot interleave with our slot.  This is
- * relay_write() with the drop made visible: relay_reserve() would publish the
- * slot (advance buf->offset) before the record is copied, and a reader on
- * another CPU could read it half written; here the copy comes first.
+ * interrupting us on this CPU cannot interleave with our slot (and, as an
+ * RCU read-side section, so that a resize waits for us).  This is
+ * relay_write() with the drop made visible: relay_reserve() would publish
+ * the slot (advance buf->offset) before the record is copied, and a reader
+ * on another CPU could read it half written; here the copy comes first.
  */
-void cp_buffer_write(struct connprobe_record *rec)
+static void cp_sink_write(struct cp_sink *sink, struct connprobe_record *rec)
 {
-	const size_t len = sizeof(*rec);
 	struct cp_cpu_stats *stats;
 	struct rchan_buf *buf;
 	unsigned long flags;
 
 	local_irq_save(flags);
-	stats = this_cpu_ptr(cp_stats);
+	stats = this_cpu_ptr(sink->stats);
 	rec->cpu = smp_processor_id();
-	rec->seq = stats->written + stats->lost;
+	/* Every record counts as written, whether it is kept or lost. */
+	rec->seq = stats->written++;
 
-	buf = *this_cpu_ptr(cp_chan->buf);
+	buf = *this_cpu_ptr(rcu_dereference_sched(sink->chan)->buf);
 	if (unlikely(!buf ||
-		     (buf->offset + len > buf->chan->subbuf_size &&
-		      !relay_switch_subbuf(buf, len)))) {
+		     (buf->offset + CP_REC_SIZE > buf->chan->subbuf_size &&
+		      !relay_switch_subbuf(buf, CP_REC_SIZE)))) {
 		stats->lost++;
 		goto out;
 	}
-	memcpy(buf->data + buf->offset, rec, len);
+	memcpy(buf->data + buf->offset, rec, CP_REC_SIZE);
 	/* The record must be visible before the offset that exposes it. */
 	smp_wmb();
-	WRITE_ONCE(buf->offset, buf->offset + len);
-	stats->written++;
+	WRITE_ONCE(buf->offset, buf->offset + CP_REC_SIZE);
 out:
 	local_irq_restore(flags);
+}
+
+NOKPROBE_SYMBOL(cp_sink_write);
+
+/**
+ * cp_buffer_write() - store one record in this CPU's buffer, or count it lost
+ * @rec: the record; its @cpu and @seq are filled in here
+ */
+void cp_buffer_write(struct connprobe_record *rec)
+{
+	cp_sink_write(&cp_live, rec);
 }
 
 NOKPROBE_SYMBOL(cp_buffer_write);
 
 /**
- * cp_buffer_show_stats() - print written and lost counts, per CPU and total
+ * cp_buffer_of() - a CPU's buffer; call under rcu_read_lock()
+ * @cpu: the CPU
+ *
+ * Return: the buffer, or NULL for a CPU that never had one.
+ */
+struct rchan_buf *cp_buffer_of(int cpu)
+{
+	struct rchan *chan = rcu_dereference(cp_live.chan);
+
+	return chan ? *per_cpu_ptr(chan->buf, cpu) : NULL;
+}
+
+/**
+ * cp_buffer_count_read() - account records a reader took from a buffer
+ * @cpu: the buffer's CPU
+ * @bytes: what read() returned
+ */
+void cp_buffer_count_read(unsigned int cpu, size_t bytes)
+{
+	atomic64_add(bytes / CP_REC_SIZE, &per_cpu_ptr(cp_live.stats, cpu)->read);
+}
+
+/**
+ * cp_buffer_buffered() - records held in a CPU's buffer, from relay's state
+ * @buf: the buffer
+ *
+ * Exact when nobody writes or reads it at the same time; a snapshot
+ * otherwise.
+ *
+ * Return: the number of records.
+ */
+u64 cp_buffer_buffered(const struct rchan_buf *buf)
+{
+	size_t n = buf->chan->n_subbufs, size = buf->chan->subbuf_size;
+	size_t produced = READ_ONCE(buf->subbufs_produced);
+	size_t consumed = READ_ONCE(buf->subbufs_consumed);
+	size_t offset = READ_ONCE(buf->offset);
+	size_t skipped = READ_ONCE(buf->bytes_consumed);
+	size_t bytes, i;
+
+	if (offset > size) {
+		/* Stream mode, full: n sub-buffers, none being filled. */
+		offset = 0;
+	} else if (produced - consumed >= n) {
+		/* Flight recorder: the reader's position was overwritten. */
+		consumed = produced - n + 1;
+		skipped = 0;
+	}
+	if (produced == consumed)
+		return (offset - skipped) / CP_REC_SIZE;
+	bytes = size - buf->padding[consumed % n] - skipped + offset;
+	for (i = consumed + 1; i < produced; i++)
+		bytes += size - buf->padding[i % n];
+	return bytes / CP_REC_SIZE;
+}
+
+/* Records buffered on @cpu, 0 for a CPU that never had a buffer. */
+static u64 cp_buffered_on(struct rchan *chan, int cpu)
+{
+	const struct rchan_buf *buf = *per_cpu_ptr(chan->buf, cpu);
+
+	return buf ? cp_buffer_buffered(buf) : 0;
+}
+
+/**
+ * cp_buffer_show_stats() - print each CPU's and the total accounting
  * @m: the seq_file of the debugfs stats file
  */
 void cp_buffer_show_stats(struct seq_file *m)
 {
-	u64 written = 0, lost = 0;
+	u64 written = 0, read = 0, lost = 0, buffered = 0;
+	struct rchan *chan;
 	int cpu;
 
+	mutex_lock(&cp_config_lock);
+	chan = rcu_dereference_protected(cp_live.chan,
+					 lockdep_is_held(&cp_config_lock));
+	seq_printf(m, "mode %s\nbuf_size %zu\n", cp_mode_names[cp_live.mode],
+		   cp_buf_size);
 	for_each_possible_cpu(cpu) {
-		const struct cp_cpu_stats *s = per_cpu_ptr(cp_stats, cpu);
-		u64 w = READ_ONCE(s->written), l = READ_ONCE(s->lost);
+		const struct cp_cpu_stats *s = per_cpu_ptr(cp_live.stats, cpu);
+		u64 w = READ_ONCE(s->written), r = atomic64_read(&s->read);
+		u64 l = READ_ONCE(s->lost) + atomic64_read(&s->discarded);
+		u64 b = cp_buffered_on(chan, cpu);
 
-		seq_printf(m, "cpu %d written %llu lost %llu\n", cpu, w, l);
+		seq_printf(m, "cpu %d written %llu read %llu lost %llu buffered %llu\n",
+			   cpu, w, r, l, b);
 		written += w;
+		read += r;
 		lost += l;
+		buffered += b;
 	}
-	seq_printf(m, "total written %llu lost %llu\n", written, lost);
+	seq_printf(m, "total written %llu read %llu lost %llu buffered %llu\n",
+		   written, read, lost, buffered);
+	mutex_unlock(&cp_config_lock);
+}
+
+/**
+ * cp_buffer_reader_get() - a reader opens a CPU file
+ *
+ * Readers pin the mode and the size: a change while one reads would pull
+ * records from under it.
+ */
+void cp_buffer_reader_get(void)
+{
+	mutex_lock(&cp_config_lock);
+	cp_readers++;
+	mutex_unlock(&cp_config_lock);
+}
+
+/**
+ * cp_buffer_reader_put() - a reader closed a CPU file
+ */
+void cp_buffer_reader_put(void)
+{
+	mutex_lock(&cp_config_lock);
+	cp_readers--;
+	mutex_unlock(&cp_config_lock);
+}
+
+/**
+ * cp_buffer_mode() - the current mode's name
+ *
+ * Return: "stream" or "flight".
+ */
+const char *cp_buffer_mode(void)
+{
+	return cp_mode_names[READ_ONCE(cp_live.mode)];
+}
+
+/**
+ * cp_buffer_set_mode() - switch between stream and flight recorder
+ * @mode: the new mode
+ *
+ * Return: 0, or -EBUSY while a reader has a buffer open.
+ */
+int cp_buffer_set_mode(enum cp_mode mode)
+{
+	int ret = 0;
+
+	mutex_lock(&cp_config_lock);
+	if (cp_readers)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(cp_live.mode, mode);
+	mutex_unlock(&cp_config_lock);
+	return ret;
+}
+
+/**
+ * cp_buffer_size() - bytes of buffer per CPU
+ *
+ * Return: the size.
+ */
+size_t cp_buffer_size(void)
+{
+	return READ_ONCE(cp_buf_size);
+}
+
+/**
+ * cp_buffer_resize() - replace every CPU's buffer by one of @buf_size
+ * @buf_size: bytes per CPU, already checked
+ *
+ * Records still buffered are discarded and counted lost.  Writers move to
+ * the new buffers at once; the old ones go once no writer can be on them.
+ *
+ * Return: 0, -EBUSY while a reader has a buffer open, or -ENOMEM (and
+ * nothing changed).
+ */
+int cp_buffer_resize(size_t buf_size)
+{
+	struct rchan *old, *new;
+	int cpu, ret = 0;
+
+	mutex_lock(&cp_config_lock);
+	if (cp_readers) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	new = cp_chan_open(buf_size, &cp_live);
+	if (!new) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	old = rcu_dereference_protected(cp_live.chan,
+					lockdep_is_held(&cp_config_lock));
+	rcu_assign_pointer(cp_live.chan, new);
+	/* Writers run with interrupts off: an RCU read-side section. */
+	synchronize_rcu();
+	for_each_possible_cpu(cpu)
+		atomic64_add(cp_buffered_on(old, cpu),
+			     &per_cpu_ptr(cp_live.stats, cpu)->discarded);
+	relay_close(old);
+	/* The old files are gone: the new ones take their names. */
+	ret = relay_late_setup_files(new, CONNPROBE_CPU_FILE_BASE, cp_dir);
+	if (ret)
+		pr_err("resize: cannot create the buffer files: error %d\n", ret);
+	WRITE_ONCE(cp_buf_size, buf_size);
+out_unlock:
+	mutex_unlock(&cp_config_lock);
+	return ret;
+}
+
+/**
+ * cp_buffer_bench() - time the write path on a private channel
+ * @records: how many records to write
+ * @ns: the time they took, in ns
+ *
+ * A flight-recorder channel of the live size, never read: every write is
+ * the steady state of a busy CPU, sub-buffer switches and overwrites
+ * included.  Runs in process context, one CPU at a time per record.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int cp_buffer_bench(unsigned long records, u64 *ns)
+{
+	struct cp_sink sink = { .mode = CP_MODE_FLIGHT };
+	struct connprobe_record rec;
+	struct rchan *chan;
+	unsigned long i;
+	u64 start;
+	int ret = -ENOMEM;
+
+	sink.stats = alloc_percpu(struct cp_cpu_stats);
+	if (!sink.stats)
+		return -ENOMEM;
+	chan = cp_chan_open(cp_buffer_size(), &sink);
+	if (!chan)
+		goto out_free_stats;
+	RCU_INIT_POINTER(sink.chan, chan);
+
+	memset(&rec, 0, sizeof(rec));
+	rec.size = sizeof(rec);
+	rec.version = CONNPROBE_RECORD_VERSION;
+	rec.event = CONNPROBE_EVENT_CONNECT;
+	start = ktime_get_ns();
+	for (i = 0; i < records; i++) {
+		cp_sink_write(&sink, &rec);
+		if (!(i % 4096))
+			cond_resched();
+	}
+	*ns = ktime_get_ns() - start;
+	ret = 0;
+
+	relay_close(chan);
+out_free_stats:
+	free_percpu(sink.stats);
+	return ret;
 }

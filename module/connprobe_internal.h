@@ -9,13 +9,96 @@
 #include <linux/types.h>
 #include <linux/seq_file.h>
 
+#include "compat.h"
+
 struct dentry;
 struct connprobe_record;
+struct sock;
+struct socket;
+struct sockaddr_storage;
+struct rchan_buf;
 
-int cp_buffer_open(struct dentry *dir, size_t buf_size);
+/**
+ * struct cp_attempt_end - how a TCP connect attempt left SYN_SENT
+ * @ns: when, ktime_get_ns()
+ * @ret: 0 (established) or the negated errno SO_ERROR gives
+ * @abandoned: closed or aborted before either (@ret is then 0)
+ * @sport: the source port it used, host order; 0 if none
+ * @saddr: the source address it used, as in struct connprobe_record
+ */
+struct cp_attempt_end {
+	u64 ns;
+	int ret;
+	bool abandoned;
+	u16 sport;
+	u8 saddr[16];
+};
+
+/* What a full buffer does. */
+enum cp_mode {
+	CP_MODE_STREAM,	/* drops the new record */
+	CP_MODE_FLIGHT,	/* overwrites the oldest records */
+};
+
+/**
+ * struct cp_cpu_stats - accounting of one CPU's buffer
+ * @written: records handed to the buffer, kept or not (the next @seq)
+ * @lost: records dropped by a full buffer, or overwritten
+ * @read: records readers took
+ * @discarded: records thrown away with the buffer by a resize
+ *
+ * @written and @lost change only on their CPU, with interrupts off; @read
+ * and @discarded from anywhere.
+ */
+struct cp_cpu_stats {
+	u64 written;
+	u64 lost;
+	atomic64_t read;
+	atomic64_t discarded;
+};
+
+int cp_check_buf_size(unsigned long size);
+int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode);
 void cp_buffer_close(void);
 void cp_buffer_write(struct connprobe_record *rec);
 void cp_buffer_show_stats(struct seq_file *m);
+int cp_buffer_mode_parse(const char *name);
+const char *cp_buffer_mode(void);
+int cp_buffer_set_mode(enum cp_mode mode);
+size_t cp_buffer_size(void);
+int cp_buffer_resize(size_t buf_size);
+void cp_buffer_reader_get(void);
+void cp_buffer_reader_put(void);
+void cp_buffer_count_read(unsigned int cpu, size_t bytes);
+u64 cp_buffer_buffered(const struct rchan_buf *buf);
+struct rchan_buf *cp_buffer_of(int cpu);
+int cp_buffer_bench(unsigned long records, u64 *ns);
+
+struct dentry *cp_buffer_file_create(const char *name, struct dentry *parent,
+				     struct rchan_buf *buf);
+int cp_buffer_files_init(void);
+void cp_buffer_files_exit(void);
+
+void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
+void cp_record_daddr(struct connprobe_record *rec,
+		     const struct sockaddr_storage *ss, int addrlen);
+void cp_record_emit(struct connprobe_record *rec, const struct socket *sock);
+void cp_write_complete(struct connprobe_record *rec,
+		       const struct cp_attempt_end *end);
+u16 cp_sock_source(const struct sock *sk, u8 *saddr);
+
+u64 cp_new_id(void);
+int cp_pending_init(unsigned int max);
+void cp_pending_exit(void);
+void cp_pending_start(const struct sock *sk);
+void cp_pending_end(const struct sock *sk, const struct cp_attempt_end *end);
+bool cp_pending_on_return(const struct socket *sock,
+			  struct connprobe_record *rec,
+			  struct cp_attempt_end *end);
+void cp_pending_show_stats(struct seq_file *m);
+
+int cp_tcp_state_register(void);
+void cp_tcp_state_unregister(void);
 
 int cp_probe_register(unsigned int maxactive);
 void cp_probe_unregister(void);

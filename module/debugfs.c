@@ -1,27 +1,169 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * connprobe debugfs interface: the connprobe/ directory and its stats file.
- * The per-CPU record files in the same directory belong to the buffer.
+ * connprobe debugfs interface: the connprobe/ directory, its stats file,
+ * the settings files (mode, buf_size) and the write-path self-benchmark
+ * (bench).  The per-CPU record files in the same directory belong to the
+ * buffer.  A malformed write gets -EINVAL (or -ERANGE, -EBUSY) and changes
+ * nothing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 
 #include "connprobe.h"
 #include "connprobe_internal.h"
+
+/* Longest mode name written, newline included: "stream\n". */
+#define CP_MODE_MAXLEN	16
 
 static int cp_stats_show(struct seq_file *m, void *unused)
 {
 	cp_buffer_show_stats(m);
 	cp_probe_show_stats(m);
+	cp_pending_show_stats(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cp_stats);
 
+static int cp_mode_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%s\n", cp_buffer_mode());
+	return 0;
+}
+
+static int cp_mode_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, cp_mode_show, NULL);
+}
+
+static ssize_t cp_mode_write(struct file *file, const char __user *ubuf,
+			     size_t count, loff_t *ppos)
+{
+	char name[CP_MODE_MAXLEN];
+	int mode, ret;
+
+	if (!count || count >= sizeof(name))
+		return -EINVAL;
+	if (copy_from_user(name, ubuf, count))
+		return -EFAULT;
+	name[count] = '\0';
+	mode = cp_buffer_mode_parse(name);
+	if (mode < 0)
+		return -EINVAL;
+	ret = cp_buffer_set_mode(mode);
+	return ret ? ret : count;
+}
+
+static const struct file_operations cp_mode_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cp_mode_open,
+	.read		= seq_read,
+	.write		= cp_mode_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static int cp_buf_size_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%zu\n", cp_buffer_size());
+	return 0;
+}
+
+static int cp_buf_size_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, cp_buf_size_show, NULL);
+}
+
+static ssize_t cp_buf_size_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	unsigned long size;
+	int ret;
+
+	/* Decimal only, one optional newline, nothing else. */
+	ret = kstrtoul_from_user(ubuf, count, 10, &size);
+	if (ret)
+		return ret;
+	ret = cp_check_buf_size(size);
+	if (ret)
+		return ret;
+	ret = cp_buffer_resize(size);
+	return ret ? ret : count;
+}
+
+static const struct file_operations cp_buf_size_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cp_buf_size_open,
+	.read		= seq_read,
+	.write		= cp_buf_size_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+/* The self-benchmark: write a count, read back what it measured. */
+#define CP_BENCH_MAX	100000000UL
+
+static DEFINE_MUTEX(cp_bench_lock);
+static unsigned long cp_bench_records;
+static u64 cp_bench_ns;
+
+static int cp_bench_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&cp_bench_lock);
+	if (cp_bench_records)
+		seq_printf(m, "records %lu ns %llu ns_per_record %llu.%02llu\n",
+			   cp_bench_records, cp_bench_ns,
+			   div_u64(cp_bench_ns, cp_bench_records),
+			   div_u64(cp_bench_ns * 100, cp_bench_records) % 100);
+	mutex_unlock(&cp_bench_lock);
+	return 0;
+}
+
+static int cp_bench_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, cp_bench_show, NULL);
+}
+
+static ssize_t cp_bench_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	unsigned long records;
+	u64 ns;
+	int ret;
+
+	ret = kstrtoul_from_user(ubuf, count, 10, &records);
+	if (ret)
+		return ret;
+	if (!records || records > CP_BENCH_MAX)
+		return -EINVAL;
+	mutex_lock(&cp_bench_lock);
+	ret = cp_buffer_bench(records, &ns);
+	if (!ret) {
+		cp_bench_records = records;
+		cp_bench_ns = ns;
+	}
+	mutex_unlock(&cp_bench_lock);
+	return ret ? ret : count;
+}
+
+static const struct file_operations cp_bench_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cp_bench_open,
+	.read		= seq_read,
+	.write		= cp_bench_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 /**
- * cp_debugfs_create() - create the connprobe/ directory and its stats file
+ * cp_debugfs_create() - create the connprobe/ directory and its files
  *
  * Return: the directory, or an ERR_PTR.  connprobe has no other interface,
  * so, unlike most debugfs users, the caller must check it.
@@ -36,6 +178,9 @@ struct dentry *cp_debugfs_create(void)
 	/* Who connects where is not for every user to read. */
 	debugfs_create_file(CONNPROBE_STATS_FILE, 0400, dir, NULL,
 			    &cp_stats_fops);
+	debugfs_create_file("mode", 0600, dir, NULL, &cp_mode_fops);
+	debugfs_create_file("buf_size", 0600, dir, NULL, &cp_buf_size_fops);
+	debugfs_create_file("bench", 0600, dir, NULL, &cp_bench_fops);
 	return dir;
 }
 

@@ -16,7 +16,8 @@
 
 #define CP_BUF_SIZE_MIN		(16UL << 10)
 #define CP_BUF_SIZE_MAX		(256UL << 20)
-#define CP_MAXACTIVE_MAX	1048576U
+/* Each instance is a few hundred bytes, per probe, plus the attempt table. */
+#define CP_MAXACTIVE_MAX	65536U
 
 static unsigned long buf_size = 1UL << 20;
 module_param(buf_size, ulong, 0444);
@@ -31,15 +32,37 @@ MODULE_PARM_DESC(buf_size,
 static unsigned int maxactive = 4096;
 module_param(maxactive, uint, 0444);
 MODULE_PARM_DESC(maxactive,
-		 "connect() calls traced at once (1 to 1048576; default 4096)");
+		 "connect() calls traced at once (1 to 65536; default 4096)");
+
+static char *mode = "stream";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode,
+		 "What a full per-CPU buffer does: stream (drop new records) or flight (overwrite the oldest)");
 
 static struct dentry *cp_dir;
 
+/**
+ * cp_check_buf_size() - check a per-CPU buffer size, saying why it is bad
+ * @size: bytes
+ *
+ * Return: 0 or -EINVAL.
+ */
+int cp_check_buf_size(unsigned long size)
+{
+	if (size < CP_BUF_SIZE_MIN || size > CP_BUF_SIZE_MAX) {
+		pr_err("buf_size=%lu is out of range [%lu, %lu]\n",
+		       size, CP_BUF_SIZE_MIN, CP_BUF_SIZE_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int cp_check_params(void)
 {
-	if (buf_size < CP_BUF_SIZE_MIN || buf_size > CP_BUF_SIZE_MAX) {
-		pr_err("buf_size=%lu is out of range [%lu, %lu]\n",
-		       buf_size, CP_BUF_SIZE_MIN, CP_BUF_SIZE_MAX);
+	if (cp_check_buf_size(buf_size))
+		return -EINVAL;
+	if (cp_buffer_mode_parse(mode) < 0) {
+		pr_err("mode=%s is not stream or flight\n", mode);
 		return -EINVAL;
 	}
 	if (maxactive < 1 || maxactive > CP_MAXACTIVE_MAX) {
@@ -68,22 +91,39 @@ static int __init connprobe_init(void)
 		return PTR_ERR(cp_dir);
 	}
 
-	ret = cp_buffer_open(cp_dir, buf_size);
+	cp_buffer_files_init();
+	ret = cp_buffer_open(cp_dir, buf_size, cp_buffer_mode_parse(mode));
 	if (ret) {
 		pr_err("cannot allocate buffers: error %d\n", ret);
 		goto out_remove_dir;
 	}
 
+	/* As many TCP attempts as calls in flight, plus those in progress. */
+	ret = cp_pending_init(2 * maxactive);
+	if (ret) {
+		pr_err("cannot allocate the attempt table: error %d\n", ret);
+		goto out_close_buffer;
+	}
+
+	ret = cp_tcp_state_register();
+	if (ret)
+		goto out_exit_pending;
+
 	/* Last: from here on records flow. */
 	ret = cp_probe_register(maxactive);
 	if (ret)
-		goto out_close_buffer;
+		goto out_unregister_tcp_state;
 	return 0;
 
+out_unregister_tcp_state:
+	cp_tcp_state_unregister();
+out_exit_pending:
+	cp_pending_exit();
 out_close_buffer:
 	cp_buffer_close();
 out_remove_dir:
 	cp_debugfs_remove(cp_dir);
+	cp_buffer_files_exit();
 	return ret;
 }
 
@@ -91,8 +131,11 @@ static void __exit connprobe_exit(void)
 {
 	/* First: once this returns, no handler runs and none will. */
 	cp_probe_unregister();
+	cp_tcp_state_unregister();
+	cp_pending_exit();
 	cp_buffer_close();
 	cp_debugfs_remove(cp_dir);
+	cp_buffer_files_exit();
 }
 
 module_init(connprobe_init);

@@ -1,138 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * connprobe probes: one kretprobe on __sys_connect(), the function every
- * connect(2) goes through, before the file descriptor is even looked up, so
- * that calls failing early (EBADF, ENOTSOCK, EFAULT) are seen too.  The entry
- * handler only stamps the call; the return handler builds the one record of
- * the call.  See Documentation/trace/kprobes.rst.
+ * connprobe probes: the connect calls themselves.
+ *
+ * connect(2) goes __sys_connect() -> __sys_connect_file().  One kretprobe on
+ * __sys_connect() sees every call, before the file descriptor is even looked
+ * up, so that calls failing early (EBADF, EFAULT, EINVAL, ENOTSOCK) are
+ * seen too.  io_uring's IORING_OP_CONNECT calls __sys_connect_file()
+ * directly: a second kretprobe there records those, and lets every call
+ * made from the connect syscall go at its entry, before any return hook is
+ * set up, so that no call costs two return probes or gives two records.
+ * Entry handlers only stamp the call; return handlers build its record.
+ * See Documentation/trace/kprobes.rst.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cgroup.h>
-#include <linux/cred.h>
 #include <linux/file.h>
-#include <linux/in.h>
-#include <linux/in6.h>
 #include <linux/kprobes.h>
 #include <linux/net.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/socket.h>
-#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
-#include <linux/un.h>
-#include <net/inet_sock.h>
-#include <net/ipv6.h>
-#include <net/sock.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
 
 #include "connprobe.h"
 #include "connprobe_internal.h"
 
-/* What the entry handler keeps for the return handler, per call. */
+/* What the entry handler of __sys_connect() keeps for its return. */
 struct cp_call {
 	u64 start_ns;
 	void __user *uaddr;
 	int fd;
 	int addrlen;
 };
-
-/* Fill in the destination from the caller's sockaddr, as the kernel saw it. */
-static void cp_describe_daddr(struct connprobe_record *rec,
-			      const struct cp_call *call)
-{
-	struct sockaddr_storage ss;
-
-	/* move_addr_to_kernel() refuses these lengths before copying. */
-	if (call->addrlen < (int)sizeof(ss.ss_family) ||
-	    call->addrlen > (int)sizeof(ss))
-		return;
-	if (copy_from_user_nofault(&ss, call->uaddr, call->addrlen))
-		return;
-
-	rec->flags |= CONNPROBE_F_DADDR;
-	rec->daddr_family = ss.ss_family;
-	rec->addrlen = call->addrlen;
-	if (ss.ss_family == AF_UNIX) {
-		const struct sockaddr_un *sun = (const struct sockaddr_un *)&ss;
-
-		size_t len = call->addrlen -
-			     offsetof(struct sockaddr_un, sun_path);
-
-		memcpy(rec->sun_path, sun->sun_path,
-		       min(len, sizeof(rec->sun_path)));
-	} else if (ss.ss_family == AF_INET &&
-	    call->addrlen >= (int)sizeof(struct sockaddr_in)) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
-
-		memcpy(rec->daddr, &sin->sin_addr, sizeof(sin->sin_addr));
-		rec->dport = ntohs(sin->sin_port);
-	} else if (ss.ss_family == AF_INET6 &&
-		   call->addrlen >= SIN6_LEN_RFC2133) {
-		const struct sockaddr_in6 *sin6 =
-			(const struct sockaddr_in6 *)&ss;
-
-		memcpy(rec->daddr, &sin6->sin6_addr, sizeof(sin6->sin6_addr));
-		rec->dport = ntohs(sin6->sin6_port);
-	}
-}
-
-NOKPROBE_SYMBOL(cp_describe_daddr);
-
-/* Fill in what the socket says after the call: its kind and source. */
-static void cp_describe_socket(struct connprobe_record *rec,
-			       const struct socket *sock)
-{
-	const struct sock *sk = sock->sk;
-	const struct inet_sock *inet;
-
-	if (!sk)
-		return;
-	rec->flags |= CONNPROBE_F_SOCK;
-	rec->family = sk->sk_family;
-	rec->type = sk->sk_type;
-	rec->protocol = sk->sk_protocol;
-	rec->netns = sock_net(sk)->ns.inum;
-
-	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
-		return;
-	inet = inet_sk(sk);
-	rec->sport = ntohs(READ_ONCE(inet->inet_sport));
-	/*
-	 * No bound port, no source (e.g. EAFNOSUPPORT before autobind).  A
-	 * refused TCP connect keeps its port but its address is reset: that
-	 * is what getsockname() shows after the call, and what we record.
-	 */
-	if (!rec->sport)
-		return;
-	rec->flags |= CONNPROBE_F_SADDR;
-	if (sk->sk_family == AF_INET) {
-		__be32 saddr = READ_ONCE(inet->inet_saddr);
-
-		memcpy(rec->saddr, &saddr, sizeof(saddr));
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	else
-		memcpy(rec->saddr, &sk->sk_v6_rcv_saddr, sizeof(struct in6_addr));
-#endif
-}
-
-NOKPROBE_SYMBOL(cp_describe_socket);
-
-/* The task's cgroup v2 id, as bpf_get_current_cgroup_id() gives it. */
-static u64 cp_current_cgroup_id(void)
-{
-	u64 id = 0;
-
-#ifdef CONFIG_CGROUPS
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(current));
-	rcu_read_unlock();
-#endif
-	return id;
-}
-
-NOKPROBE_SYMBOL(cp_current_cgroup_id);
 
 /* Runs at the entry of __sys_connect(int fd, void __user *addr, int len). */
 static int cp_connect_entry(struct kretprobe_instance *ri,
@@ -155,36 +57,32 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 {
 	const struct cp_call *call = (const struct cp_call *)ri->data;
 	struct connprobe_record rec;
-	struct file *file;
+	struct sockaddr_storage ss;
+	struct socket *sock = NULL;
+	struct file *file = NULL;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.latency_ns = ktime_get_ns() - call->start_ns;
-	rec.size = sizeof(rec);
-	rec.version = CONNPROBE_RECORD_VERSION;
-	rec.event = CONNPROBE_EVENT_CONNECT;
-	rec.ts_ns = call->start_ns;
 	/* __sys_connect() returns int: narrow the 64-bit register. */
-	rec.ret = (int)regs_return_value(regs);
-	rec.pid = task_tgid_nr(current);
-	rec.tid = task_pid_nr(current);
+	cp_record_begin(&rec, call->start_ns, (int)regs_return_value(regs));
 	rec.fd = call->fd;
-	rec.uid = from_kuid_munged(&init_user_ns, current_uid());
-	rec.cgroup_id = cp_current_cgroup_id();
-	strscpy(rec.comm, current->comm, sizeof(rec.comm));
 
 	/* EBADF: no file, so the kernel never copied the address either. */
 	if (rec.ret != -EBADF) {
-		cp_describe_daddr(&rec, call);
+		/*
+		 * What move_addr_to_kernel() copied, read again from the
+		 * caller's memory, which the call has just read: it refuses
+		 * these lengths before copying anything.
+		 */
+		if (call->addrlen >= (int)sizeof(ss.ss_family) &&
+		    call->addrlen <= (int)sizeof(ss) &&
+		    !copy_from_user_nofault(&ss, call->uaddr, call->addrlen))
+			cp_record_daddr(&rec, &ss, call->addrlen);
 		file = fget(call->fd);
-		if (file) {
-			struct socket *sock = sock_from_file(file);
-
-			if (sock)
-				cp_describe_socket(&rec, sock);
-			fput(file);
-		}
+		if (file)
+			sock = sock_from_file(file);
 	}
-	cp_buffer_write(&rec);
+	cp_record_emit(&rec, sock);
+	if (file)
+		fput(file);
 	return 0;
 }
 
@@ -197,28 +95,122 @@ static struct kretprobe cp_connect_probe = {
 	.data_size	= sizeof(struct cp_call),
 };
 
+/* What the entry handler of __sys_connect_file() keeps for its return. */
+struct cp_file_call {
+	u64 start_ns;
+	struct file *file;	/* held by io_uring for the whole call */
+	int addrlen;
+	struct sockaddr_storage addr;
+};
+
+/* Whether current is in connect(2) (or socketcall(2)): __sys_connect's. */
+static bool cp_in_connect_syscall(void)
+{
+	long nr;
+
+	if (current->flags & (PF_KTHREAD | PF_IO_WORKER))
+		return false;
+	nr = syscall_get_nr(current, task_pt_regs(current));
+#ifdef CONFIG_IA32_EMULATION
+	if (in_ia32_syscall())
+		return nr == __NR_ia32_connect || nr == __NR_ia32_socketcall;
+#endif
+	return (nr & ~__X32_SYSCALL_BIT) == __NR_connect;
+}
+
+NOKPROBE_SYMBOL(cp_in_connect_syscall);
+
+/*
+ * Runs at the entry of __sys_connect_file(struct file *, struct
+ * sockaddr_storage *, int addrlen, int flags).  Returning 1 sets up no
+ * return hook: calls from connect(2) are __sys_connect()'s to record.
+ */
+static int cp_connect_file_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct cp_file_call *call = (struct cp_file_call *)ri->data;
+	const struct sockaddr_storage *addr;
+
+	if (cp_in_connect_syscall())
+		return 1;
+	call->start_ns = ktime_get_ns();
+	call->file = (struct file *)regs_get_kernel_argument(regs, 0);
+	addr = (const struct sockaddr_storage *)regs_get_kernel_argument(regs, 1);
+	call->addrlen = (int)regs_get_kernel_argument(regs, 2);
+	/* io_uring checked the length when it copied the address in. */
+	if (call->addrlen >= (int)sizeof(addr->ss_family) &&
+	    call->addrlen <= (int)sizeof(*addr))
+		memcpy(&call->addr, addr, call->addrlen);
+	else
+		call->addrlen = -1;
+	return 0;
+}
+
+NOKPROBE_SYMBOL(cp_connect_file_entry);
+
+static int cp_connect_file_return(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	const struct cp_file_call *call = (const struct cp_file_call *)ri->data;
+	struct connprobe_record rec;
+
+	cp_record_begin(&rec, call->start_ns, (int)regs_return_value(regs));
+	rec.flags |= CONNPROBE_F_IO_URING;
+	/* io_uring may use a registered file: no descriptor to report. */
+	rec.fd = -1;
+	if (call->addrlen >= 0)
+		cp_record_daddr(&rec, &call->addr, call->addrlen);
+	cp_record_emit(&rec, sock_from_file(call->file));
+	return 0;
+}
+
+NOKPROBE_SYMBOL(cp_connect_file_return);
+
+static struct kretprobe cp_connect_file_probe = {
+	.kp.symbol_name	= "__sys_connect_file",
+	.entry_handler	= cp_connect_file_entry,
+	.handler	= cp_connect_file_return,
+	.data_size	= sizeof(struct cp_file_call),
+};
+
+static struct kretprobe *cp_probes[] = {
+	&cp_connect_probe,
+	&cp_connect_file_probe,
+};
+
 /**
  * cp_probe_register() - attach the probes
- * @maxactive: calls that may be in flight at once; a blocking connect()
- *	holds one instance for as long as it waits, and a call beyond this
- *	many is not traced but counted in nmissed
+ * @maxactive: calls that may be in flight at once, per probe; a blocking
+ *	connect() holds one instance for as long as it waits, and a call
+ *	beyond this many is not traced but counted in nmissed
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno; nothing is attached on failure.
  */
 int cp_probe_register(unsigned int maxactive)
 {
-	int ret;
+	int i, ret;
 
-	cp_connect_probe.maxactive = maxactive;
-	ret = register_kretprobe(&cp_connect_probe);
-	if (ret < 0) {
-		pr_err("cannot probe %s: error %d\n",
-		       cp_connect_probe.kp.symbol_name, ret);
-		return ret;
+	/* One at a time, to say which one a kernel lacks or refuses. */
+	for (i = 0; i < ARRAY_SIZE(cp_probes); i++) {
+		cp_probes[i]->maxactive = maxactive;
+		ret = register_kretprobe(cp_probes[i]);
+		if (ret < 0) {
+			pr_err("cannot probe %s: %s (error %d)\n",
+			       cp_probes[i]->kp.symbol_name,
+			       ret == -ENOENT ? "no such function in this kernel" :
+			       ret == -EINVAL ? "function not probeable" :
+			       "registration failed", ret);
+			goto out_unregister;
+		}
+		pr_info("attached to %s, maxactive %d\n",
+			cp_probes[i]->kp.symbol_name, cp_probes[i]->maxactive);
 	}
-	pr_info("attached to %s, maxactive %d\n",
-		cp_connect_probe.kp.symbol_name, cp_connect_probe.maxactive);
 	return 0;
+
+out_unregister:
+	while (--i >= 0)
+		unregister_kretprobe(cp_probes[i]);
+	return ret;
 }
 
 /**
@@ -226,11 +218,14 @@ int cp_probe_register(unsigned int maxactive)
  */
 void cp_probe_unregister(void)
 {
-	unregister_kretprobe(&cp_connect_probe);
-	if (cp_connect_probe.nmissed)
-		pr_info("%s: %d calls missed, maxactive %d was too low\n",
-			cp_connect_probe.kp.symbol_name,
-			cp_connect_probe.nmissed, cp_connect_probe.maxactive);
+	int i;
+
+	unregister_kretprobes(cp_probes, ARRAY_SIZE(cp_probes));
+	for (i = 0; i < ARRAY_SIZE(cp_probes); i++)
+		if (cp_probes[i]->nmissed)
+			pr_info("%s: %d calls missed, maxactive %d was too low\n",
+				cp_probes[i]->kp.symbol_name,
+				cp_probes[i]->nmissed, cp_probes[i]->maxactive);
 }
 
 /**
@@ -242,9 +237,12 @@ void cp_probe_unregister(void)
  */
 void cp_probe_show_stats(struct seq_file *m)
 {
-	seq_printf(m, "probe %s nmissed %d kp_nmissed %lu maxactive %d\n",
-		   cp_connect_probe.kp.symbol_name,
-		   READ_ONCE(cp_connect_probe.nmissed),
-		   READ_ONCE(cp_connect_probe.kp.nmissed),
-		   cp_connect_probe.maxactive);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cp_probes); i++)
+		seq_printf(m, "probe %s nmissed %d kp_nmissed %lu maxactive %d\n",
+			   cp_probes[i]->kp.symbol_name,
+			   READ_ONCE(cp_probes[i]->nmissed),
+			   READ_ONCE(cp_probes[i]->kp.nmissed),
+			   cp_probes[i]->maxactive);
 }

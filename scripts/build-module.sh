@@ -1,17 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build connprobe.ko for one Debian kernel line in build/<release>/, so that
-# modules for several kernels live side by side.
+# Build connprobe.ko for one Debian kernel line in its own tree, by default
+# build/<release>/, so that modules for several kernels live side by side.
+# Builds of the same tree wait for each other (flock): two at once would
+# clobber each other's objects.
 #
-# usage: scripts/build-module.sh [LINE]    prints the path of the .ko
+# usage: scripts/build-module.sh [LINE [OUTDIR]]    prints the path of the .ko
 # CONNPROBE_KBUILD_FLAGS adds kbuild flags (lint.sh: C=2).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 line=${1:-6.1}
 rel=$("$top/scripts/kernel.sh" release "$line")
-out=$top/build/$rel
+out=${2:-$top/build/$rel}
 mkdir -p "$out"
+exec 9>"$out/.lock"
+flock 9
 cp "$top/Kbuild" "$out/"
 rm -rf "$out/module"
 cp -r "$top/module" "$out/module"

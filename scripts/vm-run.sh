@@ -7,19 +7,22 @@
 # kernel that stayed healthy (no oops, BUG, WARN, lockdep or KASAN report,
 # no taint but the out-of-tree/unsigned module ones, no hang).
 #
-# usage: scripts/vm-run.sh [-k LINE] [-c CPUS] [-t SECONDS] [-l LOG] SCRIPT
+# usage: scripts/vm-run.sh [-k LINE] [-c CPUS] [-t SECONDS] [-l LOG] [-I] SCRIPT
 #   SCRIPT runs as /run.sh inside the guest; its output reaches stdout.
 #   The module is built for LINE (6.1 by default) first.
+#   -I: one vCPU under QEMU's instruction counting, for benchmarks: guest
+#   time then advances 1 ns per instruction and repeats run after run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-line=6.1 cpus=2 timeout=600 log=
-while getopts k:c:t:l: opt; do
+line=6.1 cpus=2 timeout=600 log= accel=tcg
+while getopts k:c:t:l:I opt; do
 	case $opt in
 	k) line=$OPTARG ;;
 	c) cpus=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	l) log=$OPTARG ;;
+	I) accel="tcg,thread=single -icount shift=0" cpus=1 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -27,10 +30,10 @@ shift $((OPTIND - 1))
 script=${1:?usage: vm-run.sh [-k LINE] [-c CPUS] [-t SECONDS] [-l LOG] SCRIPT}
 
 vmlinuz=$("$top/scripts/kernel.sh" vmlinuz "$line")
-ko=$("$top/scripts/build-module.sh" "$line")
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# A tree of its own: runs at the same time do not share objects.
+ko=$("$top/scripts/build-module.sh" "$line" "$work/kbuild")
 root=$work/root
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,selftests}
 cp /bin/busybox "$root/bin/busybox"
@@ -56,7 +59,8 @@ fi
 
 [ -n "$log" ] || log=$work/console.log
 # -no-reboot with panic=-1: a guest panic ends QEMU at once.
-timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 1024 -smp "$cpus" \
+# shellcheck disable=SC2086
+timeout -k 10 "$timeout" qemu-system-x86_64 -accel $accel -m 1024 -smp "$cpus" \
 	-nic none -nographic -no-reboot -kernel "$vmlinuz" \
 	-initrd "$work/initrd.gz" \
 	-append "console=ttyS0 loglevel=5 panic=-1" </dev/null |

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * connprobe under concurrency: connect()s made from several threads at once
- * each get their record, with nothing lost or missed; and 256 connect()s
- * blocked at the same time all get theirs too, which takes one kretprobe
- * instance per call in flight (maxactive).
+ * each get their record, with nothing lost or missed; a burst of TCP
+ * connects from several threads gives exactly one record per call, each
+ * equal to its call; and 256 connect()s blocked at the same time all get
+ * theirs too, which takes one kretprobe instance per call in flight
+ * (maxactive).
  *
  * Must run as root with connprobe loaded and debugfs mounted, on a host
  * where nothing else connects (the test VM): the stats are global.
@@ -11,9 +13,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,26 +25,33 @@
 #include "connprobe.h"
 #include "loopback.h"
 #include "record_reader.h"
+#include "record_want.h"
 
 /* Kept small: a TCG guest runs ~15x slower than the host. */
 #define COUNT_THREADS		4
 #define COUNT_CALLS		50	/* per thread */
 
+#define BURST_THREADS		4
+#define BURST_CALLS		25	/* per thread */
+
 #define BLOCKED_THREADS		256
-/*
- * SYN retries of each blocked connect(): SYN at 0 s, one retry at 1 s,
- * ETIMEDOUT at 3 s.  Set per socket with TCP_SYNCNT rather than with the
- * tcp_syn_retries sysctl: the same timeout, but no global state to
- * restore, even when the harness kills a timed-out test (which then never
- * reaches its teardown).
- */
+/* SYN retries of each blocked connect(): see set_syn_retries(). */
 #define BLOCKED_SYN_RETRIES	1
 #define BLOCKED_TIMEOUT_S	120
 
 /* Threads only call connect(): a small stack lets 256 of them fit anywhere. */
 #define WORKER_STACK		(64 * 1024)
 
-/* A thread making @calls connect()s on its own socket; no harness inside. */
+/* One call of a burst, and the record it must have. */
+struct burst_call {
+	struct connprobe_record want;
+	struct call call;
+};
+
+/*
+ * A thread making @calls connect()s, on its own socket @fd, or, with @log,
+ * each on a new TCP socket, logged there.  No harness inside.
+ */
 struct worker {
 	pthread_t thread;
 	pthread_barrier_t *start;	/* releases all workers at once */
@@ -52,7 +61,27 @@ struct worker {
 	int done;			/* calls that returned */
 	int ret;			/* last call's 0 or -errno */
 	pid_t tid;
+	struct burst_call *log;
 };
+
+/* A new TCP socket, connected; @c gets the call's record as it must be. */
+static int burst_connect(const struct endpoint *dst, struct burst_call *c)
+{
+	struct endpoint src;
+	int fd;
+
+	fd = socket(dst->sa.sa_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -errno;
+	timed_connect(fd, dst, &c->call);
+	want_call(&c->want, fd, c->call.ret);
+	want_socket(&c->want, dst->sa.sa_family, SOCK_STREAM, IPPROTO_TCP);
+	want_daddr(&c->want, dst);
+	if (!endpoint_local(fd, &src) && endpoint_port(&src))
+		want_source(&c->want, &src);
+	close(fd);
+	return c->call.ret;
+}
 
 static void *worker_run(void *arg)
 {
@@ -61,7 +90,11 @@ static void *worker_run(void *arg)
 	w->tid = gettid();
 	pthread_barrier_wait(w->start);
 	while (w->done < w->calls) {
-		w->ret = connect(w->fd, &w->dst->sa, w->dst->len) ? -errno : 0;
+		if (w->log)
+			w->ret = burst_connect(w->dst, &w->log[w->done]);
+		else
+			w->ret = connect(w->fd, &w->dst->sa, w->dst->len) ?
+				 -errno : 0;
 		w->done++;
 		if (w->ret)
 			break;
@@ -100,6 +133,34 @@ static int run_workers(struct worker *w, int n, uint64_t *before,
 	pthread_attr_destroy(&attr);
 	pthread_barrier_destroy(&start);
 	return 0;
+}
+
+/*
+ * Empty the buffers, run @n workers, then read what they left: the stats
+ * before and after in @before and @after, the records in @set, the window
+ * around every call in [*t0, *t1].
+ */
+static void run_counted(struct __test_metadata *_metadata,
+			struct record_set *set, struct worker *w, int n,
+			struct probe_stats *before, struct probe_stats *after,
+			uint64_t *t0, uint64_t *t1)
+{
+	ASSERT_EQ(0, records_discard(set)) TH_LOG("%s", set->error);
+	ASSERT_EQ(0, stats_read(before));
+	ASSERT_EQ(0, run_workers(w, n, t0, t1));
+	ASSERT_EQ(0, stats_read(after));
+	ASSERT_EQ(0, records_drain(set)) TH_LOG("%s", set->error);
+}
+
+/* Nothing dropped, missed or left untracked between the two readings. */
+static void expect_none_dropped(struct __test_metadata *_metadata,
+				const struct probe_stats *before,
+				const struct probe_stats *after)
+{
+	EXPECT_EQ(before->lost, after->lost);
+	EXPECT_EQ(before->nmissed, after->nmissed);
+	EXPECT_EQ(before->kp_nmissed, after->kp_nmissed);
+	EXPECT_EQ(before->untracked, after->untracked);
 }
 
 /*
@@ -182,11 +243,8 @@ TEST_F(concurrency, threads_every_call_recorded)
 		w->calls = COUNT_CALLS;
 	}
 
-	ASSERT_EQ(0, records_discard(&self->set)) TH_LOG("%s", self->set.error);
-	ASSERT_EQ(0, stats_read(&before));
-	ASSERT_EQ(0, run_workers(self->workers, COUNT_THREADS, &t0, &t1));
-	ASSERT_EQ(0, stats_read(&after));
-	ASSERT_EQ(0, records_drain(&self->set)) TH_LOG("%s", self->set.error);
+	run_counted(_metadata, &self->set, self->workers, COUNT_THREADS, &before,
+		    &after, &t0, &t1);
 
 	for (i = 0; i < COUNT_THREADS; i++) {
 		ASSERT_EQ(0, self->workers[i].ret)
@@ -223,9 +281,100 @@ TEST_F(concurrency, threads_every_call_recorded)
 
 	/* Others may connect meanwhile, but nothing may be dropped. */
 	EXPECT_LE(before.written + total, after.written);
-	EXPECT_EQ(before.lost, after.lost);
-	EXPECT_EQ(before.nmissed, after.nmissed);
-	EXPECT_EQ(before.kp_nmissed, after.kp_nmissed);
+	expect_none_dropped(_metadata, &before, &after);
+}
+
+/* A burst of TCP connects from several threads, to one loopback listener. */
+FIXTURE(burst) {
+	int listener;
+	struct endpoint peer;
+	struct worker workers[BURST_THREADS];
+	struct burst_call log[BURST_THREADS][BURST_CALLS];
+	struct record_set set;
+};
+
+FIXTURE_VARIANTS_IP4_IP6(burst);
+
+FIXTURE_SETUP(burst)
+{
+	int err;
+
+	self->set.pid = getpid();
+	err = want_identity();
+	ASSERT_EQ(0, err) TH_LOG("who am I: %s", strerror(-err));
+	/* Room for every connection: the kernel accepts them all. */
+	self->listener = tcp_listener(variant->family,
+				      2 * BURST_THREADS * BURST_CALLS,
+				      &self->peer);
+	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(burst)
+{
+	if (self->listener >= 0)
+		close(self->listener);
+	records_free(&self->set);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct connprobe_record *ra = a, *rb = b;
+
+	return (ra->id > rb->id) - (ra->id < rb->id);
+}
+
+/*
+ * Every call has exactly its record: per thread, the records sorted by
+ * time are the calls in their order, field for field, each inside its own
+ * call's window; no record is left over; every attempt has its own id.
+ */
+TEST_F(burst, records_equal_calls)
+{
+	const int total = BURST_THREADS * BURST_CALLS;
+	struct connprobe_record got[BURST_CALLS];
+	struct probe_stats before, after;
+	char why[RECORD_DIFF_LEN];
+	uint64_t t0, t1;
+	int i, j, bad = 0;
+
+	for (i = 0; i < BURST_THREADS; i++) {
+		self->workers[i].dst = &self->peer;
+		self->workers[i].fd = -1;
+		self->workers[i].calls = BURST_CALLS;
+		self->workers[i].log = self->log[i];
+	}
+
+	run_counted(_metadata, &self->set, self->workers, BURST_THREADS, &before,
+		    &after, &t0, &t1);
+
+	ASSERT_EQ(total, self->set.n)
+		TH_LOG("%zu records for %d calls", self->set.n, total);
+	for (i = 0; i < BURST_THREADS; i++) {
+		const struct worker *w = &self->workers[i];
+
+		ASSERT_EQ(BURST_CALLS, w->done)
+			TH_LOG("thread %d: connect: %s", i, strerror(-w->ret));
+		ASSERT_EQ(0, w->ret)
+			TH_LOG("thread %d: connect: %s", i, strerror(-w->ret));
+		ASSERT_EQ(BURST_CALLS, records_of_tid(&self->set, w->tid, got,
+						      BURST_CALLS))
+			TH_LOG("records of thread %d", i);
+		for (j = 0; j < BURST_CALLS; j++) {
+			const struct burst_call *c = &self->log[i][j];
+
+			if (record_diff(&c->want, &got[j], c->call.before,
+					c->call.after, why, sizeof(why)) &&
+			    !bad++)
+				TH_LOG("thread %d, call %d:%s", i, j, why);
+		}
+	}
+	EXPECT_EQ(0, bad);
+
+	qsort(self->set.recs, self->set.n, sizeof(*self->set.recs), by_id);
+	for (i = 1; i < (int)self->set.n; i++)
+		EXPECT_NE(self->set.recs[i - 1].id, self->set.recs[i].id);
+
+	expect_none_dropped(_metadata, &before, &after);
 }
 
 /*
@@ -251,18 +400,14 @@ TEST_F_TIMEOUT(concurrency, blocked_256_in_flight_together, BLOCKED_TIMEOUT_S)
 
 		w->fd = socket(AF_INET, SOCK_STREAM, 0);
 		ASSERT_LE(0, w->fd) TH_LOG("socket %d: %s", i, strerror(errno));
-		ASSERT_EQ(0, setsockopt(w->fd, IPPROTO_TCP, TCP_SYNCNT,
-					&syn_retries, sizeof(syn_retries)))
+		ASSERT_EQ(0, set_syn_retries(w->fd, syn_retries))
 			TH_LOG("TCP_SYNCNT: %s", strerror(errno));
 		w->dst = &peer;
 		w->calls = 1;
 	}
 
-	ASSERT_EQ(0, records_discard(&self->set)) TH_LOG("%s", self->set.error);
-	ASSERT_EQ(0, stats_read(&before));
-	ASSERT_EQ(0, run_workers(self->workers, BLOCKED_THREADS, &t0, &t1));
-	ASSERT_EQ(0, stats_read(&after));
-	ASSERT_EQ(0, records_drain(&self->set)) TH_LOG("%s", self->set.error);
+	run_counted(_metadata, &self->set, self->workers, BLOCKED_THREADS, &before,
+		    &after, &t0, &t1);
 
 	/* Exactly the calls: every record of this process is one of them. */
 	ASSERT_EQ(BLOCKED_THREADS, self->set.n)
@@ -307,9 +452,7 @@ TEST_F_TIMEOUT(concurrency, blocked_256_in_flight_together, BLOCKED_TIMEOUT_S)
 	TH_LOG("all %d calls in flight together for %.3f s", BLOCKED_THREADS,
 	       (double)(first_return - last_entry) / 1e9);
 
-	EXPECT_EQ(before.lost, after.lost);
-	EXPECT_EQ(before.nmissed, after.nmissed);
-	EXPECT_EQ(before.kp_nmissed, after.kp_nmissed);
+	expect_none_dropped(_metadata, &before, &after);
 }
 
 TEST_HARNESS_MAIN

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One record per connect(), exact for every outcome.  Each test sets up its
- * peer, empties connprobe's buffers, makes the one call under test inside a
- * CLOCK_MONOTONIC window, then checks that this thread has exactly one
- * record for it and that every field is what the call was: result, socket,
- * destination as passed, source as getsockname() reports it afterwards, and
- * zero in every field whose validity flag must be clear.
+ * One record per connect(), exact for every outcome a call returns with.
+ * Each test sets up its peer, empties connprobe's buffers, makes the calls
+ * under test inside CLOCK_MONOTONIC windows, then checks that this thread
+ * has exactly one record per call and that every field is what the call
+ * was: result, caller, socket, destination as passed, source, and zero in
+ * every field whose validity flag must be clear.  (What happens to an
+ * attempt after its call returned is connect_async's.)
  *
  * Must run as root with connprobe loaded and debugfs mounted, on a host
  * whose only network device is lo (the test VM): see unreachable_network.
@@ -15,10 +16,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +31,7 @@
 #include "connprobe.h"
 #include "loopback.h"
 #include "record_reader.h"
+#include "record_want.h"
 
 /* Most calls a test makes inside its window. */
 #define MAX_CALLS	2
@@ -38,19 +43,6 @@
 /* A destination port for calls that fail before sending anything. */
 #define ANY_PORT	9
 
-/* One connect() under test. */
-struct call {
-	int ret;		/* 0 or -errno, as the kernel returned it */
-	uint64_t before, after;	/* CLOCK_MONOTONIC just around the call */
-};
-
-static void timed_connect(int fd, const struct endpoint *dst, struct call *c)
-{
-	c->before = monotonic_ns();
-	c->ret = connect(fd, &dst->sa, dst->len) ? -errno : 0;
-	c->after = monotonic_ns();
-}
-
 static int new_socket(struct __test_metadata *_metadata, int family, int type)
 {
 	int fd = socket(family, type, 0);
@@ -59,139 +51,62 @@ static int new_socket(struct __test_metadata *_metadata, int family, int type)
 	return fd;
 }
 
-/* Empty the buffers, so that what follows belongs to the test's window. */
+/*
+ * Learn who this thread is, then empty the buffers, so that what follows
+ * belongs to the test's window.
+ */
 static void start_window(struct __test_metadata *_metadata)
 {
 	struct record_set set = {};
+	int err = want_identity();
 
+	ASSERT_EQ(0, err) TH_LOG("who am I: %s", strerror(-err));
 	ASSERT_EQ(0, records_discard(&set)) TH_LOG("%s", set.error);
 }
 
-/* The fields every record has; everything else zero until a want_*(). */
-static void want_call(struct connprobe_record *want, int fd, int ret)
-{
-	memset(want, 0, sizeof(*want));
-	want->size = sizeof(*want);
-	want->version = CONNPROBE_RECORD_VERSION;
-	want->event = CONNPROBE_EVENT_CONNECT;
-	want->ret = ret;
-	want->pid = getpid();
-	want->tid = gettid();
-	want->fd = fd;
-	/* This thread's comm, NUL-padded to 16 bytes like the record's. */
-	prctl(PR_GET_NAME, want->comm);
-}
-
-static void want_socket(struct connprobe_record *want, int family, int type,
-			int protocol)
-{
-	want->flags |= CONNPROBE_F_SOCK;
-	want->family = family;
-	want->type = type;
-	want->protocol = protocol;
-}
-
-static void want_daddr(struct connprobe_record *want,
-		       const struct endpoint *dst)
-{
-	const void *addr;
-	size_t len;
-
-	want->flags |= CONNPROBE_F_DADDR;
-	want->daddr_family = dst->sa.sa_family;
-	want->dport = endpoint_port(dst);
-	addr = endpoint_addr(dst, &len);
-	memcpy(want->daddr, addr, len);
-}
-
 /*
- * The source is what getsockname() says after the call.  @bound states
+ * The source after the call, as getsockname() reports it.  @bound states
  * whether the call must leave a source port on the socket; checking it
  * keeps each test honest about the case it claims to cover.
  */
-static void want_source(struct __test_metadata *_metadata,
-			struct connprobe_record *want, int fd, bool bound)
+static void want_source_after(struct __test_metadata *_metadata,
+			      struct connprobe_record *want, int fd, bool bound)
 {
 	struct endpoint src;
-	const void *addr;
-	size_t len;
 
 	ASSERT_EQ(0, endpoint_local(fd, &src))
 		TH_LOG("getsockname: %s", strerror(errno));
 	ASSERT_EQ(bound, endpoint_port(&src) != 0)
 		TH_LOG("source port after the call: %u", endpoint_port(&src));
-	if (!bound)
-		return;
-	want->flags |= CONNPROBE_F_SADDR;
-	want->sport = endpoint_port(&src);
-	addr = endpoint_addr(&src, &len);
-	memcpy(want->saddr, addr, len);
-}
-
-static const char *hex(const __u8 *bytes, char buf[2 * CONNPROBE_ADDR_LEN + 1])
-{
-	int i;
-
-	for (i = 0; i < CONNPROBE_ADDR_LEN; i++)
-		sprintf(buf + 2 * i, "%02x", bytes[i]);
-	return buf;
-}
-
-static void expect_record(struct __test_metadata *_metadata,
-			  const struct connprobe_record *want,
-			  const struct connprobe_record *got,
-			  const struct call *call)
-{
-	char w[2 * CONNPROBE_ADDR_LEN + 1], g[2 * CONNPROBE_ADDR_LEN + 1];
-
-	EXPECT_EQ(want->size, got->size);
-	EXPECT_EQ(want->version, got->version);
-	EXPECT_EQ(want->event, got->event);
-	EXPECT_EQ(want->flags, got->flags)
-		TH_LOG("flags 0x%x, want 0x%x", got->flags, want->flags);
-	EXPECT_EQ(want->ret, got->ret);
-	EXPECT_EQ(want->pid, got->pid);
-	EXPECT_EQ(want->tid, got->tid);
-	EXPECT_EQ(want->fd, got->fd);
-	EXPECT_EQ(want->family, got->family);
-	EXPECT_EQ(want->type, got->type);
-	EXPECT_EQ(want->protocol, got->protocol);
-	EXPECT_EQ(want->daddr_family, got->daddr_family);
-	EXPECT_EQ(want->dport, got->dport);
-	EXPECT_EQ(0, memcmp(want->daddr, got->daddr, sizeof(want->daddr)))
-		TH_LOG("daddr %s, want %s", hex(got->daddr, g),
-		       hex(want->daddr, w));
-	EXPECT_EQ(want->sport, got->sport);
-	EXPECT_EQ(0, memcmp(want->saddr, got->saddr, sizeof(want->saddr)))
-		TH_LOG("saddr %s, want %s", hex(got->saddr, g),
-		       hex(want->saddr, w));
-	EXPECT_EQ(0, memcmp(want->comm, got->comm, sizeof(want->comm)))
-		TH_LOG("comm \"%.*s\", want \"%.*s\"", CONNPROBE_COMM_LEN,
-		       got->comm, CONNPROBE_COMM_LEN, want->comm);
-	/* The call ran inside [before, after]: so must its record. */
-	EXPECT_LE(call->before, got->ts_ns);
-	EXPECT_LE(got->ts_ns + got->latency_ns, call->after);
+	if (bound)
+		want_source(want, &src);
 }
 
 /*
  * This thread's records since start_window() must be exactly @want[0..n),
- * the records of @calls[0..n), made one after the other.
+ * the records of @calls[0..n), made one after the other; @got (if not
+ * NULL) gets them, for the checks that relate records to each other.
  */
 static void expect_records(struct __test_metadata *_metadata,
 			   const struct connprobe_record *want,
-			   const struct call *calls, size_t n)
+			   const struct call *calls, size_t n,
+			   struct connprobe_record *got)
 {
-	struct record_set set = { .pid = getpid() };
-	struct connprobe_record got[MAX_CALLS];
-	size_t i, count;
+	struct connprobe_record recs[MAX_CALLS];
+	char why[RECORD_DIFF_LEN];
+	ssize_t count;
+	size_t i;
 
-	ASSERT_EQ(0, records_drain(&set)) TH_LOG("%s", set.error);
-	count = records_of_tid(&set, gettid(), got, MAX_CALLS);
-	records_free(&set);
-	ASSERT_EQ(n, count) TH_LOG("%zu records for %zu calls", count, n);
+	count = records_collect(gettid(), recs, MAX_CALLS, why, sizeof(why));
+	ASSERT_LE(0, count) TH_LOG("%s", why);
+	ASSERT_EQ(n, count) TH_LOG("%zd records for %zu calls", count, n);
 	/* Sorted by ts_ns, the records come in the order of the calls. */
 	for (i = 0; i < n; i++)
-		expect_record(_metadata, &want[i], &got[i], &calls[i]);
+		EXPECT_EQ(0, record_diff(&want[i], &recs[i], calls[i].before,
+					 calls[i].after, why, sizeof(why)))
+			TH_LOG("record %zu:%s", i, why);
+	if (got)
+		memcpy(got, recs, n * sizeof(*got));
 }
 
 /* Calls to a loopback peer, the same for IPv4 and IPv6. */
@@ -202,17 +117,7 @@ FIXTURE(loopback) {
 	struct endpoint peer;
 };
 
-FIXTURE_VARIANT(loopback) {
-	int family;
-};
-
-FIXTURE_VARIANT_ADD(loopback, ip4) {
-	.family = AF_INET,
-};
-
-FIXTURE_VARIANT_ADD(loopback, ip6) {
-	.family = AF_INET6,
-};
+FIXTURE_VARIANTS_IP4_IP6(loopback);
 
 FIXTURE_SETUP(loopback)
 {
@@ -248,19 +153,24 @@ TEST_F(loopback, tcp_connects)
 	want_call(&want, self->fd, 0);
 	want_socket(&want, variant->family, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &self->peer);
-	want_source(_metadata, &want, self->fd, true);
-	expect_records(_metadata, &want, &call, 1);
+	want_source_after(_metadata, &want, self->fd, true);
+	expect_records(_metadata, &want, &call, 1, NULL);
 }
 
 /*
- * The RST makes tcp_done() give the port back, but inet_sport keeps the
- * port the SYN left from: getsockname() still reports it, with the source
- * address reset to any, and so must the record.
+ * A blocking call refused at once: the RST arrives inside the call, which
+ * then undoes the attempt (tcp_disconnect() resets the source address).
+ * The record has the source the SYN left from: the loopback address, and
+ * the port, which inet_sport keeps and getsockname() still shows.
  */
 TEST_F(loopback, tcp_refused)
 {
+	static const unsigned char any[CONNPROBE_ADDR_LEN];
 	struct connprobe_record want;
+	struct endpoint after, used;
 	struct call call;
+	const void *addr;
+	size_t len;
 
 	ASSERT_EQ(0, unused_port(variant->family, SOCK_STREAM, &self->peer))
 		TH_LOG("no free port: %s", strerror(errno));
@@ -271,11 +181,55 @@ TEST_F(loopback, tcp_refused)
 	ASSERT_EQ(-ECONNREFUSED, call.ret) TH_LOG("connect: %s",
 						  strerror(-call.ret));
 
+	ASSERT_EQ(0, endpoint_local(self->fd, &after))
+		TH_LOG("getsockname: %s", strerror(errno));
+	ASSERT_NE(0, endpoint_port(&after));
+	/* Else this test would no longer show that the source is kept. */
+	addr = endpoint_addr(&after, &len);
+	ASSERT_EQ(0, memcmp(any, addr, len))
+		TH_LOG("the kernel no longer resets the source address");
+
 	want_call(&want, self->fd, -ECONNREFUSED);
 	want_socket(&want, variant->family, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &self->peer);
-	want_source(_metadata, &want, self->fd, true);
-	expect_records(_metadata, &want, &call, 1);
+	endpoint_loopback(&used, variant->family, endpoint_port(&after));
+	want_source(&want, &used);
+	expect_records(_metadata, &want, &call, 1, NULL);
+}
+
+/*
+ * A blocking call to a peer that drops every SYN: one retry (TCP_SYNCNT
+ * 1), ETIMEDOUT after about 3 s.  A second thread reads the source while
+ * the attempt runs; the record must have it, though the failure clears it.
+ */
+TEST_F(loopback, tcp_timed_out)
+{
+	struct syn_watch watch = {};
+	struct connprobe_record want;
+	struct call call;
+
+	self->listener = full_listener(variant->family, &self->peer,
+				       &self->queued);
+	ASSERT_LE(0, self->listener)
+		TH_LOG("full listener: %s", strerror(errno));
+	self->fd = new_socket(_metadata, variant->family, SOCK_STREAM);
+	ASSERT_EQ(0, set_syn_retries(self->fd, 1))
+		TH_LOG("TCP_SYNCNT: %s", strerror(errno));
+
+	start_window(_metadata);
+	watch.fd = self->fd;
+	ASSERT_EQ(0, syn_watch_start(&watch));
+	timed_connect(self->fd, &self->peer, &call);
+	ASSERT_EQ(0, syn_watch_join(&watch))
+		TH_LOG("watching the attempt: %s", strerror(watch.err));
+	ASSERT_EQ(-ETIMEDOUT, call.ret) TH_LOG("connect: %s",
+					       strerror(-call.ret));
+
+	want_call(&want, self->fd, -ETIMEDOUT);
+	want_socket(&want, variant->family, SOCK_STREAM, IPPROTO_TCP);
+	want_daddr(&want, &self->peer);
+	want_source(&want, &watch.src);
+	expect_records(_metadata, &want, &call, 1, NULL);
 }
 
 TEST_F(loopback, tcp_already_connected)
@@ -297,8 +251,8 @@ TEST_F(loopback, tcp_already_connected)
 	want_call(&want, self->fd, -EISCONN);
 	want_socket(&want, variant->family, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &self->peer);
-	want_source(_metadata, &want, self->fd, true);
-	expect_records(_metadata, &want, &call, 1);
+	want_source_after(_metadata, &want, self->fd, true);
+	expect_records(_metadata, &want, &call, 1, NULL);
 }
 
 /* A UDP connect() sends nothing: no peer needed, but it binds a port. */
@@ -318,18 +272,20 @@ TEST_F(loopback, udp_connects)
 	want_call(&want, self->fd, 0);
 	want_socket(&want, variant->family, SOCK_DGRAM, IPPROTO_UDP);
 	want_daddr(&want, &self->peer);
-	want_source(_metadata, &want, self->fd, true);
-	expect_records(_metadata, &want, &call, 1);
+	want_source_after(_metadata, &want, self->fd, true);
+	expect_records(_metadata, &want, &call, 1, NULL);
 }
 
 /*
  * The peer's accept queue is full, so it drops the SYN: the non-blocking
  * connect() returns EINPROGRESS with the socket in SYN_SENT, and calling it
- * again while that lasts gives EALREADY.  Two calls, two records.
+ * again while that lasts gives EALREADY.  Two calls, two records, one
+ * attempt: the EALREADY record carries the attempt's id.  The attempt is
+ * still running when the records are read (its end is connect_async's).
  */
 TEST_F(loopback, tcp_nonblocking_in_progress_then_already)
 {
-	struct connprobe_record want[2];
+	struct connprobe_record want[2], got[2];
 	struct call calls[2];
 
 	self->listener = full_listener(variant->family, &self->peer,
@@ -351,10 +307,11 @@ TEST_F(loopback, tcp_nonblocking_in_progress_then_already)
 	want_socket(&want[0], variant->family, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want[0], &self->peer);
 	/* The first call chose the source; the second one left it alone. */
-	want_source(_metadata, &want[0], self->fd, true);
+	want_source_after(_metadata, &want[0], self->fd, true);
 	want[1] = want[0];
 	want[1].ret = -EALREADY;
-	expect_records(_metadata, want, calls, 2);
+	expect_records(_metadata, want, calls, 2, got);
+	EXPECT_EQ(got[0].id, got[1].id);
 }
 
 /* Calls that fail in this kernel, before any packet is sent. */
@@ -432,8 +389,8 @@ TEST_F(fails_locally, unreachable_network)
 	want_socket(&want, AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &dst);
 	/* The route lookup failed before a source port was chosen. */
-	want_source(_metadata, &want, self->fd, false);
-	expect_records(_metadata, &want, &call, 1);
+	want_source_after(_metadata, &want, self->fd, false);
+	expect_records(_metadata, &want, &call, 1, NULL);
 }
 
 /*
@@ -461,8 +418,8 @@ TEST_F(fails_locally, address_family_mismatch)
 	want_call(&want, self->fd, -EAFNOSUPPORT);
 	want_socket(&want, AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &dst);
-	want_source(_metadata, &want, self->fd, false);
-	expect_records(_metadata, &want, &call, 1);
+	want_source_after(_metadata, &want, self->fd, false);
+	expect_records(_metadata, &want, &call, 1, NULL);
 }
 
 /* No file behind the fd: the kernel knew neither a socket nor an address. */
@@ -483,7 +440,7 @@ TEST_F(fails_locally, closed_fd)
 	ASSERT_EQ(-EBADF, call.ret) TH_LOG("connect: %s", strerror(-call.ret));
 
 	want_call(&want, fd, -EBADF);
-	expect_records(_metadata, &want, &call, 1);
+	expect_records(_metadata, &want, &call, 1, NULL);
 }
 
 /*
@@ -509,7 +466,212 @@ TEST_F(fails_locally, pipe_fd)
 
 	want_call(&want, self->fd, -ENOTSOCK);
 	want_daddr(&want, &dst);
-	expect_records(_metadata, &want, &call, 1);
+	expect_records(_metadata, &want, &call, 1, NULL);
+}
+
+/*
+ * The address pointer points at a page that cannot be read: the copy in
+ * __sys_connect() faults, so the kernel never had an address (no DADDR),
+ * but the socket was there (SOCK).  The pointer is a PROT_NONE mapping
+ * rather than a made-up value, so that the fault is certain.
+ */
+TEST_F(fails_locally, bad_address_pointer)
+{
+	struct connprobe_record want;
+	struct call call;
+	void *page;
+
+	page = mmap(NULL, getpagesize(), PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, page) TH_LOG("mmap: %s", strerror(errno));
+	self->fd = new_socket(_metadata, AF_INET, SOCK_STREAM);
+
+	start_window(_metadata);
+	call.before = monotonic_ns();
+	call.ret = connect(self->fd, page, sizeof(struct sockaddr_in)) ?
+		   -errno : 0;
+	call.after = monotonic_ns();
+	munmap(page, getpagesize());
+	ASSERT_EQ(-EFAULT, call.ret) TH_LOG("connect: %s", strerror(-call.ret));
+
+	want_call(&want, self->fd, -EFAULT);
+	want_socket(&want, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	expect_records(_metadata, &want, &call, 1, NULL);
+}
+
+/*
+ * An address length the kernel refuses with EINVAL, at each layer that
+ * checks one.  The bytes after the family are filled with a pattern that
+ * no record field may show: only @addrlen bytes were passed.
+ */
+FIXTURE(bad_addrlen) {
+	int fd;
+};
+
+FIXTURE_VARIANT(bad_addrlen) {
+	int family, type;	/* the socket */
+	int addrlen;
+	/* The kernel copied the family: the record has it (DADDR). */
+	bool daddr;
+	/* The call binds a source port before it checks the length. */
+	bool autobind;
+	const char *layer;	/* who refuses it, for the log */
+};
+
+/* More than a sockaddr_storage: refused before anything is copied. */
+FIXTURE_VARIANT_ADD(bad_addrlen, too_long_for_any_family) {
+	.family = AF_INET, .type = SOCK_STREAM,
+	.addrlen = sizeof(struct sockaddr_storage) + 1,
+	.layer = "move_addr_to_kernel() in __sys_connect()",
+};
+
+/* One byte: not even the family, copied but not enough to read it. */
+FIXTURE_VARIANT_ADD(bad_addrlen, shorter_than_the_family) {
+	.family = AF_INET, .type = SOCK_STREAM, .addrlen = 1,
+	.layer = "__inet_stream_connect()",
+};
+
+FIXTURE_VARIANT_ADD(bad_addrlen, tcp4_family_only) {
+	.family = AF_INET, .type = SOCK_STREAM,
+	.addrlen = sizeof(sa_family_t), .daddr = true,
+	.layer = "tcp_v4_connect()",
+};
+
+FIXTURE_VARIANT_ADD(bad_addrlen, tcp6_family_only) {
+	.family = AF_INET6, .type = SOCK_STREAM,
+	.addrlen = sizeof(sa_family_t), .daddr = true,
+	.layer = "tcp_v6_connect()",
+};
+
+/* inet_dgram_connect() autobinds before the protocol checks the length. */
+FIXTURE_VARIANT_ADD(bad_addrlen, udp4_family_only) {
+	.family = AF_INET, .type = SOCK_DGRAM,
+	.addrlen = sizeof(sa_family_t), .daddr = true, .autobind = true,
+	.layer = "__ip4_datagram_connect(), after inet_autobind()",
+};
+
+FIXTURE_VARIANT_ADD(bad_addrlen, udp6_family_only) {
+	.family = AF_INET6, .type = SOCK_DGRAM,
+	.addrlen = sizeof(sa_family_t), .daddr = true, .autobind = true,
+	.layer = "__ip6_datagram_connect(), after inet_autobind()",
+};
+
+FIXTURE_VARIANT_ADD(bad_addrlen, unix_family_only) {
+	.family = AF_UNIX, .type = SOCK_STREAM,
+	.addrlen = sizeof(sa_family_t), .daddr = true,
+	.layer = "unix_validate_addr() in unix_stream_connect()",
+};
+
+FIXTURE_SETUP(bad_addrlen)
+{
+	self->fd = -1;
+}
+
+FIXTURE_TEARDOWN(bad_addrlen)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(bad_addrlen, fails_with_einval)
+{
+	const int protocol = variant->family == AF_UNIX ? 0 :
+			     variant->type == SOCK_DGRAM ? IPPROTO_UDP :
+			     IPPROTO_TCP;
+	struct connprobe_record want;
+	struct endpoint dst;
+	struct call call;
+
+	TH_LOG("refused by %s", variant->layer);
+	memset(&dst, 0xa5, sizeof(dst));
+	dst.sa.sa_family = variant->family;
+	dst.len = variant->addrlen;
+	self->fd = new_socket(_metadata, variant->family, variant->type);
+
+	start_window(_metadata);
+	timed_connect(self->fd, &dst, &call);
+	ASSERT_EQ(-EINVAL, call.ret) TH_LOG("connect: %s", strerror(-call.ret));
+
+	want_call(&want, self->fd, -EINVAL);
+	want_socket(&want, variant->family, variant->type, protocol);
+	if (variant->daddr) {
+		/* The family and the length, nothing else was passed. */
+		want.flags |= CONNPROBE_F_DADDR;
+		want.daddr_family = variant->family;
+		want.addrlen = variant->addrlen;
+	}
+	if (variant->family != AF_UNIX)
+		want_source_after(_metadata, &want, self->fd,
+				  variant->autobind);
+	expect_records(_metadata, &want, &call, 1, NULL);
+}
+
+/*
+ * Routes that refuse: in a network namespace of the test's own, a route of
+ * type unreachable gives EHOSTUNREACH and one of type prohibit gives EACCES,
+ * both in the route lookup of tcp_v4_connect(), before a source port.
+ */
+FIXTURE(route_refuses) {
+	int fd;
+};
+
+FIXTURE_VARIANT(route_refuses) {
+	const char *route;	/* the route, for busybox's ip */
+	const char *daddr;	/* an address it covers (TEST-NET-2) */
+	int err;
+};
+
+FIXTURE_VARIANT_ADD(route_refuses, unreachable) {
+	.route = "unreachable 198.51.100.0/25",
+	.daddr = "198.51.100.1", .err = EHOSTUNREACH,
+};
+
+FIXTURE_VARIANT_ADD(route_refuses, prohibit) {
+	.route = "prohibit 198.51.100.128/25",
+	.daddr = "198.51.100.200", .err = EACCES,
+};
+
+FIXTURE_SETUP(route_refuses)
+{
+	char cmd[128];
+
+	self->fd = -1;
+	/* The harness forks each test: the namespace is this test's alone. */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET)) TH_LOG("unshare: %s",
+						  strerror(errno));
+	snprintf(cmd, sizeof(cmd), "ip route add %s", variant->route);
+	ASSERT_EQ(0, system(cmd)) TH_LOG("%s failed", cmd);
+}
+
+FIXTURE_TEARDOWN(route_refuses)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(route_refuses, tcp_connect_fails)
+{
+	struct connprobe_record want;
+	struct endpoint dst;
+	struct call call;
+
+	memset(&dst, 0, sizeof(dst));
+	dst.v4.sin_family = AF_INET;
+	dst.v4.sin_port = htons(ANY_PORT);
+	ASSERT_EQ(1, inet_pton(AF_INET, variant->daddr, &dst.v4.sin_addr));
+	dst.len = sizeof(dst.v4);
+	self->fd = new_socket(_metadata, AF_INET, SOCK_STREAM);
+
+	start_window(_metadata);
+	timed_connect(self->fd, &dst, &call);
+	ASSERT_EQ(-variant->err, call.ret) TH_LOG("connect: %s",
+						  strerror(-call.ret));
+
+	want_call(&want, self->fd, -variant->err);
+	want_socket(&want, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	want_daddr(&want, &dst);
+	want_source_after(_metadata, &want, self->fd, false);
+	expect_records(_metadata, &want, &call, 1, NULL);
 }
 
 TEST_HARNESS_MAIN

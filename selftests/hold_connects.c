@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +30,7 @@ static void *hold_one(void *arg)
 
 	(void)arg;
 	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syn_retries,
-				 sizeof(syn_retries)))
+	if (fd < 0 || set_syn_retries(fd, syn_retries))
 		return (void *)(long)errno;
 	ret = connect(fd, &peer.sa, peer.len) ? errno : 0;
 	close(fd);

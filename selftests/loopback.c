@@ -2,16 +2,30 @@
 /*
  * Loopback peers for the tests; see loopback.h.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "loopback.h"
 
 /* How long the queued connection may take to reach the accept queue. */
 #define QUEUE_WAIT_MS	10000
+/*
+ * How long a watched connect() may take to send its SYN, and how often the
+ * watcher looks: the SYN goes out at once, even in a slow TCG guest.
+ */
+#define SYN_WAIT_MS	5000
+#define SYN_POLL_US	1000
 
 void endpoint_loopback(struct endpoint *ep, int family, uint16_t port)
 {
@@ -130,4 +144,102 @@ fail:
 	close(fd);
 	errno = err;
 	return -1;
+}
+
+int private_netns(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd, err = 0;
+
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		err = errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
+		err = errno;
+	close(fd);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+int set_syn_retries(int fd, int retries)
+{
+	return setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &retries,
+			  sizeof(retries));
+}
+
+void endpoint_unix(struct endpoint *ep, const char *path, size_t len)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->un.sun_family = AF_UNIX;
+	if (len > sizeof(ep->un.sun_path))
+		len = sizeof(ep->un.sun_path);
+	memcpy(ep->un.sun_path, path, len);
+	ep->len = offsetof(struct sockaddr_un, sun_path) + len;
+}
+
+int unix_listener(const struct endpoint *ep)
+{
+	int fd, err;
+
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, &ep->sa, ep->len) || listen(fd, 1)) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* Whether @fd is a TCP socket in SYN_SENT; false if that cannot be read. */
+static bool in_syn_sent(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	return !getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) &&
+	       ti.tcpi_state == TCP_SYN_SENT;
+}
+
+static void *syn_watch_run(void *arg)
+{
+	const struct timespec pause = { .tv_nsec = SYN_POLL_US * 1000 };
+	struct syn_watch *w = arg;
+	int tries;
+
+	for (tries = 0; tries < SYN_WAIT_MS * 1000 / SYN_POLL_US; tries++) {
+		/*
+		 * SYN_SENT comes before the port is chosen (tcp_v4_connect()
+		 * sets the state, then hashes the socket), and it must still
+		 * hold after getsockname(): then src is the attempt's.
+		 */
+		if (in_syn_sent(w->fd) && !endpoint_local(w->fd, &w->src) &&
+		    endpoint_port(&w->src) && in_syn_sent(w->fd)) {
+			w->err = w->sig ? pthread_kill(w->connector, w->sig) : 0;
+			return NULL;
+		}
+		nanosleep(&pause, NULL);
+	}
+	w->err = ETIMEDOUT;
+	return NULL;
+}
+
+int syn_watch_start(struct syn_watch *w)
+{
+	w->err = 0;
+	return pthread_create(&w->thread, NULL, syn_watch_run, w);
+}
+
+int syn_watch_join(struct syn_watch *w)
+{
+	int err = pthread_join(w->thread, NULL);
+
+	return err ? err : w->err;
 }

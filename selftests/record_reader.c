@@ -131,11 +131,14 @@ int records_discard(struct record_set *set)
 	return drain(set, false);
 }
 
+/* A COMPLETE record has its connect's ts_ns: it sorts after that CONNECT. */
 static int by_ts(const void *a, const void *b)
 {
 	const struct connprobe_record *ra = a, *rb = b;
 
-	return (ra->ts_ns > rb->ts_ns) - (ra->ts_ns < rb->ts_ns);
+	if (ra->ts_ns != rb->ts_ns)
+		return ra->ts_ns > rb->ts_ns ? 1 : -1;
+	return (ra->event > rb->event) - (ra->event < rb->event);
 }
 
 size_t records_of_tid(const struct record_set *set, pid_t tid,
@@ -144,7 +147,7 @@ size_t records_of_tid(const struct record_set *set, pid_t tid,
 	size_t i, n = 0;
 
 	for (i = 0; i < set->n; i++) {
-		if (set->recs[i].tid != (__u32)tid)
+		if (tid && set->recs[i].tid != (__u32)tid)
 			continue;
 		if (n < max)
 			out[n] = set->recs[i];
@@ -163,9 +166,24 @@ void records_free(struct record_set *set)
 	set->cap = 0;
 }
 
+ssize_t records_collect(pid_t tid, struct connprobe_record *out, size_t max,
+			char *err, size_t len)
+{
+	struct record_set set = { .pid = getpid() };
+	ssize_t n;
+
+	n = records_drain(&set);
+	if (n)
+		snprintf(err, len, "%s", set.error);
+	else
+		n = records_of_tid(&set, tid, out, max);
+	records_free(&set);
+	return n;
+}
+
 int stats_read(struct probe_stats *st)
 {
-	bool have_total = false, have_probe = false;
+	bool have_total = false, have_untracked = false;
 	unsigned long long a, b;
 	char line[256];
 	FILE *f;
@@ -177,7 +195,8 @@ int stats_read(struct probe_stats *st)
 	while (fgets(line, sizeof(line), f)) {
 		char probe[128];
 
-		if (sscanf(line, "total written %llu lost %llu", &a, &b) == 2) {
+		if (sscanf(line, "total written %llu read %*u lost %llu",
+			   &a, &b) == 2) {
 			st->written = a;
 			st->lost = b;
 			have_total = true;
@@ -185,11 +204,14 @@ int stats_read(struct probe_stats *st)
 				  probe, &a, &b) == 3) {
 			st->nmissed += a;
 			st->kp_nmissed += b;
-			have_probe = true;
+			st->probes++;
+		} else if (sscanf(line, "attempts_untracked %llu", &a) == 1) {
+			st->untracked = a;
+			have_untracked = true;
 		}
 	}
 	fclose(f);
-	return have_total && have_probe ? 0 : -EBADMSG;
+	return have_total && st->probes && have_untracked ? 0 : -EBADMSG;
 }
 
 uint64_t monotonic_ns(void)

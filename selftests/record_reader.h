@@ -35,24 +35,37 @@ int records_drain(struct record_set *set);
 int records_discard(struct record_set *set);
 
 /*
- * Copy the records of thread @tid into @out (at most @max of them), sorted
- * by ts_ns.  Returns how many there are, which may exceed @max (0 just
- * counts them).
+ * Copy the records of thread @tid (0: of every thread) into @out (at most
+ * @max of them), sorted by ts_ns, the CONNECT record of a call before the
+ * COMPLETE record that shares its ts_ns.  Returns how many there are, which
+ * may exceed @max (0 just counts them).
  */
 size_t records_of_tid(const struct record_set *set, pid_t tid,
 		      struct connprobe_record *out, size_t max);
 
 void records_free(struct record_set *set);
 
+/*
+ * Drain the buffers and copy the records of this process's thread @tid (0:
+ * of every thread) into @out, as records_of_tid() does.  Returns how many
+ * there are (possibly more than @max), or a negative errno with @err (of
+ * @len bytes) saying why.
+ */
+ssize_t records_collect(pid_t tid, struct connprobe_record *out, size_t max,
+			char *err, size_t len);
+
 /* The counters of the stats file that the tests watch. */
 struct probe_stats {
 	uint64_t written, lost;		/* the "total" line */
 	uint64_t nmissed, kp_nmissed;	/* summed over the "probe" lines */
+	unsigned int probes;		/* how many "probe" lines */
+	uint64_t untracked;		/* attempts_untracked */
 };
 
 /*
  * Parse the stats file; lines the tests do not know are ignored.  Returns 0
- * or a negative errno (-EBADMSG when the total or probe line is missing).
+ * or a negative errno (-EBADMSG when the total, probe or attempts_untracked
+ * line is missing).
  */
 int stats_read(struct probe_stats *st);
 

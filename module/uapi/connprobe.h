@@ -54,9 +54,10 @@ enum connprobe_event {
  *	the end of the attempt (COMPLETE), in ns
  * @seq: per-CPU sequence number of the record; records lost on that CPU
  *	leave a gap
- * @id: per-socket correlation id (module-local, never a pointer): the
- *	COMPLETE record of a connect carries its CONNECT record's id; 0 if
- *	there was no socket
+ * @id: correlation id (module-local, never a pointer), 0 if there was no
+ *	socket: a TCP connect attempt's CONNECT record, its COMPLETE record
+ *	and every later call on the socket until its next attempt share one;
+ *	any other call gets its own
  * @cgroup_id: id of the task's cgroup (v2 hierarchy), as BPF reports it
  * @ret: the kernel's return value (0 or a negated errno)
  * @cpu: CPU the record was written on (the CPU the call returned on)
@@ -75,7 +76,9 @@ enum connprobe_event {
  * @__pad: zero
  * @saddr: source address (IPv4 in the first 4 bytes), network byte order
  * @comm: the task's command name, NUL-terminated and NUL-padded
- * @daddr: destination address (IPv4 in the first 4 bytes), network order
+ * @daddr: destination address (IPv4 in the first 4 bytes), network order;
+ *	with @dport, zero (not known) when @addrlen is shorter than a
+ *	sockaddr_in (AF_INET) or a sockaddr_in6 without scope (AF_INET6)
  * @sun_path: for AF_UNIX destinations, the path as passed: addrlen - 2
  *	bytes (an abstract name starts with a NUL byte)
  */

@@ -36,25 +36,32 @@ check "load: buf_size=1 refused with a reason" bad_param buf_size=1
 check "load: buf_size=1G refused with a reason" bad_param buf_size=1073741824
 check "load: buf_size=abc refused with a reason" bad_param buf_size=abc
 check "load: maxactive=0 refused with a reason" bad_param maxactive=0
+check "load: maxactive=65537 refused with a reason" bad_param maxactive=65537
+check "load: mode=ring refused with a reason" bad_param mode=ring
 check "tool: says the module is not loaded" tool_without_module
 
 # The tool, streaming JSON from the real module while connect_mix makes its
-# six calls: one line each, with the outcome each call got.
+# six calls: one line each, with the outcome each call got, and one complete
+# line for the non-blocking connect, with its id.
 tool_streams_json() {
 	connprobe --json -d 4 >/tmp/json 2>/tmp/json.err &
 	tool=$!
 	sleep 1
 	connect_mix 1 >/dev/null || return 1
 	wait $tool || return 1
-	grep '"comm":"connect_mix"' /tmp/json >/tmp/mix
+	grep '"event":"connect".*"comm":"connect_mix"' /tmp/json >/tmp/mix
+	id=$(sed -n 's/.*"ret":-115,"error":"EINPROGRESS".*"id":\([0-9]*\),.*/\1/p' /tmp/mix)
 	[ "$(wc -l </tmp/mix)" = 6 ] &&
 		[ "$(grep -c '"ret":0,"error":null' /tmp/mix)" = 3 ] &&
 		grep -q '"family":"inet6","proto":"tcp".*"ret":0,' /tmp/mix &&
 		grep -q '"proto":"udp".*"ret":0,' /tmp/mix &&
-		grep -q '"ret":-111,"error":"ECONNREFUSED"' /tmp/mix &&
+		grep -q '"saddr":"127.0.0.1","sport":[1-9][0-9]*,"daddr":"127.0.0.1","dport":[0-9]*,"ret":-111,"error":"ECONNREFUSED"' /tmp/mix &&
 		grep -q '"saddr":null,"sport":null,"daddr":"203.0.113.1","dport":80,"ret":-101,"error":"ENETUNREACH"' /tmp/mix &&
-		grep -q '"ret":-115,"error":"EINPROGRESS"' /tmp/mix &&
-		grep -q ' records read, 0 lost$' /tmp/json.err
+		[ -n "$id" ] &&
+		[ "$(grep -c "\"event\":\"complete\".*\"ret\":0,.*\"id\":$id,.*\"abandoned\":false" /tmp/json)" = 1 ] &&
+		grep -q '^[0-9]* records read, 0 lost$' /tmp/json.err && return 0
+	sed 's/^/# /' /tmp/json /tmp/json.err
+	return 1
 }
 
 # A user who is not root is told so by the tool, and the kernel refuses
@@ -69,9 +76,22 @@ not_root() {
 		grep -q 'Permission denied' /tmp/err
 }
 
+# Kernels differ in what can be probed, so the module says at load which
+# functions it attached to: one dmesg line for each probe in stats.
+probes_named() {
+	probes=$(awk '$1 == "probe" { print $2 }' \
+		/sys/kernel/debug/connprobe/stats)
+	[ -n "$probes" ] || return 1
+	for p in $probes; do
+		dmesg | grep -q "connprobe: attached to $p," || return 1
+	done
+}
+
 insmod /connprobe.ko || exit 1
-check "debugfs: every connprobe file is root-only (0400)" \
-	sh -c '! stat -c "%a %n" /sys/kernel/debug/connprobe/* | grep -v "^400 "'
+check "load: dmesg names every function probed" probes_named
+check "debugfs: every connprobe file is root-only (0400, settings 0600)" \
+	sh -c '! stat -c "%a %n" /sys/kernel/debug/connprobe/* |
+		grep -vE "^400 |^600 /sys/kernel/debug/connprobe/(mode|buf_size|bench)$"'
 check "tool: not root is refused with a clear message" not_root
 check "tool: --json streams each outcome of a mixed workload" tool_streams_json
 

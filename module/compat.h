@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What differs between the kernels connprobe supports, in one place: every
+ * LINUX_VERSION_CODE test of the module belongs here, never in a .c file.
+ *
+ * The supported kernels are Debian's LTS lines 6.1 and 6.12
+ * (scripts/kernel.sh lines), each built with W=1 and sparse and tested in
+ * the VM by make check.  Everything the module uses has the same interface
+ * in both: kretprobes and their data_size, relay (relay.h is the same in
+ * both), debugfs, tracepoints, sock_from_file(), copy_from_user_nofault().
+ * So today this header only keeps out the kernels that are not supported.
+ * An interface that changes between supported kernels gets its shim here,
+ * a macro or static inline picked by LINUX_VERSION_CODE, so that the .c
+ * files call one name on every kernel.
+ */
+#ifndef _CONNPROBE_COMPAT_H
+#define _CONNPROBE_COMPAT_H
+
+#include <linux/version.h>
+
+/*
+ * Older kernels lack what the module is written against (sock_from_file()
+ * with one argument came in 5.12, for one), and none is tested: one clear
+ * line from DKMS's build log beats a page of compiler errors.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "connprobe needs Linux 6.1 or later"
+#endif
+
+#endif /* _CONNPROBE_COMPAT_H */

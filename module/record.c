@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building connprobe records: what the probes know of a call (who, when,
+ * which address), what the socket says after it, and the hand-over to the
+ * buffer, with the attempt table for TCP.  All of it runs in the probes'
+ * atomic context.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/kprobes.h>
+#include <linux/net.h>
+#include <linux/sched.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/un.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "connprobe.h"
+#include "connprobe_internal.h"
+
+/* The task's cgroup v2 id, as bpf_get_current_cgroup_id() gives it. */
+static u64 cp_current_cgroup_id(void)
+{
+	u64 id = 0;
+
+#ifdef CONFIG_CGROUPS
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(current));
+	rcu_read_unlock();
+#endif
+	return id;
+}
+
+NOKPROBE_SYMBOL(cp_current_cgroup_id);
+
+/**
+ * cp_record_begin() - start the CONNECT record of a call that just returned
+ * @rec: the record, zeroed here first (no byte is left uninitialised)
+ * @start_ns: ktime_get_ns() at the call's entry
+ * @ret: what the call returned
+ */
+void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->latency_ns = ktime_get_ns() - start_ns;
+	rec->size = sizeof(*rec);
+	rec->version = CONNPROBE_RECORD_VERSION;
+	rec->event = CONNPROBE_EVENT_CONNECT;
+	rec->ts_ns = start_ns;
+	rec->ret = ret;
+	rec->pid = task_tgid_nr(current);
+	rec->tid = task_pid_nr(current);
+	rec->uid = from_kuid_munged(&init_user_ns, current_uid());
+	rec->cgroup_id = cp_current_cgroup_id();
+	strscpy(rec->comm, current->comm, sizeof(rec->comm));
+}
+
+NOKPROBE_SYMBOL(cp_record_begin);
+
+/**
+ * cp_record_daddr() - the destination, from the address the call was given
+ * @rec: the record
+ * @ss: the address, in kernel memory
+ * @addrlen: its length as passed, one move_addr_to_kernel() accepts
+ *
+ * An inet address too short to hold the address (the kernel refuses it)
+ * leaves @daddr and @dport zero: readers tell by @addrlen.
+ */
+void cp_record_daddr(struct connprobe_record *rec,
+		     const struct sockaddr_storage *ss, int addrlen)
+{
+	rec->flags |= CONNPROBE_F_DADDR;
+	rec->daddr_family = ss->ss_family;
+	rec->addrlen = addrlen;
+	if (ss->ss_family == AF_UNIX) {
+		const struct sockaddr_un *sun = (const struct sockaddr_un *)ss;
+		size_t len = addrlen - offsetof(struct sockaddr_un, sun_path);
+
+		memcpy(rec->sun_path, sun->sun_path,
+		       min(len, sizeof(rec->sun_path)));
+	} else if (ss->ss_family == AF_INET &&
+		   addrlen >= (int)sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		memcpy(rec->daddr, &sin->sin_addr, sizeof(sin->sin_addr));
+		rec->dport = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6 &&
+		   addrlen >= SIN6_LEN_RFC2133) {
+		const struct sockaddr_in6 *sin6 =
+			(const struct sockaddr_in6 *)ss;
+
+		memcpy(rec->daddr, &sin6->sin6_addr, sizeof(sin6->sin6_addr));
+		rec->dport = ntohs(sin6->sin6_port);
+	}
+}
+
+NOKPROBE_SYMBOL(cp_record_daddr);
+
+/**
+ * cp_sock_source() - an inet socket's source address and port
+ * @sk: the socket
+ * @saddr: CONNPROBE_ADDR_LEN bytes, network order (IPv4 in the first 4)
+ *
+ * Return: the source port, host order; 0 when none is bound.
+ */
+u16 cp_sock_source(const struct sock *sk, u8 *saddr)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	u16 sport = ntohs(READ_ONCE(inet->inet_sport));
+
+	if (!sport)
+		return 0;
+	if (sk->sk_family == AF_INET) {
+		__be32 a = READ_ONCE(inet->inet_saddr);
+
+		memcpy(saddr, &a, sizeof(a));
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		memcpy(saddr, &sk->sk_v6_rcv_saddr, sizeof(struct in6_addr));
+#endif
+	return sport;
+}
+
+NOKPROBE_SYMBOL(cp_sock_source);
+
+/* A socket whose connect() goes through SYN_SENT and the attempt table. */
+static bool cp_sock_is_tcp(const struct sock *sk)
+{
+	return (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) &&
+	       sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
+}
+
+NOKPROBE_SYMBOL(cp_sock_is_tcp);
+
+/**
+ * cp_record_emit() - finish a CONNECT record from its socket and write it
+ * @rec: the record, begun with cp_record_begin()
+ * @sock: the socket the call was made on, or NULL when there was none
+ *
+ * A TCP attempt that the call left in progress is remembered, to write its
+ * COMPLETE record when it ends; one that ended inside a call that still
+ * said EINPROGRESS gets its COMPLETE record right after this one.
+ */
+void cp_record_emit(struct connprobe_record *rec, const struct socket *sock)
+{
+	const struct sock *sk = sock ? sock->sk : NULL;
+	struct cp_attempt_end end;
+	bool complete = false;
+
+	if (sk) {
+		rec->flags |= CONNPROBE_F_SOCK;
+		rec->family = sk->sk_family;
+		rec->type = sk->sk_type;
+		rec->protocol = sk->sk_protocol;
+		rec->netns = sock_net(sk)->ns.inum;
+		/*
+		 * No port, no source (e.g. EAFNOSUPPORT before autobind).  A
+		 * failed TCP attempt gets back what it used from the table.
+		 */
+		if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6)
+			rec->sport = cp_sock_source(sk, rec->saddr);
+		if (rec->sport)
+			rec->flags |= CONNPROBE_F_SADDR;
+		if (cp_sock_is_tcp(sk))
+			complete = cp_pending_on_return(sock, rec, &end);
+		else
+			rec->id = cp_new_id();
+	}
+	cp_buffer_write(rec);
+	if (complete)
+		cp_write_complete(rec, &end);
+}
+
+NOKPROBE_SYMBOL(cp_record_emit);
+
+/**
+ * cp_write_complete() - write the COMPLETE record of an attempt
+ * @rec: its CONNECT record, turned into the COMPLETE one here
+ * @end: how and when the attempt ended
+ */
+void cp_write_complete(struct connprobe_record *rec,
+		       const struct cp_attempt_end *end)
+{
+	rec->event = CONNPROBE_EVENT_COMPLETE;
+	rec->latency_ns = end->ns - rec->ts_ns;
+	rec->ret = end->ret;
+	if (end->abandoned)
+		rec->flags |= CONNPROBE_F_ABANDONED;
+	if (end->sport) {
+		rec->flags |= CONNPROBE_F_SADDR;
+		rec->sport = end->sport;
+		memcpy(rec->saddr, end->saddr, sizeof(rec->saddr));
+	}
+	cp_buffer_write(rec);
+}
+
+NOKPROBE_SYMBOL(cp_write_complete);
