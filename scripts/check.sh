@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: install what is missing, build everything, lint the kernel
-# side, run the tool's host tests, then boot Debian's kernel in QEMU and run
-# the selftests there.  Every stage prints TAP lines; the last line is
+# side, run the tool's host tests, test installing (make install, DKMS),
+# then boot each of Debian's kernel lines in QEMU and run the selftests
+# there.  Every stage prints TAP lines; the last line is
 # "N passed, N failed[, N skipped]"; the exit status is non-zero if any
 # check failed.
 set -uo pipefail
@@ -27,6 +28,7 @@ stage() {
 		echo "not ok - $name: exited non-zero"
 		f=1
 	fi
+	echo "# $name: $p passed, $f failed, $s skipped"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 }
 
@@ -45,14 +47,16 @@ build() {
 	return $rc
 }
 
+# vm_selftests LINE: the selftests in a VM booting that kernel line.
 vm_selftests() {
-	scripts/vm-run.sh -k 6.1 -c 2 -t 1200 -l "$logdir/vm-6.1.console" \
-		scripts/guest/selftests.sh
+	local line=$1
+	scripts/vm-run.sh -k "$line" -c 2 -t 1200 \
+		-l "$logdir/vm-$line.console" scripts/guest/selftests.sh
 	local rc=$?
 	if [ $rc = 0 ]; then
-		echo "ok - vm 6.1: guest finished, kernel healthy"
+		echo "ok - vm $line: guest finished, kernel healthy"
 	else
-		echo "not ok - vm 6.1: guest finished, kernel healthy"
+		echo "not ok - vm $line: guest finished, kernel healthy"
 	fi
 }
 
@@ -60,7 +64,11 @@ start=$(date +%s)
 stage build build
 stage lint scripts/lint.sh
 stage host-tests make -s -C tools/connprobe test
-stage vm-6.1 vm_selftests
+stage prom-check scripts/prom-check.sh
+stage install scripts/install-test.sh
+for line in $(scripts/kernel.sh lines); do
+	stage "vm-$line" vm_selftests "$line"
+done
 echo "# make check took $(($(date +%s) - start)) s"
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"

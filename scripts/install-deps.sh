@@ -11,6 +11,13 @@ pkgs=(
 	busybox-static		# the VM's whole userland
 	linux-headers-cloud-amd64	# build tree for Debian's 6.1 kernel
 	linux-source-6.1	# kselftest harness, checkpatch.pl
+	# 6.12's build tree.  Debian makes it depend on the 6.12 image, so
+	# that gets installed too; the VM still boots its own unpacked copy.
+	linux-headers-6.12-cloud-amd64
+	linux-source-6.12	# checkpatch.pl and kernel-doc of 6.12
+	dkms			# the packaging test (scripts/install-test.sh)
+	prometheus		# promtool, for scripts/prom-check.sh
+	clang libclang-rt-14-dev	# libFuzzer, for the tool's fuzz test
 )
 
 missing=()

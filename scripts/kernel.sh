@@ -3,18 +3,24 @@
 #
 # Which Debian kernel the VM tests use, and where its pieces are.
 #
-# usage: scripts/kernel.sh kdir [LINE]     build tree of the newest LINE headers
+# usage: scripts/kernel.sh lines           the LTS lines connprobe supports
+#        scripts/kernel.sh kdir [LINE]     build tree of the newest LINE headers
 #        scripts/kernel.sh release [LINE]  its release, e.g. 6.1.0-56-cloud-amd64
 #        scripts/kernel.sh vmlinuz [LINE]  path of its bzImage, fetched once
 # LINE is an LTS line, 6.1 (default) or 6.12.
 set -euo pipefail
 
+# Every kernel line is built, linted and tested in the VM by make check.
+lines="6.1 6.12"
+
 cache=${CONNPROBE_CACHE:-/var/cache/connprobe}
-cmd=${1:?usage: kernel.sh kdir|release|vmlinuz [LINE]}
+cmd=${1:?usage: kernel.sh lines|kdir|release|vmlinuz [LINE]}
 line=${2:-6.1}
 
 release() {
 	local dir
+	# Debian names the trees 6.1.0-56-cloud-amd64 but
+	# 6.12.117+deb12-cloud-amd64; "$line." keeps 6.1 from matching 6.12.
 	dir=$(ls -d /usr/src/linux-headers-"$line".*-cloud-amd64 2>/dev/null |
 	      sort -V | tail -n 1)
 	if [ -z "$dir" ]; then
@@ -26,6 +32,9 @@ release() {
 }
 
 case $cmd in
+lines)
+	echo "$lines"
+	;;
 kdir)
 	echo "/usr/src/linux-headers-$(release)"
 	;;
