@@ -1,33 +1,208 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Table and JSON Lines rendering of connprobe records. */
-#include <stdbool.h>
+/* Decoding a record's numbers and addresses into text. */
+#include <stdio.h>
+#include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "format.h"
-#include "json.h"
+#include "out.h"
+
+/* "0" to "255", and each one's length: an octet is a table lookup. */
+static char octet_text[256][4];
+static unsigned char octet_len[256];
+
+static void __attribute__((constructor)) init_octets(void)
+{
+	int i;
+
+	for (i = 0; i < 256; i++)
+		octet_len[i] = snprintf(octet_text[i], sizeof(octet_text[i]),
+					"%d", i);
+}
+
+/* inet_ntop() goes through snprintf(): too slow for every record. */
+static size_t ipv4_fmt(const __u8 *addr, char *buf)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		memcpy(buf + n, octet_text[addr[i]], 4);
+		n += octet_len[addr[i]];
+		buf[n++] = '.';
+	}
+	buf[n - 1] = '\0';
+	return n - 1;
+}
+
+/* Lower-case hex of @v without leading zeros, as "%x" prints it. */
+static size_t hex16(char *buf, unsigned int v)
+{
+	static const char hex[] = "0123456789abcdef";
+	/* nibbles in use: 1 for 0..0xf, up to 4 */
+	size_t n = (32 - __builtin_clz(v | 1) + 3) / 4, i;
+
+	for (i = n; i-- > 0; v >>= 4)
+		buf[i] = hex[v & 0xf];
+	return n;
+}
 
 /*
- * Address columns are as wide as the longest IPv6 text inet_ntop() produces
- * for the addresses connect() sees (8 groups of 4 hex digits), so an IPv6
- * row lines up with IPv4 rows instead of pushing the later columns right.
- * Header and rows share this one format so they cannot drift apart.
+ * inet_ntop(AF_INET6) without its sprintf() calls, and with its output to
+ * the byte: the longest run of two or more zero groups (the first of
+ * equal ones) becomes "::", and IPv4-mapped and IPv4-compatible addresses
+ * end in dotted quad, as glibc's resolv/inet_ntop.c does.
  */
-#define ROW_FMT "%-9s %-7s %-7s %-16s %-7s %-9s %-39s %-5s %-39s %-5s %-14s %s\n"
+static size_t ipv6_fmt(const __u8 *addr, char *buf)
+{
+	int best = -1, best_len = 0, cur = -1, cur_len = 0, i;
+	unsigned int words[8];
+	char *p = buf;
+
+	for (i = 0; i < 8; i++) {
+		words[i] = addr[2 * i] << 8 | addr[2 * i + 1];
+		if (words[i] == 0) {
+			if (cur < 0)
+				cur = i, cur_len = 0;
+			if (++cur_len > best_len)
+				best = cur, best_len = cur_len;
+		} else {
+			cur = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 5 && words[5] == 0xffff)))
+			return p - buf + ipv4_fmt(addr + 12, p);
+		p += hex16(p, words[i]);
+	}
+	if (best >= 0 && best + best_len == 8)
+		*p++ = ':';
+	*p = '\0';
+	return p - buf;
+}
+
+size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf)
+{
+	if (family == AF_INET)
+		return ipv4_fmt(addr, buf);
+	if (family == AF_INET6)
+		return ipv6_fmt(addr, buf);
+	buf[0] = '\0';
+	return 0;
+}
 
 const char *addr_str(unsigned int family, const __u8 *addr,
 		     char *buf, size_t len)
 {
-	if (family != AF_INET && family != AF_INET6)
+	if (len < INET6_ADDRSTRLEN)
 		return NULL;
-	return inet_ntop(family, addr, buf, len);
+	return addr_fmt(family, addr, buf) ? buf : NULL;
+}
+
+bool ipv4_mapped(const __u8 *addr)
+{
+	static const __u8 prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(addr, prefix, sizeof(prefix));
+}
+
+const char *unix_path_str(const char *path, size_t len, char *buf)
+{
+	size_t i;
+
+	if (len > CONNPROBE_PATH_LEN)
+		len = CONNPROBE_PATH_LEN;
+	if (!len)
+		return NULL;
+	if (path[0]) {
+		len = strnlen(path, len);
+		memcpy(buf, path, len);
+		buf[len] = '\0';
+		return buf;
+	}
+	/* abstract: the name is every byte after the leading NUL */
+	for (i = 0; i < len; i++)
+		buf[i] = path[i] ? path[i] : '@';
+	buf[len] = '\0';
+	return buf;
+}
+
+const char *unix_addr_str(const struct connprobe_record *rec, char *buf)
+{
+	/* addrlen comes from the caller; unix_path_str() clamps it */
+	if (rec->addrlen <= SUN_PATH_OFFSET)
+		return NULL;
+	return unix_path_str(rec->sun_path, rec->addrlen - SUN_PATH_OFFSET, buf);
+}
+
+/* sockaddr_in6 without sin6_scope_id, as the kernel accepts it (RFC 2133). */
+#define SIN6_LEN_NO_SCOPE	24
+
+unsigned int rec_saddr_family(const struct connprobe_record *rec)
+{
+	/* saddr carries no family of its own: it is the socket's. */
+	if ((rec->flags & (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR)) !=
+	    (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR))
+		return 0;
+	return rec->family == AF_INET || rec->family == AF_INET6 ?
+	       rec->family : 0;
+}
+
+unsigned int rec_daddr_family(const struct connprobe_record *rec)
+{
+	if (!(rec->flags & CONNPROBE_F_DADDR))
+		return 0;
+	/*
+	 * The kernel leaves daddr and dport zero (unknown) when the caller's
+	 * addrlen is too short to hold them.
+	 */
+	switch (rec->daddr_family) {
+	case AF_INET:
+		return rec->addrlen >= sizeof(struct sockaddr_in) ? AF_INET : 0;
+	case AF_INET6:
+		return rec->addrlen >= SIN6_LEN_NO_SCOPE ? AF_INET6 : 0;
+	case AF_UNIX:
+		/* an unnamed address has no path */
+		return rec->addrlen > SUN_PATH_OFFSET ? AF_UNIX : 0;
+	}
+	return 0;
+}
+
+size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf)
+{
+	switch (rec_daddr_family(rec)) {
+	case AF_UNIX:
+		return strlen(unix_addr_str(rec, buf));
+	case 0:
+		buf[0] = '\0';
+		return 0;
+	}
+	return addr_fmt(rec->daddr_family, rec->daddr, buf);
 }
 
 void record_fields(const struct connprobe_record *rec, struct cp_fields *f)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
+	long long err;
 
-	f->family = f->proto = f->saddr = f->daddr = f->error = NULL;
+	f->family = f->proto = f->saddr = f->daddr = NULL;
+	f->error = f->caller_error = NULL;
 	f->sport = f->dport = -1;
+	f->complete = rec->event == CONNPROBE_EVENT_COMPLETE;
+	f->event = f->complete ? "complete" : "connect";
+	f->abandoned = f->complete && (rec->flags & CONNPROBE_F_ABANDONED);
+	f->via = rec->flags & CONNPROBE_F_IO_URING ? "io_uring" : "syscall";
 
 	if (sock) {
 		f->family = family_str(rec->family, f->family_buf,
@@ -35,124 +210,22 @@ void record_fields(const struct connprobe_record *rec, struct cp_fields *f)
 		f->proto = proto_str(rec->family, rec->type, rec->protocol,
 				     f->proto_buf, sizeof(f->proto_buf));
 	}
-	/* saddr carries no family of its own: it is the socket's. */
-	if (sock && (rec->flags & CONNPROBE_F_SADDR)) {
-		f->saddr = addr_str(rec->family, rec->saddr, f->saddr_buf,
-				    sizeof(f->saddr_buf));
-		if (f->saddr)
-			f->sport = rec->sport;
+	if (rec_saddr_family(rec)) {
+		f->saddr = f->saddr_buf;
+		addr_fmt(rec->family, rec->saddr, f->saddr_buf);
+		f->sport = rec->sport;
 	}
-	if (rec->flags & CONNPROBE_F_DADDR) {
-		f->daddr = addr_str(rec->daddr_family, rec->daddr,
-				    f->daddr_buf, sizeof(f->daddr_buf));
-		if (f->daddr)
+	if (rec_daddr_family(rec)) {
+		f->daddr = f->daddr_buf;
+		rec_daddr_fmt(rec, f->daddr_buf);
+		if (rec->daddr_family != AF_UNIX)
 			f->dport = rec->dport;
 	}
 	/* Widen before negating: -INT_MIN does not fit in an int. */
-	if (rec->ret < 0)
-		f->error = errno_str(-(long long)rec->ret, f->error_buf,
-				     sizeof(f->error_buf));
-}
-
-void print_table_header(FILE *f)
-{
-	fprintf(f, ROW_FMT, "TIME(s)", "PID", "TID", "COMM", "FAM", "PROTO",
-		"SADDR", "SPORT", "DADDR", "DPORT", "RESULT", "LAT(ms)");
-}
-
-/* "-" for unknown, so a column never shows a value the kernel did not know. */
-static const char *or_dash(const char *s)
-{
-	return s ? s : "-";
-}
-
-static const char *port_str(int port, char *buf, size_t len)
-{
-	if (port < 0)
-		return "-";
-	snprintf(buf, len, "%d", port);
-	return buf;
-}
-
-/*
- * comm is whatever the task set with prctl(PR_SET_NAME): replace bytes that
- * are not printable ASCII so a name cannot move the cursor or inject
- * terminal escapes.  The JSON output keeps the real bytes.
- */
-static void printable_comm(const char *comm, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < CONNPROBE_COMM_LEN && comm[i]; i++)
-		out[i] = (comm[i] >= 0x20 && comm[i] < 0x7f) ? comm[i] : '?';
-	out[i] = '\0';
-}
-
-void print_table_row(FILE *f, const struct connprobe_record *rec,
-		     __u64 base_ns)
-{
-	char time[32], pid[16], tid[16], comm[CONNPROBE_COMM_LEN + 1];
-	char sport[12], dport[12], result[NAME_BUF_LEN], lat[32];
-	struct cp_fields fl;
-	double rel;
-
-	record_fields(rec, &fl);
-	/*
-	 * ts_ns is taken at the call's entry but records are emitted at its
-	 * return, so a slow connect can predate the first record printed.
-	 */
-	rel = rec->ts_ns >= base_ns ? (double)(rec->ts_ns - base_ns)
-				    : -(double)(base_ns - rec->ts_ns);
-	snprintf(time, sizeof(time), "%.3f", rel / 1e9);
-	snprintf(pid, sizeof(pid), "%u", rec->pid);
-	snprintf(tid, sizeof(tid), "%u", rec->tid);
-	printable_comm(rec->comm, comm);
-	if (rec->ret > 0)	/* not an errno: show the raw value */
-		snprintf(result, sizeof(result), "%d", rec->ret);
-	else
-		snprintf(result, sizeof(result), "%s",
-			 rec->ret ? fl.error : "OK");
-	snprintf(lat, sizeof(lat), "%.3f", rec->latency_ns / 1e6);
-
-	fprintf(f, ROW_FMT, time, pid, tid, comm, or_dash(fl.family),
-		or_dash(fl.proto), or_dash(fl.saddr),
-		port_str(fl.sport, sport, sizeof(sport)), or_dash(fl.daddr),
-		port_str(fl.dport, dport, sizeof(dport)), result, lat);
-}
-
-static void json_port(FILE *f, int port)
-{
-	if (port < 0)
-		fputs("null", f);
-	else
-		fprintf(f, "%d", port);
-}
-
-void print_json_record(FILE *f, const struct connprobe_record *rec)
-{
-	struct cp_fields fl;
-
-	record_fields(rec, &fl);
-	/* record_check() accepted only CONNPROBE_EVENT_CONNECT records. */
-	fprintf(f, "{\"event\":\"connect\",\"ts_ns\":%llu,\"cpu\":%u,"
-		"\"pid\":%u,\"tid\":%u,\"comm\":",
-		(unsigned long long)rec->ts_ns, rec->cpu, rec->pid, rec->tid);
-	json_string(f, rec->comm, CONNPROBE_COMM_LEN);
-	fputs(",\"family\":", f);
-	json_string_or_null(f, fl.family);
-	fputs(",\"proto\":", f);
-	json_string_or_null(f, fl.proto);
-	fputs(",\"saddr\":", f);
-	json_string_or_null(f, fl.saddr);
-	fputs(",\"sport\":", f);
-	json_port(f, fl.sport);
-	fputs(",\"daddr\":", f);
-	json_string_or_null(f, fl.daddr);
-	fputs(",\"dport\":", f);
-	json_port(f, fl.dport);
-	fprintf(f, ",\"ret\":%d,\"error\":", rec->ret);
-	json_string_or_null(f, fl.error);
-	fprintf(f, ",\"latency_ns\":%llu,\"seq\":%llu,\"fd\":%d}\n",
-		(unsigned long long)rec->latency_ns,
-		(unsigned long long)rec->seq, rec->fd);
+	if (rec->ret < 0) {
+		err = -(long long)rec->ret;
+		f->error = errno_str(err, f->error_buf, sizeof(f->error_buf));
+		f->caller_error = errno_str(caller_errno(err), f->caller_buf,
+					    sizeof(f->caller_buf));
+	}
 }

@@ -1,53 +1,96 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Rendering of one connprobe record as a table row or a JSON line. */
+/* The printable view of one record, shared by the table, JSON and CSV. */
 #ifndef CONNPROBE_FORMAT_H
 #define CONNPROBE_FORMAT_H
 
 #include <arpa/inet.h>
-#include <stdio.h>
+#include <stdbool.h>
 
 #include <connprobe.h>
 
 #include "names.h"
 
+/* An AF_UNIX destination: '@' or the first byte, up to 107 more, a NUL. */
+#define UNIX_ADDR_BUF_LEN	(CONNPROBE_PATH_LEN + 1)
+
+/* sockaddr_un.sun_path starts after the 2-byte sun_family. */
+#define SUN_PATH_OFFSET		2
+
 /*
- * The printable view of a record.  Every field a validity bit does not
- * cover is NULL (or -1 for ports): the renderers print that as null or "-",
- * never as the zero the kernel left in the record.
+ * Every field a validity bit does not cover is NULL (or -1 for ports): the
+ * renderers print that as null or "-", never as the zero the kernel left
+ * in the record.  Text fields may hold any byte but NUL (comm, AF_UNIX
+ * paths): renderers escape or replace what their format cannot carry.
  */
 struct cp_fields {
+	const char *event;		/* "connect" or "complete" */
 	const char *family;
 	const char *proto;
 	const char *saddr;
-	const char *daddr;
+	const char *daddr;		/* for AF_UNIX the path, '@' if abstract */
 	int sport;
 	int dport;
-	const char *error;		/* NULL when ret >= 0 */
+	const char *error;		/* the kernel's name; NULL when ret >= 0 */
+	const char *caller_error;	/* what the caller saw; NULL when ret >= 0 */
+	const char *via;		/* "syscall" or "io_uring" */
+	bool complete;			/* a COMPLETE record */
+	bool abandoned;			/* COMPLETE: closed or aborted first */
 
 	/* storage the pointers above may point into */
 	char family_buf[NAME_BUF_LEN];
 	char proto_buf[NAME_BUF_LEN];
 	char error_buf[NAME_BUF_LEN];
+	char caller_buf[NAME_BUF_LEN];
 	char saddr_buf[INET6_ADDRSTRLEN];
-	char daddr_buf[INET6_ADDRSTRLEN];
+	char daddr_buf[UNIX_ADDR_BUF_LEN > INET6_ADDRSTRLEN ?
+		       UNIX_ADDR_BUF_LEN : INET6_ADDRSTRLEN];
 };
 
 void record_fields(const struct connprobe_record *rec, struct cp_fields *f);
 
 /*
- * Text form of the CONNPROBE_ADDR_LEN bytes at @addr for @family (AF_INET
- * uses the first 4), or NULL for families without an address rendering.
+ * What record_fields() decides, for renderers that write straight into
+ * their output: the family of the source address if the record has one
+ * to show (AF_INET, AF_INET6), else 0; the same for the destination
+ * (AF_INET, AF_INET6, or AF_UNIX for a path), else 0, also when the
+ * caller's addrlen was too short for the kernel to know it.  A port is
+ * shown with its address, an AF_UNIX path has none.
  */
+unsigned int rec_saddr_family(const struct connprobe_record *rec);
+unsigned int rec_daddr_family(const struct connprobe_record *rec);
+
+/*
+ * The destination's text into @buf (UNIX_ADDR_BUF_LEN bytes), its length;
+ * 0 if rec_daddr_family() is 0.  An AF_UNIX path is as the caller passed
+ * it: any bytes but NUL.
+ */
+size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf);
+
+/*
+ * Text form of the CONNPROBE_ADDR_LEN bytes at @addr for @family (AF_INET
+ * uses the first 4) into @buf (INET6_ADDRSTRLEN bytes), NUL-terminated;
+ * returns its length, 0 for families without an address rendering.
+ * inet_ntop()'s text to the byte, without its cost.
+ */
+size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf);
+
+/* addr_fmt(), as @buf or NULL; NULL too if @len < INET6_ADDRSTRLEN. */
 const char *addr_str(unsigned int family, const __u8 *addr,
 		     char *buf, size_t len);
 
-void print_table_header(FILE *f);
+/*
+ * The AF_UNIX destination of @rec as the caller passed it: a path up to
+ * its first NUL, or for an abstract name '@' and the name's bytes with
+ * each NUL in it shown as '@' (as ss(8) does).  NULL for an unnamed
+ * address (addrlen too short to hold a path).  @buf needs
+ * UNIX_ADDR_BUF_LEN bytes.
+ */
+const char *unix_addr_str(const struct connprobe_record *rec, char *buf);
 
-/* One row; TIME(s) is counted from @base_ns, the first record's ts_ns. */
-void print_table_row(FILE *f, const struct connprobe_record *rec,
-		     __u64 base_ns);
+/* unix_addr_str() for the @len bytes of sun_path at @path. */
+const char *unix_path_str(const char *path, size_t len, char *buf);
 
-/* One JSON object and a newline (JSON Lines). */
-void print_json_record(FILE *f, const struct connprobe_record *rec);
+/* True for an IPv6 address of the form ::ffff:a.b.c.d. */
+bool ipv4_mapped(const __u8 *addr);
 
 #endif /* CONNPROBE_FORMAT_H */

@@ -3,43 +3,7 @@
 #include <string.h>
 
 #include "json.h"
-
-/*
- * Length of the well-formed UTF-8 sequence at @p (at most @left bytes), or 0
- * if it is not one.  Overlong forms, surrogates and code points above
- * U+10FFFF are rejected so that strict JSON parsers accept the output.
- */
-static size_t utf8_seq_len(const unsigned char *p, size_t left)
-{
-	unsigned int cp, min;
-	size_t n, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-		min = 0x80;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n > left)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
+#include "text.h"
 
 /* The two-character escapes JSON defines, or NULL. */
 static const char *json_short_escape(unsigned char c)
@@ -63,38 +27,59 @@ static const char *json_short_escape(unsigned char c)
 	return NULL;
 }
 
-void json_string(FILE *f, const char *s, size_t len)
+void json_string(struct cp_out *o, const char *s, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i, n;
+	char uesc[6] = { '\\', 'u', '0', '0' };
+	size_t i, n, run;
 
 	len = strnlen(s, len);
-	fputc('"', f);
+	out_char(o, '"');
 	for (i = 0; i < len; i++) {
 		unsigned char c = p[i];
-		const char *esc = json_short_escape(c);
+		const char *esc;
 
+		/* Plain ASCII goes out in runs: the common case by far. */
+		for (run = i; run < len && p[run] >= 0x20 && p[run] < 0x7f &&
+		     p[run] != '"' && p[run] != '\\'; run++)
+			;
+		if (run > i) {
+			out_mem(o, p + i, run - i);
+			i = run - 1;
+			continue;
+		}
+		esc = json_short_escape(c);
 		if (esc) {
-			fputs(esc, f);
+			out_str(o, esc);
 		} else if (c < 0x20 || c == 0x7f) {
 			/* DEL is legal raw, but escaping it keeps terminals sane. */
-			fprintf(f, "\\u%04x", c);
-		} else if (c < 0x80) {
-			fputc(c, f);
+			uesc[4] = hex[c >> 4];
+			uesc[5] = hex[c & 0xf];
+			out_mem(o, uesc, sizeof(uesc));
 		} else if ((n = utf8_seq_len(p + i, len - i)) > 0) {
-			fwrite(p + i, 1, n, f);
+			out_mem(o, p + i, n);
 			i += n - 1;
 		} else {
-			fputs("\\ufffd", f);
+			out_str(o, "\\ufffd");
 		}
 	}
-	fputc('"', f);
+	out_char(o, '"');
 }
 
-void json_string_or_null(FILE *f, const char *s)
+void json_string_or_null(struct cp_out *o, const char *s)
 {
 	if (s)
-		json_string(f, s, strlen(s));
+		json_string(o, s, strlen(s));
 	else
-		fputs("null", f);
+		out_str(o, "null");
+}
+
+void json_key(struct cp_out *o, const char *key)
+{
+	out_char(o, ',');
+	out_char(o, '"');
+	out_str(o, key);
+	out_char(o, '"');
+	out_char(o, ':');
 }

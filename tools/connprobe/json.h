@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* JSON string output shared by the record and stats printers. */
+/* JSON string output shared by every JSON printer. */
 #ifndef CONNPROBE_JSON_H
 #define CONNPROBE_JSON_H
 
 #include <stddef.h>
-#include <stdio.h>
+
+#include "out.h"
 
 /*
  * Print the first @len bytes of @s (stopping early at a NUL) as a quoted
@@ -12,9 +13,12 @@
  * bytes that are not valid UTF-8 become U+FFFD, so the output is always
  * valid JSON whatever a task named itself.
  */
-void json_string(FILE *f, const char *s, size_t len);
+void json_string(struct cp_out *o, const char *s, size_t len);
 
 /* Print a JSON string, or null when @s is NULL. */
-void json_string_or_null(FILE *f, const char *s);
+void json_string_or_null(struct cp_out *o, const char *s);
+
+/* Print ,"@key": (@key is a literal needing no escaping). */
+void json_key(struct cp_out *o, const char *key);
 
 #endif /* CONNPROBE_JSON_H */

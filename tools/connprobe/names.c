@@ -3,11 +3,18 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "names.h"
 
 #define NAME(x) [x] = #x
+
+/* include/linux/errno.h: the restart codes; userspace gets EINTR. */
+#define ERESTARTSYS		512
+#define ERESTARTNOINTR		513
+#define ERESTARTNOHAND		514
+#define ERESTART_RESTARTBLOCK	516
 
 /*
  * Linux errno values (asm-generic/errno*.h) and, from 512, the
@@ -52,11 +59,11 @@ static const char *const errno_names[] = {
 	NAME(EKEYEXPIRED), NAME(EKEYREVOKED), NAME(EKEYREJECTED),
 	NAME(EOWNERDEAD), NAME(ENOTRECOVERABLE), NAME(ERFKILL),
 	NAME(EHWPOISON),
-	[512] = "ERESTARTSYS",
-	[513] = "ERESTARTNOINTR",
-	[514] = "ERESTARTNOHAND",
+	[ERESTARTSYS] = "ERESTARTSYS",
+	[ERESTARTNOINTR] = "ERESTARTNOINTR",
+	[ERESTARTNOHAND] = "ERESTARTNOHAND",
 	[515] = "ENOIOCTLCMD",
-	[516] = "ERESTART_RESTARTBLOCK",
+	[ERESTART_RESTARTBLOCK] = "ERESTART_RESTARTBLOCK",
 	[517] = "EPROBE_DEFER",
 	[518] = "EOPENSTALE",
 	[519] = "ENOPARAM",
@@ -145,6 +152,28 @@ const char *errno_str(long long err, char *buf, size_t len)
 		return name;
 	snprintf(buf, len, "E%lld", err);
 	return buf;
+}
+
+long long errno_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (errno_names[i] && !strcasecmp(errno_names[i], name))
+			return i;
+	return -1;
+}
+
+long long caller_errno(long long err)
+{
+	switch (err) {
+	case ERESTARTSYS:
+	case ERESTARTNOINTR:
+	case ERESTARTNOHAND:
+	case ERESTART_RESTARTBLOCK:
+		return EINTR;
+	}
+	return err;
 }
 
 const char *family_str(unsigned int family, char *buf, size_t len)

@@ -17,6 +17,20 @@ const char *errno_name(long long err);
 /* errno_name(), or "E<num>" when unknown; always returns @buf or a name. */
 const char *errno_str(long long err, char *buf, size_t len);
 
+/*
+ * The number of errno @name ("ECONNREFUSED", any case; also the kernel's
+ * internal names such as "ERESTARTSYS"), or -1 if there is none.
+ */
+long long errno_by_name(const char *name);
+
+/*
+ * What the caller of connect() saw for kernel error @err (positive): the
+ * restart codes (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND,
+ * ERESTART_RESTARTBLOCK) mean the caller got EINTR or the call was
+ * restarted, and are reported as EINTR; anything else is what it is.
+ */
+long long caller_errno(long long err);
+
 /* "inet", "inet6", "unix", ... or "af<num>". */
 const char *family_str(unsigned int family, char *buf, size_t len);
 

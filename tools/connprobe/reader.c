@@ -159,7 +159,8 @@ int record_check(const struct connprobe_record *rec, char *err, size_t errlen)
 			 rec->version, CONNPROBE_RECORD_VERSION);
 		return -1;
 	}
-	if (rec->event != CONNPROBE_EVENT_CONNECT) {
+	if (rec->event != CONNPROBE_EVENT_CONNECT &&
+	    rec->event != CONNPROBE_EVENT_COMPLETE) {
 		snprintf(err, errlen, "unknown record event %u", rec->event);
 		return -1;
 	}

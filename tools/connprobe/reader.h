@@ -48,7 +48,7 @@ long reader_read_all(struct cp_reader *r, struct cp_records *out,
 
 /*
  * Reject records this tool cannot decode: a size or version other than
- * the connprobe.h it was built with, or an unknown event type.
+ * the connprobe.h it was built with, or an event type it does not know.
  */
 int record_check(const struct connprobe_record *rec, char *err, size_t errlen);
 

@@ -2,9 +2,12 @@
 /*
  * Parser and printers for <debugfs>/connprobe/stats, whose lines are:
  *
- *	cpu 0 written 12 lost 0
- *	total written 15 lost 0
+ *	mode stream
+ *	buf_size 1048576
+ *	cpu 0 written 12 read 10 lost 0 buffered 2
+ *	total written 15 read 13 lost 0 buffered 2
  *	probe __sys_connect nmissed 0 kp_nmissed 0 maxactive 4096
+ *	attempts_untracked 0
  */
 #include <ctype.h>
 #include <errno.h>
@@ -20,8 +23,8 @@
 #include "json.h"
 #include "stats.h"
 
-#define MAX_WORDS	8	/* the longest known line has 8 words */
-#define MAX_VALUES	4
+#define MAX_WORDS	10	/* the longest known line has 10 words */
+#define MAX_VALUES	5
 /* Far more than any module writes; stops us slurping a wrong file. */
 #define MAX_STATS_SIZE	(1 << 20)
 
@@ -30,10 +33,15 @@
  * any word, anything else must appear literally.  They double as the
  * "expected" text of the error message.
  */
-static const char CPU_SHAPE[] = "cpu N written N lost N";
-static const char TOTAL_SHAPE[] = "total written N lost N";
+static const char CPU_SHAPE[] =
+	"cpu N written N read N lost N buffered N";
+static const char TOTAL_SHAPE[] =
+	"total written N read N lost N buffered N";
 static const char PROBE_SHAPE[] =
 	"probe SYMBOL nmissed N kp_nmissed N maxactive N";
+static const char MODE_SHAPE[] = "mode SYMBOL";
+static const char BUF_SIZE_SHAPE[] = "buf_size N";
+static const char UNTRACKED_SHAPE[] = "attempts_untracked N";
 
 union cp_value {
 	unsigned long long n;
@@ -106,7 +114,9 @@ static const char *add_cpu(struct cp_stats *st, const union cp_value *v)
 	c = &st->cpus[st->nr_cpus++];
 	c->cpu = v[0].n;
 	c->written = v[1].n;
-	c->lost = v[2].n;
+	c->read = v[2].n;
+	c->lost = v[3].n;
+	c->buffered = v[4].n;
 	return NULL;
 }
 
@@ -116,8 +126,18 @@ static const char *set_total(struct cp_stats *st, const union cp_value *v,
 	if (*have_total)
 		return "duplicate total line";
 	st->total_written = v[0].n;
-	st->total_lost = v[1].n;
+	st->total_read = v[1].n;
+	st->total_lost = v[2].n;
+	st->total_buffered = v[3].n;
 	*have_total = true;
+	return NULL;
+}
+
+static const char *set_mode(struct cp_stats *st, const union cp_value *v)
+{
+	if (strlen(v[0].symbol) >= sizeof(st->mode))
+		return "mode name too long";
+	strcpy(st->mode, v[0].symbol);
 	return NULL;
 }
 
@@ -166,6 +186,12 @@ static int parse_line(const char *line, int lineno, struct cp_stats *st,
 		shape = TOTAL_SHAPE;
 	else if (nwords && !strcmp(words[0], "probe"))
 		shape = PROBE_SHAPE;
+	else if (nwords && !strcmp(words[0], "mode"))
+		shape = MODE_SHAPE;
+	else if (nwords && !strcmp(words[0], "buf_size"))
+		shape = BUF_SIZE_SHAPE;
+	else if (nwords && !strcmp(words[0], "attempts_untracked"))
+		shape = UNTRACKED_SHAPE;
 
 	if (shape && match_shape(words, nwords, shape, v))
 		problem = malformed;
@@ -175,6 +201,12 @@ static int parse_line(const char *line, int lineno, struct cp_stats *st,
 		problem = set_total(st, v, have_total);
 	else if (shape == PROBE_SHAPE)
 		problem = add_probe(st, v);
+	else if (shape == MODE_SHAPE)
+		problem = set_mode(st, v);
+	else if (shape == BUF_SIZE_SHAPE)
+		st->buf_size = v[0].n;
+	else if (shape == UNTRACKED_SHAPE)
+		st->attempts_untracked = v[0].n;
 
 	if (problem == malformed)
 		snprintf(err, errlen,
@@ -300,39 +332,77 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 {
 	size_t i;
 
-	fprintf(f, "%-8s %20s %20s\n", "CPU", "WRITTEN", "LOST");
+	if (st->mode[0])
+		fprintf(f, "mode %s, buffer %llu bytes per CPU\n\n", st->mode,
+			st->buf_size);
+	fprintf(f, "%-8s %20s %20s %20s %20s\n", "CPU", "WRITTEN", "READ",
+		"LOST", "BUFFERED");
 	for (i = 0; i < st->nr_cpus; i++)
-		fprintf(f, "%-8u %20llu %20llu\n", st->cpus[i].cpu,
-			st->cpus[i].written, st->cpus[i].lost);
-	fprintf(f, "%-8s %20llu %20llu\n", "total", st->total_written,
-		st->total_lost);
+		fprintf(f, "%-8u %20llu %20llu %20llu %20llu\n",
+			st->cpus[i].cpu, st->cpus[i].written, st->cpus[i].read,
+			st->cpus[i].lost, st->cpus[i].buffered);
+	fprintf(f, "%-8s %20llu %20llu %20llu %20llu\n", "total",
+		st->total_written, st->total_read, st->total_lost,
+		st->total_buffered);
 	fprintf(f, "\n%-24s %12s %12s %12s\n", "PROBE", "NMISSED",
 		"KP_NMISSED", "MAXACTIVE");
 	for (i = 0; i < st->nr_probes; i++)
 		fprintf(f, "%-24s %12llu %12llu %12llu\n",
 			st->probes[i].symbol, st->probes[i].nmissed,
 			st->probes[i].kp_nmissed, st->probes[i].maxactive);
+	fprintf(f, "\nTCP attempts untracked (table full): %llu\n",
+		st->attempts_untracked);
 }
 
 void stats_print_json(FILE *f, const struct cp_stats *st)
 {
+	struct cp_out o;
 	size_t i;
 
-	fputs("{\"cpus\":[", f);
-	for (i = 0; i < st->nr_cpus; i++)
-		fprintf(f, "%s{\"cpu\":%u,\"written\":%llu,\"lost\":%llu}",
-			i ? "," : "", st->cpus[i].cpu, st->cpus[i].written,
-			st->cpus[i].lost);
-	fprintf(f, "],\"total\":{\"written\":%llu,\"lost\":%llu},\"probes\":[",
-		st->total_written, st->total_lost);
-	for (i = 0; i < st->nr_probes; i++) {
-		fprintf(f, "%s{\"symbol\":", i ? "," : "");
-		json_string_or_null(f, st->probes[i].symbol);
-		fprintf(f, ",\"nmissed\":%llu,\"kp_nmissed\":%llu,"
-			"\"maxactive\":%llu}", st->probes[i].nmissed,
-			st->probes[i].kp_nmissed, st->probes[i].maxactive);
+	if (out_init(&o, f, false))
+		return;
+	out_str(&o, "{\"cpus\":[");
+	for (i = 0; i < st->nr_cpus; i++) {
+		out_str(&o, i ? ",{\"cpu\":" : "{\"cpu\":");
+		out_u64(&o, st->cpus[i].cpu);
+		json_key(&o, "written");
+		out_u64(&o, st->cpus[i].written);
+		json_key(&o, "read");
+		out_u64(&o, st->cpus[i].read);
+		json_key(&o, "lost");
+		out_u64(&o, st->cpus[i].lost);
+		json_key(&o, "buffered");
+		out_u64(&o, st->cpus[i].buffered);
+		out_char(&o, '}');
 	}
-	fputs("]}\n", f);
+	out_str(&o, "],\"total\":{\"written\":");
+	out_u64(&o, st->total_written);
+	json_key(&o, "read");
+	out_u64(&o, st->total_read);
+	json_key(&o, "lost");
+	out_u64(&o, st->total_lost);
+	json_key(&o, "buffered");
+	out_u64(&o, st->total_buffered);
+	out_str(&o, "},\"probes\":[");
+	for (i = 0; i < st->nr_probes; i++) {
+		out_str(&o, i ? ",{\"symbol\":" : "{\"symbol\":");
+		json_string_or_null(&o, st->probes[i].symbol);
+		json_key(&o, "nmissed");
+		out_u64(&o, st->probes[i].nmissed);
+		json_key(&o, "kp_nmissed");
+		out_u64(&o, st->probes[i].kp_nmissed);
+		json_key(&o, "maxactive");
+		out_u64(&o, st->probes[i].maxactive);
+		out_char(&o, '}');
+	}
+	out_str(&o, "],\"mode\":");
+	json_string_or_null(&o, st->mode[0] ? st->mode : NULL);
+	json_key(&o, "buf_size");
+	out_u64(&o, st->buf_size);
+	json_key(&o, "attempts_untracked");
+	out_u64(&o, st->attempts_untracked);
+	out_str(&o, "}\n");
+	out_close(&o);
 }
 
 unsigned long long stats_delta(unsigned long long start,
@@ -367,33 +437,68 @@ static const struct cp_stats_probe *find_probe(const struct cp_stats *st,
 	return NULL;
 }
 
-void stats_print_losses(FILE *f, const struct cp_stats *start,
-			const struct cp_stats *end)
+int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
+	       struct cp_stats *delta)
 {
-	const struct cp_stats_probe *p0, *p1;
-	const struct cp_stats_cpu *c0, *c1;
-	unsigned long long d;
+	const struct cp_stats_probe *p0;
+	const struct cp_stats_cpu *c0;
+	struct cp_stats_probe *p;
+	struct cp_stats_cpu *c;
 	size_t i;
 
+	memset(delta, 0, sizeof(*delta));
+	delta->total_written = stats_delta(start->total_written,
+					   end->total_written);
+	delta->total_lost = stats_delta(start->total_lost, end->total_lost);
+	delta->cpus = calloc(end->nr_cpus ? end->nr_cpus : 1,
+			     sizeof(*delta->cpus));
+	delta->probes = calloc(end->nr_probes ? end->nr_probes : 1,
+			       sizeof(*delta->probes));
+	if (!delta->cpus || !delta->probes)
+		return -1;
 	for (i = 0; i < end->nr_cpus; i++) {
-		c1 = &end->cpus[i];
-		c0 = find_cpu(start, c1->cpu);
-		d = stats_delta(c0 ? c0->lost : 0, c1->lost);
-		if (d)
-			fprintf(f, "lost %llu records on CPU #%u\n", d,
-				c1->cpu);
+		c = &delta->cpus[delta->nr_cpus++];
+		c0 = find_cpu(start, end->cpus[i].cpu);
+		c->cpu = end->cpus[i].cpu;
+		c->written = stats_delta(c0 ? c0->written : 0,
+					 end->cpus[i].written);
+		c->read = stats_delta(c0 ? c0->read : 0, end->cpus[i].read);
+		c->lost = stats_delta(c0 ? c0->lost : 0, end->cpus[i].lost);
+		c->buffered = end->cpus[i].buffered;
 	}
 	for (i = 0; i < end->nr_probes; i++) {
-		p1 = &end->probes[i];
-		p0 = find_probe(start, p1->symbol);
-		d = stats_delta(p0 ? p0->nmissed : 0, p1->nmissed);
-		if (d)
+		p = &delta->probes[i];
+		p->symbol = strdup(end->probes[i].symbol);
+		if (!p->symbol)
+			return -1;
+		delta->nr_probes++;
+		p0 = find_probe(start, p->symbol);
+		p->nmissed = stats_delta(p0 ? p0->nmissed : 0,
+					 end->probes[i].nmissed);
+		p->kp_nmissed = stats_delta(p0 ? p0->kp_nmissed : 0,
+					    end->probes[i].kp_nmissed);
+		p->maxactive = end->probes[i].maxactive;
+	}
+	return 0;
+}
+
+void stats_print_losses(FILE *f, const struct cp_stats *delta)
+{
+	const struct cp_stats_probe *p;
+	size_t i;
+
+	for (i = 0; i < delta->nr_cpus; i++)
+		if (delta->cpus[i].lost)
+			fprintf(f, "lost %llu records on CPU #%u\n",
+				delta->cpus[i].lost, delta->cpus[i].cpu);
+	for (i = 0; i < delta->nr_probes; i++) {
+		p = &delta->probes[i];
+		if (p->nmissed)
 			fprintf(f, "missed %llu calls in probe %s (nmissed: maxactive %llu too low)\n",
-				d, p1->symbol, p1->maxactive);
-		d = stats_delta(p0 ? p0->kp_nmissed : 0, p1->kp_nmissed);
-		if (d)
+				p->nmissed, p->symbol, p->maxactive);
+		if (p->kp_nmissed)
 			fprintf(f, "missed %llu calls in probe %s (kp_nmissed: probe hit while a handler ran)\n",
-				d, p1->symbol);
+				p->kp_nmissed, p->symbol);
 	}
 }
 

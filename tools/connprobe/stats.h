@@ -7,10 +7,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* written == read + lost + buffered, at any quiet moment */
 struct cp_stats_cpu {
 	unsigned int cpu;
-	unsigned long long written;
-	unsigned long long lost;
+	unsigned long long written;	/* records handed to the buffer */
+	unsigned long long read;	/* taken by readers */
+	unsigned long long lost;	/* dropped, overwritten, discarded */
+	unsigned long long buffered;	/* still held */
 };
 
 struct cp_stats_probe {
@@ -24,9 +27,14 @@ struct cp_stats {
 	struct cp_stats_cpu *cpus;
 	size_t nr_cpus;
 	unsigned long long total_written;
+	unsigned long long total_read;
 	unsigned long long total_lost;
+	unsigned long long total_buffered;
 	struct cp_stats_probe *probes;
 	size_t nr_probes;
+	char mode[16];			/* "stream", "flight"; "" if absent */
+	unsigned long long buf_size;	/* bytes per CPU; 0 if absent */
+	unsigned long long attempts_untracked;
 };
 
 /*
@@ -52,11 +60,20 @@ unsigned long long stats_delta(unsigned long long start,
 			       unsigned long long end);
 
 /*
- * bcc-style loss lines for what changed from @start to @end: one per CPU
- * that lost records, one per probe whose miss counters grew.
+ * What changed from @start to @end, as counters of their own: @delta gets
+ * @end's CPUs and probes with each counter replaced by its increase (a
+ * CPU or probe missing from @start counts from 0).  This is what a run
+ * lost; free it with stats_free() whatever the result.  -1 if out of
+ * memory.
  */
-void stats_print_losses(FILE *f, const struct cp_stats *start,
-			const struct cp_stats *end);
+int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
+	       struct cp_stats *delta);
+
+/*
+ * bcc-style loss lines for the increases in @delta: one per CPU that lost
+ * records, one per probe whose miss counters grew.
+ */
+void stats_print_losses(FILE *f, const struct cp_stats *delta);
 
 /*
  * The "stats" subcommand: print <@dir>/stats as text or JSON.  Returns the

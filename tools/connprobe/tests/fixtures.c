@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../capture_write.h"
 #include "fixtures.h"
 
 struct connprobe_record rec_new(__u64 ts_ns, __u32 cpu, __u64 seq)
@@ -47,6 +49,8 @@ void rec_daddr(struct connprobe_record *r, int family, const char *addr,
 {
 	r->flags |= CONNPROBE_F_DADDR;
 	r->daddr_family = family;
+	r->addrlen = family == AF_INET6 ? sizeof(struct sockaddr_in6)
+				       : sizeof(struct sockaddr_in);
 	inet_pton(family, addr, r->daddr);
 	r->dport = port;
 }
@@ -71,6 +75,96 @@ struct connprobe_record rec_refused_v4(__u64 ts_ns, __u32 cpu, __u64 seq)
 	rec_saddr(&r, "127.0.0.1", 40000);
 	rec_daddr(&r, AF_INET, "127.0.0.1", 80);
 	return r;
+}
+
+void rec_unix(struct connprobe_record *r, int type, const char *path,
+	      size_t len)
+{
+	rec_sock(r, AF_UNIX, type, 0);
+	r->flags |= CONNPROBE_F_DADDR;
+	r->daddr_family = AF_UNIX;
+	memset(r->sun_path, 0, sizeof(r->sun_path));
+	memcpy(r->sun_path, path, len);
+	r->addrlen = 2 + len;
+}
+
+struct connprobe_record rec_complete(const struct connprobe_record *connect,
+				     __s32 ret, __u64 latency_ns)
+{
+	struct connprobe_record r = *connect;
+
+	r.event = CONNPROBE_EVENT_COMPLETE;
+	r.ret = ret;
+	r.latency_ns = latency_ns;
+	r.seq++;
+	return r;
+}
+
+int write_capture(const char *path, const struct connprobe_record *recs,
+		  size_t n, const struct cp_stats *lost,
+		  struct cp_cgroups *cgroups)
+{
+	struct cp_source_info info = {
+		.realtime_offset_ns = TEST_REALTIME_OFFSET,
+		.start_ns = n ? recs[0].ts_ns : 0, .hostname = TEST_HOSTNAME,
+	};
+	struct capture_writer *w;
+	char err[256];
+	size_t i;
+
+	w = capture_writer_open(path, cgroups, err, sizeof(err));
+	if (!w)
+		return -1;
+	capture_writer_begin(w, &info);
+	for (i = 0; i < n; i++)
+		capture_writer_add(w, &recs[i]);
+	if (capture_writer_finish(w, lost, err, sizeof(err))) {
+		capture_writer_free(w);
+		return -1;
+	}
+	capture_writer_free(w);
+	return 0;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - n < 4096) {
+			char *p = realloc(buf, cap + 65536);
+
+			if (!p) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = p;
+			cap += 65536;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got);
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fwrite(data, 1, len, f) != len;
+	return fclose(f) || ret ? -1 : 0;
 }
 
 int fakefs_create(struct fakefs *fs)
@@ -151,21 +245,32 @@ void fakefs_destroy(struct fakefs *fs)
 	fs->root[0] = '\0';
 }
 
-FILE *capture_open(struct capture *c)
+FILE *memout_open(struct memout *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->f = open_memstream(&c->buf, &c->len);
 	return c->f;
 }
 
-const char *capture_text(struct capture *c)
+struct cp_out *memout_out(struct memout *c)
 {
+	if (!memout_open(c) || out_init(&c->out, c->f, false))
+		return NULL;
+	return &c->out;
+}
+
+const char *memout_text(struct memout *c)
+{
+	if (c->out.buf)
+		out_flush(&c->out);
 	fflush(c->f);
 	return c->buf;
 }
 
-void capture_close(struct capture *c)
+void memout_close(struct memout *c)
 {
+	if (c->out.buf && c->f)
+		out_close(&c->out);
 	if (c->f)
 		fclose(c->f);
 	free(c->buf);

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "runner.h"
 
 int proc_start(struct proc *p, char *const argv[], uid_t uid)
 {
@@ -108,7 +110,7 @@ static int pump(struct proc *p, long long deadline)
 	return 0;
 }
 
-static int count_lines(const char *s)
+int count_lines(const char *s)
 {
 	int n = 0;
 
@@ -171,4 +173,52 @@ int proc_run(struct proc *p, char *const argv[], int timeout_ms)
 	if (proc_start(p, argv, (uid_t)-1))
 		return -1;
 	return proc_finish(p, timeout_ms);
+}
+
+#define MAX_ARGS	32
+
+int proc_start_toolv(struct proc *p, uid_t uid, const char *tool, va_list ap)
+{
+	char *argv[MAX_ARGS];
+	int n = 0;
+
+	argv[n++] = (char *)tool;
+	while (n < MAX_ARGS - 1 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	argv[n] = NULL;
+	return proc_start(p, argv, uid);
+}
+
+int proc_start_tool(struct proc *p, uid_t uid, const char *tool, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, tool);
+	ret = proc_start_toolv(p, uid, tool, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* @got equals @want (NULL: anything); diagnostics if not. */
+static int same(const char *what, const char *got, const char *want)
+{
+	if (!want || !strcmp(got, want))
+		return 0;
+	diag("%s", what);
+	diag("  got:  \"%s\"", got);
+	diag("  want: \"%s\"", want);
+	return -1;
+}
+
+int proc_expect(const struct proc *p, const char *out, const char *err,
+		int status)
+{
+	int ret = same("stdout", p->out, out) | same("stderr", p->err, err);
+
+	if (p->status != status) {
+		diag("exit status %d, want %d", p->status, status);
+		ret = -1;
+	}
+	return ret;
 }

@@ -4,6 +4,7 @@
 #define CONNPROBE_TEST_PROC_H
 
 #include <stddef.h>
+#include <stdarg.h>
 #include <sys/types.h>
 
 struct proc {
@@ -39,5 +40,29 @@ void proc_free(struct proc *p);
 
 /* proc_start + proc_finish: run to completion with a timeout. */
 int proc_run(struct proc *p, char *const argv[], int timeout_ms);
+
+#define TOOL_TIMEOUT_MS	10000
+
+/* Newlines in @s. */
+int count_lines(const char *s);
+
+/*
+ * The finished @p printed exactly @out on stdout and @err on stderr (NULL:
+ * either is fine) and exited with @status.  0 if so; else -1, saying what
+ * differed.
+ */
+int proc_expect(const struct proc *p, const char *out, const char *err,
+		int status);
+
+/* proc_start() @tool with the NULL-terminated arguments that follow. */
+int proc_start_tool(struct proc *p, uid_t uid, const char *tool, ...);
+
+/* proc_start_tool() with the NULL-terminated arguments in @ap. */
+int proc_start_toolv(struct proc *p, uid_t uid, const char *tool, va_list ap);
+
+/* Run @tool with the arguments to completion (TOOL_TIMEOUT_MS); 0: ran. */
+#define RUN(p, tool, ...)						\
+	(proc_start_tool(p, (uid_t)-1, tool, __VA_ARGS__, (char *)NULL) || \
+	 proc_finish(p, TOOL_TIMEOUT_MS))
 
 #endif /* CONNPROBE_TEST_PROC_H */

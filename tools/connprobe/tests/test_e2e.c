@@ -14,121 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e2e_fixture.h"
 #include "fixtures.h"
 #include "proc.h"
 #include "runner.h"
 
-#define TIMEOUT_MS	10000
-#define MAX_ARGS	16
-
-static const char STATS[] =
-	"cpu 0 written 2 lost 0\n"
-	"cpu 1 written 2 lost 1\n"
-	"total written 4 lost 1\n"
-	"probe __sys_connect nmissed 0 kp_nmissed 0 maxactive 4096\n";
-
-/* STATS after CPU 1 lost 4 more records and the probe missed calls. */
-static const char STATS_LATER[] =
-	"cpu 0 written 2 lost 0\n"
-	"cpu 1 written 9 lost 5\n"
-	"total written 11 lost 5\n"
-	"probe __sys_connect nmissed 2 kp_nmissed 1 maxactive 4096\n"
-	"some_future_counter 3\n";
-
-static const char JSON_A[] =
-	"{\"event\":\"connect\",\"ts_ns\":1000000000,\"cpu\":0,\"pid\":100,\"tid\":101,\"comm\":\"curl\",\"family\":\"inet\",\"proto\":\"tcp\",\"saddr\":\"127.0.0.1\",\"sport\":40000,\"daddr\":\"127.0.0.1\",\"dport\":80,\"ret\":-111,\"error\":\"ECONNREFUSED\",\"latency_ns\":52000,\"seq\":1,\"fd\":3}\n";
-static const char JSON_B[] =
-	"{\"event\":\"connect\",\"ts_ns\":2000000000,\"cpu\":1,\"pid\":300,\"tid\":300,\"comm\":\"systemd\",\"family\":\"unix\",\"proto\":\"dgram\",\"saddr\":null,\"sport\":null,\"daddr\":null,\"dport\":null,\"ret\":0,\"error\":null,\"latency_ns\":8000,\"seq\":1,\"fd\":7}\n";
-static const char JSON_C[] =
-	"{\"event\":\"connect\",\"ts_ns\":3000000000,\"cpu\":0,\"pid\":200,\"tid\":201,\"comm\":\"nc\",\"family\":\"inet6\",\"proto\":\"tcp\",\"saddr\":\"2001:db8::2\",\"sport\":51000,\"daddr\":\"2001:db8::1\",\"dport\":443,\"ret\":-115,\"error\":\"EINPROGRESS\",\"latency_ns\":1234567,\"seq\":2,\"fd\":5}\n";
-static const char JSON_D[] =
-	"{\"event\":\"connect\",\"ts_ns\":2500000000,\"cpu\":1,\"pid\":300,\"tid\":302,\"comm\":\"bad-fd\",\"family\":null,\"proto\":null,\"saddr\":null,\"sport\":null,\"daddr\":null,\"dport\":null,\"ret\":-9,\"error\":\"EBADF\",\"latency_ns\":900,\"seq\":2,\"fd\":99}\n";
-
-/* curl refused over IPv4, CPU 0 */
-static struct connprobe_record rec_a(void)
-{
-	return rec_refused_v4(1000000000, 0, 1);
-}
-
-/* systemd on a unix datagram socket: no address rendering, CPU 1 */
-static struct connprobe_record rec_b(void)
-{
-	struct connprobe_record r = rec_new(2000000000, 1, 1);
-
-	r.pid = r.tid = 300;
-	r.fd = 7;
-	r.latency_ns = 8000;
-	rec_comm(&r, "systemd");
-	rec_sock(&r, AF_UNIX, SOCK_DGRAM, 0);
-	r.flags |= CONNPROBE_F_DADDR;
-	r.daddr_family = AF_UNIX;
-	return r;
-}
-
-/* nc non-blocking over IPv6, CPU 0, later than everything on CPU 1 */
-static struct connprobe_record rec_c(void)
-{
-	struct connprobe_record r = rec_new(3000000000, 0, 2);
-
-	r.pid = 200;
-	r.tid = 201;
-	r.fd = 5;
-	r.ret = -115;
-	r.latency_ns = 1234567;
-	rec_comm(&r, "nc");
-	rec_sock(&r, AF_INET6, SOCK_STREAM, IPPROTO_TCP);
-	rec_saddr(&r, "2001:db8::2", 51000);
-	rec_daddr(&r, AF_INET6, "2001:db8::1", 443);
-	return r;
-}
-
-/* EBADF: the kernel knew nothing but the fd, CPU 1 */
-static struct connprobe_record rec_d(void)
-{
-	struct connprobe_record r = rec_new(2500000000, 1, 2);
-
-	r.pid = 300;
-	r.tid = 302;
-	r.fd = 99;
-	r.ret = -9;
-	r.latency_ns = 900;
-	rec_comm(&r, "bad-fd");
-	return r;
-}
-
-/* CPU 0 holds A, C; CPU 1 holds B, D: time order is A B D C. */
-static int make_fixture(struct fakefs *fs)
-{
-	struct connprobe_record cpu0[2] = { rec_a(), rec_c() };
-	struct connprobe_record cpu1[2] = { rec_b(), rec_d() };
-
-	if (fakefs_create(fs) ||
-	    fakefs_write(fs, "cpu0", cpu0, sizeof(cpu0)) ||
-	    fakefs_write(fs, "cpu1", cpu1, sizeof(cpu1)) ||
-	    fakefs_write_str(fs, "stats", STATS))
-		return -1;
-	return 0;
-}
-
-/* Start @tool with the NULL-terminated arguments that follow. */
-static int start(struct proc *p, uid_t uid, const char *tool, ...)
-{
-	char *argv[MAX_ARGS];
-	va_list ap;
-	int n = 0;
-
-	argv[n++] = (char *)tool;
-	va_start(ap, tool);
-	while (n < MAX_ARGS - 1 && (argv[n] = va_arg(ap, char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	return proc_start(p, argv, uid);
-}
-
-#define RUN(p, tool, ...)						\
-	(start(p, (uid_t)-1, tool, __VA_ARGS__, (char *)NULL) ||	\
-	 proc_finish(p, TIMEOUT_MS))
+#define TIMEOUT_MS	TOOL_TIMEOUT_MS
 
 static long long now_ms(void)
 {
@@ -138,58 +29,52 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static int test_json_sorted(const void *tool)
+static int test_json_sorted(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	struct proc p = PROC_INIT;
-	struct fakefs fs = { 0 };
 	char want[2048];
 	long long t0, ms;
 	int ret = 1;
 
-	CHECK_INT(make_fixture(&fs), 0);
 	t0 = now_ms();
-	CHECK_INT(RUN(&p, tool, "trace", "--json", "--debugfs", fs.root,
-		      "-d", "0.3"), 0);
+	CHECK_INT(run_on_fixture(&p, tool, "trace", "--json", "-d", "0.3", NULL), 0);
 	ms = now_ms() - t0;
 	snprintf(want, sizeof(want), "%s%s%s%s", JSON_A, JSON_B, JSON_D, JSON_C);
-	CHECK_STR(p.out, want);
-	CHECK_STR(p.err, "4 records read, 0 lost\n");
-	CHECK_INT(p.status, 0);
+	CHECK_INT(proc_expect(&p, want, "4 records read, 0 lost\n", 0), 0);
 	/* --duration 0.3 stopped it, not the timeout or an early exit */
 	CHECK(ms >= 300 && ms < 3000);
 	ret = 0;
 fail:
 	proc_free(&p);
-	fakefs_destroy(&fs);
 	return ret;
 }
 
-static int test_table(const void *tool)
+static int test_table(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	struct proc p = PROC_INIT;
-	struct fakefs fs = { 0 };
 	int ret = 1;
 
-	CHECK_INT(make_fixture(&fs), 0);
 	/* no command: trace is the default */
-	CHECK_INT(RUN(&p, tool, "--debugfs", fs.root, "--duration", "0.2"), 0);
-	CHECK_STR(p.out,
-		  "TIME(s)   PID     TID     COMM             FAM     PROTO     SADDR                                   SPORT DADDR                                   DPORT RESULT         LAT(ms)\n"
-		  "0.000     100     101     curl             inet    tcp       127.0.0.1                               40000 127.0.0.1                               80    ECONNREFUSED   0.052\n"
-		  "1.000     300     300     systemd          unix    dgram     -                                       -     -                                       -     OK             0.008\n"
-		  "1.500     300     302     bad-fd           -       -         -                                       -     -                                       -     EBADF          0.001\n"
-		  "2.000     200     201     nc               inet6   tcp       2001:db8::2                             51000 2001:db8::1                             443   EINPROGRESS    1.235\n");
-	CHECK_STR(p.err, "4 records read, 0 lost\n");
-	CHECK_INT(p.status, 0);
+	CHECK_INT(run_on_fixture(&p, tool, "--duration", "0.2", NULL), 0);
+	/* address columns IPv4-wide: these IPv6 addresses fit too */
+	CHECK_INT(proc_expect(&p,
+		  "TIME(s)   PID     TID     COMM             FAM   PROTO  SADDR           SPORT DADDR           DPORT RESULT       LAT(ms)\n"
+		  "0.000     100     101     curl             inet  tcp    127.0.0.1       40000 127.0.0.1       80    ECONNREFUSED 0.052\n"
+		  "1.000     300     300     systemd          unix  dgram  -               -     -               -     OK           0.008\n"
+		  "1.500     300     302     bad-fd           -     -      -               -     -               -     EBADF        0.001\n"
+		  "2.000     200     201     nc               inet6 tcp    2001:db8::2     51000 2001:db8::1     443   EINPROGRESS  1.235\n",
+		  "4 records read, 0 lost\n", 0), 0);
 	ret = 0;
 fail:
 	proc_free(&p);
-	fakefs_destroy(&fs);
 	return ret;
 }
 
-static int test_stream_sigint_losses(const void *tool)
+static int test_stream_sigint_losses(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	struct connprobe_record a = rec_a(), b = rec_b();
 	struct proc p = PROC_INIT;
 	struct fakefs fs = { 0 };
@@ -200,7 +85,7 @@ static int test_stream_sigint_losses(const void *tool)
 	CHECK_INT(fakefs_write(&fs, "cpu0", &a, sizeof(a)), 0);
 	CHECK_INT(fakefs_write(&fs, "cpu1", "", 0), 0);
 	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
-	CHECK_INT(start(&p, (uid_t)-1, tool, "--json", "--debugfs", fs.root,
+	CHECK_INT(proc_start_tool(&p, (uid_t)-1, tool, "--json", "--debugfs", fs.root,
 			(char *)NULL), 0);
 	/* flushed per line: the pipe sees A while the tool still runs */
 	CHECK_INT(proc_wait_lines(&p, 1, 5000), 0);
@@ -225,14 +110,15 @@ fail:
 	return ret;
 }
 
-static int test_sigterm(const void *tool)
+static int test_sigterm(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	struct proc p = PROC_INIT;
 	struct fakefs fs = { 0 };
 	int ret = 1;
 
 	CHECK_INT(make_fixture(&fs), 0);
-	CHECK_INT(start(&p, (uid_t)-1, tool, "trace", "--debugfs", fs.root,
+	CHECK_INT(proc_start_tool(&p, (uid_t)-1, tool, "trace", "--debugfs", fs.root,
 			(char *)NULL), 0);
 	CHECK_INT(proc_wait_lines(&p, 5, 5000), 0);	/* header + 4 */
 	CHECK_INT(kill(p.pid, SIGTERM), 0);
@@ -246,8 +132,9 @@ fail:
 	return ret;
 }
 
-static int test_drain_after_cap(const void *tool)
+static int test_drain_after_cap(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	enum { N = 5000 };	/* more than one round's per-CPU cap (4096) */
 	struct connprobe_record *r = calloc(N, sizeof(*r));
 	struct proc p = PROC_INIT;
@@ -283,8 +170,9 @@ fail:
 	return ret;
 }
 
-static int test_missing_dir(const void *tool)
+static int test_missing_dir(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	struct proc p = PROC_INIT;
 	struct fakefs fs = { 0 };
 	char want[256];
@@ -306,8 +194,9 @@ fail:
 	return ret;
 }
 
-static int test_bad_version(const void *tool)
+static int test_bad_version(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	struct connprobe_record r[2] = { rec_a(), rec_c() };
 	struct proc p = PROC_INIT;
 	struct fakefs fs = { 0 };
@@ -327,18 +216,19 @@ fail:
 	return ret;
 }
 
-static int test_malformed_stats(const void *tool)
+static int test_malformed_stats(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	struct proc p = PROC_INIT;
 	struct fakefs fs = { 0 };
 	char want[512];
 	int ret = 1;
 
 	CHECK_INT(make_fixture(&fs), 0);
-	CHECK_INT(fakefs_write_str(&fs, "stats", "cpu 0 written 1 lost 0\ntotal written one lost 0\n"), 0);
+	CHECK_INT(fakefs_write_str(&fs, "stats", "cpu 0 written 1 read 0 lost 0 buffered 0\ntotal written one read 0 lost 0 buffered 0\n"), 0);
 	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "-d", "5"), 0);
 	snprintf(want, sizeof(want),
-		 "connprobe: %s/stats: line 2: malformed total line \"total written one lost 0\" (expected \"total written N lost N\")\n",
+		 "connprobe: %s/stats: line 2: malformed total line \"total written one read 0 lost 0 buffered 0\" (expected \"total written N read N lost N buffered N\")\n",
 		 fs.dir);
 	CHECK_STR(p.err, want);
 	CHECK_STR(p.out, "");
@@ -350,8 +240,9 @@ fail:
 	return ret;
 }
 
-static int test_stats_command(const void *tool)
+static int test_stats_command(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	struct proc p = PROC_INIT, q = PROC_INIT;
 	struct fakefs fs = { 0 };
 	int ret = 1;
@@ -359,20 +250,24 @@ static int test_stats_command(const void *tool)
 	CHECK_INT(make_fixture(&fs), 0);
 	CHECK_INT(RUN(&p, tool, "stats", "--json", "--debugfs", fs.root), 0);
 	CHECK_STR(p.out,
-		  "{\"cpus\":[{\"cpu\":0,\"written\":2,\"lost\":0},{\"cpu\":1,\"written\":2,\"lost\":1}],"
-		  "\"total\":{\"written\":4,\"lost\":1},"
-		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":0,\"kp_nmissed\":0,\"maxactive\":4096}]}\n");
+		  "{\"cpus\":[{\"cpu\":0,\"written\":2,\"read\":0,\"lost\":0,\"buffered\":0},"
+		  "{\"cpu\":1,\"written\":2,\"read\":0,\"lost\":1,\"buffered\":0}],"
+		  "\"total\":{\"written\":4,\"read\":0,\"lost\":1,\"buffered\":0},"
+		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":0,\"kp_nmissed\":0,\"maxactive\":4096}],"
+		  "\"mode\":null,\"buf_size\":0,\"attempts_untracked\":0}\n");
 	CHECK_STR(p.err, "");
 	CHECK_INT(p.status, 0);
 	CHECK_INT(RUN(&q, tool, "stats", "--debugfs", fs.root), 0);
 	CHECK_STR(q.out,
-		  "CPU                   WRITTEN                 LOST\n"
-		  "0                           2                    0\n"
-		  "1                           2                    1\n"
-		  "total                       4                    1\n"
+		  "CPU                   WRITTEN                 READ                 LOST             BUFFERED\n"
+		  "0                           2                    0                    0                    0\n"
+		  "1                           2                    0                    1                    0\n"
+		  "total                       4                    0                    1                    0\n"
 		  "\n"
 		  "PROBE                         NMISSED   KP_NMISSED    MAXACTIVE\n"
-		  "__sys_connect                       0            0         4096\n");
+		  "__sys_connect                       0            0         4096\n"
+		  "\n"
+		  "TCP attempts untracked (table full): 0\n");
 	CHECK_INT(q.status, 0);
 	ret = 0;
 fail:
@@ -382,8 +277,9 @@ fail:
 	return ret;
 }
 
-static int test_usage_errors(const void *tool)
+static int test_usage_errors(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	static const struct {
 		const char *args[3];
 		const char *err;
@@ -402,6 +298,24 @@ static int test_usage_errors(const void *tool)
 		  "connprobe: unexpected argument 'extra'\nTry 'connprobe stats --help'.\n" },
 		{ { "frobnicate" },
 		  "connprobe: unknown command 'frobnicate'\nTry 'connprobe --help'.\n" },
+		{ { "-P", "80,70000" },
+		  "connprobe: invalid port '70000': expected 0 to 65535\nTry 'connprobe --help'.\n" },
+		{ { "summary", "--errno", "EFOO" },
+		  "connprobe: unknown errno 'EFOO': expected a name such as ECONNREFUSED, or a number\nTry 'connprobe summary --help'.\n" },
+		{ { "--json", "--csv" },
+		  "connprobe: --json and --csv exclude each other\nTry 'connprobe --help'.\n" },
+		{ { "report", "--summary", "--csv" },
+		  "connprobe: --csv, -T, -w and -U apply to the record stream only\nTry 'connprobe report --help'.\n" },
+		{ { "report", "--hist", "--info" },
+		  "connprobe: --summary, --hist, --prom and --info exclude each other\nTry 'connprobe report --help'.\n" },
+		{ { "prom", "-I", "5" },
+		  "connprobe: -I applies with --textfile only: without it prom prints once, at the end\nTry 'connprobe prom --help'.\n" },
+		{ { "--comm", "a-name-too-long-for-comm" },
+		  "connprobe: invalid comm 'a-name-too-long-for-comm': 1 to 15 characters (the kernel keeps no more)\nTry 'connprobe --help'.\n" },
+		{ { "--min-latency", "5 parsecs" },
+		  "connprobe: invalid latency '5 parsecs': expected milliseconds, or a number with ns, us, ms or s\nTry 'connprobe --help'.\n" },
+		{ { "hist", "-w" },
+		  "connprobe: invalid option -- 'w'\nTry 'connprobe hist --help'.\n" },
 	};
 	struct proc p = PROC_INIT;
 	size_t i;
@@ -421,15 +335,16 @@ fail:
 	return ret;
 }
 
-static int test_help(const void *tool)
+static int test_help(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	static const struct {
 		const char *args[2];
 		const char *first_line;
 	} cases[] = {
-		{ { "--help" }, "Usage: connprobe [trace] [-j] [-d SECONDS] [--debugfs DIR]\n       connprobe stats" },
-		{ { "trace", "-h" }, "Usage: connprobe [trace] [-j] [-d SECONDS] [--debugfs DIR]\n\n" },
-		{ { "stats", "--help" }, "Usage: connprobe stats [-j] [--debugfs DIR]\n\n" },
+		{ { "--help" }, "Usage: connprobe [COMMAND] [OPTIONS]\n       connprobe COMMAND --help\n" },
+		{ { "trace", "-h" }, "Usage: connprobe [trace] [OPTIONS]\n\n" },
+		{ { "stats", "--help" }, "Usage: connprobe stats [OPTIONS]\n\n" },
 	};
 	struct proc p = PROC_INIT;
 	size_t i;
@@ -452,8 +367,9 @@ fail:
 	return ret;
 }
 
-static int test_not_root(const void *tool)
+static int test_not_root(const void *arg)
 {
+	const char *tool = ((const struct test_env *)arg)->tool;
 	struct proc p = PROC_INIT;
 	struct fakefs fs = { 0 };
 	/* as root, drop to nobody; as anyone else, just run */
@@ -461,7 +377,7 @@ static int test_not_root(const void *tool)
 	int ret = 1;
 
 	CHECK_INT(make_fixture(&fs), 0);
-	CHECK_INT(start(&p, uid, tool, "--debugfs", fs.root, "-d", "0.1",
+	CHECK_INT(proc_start_tool(&p, uid, tool, "--debugfs", fs.root, "-d", "0.1",
 			(char *)NULL), 0);
 	CHECK_INT(proc_finish(&p, TIMEOUT_MS), 0);
 	CHECK_STR(p.err, "connprobe: must be run as root\n");
@@ -476,7 +392,7 @@ fail:
 
 TEST_LIST(e2e_tests) = {
 	{ "--json: exact lines, CPUs merged in ts_ns order, -d stops", test_json_sorted },
-	{ "table (default command): header once, exact rows", test_table },
+	{ "table (default command): IPv4-wide columns, exact rows", test_table },
 	{ "pipe gets lines live; SIGINT: summary with lost and missed", test_stream_sigint_losses },
 	{ "SIGTERM stops like SIGINT", test_sigterm },
 	{ "stop drains what the per-round cap left", test_drain_after_cap },

@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Address formatting, unknown fields, JSON escaping, table and JSON rows. */
+/* Addresses, AF_UNIX paths and the decoded fields of a record. */
 #include <limits.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "../format.h"
-#include "../json.h"
 #include "fixtures.h"
 #include "runner.h"
-
-/* 16 bytes, no NUL: quotes, controls, DEL, UTF-8, invalid UTF-8, a surrogate. */
-static const char HOSTILE_COMM[CONNPROBE_COMM_LEN] =
-	"\"\\\n\t\x01\x1b\x7f\xc3\xa9\xff\xc3" "A\xed\xa0\x80Z";
-static const char HOSTILE_COMM_JSON[] =
-	"\"\\\"\\\\\\n\\t\\u0001\\u001b\\u007f\xc3\xa9\\ufffd\\ufffdA\\ufffd\\ufffd\\ufffdZ\"";
 
 static int test_addr_ipv4(const void *arg)
 {
@@ -28,25 +22,53 @@ static int test_addr_ipv4(const void *arg)
 	CHECK_STR(addr_str(AF_INET, addr, buf, sizeof(buf)), "192.0.2.1");
 	inet_pton(AF_INET, "255.255.255.255", addr);
 	CHECK_STR(addr_str(AF_INET, addr, buf, sizeof(buf)), "255.255.255.255");
+	inet_pton(AF_INET, "0.10.100.9", addr);
+	CHECK_STR(addr_str(AF_INET, addr, buf, sizeof(buf)), "0.10.100.9");
 	return 0;
 fail:
 	return 1;
 }
 
-static int test_addr_ipv6(const void *arg)
+/* Our IPv6 text must be inet_ntop()'s, byte for byte. */
+static int same_as_inet_ntop(const __u8 *addr)
 {
-	__u8 addr[CONNPROBE_ADDR_LEN];
-	char buf[INET6_ADDRSTRLEN];
+	char ours[INET6_ADDRSTRLEN], libc[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, addr, libc, sizeof(libc));
+	CHECK_STR(addr_str(AF_INET6, addr, ours, sizeof(ours)), libc);
+	CHECK_INT(addr_fmt(AF_INET6, addr, ours), strlen(libc));
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_addr_ipv6_like_inet_ntop(const void *arg)
+{
 	static const char *const cases[] = {
-		"::1", "2001:db8::1", "::ffff:10.0.0.1", "fe80::1:2:3:4",
-		"2001:db8:ffff:ffff:ffff:ffff:ffff:1",
+		"::", "::1", "1::", "2001:db8::1", "::ffff:10.0.0.1",
+		"::10.0.0.1", "fe80::1:2:3:4", "1:0:0:2:0:0:0:3",
+		"1:0:0:2:0:0:3:4", "0:0:1:0:0:0:0:0", "1:2:3:4:5:6:7:8",
+		"2001:db8:ffff:ffff:ffff:ffff:ffff:1", "::ffff:0:1", "0:0:0:0:0:1:0:0",
 	};
-	size_t i;
+	__u8 addr[CONNPROBE_ADDR_LEN];
+	unsigned int seed = 1;
+	size_t i, j;
 
 	(void)arg;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		inet_pton(AF_INET6, cases[i], addr);
-		CHECK_STR(addr_str(AF_INET6, addr, buf, sizeof(buf)), cases[i]);
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		CHECK_INT(inet_pton(AF_INET6, cases[i], addr), 1);
+		CHECK_INT(same_as_inet_ntop(addr), 0);
+	}
+	/* random groups, mostly zero, so that runs of every length occur */
+	for (i = 0; i < 20000; i++) {
+		for (j = 0; j < 16; j += 2) {
+			seed = seed * 1103515245 + 12345;
+			addr[j] = (seed >> 16) % 4 ? 0 : seed >> 8;
+			addr[j + 1] = (seed >> 16) % 4 ? 0 : seed >> 24;
+		}
+		if (i % 7 == 0)
+			addr[10] = addr[11] = 0xff;
+		CHECK_INT(same_as_inet_ntop(addr), 0);
 	}
 	return 0;
 fail:
@@ -62,6 +84,35 @@ static int test_addr_other_family(const void *arg)
 	CHECK(addr_str(AF_UNIX, addr, buf, sizeof(buf)) == NULL);
 	CHECK(addr_str(AF_UNSPEC, addr, buf, sizeof(buf)) == NULL);
 	CHECK(addr_str(AF_NETLINK, addr, buf, sizeof(buf)) == NULL);
+	/* a buffer too small for every address is refused, not overrun */
+	CHECK(addr_str(AF_INET, addr, buf, 8) == NULL);
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_unix_paths(const void *arg)
+{
+	struct connprobe_record r = rec_new(1, 0, 1);
+	char buf[UNIX_ADDR_BUF_LEN], full[CONNPROBE_PATH_LEN];
+
+	(void)arg;
+	/* a path, passed with its NUL (addrlen counts it) */
+	rec_unix(&r, SOCK_STREAM, "/run/docker.sock", 17);
+	CHECK_STR(unix_addr_str(&r, buf), "/run/docker.sock");
+	/* abstract: '@' for the leading NUL and for each NUL inside */
+	rec_unix(&r, SOCK_STREAM, "\0ns\0x", 5);
+	CHECK_STR(unix_addr_str(&r, buf), "@ns@x");
+	/* unnamed: no path at all */
+	rec_unix(&r, SOCK_DGRAM, "", 0);
+	CHECK(unix_addr_str(&r, buf) == NULL);
+	CHECK_INT(rec_daddr_family(&r), 0);
+	/* an addrlen beyond sun_path is clamped to it */
+	memset(full, 'a', sizeof(full));
+	rec_unix(&r, SOCK_STREAM, full, sizeof(full));
+	r.addrlen = 65535;
+	CHECK_INT(strlen(unix_addr_str(&r, buf)), CONNPROBE_PATH_LEN);
+	CHECK_INT(rec_daddr_family(&r), AF_UNIX);
 	return 0;
 fail:
 	return 1;
@@ -105,7 +156,7 @@ fail:
 	return 1;
 }
 
-static int test_fields_error(const void *arg)
+static int test_fields_error_and_caller_error(const void *arg)
 {
 	struct connprobe_record r = rec_new(1, 0, 1);
 	struct cp_fields f;
@@ -113,145 +164,111 @@ static int test_fields_error(const void *arg)
 	(void)arg;
 	record_fields(&r, &f);
 	CHECK(f.error == NULL);
+	CHECK(f.caller_error == NULL);
 	r.ret = -512;
 	record_fields(&r, &f);
 	CHECK_STR(f.error, "ERESTARTSYS");
+	CHECK_STR(f.caller_error, "EINTR");
+	r.ret = -516;
+	record_fields(&r, &f);
+	CHECK_STR(f.error, "ERESTART_RESTARTBLOCK");
+	CHECK_STR(f.caller_error, "EINTR");
+	r.ret = -111;
+	record_fields(&r, &f);
+	CHECK_STR(f.caller_error, "ECONNREFUSED");
 	r.ret = -1000;
 	record_fields(&r, &f);
 	CHECK_STR(f.error, "E1000");
 	r.ret = INT_MIN;
 	record_fields(&r, &f);
 	CHECK_STR(f.error, "E2147483648");
+	/* a positive ret is no error */
+	r.ret = 3;
+	record_fields(&r, &f);
+	CHECK(f.error == NULL);
 	return 0;
 fail:
 	return 1;
 }
 
-static int test_json_escape_hostile(const void *arg)
+static int test_fields_event_via_abandoned(const void *arg)
 {
-	struct capture c = { 0 };
-	int ret = 1;
+	struct connprobe_record r = rec_refused_v4(1, 0, 1);
+	struct connprobe_record c = rec_complete(&r, 0, 5);
+	struct cp_fields f;
 
 	(void)arg;
-	CHECK(capture_open(&c));
-	json_string(c.f, HOSTILE_COMM, sizeof(HOSTILE_COMM));
-	CHECK_STR(capture_text(&c), HOSTILE_COMM_JSON);
-	ret = 0;
+	record_fields(&r, &f);
+	CHECK_STR(f.event, "connect");
+	CHECK_STR(f.via, "syscall");
+	CHECK(!f.complete && !f.abandoned);
+	r.flags |= CONNPROBE_F_IO_URING;
+	/* ABANDONED means nothing on a CONNECT record */
+	r.flags |= CONNPROBE_F_ABANDONED;
+	record_fields(&r, &f);
+	CHECK_STR(f.via, "io_uring");
+	CHECK(!f.abandoned);
+	record_fields(&c, &f);
+	CHECK_STR(f.event, "complete");
+	CHECK(f.complete && !f.abandoned);
+	c.flags |= CONNPROBE_F_ABANDONED;
+	record_fields(&c, &f);
+	CHECK(f.abandoned);
+	return 0;
 fail:
-	capture_close(&c);
-	return ret;
+	return 1;
 }
 
-static int test_json_record(const void *arg)
+static int test_fields_unix_daddr(const void *arg)
 {
-	struct connprobe_record r = rec_refused_v4(1500000000, 2, 7);
-	struct capture c = { 0 };
-	int ret = 1;
+	struct connprobe_record r = rec_new(1, 0, 1);
+	struct cp_fields f;
 
 	(void)arg;
-	CHECK(capture_open(&c));
-	print_json_record(c.f, &r);
-	CHECK_STR(capture_text(&c),
-		  "{\"event\":\"connect\",\"ts_ns\":1500000000,\"cpu\":2,\"pid\":100,\"tid\":101,"
-		  "\"comm\":\"curl\",\"family\":\"inet\",\"proto\":\"tcp\",\"saddr\":\"127.0.0.1\","
-		  "\"sport\":40000,\"daddr\":\"127.0.0.1\",\"dport\":80,\"ret\":-111,"
-		  "\"error\":\"ECONNREFUSED\",\"latency_ns\":52000,\"seq\":7,\"fd\":3}\n");
-	ret = 0;
+	rec_unix(&r, SOCK_STREAM, "\0abstract", 9);
+	record_fields(&r, &f);
+	CHECK_STR(f.family, "unix");
+	CHECK_STR(f.proto, "stream");
+	CHECK_STR(f.daddr, "@abstract");
+	CHECK_INT(f.dport, -1);		/* a path has no port */
+	CHECK(f.saddr == NULL);
+	return 0;
 fail:
-	capture_close(&c);
-	return ret;
+	return 1;
 }
 
-static int test_json_record_unknown_and_hostile(const void *arg)
+static int test_fields_short_addrlen(const void *arg)
 {
-	struct connprobe_record r = rec_refused_v4(5, 0, 1);
-	struct capture c = { 0 };
-	char want[512];
-	int ret = 1;
+	struct connprobe_record r = rec_refused_v4(1, 0, 1);
+	struct cp_fields f;
 
 	(void)arg;
-	r.flags = 0;
-	r.ret = 0;
-	r.fd = -1;
-	memcpy(r.comm, HOSTILE_COMM, sizeof(r.comm));
-	snprintf(want, sizeof(want),
-		 "{\"event\":\"connect\",\"ts_ns\":5,\"cpu\":0,\"pid\":100,\"tid\":101,"
-		 "\"comm\":%s,\"family\":null,\"proto\":null,\"saddr\":null,"
-		 "\"sport\":null,\"daddr\":null,\"dport\":null,\"ret\":0,"
-		 "\"error\":null,\"latency_ns\":52000,\"seq\":1,\"fd\":-1}\n",
-		 HOSTILE_COMM_JSON);
-	CHECK(capture_open(&c));
-	print_json_record(c.f, &r);
-	CHECK_STR(capture_text(&c), want);
-	ret = 0;
+	/* the kernel left daddr and dport zero: not known, not 0.0.0.0:0 */
+	r.addrlen = sizeof(struct sockaddr_in) - 1;
+	record_fields(&r, &f);
+	CHECK(f.daddr == NULL);
+	CHECK_INT(f.dport, -1);
+	rec_daddr(&r, AF_INET6, "2001:db8::1", 443);
+	r.addrlen = 24;		/* sockaddr_in6 without the scope id */
+	record_fields(&r, &f);
+	CHECK_STR(f.daddr, "2001:db8::1");
+	r.addrlen = 23;
+	record_fields(&r, &f);
+	CHECK(f.daddr == NULL);
+	return 0;
 fail:
-	capture_close(&c);
-	return ret;
-}
-
-static int test_table_rows(const void *arg)
-{
-	struct connprobe_record v4 = rec_refused_v4(1500000000, 0, 1);
-	struct connprobe_record unk = rec_new(500000000, 1, 1);
-	struct capture c = { 0 };
-	int ret = 1;
-
-	(void)arg;
-	unk.pid = 5;
-	unk.tid = 6;
-	unk.ret = -9;
-	rec_comm(&unk, "x");
-	CHECK(capture_open(&c));
-	print_table_header(c.f);
-	print_table_row(c.f, &v4, 1000000000);
-	/* entered before the first record printed: negative, not huge */
-	print_table_row(c.f, &unk, 1000000000);
-	CHECK_STR(capture_text(&c),
-		  "TIME(s)   PID     TID     COMM             FAM     PROTO     SADDR                                   SPORT DADDR                                   DPORT RESULT         LAT(ms)\n"
-		  "0.500     100     101     curl             inet    tcp       127.0.0.1                               40000 127.0.0.1                               80    ECONNREFUSED   0.052\n"
-		  "-0.500    5       6       x                -       -         -                                       -     -                                       -     EBADF          0.000\n");
-	ret = 0;
-fail:
-	capture_close(&c);
-	return ret;
-}
-
-static int test_table_ipv6_aligned(const void *arg)
-{
-	struct connprobe_record r = rec_new(7, 0, 1);
-	struct capture c = { 0 };
-	int ret = 1;
-
-	(void)arg;
-	r.pid = r.tid = 7;
-	r.latency_ns = 1234567;
-	memcpy(r.comm, HOSTILE_COMM, sizeof(r.comm));
-	rec_sock(&r, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
-	rec_saddr(&r, "2001:db8::1", 0);
-	rec_daddr(&r, AF_INET6, "2001:db8:ffff:ffff:ffff:ffff:ffff:1", 53);
-	CHECK(capture_open(&c));
-	print_table_header(c.f);
-	print_table_row(c.f, &r, 7);
-	/* the widest address and a hostile comm keep every column in place */
-	CHECK_STR(capture_text(&c),
-		  "TIME(s)   PID     TID     COMM             FAM     PROTO     SADDR                                   SPORT DADDR                                   DPORT RESULT         LAT(ms)\n"
-		  "0.000     7       7       \"\\?????????A???Z inet6   udp       2001:db8::1                             0     2001:db8:ffff:ffff:ffff:ffff:ffff:1     53    OK             1.235\n");
-	ret = 0;
-fail:
-	capture_close(&c);
-	return ret;
+	return 1;
 }
 
 TEST_LIST(format_tests) = {
 	{ "IPv4 address from the first 4 bytes", test_addr_ipv4 },
-	{ "IPv6 address formatting", test_addr_ipv6 },
-	{ "no address rendering for other families", test_addr_other_family },
+	{ "IPv6 text is inet_ntop()'s, for edge cases and 20000 random", test_addr_ipv6_like_inet_ntop },
+	{ "no address rendering for other families or short buffers", test_addr_other_family },
+	{ "AF_UNIX: path, abstract '@', unnamed, addrlen clamped", test_unix_paths },
 	{ "fields without their validity bit are null", test_fields_unknown_are_null },
-	{ "error name from ret, incl. ERESTARTSYS and INT_MIN", test_fields_error },
-	{ "JSON escaping of a hostile comm", test_json_escape_hostile },
-	{ "JSON line for a full record", test_json_record },
-	{ "JSON line: unknown fields null, hostile comm escaped", test_json_record_unknown_and_hostile },
-	{ "table header and rows, unknown as '-'", test_table_rows },
-	{ "table row: IPv6 and hostile comm stay aligned", test_table_ipv6_aligned },
+	{ "error is the kernel's name, caller_error EINTR for restarts", test_fields_error_and_caller_error },
+	{ "event, via and abandoned (COMPLETE only)", test_fields_event_via_abandoned },
+	{ "AF_UNIX destination is the path, without port", test_fields_unix_daddr },
+	{ "destination unknown when addrlen is too short for it", test_fields_short_addrlen },
 	{ NULL, NULL },
 };

@@ -105,7 +105,40 @@ fail:
 	return 1;
 }
 
+static int test_errno_by_name(const void *arg)
+{
+	(void)arg;
+	CHECK_INT(errno_by_name("ECONNREFUSED"), 111);
+	CHECK_INT(errno_by_name("econnrefused"), 111);
+	CHECK_INT(errno_by_name("EINTR"), 4);
+	CHECK_INT(errno_by_name("ERESTARTSYS"), 512);
+	CHECK_INT(errno_by_name("ENOSUCHTHING"), -1);
+	CHECK_INT(errno_by_name(""), -1);
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_caller_errno(const void *arg)
+{
+	(void)arg;
+	/* the four restart codes reach the caller as EINTR */
+	CHECK_INT(caller_errno(512), 4);
+	CHECK_INT(caller_errno(513), 4);
+	CHECK_INT(caller_errno(514), 4);
+	CHECK_INT(caller_errno(516), 4);
+	/* everything else as it is */
+	CHECK_INT(caller_errno(515), 515);
+	CHECK_INT(caller_errno(111), 111);
+	CHECK_INT(caller_errno(4), 4);
+	return 0;
+fail:
+	return 1;
+}
+
 TEST_LIST(names_tests) = {
+	{ "errno by name, any case, kernel-internal too", test_errno_by_name },
+	{ "caller_errno: restart codes are EINTR, others unchanged", test_caller_errno },
 	{ "errno names: common connect() errors", test_errno_known },
 	{ "errno names: kernel-internal ERESTARTSYS..ENOGRACE", test_errno_kernel_internal },
 	{ "errno names: unknown -> E<num>", test_errno_unknown },

@@ -17,6 +17,22 @@ fail:
 	return 1;
 }
 
+static int test_check_complete(const void *arg)
+{
+	struct connprobe_record r = rec_refused_v4(1, 0, 1);
+	char err[256] = "";
+
+	(void)arg;
+	r.event = CONNPROBE_EVENT_COMPLETE;
+	CHECK_INT(record_check(&r, err, sizeof(err)), 0);
+	r.event = 3;
+	CHECK_INT(record_check(&r, err, sizeof(err)), -1);
+	CHECK_STR(err, "unknown record event 3");
+	return 0;
+fail:
+	return 1;
+}
+
 static int test_check_bad_size(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
@@ -184,6 +200,7 @@ fail:
 
 TEST_LIST(reader_tests) = {
 	{ "record check: valid record accepted", test_check_good },
+	{ "record check: COMPLETE accepted, event 3 not", test_check_complete },
 	{ "record check: wrong size rejected", test_check_bad_size },
 	{ "record check: wrong version and unknown event rejected", test_check_bad_version },
 	{ "reader: opens cpuN files only, sorted by N", test_open_lists_cpu_files },

@@ -5,10 +5,13 @@
 #include "runner.h"
 
 static const char GOOD[] =
-	"cpu 0 written 12 lost 0\n"
-	"cpu 1 written 3 lost 5\n"
-	"total written 15 lost 5\n"
-	"probe __sys_connect nmissed 2 kp_nmissed 1 maxactive 4096\n";
+	"mode flight\n"
+	"buf_size 65536\n"
+	"cpu 0 written 12 read 9 lost 0 buffered 3\n"
+	"cpu 1 written 8 read 3 lost 5 buffered 0\n"
+	"total written 20 read 12 lost 5 buffered 3\n"
+	"probe __sys_connect nmissed 2 kp_nmissed 1 maxactive 4096\n"
+	"attempts_untracked 7\n";
 
 static int test_parse_good(const void *arg)
 {
@@ -21,12 +24,21 @@ static int test_parse_good(const void *arg)
 	CHECK_INT(st.nr_cpus, 2);
 	CHECK_INT(st.cpus[0].cpu, 0);
 	CHECK_INT(st.cpus[0].written, 12);
+	CHECK_INT(st.cpus[0].read, 9);
 	CHECK_INT(st.cpus[0].lost, 0);
+	CHECK_INT(st.cpus[0].buffered, 3);
 	CHECK_INT(st.cpus[1].cpu, 1);
-	CHECK_INT(st.cpus[1].written, 3);
+	CHECK_INT(st.cpus[1].written, 8);
+	CHECK_INT(st.cpus[1].read, 3);
 	CHECK_INT(st.cpus[1].lost, 5);
-	CHECK_INT(st.total_written, 15);
+	CHECK_INT(st.cpus[1].buffered, 0);
+	CHECK_INT(st.total_written, 20);
+	CHECK_INT(st.total_read, 12);
 	CHECK_INT(st.total_lost, 5);
+	CHECK_INT(st.total_buffered, 3);
+	CHECK_STR(st.mode, "flight");
+	CHECK_INT(st.buf_size, 65536);
+	CHECK_INT(st.attempts_untracked, 7);
 	CHECK_INT(st.nr_probes, 1);
 	CHECK_STR(st.probes[0].symbol, "__sys_connect");
 	CHECK_INT(st.probes[0].nmissed, 2);
@@ -47,9 +59,9 @@ static int test_parse_unknown_lines(const void *arg)
 	(void)arg;
 	CHECK_INT(stats_parse("version 2\n"
 			      "\n"
-			      "cpu 0 written 18446744073709551615 lost 1\n"
+			      "cpu 0 written 18446744073709551615 read 0 lost 1 buffered 0\n"
 			      "dropped_subbufs 7 on cpu 0\n"
-			      "total written 1 lost 1\n"
+			      "total written 1 read 0 lost 1 buffered 0\n"
 			      "probe __sys_connect_file nmissed 0 kp_nmissed 0 maxactive 20\n"
 			      "cpus 4", &st, err, sizeof(err)), 0);
 	CHECK_INT(st.nr_cpus, 1);
@@ -68,27 +80,27 @@ static const struct {
 	const char *text;
 	const char *err;
 } BAD[] = {
-	{ "cpu 0 written 12 lost 0\ncpu 1 written x lost 0\ntotal written 12 lost 0\n",
-	  "line 2: malformed cpu line \"cpu 1 written x lost 0\" (expected \"cpu N written N lost N\")" },
-	{ "cpu 0 written 12 lost -1\ntotal written 12 lost 0\n",
-	  "line 1: malformed cpu line \"cpu 0 written 12 lost -1\" (expected \"cpu N written N lost N\")" },
-	{ "cpu 0 written +12 lost 0\ntotal written 12 lost 0\n",
-	  "line 1: malformed cpu line \"cpu 0 written +12 lost 0\" (expected \"cpu N written N lost N\")" },
-	{ "cpu 0 written 12 lost 0 extra\ntotal written 12 lost 0\n",
-	  "line 1: malformed cpu line \"cpu 0 written 12 lost 0 extra\" (expected \"cpu N written N lost N\")" },
-	{ "cpu 0 written 18446744073709551616 lost 0\ntotal written 12 lost 0\n",
-	  "line 1: malformed cpu line \"cpu 0 written 18446744073709551616 lost 0\" (expected \"cpu N written N lost N\")" },
-	{ "cpu 0 written 1 lost 0\ntotal written 1\n",
-	  "line 2: malformed total line \"total written 1\" (expected \"total written N lost N\")" },
-	{ "cpu 0 written 1 lost 0\ntotal written 1 lost 0\nprobe __sys_connect nmissed 0 kp_nmissed 0\n",
+	{ "cpu 0 written 12 read 0 lost 0 buffered 0\ncpu 1 written x read 0 lost 0 buffered 0\ntotal written 12 read 0 lost 0 buffered 0\n",
+	  "line 2: malformed cpu line \"cpu 1 written x read 0 lost 0 buffered 0\" (expected \"cpu N written N read N lost N buffered N\")" },
+	{ "cpu 0 written 12 read 0 lost -1 buffered 0\ntotal written 12 read 0 lost 0 buffered 0\n",
+	  "line 1: malformed cpu line \"cpu 0 written 12 read 0 lost -1 buffered 0\" (expected \"cpu N written N read N lost N buffered N\")" },
+	{ "cpu 0 written +12 read 0 lost 0 buffered 0\ntotal written 12 read 0 lost 0 buffered 0\n",
+	  "line 1: malformed cpu line \"cpu 0 written +12 read 0 lost 0 buffered 0\" (expected \"cpu N written N read N lost N buffered N\")" },
+	{ "cpu 0 written 12 read 0 lost 0 buffered 0 extra\ntotal written 12 read 0 lost 0 buffered 0\n",
+	  "line 1: malformed cpu line \"cpu 0 written 12 read 0 lost 0 buffered 0 extra\" (expected \"cpu N written N read N lost N buffered N\")" },
+	{ "cpu 0 written 18446744073709551616 read 0 lost 0 buffered 0\ntotal written 12 read 0 lost 0 buffered 0\n",
+	  "line 1: malformed cpu line \"cpu 0 written 18446744073709551616 read 0 lost 0 buffered 0\" (expected \"cpu N written N read N lost N buffered N\")" },
+	{ "cpu 0 written 1 read 0 lost 0 buffered 0\ntotal written 1\n",
+	  "line 2: malformed total line \"total written 1\" (expected \"total written N read N lost N buffered N\")" },
+	{ "cpu 0 written 1 read 0 lost 0 buffered 0\ntotal written 1 read 0 lost 0 buffered 0\nprobe __sys_connect nmissed 0 kp_nmissed 0\n",
 	  "line 3: malformed probe line \"probe __sys_connect nmissed 0 kp_nmissed 0\" (expected \"probe SYMBOL nmissed N kp_nmissed N maxactive N\")" },
-	{ "cpu 0 written 1 lost 0\ncpu 0 written 1 lost 0\ntotal written 1 lost 0\n",
-	  "line 2: duplicate cpu line: \"cpu 0 written 1 lost 0\"" },
-	{ "cpu 0 written 1 lost 0\ntotal written 1 lost 0\ntotal written 1 lost 0\n",
-	  "line 3: duplicate total line: \"total written 1 lost 0\"" },
-	{ "cpu 0 written 1 lost 0\n",
+	{ "cpu 0 written 1 read 0 lost 0 buffered 0\ncpu 0 written 1 read 0 lost 0 buffered 0\ntotal written 1 read 0 lost 0 buffered 0\n",
+	  "line 2: duplicate cpu line: \"cpu 0 written 1 read 0 lost 0 buffered 0\"" },
+	{ "cpu 0 written 1 read 0 lost 0 buffered 0\ntotal written 1 read 0 lost 0 buffered 0\ntotal written 1 read 0 lost 0 buffered 0\n",
+	  "line 3: duplicate total line: \"total written 1 read 0 lost 0 buffered 0\"" },
+	{ "cpu 0 written 1 read 0 lost 0 buffered 0\n",
 	  "no 'total' line" },
-	{ "total written 1 lost 0\n",
+	{ "total written 1 read 0 lost 0 buffered 0\n",
 	  "no 'cpu' line" },
 };
 
@@ -115,56 +127,66 @@ fail:
 static int test_print_json(const void *arg)
 {
 	struct cp_stats st = { 0 };
-	struct capture c = { 0 };
+	struct memout c = { 0 };
 	char err[256] = "";
 	int ret = 1;
 
 	(void)arg;
 	CHECK_INT(stats_parse(GOOD, &st, err, sizeof(err)), 0);
-	CHECK(capture_open(&c));
+	CHECK(memout_open(&c));
 	stats_print_json(c.f, &st);
-	CHECK_STR(capture_text(&c),
-		  "{\"cpus\":[{\"cpu\":0,\"written\":12,\"lost\":0},{\"cpu\":1,\"written\":3,\"lost\":5}],"
-		  "\"total\":{\"written\":15,\"lost\":5},"
-		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":2,\"kp_nmissed\":1,\"maxactive\":4096}]}\n");
+	CHECK_STR(memout_text(&c),
+		  "{\"cpus\":[{\"cpu\":0,\"written\":12,\"read\":9,\"lost\":0,\"buffered\":3},"
+		  "{\"cpu\":1,\"written\":8,\"read\":3,\"lost\":5,\"buffered\":0}],"
+		  "\"total\":{\"written\":20,\"read\":12,\"lost\":5,\"buffered\":3},"
+		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":2,\"kp_nmissed\":1,\"maxactive\":4096}],"
+		  "\"mode\":\"flight\",\"buf_size\":65536,\"attempts_untracked\":7}\n");
 	ret = 0;
 fail:
-	capture_close(&c);
+	memout_close(&c);
 	stats_free(&st);
 	return ret;
 }
 
-static int test_print_losses(const void *arg)
+static int test_diff_and_losses(const void *arg)
 {
-	struct cp_stats a = { 0 }, b = { 0 };
-	struct capture c = { 0 };
+	struct cp_stats a = { 0 }, b = { 0 }, d = { 0 };
+	struct memout c = { 0 };
 	char err[256] = "";
 	int ret = 1;
 
 	(void)arg;
 	CHECK_INT(stats_parse(GOOD, &a, err, sizeof(err)), 0);
-	CHECK_INT(stats_parse("cpu 0 written 20 lost 0\n"
-			      "cpu 1 written 9 lost 12\n"
-			      "cpu 2 written 1 lost 3\n"	/* came online */
-			      "total written 30 lost 15\n"
+	CHECK_INT(stats_parse("cpu 0 written 20 read 9 lost 0 buffered 11\n"
+			      "cpu 1 written 15 read 3 lost 12 buffered 0\n"
+			      "cpu 2 written 3 read 0 lost 3 buffered 0\n"	/* came online */
+			      "total written 38 read 12 lost 15 buffered 11\n"
 			      "probe __sys_connect nmissed 5 kp_nmissed 1 maxactive 4096\n"
 			      "probe __sys_connect_file nmissed 0 kp_nmissed 4 maxactive 20\n",
 			      &b, err, sizeof(err)), 0);
-	CHECK(capture_open(&c));
-	stats_print_losses(c.f, &a, &b);
-	CHECK_STR(capture_text(&c),
+	CHECK_INT(stats_diff(&a, &b, &d), 0);
+	CHECK_INT(d.total_lost, 10);
+	CHECK_INT(d.total_written, 18);
+	CHECK_INT(d.nr_cpus, 3);
+	CHECK_INT(d.cpus[2].lost, 3);
+	CHECK_INT(d.cpus[0].written, 8);
+	CHECK_INT(d.nr_probes, 2);
+	CHECK_INT(d.probes[0].nmissed, 3);
+	CHECK(memout_open(&c));
+	stats_print_losses(c.f, &d);
+	CHECK_STR(memout_text(&c),
 		  "lost 7 records on CPU #1\n"
 		  "lost 3 records on CPU #2\n"
 		  "missed 3 calls in probe __sys_connect (nmissed: maxactive 4096 too low)\n"
 		  "missed 4 calls in probe __sys_connect_file (kp_nmissed: probe hit while a handler ran)\n");
-	CHECK_INT(stats_delta(a.total_lost, b.total_lost), 10);
 	/* a reloaded module restarts its counters */
 	CHECK_INT(stats_delta(100, 4), 4);
 	ret = 0;
 fail:
-	capture_close(&c);
+	memout_close(&c);
 	stats_free(&a);
 	stats_free(&b);
+	stats_free(&d);
 	return ret;
 }
 
@@ -173,6 +195,6 @@ TEST_LIST(stats_tests) = {
 	{ "stats: unknown extra lines are skipped", test_parse_unknown_lines },
 	{ "stats: malformed known lines fail with line and shape", test_parse_malformed },
 	{ "stats: JSON object", test_print_json },
-	{ "stats: per-CPU lost and per-probe missed deltas", test_print_losses },
+	{ "stats: diff of two reads, per-CPU lost and per-probe missed lines", test_diff_and_losses },
 	{ NULL, NULL },
 };

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading captures.  Everything in a capture is checked before it is
+ * used: a file that is truncated, of another version, or not a capture at
+ * all is refused with a message saying which, never read out of bounds.
+ */
+#ifndef CONNPROBE_CAPTURE_READ_H
+#define CONNPROBE_CAPTURE_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <connprobe.h>
+
+#include "capture.h"
+#include "cgroup.h"
+#include "stats.h"
+
+struct cp_capture {
+	const char *name;		/* the path, for messages */
+	size_t size;			/* of the whole file */
+	struct cp_capture_header hdr;	/* copied: aligned, NUL-terminated */
+	struct cp_capture_footer foot;
+	unsigned long long nr_records;
+	bool lost_known;
+	struct cp_stats lost;		/* what the recording lost */
+
+	/*
+	 * Where the records are: in memory (standard input, a fuzzer's
+	 * input), or in file @fd from hdr.header_size on, read in chunks.
+	 * A mapped file of gigabytes costs a TLB miss per page on every
+	 * pass; read() copies through the kernel's huge-page mapping into
+	 * a chunk that stays in cache while its records are used.
+	 */
+	const unsigned char *records;	/* NULL: in @fd */
+	int fd;				/* -1: none */
+	void *buf;			/* memory owned: input, sections */
+	void *sections;
+	struct connprobe_record *chunk;	/* records read from @fd */
+	unsigned long long chunk_first, chunk_len;
+	unsigned long long next;	/* capture_next()'s record */
+};
+
+/*
+ * Check the @size bytes at @data (which must stay valid) as a capture:
+ * its header, its footer and that the parts add up to the file, its
+ * sections; load the sections, the cgroup paths into @cgroups (may be
+ * NULL).  Records are checked one by one as they are read
+ * (capture_next()): a second pass over a capture of gigabytes would cost
+ * more than the report itself.  Returns -1 with a message in @err;
+ * capture_close() is safe either way.
+ */
+int capture_parse(struct cp_capture *c, const void *data, size_t size,
+		  struct cp_cgroups *cgroups, char *err, size_t errlen);
+
+/*
+ * capture_parse() file @path, reading only its header, footer and
+ * sections now ("-": all of standard input).
+ */
+int capture_open(struct cp_capture *c, const char *path,
+		 struct cp_cgroups *cgroups, char *err, size_t errlen);
+
+void capture_close(struct cp_capture *c);
+
+/*
+ * The next record, checked and aligned (copied out as bcc copies events
+ * out of the perf buffer, where the input does not keep it aligned).  NULL
+ * at the end, with @err empty, or on a record this tool cannot read or a
+ * read error, with the message in @err.
+ */
+const struct connprobe_record *capture_next(struct cp_capture *c,
+					    char *err, size_t errlen);
+
+/* `report --info`: where and when the capture was taken, what it holds. */
+void capture_print_info(FILE *f, const struct cp_capture *c);
+
+#endif /* CONNPROBE_CAPTURE_READ_H */

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Writing captures: header, the records verbatim, sections, footer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <connprobe.h>
+
+#include "capture.h"
+#include "capture_write.h"
+#include "out.h"
+#include "timefmt.h"
+
+_Static_assert(sizeof(struct cp_capture_header) % 8 == 0 &&
+	       sizeof(struct cp_capture_footer) % 8 == 0 &&
+	       sizeof(struct connprobe_record) % 8 == 0,
+	       "capture parts must keep records 8-byte aligned");
+
+struct capture_writer {
+	const char *path;
+	FILE *f;
+	struct cp_out out;
+	struct cp_cgroups *cgroups;
+	unsigned long long nr;
+	__u64 sections_size;
+};
+
+static const char zeros[8];
+
+/* A section header; the caller writes its payload and pad8(). */
+static void section_begin(struct capture_writer *w, __u32 type, __u32 size)
+{
+	struct cp_capture_section sec = { .type = type, .size = size };
+
+	out_mem(&w->out, &sec, sizeof(sec));
+	w->sections_size += sizeof(sec) + CP_ALIGN8(size);
+}
+
+static void pad8(struct capture_writer *w, size_t size)
+{
+	out_mem(&w->out, zeros, CP_ALIGN8(size) - size);
+}
+
+static void write_losses(struct capture_writer *w, const struct cp_stats *l)
+{
+	struct cp_capture_lost_cpu cpu;
+	struct cp_capture_probe probe;
+	__u64 head[3] = { l->total_lost, l->nr_cpus, l->nr_probes };
+	size_t i;
+
+	section_begin(w, CP_SECTION_LOSSES, sizeof(head) +
+		      l->nr_cpus * sizeof(cpu) + l->nr_probes * sizeof(probe));
+	out_mem(&w->out, head, sizeof(head));
+	for (i = 0; i < l->nr_cpus; i++) {
+		memset(&cpu, 0, sizeof(cpu));
+		cpu.cpu = l->cpus[i].cpu;
+		cpu.written = l->cpus[i].written;
+		cpu.lost = l->cpus[i].lost;
+		out_mem(&w->out, &cpu, sizeof(cpu));
+	}
+	for (i = 0; i < l->nr_probes; i++) {
+		memset(&probe, 0, sizeof(probe));
+		strncpy(probe.symbol, l->probes[i].symbol,
+			sizeof(probe.symbol) - 1);
+		probe.nmissed = l->probes[i].nmissed;
+		probe.kp_nmissed = l->probes[i].kp_nmissed;
+		probe.maxactive = l->probes[i].maxactive;
+		out_mem(&w->out, &probe, sizeof(probe));
+	}
+}
+
+static void write_cgroups(struct capture_writer *w)
+{
+	struct cp_capture_cgroup e;
+	const struct cp_cgroup *cg;
+	size_t i, size = 0;
+
+	if (!w->cgroups)
+		return;
+	for (i = 0; i < w->cgroups->tab.nr; i++) {
+		cg = htab_entry(&w->cgroups->tab, i);
+		if (cg->used && cg->path)
+			size += sizeof(e) + CP_ALIGN8(strlen(cg->path));
+	}
+	if (!size)
+		return;
+	section_begin(w, CP_SECTION_CGROUPS, size);
+	for (i = 0; i < w->cgroups->tab.nr; i++) {
+		cg = htab_entry(&w->cgroups->tab, i);
+		if (!cg->used || !cg->path)
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.id = cg->id;
+		e.path_len = strlen(cg->path);
+		out_mem(&w->out, &e, sizeof(e));
+		out_mem(&w->out, cg->path, e.path_len);
+		pad8(w, e.path_len);
+	}
+}
+
+void capture_writer_begin(struct capture_writer *w,
+			  const struct cp_source_info *info)
+{
+	struct cp_capture_header h;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, CP_CAPTURE_MAGIC, sizeof(h.magic));
+	h.byte_order = CP_CAPTURE_BYTE_ORDER;
+	h.version = CP_CAPTURE_VERSION;
+	h.header_size = sizeof(h);
+	h.record_size = sizeof(struct connprobe_record);
+	h.record_version = CONNPROBE_RECORD_VERSION;
+	h.realtime_offset_ns = info->realtime_offset_ns;
+	h.start_ns = info->start_ns;
+	strncpy(h.hostname, info->hostname, sizeof(h.hostname) - 1);
+	out_mem(&w->out, &h, sizeof(h));
+}
+
+void capture_writer_add(struct capture_writer *w,
+			const struct connprobe_record *rec)
+{
+	/* resolve the cgroup now: it may be gone by the end of the run */
+	if (w->cgroups)
+		cgroups_lookup(w->cgroups, rec->cgroup_id);
+	out_mem(&w->out, rec, sizeof(*rec));
+	w->nr++;
+}
+
+int capture_writer_finish(struct capture_writer *w,
+			  const struct cp_stats *lost, char *err, size_t errlen)
+{
+	struct cp_capture_footer foot;
+	int ret;
+
+	if (lost)
+		write_losses(w, lost);
+	write_cgroups(w);
+	memset(&foot, 0, sizeof(foot));
+	memcpy(foot.magic, CP_CAPTURE_END_MAGIC, sizeof(foot.magic));
+	foot.nr_records = w->nr;
+	foot.sections_size = w->sections_size;
+	foot.end_ns = mono_now();
+	out_mem(&w->out, &foot, sizeof(foot));
+	ret = out_flush(&w->out);
+	if (w->f != stdout && fclose(w->f))
+		ret = -1;
+	if (w->f != stdout)
+		w->f = NULL;
+	if (ret) {
+		snprintf(err, errlen, "%s: write error: %s", w->path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+unsigned long long capture_writer_count(const struct capture_writer *w)
+{
+	return w->nr;
+}
+
+void capture_writer_free(struct capture_writer *w)
+{
+	if (!w)
+		return;
+	if (w->f && w->f != stdout)
+		fclose(w->f);
+	free(w->out.buf);
+	free(w);
+}
+
+struct capture_writer *capture_writer_open(const char *path,
+					   struct cp_cgroups *cgroups,
+					   char *err, size_t errlen)
+{
+	struct capture_writer *w = calloc(1, sizeof(*w));
+	int fd;
+
+	if (!w)
+		goto out_oom;
+	w->path = path;
+	w->cgroups = cgroups;
+	if (!strcmp(path, "-")) {
+		if (isatty(STDOUT_FILENO)) {
+			snprintf(err, errlen,
+				 "will not write a binary capture to a terminal");
+			goto out_free;
+		}
+		w->f = stdout;
+	} else {
+		/* 0600: a capture names processes, users and containers */
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			goto out_free;
+		}
+	}
+	if (out_init(&w->out, w->f, false))
+		goto out_oom;
+	return w;
+
+out_oom:
+	snprintf(err, errlen, "out of memory");
+out_free:
+	capture_writer_free(w);
+	return NULL;
+}

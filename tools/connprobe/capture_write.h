@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Writing capture files (capture.h), and the record sink that does. */
+#ifndef CONNPROBE_CAPTURE_WRITE_H
+#define CONNPROBE_CAPTURE_WRITE_H
+
+#include <stddef.h>
+
+#include "cgroup.h"
+#include "sink.h"
+
+struct capture_writer;
+
+/*
+ * Create capture file @path ("-": standard output, which must not be a
+ * terminal).  The cgroups of the records are looked up in @cgroups (may
+ * be NULL) as they come, while they still exist, and their paths stored
+ * at the end.  NULL with a message in @err on failure.
+ */
+struct capture_writer *capture_writer_open(const char *path,
+					   struct cp_cgroups *cgroups,
+					   char *err, size_t errlen);
+
+/* The header: where and when the records come from. */
+void capture_writer_begin(struct capture_writer *w,
+			  const struct cp_source_info *info);
+
+/* One record, exactly as the kernel wrote it. */
+void capture_writer_add(struct capture_writer *w,
+			const struct connprobe_record *rec);
+
+/*
+ * The sections (what the run lost, NULL: unknown; the cgroup paths) and
+ * the footer; then close the file.  -1 with a message in @err if any
+ * write failed.
+ */
+int capture_writer_finish(struct capture_writer *w,
+			  const struct cp_stats *lost, char *err, size_t errlen);
+
+unsigned long long capture_writer_count(const struct capture_writer *w);
+
+void capture_writer_free(struct capture_writer *w);
+
+/* The record sink: a capture_writer as a sink.  NULL, @err on failure. */
+struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
+				 char *err, size_t errlen);
+
+#endif /* CONNPROBE_CAPTURE_WRITE_H */

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cgroup ids to cgroup v2 paths and container ids.  A record carries the
+ * task's cgroup id, which on cgroup v2 is the inode number of the cgroup's
+ * directory: the cache walks the hierarchy once, remembers every
+ * directory, and walks it again (at most once a second) when a record
+ * names a cgroup it has not seen.  Ids are never reused, so an id still
+ * missing after a fresh walk is remembered as gone.
+ */
+#ifndef CONNPROBE_CGROUP_H
+#define CONNPROBE_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <connprobe.h>
+
+#include "container.h"
+#include "htab.h"
+
+struct cp_cgroup {
+	__u64 id;			/* the key */
+	char *path;			/* below the mount, "/" for the root;
+					 * NULL: gone before it was seen */
+	char container[CONTAINER_ID_LEN + 1];	/* "" if none */
+	bool used;			/* a record named it (for captures) */
+};
+
+struct cp_cgroups {
+	char *mount;			/* NULL: only what cgroups_add() gave */
+	struct cp_htab tab;
+	long long last_scan_ns;
+};
+
+/*
+ * Cache the hierarchy mounted at @mount, or, with @mount NULL, at the
+ * first cgroup2 mount in /proc/self/mountinfo.  Without cgroup v2 the
+ * cache stays empty and lookups find nothing: not an error.  Returns -1
+ * with a message in @err only if @mount was given and cannot be read.
+ */
+int cgroups_open(struct cp_cgroups *c, const char *mount,
+		 char *err, size_t errlen);
+
+/* An empty cache filled only by cgroups_add() (a capture's table). */
+void cgroups_init(struct cp_cgroups *c);
+
+/* Remember cgroup @id at @path (@len bytes).  -1 if out of memory. */
+int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
+		size_t len);
+
+/* The cgroup with @id, marked used; NULL if unknown or gone. */
+const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c, __u64 id);
+
+void cgroups_free(struct cp_cgroups *c);
+
+/*
+ * The mount point of the first cgroup2 filesystem listed in @mountinfo (a
+ * /proc/PID/mountinfo file), with its octal escapes undone.  -1 if none.
+ */
+int cgroup2_mount_find(const char *mountinfo, char *buf, size_t len);
+
+/* Is @path (below the mount) the cgroup @root or inside it? */
+bool cgroup_path_under(const char *path, const char *root);
+
+/* --cgroup PATH as a filter's ancestry test (filter.h). */
+struct cp_cgroup_scope {
+	struct cp_cgroups *cgroups;
+	char root[PATH_MAX];		/* below the mount, no trailing '/' */
+};
+
+/*
+ * Turn the user's @path into a path below the mount: a path that starts
+ * with the mount point loses it, any other is taken as below the mount.
+ */
+void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
+		       const char *path);
+
+/* For struct cp_cgroup_test: @scope is a struct cp_cgroup_scope. */
+bool cgroup_scope_under(void *scope, __u64 cgroup_id);
+
+#endif /* CONNPROBE_CGROUP_H */

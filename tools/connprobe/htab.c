@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Open addressing with linear probing over an index of entry numbers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "htab.h"
+
+#define MIN_SLOTS	64
+
+static uint64_t mix(uint64_t h)
+{
+	/* splitmix64's finalizer: every input bit reaches every output bit */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+uint64_t hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = n, w;
+
+	for (; n >= 8; n -= 8, b += 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, b, n);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	}
+	return mix(h);
+}
+
+void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size)
+{
+	memset(h, 0, sizeof(*h));
+	h->key_size = key_size;
+	h->entry_size = entry_size;
+}
+
+void htab_free(struct cp_htab *h)
+{
+	free(h->entries);
+	free(h->slots);
+	htab_init(h, h->key_size, h->entry_size);
+}
+
+/*
+ * memcmp() is a call per lookup, longer than the compare for the short
+ * keys here: compare words inline when the key is a whole number of them.
+ */
+static int keys_equal(const void *a, const void *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i;
+
+	if (n % 8)
+		return !memcmp(a, b, n);
+	for (i = 0; i < n; i += 8) {
+		memcpy(&x, (const char *)a + i, 8);
+		memcpy(&y, (const char *)b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/* The slot holding @key, or the empty slot where it would go. */
+static struct cp_htab_slot *probe(const struct cp_htab *h, const void *key,
+				  uint32_t hash)
+{
+	struct cp_htab_slot *s;
+	size_t i;
+
+	for (i = hash & h->mask;; i = (i + 1) & h->mask) {
+		s = &h->slots[i];
+		if (!s->idx)
+			return s;
+		if (s->hash == hash &&
+		    keys_equal(htab_entry(h, s->idx - 1), key, h->key_size))
+			return s;
+	}
+}
+
+void *htab_find(const struct cp_htab *h, const void *key)
+{
+	const struct cp_htab_slot *s;
+
+	if (!h->slots)
+		return NULL;
+	s = probe(h, key, (uint32_t)hash_bytes(key, h->key_size));
+	return s->idx ? htab_entry(h, s->idx - 1) : NULL;
+}
+
+/* Double the slots (kept at most half full) and rehash. */
+static int grow_slots(struct cp_htab *h)
+{
+	size_t n = h->slots ? (h->mask + 1) * 2 : MIN_SLOTS, i;
+	struct cp_htab_slot *old = h->slots, *s;
+	size_t old_n = h->slots ? h->mask + 1 : 0;
+
+	h->slots = calloc(n, sizeof(*h->slots));
+	if (!h->slots) {
+		h->slots = old;
+		return -1;
+	}
+	h->mask = n - 1;
+	for (i = 0; i < old_n; i++) {
+		if (!old[i].idx)
+			continue;
+		s = probe(h, htab_entry(h, old[i].idx - 1), old[i].hash);
+		*s = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+static int grow_entries(struct cp_htab *h)
+{
+	size_t cap = h->cap ? h->cap * 2 : 16;
+	unsigned char *p;
+
+	if (cap > UINT32_MAX - 1)
+		return -1;
+	p = realloc(h->entries, cap * h->entry_size);
+	if (!p)
+		return -1;
+	h->entries = p;
+	h->cap = cap;
+	return 0;
+}
+
+void *htab_insert(struct cp_htab *h, const void *key)
+{
+	uint32_t hash = (uint32_t)hash_bytes(key, h->key_size);
+	struct cp_htab_slot *s;
+	void *e;
+
+	if ((!h->slots || (h->nr + 1) * 2 > h->mask + 1) && grow_slots(h))
+		return NULL;
+	s = probe(h, key, hash);
+	if (s->idx)
+		return htab_entry(h, s->idx - 1);
+	if (h->nr == h->cap && grow_entries(h))
+		return NULL;
+	e = htab_entry(h, h->nr);
+	memset(e, 0, h->entry_size);
+	memcpy(e, key, h->key_size);
+	s->idx = ++h->nr;
+	s->hash = hash;
+	return e;
+}
+
+/* The slot that points at entry @idx (which must exist). */
+static struct cp_htab_slot *slot_of(const struct cp_htab *h, size_t idx)
+{
+	const void *key = htab_entry(h, idx);
+
+	return probe(h, key, (uint32_t)hash_bytes(key, h->key_size));
+}
+
+void htab_remove(struct cp_htab *h, const void *key)
+{
+	struct cp_htab_slot *s, *next;
+	size_t i, j, want, idx, last;
+
+	if (!h->slots)
+		return;
+	s = probe(h, key, (uint32_t)hash_bytes(key, h->key_size));
+	if (!s->idx)
+		return;
+	idx = s->idx - 1;
+	/*
+	 * Backward-shift deletion: pull later entries of the probe run into
+	 * the hole when their home slot allows, so lookups need no tombstones.
+	 */
+	i = s - h->slots;
+	for (j = (i + 1) & h->mask;; j = (j + 1) & h->mask) {
+		next = &h->slots[j];
+		if (!next->idx)
+			break;
+		want = next->hash & h->mask;
+		/* may next move to i?  only if its home is not in (i, j] */
+		if (((j - want) & h->mask) >= ((j - i) & h->mask)) {
+			h->slots[i] = *next;
+			i = j;
+		}
+	}
+	h->slots[i].idx = 0;
+	/* keep the entries dense: move the last one into the hole */
+	last = h->nr - 1;
+	if (idx != last) {
+		slot_of(h, last)->idx = idx + 1;
+		memcpy(htab_entry(h, idx), htab_entry(h, last), h->entry_size);
+	}
+	h->nr--;
+}
+
+void htab_clear(struct cp_htab *h)
+{
+	if (h->slots)
+		memset(h->slots, 0, (h->mask + 1) * sizeof(*h->slots));
+	h->nr = 0;
+}
+
+void htab_reindex(struct cp_htab *h)
+{
+	struct cp_htab_slot *s;
+	uint32_t hash;
+	size_t i;
+
+	if (!h->slots)
+		return;
+	memset(h->slots, 0, (h->mask + 1) * sizeof(*h->slots));
+	for (i = 0; i < h->nr; i++) {
+		hash = (uint32_t)hash_bytes(htab_entry(h, i), h->key_size);
+		s = probe(h, htab_entry(h, i), hash);
+		s->idx = i + 1;
+		s->hash = hash;
+	}
+}

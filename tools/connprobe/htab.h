@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A hash table of fixed-size entries keyed by their first key_size bytes:
+ * the groups of summary, hist and prom, and the cgroup cache.  Entries
+ * live in one array (cheap to walk and sort); lookups never allocate, so
+ * a record that hits an existing group costs no allocation.
+ */
+#ifndef CONNPROBE_HTAB_H
+#define CONNPROBE_HTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cp_htab_slot {
+	uint32_t idx;		/* entry index + 1; 0: empty */
+	uint32_t hash;		/* low bits of the key's hash */
+};
+
+struct cp_htab {
+	size_t key_size;
+	size_t entry_size;
+	unsigned char *entries;
+	size_t nr;
+	size_t cap;
+	struct cp_htab_slot *slots;
+	size_t mask;		/* number of slots - 1 */
+};
+
+/* A fast 64-bit hash of @n bytes (not for adversarial collision needs). */
+uint64_t hash_bytes(const void *p, size_t n);
+
+void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size);
+void htab_free(struct cp_htab *h);
+
+/* The entry whose key equals @key, or NULL. */
+void *htab_find(const struct cp_htab *h, const void *key);
+
+/*
+ * The entry for @key; a new one (zeroed, key copied) if there was none.
+ * NULL if out of memory.  Pointers to entries are valid until the next
+ * insert.
+ */
+void *htab_insert(struct cp_htab *h, const void *key);
+
+/*
+ * Remove the entry for @key, if any.  The last entry moves into its place,
+ * so entry indexes and pointers are valid only until the next remove.
+ */
+void htab_remove(struct cp_htab *h, const void *key);
+
+/* Rebuild the index after the entries were reordered (sorted). */
+void htab_reindex(struct cp_htab *h);
+
+/* Forget every entry, keeping the memory. */
+void htab_clear(struct cp_htab *h);
+
+static inline void *htab_entry(const struct cp_htab *h, size_t i)
+{
+	return h->entries + i * h->entry_size;
+}
+
+#endif /* CONNPROBE_HTAB_H */

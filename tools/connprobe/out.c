@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Buffered row output and the number formatting behind it. */
+#include <stdlib.h>
+
+#include "out.h"
+
+int out_init(struct cp_out *o, FILE *f, bool line_flush)
+{
+	o->f = f;
+	o->len = 0;
+	o->line_flush = line_flush;
+	o->buf = malloc(OUT_BUF_SIZE);
+	return o->buf ? 0 : -1;
+}
+
+void out_drain(struct cp_out *o)
+{
+	if (o->len)
+		fwrite(o->buf, 1, o->len, o->f);
+	o->len = 0;
+}
+
+int out_flush(struct cp_out *o)
+{
+	out_drain(o);
+	return fflush(o->f) || ferror(o->f) ? -1 : 0;
+}
+
+int out_close(struct cp_out *o)
+{
+	int ret = 0;
+
+	if (o->buf)
+		ret = out_flush(o);
+	free(o->buf);
+	o->buf = NULL;
+	return ret;
+}
+
+void out_spaces(struct cp_out *o, size_t n)
+{
+	static const char spaces[64] =
+		"                                                                ";
+	size_t k;
+
+	while (n) {
+		k = n < sizeof(spaces) ? n : sizeof(spaces);
+		out_mem(o, spaces, k);
+		n -= k;
+	}
+}
+
+const char fmt_digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+size_t fmt_u64_slow(char *buf, unsigned long long v)
+{
+	unsigned int low, i;
+	size_t n;
+
+	/* the top digits, then the last 9 with their leading zeros */
+	n = fmt_u64(buf, v / 1000000000);
+	low = v % 1000000000;
+	for (i = 9; i-- > 0; low /= 10)
+		buf[n + i] = '0' + low % 10;
+	return n + 9;
+}
+
+void out_u64(struct cp_out *o, unsigned long long v)
+{
+	char buf[21];
+
+	out_mem(o, buf, fmt_u64(buf, v));
+}
+
+void out_s64(struct cp_out *o, long long v)
+{
+	if (v < 0) {
+		out_char(o, '-');
+		/* unsigned negation: LLONG_MIN has no positive counterpart */
+		out_u64(o, -(unsigned long long)v);
+		return;
+	}
+	out_u64(o, v);
+}
+
+void out_col(struct cp_out *o, const char *s, size_t n, size_t width)
+{
+	out_mem(o, s, n);
+	out_spaces(o, n < width ? width - n + 1 : 1);
+}
+
+void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width)
+{
+	if (n < width)
+		out_spaces(o, width - n);
+	out_mem(o, s, n);
+}
+
+size_t fmt_ns_as_ms(char *buf, unsigned long long ns)
+{
+	/* round half up without adding first, so no value can wrap */
+	unsigned long long us = ns / 1000 + (ns % 1000 >= 500);
+
+	return fmt_fixed(buf, us, 3);
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Buffered output for the per-record paths.  report must format millions
+ * of records a second; stdio's per-call locking and format parsing cost
+ * more than the formatting itself, so rows are assembled here and handed
+ * to stdio in large chunks.
+ */
+#ifndef CONNPROBE_OUT_H
+#define CONNPROBE_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#define OUT_BUF_SIZE	(64 * 1024)
+
+struct cp_out {
+	FILE *f;
+	char *buf;
+	size_t len;
+	bool line_flush;	/* flush at out_line_end(): a pipe sees rows live */
+};
+
+/* Returns -1 if out of memory. */
+int out_init(struct cp_out *o, FILE *f, bool line_flush);
+
+/* Hand what is buffered to stdio and fflush(); -1 if the stream failed. */
+int out_flush(struct cp_out *o);
+
+/* out_flush(), then free the buffer; returns out_flush()'s result. */
+int out_close(struct cp_out *o);
+
+/* Hand the buffer to stdio without fflush(); used when it fills up. */
+void out_drain(struct cp_out *o);
+
+static inline void out_mem(struct cp_out *o, const void *p, size_t n)
+{
+	if (OUT_BUF_SIZE - o->len < n) {
+		out_drain(o);
+		if (n > OUT_BUF_SIZE) {
+			fwrite(p, 1, n, o->f);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+
+/*
+ * Room for @n bytes (at most OUT_BUF_SIZE) at the returned pointer: the
+ * row builders write there directly and then out_commit() their end.
+ */
+static inline char *out_reserve(struct cp_out *o, size_t n)
+{
+	if (OUT_BUF_SIZE - o->len < n)
+		out_drain(o);
+	return o->buf + o->len;
+}
+
+static inline void out_commit(struct cp_out *o, char *end)
+{
+	o->len = end - o->buf;
+}
+
+static inline void out_char(struct cp_out *o, char c)
+{
+	if (o->len == OUT_BUF_SIZE)
+		out_drain(o);
+	o->buf[o->len++] = c;
+}
+
+static inline void out_str(struct cp_out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
+/* End a row: newline, and a flush in line_flush mode. */
+static inline void out_line_end(struct cp_out *o)
+{
+	out_char(o, '\n');
+	if (o->line_flush)
+		out_flush(o);
+}
+
+void out_spaces(struct cp_out *o, size_t n);
+void out_u64(struct cp_out *o, unsigned long long v);
+void out_s64(struct cp_out *o, long long v);
+
+/*
+ * A column: @s (@n bytes), then spaces up to @width, then one space.  A
+ * value wider than its column still gets the separating space.
+ */
+void out_col(struct cp_out *o, const char *s, size_t n, size_t width);
+
+/* Right-aligned in @width; no separator. */
+void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width);
+
+/* "00" to "99": two digits per division halves the divisions. */
+extern const char fmt_digit_pairs[201];
+
+/* fmt_u64() for values of 2^32 and more. */
+size_t fmt_u64_slow(char *buf, unsigned long long v);
+
+/* Digits in @v: a guess from its bit length, corrected by one compare. */
+static inline size_t fmt_digits32(unsigned int v)
+{
+	static const unsigned int pow10[10] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+		100000000, 1000000000,
+	};
+	/* log10(2) ~ 1233/4096 */
+	unsigned int guess = ((32 - __builtin_clz(v | 1)) * 1233) >> 12;
+
+	return guess + (v >= pow10[guess]) + !v;
+}
+
+/*
+ * Decimal text of @v into @buf (at least 21 bytes), not NUL-terminated;
+ * returns the length.  The building block of every number printed per
+ * record, hence inline and written in place, back to front.
+ */
+static inline size_t fmt_u64(char *buf, unsigned long long v)
+{
+	unsigned int u = v;
+	size_t n;
+	char *p;
+
+	if (v > 0xffffffffULL)
+		return fmt_u64_slow(buf, v);
+	n = fmt_digits32(u);
+	p = buf + n;
+	while (u >= 100) {
+		p -= 2;
+		memcpy(p, fmt_digit_pairs + (u % 100) * 2, 2);
+		u /= 100;
+	}
+	if (u >= 10)
+		memcpy(p - 2, fmt_digit_pairs + u * 2, 2);
+	else
+		p[-1] = '0' + u;
+	return n;
+}
+
+/*
+ * @v / 10^@decimals with exactly @decimals digits after the point, e.g.
+ * (1234567, 3) -> "1234.567"; @buf needs 32 bytes.  Returns the length.
+ * Inline, so that a constant @decimals makes the divisions multiplies.
+ */
+static inline size_t fmt_fixed(char *buf, unsigned long long v,
+			       unsigned int decimals)
+{
+	unsigned long long scale = 1, frac;
+	unsigned int i, f;
+	size_t n;
+
+	/* the case of every latency and time column: 3 decimals, < 2^32 */
+	if (decimals == 3 && v <= 0xffffffffULL) {
+		n = fmt_u64(buf, (unsigned int)v / 1000);
+		f = (unsigned int)v % 1000;
+		buf[n] = '.';
+		buf[n + 1] = '0' + f / 100;
+		memcpy(buf + n + 2, fmt_digit_pairs + f % 100 * 2, 2);
+		return n + 4;
+	}
+
+	for (i = 0; i < decimals; i++)
+		scale *= 10;
+	n = fmt_u64(buf, v / scale);
+	if (!decimals)
+		return n;
+	buf[n++] = '.';
+	frac = v % scale;
+	for (i = decimals; i-- > 0;) {
+		buf[n + i] = '0' + frac % 10;
+		frac /= 10;
+	}
+	return n + decimals;
+}
+
+/*
+ * Nanoseconds as milliseconds with 3 decimals, rounded to the nearest
+ * microsecond: the latency columns.  @buf needs 32 bytes.
+ */
+size_t fmt_ns_as_ms(char *buf, unsigned long long ns);
+
+#endif /* CONNPROBE_OUT_H */

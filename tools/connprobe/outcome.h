@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a record says happened, in the words every view uses: the table's
+ * RESULT column, the groups of hist and summary, the labels of prom.
+ */
+#ifndef CONNPROBE_OUTCOME_H
+#define CONNPROBE_OUTCOME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <connprobe.h>
+
+#include "names.h"
+
+/* Room for "done:" and any result name. */
+#define OUTCOME_BUF_LEN	(NAME_BUF_LEN + 8)
+
+/*
+ * An outcome as a fixed-size key (no padding holes, so it can be hashed
+ * and compared bytewise): the event, and the result, or "abandoned".
+ */
+struct cp_outcome {
+	__u8 event;		/* enum connprobe_event */
+	__u8 abandoned;		/* COMPLETE only; then ret is 0 */
+	__u16 __pad;
+	__s32 ret;
+};
+
+struct cp_outcome outcome_of(const struct connprobe_record *rec);
+
+/* "OK", the errno name ("ECONNREFUSED") or a positive ret as a number. */
+const char *result_str(__s32 ret, char *buf, size_t len);
+
+/* result_str(), or "abandoned": prom's outcome label. */
+const char *outcome_result(const struct cp_outcome *o, char *buf, size_t len);
+
+/*
+ * The table's RESULT: result_str() for a CONNECT record; for a COMPLETE
+ * record "done:" and the result, or "abandoned".
+ */
+const char *outcome_label(const struct cp_outcome *o, char *buf, size_t len);
+
+/*
+ * Did the attempt fail?  A CONNECT record fails with any error but
+ * EINPROGRESS (the attempt goes on, and a COMPLETE record ends it); a
+ * COMPLETE record fails with any error, or when abandoned.  An EINTR
+ * (ERESTARTSYS) is a failure: the caller did not get a connection.
+ */
+bool outcome_failed(const struct cp_outcome *o);
+bool record_failed(const struct connprobe_record *rec);
+
+/* A CONNECT record whose attempt outlives the call (EINPROGRESS). */
+bool record_in_progress(const struct connprobe_record *rec);
+
+#endif /* CONNPROBE_OUTCOME_H */

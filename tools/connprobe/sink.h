@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where records go.  A source (the live relay files, or a capture) feeds
+ * every record through the filter into one sink: the stream printer, the
+ * capture writer, or one of the aggregating views.  Sinks do not know
+ * which source feeds them, so every view works live and from a capture.
+ */
+#ifndef CONNPROBE_SINK_H
+#define CONNPROBE_SINK_H
+
+#include <stdbool.h>
+
+#include <connprobe.h>
+
+#include "filter.h"
+#include "out.h"
+#include "stats.h"
+
+struct cp_source_info {
+	bool live;			/* the module now, not a capture */
+	long long realtime_offset_ns;	/* ts_ns + this = CLOCK_REALTIME */
+	long long start_ns;		/* CLOCK_MONOTONIC at the start */
+	const char *hostname;
+};
+
+struct cp_sink;
+
+/* Each returns 0, or -1 with a message in sink->err. */
+struct cp_sink_ops {
+	int (*begin)(struct cp_sink *s, const struct cp_source_info *info);
+	int (*record)(struct cp_sink *s, const struct connprobe_record *rec);
+	/*
+	 * Live only, every tick_ns: @lost is what the run lost so far (NULL
+	 * if the stats file could not be read).  Optional.
+	 */
+	int (*tick)(struct cp_sink *s, const struct cp_stats *lost);
+	/* @lost: what the run lost; NULL if unknown. */
+	int (*end)(struct cp_sink *s, const struct cp_stats *lost);
+	/* The run stops on an error: keep what was shown so far.  Optional. */
+	void (*abort)(struct cp_sink *s);
+	void (*destroy)(struct cp_sink *s);
+};
+
+struct cp_sink {
+	const struct cp_sink_ops *ops;
+	long long tick_ns;		/* 0: no ticks */
+	const struct cp_filter *filter;
+	const struct cp_cgroup_test *cgroup_test;
+	unsigned long long read;	/* records the source read */
+	unsigned long long matched;	/* of those, records the filter kept */
+	char err[512];
+};
+
+/* Count @rec, filter it, and hand it to the sink if it passes. */
+static inline int sink_feed(struct cp_sink *s,
+			    const struct connprobe_record *rec)
+{
+	s->read++;
+	if (s->filter && !filter_match(s->filter, rec, s->cgroup_test))
+		return 0;
+	s->matched++;
+	return s->ops->record(s, rec);
+}
+
+static inline void sink_abort(struct cp_sink *s)
+{
+	if (s->ops->abort)
+		s->ops->abort(s);
+}
+
+static inline void sink_destroy(struct cp_sink *s)
+{
+	if (s)
+		s->ops->destroy(s);
+}
+
+/*
+ * "Tracing connect()... Hit Ctrl-C to end." on stderr, as bcc's count
+ * modes say it, when a live view prints nothing until its end.
+ */
+void sink_say_tracing(const struct cp_source_info *info);
+
+/* Writes a view of what a sink gathered. */
+typedef void (*sink_view_fn)(struct cp_sink *s, struct cp_out *o,
+			     const struct cp_stats *lost);
+
+/*
+ * Print @view onto @f, the way every aggregating sink prints at its end:
+ * in one buffered piece.  -1 with a message in s->err on failure.
+ */
+int sink_print_view(struct cp_sink *s, FILE *f, sink_view_fn view,
+		    const struct cp_stats *lost);
+
+/* "records read" lines on stderr, as trace always printed them. */
+void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost);
+
+#endif /* CONNPROBE_SINK_H */

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Aligned table rows; header and rows share one column layout. */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "format.h"
+#include "names.h"
+#include "outcome.h"
+#include "table.h"
+#include "text.h"
+
+/* "255.255.255.255": what bcc's tools reserve. */
+#define ADDR_WIDTH_V4	15
+/* "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"; longer AF_UNIX paths are cut. */
+#define ADDR_WIDTH_MAX	39
+#define CONTAINER_SHORT	12	/* as docker ps shows ids */
+
+static const char *const titles[NR_TABLE_COLS] = {
+	[COL_TIME] = "TIME(s)", [COL_PID] = "PID", [COL_TID] = "TID",
+	[COL_UID] = "UID", [COL_COMM] = "COMM", [COL_CONTAINER] = "CONTAINER",
+	[COL_FAM] = "FAM", [COL_PROTO] = "PROTO", [COL_SADDR] = "SADDR",
+	[COL_SPORT] = "SPORT", [COL_DADDR] = "DADDR", [COL_DPORT] = "DPORT",
+	[COL_RESULT] = "RESULT", [COL_LAT] = "LAT(ms)",
+};
+
+static const unsigned int default_width[NR_TABLE_COLS] = {
+	[COL_TIME] = 9, [COL_PID] = 7, [COL_TID] = 7, [COL_UID] = 6,
+	[COL_COMM] = 16, [COL_CONTAINER] = CONTAINER_SHORT, [COL_FAM] = 5,
+	[COL_PROTO] = 6, [COL_SADDR] = ADDR_WIDTH_V4, [COL_SPORT] = 5,
+	[COL_DADDR] = ADDR_WIDTH_V4, [COL_DPORT] = 5, [COL_RESULT] = 12,
+	[COL_LAT] = 0,
+};
+
+void table_init(struct cp_table *t, struct cp_out *out,
+		const struct table_opts *opts)
+{
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	t->out = out;
+	t->opts = *opts;
+	for (i = 0; i < NR_TABLE_COLS; i++) {
+		t->shown[i] = true;
+		t->width[i] = default_width[i];
+	}
+	t->shown[COL_UID] = opts->wide || opts->print_uid;
+	t->shown[COL_CONTAINER] = opts->wide;
+	if (opts->wide)
+		t->width[COL_SADDR] = t->width[COL_DADDR] = ADDR_WIDTH_MAX;
+	if (opts->wallclock)
+		t->width[COL_TIME] = 12;	/* HH:MM:SS.mmm */
+}
+
+/* Longer than any row: every cell is bounded (48-byte time, 39 address). */
+#define ROW_MAX		1024
+
+/*
+ * Rows are written straight into the output buffer, column by column:
+ * at millions of rows a second, a call to memcpy() per cell costs more
+ * than the cell.  Short strings are copied by the loop below, and padding
+ * is stored 8 spaces at a time (what lands past the padding is inside
+ * ROW_MAX and overwritten by the next column).
+ */
+static char *put_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+/* Pad the column that started at @col to @width, and one space. */
+static char *pad_col(char *p, const char *col, unsigned int width)
+{
+	size_t n = p - col, pad = n < width ? width - n + 1 : 1, i;
+
+	for (i = 0; i < pad; i += 8)
+		memcpy(p + i, "        ", 8);
+	return p + pad;
+}
+
+static char *put_dash(char *p)
+{
+	*p++ = '-';
+	return p;
+}
+
+/* The last shown column: it gets no padding. */
+static int last_col(const struct cp_table *t)
+{
+	int last = NR_TABLE_COLS - 1;
+
+	while (!t->shown[last])
+		last--;
+	return last;
+}
+
+static void end_row(struct cp_table *t, char *p)
+{
+	*p++ = '\n';
+	out_commit(t->out, p);
+	if (t->out->line_flush)
+		out_flush(t->out);
+}
+
+void table_header(struct cp_table *t)
+{
+	char *p = out_reserve(t->out, ROW_MAX), *col;
+	int i, last = last_col(t);
+
+	for (i = 0; i <= last; i++) {
+		if (!t->shown[i])
+			continue;
+		col = p;
+		p = put_str(p, i == COL_TIME && t->opts.wallclock ? "TIME"
+								 : titles[i]);
+		if (i < last)
+			p = pad_col(p, col, t->width[i]);
+	}
+	end_row(t, p);
+}
+
+/*
+ * The destination as the table shows it, at @p: at most ADDR_WIDTH_MAX
+ * columns, a longer AF_UNIX path keeping its tail, where the socket's
+ * name is, after "..".  An AF_UNIX path is the only address that can hold
+ * unprintable bytes.
+ */
+static char *put_daddr(char *p, const struct connprobe_record *rec,
+		       unsigned int family)
+{
+	char path[UNIX_ADDR_BUF_LEN];
+	size_t n;
+
+	if (family != AF_UNIX) {
+		n = rec_daddr_fmt(rec, p);
+		return n ? p + n : put_dash(p);
+	}
+	n = rec_daddr_fmt(rec, path);
+	if (n <= ADDR_WIDTH_MAX)
+		return p + text_ascii(path, n, p);
+	memcpy(p, "..", 2);
+	return p + 2 + text_ascii(path + n - (ADDR_WIDTH_MAX - 2),
+				  ADDR_WIDTH_MAX - 2, p + 2);
+}
+
+static char *put_saddr(char *p, const struct connprobe_record *rec)
+{
+	size_t n = 0;
+
+	if (rec_saddr_family(rec))
+		n = addr_fmt(rec->family, rec->saddr, p);
+	return n ? p + n : put_dash(p);
+}
+
+static char *put_time(struct cp_table *t, const struct connprobe_record *rec,
+		      char *p)
+{
+	if (t->opts.wallclock)
+		return p + fmt_clock(&t->clock, p,
+			realtime_of(rec->ts_ns, t->opts.realtime_offset_ns));
+	if (!t->have_base) {
+		t->base_ns = rec->ts_ns;
+		t->have_base = true;
+	}
+	/*
+	 * ts_ns is taken at the call's entry but records are emitted at its
+	 * return, so a slow connect can predate the first record printed.
+	 */
+	return p + fmt_relative(p, (long long)(rec->ts_ns - t->base_ns));
+}
+
+static char *put_container(struct cp_table *t,
+			   const struct connprobe_record *rec, char *p)
+{
+	const struct cp_cgroup *cg = NULL;
+
+	if (t->opts.cgroups)
+		cg = cgroups_lookup(t->opts.cgroups, rec->cgroup_id);
+	if (!cg || !cg->container[0])
+		return put_dash(p);
+	memcpy(p, cg->container, CONTAINER_SHORT);
+	return p + CONTAINER_SHORT;
+}
+
+/* Column @c is done: pad it, unless it is the last one. */
+#define NEXT(c) do {							\
+		if ((c) != last)					\
+			p = pad_col(p, col, t->width[c]);		\
+		col = p;						\
+	} while (0)
+
+/*
+ * Write the row at @p; NULL if an address did not fit its column (the
+ * caller widens and writes it again).
+ */
+static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
+		     char *p)
+{
+	char result[OUTCOME_BUF_LEN], name[NAME_BUF_LEN];
+	struct cp_outcome oc = outcome_of(rec);
+	bool sock = rec->flags & CONNPROBE_F_SOCK;
+	unsigned int dfam = rec_daddr_family(rec);
+	int last = last_col(t);
+	char *col = p;
+
+	/* the columns in enum table_col order, as table_header() has them */
+	p = put_time(t, rec, p);
+	NEXT(COL_TIME);
+	p += fmt_u64(p, rec->pid);
+	NEXT(COL_PID);
+	p += fmt_u64(p, rec->tid);
+	NEXT(COL_TID);
+	if (t->shown[COL_UID]) {
+		p += fmt_u64(p, rec->uid);
+		NEXT(COL_UID);
+	}
+	p += text_ascii(rec->comm, CONNPROBE_COMM_LEN, p);
+	NEXT(COL_COMM);
+	if (t->shown[COL_CONTAINER]) {
+		p = put_container(t, rec, p);
+		NEXT(COL_CONTAINER);
+	}
+	p = put_str(p, sock ? family_str(rec->family, name, sizeof(name)) : "-");
+	NEXT(COL_FAM);
+	p = put_str(p, sock ? proto_str(rec->family, rec->type, rec->protocol,
+					name, sizeof(name)) : "-");
+	NEXT(COL_PROTO);
+	p = put_saddr(p, rec);
+	if ((size_t)(p - col) > t->width[COL_SADDR])
+		return NULL;
+	NEXT(COL_SADDR);
+	p = rec_saddr_family(rec) ? p + fmt_u64(p, rec->sport) : put_dash(p);
+	NEXT(COL_SPORT);
+	p = put_daddr(p, rec, dfam);
+	if ((size_t)(p - col) > t->width[COL_DADDR])
+		return NULL;
+	NEXT(COL_DADDR);
+	p = dfam == AF_INET || dfam == AF_INET6 ? p + fmt_u64(p, rec->dport)
+						: put_dash(p);
+	NEXT(COL_DPORT);
+	p = put_str(p, outcome_label(&oc, result, sizeof(result)));
+	NEXT(COL_RESULT);
+	return p + fmt_ns_as_ms(p, rec->latency_ns);
+}
+
+void table_row(struct cp_table *t, const struct connprobe_record *rec)
+{
+	char *p = put_row(t, rec, out_reserve(t->out, ROW_MAX));
+
+	/*
+	 * The first address too long for its column widens both, straight
+	 * to the widest address, so the header is printed again at most
+	 * once per run rather than at every longer address.
+	 */
+	if (!p) {
+		t->width[COL_SADDR] = t->width[COL_DADDR] = ADDR_WIDTH_MAX;
+		table_header(t);
+		p = put_row(t, rec, out_reserve(t->out, ROW_MAX));
+	}
+	end_row(t, p);
+}

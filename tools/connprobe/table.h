@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The record table (trace, report).  Address columns start as wide as the
+ * longest IPv4 address, as bcc's are; the first longer address widens both
+ * to the longest IPv6 address, and the header is printed again so the
+ * columns stay labelled.  -w (wide) starts them that wide and adds the UID
+ * and CONTAINER columns.
+ */
+#ifndef CONNPROBE_TABLE_H
+#define CONNPROBE_TABLE_H
+
+#include <stdbool.h>
+
+#include <connprobe.h>
+
+#include "cgroup.h"
+#include "out.h"
+#include "timefmt.h"
+
+enum table_col {
+	COL_TIME, COL_PID, COL_TID, COL_UID, COL_COMM, COL_CONTAINER,
+	COL_FAM, COL_PROTO, COL_SADDR, COL_SPORT, COL_DADDR, COL_DPORT,
+	COL_RESULT, COL_LAT, NR_TABLE_COLS,
+};
+
+struct table_opts {
+	bool wallclock;		/* -T: TIME is the local time of day */
+	bool wide;		/* -w */
+	bool print_uid;		/* -U */
+	long long realtime_offset_ns;
+	struct cp_cgroups *cgroups;	/* for CONTAINER; may be NULL */
+};
+
+struct cp_table {
+	struct cp_out *out;
+	struct table_opts opts;
+	bool shown[NR_TABLE_COLS];
+	unsigned int width[NR_TABLE_COLS];
+	bool have_base;
+	unsigned long long base_ns;	/* ts_ns of the first row */
+	struct cp_timecache clock;
+};
+
+void table_init(struct cp_table *t, struct cp_out *out,
+		const struct table_opts *opts);
+void table_header(struct cp_table *t);
+
+/* One row; TIME(s) counts from the first row's ts_ns. */
+void table_row(struct cp_table *t, const struct connprobe_record *rec);
+
+#endif /* CONNPROBE_TABLE_H */

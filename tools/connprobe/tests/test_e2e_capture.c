@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End-to-end: record a capture from the fake debugfs, report it, and
+ * refuse every hostile capture without crashing.  @arg: struct test_env.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "e2e_fixture.h"
+#include "hostile.h"
+#include "proc.h"
+#include "runner.h"
+
+static int test_record_then_report(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT, q = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char file[160], want[4096];
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	snprintf(file, sizeof(file), "%s/web1.data", fs.root);
+	CHECK_INT(RUN(&p, tool, "record", "-o", file, "--debugfs", fs.root,
+		      "-d", "0.3"), 0);
+	CHECK_STR(p.out, "");
+	snprintf(want, sizeof(want),
+		 "4 records read, 0 lost\n4 records written to %s\n", file);
+	CHECK_STR(p.err, want);
+	CHECK_INT(p.status, 0);
+	/* the report shows what trace showed live, with no root needed */
+	CHECK_INT(RUN(&q, tool, "report", "-i", file, "--json"), 0);
+	snprintf(want, sizeof(want), "%s%s%s%s", JSON_A, JSON_B, JSON_D, JSON_C);
+	CHECK_STR(q.out, want);
+	CHECK_STR(q.err, "4 records read, 0 lost\n");
+	CHECK_INT(q.status, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	proc_free(&q);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+/* A fresh @fs with hostile_base()'s valid capture in it, at @file. */
+static int base_capture(struct fakefs *fs, char *file, size_t len)
+{
+	unsigned char *base;
+	size_t n;
+	int ret;
+
+	if (fakefs_create(fs))
+		return -1;
+	base = hostile_base(&n);
+	snprintf(file, len, "%s/base.data", fs->root);
+	ret = base ? write_file(file, base, n) : -1;
+	free(base);
+	return ret;
+}
+
+static int test_report_filters_losses_info(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT, q = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char file[160];
+	int ret = 1;
+
+	CHECK_INT(base_capture(&fs, file, sizeof(file)), 0);
+	/* 3 records on CPUs 0 and 1; seq 1 of CPU 0 and of CPU 1 */
+	CHECK_INT(RUN(&p, tool, "report", "-i", file, "--csv", "-p", "100",
+		      "--errno", "ECONNREFUSED", "-4"), 0);
+	CHECK_INT(p.status, 0);
+	/* the losses of the recording, as trace reports its own */
+	CHECK_STR(p.err,
+		  "3 records read, 3 matched, 2 lost\n"
+		  "lost 2 records on CPU #1\n"
+		  "missed 1 calls in probe __sys_connect (nmissed: maxactive 4096 too low)\n");
+	CHECK(!strncmp(p.out, "event,ts_ns,", 12));
+	CHECK_INT(count_lines(p.out), 4);
+	CHECK_INT(RUN(&q, tool, "report", "-i", file, "--info"), 0);
+	CHECK_HAS(q.out, "host:            " TEST_HOSTNAME "\n"
+			 "started:         2025-11-26T00:00:00.000000001Z\n");
+	CHECK_HAS(q.out, "records:         3 (version " XSTR(CONNPROBE_RECORD_VERSION)
+			 ", " XSTR(CONNPROBE_RECORD_SIZE) " bytes each)\n"
+			 "lost:            2\n");
+	CHECK_INT(q.status, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	proc_free(&q);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_report_from_stdin(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char file[160], cmd[512];
+	int ret = 1;
+
+	CHECK_INT(base_capture(&fs, file, sizeof(file)), 0);
+	snprintf(cmd, sizeof(cmd), "exec '%s' report -i - --hist < '%s'", tool, file);
+	CHECK_INT(RUN(&p, "/bin/sh", "-c", cmd), 0);
+	CHECK_HAS(p.out, "outcome = ECONNREFUSED\n");
+	CHECK_HAS(p.out, "\n3 records, 2 lost\n");
+	CHECK_INT(p.status, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+static int test_report_refuses_hostile(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	struct hostile *h = NULL;
+	char file[160], want[512];
+	size_t n = 0, i = 0;
+	int ret = 1;
+
+	CHECK_INT(fakefs_create(&fs), 0);
+	CHECK_INT(hostile_corpus(&h, &n), 0);
+	snprintf(file, sizeof(file), "%s/hostile.data", fs.root);
+	for (i = 0; i < n; i++) {
+		CHECK_INT(write_file(file, h[i].data, h[i].len), 0);
+		CHECK_INT(RUN(&p, tool, "report", "-i", file, "--json"), 0);
+		snprintf(want, sizeof(want), "connprobe: %s: %s\n", file,
+			 h[i].parse_err ? h[i].parse_err : h[i].record_err);
+		/* one line saying why, no crash */
+		CHECK_STR(p.err, want);
+		CHECK_INT(p.status, 1);
+		/* a bad file shows nothing; a bad record stops the report there */
+		CHECK_INT(count_lines(p.out), h[i].parse_err ? 0 : h[i].bad_record);
+		proc_free(&p);
+	}
+	ret = 0;
+fail:
+	if (ret && i < n)
+		diag("hostile capture: %s", h[i].name);
+	proc_free(&p);
+	hostile_free(h, n);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+TEST_LIST(e2e_capture_tests) = {
+	{ "record -o, then report shows what trace showed", test_record_then_report },
+	{ "report: filters, the capture's losses, --info", test_report_filters_losses_info },
+	{ "report -i - reads standard input", test_report_from_stdin },
+	{ "report refuses every hostile capture: one line, exit 1, stops at a bad record", test_report_refuses_hostile },
+	{ NULL, NULL },
+};

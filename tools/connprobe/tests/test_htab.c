@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The group hash table: insert, find, remove, reindex, growth. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "../htab.h"
+#include "runner.h"
+
+struct entry {
+	uint64_t key;
+	uint64_t value;
+};
+
+/* Every key in [0, n) but the removed ones is found with its value. */
+static int all_found(struct cp_htab *h, uint64_t n, uint64_t removed_mod)
+{
+	struct entry *e;
+	uint64_t k;
+
+	for (k = 0; k < n; k++) {
+		e = htab_find(h, &k);
+		if (removed_mod && k % removed_mod == 0) {
+			CHECK(e == NULL);
+			continue;
+		}
+		CHECK(e && e->key == k && e->value == k * 3);
+	}
+	return 0;
+fail:
+	diag("key %llu", (unsigned long long)k);
+	return 1;
+}
+
+/* Keys 0..@n-1 with values 3k; 0 on success. */
+static int fill(struct cp_htab *h, uint64_t n)
+{
+	struct entry *e;
+	uint64_t k;
+
+	for (k = 0; k < n; k++) {
+		e = htab_insert(h, &k);
+		if (!e || e->key != k || e->value != 0)	/* new: zeroed */
+			return -1;
+		e->value = k * 3;
+	}
+	return 0;
+}
+
+static int test_insert_find_grow(const void *arg)
+{
+	struct cp_htab h;
+	uint64_t k;
+	int ret = 1;
+
+	(void)arg;
+	htab_init(&h, sizeof(uint64_t), sizeof(struct entry));
+	k = 1;
+	CHECK(htab_find(&h, &k) == NULL);	/* empty: no index yet */
+	CHECK_INT(fill(&h, 10000), 0);
+	CHECK_INT(h.nr, 10000);
+	k = 5;
+	CHECK(htab_insert(&h, &k) == htab_find(&h, &k));	/* no duplicate */
+	CHECK_INT(h.nr, 10000);
+	CHECK_INT(all_found(&h, 10000, 0), 0);
+	ret = 0;
+fail:
+	htab_free(&h);
+	return ret;
+}
+
+static int test_remove_keeps_others(const void *arg)
+{
+	struct cp_htab h;
+	uint64_t k;
+	int ret = 1;
+
+	(void)arg;
+	htab_init(&h, sizeof(uint64_t), sizeof(struct entry));
+	CHECK_INT(fill(&h, 5000), 0);
+	/* removal shifts probe runs back and moves the last entry: every
+	 * other key must stay findable */
+	for (k = 0; k < 5000; k += 3)
+		htab_remove(&h, &k);
+	k = 99999;
+	htab_remove(&h, &k);		/* absent: nothing happens */
+	CHECK_INT(h.nr, 5000 - 1667);
+	CHECK_INT(all_found(&h, 5000, 3), 0);
+	ret = 0;
+fail:
+	htab_free(&h);
+	return ret;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	return (x->key < y->key) - (x->key > y->key);
+}
+
+static int test_reindex_after_sort(const void *arg)
+{
+	struct cp_htab h;
+	uint64_t k;
+	int ret = 1;
+
+	(void)arg;
+	htab_init(&h, sizeof(uint64_t), sizeof(struct entry));
+	CHECK_INT(fill(&h, 1000), 0);
+	qsort(h.entries, h.nr, h.entry_size, cmp_desc);
+	htab_reindex(&h);
+	CHECK_INT(((struct entry *)htab_entry(&h, 0))->key, 999);
+	CHECK_INT(all_found(&h, 1000, 0), 0);
+	htab_clear(&h);
+	k = 3;
+	CHECK(htab_find(&h, &k) == NULL);
+	CHECK_INT(h.nr, 0);
+	ret = 0;
+fail:
+	htab_free(&h);
+	return ret;
+}
+
+TEST_LIST(htab_tests) = {
+	{ "htab: insert zeroes, find, no duplicates, growth", test_insert_find_grow },
+	{ "htab: remove keeps every other key findable", test_remove_keeps_others },
+	{ "htab: reindex after sorting; clear", test_reindex_after_sort },
+	{ NULL, NULL },
+};
