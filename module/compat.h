@@ -8,8 +8,8 @@
  * the VM by make check.  Everything the module uses has the same interface
  * in both: kretprobes and their data_size, relay (relay.h is the same in
  * both), debugfs, tracepoints, sock_from_file(), copy_from_user_nofault().
- * So today this header only keeps out the kernels that are not supported.
- * An interface that changes between supported kernels gets its shim here,
+ * The one exception is the tracing ring buffer's commit (below), which only
+ * the self-benchmark uses.  An interface that changes between supported kernels gets its shim here,
  * a macro or static inline picked by LINUX_VERSION_CODE, so that the .c
  * files call one name on every kernel.
  */
@@ -26,5 +26,22 @@
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "connprobe needs Linux 6.1 or later"
 #endif
+
+#include <linux/ring_buffer.h>
+
+/*
+ * ring_buffer_unlock_commit() lost its event argument in 6.2 ("trace/
+ * ring_buffer: remove unused arguments").  Only the self-benchmark's
+ * comparison with the tracing ring buffer uses it.
+ */
+static inline int cp_ring_buffer_commit(struct trace_buffer *buffer,
+					struct ring_buffer_event *event)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return ring_buffer_unlock_commit(buffer);
+#else
+	return ring_buffer_unlock_commit(buffer, event);
+#endif
+}
 
 #endif /* _CONNPROBE_COMPAT_H */

@@ -73,6 +73,7 @@ void cp_buffer_count_read(unsigned int cpu, size_t bytes);
 u64 cp_buffer_buffered(const struct rchan_buf *buf);
 struct rchan_buf *cp_buffer_of(int cpu);
 int cp_buffer_bench(unsigned long records, u64 *ns);
+int cp_bench_ring_buffer(unsigned long records, u64 *ns);
 
 struct dentry *cp_buffer_file_create(const char *name, struct dentry *parent,
 				     struct rchan_buf *buf);

@@ -112,16 +112,22 @@ static const struct file_operations cp_buf_size_fops = {
 
 static DEFINE_MUTEX(cp_bench_lock);
 static unsigned long cp_bench_records;
-static u64 cp_bench_ns;
+static u64 cp_bench_ns[2];	/* relay (ours), tracing ring buffer */
+
+static void cp_bench_line(struct seq_file *m, const char *what, u64 ns)
+{
+	seq_printf(m, "%s records %lu ns %llu ns_per_record %llu.%02llu\n",
+		   what, cp_bench_records, ns, div_u64(ns, cp_bench_records),
+		   div_u64(ns * 100, cp_bench_records) % 100);
+}
 
 static int cp_bench_show(struct seq_file *m, void *unused)
 {
 	mutex_lock(&cp_bench_lock);
-	if (cp_bench_records)
-		seq_printf(m, "records %lu ns %llu ns_per_record %llu.%02llu\n",
-			   cp_bench_records, cp_bench_ns,
-			   div_u64(cp_bench_ns, cp_bench_records),
-			   div_u64(cp_bench_ns * 100, cp_bench_records) % 100);
+	if (cp_bench_records) {
+		cp_bench_line(m, "relay", cp_bench_ns[0]);
+		cp_bench_line(m, "ring_buffer", cp_bench_ns[1]);
+	}
 	mutex_unlock(&cp_bench_lock);
 	return 0;
 }
@@ -135,7 +141,7 @@ static ssize_t cp_bench_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
 	unsigned long records;
-	u64 ns;
+	u64 ns[2];
 	int ret;
 
 	ret = kstrtoul_from_user(ubuf, count, 10, &records);
@@ -144,10 +150,12 @@ static ssize_t cp_bench_write(struct file *file, const char __user *ubuf,
 	if (!records || records > CP_BENCH_MAX)
 		return -EINVAL;
 	mutex_lock(&cp_bench_lock);
-	ret = cp_buffer_bench(records, &ns);
+	ret = cp_buffer_bench(records, &ns[0]);
+	if (!ret)
+		ret = cp_bench_ring_buffer(records, &ns[1]);
 	if (!ret) {
 		cp_bench_records = records;
-		cp_bench_ns = ns;
+		memcpy(cp_bench_ns, ns, sizeof(ns));
 	}
 	mutex_unlock(&cp_bench_lock);
 	return ret ? ret : count;

@@ -4,6 +4,8 @@
  * one unroutable address, to show connprobe at work (make demo).
  *
  * usage: connect_mix [ROUNDS]
+ *        connect_mix udp N     N UDP connects on one socket, as fast as it
+ *                              can: one record each, nothing sent (bench)
  * Each round: a TCP connect that succeeds (IPv4 and IPv6), one refused, one
  * to 203.0.113.1 (documentation range: no route in the VM, ENETUNREACH),
  * a non-blocking connect left in progress, and a UDP connect.
@@ -81,6 +83,29 @@ static void try_connect(const char *what, int type, int nonblock,
 	close(fd);
 }
 
+/* @n connects of one UDP socket to the loopback discard port. */
+static int udp_flood(long n)
+{
+	struct sockaddr_in dst = {
+		.sin_family = AF_INET,
+		.sin_port = htons(9),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0) {
+		perror("connect_mix: socket");
+		return 1;
+	}
+	while (n-- > 0)
+		if (connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+			perror("connect_mix: connect");
+			return 1;
+		}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 1;
@@ -93,6 +118,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "connect_mix: refusing to run: a network interface other than lo exists (run it in the test VM)\n");
 		return 1;
 	}
+	if (argc > 2 && !strcmp(argv[1], "udp"))
+		return udp_flood(atol(argv[2]));
 	fd4 = listen_loopback(AF_INET, &l4, &len4);
 	fd6 = listen_loopback(AF_INET6, &l6, &len6);
 	/* A port that was just free and has nobody listening: refused. */

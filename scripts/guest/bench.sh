@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of make bench, in a one-vCPU VM under instruction counting
+# (guest ns = instructions): the write path per record, relay against the
+# tracing ring buffer, best of three; then the tool draining a buffer that
+# connect_mix filled, to /dev/null as JSON, as records per (guest) second.
+insmod /connprobe.ko buf_size=67108864 || exit 1
+cd /sys/kernel/debug/connprobe || exit 1
+for i in 1 2 3; do
+	echo 200000 > bench || exit 1
+	cat bench
+done
+# Guest uptime in centiseconds (busybox's date has no %N).
+centis() {
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}"
+}
+
+n=200000
+connect_mix udp $n || exit 1
+t0=$(centis)
+connprobe --json -d 0.001 >/dev/null 2>/tmp/err || exit 1
+t1=$(centis)
+read -r got _ </tmp/err
+echo "tool records $got ns $(((t1 - t0) * 10000000))"
