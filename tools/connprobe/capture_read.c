@@ -419,7 +419,7 @@ const struct connprobe_record *capture_next(struct cp_capture *c,
 			return NULL;
 		rec = &c->chunk[c->next - c->chunk_first];
 	}
-	if (record_check(rec, msg, sizeof(msg))) {
+	if (!record_ok(rec) && record_check(rec, msg, sizeof(msg))) {
 		snprintf(err, errlen, "record %llu: %s", c->next, msg);
 		return NULL;
 	}

@@ -158,6 +158,9 @@ static void apply_filter_opt(struct cli *cli, int c, const char *arg)
 	case OPT_FAILED:
 		f->mask |= CP_FILTER_FAILED;
 		break;
+	case OPT_IN_PROGRESS:
+		cli->in_progress = true;
+		break;
 	case OPT_ERRNO:
 		add_errno(cli, arg);
 		break;

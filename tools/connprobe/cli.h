@@ -38,6 +38,7 @@ struct cli {
 	bool wallclock;			/* -T */
 	bool wide;			/* -w */
 	bool print_uid;			/* -U */
+	bool in_progress;		/* --in-progress */
 	bool msecs;			/* -m */
 	unsigned int rows;		/* -n; 0: the command's default */
 	bool rows_given;

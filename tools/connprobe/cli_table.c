@@ -33,6 +33,8 @@ const struct cli_opt cli_opts[] = {
 
 	{ 'j', "json", NULL, STREAMING | B(STATS) | B(HIST) | B(SUMMARY),
 	  GROUP_OUTPUT, "JSON (JSON Lines for the record stream)" },
+	{ OPT_IN_PROGRESS, "in-progress", NULL, STREAMING, GROUP_OUTPUT,
+	  "only connects still in progress at the end: those\nthat returned EINPROGRESS (or were interrupted)\nand whose attempt has not ended, shown when the\ntrace stops or the capture ends" },
 	{ OPT_CSV, "csv", NULL, STREAMING, GROUP_OUTPUT,
 	  "CSV with a header row (the JSON keys)" },
 	{ 'T', "timestamp", NULL, STREAMING, GROUP_OUTPUT,

@@ -52,6 +52,15 @@ long reader_read_all(struct cp_reader *r, struct cp_records *out,
  */
 int record_check(const struct connprobe_record *rec, char *err, size_t errlen);
 
+/* record_check()'s verdict without its message, for every record read. */
+static inline int record_ok(const struct connprobe_record *rec)
+{
+	return rec->size == sizeof(*rec) &&
+	       rec->version == CONNPROBE_RECORD_VERSION &&
+	       (rec->event == CONNPROBE_EVENT_CONNECT ||
+		rec->event == CONNPROBE_EVENT_COMPLETE);
+}
+
 void records_free(struct cp_records *recs);
 
 #endif /* CONNPROBE_READER_H */

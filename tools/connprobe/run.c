@@ -13,6 +13,7 @@
 #include "capture_write.h"
 #include "env.h"
 #include "hist.h"
+#include "in_progress.h"
 #include "live.h"
 #include "prom.h"
 #include "replay.h"
@@ -75,6 +76,8 @@ static struct cp_sink *make_sink(const struct cli *cli, struct run *r,
 	case CMD_PROM:
 		return prom_sink_new(&po);
 	default:
+		if (cli->in_progress)
+			return in_progress_sink_new(stream_sink_new(&so));
 		return stream_sink_new(&so);
 	}
 }

@@ -56,7 +56,9 @@ static inline int sink_feed(struct cp_sink *s,
 			    const struct connprobe_record *rec)
 {
 	s->read++;
-	if (s->filter && !filter_match(s->filter, rec, s->cgroup_test))
+	/* no filter (the common case) costs no call */
+	if (s->filter && s->filter->mask &&
+	    !filter_match(s->filter, rec, s->cgroup_test))
 		return 0;
 	s->matched++;
 	return s->ops->record(s, rec);
