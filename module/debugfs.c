@@ -15,6 +15,7 @@
 #include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "connprobe.h"
@@ -22,6 +23,28 @@
 
 /* Longest mode name written, newline included: "stream\n". */
 #define CP_MODE_MAXLEN	16
+/* Longest number written: room to tell an overflow (ERANGE) from junk. */
+#define CP_NUMBER_MAXLEN	32
+
+/*
+ * A decimal number written by a user, one optional newline after it and
+ * nothing else: kstrtoul_from_user() alone would stop at a NUL byte and
+ * take "65536\0junk".
+ */
+static int cp_number_from_user(const char __user *ubuf, size_t count,
+			       unsigned long *val)
+{
+	char buf[CP_NUMBER_MAXLEN];
+
+	if (!count || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	if (memchr(buf, '\0', count))
+		return -EINVAL;
+	buf[count] = '\0';
+	return kstrtoul(buf, 10, val);
+}
 
 static int cp_stats_show(struct seq_file *m, void *unused)
 {
@@ -54,6 +77,9 @@ static ssize_t cp_mode_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(name, ubuf, count))
 		return -EFAULT;
 	name[count] = '\0';
+	/* A NUL byte would hide what follows it from the parse. */
+	if (strlen(name) != count)
+		return -EINVAL;
 	mode = cp_buffer_mode_parse(name);
 	if (mode < 0)
 		return -EINVAL;
@@ -87,8 +113,7 @@ static ssize_t cp_buf_size_write(struct file *file, const char __user *ubuf,
 	unsigned long size;
 	int ret;
 
-	/* Decimal only, one optional newline, nothing else. */
-	ret = kstrtoul_from_user(ubuf, count, 10, &size);
+	ret = cp_number_from_user(ubuf, count, &size);
 	if (ret)
 		return ret;
 	ret = cp_check_buf_size(size);
@@ -144,7 +169,7 @@ static ssize_t cp_bench_write(struct file *file, const char __user *ubuf,
 	u64 ns[2];
 	int ret;
 
-	ret = kstrtoul_from_user(ubuf, count, 10, &records);
+	ret = cp_number_from_user(ubuf, count, &records);
 	if (ret)
 		return ret;
 	if (!records || records > CP_BENCH_MAX)

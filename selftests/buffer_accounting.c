@@ -279,6 +279,7 @@ TEST_F(buffer, bad_settings_refused_unchanged)
 		{ "buf_size", "99999999999999999999999\n", 24, ERANGE },
 		{ "buf_size", "65536junk\n", 10, EINVAL },
 		{ "buf_size", "\x01\xff\x00\x7f", 4, EINVAL },
+		{ "buf_size", "65536\0\n", 7, EINVAL },	/* NUL, then more */
 		{ "buf_size", "1\n", 2, EINVAL },		/* below 16 KiB */
 		{ "buf_size", "268435457\n", 10, EINVAL },	/* above 256 MiB */
 		{ "mode", "", 0, EINVAL },
@@ -287,6 +288,7 @@ TEST_F(buffer, bad_settings_refused_unchanged)
 		{ "mode", "FLIGHT\n", 7, EINVAL },
 		{ "mode", "flight junk\n", 12, EINVAL },
 		{ "mode", "\x01\xff\x00\x7f", 4, EINVAL },
+		{ "mode", "flight\0\n", 8, EINVAL },		/* NUL, then more */
 		{ "mode", "flightflightflightflight\n", 25, EINVAL },
 	};
 	char mode[32], size[32];
