@@ -31,10 +31,21 @@ check:
 demo:
 	scripts/demo.sh
 
+# The module under fire in the VM (load/unload under load, hostile input);
+# see scripts/stress.sh.  Not part of check: it takes minutes per kernel.
+.PHONY: stress
+stress:
+	scripts/stress.sh
+
 # Benchmarks, one section each; see scripts/bench.sh.
 .PHONY: bench
 bench:
 	scripts/bench.sh
+
+# Each tracer's cost per connect() in one instruction-counted VM; see
+# scripts/bench-vm.sh.
+.PHONY: bench-vm
+bench-vm: ; scripts/bench-vm.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

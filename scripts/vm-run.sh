@@ -12,6 +12,8 @@
 #   The module is built for LINE (6.1 by default) first.
 #   -I: one vCPU under QEMU's instruction counting, for benchmarks: guest
 #   time then advances 1 ns per instruction and repeats run after run.
+#   VM_EXTRA_FILES="SRC:DST ...": more files for the initramfs, DST a path
+#   in the guest (e.g. /bin/connect_loop); unset, nothing more.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -53,8 +55,13 @@ if [ -f "$top/selftests/TESTS" ]; then
 			cp "$top/selftests/$t" "$root/selftests/"
 	done < "$top/selftests/TESTS"
 fi
-[ ! -x "$top/selftests/hold_connects" ] ||
-	cp "$top/selftests/hold_connects" "$root/selftests/"
+for p in hold_connects stress_load; do
+	[ ! -x "$top/selftests/$p" ] || cp "$top/selftests/$p" "$root/selftests/"
+done
+for f in ${VM_EXTRA_FILES:-}; do
+	mkdir -p "$root/$(dirname "${f#*:}")"
+	cp -L "${f%%:*}" "$root/${f#*:}"
+done
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
 
 [ -n "$log" ] || log=$work/console.log
