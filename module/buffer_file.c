@@ -128,13 +128,10 @@ struct dentry *cp_buffer_file_create(const char *name, struct dentry *parent,
 
 /**
  * cp_buffer_files_init() - set up the flush timer
- *
- * Return: 0.
  */
-int cp_buffer_files_init(void)
+void cp_buffer_files_init(void)
 {
 	timer_setup(&cp_flush_timer, cp_flush_tick, 0);
-	return 0;
 }
 
 /**

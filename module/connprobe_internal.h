@@ -77,7 +77,7 @@ int cp_bench_ring_buffer(unsigned long records, u64 *ns);
 
 struct dentry *cp_buffer_file_create(const char *name, struct dentry *parent,
 				     struct rchan_buf *buf);
-int cp_buffer_files_init(void);
+void cp_buffer_files_init(void);
 void cp_buffer_files_exit(void);
 
 void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
