@@ -98,6 +98,14 @@ bool cp_pending_on_return(const struct socket *sock,
 			  struct cp_attempt_end *end);
 void cp_pending_show_stats(struct seq_file *m);
 
+bool cp_filter_task(void);
+void cp_filter_count_call(void);
+bool cp_filter_record(const struct connprobe_record *rec);
+int cp_filter_set(char *buf);
+void cp_filter_show(struct seq_file *m);
+void cp_filter_show_stats(struct seq_file *m);
+void cp_filter_exit(void);
+
 int cp_tcp_state_register(void);
 void cp_tcp_state_unregister(void);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * connprobe debugfs interface: the connprobe/ directory, its stats file,
- * the settings files (mode, buf_size) and the write-path self-benchmark
+ * the settings files (mode, buf_size, filter) and the write-path self-benchmark
  * (bench).  The per-CPU record files in the same directory belong to the
  * buffer.  A malformed write gets -EINVAL (or -ERANGE, -EBUSY) and changes
  * nothing.
@@ -15,6 +15,7 @@
 #include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -51,6 +52,7 @@ static int cp_stats_show(struct seq_file *m, void *unused)
 	cp_buffer_show_stats(m);
 	cp_probe_show_stats(m);
 	cp_pending_show_stats(m);
+	cp_filter_show_stats(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cp_stats);
@@ -128,6 +130,46 @@ static const struct file_operations cp_buf_size_fops = {
 	.open		= cp_buf_size_open,
 	.read		= seq_read,
 	.write		= cp_buf_size_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+/* The longest filter written: every term at its longest fits. */
+#define CP_FILTER_MAXLEN	512
+
+static int cp_filter_file_show(struct seq_file *m, void *unused)
+{
+	cp_filter_show(m);
+	return 0;
+}
+
+static int cp_filter_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, cp_filter_file_show, NULL);
+}
+
+static ssize_t cp_filter_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	char *buf;
+	int ret;
+
+	if (!count || count >= CP_FILTER_MAXLEN)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	/* A NUL byte would hide what follows it from the parse. */
+	ret = strlen(buf) == count ? cp_filter_set(buf) : -EINVAL;
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations cp_filter_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cp_filter_open,
+	.read		= seq_read,
+	.write		= cp_filter_write,
 	.llseek		= seq_lseek,
 	.release	= single_release,
 };
@@ -214,6 +256,8 @@ struct dentry *cp_debugfs_create(void)
 	debugfs_create_file("mode", 0600, dir, NULL, &cp_mode_fops);
 	debugfs_create_file("buf_size", 0600, dir, NULL, &cp_buf_size_fops);
 	debugfs_create_file("bench", 0600, dir, NULL, &cp_bench_fops);
+	debugfs_create_file(CONNPROBE_FILTER_FILE, 0600, dir, NULL,
+			    &cp_filter_fops);
 	return dir;
 }
 

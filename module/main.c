@@ -124,6 +124,8 @@ out_close_buffer:
 out_remove_dir:
 	cp_debugfs_remove(cp_dir);
 	cp_buffer_files_exit();
+	/* Its file was there: a filter may have been written already. */
+	cp_filter_exit();
 	return ret;
 }
 
@@ -136,6 +138,7 @@ static void __exit connprobe_exit(void)
 	cp_buffer_close();
 	cp_debugfs_remove(cp_dir);
 	cp_buffer_files_exit();
+	cp_filter_exit();
 }
 
 module_init(connprobe_init);

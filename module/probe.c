@@ -42,6 +42,11 @@ static int cp_connect_entry(struct kretprobe_instance *ri,
 {
 	struct cp_call *call = (struct cp_call *)ri->data;
 
+	/* Turned away: no return hook, no record, next to no cost. */
+	if (!cp_filter_task()) {
+		cp_filter_count_call();
+		return 1;
+	}
 	call->start_ns = ktime_get_ns();
 	call->fd = (int)regs_get_kernel_argument(regs, 0);
 	call->uaddr = (void __user *)regs_get_kernel_argument(regs, 1);
@@ -133,6 +138,10 @@ static int cp_connect_file_entry(struct kretprobe_instance *ri,
 
 	if (cp_in_connect_syscall())
 		return 1;
+	if (!cp_filter_task()) {
+		cp_filter_count_call();
+		return 1;
+	}
 	call->start_ns = ktime_get_ns();
 	call->file = (struct file *)regs_get_kernel_argument(regs, 0);
 	addr = (const struct sockaddr_storage *)regs_get_kernel_argument(regs, 1);

@@ -174,7 +174,8 @@ void cp_record_emit(struct connprobe_record *rec, const struct socket *sock)
 		else
 			rec->id = cp_new_id();
 	}
-	cp_buffer_write(rec);
+	if (cp_filter_record(rec))
+		cp_buffer_write(rec);
 	if (complete)
 		cp_write_complete(rec, &end);
 }
@@ -199,7 +200,8 @@ void cp_write_complete(struct connprobe_record *rec,
 		rec->sport = end->sport;
 		memcpy(rec->saddr, end->saddr, sizeof(rec->saddr));
 	}
-	cp_buffer_write(rec);
+	if (cp_filter_record(rec))
+		cp_buffer_write(rec);
 }
 
 NOKPROBE_SYMBOL(cp_write_complete);

@@ -33,8 +33,12 @@ static void cp_on_inet_state(void *data, const struct sock *sk,
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
 	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
-		/* A user's connect(): kernel sockets have no file. */
-		if (sk->sk_socket && sk->sk_socket->file)
+		/*
+		 * A user's connect() (kernel sockets have no file), from a
+		 * caller the filter lets through: the call's return probe,
+		 * which the filter skipped otherwise, frees the entry.
+		 */
+		if (sk->sk_socket && sk->sk_socket->file && cp_filter_task())
 			cp_pending_start(sk);
 		return;
 	}

@@ -18,6 +18,29 @@
 #define CONNPROBE_DEBUGFS_DIR		"connprobe"
 #define CONNPROBE_CPU_FILE_BASE		"cpu"	/* cpu0, cpu1, ...: one per CPU */
 #define CONNPROBE_STATS_FILE		"stats"
+#define CONNPROBE_FILTER_FILE		"filter"
+
+/*
+ * The filter file: which connects are traced at all.  It reads back as
+ * "none" or as the terms in force; a write puts a new filter in force
+ * whole: "none", or terms separated by blanks, each at most once, all of
+ * which must match:
+ *
+ *   pid=N  tid=N  uid=N  comm=NAME  cgroup=ID    who calls (the cgroup v2
+ *                                                id or one below it)
+ *   family=ipv4|ipv6|ipv4,ipv6                   how it goes out (IPv4-mapped
+ *                                                IPv6 counts as IPv4)
+ *   port=N[,N...]                                destination port, any of
+ *   failed                                       failed (EINPROGRESS is not)
+ *   errno=N[,N...]                               positive errno, any of
+ *   min_latency_ns=N                             latency at least N
+ *
+ * A malformed write fails with EINVAL and leaves the filter in force as it
+ * was.  Calls turned away at their entry and records turned away are
+ * counted in the stats file, apart from the buffer's accounting.
+ */
+#define CONNPROBE_FILTER_MAX_PORTS	16
+#define CONNPROBE_FILTER_MAX_ERRNOS	8
 
 /* What a record describes. */
 enum connprobe_event {
