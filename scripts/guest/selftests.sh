@@ -87,13 +87,43 @@ probes_named() {
 	done
 }
 
+# The tool pushes the filters the module can apply into connprobe/filter
+# while it runs, and puts "none" back when it exits.
+F=/sys/kernel/debug/connprobe/filter
+tool_pushes_filter() {
+	echo none >$F
+	connprobe --json -P 9 --failed -d 3 >/dev/null 2>/tmp/push.err &
+	tool=$!
+	tries=0
+	while [ "$(cat $F)" != "port=9 failed" ] && [ $tries -lt 50 ]; do
+		tries=$((tries + 1))
+		sleep 0.1
+	done
+	pushed=$(cat $F)
+	wait $tool && [ "$pushed" = "port=9 failed" ] && [ "$(cat $F)" = none ]
+}
+
+# A different filter in force (another run's): refused, left as it was.
+tool_refuses_other_filter() {
+	echo pid=1 >$F
+	! connprobe -P 9 -d 1 >/dev/null 2>/tmp/push.err &&
+		grep -q "filter is already 'pid=1'" /tmp/push.err &&
+		[ "$(cat $F)" = pid=1 ]
+	rc=$?
+	echo none >$F
+	return $rc
+}
+
 insmod /connprobe.ko || exit 1
 check "load: dmesg names every function probed" probes_named
 check "debugfs: every connprobe file is root-only (0400, settings 0600)" \
 	sh -c '! stat -c "%a %n" /sys/kernel/debug/connprobe/* |
-		grep -vE "^400 |^600 /sys/kernel/debug/connprobe/(mode|buf_size|bench)$"'
+		grep -vE "^400 |^600 /sys/kernel/debug/connprobe/(mode|buf_size|bench|filter)$"'
 check "tool: not root is refused with a clear message" not_root
 check "tool: --json streams each outcome of a mixed workload" tool_streams_json
+check "tool: pushes -P/--failed into the module's filter, 'none' after" \
+	tool_pushes_filter
+check "tool: refuses to replace another run's filter" tool_refuses_other_filter
 
 while read -r t; do
 	[ -n "$t" ] || continue

@@ -3,11 +3,10 @@
  * Which records to keep (-p, -t, -u, -P, -4, -6, --failed, --errno,
  * --min-latency, --comm, --cgroup).
  *
- * The tool filters in userspace for now.  struct cp_filter is laid out to
- * be pushed into the module later as it is: fixed-width fields, no
- * pointers, no padding holes, and filter_match() needs nothing but the
- * record and, for --cgroup, an ancestry test that the kernel can answer
- * with cgroup_is_descendant().
+ * The tool's filter.  Live, filter_push() hands what the module can apply
+ * to it (filter_push.h); the tool applies all of it again: filter_match()
+ * tests what the module's filter.c tests, so the two agree on every
+ * record, and covers what the module cannot take.
  */
 #ifndef CONNPROBE_FILTER_H
 #define CONNPROBE_FILTER_H
@@ -16,8 +15,8 @@
 
 #include <connprobe.h>
 
-#define CP_FILTER_MAX_PORTS	16
-#define CP_FILTER_MAX_ERRNOS	8
+#define CP_FILTER_MAX_PORTS	CONNPROBE_FILTER_MAX_PORTS
+#define CP_FILTER_MAX_ERRNOS	CONNPROBE_FILTER_MAX_ERRNOS
 
 /* cp_filter.mask: the fields in force; all of them must match. */
 #define CP_FILTER_PID		0x001

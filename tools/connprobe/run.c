@@ -12,6 +12,7 @@
 #include "capture_read.h"
 #include "capture_write.h"
 #include "env.h"
+#include "filter_push.h"
 #include "hist.h"
 #include "in_progress.h"
 #include "live.h"
@@ -146,6 +147,8 @@ static int run_report(const struct cli *cli, struct run *r)
 static int run_live(const struct cli *cli, struct run *r, const char *dir)
 {
 	struct live_opts lo = { .dir = dir, .duration = cli->duration };
+	struct cp_filter_push push;
+	int ret;
 
 	if (cgroups_open(&r->cgroups, cli->cgroupfs, r->err, sizeof(r->err)) ||
 	    ((r->filter.mask & CP_FILTER_CGROUP) &&
@@ -159,7 +162,11 @@ static int run_live(const struct cli *cli, struct run *r, const char *dir)
 	}
 	r->sink->filter = &r->filter;
 	r->sink->cgroup_test = &r->cgroup_test;
-	return live_run(&lo, r->sink);
+	if (filter_push(&push, dir, &r->filter, r->err, sizeof(r->err)))
+		goto out_err;
+	ret = live_run(&lo, r->sink);
+	filter_unpush(&push);
+	return ret;
 
 out_err:
 	fprintf(stderr, "connprobe: %s\n", r->err);

@@ -60,7 +60,7 @@ static void run_list(const struct test *tests, const char *prefix,
 
 static const struct test *const unit_lists[] = {
 	names_tests, out_tests, format_tests, table_tests, jsonl_tests,
-	csv_tests, filter_tests, htab_tests, container_tests, cgroup_tests,
+	csv_tests, filter_tests, filter_push_tests, htab_tests, container_tests, cgroup_tests,
 	stats_tests, reader_tests, capture_tests, hist_tests, summary_tests, in_progress_tests,
 	prom_tests,
 };

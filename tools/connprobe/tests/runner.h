@@ -26,6 +26,7 @@ extern TEST_LIST(table_tests);
 extern TEST_LIST(jsonl_tests);
 extern TEST_LIST(csv_tests);
 extern TEST_LIST(filter_tests);
+extern TEST_LIST(filter_push_tests);
 extern TEST_LIST(htab_tests);
 extern TEST_LIST(container_tests);
 extern TEST_LIST(cgroup_tests);

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Pushing the tool's filter into the module: see filter_push.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <connprobe.h>
+
+#include "filter_push.h"
+
+/* Append to @buf, a term after a blank; -1 once @len is exceeded. */
+static int add(char *buf, size_t len, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int add(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used && *used + 1 < len)
+		buf[(*used)++] = ' ';
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len - *used)
+		return -1;
+	*used += n;
+	return 0;
+}
+
+/* "key=N,N,...": at most 16 values of at most 5 digits. */
+static int add_list(char *buf, size_t len, size_t *used, const char *key,
+		    const __u16 *v, unsigned int n)
+{
+	char list[CP_FILTER_MAX_PORTS * 6 + 1];
+	size_t at = 0;
+	unsigned int i;
+
+	for (i = 0; i < n && i < CP_FILTER_MAX_PORTS; i++)
+		at += snprintf(list + at, sizeof(list) - at, "%s%u",
+			       i ? "," : "", v[i]);
+	return add(buf, len, used, "%s=%s", key, list);
+}
+
+/* The module takes a comm of up to 15 bytes, without blanks. */
+static bool comm_pushable(const char *comm)
+{
+	size_t n = strnlen(comm, CONNPROBE_COMM_LEN);
+
+	return n && n < CONNPROBE_COMM_LEN && !strpbrk(comm, " \t\n");
+}
+
+int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
+{
+	__u32 m = f->mask;
+	size_t used = 0;
+	int err = 0;
+
+	if (!len)
+		return -1;
+	buf[0] = '\0';
+	if (m & CP_FILTER_PID)
+		err |= add(buf, len, &used, "pid=%u", f->pid);
+	if (m & CP_FILTER_TID)
+		err |= add(buf, len, &used, "tid=%u", f->tid);
+	if (m & CP_FILTER_UID)
+		err |= add(buf, len, &used, "uid=%u", f->uid);
+	if ((m & CP_FILTER_COMM) && comm_pushable(f->comm))
+		err |= add(buf, len, &used, "comm=%s", f->comm);
+	if ((m & CP_FILTER_CGROUP) && f->cgroup_id)
+		err |= add(buf, len, &used, "cgroup=%llu",
+			   (unsigned long long)f->cgroup_id);
+	if (m & (CP_FILTER_IPV4 | CP_FILTER_IPV6))
+		err |= add(buf, len, &used, "family=%s",
+			   !(m & CP_FILTER_IPV6) ? "ipv4" :
+			   !(m & CP_FILTER_IPV4) ? "ipv6" : "ipv4,ipv6");
+	if ((m & CP_FILTER_PORT) && f->nr_ports)
+		err |= add_list(buf, len, &used, "port", f->ports,
+				f->nr_ports);
+	if (m & CP_FILTER_FAILED)
+		err |= add(buf, len, &used, "failed");
+	if ((m & CP_FILTER_ERRNO) && f->nr_errnos)
+		err |= add_list(buf, len, &used, "errno", f->errnos,
+				f->nr_errnos);
+	if (m & CP_FILTER_LATENCY)
+		err |= add(buf, len, &used, "min_latency_ns=%llu",
+			   (unsigned long long)f->min_latency_ns);
+	if (!err && !used)
+		err = add(buf, len, &used, "none");
+	return err ? -1 : 0;
+}
+
+/* The first line of @path into @buf, newline dropped; -1 with errno. */
+static int read_line(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* Write @text to @path; -1 with errno. */
+static int write_text(const char *path, const char *text)
+{
+	size_t n = strlen(text);
+	ssize_t w;
+	int fd;
+
+	/* O_TRUNC for a plain file standing in for debugfs in tests. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -1;
+	w = write(fd, text, n);
+	if (close(fd) || w != (ssize_t)n)
+		return -1;
+	return 0;
+}
+
+int filter_push(struct cp_filter_push *p, const char *dir,
+		const struct cp_filter *f, char *err, size_t errlen)
+{
+	char ours[512], theirs[512];
+
+	p->pushed = false;
+	if (snprintf(p->path, sizeof(p->path), "%s/%s", dir,
+		     CONNPROBE_FILTER_FILE) >= (int)sizeof(p->path) ||
+	    filter_kernel_text(f, ours, sizeof(ours))) {
+		snprintf(err, errlen, "filter too long for the module");
+		return -1;
+	}
+	if (read_line(p->path, theirs, sizeof(theirs))) {
+		if (errno == ENOENT)	/* a module without the filter file */
+			return 0;
+		snprintf(err, errlen, "%s: %s", p->path, strerror(errno));
+		return -1;
+	}
+	if (!strcmp(theirs, ours))
+		return 0;
+	if (!strcmp(ours, "none")) {
+		fprintf(stderr,
+			"connprobe: note: the module's filter '%s' is in force: the connects it turns away are not traced\n",
+			theirs);
+		return 0;
+	}
+	if (strcmp(theirs, "none")) {
+		snprintf(err, errlen,
+			 "the module's filter is already '%s' (another connprobe running?); to clear it: echo none > %s",
+			 theirs, p->path);
+		return -1;
+	}
+	if (write_text(p->path, ours)) {
+		snprintf(err, errlen, "%s: cannot set '%s': %s", p->path, ours,
+			 strerror(errno));
+		return -1;
+	}
+	p->pushed = true;
+	return 0;
+}
+
+void filter_unpush(struct cp_filter_push *p)
+{
+	if (p->pushed && write_text(p->path, "none"))
+		fprintf(stderr, "connprobe: %s: cannot put back 'none': %s\n",
+			p->path, strerror(errno));
+	p->pushed = false;
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The filter file's text, and pushing it into a (fake) module. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../filter_push.h"
+#include "fixtures.h"
+#include "runner.h"
+
+static int text_is(const struct cp_filter *f, const char *want)
+{
+	char buf[512];
+
+	CHECK_INT(filter_kernel_text(f, buf, sizeof(buf)), 0);
+	CHECK_STR(buf, want);
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_text_none(const void *arg)
+{
+	struct cp_filter f = { 0 };
+
+	(void)arg;
+	return text_is(&f, "none");
+}
+
+/* Every term, in the order the module reads them back. */
+static int test_text_every_term(const void *arg)
+{
+	struct cp_filter f = {
+		.mask = CP_FILTER_PID | CP_FILTER_TID | CP_FILTER_UID |
+			CP_FILTER_COMM | CP_FILTER_CGROUP | CP_FILTER_IPV6 |
+			CP_FILTER_PORT | CP_FILTER_FAILED | CP_FILTER_ERRNO |
+			CP_FILTER_LATENCY,
+		.pid = 1, .tid = 2, .uid = 3, .comm = "curl",
+		.cgroup_id = 4242, .nr_ports = 2, .ports = { 443, 80 },
+		.nr_errnos = 2, .errnos = { 111, 4 },
+		.min_latency_ns = 1000000,
+	};
+
+	(void)arg;
+	return text_is(&f, "pid=1 tid=2 uid=3 comm=curl cgroup=4242 family=ipv6 port=443,80 failed errno=111,4 min_latency_ns=1000000");
+}
+
+static int test_text_both_families(const void *arg)
+{
+	struct cp_filter f = { .mask = CP_FILTER_IPV4 | CP_FILTER_IPV6 };
+
+	(void)arg;
+	CHECK_INT(text_is(&f, "family=ipv4,ipv6"), 0);
+	f.mask = CP_FILTER_IPV4;
+	CHECK_INT(text_is(&f, "family=ipv4"), 0);
+	return 0;
+fail:
+	return 1;
+}
+
+/* What the module cannot take stays with the tool alone. */
+static int test_text_leaves_the_unpushable(const void *arg)
+{
+	struct cp_filter f = {
+		.mask = CP_FILTER_COMM | CP_FILTER_CGROUP | CP_FILTER_PORT,
+		.comm = "Web Content", .nr_ports = 1, .ports = { 22 },
+	};
+
+	(void)arg;
+	/* a blank in the comm; a cgroup known by path only (id 0) */
+	CHECK_INT(text_is(&f, "port=22"), 0);
+	memcpy(f.comm, "0123456789abcdef", CONNPROBE_COMM_LEN);
+	CHECK_INT(text_is(&f, "port=22"), 0);
+	return 0;
+fail:
+	return 1;
+}
+
+static int test_text_too_long(const void *arg)
+{
+	struct cp_filter f = { .mask = CP_FILTER_PID, .pid = 123456 };
+	char buf[8];
+
+	(void)arg;
+	CHECK_INT(filter_kernel_text(&f, buf, sizeof(buf)), -1);
+	return 0;
+fail:
+	return 1;
+}
+
+/* The fake module's filter file holds @text (NULL: there is none). */
+static int fake_module(struct fakefs *fs, const char *text)
+{
+	if (fakefs_create(fs))
+		return -1;
+	return text ? fakefs_write_str(fs, CONNPROBE_FILTER_FILE, text) : 0;
+}
+
+/* The fake module's filter file is @want. */
+static int file_is(const struct fakefs *fs, const char *want)
+{
+	char path[128];
+	char *got;
+	int ret = 1;
+
+	snprintf(path, sizeof(path), "%s/%s", fs->dir, CONNPROBE_FILTER_FILE);
+	got = read_file(path, NULL);
+	CHECK(got);
+	CHECK_STR(got, want);
+	ret = 0;
+fail:
+	free(got);
+	return ret;
+}
+
+static int test_push_then_none_again(const void *arg)
+{
+	struct cp_filter f = { .mask = CP_FILTER_FAILED };
+	struct cp_filter_push p;
+	struct fakefs fs = { 0 };
+	char err[256] = "";
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(fake_module(&fs, "none\n"), 0);
+	CHECK_INT(filter_push(&p, fs.dir, &f, err, sizeof(err)), 0);
+	CHECK(p.pushed);
+	CHECK_INT(file_is(&fs, "failed"), 0);
+	filter_unpush(&p);
+	CHECK_INT(file_is(&fs, "none"), 0);
+	ret = 0;
+fail:
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+/* Another run's filter: refused if ours differs, kept if it is ours. */
+static int test_push_refuses_another_filter(const void *arg)
+{
+	struct cp_filter f = { .mask = CP_FILTER_PID, .pid = 7 };
+	struct cp_filter_push p;
+	struct fakefs fs = { 0 };
+	char err[512] = "";
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(fake_module(&fs, "pid=9\n"), 0);
+	CHECK_INT(filter_push(&p, fs.dir, &f, err, sizeof(err)), -1);
+	CHECK_HAS(err, "already 'pid=9'");
+	CHECK_INT(file_is(&fs, "pid=9\n"), 0);
+	f.pid = 9;
+	CHECK_INT(filter_push(&p, fs.dir, &f, err, sizeof(err)), 0);
+	/* not ours to put back */
+	CHECK(!p.pushed);
+	ret = 0;
+fail:
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+/* No filter of ours: another run's is left in force, untouched. */
+static int test_push_nothing_leaves_it(const void *arg)
+{
+	struct cp_filter f = { 0 };
+	struct cp_filter_push p;
+	struct fakefs fs = { 0 };
+	char err[256] = "";
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(fake_module(&fs, "port=80\n"), 0);
+	CHECK_INT(filter_push(&p, fs.dir, &f, err, sizeof(err)), 0);
+	CHECK(!p.pushed);
+	CHECK_INT(file_is(&fs, "port=80\n"), 0);
+	ret = 0;
+fail:
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+/* A module without the filter file: the tool filters alone. */
+static int test_push_without_the_file(const void *arg)
+{
+	struct cp_filter f = { .mask = CP_FILTER_FAILED };
+	struct cp_filter_push p;
+	struct fakefs fs = { 0 };
+	char err[256] = "";
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(fake_module(&fs, NULL), 0);
+	CHECK_INT(filter_push(&p, fs.dir, &f, err, sizeof(err)), 0);
+	CHECK(!p.pushed);
+	ret = 0;
+fail:
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+TEST_LIST(filter_push_tests) = {
+	{ "filter push: no filter is 'none'", test_text_none },
+	{ "filter push: every term, in the module's order", test_text_every_term },
+	{ "filter push: -4 and -6 together", test_text_both_families },
+	{ "filter push: a comm with blanks or 16 bytes, a cgroup by path stay in the tool", test_text_leaves_the_unpushable },
+	{ "filter push: too long for the buffer is an error", test_text_too_long },
+	{ "filter push: set, then 'none' put back", test_push_then_none_again },
+	{ "filter push: another run's different filter refused, same one shared", test_push_refuses_another_filter },
+	{ "filter push: nothing to push leaves another run's filter", test_push_nothing_leaves_it },
+	{ "filter push: a module without a filter file", test_push_without_the_file },
+	{ NULL, NULL },
+};
