@@ -8,6 +8,7 @@
  *	total written 15 read 13 lost 0 buffered 2
  *	probe __sys_connect nmissed 0 kp_nmissed 0 maxactive 4096
  *	attempts_untracked 0
+ *	filtered calls 0 records 0
  */
 #include <ctype.h>
 #include <errno.h>
@@ -42,6 +43,7 @@ static const char PROBE_SHAPE[] =
 static const char MODE_SHAPE[] = "mode SYMBOL";
 static const char BUF_SIZE_SHAPE[] = "buf_size N";
 static const char UNTRACKED_SHAPE[] = "attempts_untracked N";
+static const char FILTERED_SHAPE[] = "filtered calls N records N";
 
 union cp_value {
 	unsigned long long n;
@@ -192,6 +194,8 @@ static int parse_line(const char *line, int lineno, struct cp_stats *st,
 		shape = BUF_SIZE_SHAPE;
 	else if (nwords && !strcmp(words[0], "attempts_untracked"))
 		shape = UNTRACKED_SHAPE;
+	else if (nwords && !strcmp(words[0], "filtered"))
+		shape = FILTERED_SHAPE;
 
 	if (shape && match_shape(words, nwords, shape, v))
 		problem = malformed;
@@ -207,6 +211,10 @@ static int parse_line(const char *line, int lineno, struct cp_stats *st,
 		st->buf_size = v[0].n;
 	else if (shape == UNTRACKED_SHAPE)
 		st->attempts_untracked = v[0].n;
+	else if (shape == FILTERED_SHAPE) {
+		st->filtered_calls = v[0].n;
+		st->filtered_records = v[1].n;
+	}
 
 	if (problem == malformed)
 		snprintf(err, errlen,
@@ -352,6 +360,8 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 			st->probes[i].kp_nmissed, st->probes[i].maxactive);
 	fprintf(f, "\nTCP attempts untracked (table full): %llu\n",
 		st->attempts_untracked);
+	fprintf(f, "Turned away by the module's filter: %llu calls, %llu records\n",
+		st->filtered_calls, st->filtered_records);
 }
 
 void stats_print_json(FILE *f, const struct cp_stats *st)
@@ -401,6 +411,10 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 	out_u64(&o, st->buf_size);
 	json_key(&o, "attempts_untracked");
 	out_u64(&o, st->attempts_untracked);
+	json_key(&o, "filtered_calls");
+	out_u64(&o, st->filtered_calls);
+	json_key(&o, "filtered_records");
+	out_u64(&o, st->filtered_records);
 	out_str(&o, "}\n");
 	out_close(&o);
 }

@@ -35,6 +35,9 @@ struct cp_stats {
 	char mode[16];			/* "stream", "flight"; "" if absent */
 	unsigned long long buf_size;	/* bytes per CPU; 0 if absent */
 	unsigned long long attempts_untracked;
+	/* what the module's filter turned away: calls at entry, records */
+	unsigned long long filtered_calls;
+	unsigned long long filtered_records;
 };
 
 /*

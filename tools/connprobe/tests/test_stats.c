@@ -11,7 +11,8 @@ static const char GOOD[] =
 	"cpu 1 written 8 read 3 lost 5 buffered 0\n"
 	"total written 20 read 12 lost 5 buffered 3\n"
 	"probe __sys_connect nmissed 2 kp_nmissed 1 maxactive 4096\n"
-	"attempts_untracked 7\n";
+	"attempts_untracked 7\n"
+	"filtered calls 11 records 13\n";
 
 static int test_parse_good(const void *arg)
 {
@@ -39,6 +40,8 @@ static int test_parse_good(const void *arg)
 	CHECK_STR(st.mode, "flight");
 	CHECK_INT(st.buf_size, 65536);
 	CHECK_INT(st.attempts_untracked, 7);
+	CHECK_INT(st.filtered_calls, 11);
+	CHECK_INT(st.filtered_records, 13);
 	CHECK_INT(st.nr_probes, 1);
 	CHECK_STR(st.probes[0].symbol, "__sys_connect");
 	CHECK_INT(st.probes[0].nmissed, 2);
@@ -140,7 +143,8 @@ static int test_print_json(const void *arg)
 		  "{\"cpu\":1,\"written\":8,\"read\":3,\"lost\":5,\"buffered\":0}],"
 		  "\"total\":{\"written\":20,\"read\":12,\"lost\":5,\"buffered\":3},"
 		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":2,\"kp_nmissed\":1,\"maxactive\":4096}],"
-		  "\"mode\":\"flight\",\"buf_size\":65536,\"attempts_untracked\":7}\n");
+		  "\"mode\":\"flight\",\"buf_size\":65536,\"attempts_untracked\":7,"
+		  "\"filtered_calls\":11,\"filtered_records\":13}\n");
 	ret = 0;
 fail:
 	memout_close(&c);
