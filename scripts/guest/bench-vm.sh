@@ -4,9 +4,9 @@
 # Guest side of make bench-vm (scripts/bench-vm.sh), in a one-vCPU VM under
 # instruction counting: guest ns = instructions, so each figure is
 # instructions per connect and repeats from boot to boot.  Each round runs
-# the three connect loops untraced, under connprobe, untraced, under an
-# ftrace kretprobe event, untraced: an untraced run before and after every
-# traced one, so a drift over the run shows instead of passing for a cost.
+# the three connect loops untraced, then under each set-up in turn with an
+# untraced run after each: an untraced run before and after every traced
+# one, so a drift over the run shows instead of passing for a cost.
 # Prints lines the host side reads:
 #   R SETUP LOOP ROUND INSTRUCTIONS_PER_CALL
 #   S SETUP ROUND lost N nmissed N kp_nmissed N
@@ -71,31 +71,93 @@ ftrace_off() { # ROUND
 	echo >$T/trace
 }
 
-# libbpf-tools' tcpconnect, when the host had it to copy in (dynamically
-# linked: bench-vm.sh copies its libraries too).
-tcpconnect_on() {
-	tcpconnect >/dev/null 2>/tmp/tc.err &
+# connprobe with a filter that turns every call away at its entry (no
+# process has pid 1 here but init, which connects nowhere): the price of
+# being loaded.  The tool pushes the filter itself, as a user's -p would.
+filtered_on() {
+	insmod /connprobe.ko || exit 1
+	connprobe --json -p 1 >/dev/null 2>/tmp/cp.err &
 	tool=$!
-	# Loading takes a while under TCG: wait (bounded) for its kprobe.
 	i=0
-	until grep -q 'tcp_v4_connect' /sys/kernel/debug/kprobes/list; do
+	until [ "$(cat $D/filter)" = pid=1 ]; do
 		i=$((i + 1))
-		if [ $i -gt 300 ] || ! kill -0 "$tool" 2>/dev/null; then
-			echo "tcpconnect did not attach:"
+		[ $i -lt 300 ] || { echo "the filter was not pushed"; exit 1; }
+		sleep 0.1
+	done
+}
+
+filtered_off() { # ROUND
+	awk -v r="$1" '
+		$1 == "total" { lost = $7 }
+		$1 == "probe" { nm += $4; kp += $6 }
+		END { printf "S filtered %s lost %d nmissed %d kp_nmissed %d\n", r, lost, nm, kp }
+	' $D/stats
+	kill -INT "$tool"
+	wait "$tool" || { cat /tmp/cp.err; exit 1; }
+	rmmod connprobe || exit 1
+}
+
+# The module's own share: loaded in flight-recorder mode with no reader,
+# every record written (overwriting the oldest), none read.
+noreader_on() {
+	insmod /connprobe.ko mode=flight || exit 1
+}
+
+noreader_off() { # ROUND
+	awk -v r="$1" '
+		$1 == "probe" { nm += $4; kp += $6 }
+		END { printf "S no-reader %s lost - nmissed %d kp_nmissed %d\n", r, nm, kp }
+	' $D/stats
+	rmmod connprobe || exit 1
+}
+
+# The floor of a kretprobe design: a count-only return probe on
+# __sys_connect (tools/bare-kretprobe), no record, no reader.
+kretprobe_on() {
+	insmod /bare_kretprobe.ko || exit 1
+}
+
+kretprobe_off() { # ROUND
+	rmmod bare_kretprobe || exit 1
+	nm=$(dmesg | sed -n 's/.*bare_kretprobe: [0-9]* calls, \([0-9]*\) missed/\1/p' | tail -n 1)
+	echo "S kretprobe $1 lost 0 nmissed ${nm:-0} kp_nmissed -"
+}
+
+# libbpf-tools' tcpconnect or tcpconnlat (TOOL), when the host had them to
+# copy in (dynamically linked: bench-vm.sh copies their libraries too).
+bpf_links() {
+	n=0
+	for fd in /proc/"$1"/fd/*; do
+		case $(readlink "$fd") in *bpf_link*) n=$((n + 1)) ;; esac
+	done
+	echo $n
+}
+
+libbpf_on() { # TOOL
+	"$1" >/dev/null 2>/tmp/tc.err &
+	tool=$!
+	# Loading takes a while under TCG: wait (bounded) for its first
+	# attached program, then for the others, attached in the same call.
+	i=0
+	until [ "$(bpf_links $tool)" -gt 0 ]; do
+		i=$((i + 1))
+		if [ $i -gt 600 ] || ! kill -0 "$tool" 2>/dev/null; then
+			echo "$1 did not attach:"
 			cat /tmp/tc.err
 			exit 1
 		fi
 		sleep 0.1
 	done
+	sleep 1
 }
 
-tcpconnect_off() { # ROUND
+libbpf_off() { # TOOL ROUND
 	kill -INT "$tool"
 	wait "$tool"
 	# its perf buffer reports drops as "lost N events" on stderr
 	lost=$(awk '/[Ll]ost/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i } END { print s + 0 }' /tmp/tc.err)
-	# its kprobes come from perf_event_open: no nmissed to read (-1: n/a)
-	echo "S tcpconnect $1 lost $lost nmissed -1 kp_nmissed -"
+	# its probes come from BPF links: no nmissed to read (-1: n/a)
+	echo "S $1 $2 lost $lost nmissed -1 kp_nmissed -"
 }
 
 r=1
@@ -105,15 +167,28 @@ while [ $r -le "$ROUNDS" ]; do
 	loops connprobe "$r"
 	connprobe_off "$r"
 	loops none "$r"
+	noreader_on
+	loops no-reader "$r"
+	noreader_off "$r"
+	loops none "$r"
+	filtered_on
+	loops filtered "$r"
+	filtered_off "$r"
+	loops none "$r"
+	kretprobe_on
+	loops kretprobe "$r"
+	kretprobe_off "$r"
+	loops none "$r"
 	ftrace_on
 	loops ftrace "$r"
 	ftrace_off "$r"
 	loops none "$r"
-	if command -v tcpconnect >/dev/null; then
-		tcpconnect_on
-		loops tcpconnect "$r"
-		tcpconnect_off "$r"
+	for t in tcpconnect tcpconnlat; do
+		command -v $t >/dev/null || continue
+		libbpf_on $t
+		loops $t "$r"
+		libbpf_off $t "$r"
 		loops none "$r"
-	fi
+	done
 	r=$((r + 1))
 done
