@@ -28,6 +28,26 @@
 #define CP_NUMBER_MAXLEN	32
 
 /*
+ * The file_operations of a settings file, @name_fops: @show prints it,
+ * @name_write() takes a write.  Like DEFINE_SHOW_STORE_ATTRIBUTE(), which
+ * 6.1 lacks.
+ */
+#define CP_DEFINE_SETTING_ATTRIBUTE(name, show)				\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return single_open(file, show, NULL);				\
+}									\
+									\
+static const struct file_operations name##_fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= name##_open,					\
+	.read		= seq_read,					\
+	.write		= name##_write,					\
+	.llseek		= seq_lseek,					\
+	.release	= single_release,				\
+}
+
+/*
  * A decimal number written by a user, one optional newline after it and
  * nothing else: kstrtoul_from_user() alone would stop at a NUL byte and
  * take "65536\0junk".
@@ -63,11 +83,6 @@ static int cp_mode_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int cp_mode_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, cp_mode_show, NULL);
-}
-
 static ssize_t cp_mode_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
@@ -89,24 +104,12 @@ static ssize_t cp_mode_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
-static const struct file_operations cp_mode_fops = {
-	.owner		= THIS_MODULE,
-	.open		= cp_mode_open,
-	.read		= seq_read,
-	.write		= cp_mode_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+CP_DEFINE_SETTING_ATTRIBUTE(cp_mode, cp_mode_show);
 
 static int cp_buf_size_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "%zu\n", cp_buffer_size());
 	return 0;
-}
-
-static int cp_buf_size_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, cp_buf_size_show, NULL);
 }
 
 static ssize_t cp_buf_size_write(struct file *file, const char __user *ubuf,
@@ -125,14 +128,7 @@ static ssize_t cp_buf_size_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
-static const struct file_operations cp_buf_size_fops = {
-	.owner		= THIS_MODULE,
-	.open		= cp_buf_size_open,
-	.read		= seq_read,
-	.write		= cp_buf_size_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+CP_DEFINE_SETTING_ATTRIBUTE(cp_buf_size, cp_buf_size_show);
 
 /* The longest filter written: every term at its longest fits. */
 #define CP_FILTER_MAXLEN	512
@@ -141,11 +137,6 @@ static int cp_filter_file_show(struct seq_file *m, void *unused)
 {
 	cp_filter_show(m);
 	return 0;
-}
-
-static int cp_filter_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, cp_filter_file_show, NULL);
 }
 
 static ssize_t cp_filter_write(struct file *file, const char __user *ubuf,
@@ -165,14 +156,7 @@ static ssize_t cp_filter_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
-static const struct file_operations cp_filter_fops = {
-	.owner		= THIS_MODULE,
-	.open		= cp_filter_open,
-	.read		= seq_read,
-	.write		= cp_filter_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+CP_DEFINE_SETTING_ATTRIBUTE(cp_filter, cp_filter_file_show);
 
 /* The self-benchmark: write a count, read back what it measured. */
 #define CP_BENCH_MAX	100000000UL
@@ -199,11 +183,6 @@ static int cp_bench_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int cp_bench_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, cp_bench_show, NULL);
-}
-
 static ssize_t cp_bench_write(struct file *file, const char __user *ubuf,
 			      size_t count, loff_t *ppos)
 {
@@ -228,14 +207,7 @@ static ssize_t cp_bench_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
-static const struct file_operations cp_bench_fops = {
-	.owner		= THIS_MODULE,
-	.open		= cp_bench_open,
-	.read		= seq_read,
-	.write		= cp_bench_write,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+CP_DEFINE_SETTING_ATTRIBUTE(cp_bench, cp_bench_show);
 
 /**
  * cp_debugfs_create() - create the connprobe/ directory and its files

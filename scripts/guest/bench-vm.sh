@@ -37,15 +37,25 @@ connprobe_on() {
 	sleep 1
 }
 
-connprobe_off() { # ROUND
-	awk -v r="$1" '
+# The S line of a set-up with the module loaded, from its stats file.
+module_stats() { # SETUP ROUND
+	awk -v s="$1" -v r="$2" '
 		$1 == "total" { lost = $7 }
 		$1 == "probe" { nm += $4; kp += $6 }
-		END { printf "S connprobe %s lost %d nmissed %d kp_nmissed %d\n", r, lost, nm, kp }
+		END { printf "S %s %s lost %d nmissed %d kp_nmissed %d\n", s, r, lost, nm, kp }
 	' $D/stats
+}
+
+# Stop the tool, then unload the module.
+module_off() {
 	kill -INT "$tool"
 	wait "$tool" || { cat /tmp/cp.err; exit 1; }
 	rmmod connprobe || exit 1
+}
+
+connprobe_off() { # ROUND
+	module_stats connprobe "$1"
+	module_off
 }
 
 ftrace_on() {
@@ -87,14 +97,8 @@ filtered_on() {
 }
 
 filtered_off() { # ROUND
-	awk -v r="$1" '
-		$1 == "total" { lost = $7 }
-		$1 == "probe" { nm += $4; kp += $6 }
-		END { printf "S filtered %s lost %d nmissed %d kp_nmissed %d\n", r, lost, nm, kp }
-	' $D/stats
-	kill -INT "$tool"
-	wait "$tool" || { cat /tmp/cp.err; exit 1; }
-	rmmod connprobe || exit 1
+	module_stats filtered "$1"
+	module_off
 }
 
 # The module's own share: loaded in flight-recorder mode with no reader,
