@@ -120,7 +120,7 @@ void csv_header(struct cp_out *o, struct emit_state *st)
 
 	keys_only.opts.cgroups = NULL;
 	record_emit(&keys_only, &dummy, &header_writer, &c);
-	out_line_end(o);
+	out_char(o, '\n');
 }
 
 void csv_record(struct cp_out *o, struct emit_state *st,
@@ -129,5 +129,5 @@ void csv_record(struct cp_out *o, struct emit_state *st,
 	struct csv c = { .o = o, .first = true };
 
 	record_emit(st, rec, &csv_writer, &c);
-	out_line_end(o);
+	out_char(o, '\n');
 }

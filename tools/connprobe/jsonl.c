@@ -64,5 +64,5 @@ void jsonl_record(struct cp_out *o, struct emit_state *st,
 
 	record_emit(st, rec, &json_writer, &j);
 	out_char(o, '}');
-	out_line_end(o);
+	out_char(o, '\n');
 }

@@ -4,11 +4,10 @@
 
 #include "out.h"
 
-int out_init(struct cp_out *o, FILE *f, bool line_flush)
+int out_init(struct cp_out *o, FILE *f)
 {
 	o->f = f;
 	o->len = 0;
-	o->line_flush = line_flush;
 	o->buf = malloc(OUT_BUF_SIZE);
 	return o->buf ? 0 : -1;
 }

@@ -13,17 +13,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#define OUT_BUF_SIZE	(64 * 1024)
+/*
+ * Large enough that a live round of thousands of rows costs a handful of
+ * write()s: each one is counted against the traced workload's CPU.
+ */
+#define OUT_BUF_SIZE	(256 * 1024)
 
 struct cp_out {
 	FILE *f;
 	char *buf;
 	size_t len;
-	bool line_flush;	/* flush at out_line_end(): a pipe sees rows live */
 };
 
 /* Returns -1 if out of memory. */
-int out_init(struct cp_out *o, FILE *f, bool line_flush);
+int out_init(struct cp_out *o, FILE *f);
 
 /* Hand what is buffered to stdio and fflush(); -1 if the stream failed. */
 int out_flush(struct cp_out *o);
@@ -73,14 +76,6 @@ static inline void out_char(struct cp_out *o, char c)
 static inline void out_str(struct cp_out *o, const char *s)
 {
 	out_mem(o, s, strlen(s));
-}
-
-/* End a row: newline, and a flush in line_flush mode. */
-static inline void out_line_end(struct cp_out *o)
-{
-	out_char(o, '\n');
-	if (o->line_flush)
-		out_flush(o);
 }
 
 void out_spaces(struct cp_out *o, size_t n);

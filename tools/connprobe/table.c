@@ -98,8 +98,6 @@ static void end_row(struct cp_table *t, char *p)
 {
 	*p++ = '\n';
 	out_commit(t->out, p);
-	if (t->out->line_flush)
-		out_flush(t->out);
 }
 
 void table_header(struct cp_table *t)
