@@ -70,7 +70,7 @@ static void c_bool(void *ctx, const char *k, bool v)
 }
 
 static const struct kv_writer csv_writer = {
-	.str = c_str, .num = c_num, .unum = c_unum, .null = c_empty,
+	.str = c_str, .lit = c_str, .num = c_num, .unum = c_unum, .null = c_empty,
 	.boolean = c_bool, .absent = c_empty,
 };
 
@@ -107,7 +107,7 @@ static void h_bool(void *ctx, const char *k, bool v)
 }
 
 static const struct kv_writer header_writer = {
-	.str = h_str, .num = h_num, .unum = h_unum, .null = h_key,
+	.str = h_str, .lit = h_str, .num = h_num, .unum = h_unum, .null = h_key,
 	.boolean = h_bool, .absent = h_key,
 };
 

@@ -198,26 +198,32 @@ void record_fields(const struct connprobe_record *rec, struct cp_fields *f)
 
 	f->family = f->proto = f->saddr = f->daddr = NULL;
 	f->error = f->caller_error = NULL;
+	f->family_len = f->proto_len = f->saddr_len = f->daddr_len = 0;
+	f->error_len = f->caller_error_len = 0;
 	f->sport = f->dport = -1;
 	f->complete = rec->event == CONNPROBE_EVENT_COMPLETE;
 	f->event = f->complete ? "complete" : "connect";
+	f->event_len = f->complete ? 8 : 7;
 	f->abandoned = f->complete && (rec->flags & CONNPROBE_F_ABANDONED);
 	f->via = rec->flags & CONNPROBE_F_IO_URING ? "io_uring" : "syscall";
+	f->via_len = rec->flags & CONNPROBE_F_IO_URING ? 8 : 7;
 
 	if (sock) {
 		f->family = family_str(rec->family, f->family_buf,
 				       sizeof(f->family_buf));
+		f->family_len = strlen(f->family);
 		f->proto = proto_str(rec->family, rec->type, rec->protocol,
 				     f->proto_buf, sizeof(f->proto_buf));
+		f->proto_len = strlen(f->proto);
 	}
 	if (rec_saddr_family(rec)) {
 		f->saddr = f->saddr_buf;
-		addr_fmt(rec->family, rec->saddr, f->saddr_buf);
+		f->saddr_len = addr_fmt(rec->family, rec->saddr, f->saddr_buf);
 		f->sport = rec->sport;
 	}
 	if (rec_daddr_family(rec)) {
 		f->daddr = f->daddr_buf;
-		rec_daddr_fmt(rec, f->daddr_buf);
+		f->daddr_len = rec_daddr_fmt(rec, f->daddr_buf);
 		if (rec->daddr_family != AF_UNIX)
 			f->dport = rec->dport;
 	}
@@ -225,7 +231,9 @@ void record_fields(const struct connprobe_record *rec, struct cp_fields *f)
 	if (rec->ret < 0) {
 		err = -(long long)rec->ret;
 		f->error = errno_str(err, f->error_buf, sizeof(f->error_buf));
+		f->error_len = strlen(f->error);
 		f->caller_error = errno_str(caller_errno(err), f->caller_buf,
 					    sizeof(f->caller_buf));
+		f->caller_error_len = strlen(f->caller_error);
 	}
 }

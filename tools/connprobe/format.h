@@ -33,6 +33,9 @@ struct cp_fields {
 	const char *error;		/* the kernel's name; NULL when ret >= 0 */
 	const char *caller_error;	/* what the caller saw; NULL when ret >= 0 */
 	const char *via;		/* "syscall" or "io_uring" */
+	/* each string's length (0 when NULL): writers need not strlen() */
+	unsigned short event_len, family_len, proto_len, saddr_len;
+	unsigned short daddr_len, error_len, caller_error_len, via_len;
 	bool complete;			/* a COMPLETE record */
 	bool abandoned;			/* COMPLETE: closed or aborted first */
 
