@@ -12,13 +12,45 @@
 static char octet_text[256][4];
 static unsigned char octet_len[256];
 
-static void __attribute__((constructor)) init_octets(void)
+/* "00" to "ff": a byte of an IPv6 group is a table lookup too. */
+static char hex_pairs[256][2];
+
+/*
+ * For each set of zero groups in an IPv6 address (bit i: group i is
+ * zero), the longest run of two or more, the first of equal ones, as
+ * start << 4 | length; 0 if there is none.  What inet_ntop() makes "::".
+ */
+static unsigned char zero_run[256];
+
+static unsigned char longest_zero_run(unsigned int mask)
 {
+	int best = 0, best_len = 0, cur = 0, len = 0, i;
+
+	for (i = 0; i < 8; i++) {
+		if (!(mask & 1u << i)) {
+			len = 0;
+			continue;
+		}
+		if (!len++)
+			cur = i;
+		if (len > best_len)
+			best = cur, best_len = len;
+	}
+	return best_len < 2 ? 0 : best << 4 | best_len;
+}
+
+static void __attribute__((constructor)) init_tables(void)
+{
+	static const char hex[] = "0123456789abcdef";
 	int i;
 
-	for (i = 0; i < 256; i++)
+	for (i = 0; i < 256; i++) {
 		octet_len[i] = snprintf(octet_text[i], sizeof(octet_text[i]),
 					"%d", i);
+		hex_pairs[i][0] = hex[i >> 4];
+		hex_pairs[i][1] = hex[i & 0xf];
+		zero_run[i] = longest_zero_run(i);
+	}
 }
 
 /* inet_ntop() goes through snprintf(): too slow for every record. */
@@ -36,16 +68,21 @@ static size_t ipv4_fmt(const __u8 *addr, char *buf)
 	return n - 1;
 }
 
-/* Lower-case hex of @v without leading zeros, as "%x" prints it. */
-static size_t hex16(char *buf, unsigned int v)
+/* Lower-case hex of the group @v without leading zeros, as "%x" has it. */
+static char *put_group(char *p, unsigned int v)
 {
-	static const char hex[] = "0123456789abcdef";
-	/* nibbles in use: 1 for 0..0xf, up to 4 */
-	size_t n = (32 - __builtin_clz(v | 1) + 3) / 4, i;
+	unsigned int hi = v >> 8, lo = v & 0xff;
 
-	for (i = n; i-- > 0; v >>= 4)
-		buf[i] = hex[v & 0xf];
-	return n;
+	if (hi) {
+		if (hi >= 0x10)
+			*p++ = hex_pairs[hi][0];
+		*p++ = hex_pairs[hi][1];
+	} else if (lo < 0x10) {
+		*p++ = hex_pairs[lo][1];
+		return p;
+	}
+	memcpy(p, hex_pairs[lo], 2);
+	return p + 2;
 }
 
 /*
@@ -56,27 +93,20 @@ static size_t hex16(char *buf, unsigned int v)
  */
 static size_t ipv6_fmt(const __u8 *addr, char *buf)
 {
-	int best = -1, best_len = 0, cur = -1, cur_len = 0, i;
-	unsigned int words[8];
+	unsigned int words[8], zeros = 0, run, best, best_len, i;
 	char *p = buf;
 
 	for (i = 0; i < 8; i++) {
 		words[i] = addr[2 * i] << 8 | addr[2 * i + 1];
-		if (words[i] == 0) {
-			if (cur < 0)
-				cur = i, cur_len = 0;
-			if (++cur_len > best_len)
-				best = cur, best_len = cur_len;
-		} else {
-			cur = -1;
-		}
+		zeros |= (words[i] == 0) << i;
 	}
-	if (best_len < 2)
-		best = -1;
+	run = zero_run[zeros];
+	best = run ? run >> 4 : 8;
+	best_len = run & 0xf;
 	for (i = 0; i < 8; i++) {
-		if (best >= 0 && i >= best && i < best + best_len) {
-			if (i == best)
-				*p++ = ':';
+		if (i == best) {
+			*p++ = ':';
+			i += best_len - 1;
 			continue;
 		}
 		if (i)
@@ -84,9 +114,9 @@ static size_t ipv6_fmt(const __u8 *addr, char *buf)
 		if (i == 6 && best == 0 &&
 		    (best_len == 6 || (best_len == 5 && words[5] == 0xffff)))
 			return p - buf + ipv4_fmt(addr + 12, p);
-		p += hex16(p, words[i]);
+		p = put_group(p, words[i]);
 	}
-	if (best >= 0 && best + best_len == 8)
+	if (run && best + best_len == 8)
 		*p++ = ':';
 	*p = '\0';
 	return p - buf;
@@ -191,42 +221,18 @@ size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf)
 	return addr_fmt(rec->daddr_family, rec->daddr, buf);
 }
 
-void record_fields(const struct connprobe_record *rec, struct cp_fields *f)
+void fields_result(const struct connprobe_record *rec, struct cp_fields *f)
 {
-	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	long long err;
 
-	f->family = f->proto = f->saddr = f->daddr = NULL;
 	f->error = f->caller_error = NULL;
-	f->family_len = f->proto_len = f->saddr_len = f->daddr_len = 0;
 	f->error_len = f->caller_error_len = 0;
-	f->sport = f->dport = -1;
 	f->complete = rec->event == CONNPROBE_EVENT_COMPLETE;
 	f->event = f->complete ? "complete" : "connect";
 	f->event_len = f->complete ? 8 : 7;
 	f->abandoned = f->complete && (rec->flags & CONNPROBE_F_ABANDONED);
 	f->via = rec->flags & CONNPROBE_F_IO_URING ? "io_uring" : "syscall";
 	f->via_len = rec->flags & CONNPROBE_F_IO_URING ? 8 : 7;
-
-	if (sock) {
-		f->family = family_str(rec->family, f->family_buf,
-				       sizeof(f->family_buf));
-		f->family_len = strlen(f->family);
-		f->proto = proto_str(rec->family, rec->type, rec->protocol,
-				     f->proto_buf, sizeof(f->proto_buf));
-		f->proto_len = strlen(f->proto);
-	}
-	if (rec_saddr_family(rec)) {
-		f->saddr = f->saddr_buf;
-		f->saddr_len = addr_fmt(rec->family, rec->saddr, f->saddr_buf);
-		f->sport = rec->sport;
-	}
-	if (rec_daddr_family(rec)) {
-		f->daddr = f->daddr_buf;
-		f->daddr_len = rec_daddr_fmt(rec, f->daddr_buf);
-		if (rec->daddr_family != AF_UNIX)
-			f->dport = rec->dport;
-	}
 	/* Widen before negating: -INT_MIN does not fit in an int. */
 	if (rec->ret < 0) {
 		err = -(long long)rec->ret;
@@ -236,4 +242,43 @@ void record_fields(const struct connprobe_record *rec, struct cp_fields *f)
 					    sizeof(f->caller_buf));
 		f->caller_error_len = strlen(f->caller_error);
 	}
+}
+
+void fields_sock(const struct connprobe_record *rec, struct cp_fields *f)
+{
+	f->family = f->proto = NULL;
+	f->family_len = f->proto_len = 0;
+	if (!(rec->flags & CONNPROBE_F_SOCK))
+		return;
+	f->family = family_str(rec->family, f->family_buf,
+			       sizeof(f->family_buf));
+	f->family_len = strlen(f->family);
+	f->proto = proto_str(rec->family, rec->type, rec->protocol,
+			     f->proto_buf, sizeof(f->proto_buf));
+	f->proto_len = strlen(f->proto);
+}
+
+void fields_saddr(const struct connprobe_record *rec, struct cp_fields *f)
+{
+	f->saddr = NULL;
+	f->saddr_len = 0;
+	f->sport = -1;
+	if (!rec_saddr_family(rec))
+		return;
+	f->saddr = f->saddr_buf;
+	f->saddr_len = addr_fmt(rec->family, rec->saddr, f->saddr_buf);
+	f->sport = rec->sport;
+}
+
+void fields_daddr(const struct connprobe_record *rec, struct cp_fields *f)
+{
+	f->daddr = NULL;
+	f->daddr_len = 0;
+	f->dport = -1;
+	if (!rec_daddr_family(rec))
+		return;
+	f->daddr = f->daddr_buf;
+	f->daddr_len = rec_daddr_fmt(rec, f->daddr_buf);
+	if (rec->daddr_family != AF_UNIX)
+		f->dport = rec->dport;
 }

@@ -49,10 +49,19 @@ struct cp_fields {
 		       UNIX_ADDR_BUF_LEN : INET6_ADDRSTRLEN];
 };
 
-void record_fields(const struct connprobe_record *rec, struct cp_fields *f);
+/*
+ * Each fills its part of @f: event, via, abandoned, error, caller_error;
+ * family and proto; saddr and sport; daddr and dport.  Apart, so that a
+ * renderer that repeats what it printed for the previous record skips
+ * the work of the parts it repeats.
+ */
+void fields_result(const struct connprobe_record *rec, struct cp_fields *f);
+void fields_sock(const struct connprobe_record *rec, struct cp_fields *f);
+void fields_saddr(const struct connprobe_record *rec, struct cp_fields *f);
+void fields_daddr(const struct connprobe_record *rec, struct cp_fields *f);
 
 /*
- * What record_fields() decides, for renderers that write straight into
+ * What fields_saddr() and fields_daddr() decide, for renderers that write straight into
  * their output: the family of the source address if the record has one
  * to show (AF_INET, AF_INET6), else 0; the same for the destination
  * (AF_INET, AF_INET6, or AF_UNIX for a path), else 0, also when the

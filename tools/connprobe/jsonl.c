@@ -16,12 +16,19 @@
  */
 #define JSONL_STR_INLINE	128
 #define JSONL_ROW_MAX		(30 * 18 + 12 * 21 + \
-				 12 * (JSONL_STR_INLINE * JSON_ESCAPE_MAX + 2))
+				 12 * (JSONL_STR_INLINE * JSON_ESCAPE_MAX + 2) + \
+				 MEMO_BLOCK)
+
+/* A remembered run is copied in blocks of this many bytes, the last whole. */
+#define MEMO_BLOCK		32
+_Static_assert(EMIT_RUN_TEXT_MAX % MEMO_BLOCK == 0,
+	       "the last block of a run's text is inside the text");
 
 struct jsonl {
 	struct cp_out *o;
 	char *p;		/* the row's end so far, in o's buffer */
 	char *start;		/* the row's first byte, until it is '{' */
+	char *run;		/* where the current run's text starts */
 };
 
 #define JSONL_INLINE	static inline __attribute__((always_inline))
@@ -42,17 +49,29 @@ JSONL_INLINE void key(struct jsonl *j, const char *k)
 	j->p += n + 4;
 }
 
-/* A string too long for the row's reservation, through the buffer. */
-static __attribute__((noinline)) void long_str(struct jsonl *j,
-						const char *s, size_t n)
+/*
+ * A string too long for the row's reservation, through the buffer, which
+ * may then be drained: the row's brace goes in first.  Takes and returns
+ * the row's end rather than the struct jsonl, which then never leaves
+ * the inlined code and lives in registers.
+ */
+static __attribute__((noinline)) char *long_str(struct cp_out *o,
+						 char *start, char *p,
+						 const char *s, size_t n)
 {
-	if (j->start) {
-		*j->start = '{';
-		j->start = NULL;
-	}
-	out_commit(j->o, j->p);
-	json_string(j->o, s, n);
-	j->p = out_reserve(j->o, JSONL_ROW_MAX);
+	if (start)
+		*start = '{';
+	out_commit(o, p);
+	json_string(o, s, n);
+	return out_reserve(o, JSONL_ROW_MAX);
+}
+
+JSONL_INLINE void j_long(struct jsonl *j, const char *s, size_t n)
+{
+	j->p = long_str(j->o, j->start, j->p, s, n);
+	j->start = NULL;
+	/* the run's text may have left the buffer: not remembered */
+	j->run = NULL;
 }
 
 JSONL_INLINE void j_str(void *ctx, const char *k, const char *s, size_t n)
@@ -61,7 +80,7 @@ JSONL_INLINE void j_str(void *ctx, const char *k, const char *s, size_t n)
 
 	key(j, k);
 	if (n > JSONL_STR_INLINE)
-		long_str(j, s, n);
+		j_long(j, s, n);
 	else
 		j->p = json_put_string(j->p, s, n);
 }
@@ -72,7 +91,7 @@ JSONL_INLINE void j_lit(void *ctx, const char *k, const char *s, size_t n)
 
 	key(j, k);
 	if (n > JSONL_STR_INLINE) {
-		long_str(j, s, n);
+		j_long(j, s, n);
 		return;
 	}
 	*j->p = '"';
@@ -127,9 +146,65 @@ JSONL_INLINE void j_absent(void *ctx, const char *k)
 	(void)k;
 }
 
+/* Branch-free: a hit, the case that matters, costs one branch. */
+JSONL_INLINE bool keys_equal(const unsigned long long *a, const void *b)
+{
+	unsigned long long w, diff = 0;
+	size_t i;
+
+	for (i = 0; i < EMIT_RUN_KEY_LEN / 8; i++) {
+		memcpy(&w, (const char *)b + i * 8, 8);
+		diff |= a[i] ^ w;
+	}
+	return !diff;
+}
+
+/*
+ * The run's text as the last record had it, if its fields are the same.
+ * The text is kept once two records in a row share them: where every
+ * record differs, keeping it would be a copy per run for nothing.
+ */
+JSONL_INLINE bool j_run_begin(void *ctx, struct emit_memo *m, const void *key)
+{
+	struct jsonl *j = ctx;
+	size_t i;
+
+	if (keys_equal(m->key, key)) {
+		if (m->valid) {
+			/*
+			 * Whole blocks, a few wide stores: past the run's
+			 * end is the reserved row, written over next.
+			 */
+			for (i = 0; i < m->len; i += MEMO_BLOCK)
+				memcpy(j->p + i, m->text + i, MEMO_BLOCK);
+			j->p += m->len;
+			return true;
+		}
+		j->run = j->p;
+		return false;
+	}
+	memcpy(m->key, key, sizeof(m->key));
+	m->valid = false;
+	j->run = NULL;
+	return false;
+}
+
+JSONL_INLINE void j_run_end(void *ctx, struct emit_memo *m)
+{
+	struct jsonl *j = ctx;
+	size_t n = j->p - j->run;
+
+	if (!j->run || n > sizeof(m->text))
+		return;
+	memcpy(m->text, j->run, n);
+	m->len = n;
+	m->valid = true;
+}
+
 static const struct kv_writer json_writer = {
 	.str = j_str, .lit = j_lit, .num = j_num, .unum = j_unum,
 	.null = j_null, .boolean = j_bool, .absent = j_absent,
+	.run_begin = j_run_begin, .run_end = j_run_end,
 };
 
 void jsonl_record(struct cp_out *o, struct emit_state *st,

@@ -54,19 +54,6 @@ const char fmt_digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-size_t fmt_u64_slow(char *buf, unsigned long long v)
-{
-	unsigned int low, i;
-	size_t n;
-
-	/* the top digits, then the last 9 with their leading zeros */
-	n = fmt_u64(buf, v / 1000000000);
-	low = v % 1000000000;
-	for (i = 9; i-- > 0; low /= 10)
-		buf[n + i] = '0' + low % 10;
-	return n + 9;
-}
-
 void out_u64(struct cp_out *o, unsigned long long v)
 {
 	char buf[21];

@@ -26,6 +26,32 @@ struct emit_opts {
 };
 
 /*
+ * Runs of keys whose values depend on a few record fields only, which
+ * the records of a burst (one task, one destination, as a connect storm
+ * is) share: a writer may remember the text it wrote for a run and write
+ * it again while those fields stay the same.
+ */
+enum emit_run {
+	RUN_TASK,	/* pid tid comm family proto */
+	RUN_SADDR,	/* saddr */
+	RUN_DADDR,	/* daddr dport (not AF_UNIX paths) */
+	RUN_IDS,	/* uid cgroup_id netns */
+	RUN_CGROUP,	/* cgroup container */
+	NR_EMIT_RUNS,
+};
+
+/* What a run's values depend on: its fields, zero-padded. */
+#define EMIT_RUN_KEY_LEN	32
+#define EMIT_RUN_TEXT_MAX	256
+
+struct emit_memo {
+	unsigned long long key[EMIT_RUN_KEY_LEN / 8];
+	bool valid;
+	unsigned short len;
+	char text[EMIT_RUN_TEXT_MAX];
+};
+
+/*
  * What a format does with each kind of value; @key is a plain literal.
  * record_emit() is inlined into each writer's file and called there with
  * a constant writer, so the compiler turns these into direct, inlined
@@ -45,11 +71,20 @@ struct kv_writer {
 	void (*boolean)(void *ctx, const char *key, bool v);
 	/* a key this record does not have (JSON leaves it out; CSV: empty) */
 	void (*absent)(void *ctx, const char *key);
+	/*
+	 * Optional, both or neither.  run_begin() comes before the keys of
+	 * a run with what they depend on (EMIT_RUN_KEY_LEN bytes at @key):
+	 * true if the writer repeated the run's text (the keys are then
+	 * skipped), else the keys follow, then run_end().
+	 */
+	bool (*run_begin)(void *ctx, struct emit_memo *m, const void *key);
+	void (*run_end)(void *ctx, struct emit_memo *m);
 };
 
 struct emit_state {
 	struct emit_opts opts;
 	struct cp_timecache utc;
+	struct emit_memo memo[NR_EMIT_RUNS];	/* for the writer's runs */
 };
 
 #define EMIT_INLINE	static inline __attribute__((always_inline))
@@ -72,35 +107,123 @@ EMIT_INLINE void port_or_null(const struct kv_writer *w, void *ctx,
 		w->num(ctx, key, port);
 }
 
+/* Does the run need writing?  (No if the writer repeated it.) */
+EMIT_INLINE bool run_begin(const struct kv_writer *w, void *ctx,
+			   struct emit_state *st, enum emit_run run,
+			   const void *key)
+{
+	return !w->run_begin || !w->run_begin(ctx, &st->memo[run], key);
+}
+
+EMIT_INLINE void run_end(const struct kv_writer *w, void *ctx,
+			 struct emit_state *st, enum emit_run run)
+{
+	if (w->run_end)
+		w->run_end(ctx, &st->memo[run]);
+}
+
+/* The keys of the runs: every field their text depends on. */
+struct run_task_key {
+	__u32 pid, tid;
+	char comm[CONNPROBE_COMM_LEN];
+	__u16 sock, family, type, protocol;
+};
+
+struct run_addr_key {
+	__u32 family;		/* rec_saddr_family(), rec_daddr_family() */
+	__u32 port;
+	__u8 addr[CONNPROBE_ADDR_LEN];
+	__u64 __pad;
+};
+
+struct run_ids_key {
+	__u64 cgroup_id;
+	__u32 uid, netns;
+	__u32 sock;
+	__u32 __pad[3];
+};
+
+struct run_cgroup_key {
+	__u64 cgroup_id;
+	__u64 known;		/* the lookup found it (a rescan may) */
+	__u64 __pad[2];
+};
+
+_Static_assert(sizeof(struct run_task_key) == EMIT_RUN_KEY_LEN &&
+	       sizeof(struct run_addr_key) == EMIT_RUN_KEY_LEN &&
+	       sizeof(struct run_ids_key) == EMIT_RUN_KEY_LEN &&
+	       sizeof(struct run_cgroup_key) == EMIT_RUN_KEY_LEN,
+	       "run keys are what struct emit_memo holds");
+
 EMIT_INLINE void record_emit(struct emit_state *st,
 			     const struct connprobe_record *rec,
 			     const struct kv_writer *w, void *ctx)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	const struct cp_cgroup *cg = NULL;
+	struct run_task_key tk = {
+		.pid = rec->pid, .tid = rec->tid, .sock = sock,
+	};
+	struct run_addr_key ak = { 0 };
+	struct run_ids_key ik = {
+		.cgroup_id = rec->cgroup_id, .uid = rec->uid, .sock = sock,
+	};
+	struct run_cgroup_key ck = { .cgroup_id = rec->cgroup_id };
 	struct cp_fields f;
 	char time[48];
 
-	record_fields(rec, &f);
+	fields_result(rec, &f);
 	if (st->opts.cgroups)
 		cg = cgroups_lookup(st->opts.cgroups, rec->cgroup_id);
 
 	w->lit(ctx, "event", f.event, f.event_len);
 	w->unum(ctx, "ts_ns", rec->ts_ns);
 	w->unum(ctx, "cpu", rec->cpu);
-	w->unum(ctx, "pid", rec->pid);
-	w->unum(ctx, "tid", rec->tid);
-	w->str(ctx, "comm", rec->comm, strnlen(rec->comm, CONNPROBE_COMM_LEN));
-	lit_or_null(w, ctx, "family", f.family, f.family_len);
-	lit_or_null(w, ctx, "proto", f.proto, f.proto_len);
-	lit_or_null(w, ctx, "saddr", f.saddr, f.saddr_len);
-	port_or_null(w, ctx, "sport", f.sport);
-	/* an AF_UNIX path is the caller's bytes */
-	if (f.daddr && rec->daddr_family == AF_UNIX)
+	memcpy(tk.comm, rec->comm, sizeof(tk.comm));
+	if (sock) {
+		tk.family = rec->family;
+		tk.type = rec->type;
+		tk.protocol = rec->protocol;
+	}
+	if (run_begin(w, ctx, st, RUN_TASK, &tk)) {
+		fields_sock(rec, &f);
+		w->unum(ctx, "pid", rec->pid);
+		w->unum(ctx, "tid", rec->tid);
+		w->str(ctx, "comm", rec->comm,
+		       strnlen(rec->comm, CONNPROBE_COMM_LEN));
+		lit_or_null(w, ctx, "family", f.family, f.family_len);
+		lit_or_null(w, ctx, "proto", f.proto, f.proto_len);
+		run_end(w, ctx, st, RUN_TASK);
+	}
+	ak.family = rec_saddr_family(rec);
+	if (ak.family)
+		memcpy(ak.addr, rec->saddr, sizeof(ak.addr));
+	if (run_begin(w, ctx, st, RUN_SADDR, &ak)) {
+		fields_saddr(rec, &f);
+		lit_or_null(w, ctx, "saddr", f.saddr, f.saddr_len);
+		run_end(w, ctx, st, RUN_SADDR);
+	}
+	port_or_null(w, ctx, "sport", ak.family ? rec->sport : -1);
+	ak.family = rec_daddr_family(rec);
+	if (ak.family == AF_UNIX) {
+		/* an AF_UNIX path is the caller's bytes, any number of them */
+		fields_daddr(rec, &f);
 		w->str(ctx, "daddr", f.daddr, f.daddr_len);
-	else
-		lit_or_null(w, ctx, "daddr", f.daddr, f.daddr_len);
-	port_or_null(w, ctx, "dport", f.dport);
+		w->null(ctx, "dport");
+	} else {
+		memset(ak.addr, 0, sizeof(ak.addr));
+		ak.port = 0;
+		if (ak.family) {
+			memcpy(ak.addr, rec->daddr, sizeof(ak.addr));
+			ak.port = rec->dport;
+		}
+		if (run_begin(w, ctx, st, RUN_DADDR, &ak)) {
+			fields_daddr(rec, &f);
+			lit_or_null(w, ctx, "daddr", f.daddr, f.daddr_len);
+			port_or_null(w, ctx, "dport", f.dport);
+			run_end(w, ctx, st, RUN_DADDR);
+		}
+	}
 	w->num(ctx, "ret", rec->ret);
 	lit_or_null(w, ctx, "error", f.error, f.error_len);
 	w->unum(ctx, "latency_ns", rec->latency_ns);
@@ -111,23 +234,33 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 		w->unum(ctx, "id", rec->id);
 	else
 		w->null(ctx, "id");
-	w->unum(ctx, "uid", rec->uid);
-	w->unum(ctx, "cgroup_id", rec->cgroup_id);
 	if (sock)
-		w->unum(ctx, "netns", rec->netns);
-	else
-		w->null(ctx, "netns");
+		ik.netns = rec->netns;
+	if (run_begin(w, ctx, st, RUN_IDS, &ik)) {
+		w->unum(ctx, "uid", rec->uid);
+		w->unum(ctx, "cgroup_id", rec->cgroup_id);
+		if (sock)
+			w->unum(ctx, "netns", rec->netns);
+		else
+			w->null(ctx, "netns");
+		run_end(w, ctx, st, RUN_IDS);
+	}
 	w->lit(ctx, "via", f.via, f.via_len);
 	lit_or_null(w, ctx, "caller_error", f.caller_error, f.caller_error_len);
-	if (cg)
-		w->str(ctx, "cgroup", cg->path, strlen(cg->path));
-	else
-		w->null(ctx, "cgroup");
-	/* 64 hex digits, or none */
-	if (cg && cg->container[0])
-		w->lit(ctx, "container", cg->container, strlen(cg->container));
-	else
-		w->null(ctx, "container");
+	ck.known = cg != NULL;
+	if (run_begin(w, ctx, st, RUN_CGROUP, &ck)) {
+		if (cg)
+			w->str(ctx, "cgroup", cg->path, strlen(cg->path));
+		else
+			w->null(ctx, "cgroup");
+		/* 64 hex digits, or none */
+		if (cg && cg->container[0])
+			w->lit(ctx, "container", cg->container,
+			       strlen(cg->container));
+		else
+			w->null(ctx, "container");
+		run_end(w, ctx, st, RUN_CGROUP);
+	}
 	if (f.complete)
 		w->boolean(ctx, "abandoned", f.abandoned);
 	else

@@ -58,7 +58,7 @@ void table_init(struct cp_table *t, struct cp_out *out,
  * Rows are written straight into the output buffer, column by column:
  * at millions of rows a second, a call to memcpy() per cell costs more
  * than the cell.  Short strings are copied by the loop below, and padding
- * is stored 8 spaces at a time (what lands past the padding is inside
+ * is stored 16 spaces at a time (what lands past the padding is inside
  * ROW_MAX and overwritten by the next column).
  */
 static char *put_str(char *p, const char *s)
@@ -71,10 +71,13 @@ static char *put_str(char *p, const char *s)
 /* Pad the column that started at @col to @width, and one space. */
 static char *pad_col(char *p, const char *col, unsigned int width)
 {
+	static const char spaces[16] = "                ";
 	size_t n = p - col, pad = n < width ? width - n + 1 : 1, i;
 
-	for (i = 0; i < pad; i += 8)
-		memcpy(p + i, "        ", 8);
+	/* one store covers every column but the IPv6-wide addresses */
+	memcpy(p, spaces, 16);
+	for (i = 16; i < pad; i += 16)
+		memcpy(p + i, spaces, 16);
 	return p + pad;
 }
 
