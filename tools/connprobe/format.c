@@ -176,39 +176,6 @@ const char *unix_addr_str(const struct connprobe_record *rec, char *buf)
 	return unix_path_str(rec->sun_path, rec->addrlen - SUN_PATH_OFFSET, buf);
 }
 
-/* sockaddr_in6 without sin6_scope_id, as the kernel accepts it (RFC 2133). */
-#define SIN6_LEN_NO_SCOPE	24
-
-unsigned int rec_saddr_family(const struct connprobe_record *rec)
-{
-	/* saddr carries no family of its own: it is the socket's. */
-	if ((rec->flags & (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR)) !=
-	    (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR))
-		return 0;
-	return rec->family == AF_INET || rec->family == AF_INET6 ?
-	       rec->family : 0;
-}
-
-unsigned int rec_daddr_family(const struct connprobe_record *rec)
-{
-	if (!(rec->flags & CONNPROBE_F_DADDR))
-		return 0;
-	/*
-	 * The kernel leaves daddr and dport zero (unknown) when the caller's
-	 * addrlen is too short to hold them.
-	 */
-	switch (rec->daddr_family) {
-	case AF_INET:
-		return rec->addrlen >= sizeof(struct sockaddr_in) ? AF_INET : 0;
-	case AF_INET6:
-		return rec->addrlen >= SIN6_LEN_NO_SCOPE ? AF_INET6 : 0;
-	case AF_UNIX:
-		/* an unnamed address has no path */
-		return rec->addrlen > SUN_PATH_OFFSET ? AF_UNIX : 0;
-	}
-	return 0;
-}
-
 size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf)
 {
 	switch (rec_daddr_family(rec)) {

@@ -17,12 +17,7 @@
 #define JSONL_STR_INLINE	128
 #define JSONL_ROW_MAX		(30 * 18 + 12 * 21 + \
 				 12 * (JSONL_STR_INLINE * JSON_ESCAPE_MAX + 2) + \
-				 MEMO_BLOCK)
-
-/* A remembered run is copied in blocks of this many bytes, the last whole. */
-#define MEMO_BLOCK		32
-_Static_assert(EMIT_RUN_TEXT_MAX % MEMO_BLOCK == 0,
-	       "the last block of a run's text is inside the text");
+				 MEMO_SLACK)
 
 struct jsonl {
 	struct cp_out *o;
@@ -146,59 +141,18 @@ JSONL_INLINE void j_absent(void *ctx, const char *k)
 	(void)k;
 }
 
-/* Branch-free: a hit, the case that matters, costs one branch. */
-JSONL_INLINE bool keys_equal(const unsigned long long *a, const void *b)
-{
-	unsigned long long w, diff = 0;
-	size_t i;
-
-	for (i = 0; i < EMIT_RUN_KEY_LEN / 8; i++) {
-		memcpy(&w, (const char *)b + i * 8, 8);
-		diff |= a[i] ^ w;
-	}
-	return !diff;
-}
-
-/*
- * The run's text as the last record had it, if its fields are the same.
- * The text is kept once two records in a row share them: where every
- * record differs, keeping it would be a copy per run for nothing.
- */
-JSONL_INLINE bool j_run_begin(void *ctx, struct emit_memo *m, const void *key)
+JSONL_INLINE bool j_run_begin(void *ctx, struct text_memo *m, const void *key)
 {
 	struct jsonl *j = ctx;
-	size_t i;
 
-	if (keys_equal(m->key, key)) {
-		if (m->valid) {
-			/*
-			 * Whole blocks, a few wide stores: past the run's
-			 * end is the reserved row, written over next.
-			 */
-			for (i = 0; i < m->len; i += MEMO_BLOCK)
-				memcpy(j->p + i, m->text + i, MEMO_BLOCK);
-			j->p += m->len;
-			return true;
-		}
-		j->run = j->p;
-		return false;
-	}
-	memcpy(m->key, key, sizeof(m->key));
-	m->valid = false;
-	j->run = NULL;
-	return false;
+	return memo_repeat(m, key, &j->p, &j->run);
 }
 
-JSONL_INLINE void j_run_end(void *ctx, struct emit_memo *m)
+JSONL_INLINE void j_run_end(void *ctx, struct text_memo *m)
 {
 	struct jsonl *j = ctx;
-	size_t n = j->p - j->run;
 
-	if (!j->run || n > sizeof(m->text))
-		return;
-	memcpy(m->text, j->run, n);
-	m->len = n;
-	m->valid = true;
+	memo_keep(m, j->run, j->p);
 }
 
 static const struct kv_writer json_writer = {

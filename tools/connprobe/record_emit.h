@@ -17,6 +17,7 @@
 
 #include "cgroup.h"
 #include "format.h"
+#include "memo.h"
 #include "timefmt.h"
 
 struct emit_opts {
@@ -27,9 +28,8 @@ struct emit_opts {
 
 /*
  * Runs of keys whose values depend on a few record fields only, which
- * the records of a burst (one task, one destination, as a connect storm
- * is) share: a writer may remember the text it wrote for a run and write
- * it again while those fields stay the same.
+ * the records of a burst share: a writer may remember the text it wrote
+ * for a run and write it again while those fields stay the same (memo.h).
  */
 enum emit_run {
 	RUN_TASK,	/* pid tid comm family proto */
@@ -38,17 +38,6 @@ enum emit_run {
 	RUN_IDS,	/* uid cgroup_id netns */
 	RUN_CGROUP,	/* cgroup container */
 	NR_EMIT_RUNS,
-};
-
-/* What a run's values depend on: its fields, zero-padded. */
-#define EMIT_RUN_KEY_LEN	32
-#define EMIT_RUN_TEXT_MAX	256
-
-struct emit_memo {
-	unsigned long long key[EMIT_RUN_KEY_LEN / 8];
-	bool valid;
-	unsigned short len;
-	char text[EMIT_RUN_TEXT_MAX];
 };
 
 /*
@@ -73,18 +62,18 @@ struct kv_writer {
 	void (*absent)(void *ctx, const char *key);
 	/*
 	 * Optional, both or neither.  run_begin() comes before the keys of
-	 * a run with what they depend on (EMIT_RUN_KEY_LEN bytes at @key):
+	 * a run with what they depend on (MEMO_KEY_LEN bytes at @key):
 	 * true if the writer repeated the run's text (the keys are then
 	 * skipped), else the keys follow, then run_end().
 	 */
-	bool (*run_begin)(void *ctx, struct emit_memo *m, const void *key);
-	void (*run_end)(void *ctx, struct emit_memo *m);
+	bool (*run_begin)(void *ctx, struct text_memo *m, const void *key);
+	void (*run_end)(void *ctx, struct text_memo *m);
 };
 
 struct emit_state {
 	struct emit_opts opts;
 	struct cp_timecache utc;
-	struct emit_memo memo[NR_EMIT_RUNS];	/* for the writer's runs */
+	struct text_memo memo[NR_EMIT_RUNS];	/* for the writer's runs */
 };
 
 #define EMIT_INLINE	static inline __attribute__((always_inline))
@@ -122,20 +111,7 @@ EMIT_INLINE void run_end(const struct kv_writer *w, void *ctx,
 		w->run_end(ctx, &st->memo[run]);
 }
 
-/* The keys of the runs: every field their text depends on. */
-struct run_task_key {
-	__u32 pid, tid;
-	char comm[CONNPROBE_COMM_LEN];
-	__u16 sock, family, type, protocol;
-};
-
-struct run_addr_key {
-	__u32 family;		/* rec_saddr_family(), rec_daddr_family() */
-	__u32 port;
-	__u8 addr[CONNPROBE_ADDR_LEN];
-	__u64 __pad;
-};
-
+/* The keys of the runs format.h has none for: every field they print. */
 struct run_ids_key {
 	__u64 cgroup_id;
 	__u32 uid, netns;
@@ -149,11 +125,9 @@ struct run_cgroup_key {
 	__u64 __pad[2];
 };
 
-_Static_assert(sizeof(struct run_task_key) == EMIT_RUN_KEY_LEN &&
-	       sizeof(struct run_addr_key) == EMIT_RUN_KEY_LEN &&
-	       sizeof(struct run_ids_key) == EMIT_RUN_KEY_LEN &&
-	       sizeof(struct run_cgroup_key) == EMIT_RUN_KEY_LEN,
-	       "run keys are what struct emit_memo holds");
+_Static_assert(sizeof(struct run_ids_key) == MEMO_KEY_LEN &&
+	       sizeof(struct run_cgroup_key) == MEMO_KEY_LEN,
+	       "run keys are what struct text_memo holds");
 
 EMIT_INLINE void record_emit(struct emit_state *st,
 			     const struct connprobe_record *rec,
@@ -161,10 +135,8 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	const struct cp_cgroup *cg = NULL;
-	struct run_task_key tk = {
-		.pid = rec->pid, .tid = rec->tid, .sock = sock,
-	};
-	struct run_addr_key ak = { 0 };
+	struct task_key tk;
+	struct addr_key ak;
 	struct run_ids_key ik = {
 		.cgroup_id = rec->cgroup_id, .uid = rec->uid, .sock = sock,
 	};
@@ -179,12 +151,7 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 	w->lit(ctx, "event", f.event, f.event_len);
 	w->unum(ctx, "ts_ns", rec->ts_ns);
 	w->unum(ctx, "cpu", rec->cpu);
-	memcpy(tk.comm, rec->comm, sizeof(tk.comm));
-	if (sock) {
-		tk.family = rec->family;
-		tk.type = rec->type;
-		tk.protocol = rec->protocol;
-	}
+	task_key_of(rec, &tk);
 	if (run_begin(w, ctx, st, RUN_TASK, &tk)) {
 		fields_sock(rec, &f);
 		w->unum(ctx, "pid", rec->pid);
@@ -195,28 +162,19 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 		lit_or_null(w, ctx, "proto", f.proto, f.proto_len);
 		run_end(w, ctx, st, RUN_TASK);
 	}
-	ak.family = rec_saddr_family(rec);
-	if (ak.family)
-		memcpy(ak.addr, rec->saddr, sizeof(ak.addr));
+	saddr_key_of(rec, &ak);
 	if (run_begin(w, ctx, st, RUN_SADDR, &ak)) {
 		fields_saddr(rec, &f);
 		lit_or_null(w, ctx, "saddr", f.saddr, f.saddr_len);
 		run_end(w, ctx, st, RUN_SADDR);
 	}
 	port_or_null(w, ctx, "sport", ak.family ? rec->sport : -1);
-	ak.family = rec_daddr_family(rec);
-	if (ak.family == AF_UNIX) {
+	if (!daddr_key_of(rec, &ak)) {
 		/* an AF_UNIX path is the caller's bytes, any number of them */
 		fields_daddr(rec, &f);
 		w->str(ctx, "daddr", f.daddr, f.daddr_len);
 		w->null(ctx, "dport");
 	} else {
-		memset(ak.addr, 0, sizeof(ak.addr));
-		ak.port = 0;
-		if (ak.family) {
-			memcpy(ak.addr, rec->daddr, sizeof(ak.addr));
-			ak.port = rec->dport;
-		}
 		if (run_begin(w, ctx, st, RUN_DADDR, &ak)) {
 			fields_daddr(rec, &f);
 			lit_or_null(w, ctx, "daddr", f.daddr, f.daddr_len);
