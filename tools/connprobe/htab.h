@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct cp_htab_slot {
 	uint32_t idx;		/* entry index + 1; 0: empty */
@@ -42,6 +43,12 @@ void *htab_find(const struct cp_htab *h, const void *key);
  */
 void *htab_insert(struct cp_htab *h, const void *key);
 
+/* htab_insert(), as the entry's index + 1; 0 if out of memory. */
+size_t htab_insert_idx(struct cp_htab *h, const void *key);
+
+/* htab_find(), as the entry's index + 1; 0 if there is none. */
+size_t htab_find_idx(const struct cp_htab *h, const void *key);
+
 /*
  * Remove the entry for @key, if any.  The last entry moves into its place,
  * so entry indexes and pointers are valid only until the next remove.
@@ -57,6 +64,26 @@ void htab_clear(struct cp_htab *h);
 static inline void *htab_entry(const struct cp_htab *h, size_t i)
 {
 	return h->entries + i * h->entry_size;
+}
+
+/*
+ * memcmp() is a call per lookup, longer than the compare for the short
+ * keys here: compare words inline when the key is a whole number of them.
+ */
+static inline int htab_keys_equal(const void *a, const void *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i;
+
+	if (n % 8)
+		return !memcmp(a, b, n);
+	for (i = 0; i < n; i += 8) {
+		memcpy(&x, (const char *)a + i, 8);
+		memcpy(&y, (const char *)b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	return 1;
 }
 
 #endif /* CONNPROBE_HTAB_H */

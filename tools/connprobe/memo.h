@@ -23,7 +23,7 @@
 #define MEMO_KEY_LEN	32
 #define MEMO_TEXT_MAX	256
 /* Text is copied in blocks of this many bytes, the last one whole. */
-#define MEMO_BLOCK	32
+#define MEMO_BLOCK	64
 /* What memo_repeat() may write past the text: room to leave after it. */
 #define MEMO_SLACK	MEMO_BLOCK
 #define MEMO_MAX_SKIP	32
@@ -74,7 +74,9 @@ MEMO_INLINE bool memo_repeat(struct text_memo *m, const void *key, char **p,
 	if (memo_key_equal(m, key)) {
 		m->backoff = 0;
 		if (m->valid) {
-			for (i = 0; i < m->len; i += MEMO_BLOCK)
+			/* most texts are one block: no loop for them */
+			memcpy(*p, m->text, MEMO_BLOCK);
+			for (i = MEMO_BLOCK; i < m->len; i += MEMO_BLOCK)
 				memcpy(*p + i, m->text + i, MEMO_BLOCK);
 			*p += m->len;
 			return true;

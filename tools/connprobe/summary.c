@@ -31,6 +31,7 @@ static void table_clear(struct group_table *t)
 {
 	htab_clear(&t->tab);
 	memset(&t->other, 0, sizeof(t->other));
+	t->last = 0;
 }
 
 void summary_init(struct cp_summary *s)
@@ -85,19 +86,19 @@ static int stats_reserve(struct group_table *t, size_t n)
  */
 static size_t group_of(struct group_table *t, const void *key)
 {
-	size_t nr = t->tab.nr, i;
-	unsigned char *e;
+	size_t nr = t->tab.nr, g;
 
+	if (t->last && htab_keys_equal(htab_entry(&t->tab, t->last - 1), key,
+				       t->tab.key_size))
+		return t->last;
 	if (nr < SUMMARY_MAX_GROUPS && !stats_reserve(t, nr + 1))
-		e = htab_insert(&t->tab, key);
+		g = htab_insert_idx(&t->tab, key);
 	else
-		e = htab_find(&t->tab, key);
-	if (!e)
-		return 0;
-	i = (e - t->tab.entries) / t->tab.entry_size;
-	if (t->tab.nr > nr)
-		memset(&t->stats[i], 0, sizeof(t->stats[i]));
-	return i + 1;
+		g = htab_find_idx(&t->tab, key);
+	if (g && t->tab.nr > nr)
+		memset(&t->stats[g - 1], 0, sizeof(t->stats[g - 1]));
+	t->last = g;
+	return g;
 }
 
 static struct group_stats *stats_at(struct group_table *t, size_t group)

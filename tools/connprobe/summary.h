@@ -73,6 +73,12 @@ struct group_table {
 	struct group_stats *stats;	/* stats[i]: the stats of key i */
 	size_t stats_cap;
 	struct group_stats other;	/* keys beyond SUMMARY_MAX_GROUPS */
+	/*
+	 * The group of the last key (index + 1; 0: none): records come in
+	 * bursts of one outcome, one task, one destination, and comparing
+	 * a key costs less than hashing it.
+	 */
+	size_t last;
 };
 
 struct cp_summary {
