@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Aggregating records into outcome, destination and process groups. */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -37,7 +38,7 @@ static void table_clear(struct group_table *t)
 void summary_init(struct cp_summary *s)
 {
 	memset(s, 0, sizeof(*s));
-	table_init(&s->outcomes, sizeof(struct cp_outcome));
+	table_init(&s->outcomes, sizeof(struct outcome_key));
 	table_init(&s->dests, sizeof(struct dest_key));
 	table_init(&s->procs, sizeof(struct proc_key));
 	htab_init(&s->pending, sizeof(__u64), sizeof(struct pending));
@@ -80,6 +81,25 @@ static int stats_reserve(struct group_table *t, size_t n)
 }
 
 /*
+ * @a and @b, @n bytes (a whole number of words, as every key here is),
+ * are equal.  Without a branch per word: whether a record repeats its
+ * predecessor's destination is a coin the branch predictor cannot call,
+ * and a mispredicted branch per word costs more than the words.
+ */
+static bool same_key(const void *a, const void *b, size_t n)
+{
+	uint64_t x, y, diff = 0;
+	size_t i;
+
+	for (i = 0; i < n; i += 8) {
+		memcpy(&x, (const char *)a + i, 8);
+		memcpy(&y, (const char *)b + i, 8);
+		diff |= x ^ y;
+	}
+	return !diff;
+}
+
+/*
  * The group of @key: its index + 1, or 0 for the "(other)" row once the
  * table is full (or memory is).  Groups are never removed, so an index
  * stays valid for pending attempts.
@@ -88,8 +108,8 @@ static size_t group_of(struct group_table *t, const void *key)
 {
 	size_t nr = t->tab.nr, g;
 
-	if (t->last && htab_keys_equal(htab_entry(&t->tab, t->last - 1), key,
-				       t->tab.key_size))
+	if (t->last && same_key(htab_entry(&t->tab, t->last - 1), key,
+				t->tab.key_size))
 		return t->last;
 	if (nr < SUMMARY_MAX_GROUPS && !stats_reserve(t, nr + 1))
 		g = htab_insert_idx(&t->tab, key);
@@ -195,8 +215,8 @@ static bool complete_pending(struct cp_summary *s,
 
 int summary_add(struct cp_summary *s, const struct connprobe_record *rec)
 {
-	struct cp_outcome oc = outcome_of(rec);
-	bool failed = outcome_failed(&oc), sample;
+	struct outcome_key ok = { .oc = outcome_of(rec) };
+	bool failed = outcome_failed(&ok.oc), sample;
 	struct group_stats *st;
 	struct dest_key dk;
 	struct proc_key pk;
@@ -210,7 +230,7 @@ int summary_add(struct cp_summary *s, const struct connprobe_record *rec)
 	else
 		s->connects++;
 	/* few outcomes, always in cache: counted at once */
-	st = stats_at(&s->outcomes, group_of(&s->outcomes, &oc));
+	st = stats_at(&s->outcomes, group_of(&s->outcomes, &ok));
 	st->count++;
 	add_sample(st, rec->latency_ns, failed);
 
