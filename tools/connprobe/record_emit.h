@@ -35,8 +35,7 @@ enum emit_run {
 	RUN_TASK,	/* pid tid comm family proto */
 	RUN_SADDR,	/* saddr */
 	RUN_DADDR,	/* daddr dport (not AF_UNIX paths) */
-	RUN_IDS,	/* uid cgroup_id netns */
-	RUN_CGROUP,	/* cgroup container */
+	RUN_TAIL,	/* uid cgroup_id netns via caller_error cgroup container */
 	NR_EMIT_RUNS,
 };
 
@@ -111,22 +110,18 @@ EMIT_INLINE void run_end(const struct kv_writer *w, void *ctx,
 		w->run_end(ctx, &st->memo[run]);
 }
 
-/* The keys of the runs format.h has none for: every field they print. */
-struct run_ids_key {
+/* The key of RUN_TAIL: every field it prints from. */
+struct run_tail_key {
 	__u64 cgroup_id;
-	__u32 uid, netns;
-	__u32 sock;
-	__u32 __pad[3];
+	__u32 uid, netns;	/* netns 0 without a socket */
+	__s32 ret;		/* caller_error's */
+	__u8 sock, io_uring;
+	__u8 cgroup_known;	/* the lookup found it (a rescan may) */
+	__u8 __pad0;
+	__u64 __pad;
 };
 
-struct run_cgroup_key {
-	__u64 cgroup_id;
-	__u64 known;		/* the lookup found it (a rescan may) */
-	__u64 __pad[2];
-};
-
-_Static_assert(sizeof(struct run_ids_key) == MEMO_KEY_LEN &&
-	       sizeof(struct run_cgroup_key) == MEMO_KEY_LEN,
+_Static_assert(sizeof(struct run_tail_key) == MEMO_KEY_LEN,
 	       "run keys are what struct text_memo holds");
 
 EMIT_INLINE void record_emit(struct emit_state *st,
@@ -137,10 +132,10 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 	const struct cp_cgroup *cg = NULL;
 	struct task_key tk;
 	struct addr_key ak;
-	struct run_ids_key ik = {
-		.cgroup_id = rec->cgroup_id, .uid = rec->uid, .sock = sock,
+	struct run_tail_key rk = {
+		.cgroup_id = rec->cgroup_id, .uid = rec->uid, .ret = rec->ret,
+		.sock = sock, .io_uring = !!(rec->flags & CONNPROBE_F_IO_URING),
 	};
-	struct run_cgroup_key ck = { .cgroup_id = rec->cgroup_id };
 	struct cp_fields f;
 	char time[48];
 
@@ -193,20 +188,18 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 	else
 		w->null(ctx, "id");
 	if (sock)
-		ik.netns = rec->netns;
-	if (run_begin(w, ctx, st, RUN_IDS, &ik)) {
+		rk.netns = rec->netns;
+	rk.cgroup_known = cg != NULL;
+	if (run_begin(w, ctx, st, RUN_TAIL, &rk)) {
 		w->unum(ctx, "uid", rec->uid);
 		w->unum(ctx, "cgroup_id", rec->cgroup_id);
 		if (sock)
 			w->unum(ctx, "netns", rec->netns);
 		else
 			w->null(ctx, "netns");
-		run_end(w, ctx, st, RUN_IDS);
-	}
-	w->lit(ctx, "via", f.via, f.via_len);
-	lit_or_null(w, ctx, "caller_error", f.caller_error, f.caller_error_len);
-	ck.known = cg != NULL;
-	if (run_begin(w, ctx, st, RUN_CGROUP, &ck)) {
+		w->lit(ctx, "via", f.via, f.via_len);
+		lit_or_null(w, ctx, "caller_error", f.caller_error,
+			    f.caller_error_len);
 		if (cg)
 			w->str(ctx, "cgroup", cg->path, strlen(cg->path));
 		else
@@ -217,7 +210,7 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 			       strlen(cg->container));
 		else
 			w->null(ctx, "container");
-		run_end(w, ctx, st, RUN_CGROUP);
+		run_end(w, ctx, st, RUN_TAIL);
 	}
 	if (f.complete)
 		w->boolean(ctx, "abandoned", f.abandoned);

@@ -81,17 +81,17 @@ static int stats_reserve(struct group_table *t, size_t n)
 }
 
 /*
- * @a and @b, @n bytes (a whole number of words, as every key here is),
- * are equal.  Without a branch per word: whether a record repeats its
- * predecessor's destination is a coin the branch predictor cannot call,
- * and a mispredicted branch per word costs more than the words.
+ * The SUMMARY_KEY_LEN bytes at @a and @b are equal.  Without a branch per
+ * word: whether a record repeats its predecessor's destination is a coin
+ * the branch predictor cannot call, and a mispredicted branch per word
+ * costs more than the words.
  */
-static bool same_key(const void *a, const void *b, size_t n)
+static bool same_key(const void *a, const void *b)
 {
 	uint64_t x, y, diff = 0;
 	size_t i;
 
-	for (i = 0; i < n; i += 8) {
+	for (i = 0; i < SUMMARY_KEY_LEN; i += 8) {
 		memcpy(&x, (const char *)a + i, 8);
 		memcpy(&y, (const char *)b + i, 8);
 		diff |= x ^ y;
@@ -108,8 +108,7 @@ static size_t group_of(struct group_table *t, const void *key)
 {
 	size_t nr = t->tab.nr, g;
 
-	if (t->last && same_key(htab_entry(&t->tab, t->last - 1), key,
-				t->tab.key_size))
+	if (t->last && same_key(htab_entry(&t->tab, t->last - 1), key))
 		return t->last;
 	if (nr < SUMMARY_MAX_GROUPS && !stats_reserve(t, nr + 1))
 		g = htab_insert_idx(&t->tab, key);
