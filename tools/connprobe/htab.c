@@ -7,43 +7,9 @@
 
 #define MIN_SLOTS	64
 
-static uint64_t mix(uint64_t h)
-{
-	/* splitmix64's finalizer: every input bit reaches every output bit */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	return h ^ (h >> 31);
-}
-
-/* One 8-byte word into the hash. */
-static inline uint64_t hash_word(uint64_t h, const unsigned char *b)
-{
-	uint64_t w;
-
-	memcpy(&w, b, 8);
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 29);
-}
-
 uint64_t hash_bytes(const void *p, size_t n)
 {
-	const unsigned char *b = p;
-	uint64_t h = n, w;
-
-	/* the summary's keys: 32 bytes, unrolled */
-	if (n == 32)
-		return mix(hash_word(hash_word(hash_word(hash_word(h, b), b + 8),
-					       b + 16), b + 24));
-	for (; n >= 8; n -= 8, b += 8)
-		h = hash_word(h, b);
-	if (n) {
-		w = 0;
-		memcpy(&w, b, n);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	}
-	return mix(h);
+	return htab_hash(p, n);
 }
 
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size)
@@ -60,21 +26,10 @@ void htab_free(struct cp_htab *h)
 	htab_init(h, h->key_size, h->entry_size);
 }
 
-/* The slot holding @key, or the empty slot where it would go. */
 static struct cp_htab_slot *probe(const struct cp_htab *h, const void *key,
 				  uint32_t hash)
 {
-	struct cp_htab_slot *s;
-	size_t i;
-
-	for (i = hash & h->mask;; i = (i + 1) & h->mask) {
-		s = &h->slots[i];
-		if (!s->idx)
-			return s;
-		if (s->hash == hash &&
-		    htab_keys_equal(htab_entry(h, s->idx - 1), key, h->key_size))
-			return s;
-	}
+	return htab_probe(h, key, hash, h->key_size);
 }
 
 size_t htab_find_idx(const struct cp_htab *h, const void *key)

@@ -110,12 +110,13 @@ static size_t group_of(struct group_table *t, const void *key)
 
 	if (t->last && same_key(htab_entry(&t->tab, t->last - 1), key))
 		return t->last;
-	if (nr < SUMMARY_MAX_GROUPS && !stats_reserve(t, nr + 1))
+	/* a known group, hashed and compared inline; a new one is rare */
+	g = htab_find_idx_n(&t->tab, key, SUMMARY_KEY_LEN);
+	if (!g && nr < SUMMARY_MAX_GROUPS && !stats_reserve(t, nr + 1)) {
 		g = htab_insert_idx(&t->tab, key);
-	else
-		g = htab_find_idx(&t->tab, key);
-	if (g && t->tab.nr > nr)
-		memset(&t->stats[g - 1], 0, sizeof(t->stats[g - 1]));
+		if (g)
+			memset(&t->stats[g - 1], 0, sizeof(t->stats[g - 1]));
+	}
 	t->last = g;
 	return g;
 }
