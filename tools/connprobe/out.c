@@ -85,10 +85,3 @@ void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width)
 	out_mem(o, s, n);
 }
 
-size_t fmt_ns_as_ms(char *buf, unsigned long long ns)
-{
-	/* round half up without adding first, so no value can wrap */
-	unsigned long long us = ns / 1000 + (ns % 1000 >= 500);
-
-	return fmt_fixed(buf, us, 3);
-}

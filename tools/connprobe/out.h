@@ -217,8 +217,15 @@ static inline size_t fmt_fixed(char *buf, unsigned long long v,
 
 /*
  * Nanoseconds as milliseconds with 3 decimals, rounded to the nearest
- * microsecond: the latency columns.  @buf needs 32 bytes.
+ * microsecond: the latency columns.  @buf needs 32 bytes.  Inline: a
+ * table row has one.
  */
-size_t fmt_ns_as_ms(char *buf, unsigned long long ns);
+static inline size_t fmt_ns_as_ms(char *buf, unsigned long long ns)
+{
+	/* round half up without adding first, so no value can wrap */
+	unsigned long long us = ns / 1000 + (ns % 1000 >= 500);
+
+	return fmt_fixed(buf, us, 3);
+}
 
 #endif /* CONNPROBE_OUT_H */
