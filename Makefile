@@ -40,7 +40,7 @@ stress:
 # Benchmarks, one section each; see scripts/bench.sh.
 .PHONY: bench
 bench:
-	scripts/bench.sh
+	scripts/bench.sh $(BENCH)
 
 # Each tracer's cost per connect() in one instruction-counted VM; see
 # scripts/bench-vm.sh.

@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: connprobe's benchmarks, one section each, every section
-# headed "== name ==" so that results stay apart.  Sections:
+# headed "== name ==" so that results stay apart.
+#
+# usage: scripts/bench.sh [report-rate] [write-path]
+#   (no argument: every section; make bench BENCH=report-rate likewise)
+#
+# Sections:
 #
 #   report rate   tools/connprobe: report and summary over a capture of
 #                 BENCH_RECORDS (default 10 million) synthetic records,
@@ -120,5 +125,15 @@ write_path() {
 	done
 }
 
-report_rate
-write_path
+sections=("$@")
+[ ${#sections[@]} -gt 0 ] || sections=(report-rate write-path)
+for s in "${sections[@]}"; do
+	case $s in
+	report-rate) report_rate ;;
+	write-path) write_path ;;
+	*)
+		echo "bench.sh: unknown section '$s' (report-rate, write-path)" >&2
+		exit 2
+		;;
+	esac
+done

@@ -392,8 +392,8 @@ static int read_chunk(struct cp_capture *c, char *err, size_t errlen)
 	return 0;
 }
 
-const struct connprobe_record *capture_next(struct cp_capture *c,
-					    char *err, size_t errlen)
+const struct connprobe_record *capture_next_slow(struct cp_capture *c,
+						 char *err, size_t errlen)
 {
 	const struct connprobe_record *rec;
 	char msg[256];

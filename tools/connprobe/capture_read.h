@@ -15,6 +15,7 @@
 
 #include "capture.h"
 #include "cgroup.h"
+#include "reader.h"
 #include "stats.h"
 
 struct cp_capture {
@@ -69,8 +70,26 @@ void capture_close(struct cp_capture *c);
  * at the end, with @err empty, or on a record this tool cannot read or a
  * read error, with the message in @err.
  */
-const struct connprobe_record *capture_next(struct cp_capture *c,
-					    char *err, size_t errlen);
+const struct connprobe_record *capture_next_slow(struct cp_capture *c,
+						 char *err, size_t errlen);
+
+static inline const struct connprobe_record *
+capture_next(struct cp_capture *c, char *err, size_t errlen)
+{
+	const struct connprobe_record *rec;
+
+	/* the common case, inline: a good record in the chunk already read */
+	if (!c->records && c->next >= c->chunk_first &&
+	    c->next < c->chunk_first + c->chunk_len) {
+		rec = &c->chunk[c->next - c->chunk_first];
+		if (record_ok(rec)) {
+			err[0] = '\0';
+			c->next++;
+			return rec;
+		}
+	}
+	return capture_next_slow(c, err, errlen);
+}
 
 /* `report --info`: where and when the capture was taken, what it holds. */
 void capture_print_info(FILE *f, const struct cp_capture *c);

@@ -199,7 +199,7 @@ struct capture_writer *capture_writer_open(const char *path,
 			goto out_free;
 		}
 	}
-	if (out_init(&w->out, w->f, false))
+	if (out_init(&w->out, w->f))
 		goto out_oom;
 	return w;
 

@@ -35,8 +35,10 @@ void cgroups_init(struct cp_cgroups *c)
 int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 		size_t len)
 {
-	struct cp_cgroup *cg = htab_insert(&c->tab, &id);
+	struct cp_cgroup *cg;
 
+	c->last = NULL;
+	cg = htab_insert(&c->tab, &id);
 	if (!cg)
 		return -1;
 	if (cg->path || !path)
@@ -135,18 +137,24 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 
 const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c, __u64 id)
 {
-	struct cp_cgroup *cg = htab_find(&c->tab, &id);
+	struct cp_cgroup *cg = c->last;
 
+	if (cg && cg->id == id)
+		return cg;
+	cg = htab_find(&c->tab, &id);
 	if (!cg && c->mount && mono_ns() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
 		scan(c);
 		cg = htab_find(&c->tab, &id);
 		/* a fresh walk did not find it: it is gone, do not walk again */
-		if (!cg)
+		if (!cg) {
+			c->last = NULL;
 			cg = htab_insert(&c->tab, &id);
+		}
 	}
 	if (!cg || !cg->path)
 		return NULL;
 	cg->used = true;
+	c->last = cg;
 	return cg;
 }
 

@@ -31,6 +31,11 @@ struct cp_cgroups {
 	char *mount;			/* NULL: only what cgroups_add() gave */
 	struct cp_htab tab;
 	long long last_scan_ns;
+	/*
+	 * The last lookup's hit: records come in bursts from one task, and
+	 * this saves hashing its id for each.  Valid until the next insert.
+	 */
+	struct cp_cgroup *last;
 };
 
 /*

@@ -70,7 +70,7 @@ static void c_bool(void *ctx, const char *k, bool v)
 }
 
 static const struct kv_writer csv_writer = {
-	.str = c_str, .num = c_num, .unum = c_unum, .null = c_empty,
+	.str = c_str, .lit = c_str, .num = c_num, .unum = c_unum, .null = c_empty,
 	.boolean = c_bool, .absent = c_empty,
 };
 
@@ -107,7 +107,7 @@ static void h_bool(void *ctx, const char *k, bool v)
 }
 
 static const struct kv_writer header_writer = {
-	.str = h_str, .num = h_num, .unum = h_unum, .null = h_key,
+	.str = h_str, .lit = h_str, .num = h_num, .unum = h_unum, .null = h_key,
 	.boolean = h_bool, .absent = h_key,
 };
 
@@ -120,7 +120,7 @@ void csv_header(struct cp_out *o, struct emit_state *st)
 
 	keys_only.opts.cgroups = NULL;
 	record_emit(&keys_only, &dummy, &header_writer, &c);
-	out_line_end(o);
+	out_char(o, '\n');
 }
 
 void csv_record(struct cp_out *o, struct emit_state *st,
@@ -129,5 +129,5 @@ void csv_record(struct cp_out *o, struct emit_state *st,
 	struct csv c = { .o = o, .first = true };
 
 	record_emit(st, rec, &csv_writer, &c);
-	out_line_end(o);
+	out_char(o, '\n');
 }

@@ -12,13 +12,45 @@
 static char octet_text[256][4];
 static unsigned char octet_len[256];
 
-static void __attribute__((constructor)) init_octets(void)
+/* "00" to "ff": a byte of an IPv6 group is a table lookup too. */
+static char hex_pairs[256][2];
+
+/*
+ * For each set of zero groups in an IPv6 address (bit i: group i is
+ * zero), the longest run of two or more, the first of equal ones, as
+ * start << 4 | length; 0 if there is none.  What inet_ntop() makes "::".
+ */
+static unsigned char zero_run[256];
+
+static unsigned char longest_zero_run(unsigned int mask)
 {
+	int best = 0, best_len = 0, cur = 0, len = 0, i;
+
+	for (i = 0; i < 8; i++) {
+		if (!(mask & 1u << i)) {
+			len = 0;
+			continue;
+		}
+		if (!len++)
+			cur = i;
+		if (len > best_len)
+			best = cur, best_len = len;
+	}
+	return best_len < 2 ? 0 : best << 4 | best_len;
+}
+
+static void __attribute__((constructor)) init_tables(void)
+{
+	static const char hex[] = "0123456789abcdef";
 	int i;
 
-	for (i = 0; i < 256; i++)
+	for (i = 0; i < 256; i++) {
 		octet_len[i] = snprintf(octet_text[i], sizeof(octet_text[i]),
 					"%d", i);
+		hex_pairs[i][0] = hex[i >> 4];
+		hex_pairs[i][1] = hex[i & 0xf];
+		zero_run[i] = longest_zero_run(i);
+	}
 }
 
 /* inet_ntop() goes through snprintf(): too slow for every record. */
@@ -36,16 +68,21 @@ static size_t ipv4_fmt(const __u8 *addr, char *buf)
 	return n - 1;
 }
 
-/* Lower-case hex of @v without leading zeros, as "%x" prints it. */
-static size_t hex16(char *buf, unsigned int v)
+/* Lower-case hex of the group @v without leading zeros, as "%x" has it. */
+static char *put_group(char *p, unsigned int v)
 {
-	static const char hex[] = "0123456789abcdef";
-	/* nibbles in use: 1 for 0..0xf, up to 4 */
-	size_t n = (32 - __builtin_clz(v | 1) + 3) / 4, i;
+	unsigned int hi = v >> 8, lo = v & 0xff;
 
-	for (i = n; i-- > 0; v >>= 4)
-		buf[i] = hex[v & 0xf];
-	return n;
+	if (hi) {
+		if (hi >= 0x10)
+			*p++ = hex_pairs[hi][0];
+		*p++ = hex_pairs[hi][1];
+	} else if (lo < 0x10) {
+		*p++ = hex_pairs[lo][1];
+		return p;
+	}
+	memcpy(p, hex_pairs[lo], 2);
+	return p + 2;
 }
 
 /*
@@ -56,27 +93,20 @@ static size_t hex16(char *buf, unsigned int v)
  */
 static size_t ipv6_fmt(const __u8 *addr, char *buf)
 {
-	int best = -1, best_len = 0, cur = -1, cur_len = 0, i;
-	unsigned int words[8];
+	unsigned int words[8], zeros = 0, run, best, best_len, i;
 	char *p = buf;
 
 	for (i = 0; i < 8; i++) {
 		words[i] = addr[2 * i] << 8 | addr[2 * i + 1];
-		if (words[i] == 0) {
-			if (cur < 0)
-				cur = i, cur_len = 0;
-			if (++cur_len > best_len)
-				best = cur, best_len = cur_len;
-		} else {
-			cur = -1;
-		}
+		zeros |= (words[i] == 0) << i;
 	}
-	if (best_len < 2)
-		best = -1;
+	run = zero_run[zeros];
+	best = run ? run >> 4 : 8;
+	best_len = run & 0xf;
 	for (i = 0; i < 8; i++) {
-		if (best >= 0 && i >= best && i < best + best_len) {
-			if (i == best)
-				*p++ = ':';
+		if (i == best) {
+			*p++ = ':';
+			i += best_len - 1;
 			continue;
 		}
 		if (i)
@@ -84,9 +114,9 @@ static size_t ipv6_fmt(const __u8 *addr, char *buf)
 		if (i == 6 && best == 0 &&
 		    (best_len == 6 || (best_len == 5 && words[5] == 0xffff)))
 			return p - buf + ipv4_fmt(addr + 12, p);
-		p += hex16(p, words[i]);
+		p = put_group(p, words[i]);
 	}
-	if (best >= 0 && best + best_len == 8)
+	if (run && best + best_len == 8)
 		*p++ = ':';
 	*p = '\0';
 	return p - buf;
@@ -146,39 +176,6 @@ const char *unix_addr_str(const struct connprobe_record *rec, char *buf)
 	return unix_path_str(rec->sun_path, rec->addrlen - SUN_PATH_OFFSET, buf);
 }
 
-/* sockaddr_in6 without sin6_scope_id, as the kernel accepts it (RFC 2133). */
-#define SIN6_LEN_NO_SCOPE	24
-
-unsigned int rec_saddr_family(const struct connprobe_record *rec)
-{
-	/* saddr carries no family of its own: it is the socket's. */
-	if ((rec->flags & (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR)) !=
-	    (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR))
-		return 0;
-	return rec->family == AF_INET || rec->family == AF_INET6 ?
-	       rec->family : 0;
-}
-
-unsigned int rec_daddr_family(const struct connprobe_record *rec)
-{
-	if (!(rec->flags & CONNPROBE_F_DADDR))
-		return 0;
-	/*
-	 * The kernel leaves daddr and dport zero (unknown) when the caller's
-	 * addrlen is too short to hold them.
-	 */
-	switch (rec->daddr_family) {
-	case AF_INET:
-		return rec->addrlen >= sizeof(struct sockaddr_in) ? AF_INET : 0;
-	case AF_INET6:
-		return rec->addrlen >= SIN6_LEN_NO_SCOPE ? AF_INET6 : 0;
-	case AF_UNIX:
-		/* an unnamed address has no path */
-		return rec->addrlen > SUN_PATH_OFFSET ? AF_UNIX : 0;
-	}
-	return 0;
-}
-
 size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf)
 {
 	switch (rec_daddr_family(rec)) {
@@ -191,41 +188,64 @@ size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf)
 	return addr_fmt(rec->daddr_family, rec->daddr, buf);
 }
 
-void record_fields(const struct connprobe_record *rec, struct cp_fields *f)
+void fields_result(const struct connprobe_record *rec, struct cp_fields *f)
 {
-	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	long long err;
 
-	f->family = f->proto = f->saddr = f->daddr = NULL;
 	f->error = f->caller_error = NULL;
-	f->sport = f->dport = -1;
+	f->error_len = f->caller_error_len = 0;
 	f->complete = rec->event == CONNPROBE_EVENT_COMPLETE;
 	f->event = f->complete ? "complete" : "connect";
+	f->event_len = f->complete ? 8 : 7;
 	f->abandoned = f->complete && (rec->flags & CONNPROBE_F_ABANDONED);
 	f->via = rec->flags & CONNPROBE_F_IO_URING ? "io_uring" : "syscall";
-
-	if (sock) {
-		f->family = family_str(rec->family, f->family_buf,
-				       sizeof(f->family_buf));
-		f->proto = proto_str(rec->family, rec->type, rec->protocol,
-				     f->proto_buf, sizeof(f->proto_buf));
-	}
-	if (rec_saddr_family(rec)) {
-		f->saddr = f->saddr_buf;
-		addr_fmt(rec->family, rec->saddr, f->saddr_buf);
-		f->sport = rec->sport;
-	}
-	if (rec_daddr_family(rec)) {
-		f->daddr = f->daddr_buf;
-		rec_daddr_fmt(rec, f->daddr_buf);
-		if (rec->daddr_family != AF_UNIX)
-			f->dport = rec->dport;
-	}
+	f->via_len = rec->flags & CONNPROBE_F_IO_URING ? 8 : 7;
 	/* Widen before negating: -INT_MIN does not fit in an int. */
 	if (rec->ret < 0) {
 		err = -(long long)rec->ret;
 		f->error = errno_str(err, f->error_buf, sizeof(f->error_buf));
+		f->error_len = strlen(f->error);
 		f->caller_error = errno_str(caller_errno(err), f->caller_buf,
 					    sizeof(f->caller_buf));
+		f->caller_error_len = strlen(f->caller_error);
 	}
+}
+
+void fields_sock(const struct connprobe_record *rec, struct cp_fields *f)
+{
+	f->family = f->proto = NULL;
+	f->family_len = f->proto_len = 0;
+	if (!(rec->flags & CONNPROBE_F_SOCK))
+		return;
+	f->family = family_str(rec->family, f->family_buf,
+			       sizeof(f->family_buf));
+	f->family_len = strlen(f->family);
+	f->proto = proto_str(rec->family, rec->type, rec->protocol,
+			     f->proto_buf, sizeof(f->proto_buf));
+	f->proto_len = strlen(f->proto);
+}
+
+void fields_saddr(const struct connprobe_record *rec, struct cp_fields *f)
+{
+	f->saddr = NULL;
+	f->saddr_len = 0;
+	f->sport = -1;
+	if (!rec_saddr_family(rec))
+		return;
+	f->saddr = f->saddr_buf;
+	f->saddr_len = addr_fmt(rec->family, rec->saddr, f->saddr_buf);
+	f->sport = rec->sport;
+}
+
+void fields_daddr(const struct connprobe_record *rec, struct cp_fields *f)
+{
+	f->daddr = NULL;
+	f->daddr_len = 0;
+	f->dport = -1;
+	if (!rec_daddr_family(rec))
+		return;
+	f->daddr = f->daddr_buf;
+	f->daddr_len = rec_daddr_fmt(rec, f->daddr_buf);
+	if (rec->daddr_family != AF_UNIX)
+		f->dport = rec->dport;
 }

@@ -7,43 +7,9 @@
 
 #define MIN_SLOTS	64
 
-static uint64_t mix(uint64_t h)
-{
-	/* splitmix64's finalizer: every input bit reaches every output bit */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	return h ^ (h >> 31);
-}
-
-/* One 8-byte word into the hash. */
-static inline uint64_t hash_word(uint64_t h, const unsigned char *b)
-{
-	uint64_t w;
-
-	memcpy(&w, b, 8);
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 29);
-}
-
 uint64_t hash_bytes(const void *p, size_t n)
 {
-	const unsigned char *b = p;
-	uint64_t h = n, w;
-
-	/* the summary's keys: 32 bytes, unrolled */
-	if (n == 32)
-		return mix(hash_word(hash_word(hash_word(hash_word(h, b), b + 8),
-					       b + 16), b + 24));
-	for (; n >= 8; n -= 8, b += 8)
-		h = hash_word(h, b);
-	if (n) {
-		w = 0;
-		memcpy(&w, b, n);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	}
-	return mix(h);
+	return htab_hash(p, n);
 }
 
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size)
@@ -60,51 +26,24 @@ void htab_free(struct cp_htab *h)
 	htab_init(h, h->key_size, h->entry_size);
 }
 
-/*
- * memcmp() is a call per lookup, longer than the compare for the short
- * keys here: compare words inline when the key is a whole number of them.
- */
-static int keys_equal(const void *a, const void *b, size_t n)
-{
-	uint64_t x, y;
-	size_t i;
-
-	if (n % 8)
-		return !memcmp(a, b, n);
-	for (i = 0; i < n; i += 8) {
-		memcpy(&x, (const char *)a + i, 8);
-		memcpy(&y, (const char *)b + i, 8);
-		if (x != y)
-			return 0;
-	}
-	return 1;
-}
-
-/* The slot holding @key, or the empty slot where it would go. */
 static struct cp_htab_slot *probe(const struct cp_htab *h, const void *key,
 				  uint32_t hash)
 {
-	struct cp_htab_slot *s;
-	size_t i;
+	return htab_probe(h, key, hash, h->key_size);
+}
 
-	for (i = hash & h->mask;; i = (i + 1) & h->mask) {
-		s = &h->slots[i];
-		if (!s->idx)
-			return s;
-		if (s->hash == hash &&
-		    keys_equal(htab_entry(h, s->idx - 1), key, h->key_size))
-			return s;
-	}
+size_t htab_find_idx(const struct cp_htab *h, const void *key)
+{
+	if (!h->slots)
+		return 0;
+	return probe(h, key, (uint32_t)hash_bytes(key, h->key_size))->idx;
 }
 
 void *htab_find(const struct cp_htab *h, const void *key)
 {
-	const struct cp_htab_slot *s;
+	size_t i = htab_find_idx(h, key);
 
-	if (!h->slots)
-		return NULL;
-	s = probe(h, key, (uint32_t)hash_bytes(key, h->key_size));
-	return s->idx ? htab_entry(h, s->idx - 1) : NULL;
+	return i ? htab_entry(h, i - 1) : NULL;
 }
 
 /* Double the slots (kept at most half full) and rehash. */
@@ -145,25 +84,32 @@ static int grow_entries(struct cp_htab *h)
 	return 0;
 }
 
-void *htab_insert(struct cp_htab *h, const void *key)
+size_t htab_insert_idx(struct cp_htab *h, const void *key)
 {
 	uint32_t hash = (uint32_t)hash_bytes(key, h->key_size);
 	struct cp_htab_slot *s;
 	void *e;
 
 	if ((!h->slots || (h->nr + 1) * 2 > h->mask + 1) && grow_slots(h))
-		return NULL;
+		return 0;
 	s = probe(h, key, hash);
 	if (s->idx)
-		return htab_entry(h, s->idx - 1);
+		return s->idx;
 	if (h->nr == h->cap && grow_entries(h))
-		return NULL;
+		return 0;
 	e = htab_entry(h, h->nr);
 	memset(e, 0, h->entry_size);
 	memcpy(e, key, h->key_size);
 	s->idx = ++h->nr;
 	s->hash = hash;
-	return e;
+	return s->idx;
+}
+
+void *htab_insert(struct cp_htab *h, const void *key)
+{
+	size_t i = htab_insert_idx(h, key);
+
+	return i ? htab_entry(h, i - 1) : NULL;
 }
 
 /* The slot that points at entry @idx (which must exist). */

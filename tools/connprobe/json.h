@@ -15,6 +15,15 @@
  */
 void json_string(struct cp_out *o, const char *s, size_t len);
 
+/* The most one input byte becomes: "\u001b", "\ufffd". */
+#define JSON_ESCAPE_MAX		6
+
+/*
+ * json_string() straight into memory at @p, which needs
+ * @len * JSON_ESCAPE_MAX + 2 bytes; returns the end of the text.
+ */
+char *json_put_string(char *p, const char *s, size_t len);
+
 /* Print a JSON string, or null when @s is NULL. */
 void json_string_or_null(struct cp_out *o, const char *s);
 

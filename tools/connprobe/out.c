@@ -4,11 +4,10 @@
 
 #include "out.h"
 
-int out_init(struct cp_out *o, FILE *f, bool line_flush)
+int out_init(struct cp_out *o, FILE *f)
 {
 	o->f = f;
 	o->len = 0;
-	o->line_flush = line_flush;
 	o->buf = malloc(OUT_BUF_SIZE);
 	return o->buf ? 0 : -1;
 }
@@ -55,19 +54,6 @@ const char fmt_digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-size_t fmt_u64_slow(char *buf, unsigned long long v)
-{
-	unsigned int low, i;
-	size_t n;
-
-	/* the top digits, then the last 9 with their leading zeros */
-	n = fmt_u64(buf, v / 1000000000);
-	low = v % 1000000000;
-	for (i = 9; i-- > 0; low /= 10)
-		buf[n + i] = '0' + low % 10;
-	return n + 9;
-}
-
 void out_u64(struct cp_out *o, unsigned long long v)
 {
 	char buf[21];
@@ -99,10 +85,3 @@ void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width)
 	out_mem(o, s, n);
 }
 
-size_t fmt_ns_as_ms(char *buf, unsigned long long ns)
-{
-	/* round half up without adding first, so no value can wrap */
-	unsigned long long us = ns / 1000 + (ns % 1000 >= 500);
-
-	return fmt_fixed(buf, us, 3);
-}

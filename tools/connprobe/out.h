@@ -13,17 +13,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#define OUT_BUF_SIZE	(64 * 1024)
+/*
+ * Large enough that a live round of thousands of rows costs a handful of
+ * write()s: each one is counted against the traced workload's CPU.
+ */
+#define OUT_BUF_SIZE	(256 * 1024)
 
 struct cp_out {
 	FILE *f;
 	char *buf;
 	size_t len;
-	bool line_flush;	/* flush at out_line_end(): a pipe sees rows live */
 };
 
 /* Returns -1 if out of memory. */
-int out_init(struct cp_out *o, FILE *f, bool line_flush);
+int out_init(struct cp_out *o, FILE *f);
 
 /* Hand what is buffered to stdio and fflush(); -1 if the stream failed. */
 int out_flush(struct cp_out *o);
@@ -75,14 +78,6 @@ static inline void out_str(struct cp_out *o, const char *s)
 	out_mem(o, s, strlen(s));
 }
 
-/* End a row: newline, and a flush in line_flush mode. */
-static inline void out_line_end(struct cp_out *o)
-{
-	out_char(o, '\n');
-	if (o->line_flush)
-		out_flush(o);
-}
-
 void out_spaces(struct cp_out *o, size_t n);
 void out_u64(struct cp_out *o, unsigned long long v);
 void out_s64(struct cp_out *o, long long v);
@@ -99,47 +94,89 @@ void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width);
 /* "00" to "99": two digits per division halves the divisions. */
 extern const char fmt_digit_pairs[201];
 
-/* fmt_u64() for values of 2^32 and more. */
-size_t fmt_u64_slow(char *buf, unsigned long long v);
-
-/* Digits in @v: a guess from its bit length, corrected by one compare. */
-static inline size_t fmt_digits32(unsigned int v)
+/* Exactly 2, 4 or 8 digits of @v (< 10^that), leading zeros kept. */
+static inline void fmt_fixed2(char *buf, unsigned int v)
 {
-	static const unsigned int pow10[10] = {
-		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-		100000000, 1000000000,
-	};
-	/* log10(2) ~ 1233/4096 */
-	unsigned int guess = ((32 - __builtin_clz(v | 1)) * 1233) >> 12;
+	memcpy(buf, fmt_digit_pairs + v * 2, 2);
+}
 
-	return guess + (v >= pow10[guess]) + !v;
+static inline void fmt_fixed4(char *buf, unsigned int v)
+{
+	fmt_fixed2(buf, v / 100);
+	fmt_fixed2(buf + 2, v % 100);
+}
+
+static inline void fmt_fixed8(char *buf, unsigned int v)
+{
+	fmt_fixed4(buf, v / 10000);
+	fmt_fixed4(buf + 4, v % 10000);
+}
+
+/* 1 to 4 digits of @v (< 10000), without leading zeros. */
+static inline size_t fmt_upto4(char *buf, unsigned int v)
+{
+	if (v < 10) {
+		buf[0] = '0' + v;
+		return 1;
+	}
+	if (v < 100) {
+		fmt_fixed2(buf, v);
+		return 2;
+	}
+	if (v < 1000) {
+		buf[0] = '0' + v / 100;
+		fmt_fixed2(buf + 1, v % 100);
+		return 3;
+	}
+	fmt_fixed4(buf, v);
+	return 4;
+}
+
+/* fmt_u64() of a value below 2^32. */
+static inline __attribute__((always_inline))
+size_t fmt_u32(char *buf, unsigned int u)
+{
+	size_t n;
+
+	if (u < 10000)
+		return fmt_upto4(buf, u);
+	if (u < 100000000) {
+		n = fmt_upto4(buf, u / 10000);
+		fmt_fixed4(buf + n, u % 10000);
+		return n + 4;
+	}
+	n = fmt_upto4(buf, u / 100000000);
+	fmt_fixed8(buf + n, u % 100000000);
+	return n + 8;
 }
 
 /*
  * Decimal text of @v into @buf (at least 21 bytes), not NUL-terminated;
  * returns the length.  The building block of every number printed per
- * record, hence inline and written in place, back to front.
+ * record, hence inline: the magnitude picks how many groups of 4 digits
+ * follow the leading ones, each group two table lookups, so a number
+ * costs a few compares and a multiply or two, not a loop per digit.
+ * Above 2^32 (every ts_ns), the last 8 or 16 digits are groups too.
  */
-static inline size_t fmt_u64(char *buf, unsigned long long v)
+static inline __attribute__((always_inline))
+size_t fmt_u64(char *buf, unsigned long long v)
 {
-	unsigned int u = v;
+	unsigned long long top;
 	size_t n;
-	char *p;
 
-	if (v > 0xffffffffULL)
-		return fmt_u64_slow(buf, v);
-	n = fmt_digits32(u);
-	p = buf + n;
-	while (u >= 100) {
-		p -= 2;
-		memcpy(p, fmt_digit_pairs + (u % 100) * 2, 2);
-		u /= 100;
+	if (v <= 0xffffffffULL)
+		return fmt_u32(buf, v);
+	top = v / 100000000;
+	if (top <= 0xffffffffULL) {
+		n = fmt_u32(buf, top);
+	} else {
+		/* 2^64 / 10^16 < 1845 */
+		n = fmt_upto4(buf, top / 100000000);
+		fmt_fixed8(buf + n, top % 100000000);
+		n += 8;
 	}
-	if (u >= 10)
-		memcpy(p - 2, fmt_digit_pairs + u * 2, 2);
-	else
-		p[-1] = '0' + u;
-	return n;
+	fmt_fixed8(buf + n, v % 100000000);
+	return n + 8;
 }
 
 /*
@@ -180,8 +217,15 @@ static inline size_t fmt_fixed(char *buf, unsigned long long v,
 
 /*
  * Nanoseconds as milliseconds with 3 decimals, rounded to the nearest
- * microsecond: the latency columns.  @buf needs 32 bytes.
+ * microsecond: the latency columns.  @buf needs 32 bytes.  Inline: a
+ * table row has one.
  */
-size_t fmt_ns_as_ms(char *buf, unsigned long long ns);
+static inline size_t fmt_ns_as_ms(char *buf, unsigned long long ns)
+{
+	/* round half up without adding first, so no value can wrap */
+	unsigned long long us = ns / 1000 + (ns % 1000 >= 500);
+
+	return fmt_fixed(buf, us, 3);
+}
 
 #endif /* CONNPROBE_OUT_H */

@@ -14,8 +14,12 @@
 _Static_assert(sizeof(struct connprobe_record) == CONNPROBE_RECORD_SIZE,
 	       "struct connprobe_record does not match CONNPROBE_RECORD_SIZE");
 
-/* Records per read(): the count must be a whole number of records. */
-#define READ_BATCH	64
+/*
+ * Records per read(): the count must be a whole number of records.  About
+ * 256 KiB, so that draining a full buffer takes few syscalls: on a
+ * one-CPU machine they run on the traced workload's CPU.
+ */
+#define READ_BATCH	1024
 
 /* Parse "cpuN" exactly; anything else in the directory is not a CPU file. */
 static int cpu_file_number(const char *name, unsigned int *cpu)

@@ -32,7 +32,7 @@ int sink_print_view(struct cp_sink *s, FILE *f, sink_view_fn view,
 {
 	struct cp_out o;
 
-	if (out_init(&o, f, false)) {
+	if (out_init(&o, f)) {
 		snprintf(s->err, sizeof(s->err), "out of memory");
 		return -1;
 	}

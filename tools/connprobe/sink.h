@@ -34,6 +34,12 @@ struct cp_sink_ops {
 	 * if the stats file could not be read).  Optional.
 	 */
 	int (*tick)(struct cp_sink *s, const struct cp_stats *lost);
+	/*
+	 * Live only, after each round of records: what they printed must
+	 * reach its reader now (a pipe sees rows as they come, one write
+	 * per round rather than per row).  Optional.
+	 */
+	int (*flush)(struct cp_sink *s);
 	/* @lost: what the run lost; NULL if unknown. */
 	int (*end)(struct cp_sink *s, const struct cp_stats *lost);
 	/* The run stops on an error: keep what was shown so far.  Optional. */
@@ -62,6 +68,11 @@ static inline int sink_feed(struct cp_sink *s,
 		return 0;
 	s->matched++;
 	return s->ops->record(s, rec);
+}
+
+static inline int sink_flush(struct cp_sink *s)
+{
+	return s->ops->flush ? s->ops->flush(s) : 0;
 }
 
 static inline void sink_abort(struct cp_sink *s)

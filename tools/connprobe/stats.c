@@ -369,7 +369,7 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 	struct cp_out o;
 	size_t i;
 
-	if (out_init(&o, f, false))
+	if (out_init(&o, f))
 		return;
 	out_str(&o, "{\"cpus\":[");
 	for (i = 0; i < st->nr_cpus; i++) {

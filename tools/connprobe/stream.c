@@ -2,7 +2,6 @@
 /* The stream sink: one row per record, as it comes. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "csv.h"
 #include "jsonl.h"
@@ -29,8 +28,6 @@ static int stream_begin(struct cp_sink *s, const struct cp_source_info *info)
 		.cgroups = st->opts.cgroups,
 	};
 
-	/* Live into a pipe: each row as it comes, not per 64 KiB. */
-	st->out.line_flush = info->live && !isatty(fileno(st->opts.f));
 	st->emit.opts.wallclock = st->opts.wallclock;
 	st->emit.opts.realtime_offset_ns = info->realtime_offset_ns;
 	st->emit.opts.cgroups = st->opts.cgroups;
@@ -68,14 +65,19 @@ static int stream_record(struct cp_sink *s, const struct connprobe_record *rec)
 	return 0;
 }
 
-static int stream_end(struct cp_sink *s, const struct cp_stats *lost)
+static int stream_flush(struct cp_sink *s)
 {
-	struct stream *st = to_stream(s);
-
-	if (out_flush(&st->out)) {
+	if (out_flush(&to_stream(s)->out)) {
 		snprintf(s->err, sizeof(s->err), "write error on standard output");
 		return -1;
 	}
+	return 0;
+}
+
+static int stream_end(struct cp_sink *s, const struct cp_stats *lost)
+{
+	if (stream_flush(s))
+		return -1;
 	sink_report_counts(s, lost);
 	return 0;
 }
@@ -97,6 +99,7 @@ static void stream_destroy(struct cp_sink *s)
 static const struct cp_sink_ops stream_ops = {
 	.begin = stream_begin,
 	.record = stream_record,
+	.flush = stream_flush,
 	.end = stream_end,
 	.abort = stream_abort,
 	.destroy = stream_destroy,
@@ -110,7 +113,7 @@ struct cp_sink *stream_sink_new(const struct stream_opts *o)
 		return NULL;
 	st->sink.ops = &stream_ops;
 	st->opts = *o;
-	if (out_init(&st->out, o->f, false)) {
+	if (out_init(&st->out, o->f)) {
 		free(st);
 		return NULL;
 	}

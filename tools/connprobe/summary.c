@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Aggregating records into outcome, destination and process groups. */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,12 +32,13 @@ static void table_clear(struct group_table *t)
 {
 	htab_clear(&t->tab);
 	memset(&t->other, 0, sizeof(t->other));
+	t->last = 0;
 }
 
 void summary_init(struct cp_summary *s)
 {
 	memset(s, 0, sizeof(*s));
-	table_init(&s->outcomes, sizeof(struct cp_outcome));
+	table_init(&s->outcomes, sizeof(struct outcome_key));
 	table_init(&s->dests, sizeof(struct dest_key));
 	table_init(&s->procs, sizeof(struct proc_key));
 	htab_init(&s->pending, sizeof(__u64), sizeof(struct pending));
@@ -79,25 +81,44 @@ static int stats_reserve(struct group_table *t, size_t n)
 }
 
 /*
+ * The SUMMARY_KEY_LEN bytes at @a and @b are equal.  Without a branch per
+ * word: whether a record repeats its predecessor's destination is a coin
+ * the branch predictor cannot call, and a mispredicted branch per word
+ * costs more than the words.
+ */
+static bool same_key(const void *a, const void *b)
+{
+	uint64_t x, y, diff = 0;
+	size_t i;
+
+	for (i = 0; i < SUMMARY_KEY_LEN; i += 8) {
+		memcpy(&x, (const char *)a + i, 8);
+		memcpy(&y, (const char *)b + i, 8);
+		diff |= x ^ y;
+	}
+	return !diff;
+}
+
+/*
  * The group of @key: its index + 1, or 0 for the "(other)" row once the
  * table is full (or memory is).  Groups are never removed, so an index
  * stays valid for pending attempts.
  */
 static size_t group_of(struct group_table *t, const void *key)
 {
-	size_t nr = t->tab.nr, i;
-	unsigned char *e;
+	size_t nr = t->tab.nr, g;
 
-	if (nr < SUMMARY_MAX_GROUPS && !stats_reserve(t, nr + 1))
-		e = htab_insert(&t->tab, key);
-	else
-		e = htab_find(&t->tab, key);
-	if (!e)
-		return 0;
-	i = (e - t->tab.entries) / t->tab.entry_size;
-	if (t->tab.nr > nr)
-		memset(&t->stats[i], 0, sizeof(t->stats[i]));
-	return i + 1;
+	if (t->last && same_key(htab_entry(&t->tab, t->last - 1), key))
+		return t->last;
+	/* a known group, hashed and compared inline; a new one is rare */
+	g = htab_find_idx_n(&t->tab, key, SUMMARY_KEY_LEN);
+	if (!g && nr < SUMMARY_MAX_GROUPS && !stats_reserve(t, nr + 1)) {
+		g = htab_insert_idx(&t->tab, key);
+		if (g)
+			memset(&t->stats[g - 1], 0, sizeof(t->stats[g - 1]));
+	}
+	t->last = g;
+	return g;
 }
 
 static struct group_stats *stats_at(struct group_table *t, size_t group)
@@ -194,8 +215,8 @@ static bool complete_pending(struct cp_summary *s,
 
 int summary_add(struct cp_summary *s, const struct connprobe_record *rec)
 {
-	struct cp_outcome oc = outcome_of(rec);
-	bool failed = outcome_failed(&oc), sample;
+	struct outcome_key ok = { .oc = outcome_of(rec) };
+	bool failed = outcome_failed(&ok.oc), sample;
 	struct group_stats *st;
 	struct dest_key dk;
 	struct proc_key pk;
@@ -209,7 +230,7 @@ int summary_add(struct cp_summary *s, const struct connprobe_record *rec)
 	else
 		s->connects++;
 	/* few outcomes, always in cache: counted at once */
-	st = stats_at(&s->outcomes, group_of(&s->outcomes, &oc));
+	st = stats_at(&s->outcomes, group_of(&s->outcomes, &ok));
 	st->count++;
 	add_sample(st, rec->latency_ns, failed);
 

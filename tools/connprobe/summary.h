@@ -38,9 +38,18 @@ struct group_stats {
 
 /*
  * Keys are short and a whole number of 8-byte words, because every record
- * hashes and compares three of them.  An AF_UNIX path is keyed by its
- * hash; the path itself waits in cp_summary.unix_paths for printing.
+ * hashes and compares three of them; all three are SUMMARY_KEY_LEN bytes,
+ * so that hashing and comparing take the same path for each, a path the
+ * branch predictor learns.  An AF_UNIX path is keyed by its hash; the
+ * path itself waits in cp_summary.unix_paths for printing.
  */
+#define SUMMARY_KEY_LEN		32
+
+struct outcome_key {
+	struct cp_outcome oc;	/* first: the key reads as a cp_outcome */
+	__u64 __pad[3];
+};
+
 struct dest_key {
 	__u16 daddr_family;	/* 0: destination unknown */
 	__u16 sock_family;	/* with type and protocol: the PROTO name; */
@@ -56,7 +65,13 @@ struct proc_key {
 	__u32 pid;
 	char comm[CONNPROBE_COMM_LEN];
 	__u32 __pad;
+	__u64 __pad2;
 };
+
+_Static_assert(sizeof(struct outcome_key) == SUMMARY_KEY_LEN &&
+	       sizeof(struct dest_key) == SUMMARY_KEY_LEN &&
+	       sizeof(struct proc_key) == SUMMARY_KEY_LEN,
+	       "summary keys are all SUMMARY_KEY_LEN bytes");
 
 struct unix_path {
 	__u64 hash;		/* the key, as in dest_key.addr */
@@ -73,10 +88,16 @@ struct group_table {
 	struct group_stats *stats;	/* stats[i]: the stats of key i */
 	size_t stats_cap;
 	struct group_stats other;	/* keys beyond SUMMARY_MAX_GROUPS */
+	/*
+	 * The group of the last key (index + 1; 0: none): records come in
+	 * bursts of one outcome, one task, one destination, and comparing
+	 * a key costs less than hashing it.
+	 */
+	size_t last;
 };
 
 struct cp_summary {
-	struct group_table outcomes;	/* struct cp_outcome keys */
+	struct group_table outcomes;	/* struct outcome_key keys */
 	struct group_table dests;	/* struct dest_key keys */
 	struct group_table procs;	/* struct proc_key keys */
 	struct cp_htab pending;		/* id -> where its attempt counted */

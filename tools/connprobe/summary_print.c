@@ -240,7 +240,7 @@ static void stats_cols(struct cp_out *o, const struct group_stats *st)
 	latency_col(o, 2, &st->lat, 50);
 	latency_col(o, 3, &st->lat, 99);
 	latency_col(o, 4, &st->lat, 0);
-	out_line_end(o);
+	out_char(o, '\n');
 }
 
 static void print_one_table(struct cp_out *o, const struct cp_summary *s,
@@ -263,7 +263,7 @@ static void print_one_table(struct cp_out *o, const struct cp_summary *s,
 		out_col(o, k->title[c], strlen(k->title[c]), w[c]);
 	for (c = 0; c < (int)(sizeof(stat_titles) / sizeof(stat_titles[0])); c++)
 		stat_col(o, c, stat_titles[c], strlen(stat_titles[c]));
-	out_line_end(o);
+	out_char(o, '\n');
 	for (i = 0; i < n; i++) {
 		for (c = 0; c < ncols; c++)
 			out_col(o, r[i].label[c], strlen(r[i].label[c]), w[c]);

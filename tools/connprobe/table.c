@@ -58,7 +58,7 @@ void table_init(struct cp_table *t, struct cp_out *out,
  * Rows are written straight into the output buffer, column by column:
  * at millions of rows a second, a call to memcpy() per cell costs more
  * than the cell.  Short strings are copied by the loop below, and padding
- * is stored 8 spaces at a time (what lands past the padding is inside
+ * is stored 16 spaces at a time (what lands past the padding is inside
  * ROW_MAX and overwritten by the next column).
  */
 static char *put_str(char *p, const char *s)
@@ -71,10 +71,13 @@ static char *put_str(char *p, const char *s)
 /* Pad the column that started at @col to @width, and one space. */
 static char *pad_col(char *p, const char *col, unsigned int width)
 {
+	static const char spaces[16] = "                ";
 	size_t n = p - col, pad = n < width ? width - n + 1 : 1, i;
 
-	for (i = 0; i < pad; i += 8)
-		memcpy(p + i, "        ", 8);
+	/* one store covers every column but the IPv6-wide addresses */
+	memcpy(p, spaces, 16);
+	for (i = 16; i < pad; i += 16)
+		memcpy(p + i, spaces, 16);
 	return p + pad;
 }
 
@@ -98,8 +101,6 @@ static void end_row(struct cp_table *t, char *p)
 {
 	*p++ = '\n';
 	out_commit(t->out, p);
-	if (t->out->line_flush)
-		out_flush(t->out);
 }
 
 void table_header(struct cp_table *t)
@@ -189,23 +190,13 @@ static char *put_container(struct cp_table *t,
 		col = p;						\
 	} while (0)
 
-/*
- * Write the row at @p; NULL if an address did not fit its column (the
- * caller widens and writes it again).
- */
-static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
-		     char *p)
+/* PID to PROTO: with UID or CONTAINER between them, not one run. */
+static char *put_task(struct cp_table *t, const struct connprobe_record *rec,
+		      char *p, char **colp, int last)
 {
-	char result[OUTCOME_BUF_LEN], name[NAME_BUF_LEN];
-	struct cp_outcome oc = outcome_of(rec);
+	char name[NAME_BUF_LEN], *col = *colp;
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
-	unsigned int dfam = rec_daddr_family(rec);
-	int last = last_col(t);
-	char *col = p;
 
-	/* the columns in enum table_col order, as table_header() has them */
-	p = put_time(t, rec, p);
-	NEXT(COL_TIME);
 	p += fmt_u64(p, rec->pid);
 	NEXT(COL_PID);
 	p += fmt_u64(p, rec->tid);
@@ -225,19 +216,67 @@ static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
 	p = put_str(p, sock ? proto_str(rec->family, rec->type, rec->protocol,
 					name, sizeof(name)) : "-");
 	NEXT(COL_PROTO);
-	p = put_saddr(p, rec);
-	if ((size_t)(p - col) > t->width[COL_SADDR])
-		return NULL;
-	NEXT(COL_SADDR);
-	p = rec_saddr_family(rec) ? p + fmt_u64(p, rec->sport) : put_dash(p);
+	*colp = col;
+	return p;
+}
+
+/*
+ * Write the row at @p; NULL if an address did not fit its column (the
+ * caller widens and writes it again).  The task, the source address and
+ * the destination with its port are repeated from an earlier row while
+ * their fields stay the same (memo.h); every one of those columns is
+ * padded, so a remembered run of columns is text that ends padded.
+ */
+static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
+		     char *p)
+{
+	char result[OUTCOME_BUF_LEN], *col = p, *start;
+	struct cp_outcome oc = outcome_of(rec);
+	int last = last_col(t);
+	struct task_key tk;
+	struct addr_key ak;
+
+	/* the columns in enum table_col order, as table_header() has them */
+	p = put_time(t, rec, p);
+	NEXT(COL_TIME);
+	if (t->shown[COL_UID] || t->shown[COL_CONTAINER]) {
+		p = put_task(t, rec, p, &col, last);
+	} else {
+		task_key_of(rec, &tk);
+		if (!memo_repeat(&t->memo[TABLE_RUN_TASK], &tk, &p, &start)) {
+			p = put_task(t, rec, p, &col, last);
+			memo_keep(&t->memo[TABLE_RUN_TASK], start, p);
+		}
+		col = p;
+	}
+	saddr_key_of(rec, &ak);
+	if (!memo_repeat(&t->memo[TABLE_RUN_SADDR], &ak, &p, &start)) {
+		p = put_saddr(p, rec);
+		if ((size_t)(p - col) > t->width[COL_SADDR])
+			return NULL;
+		NEXT(COL_SADDR);
+		memo_keep(&t->memo[TABLE_RUN_SADDR], start, p);
+	}
+	col = p;
+	p = ak.family ? p + fmt_u64(p, rec->sport) : put_dash(p);
 	NEXT(COL_SPORT);
-	p = put_daddr(p, rec, dfam);
-	if ((size_t)(p - col) > t->width[COL_DADDR])
-		return NULL;
-	NEXT(COL_DADDR);
-	p = dfam == AF_INET || dfam == AF_INET6 ? p + fmt_u64(p, rec->dport)
-						: put_dash(p);
-	NEXT(COL_DPORT);
+	if (!daddr_key_of(rec, &ak)) {
+		p = put_daddr(p, rec, AF_UNIX);
+		if ((size_t)(p - col) > t->width[COL_DADDR])
+			return NULL;
+		NEXT(COL_DADDR);
+		p = put_dash(p);
+		NEXT(COL_DPORT);
+	} else if (!memo_repeat(&t->memo[TABLE_RUN_DADDR], &ak, &p, &start)) {
+		p = put_daddr(p, rec, ak.family);
+		if ((size_t)(p - col) > t->width[COL_DADDR])
+			return NULL;
+		NEXT(COL_DADDR);
+		p = ak.family ? p + fmt_u64(p, rec->dport) : put_dash(p);
+		NEXT(COL_DPORT);
+		memo_keep(&t->memo[TABLE_RUN_DADDR], start, p);
+	}
+	col = p;
 	p = put_str(p, outcome_label(&oc, result, sizeof(result)));
 	NEXT(COL_RESULT);
 	return p + fmt_ns_as_ms(p, rec->latency_ns);
@@ -254,6 +293,8 @@ void table_row(struct cp_table *t, const struct connprobe_record *rec)
 	 */
 	if (!p) {
 		t->width[COL_SADDR] = t->width[COL_DADDR] = ADDR_WIDTH_MAX;
+		/* the remembered addresses are padded to the old width */
+		memo_forget(t->memo, NR_TABLE_RUNS);
 		table_header(t);
 		p = put_row(t, rec, out_reserve(t->out, ROW_MAX));
 	}

@@ -45,10 +45,10 @@ size_t text_ascii(const char *s, size_t len, char *out)
 {
 	size_t i;
 
-	len = strnlen(s, len);
-	for (i = 0; i < len; i++)
+	/* one pass: a comm is short, a call to strnlen() first is not */
+	for (i = 0; i < len && s[i]; i++)
 		out[i] = is_printable_ascii(s[i]) ? s[i] : '?';
-	return len;
+	return i;
 }
 
 size_t text_utf8(const char *s, size_t len, char *out)

@@ -25,17 +25,6 @@ long long realtime_offset_now(void)
 	return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 }
 
-size_t fmt_relative(char *buf, long long ns)
-{
-	unsigned long long a = ns < 0 ? -(unsigned long long)ns
-				       : (unsigned long long)ns;
-	unsigned long long ms = a / 1000000 + (a % 1000000 >= 500000);
-	size_t n = 0;
-
-	if (ns < 0)
-		buf[n++] = '-';
-	return n + fmt_fixed(buf + n, ms, 3);
-}
 
 /* Split @ns into whole seconds (floored) and the ns within the second. */
 static void split(long long ns, time_t *sec, long long *frac)

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "out.h"
+
 struct cp_timecache {
 	bool valid;
 	time_t sec;
@@ -26,8 +28,21 @@ long long realtime_offset_now(void);
 /* CLOCK_MONOTONIC now, in ns. */
 long long mono_now(void);
 
-/* Signed seconds with 3 decimals, rounded: "-0.500".  @buf: 32 bytes. */
-size_t fmt_relative(char *buf, long long ns);
+/*
+ * Signed seconds with 3 decimals, rounded: "-0.500".  @buf: 32 bytes.
+ * Inline: a table row has one.
+ */
+static inline size_t fmt_relative(char *buf, long long ns)
+{
+	unsigned long long a = ns < 0 ? -(unsigned long long)ns
+				       : (unsigned long long)ns;
+	unsigned long long ms = a / 1000000 + (a % 1000000 >= 500000);
+	size_t n = 0;
+
+	if (ns < 0)
+		buf[n++] = '-';
+	return n + fmt_fixed(buf + n, ms, 3);
+}
 
 /* Local "HH:MM:SS.mmm" (bcc's -T, with milliseconds).  @buf: 48 bytes. */
 size_t fmt_clock(struct cp_timecache *c, char *buf, long long realtime_ns);

@@ -254,7 +254,7 @@ FILE *memout_open(struct memout *c)
 
 struct cp_out *memout_out(struct memout *c)
 {
-	if (!memout_open(c) || out_init(&c->out, c->f, false))
+	if (!memout_open(c) || out_init(&c->out, c->f))
 		return NULL;
 	return &c->out;
 }

@@ -35,7 +35,7 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 	struct cp_prom p;
 	struct cp_out o;
 
-	if (out_init(&o, devnull, false))
+	if (out_init(&o, devnull))
 		return;
 	summary_init(&sum);
 	prom_init(&p);

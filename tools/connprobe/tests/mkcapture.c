@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 		goto usage;
 	if (raw) {
 		f = fopen(path, "w");
-		if (!f || out_init(&out, f, false)) {
+		if (!f || out_init(&out, f)) {
 			perror(path);
 			return 1;
 		}

@@ -62,7 +62,7 @@ static const struct test *const unit_lists[] = {
 	names_tests, out_tests, format_tests, table_tests, jsonl_tests,
 	csv_tests, filter_tests, filter_push_tests, htab_tests, container_tests, cgroup_tests,
 	stats_tests, reader_tests, capture_tests, hist_tests, summary_tests, in_progress_tests,
-	prom_tests,
+	prom_tests, golden_tests,
 };
 
 static const struct test *const e2e_lists[] = {

@@ -37,6 +37,7 @@ extern TEST_LIST(hist_tests);
 extern TEST_LIST(summary_tests);
 extern TEST_LIST(in_progress_tests);
 extern TEST_LIST(prom_tests);
+extern TEST_LIST(golden_tests);
 extern TEST_LIST(e2e_tests);
 extern TEST_LIST(e2e_capture_tests);
 extern TEST_LIST(e2e_views_tests);

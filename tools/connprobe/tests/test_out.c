@@ -94,7 +94,7 @@ static int test_out_columns_and_chunks(const void *arg)
 	(void)arg;
 	CHECK(big);
 	CHECK(memout_open(&c));
-	CHECK_INT(out_init(&o, c.f, false), 0);
+	CHECK_INT(out_init(&o, c.f), 0);
 	out_col(&o, "ab", 2, 5);
 	out_col(&o, "toolong", 7, 3);
 	out_rcol(&o, "7", 1, 4);

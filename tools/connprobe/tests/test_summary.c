@@ -36,7 +36,7 @@ static int test_outcomes_count_records(const void *arg)
 	struct connprobe_record ok = rec_refused_v4(1, 0, 1), refused;
 	struct cp_summary *s = new_summary();
 	const struct group_stats *st;
-	struct cp_outcome key = { .event = CONNPROBE_EVENT_CONNECT, .ret = 0 };
+	struct outcome_key key = { .oc = { .event = CONNPROBE_EVENT_CONNECT } };
 	int i, ret = 1;
 
 	(void)arg;
@@ -47,10 +47,9 @@ static int test_outcomes_count_records(const void *arg)
 		CHECK_INT(summary_add(s, &ok), 0);
 	CHECK_INT(summary_add(s, &refused), 0);
 	CHECK_INT(s->outcomes.tab.nr, 2);
+	CHECK(htab_find_idx(&s->outcomes.tab, &key));
 	st = group_stats_of(&s->outcomes,
-			    ((const char *)htab_find(&s->outcomes.tab, &key) -
-			     (const char *)s->outcomes.tab.entries) /
-			    s->outcomes.tab.entry_size);
+			    htab_find_idx(&s->outcomes.tab, &key) - 1);
 	CHECK_INT(st->count, 3);
 	CHECK_INT(st->failed, 0);
 	/* same destination and process: one group each, 1 of 4 failed */
