@@ -21,10 +21,22 @@
 /* Bounds one round, so a busy CPU cannot starve the others' output. */
 #define MAX_PER_CPU_ROUND	4096
 /*
- * The probes keep firing while we drain: stop once caught up, or after
- * this many rounds so that a connect() storm cannot keep us here forever.
+ * The probes keep firing while we drain: stop once caught up, or once
+ * a whole buffer per CPU has been read (what was there when the drain
+ * began), so that a connect() storm cannot keep us here: what comes
+ * meanwhile stays counted as buffered.  Without buf_size in the stats
+ * (an older module), this many rounds.
  */
 #define MAX_DRAIN_ROUNDS	64
+
+static int drain_rounds(const struct cp_stats *st)
+{
+	unsigned long long per_cpu = st->buf_size / CONNPROBE_RECORD_SIZE;
+
+	if (!st->buf_size)
+		return MAX_DRAIN_ROUNDS;
+	return (int)((per_cpu + MAX_PER_CPU_ROUND - 1) / MAX_PER_CPU_ROUND) + 1;
+}
 
 static volatile sig_atomic_t exiting;
 
@@ -193,10 +205,10 @@ static int loop(struct live *l, double duration)
 
 static int drain(struct live *l)
 {
+	int i, rounds = drain_rounds(&l->start);
 	long n;
-	int i;
 
-	for (i = 0; i < MAX_DRAIN_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		n = reader_read_all(&l->rd, &l->recs, MAX_PER_CPU_ROUND,
 				    l->err, sizeof(l->err));
 		if (n < 0 || feed_round(l->sink, &l->recs))
