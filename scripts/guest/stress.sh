@@ -192,13 +192,17 @@ echo "# cycles survived: $survived of $CYCLES; rmmod refused while attached: $eb
 insmod $KO || { notok "insmod for the hostile-input checks"; exit 1; }
 mode0=$(cat $D/mode) size0=$(cat $D/buf_size)
 echo 100 >$D/bench
+# A filter in force, so that a bad write that cleared it would show.
+echo port=7 >$D/filter
+filter0=$(cat $D/filter)
 bench0=$(cat $D/bench)
 tried=0 refused=0
 
 # state_same: what the bad writes must not have changed.
 state_same() {
 	[ "$(cat $D/mode)" = "$mode0" ] && [ "$(cat $D/buf_size)" = "$size0" ] &&
-		[ "$(cat $D/bench)" = "$bench0" ]
+		[ "$(cat $D/bench)" = "$bench0" ] &&
+		[ "$(cat $D/filter)" = "$filter0" ]
 }
 
 # bad FILE BYTES: one bad write, refused with EINVAL or ERANGE, state kept.
@@ -220,6 +224,7 @@ bad() {
 		echo "$size0" >$D/buf_size
 		echo 100 >$D/bench
 		bench0=$(cat $D/bench)
+		echo "$filter0" >$D/filter
 	}
 }
 
@@ -256,6 +261,17 @@ bad mode 'flightflightflightflight\n'
 bad mode 'flight junk\n'
 bad mode 'stream\x00\n'
 bad mode '\x01\xff\x00\x7f'
+bad filter ''
+bad filter ' \n'
+bad filter 'pid=abc\n'			# not a number
+bad filter 'pid=-1\n'			# negative
+bad filter 'pid=99999999999\n'		# overflows a pid
+bad filter 'port=65536\n'		# out of range
+bad filter "$long"			# too long
+bad filter 'port=80 junk\n'		# trailing garbage
+bad filter 'port=80 port=81\n'		# a term twice
+bad filter 'port=80\x00\n'		# embedded NUL
+bad filter '\x01\xff\x00\x7f'		# binary
 
 # Concurrent writers: four shells, for 3 s, each alternating valid writes
 # (the current values, so the end state is known) with bad ones, while
@@ -271,6 +287,8 @@ writer() {
 		$LOAD write $D/bench 100 >/dev/null || echo "valid bench refused"
 		echo "bad $($LOAD write $D/bench '-5\n')"
 		echo "bad $($LOAD write $D/buf_size '')"
+		$LOAD write $D/filter "$filter0" >/dev/null || echo "valid filter refused"
+		echo "bad $($LOAD write $D/filter 'port=80 junk\n')"
 	done
 }
 $LOAD connect 4 30 >/dev/null &
