@@ -26,7 +26,9 @@
 #              here if missing: apt-get install libbpf-tools); they need the
 #              guest kernel's BTF, which Debian's has
 # ROUNDS rounds (default 3); the table shows medians.  Overheads are over
-# the median of all untraced runs.
+# the median of all untraced runs.  Then, in a second boot (2 vCPUs, plain
+# TCG), the connect rate at which records start to be lost with the
+# default buffer size.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${ROUNDS:-3}
@@ -128,3 +130,23 @@ END {
 	} else
 		printf "goal connprobe cheap loop <= half of tcpconnect'"'"'s added cost: not judged (tcpconnect not measured)\n"
 }'
+
+# The rate at which records start to be lost, on the normal guest: two
+# vCPUs, plain TCG (wall-clock time, about 15 times slower than the host),
+# the default buffer size, the tool streaming JSON (scripts/guest/
+# loss-rate.sh).
+echo
+echo "loss rate: kernel 6.1, 2 vCPUs (plain TCG), default buf_size, connprobe --json >/dev/null;"
+echo "P copies of the unreach loop at once, one record a call:"
+VM_EXTRA_FILES="$top/tools/connect-loop/connect_loop:/bin/connect_loop" \
+	"$top/scripts/vm-run.sh" -k 6.1 -c 2 -t 900 "$top/scripts/guest/loss-rate.sh" |
+	awk '$1 == "P" {
+		printf "  %d loops: %7d connects/s, %7d records written, %7d lost\n", $2, $8, $10, $12
+		if ($12 == 0) ok = $8; else if (!first) first = $8
+	}
+	END {
+		if (first)
+			printf "records first lost between %d and %d connects/s\n", ok, first
+		else
+			printf "no record lost up to %d connects/s\n", ok
+	}'
