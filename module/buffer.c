@@ -90,10 +90,10 @@ static struct dentry *cp_create_buf_file(const char *filename,
 					 int *is_global)
 {
 	/*
-	 * relay_open() without a file name (we name the files once the
-	 * channel is in place: see cp_buffer_resize()) only asks whether
-	 * the channel is global, but takes NULL for failure: answer with
-	 * the directory, which relay then neither keeps nor removes.
+	 * relay_open() without a file name (the self-benchmark's private
+	 * channel) only asks whether the channel is global, but takes NULL
+	 * for failure: answer with the directory, which relay then neither
+	 * keeps nor removes.
 	 */
 	if (!filename)
 		return cp_dir;
@@ -112,14 +112,20 @@ static const struct rchan_callbacks cp_relay_callbacks = {
 	.remove_buf_file = cp_remove_buf_file,
 };
 
-/* A channel of @buf_size bytes per CPU; its files come later, if at all. */
-static struct rchan *cp_chan_open(size_t buf_size, struct cp_sink *sink)
+/*
+ * A channel of @buf_size bytes per CPU, with its files cpuN in @dir, or
+ * without files for a NULL @dir.  Files are made here, by relay_open(),
+ * never later: relay_late_setup_files() creates them with preemption
+ * disabled (get_cpu()), where the allocations they need may sleep.
+ */
+static struct rchan *cp_chan_open(size_t buf_size, struct dentry *dir,
+				  struct cp_sink *sink)
 {
 	/* Whole records per sub-buffer: relay then never pads. */
 	size_t subbuf_size = rounddown(buf_size / CP_N_SUBBUFS, CP_REC_SIZE);
 
-	return relay_open(NULL, NULL, subbuf_size, CP_N_SUBBUFS,
-			  &cp_relay_callbacks, sink);
+	return relay_open(dir ? CONNPROBE_CPU_FILE_BASE : NULL, dir,
+			  subbuf_size, CP_N_SUBBUFS, &cp_relay_callbacks, sink);
 }
 
 /**
@@ -144,7 +150,6 @@ int cp_buffer_mode_parse(const char *name)
 int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode)
 {
 	struct rchan *chan;
-	int ret;
 
 	cp_live.stats = alloc_percpu(struct cp_cpu_stats);
 	if (!cp_live.stats)
@@ -153,22 +158,14 @@ int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode)
 	cp_live.mode = mode;
 	cp_buf_size = buf_size;
 
-	ret = -ENOMEM;
-	chan = cp_chan_open(buf_size, &cp_live);
-	if (!chan)
-		goto out_free_stats;
-	ret = relay_late_setup_files(chan, CONNPROBE_CPU_FILE_BASE, dir);
-	if (ret)
-		goto out_close_chan;
+	chan = cp_chan_open(buf_size, dir, &cp_live);
+	if (!chan) {
+		free_percpu(cp_live.stats);
+		cp_live.stats = NULL;
+		return -ENOMEM;
+	}
 	rcu_assign_pointer(cp_live.chan, chan);
 	return 0;
-
-out_close_chan:
-	relay_close(chan);
-out_free_stats:
-	free_percpu(cp_live.stats);
-	cp_live.stats = NULL;
-	return ret;
 }
 
 /**
@@ -196,6 +193,7 @@ static void cp_sink_write(struct cp_sink *sink, struct connprobe_record *rec)
 {
 	struct cp_cpu_stats *stats;
 	struct rchan_buf *buf;
+	struct rchan *chan;
 	unsigned long flags;
 
 	local_irq_save(flags);
@@ -204,7 +202,9 @@ static void cp_sink_write(struct cp_sink *sink, struct connprobe_record *rec)
 	/* Every record counts as written, whether it is kept or lost. */
 	rec->seq = stats->written++;
 
-	buf = *this_cpu_ptr(rcu_dereference_sched(sink->chan)->buf);
+	/* No channel: a resize is replacing it. */
+	chan = rcu_dereference_sched(sink->chan);
+	buf = chan ? *this_cpu_ptr(chan->buf) : NULL;
 	if (unlikely(!buf ||
 		     (buf->offset + CP_REC_SIZE > buf->chan->subbuf_size &&
 		      !relay_switch_subbuf(buf, CP_REC_SIZE)))) {
@@ -289,10 +289,10 @@ u64 cp_buffer_buffered(const struct rchan_buf *buf)
 	return bytes / CP_REC_SIZE;
 }
 
-/* Records buffered on @cpu, 0 for a CPU that never had a buffer. */
+/* Records buffered on @cpu, 0 for a CPU or a channel without a buffer. */
 static u64 cp_buffered_on(struct rchan *chan, int cpu)
 {
-	const struct rchan_buf *buf = *per_cpu_ptr(chan->buf, cpu);
+	const struct rchan_buf *buf = chan ? *per_cpu_ptr(chan->buf, cpu) : NULL;
 
 	return buf ? cp_buffer_buffered(buf) : 0;
 }
@@ -396,11 +396,12 @@ size_t cp_buffer_size(void)
  * cp_buffer_resize() - replace every CPU's buffer by one of @buf_size
  * @buf_size: bytes per CPU, already checked
  *
- * Records still buffered are discarded and counted lost.  Writers move to
- * the new buffers at once; the old ones go once no writer can be on them.
+ * Records still buffered are discarded and counted lost.  The new buffers
+ * take the old files' names, so the old ones go first: records written in
+ * between are counted lost too.
  *
- * Return: 0, -EBUSY while a reader has a buffer open, or -ENOMEM (and
- * nothing changed).
+ * Return: 0, -EBUSY while a reader has a buffer open (nothing changed), or
+ * -ENOMEM: the buffers are then emptied but keep their old size.
  */
 int cp_buffer_resize(size_t buf_size)
 {
@@ -412,25 +413,26 @@ int cp_buffer_resize(size_t buf_size)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	new = cp_chan_open(buf_size, &cp_live);
-	if (!new) {
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
 	old = rcu_dereference_protected(cp_live.chan,
 					lockdep_is_held(&cp_config_lock));
-	rcu_assign_pointer(cp_live.chan, new);
+	RCU_INIT_POINTER(cp_live.chan, NULL);
 	/* Writers run with interrupts off: an RCU read-side section. */
 	synchronize_rcu();
 	for_each_possible_cpu(cpu)
 		atomic64_add(cp_buffered_on(old, cpu),
 			     &per_cpu_ptr(cp_live.stats, cpu)->discarded);
 	relay_close(old);
-	/* The old files are gone: the new ones take their names. */
-	ret = relay_late_setup_files(new, CONNPROBE_CPU_FILE_BASE, cp_dir);
-	if (ret)
-		pr_err("resize: cannot create the buffer files: error %d\n", ret);
-	WRITE_ONCE(cp_buf_size, buf_size);
+	new = cp_chan_open(buf_size, cp_dir, &cp_live);
+	if (new) {
+		WRITE_ONCE(cp_buf_size, buf_size);
+	} else {
+		ret = -ENOMEM;
+		/* What was just freed is likely to be had again. */
+		new = cp_chan_open(cp_buf_size, cp_dir, &cp_live);
+		if (!new)
+			pr_err("resize: no memory for any buffer: every record is lost until a resize succeeds\n");
+	}
+	rcu_assign_pointer(cp_live.chan, new);
 out_unlock:
 	mutex_unlock(&cp_config_lock);
 	return ret;
@@ -459,7 +461,7 @@ int cp_buffer_bench(unsigned long records, u64 *ns)
 	sink.stats = alloc_percpu(struct cp_cpu_stats);
 	if (!sink.stats)
 		return -ENOMEM;
-	chan = cp_chan_open(cp_buffer_size(), &sink);
+	chan = cp_chan_open(cp_buffer_size(), NULL, &sink);
 	if (!chan)
 		goto out_free_stats;
 	RCU_INIT_POINTER(sink.chan, chan);
