@@ -4,6 +4,7 @@
 # Which Debian kernel the VM tests use, and where its pieces are.
 #
 # usage: scripts/kernel.sh lines           the LTS lines connprobe supports
+#        scripts/kernel.sh rt-lines        those with a PREEMPT_RT flavour
 #        scripts/kernel.sh kdir [LINE]     build tree of the newest LINE headers
 #        scripts/kernel.sh release [LINE]  its release, e.g. 6.1.0-56-cloud-amd64
 #        scripts/kernel.sh vmlinuz [LINE]  path of its bzImage, fetched once
@@ -14,9 +15,12 @@ set -euo pipefail
 
 # Every kernel line is built, linted and tested in the VM by make check.
 lines="6.1 6.12"
+# Of those, the lines whose PREEMPT_RT kernel make check runs the VM
+# selftests on too (Debian 12 has no 6.12-rt).
+rt_lines="6.1"
 
 cache=${CONNPROBE_CACHE:-/var/cache/connprobe}
-cmd=${1:?usage: kernel.sh lines|kdir|release|vmlinuz [LINE]}
+cmd=${1:?usage: kernel.sh lines|rt-lines|kdir|release|vmlinuz [LINE]}
 line=${2:-6.1}
 
 release() {
@@ -39,6 +43,9 @@ release() {
 case $cmd in
 lines)
 	echo "$lines"
+	;;
+rt-lines)
+	echo "$rt_lines"
 	;;
 kdir)
 	echo "/usr/src/linux-headers-$(release)"
