@@ -37,6 +37,13 @@ demo:
 stress:
 	scripts/stress.sh
 
+# The module in a debug kernel (KASAN, lockdep, kmemleak, UBSAN, ...) built
+# from Debian's source; see scripts/check-debug.sh.  Not part of check: the
+# kernel's first build takes half an hour or more.
+.PHONY: check-debug
+check-debug:
+	scripts/check-debug.sh
+
 # Benchmarks, one section each; see scripts/bench.sh.
 .PHONY: bench
 bench:

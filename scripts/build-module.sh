@@ -6,12 +6,22 @@
 # Builds of the same tree wait for each other (flock): two at once would
 # clobber each other's objects.
 #
-# usage: scripts/build-module.sh [LINE [OUTDIR]]    prints the path of the .ko
+# usage: scripts/build-module.sh [LINE|KDIR [OUTDIR]]  prints the path of the .ko
+#   LINE is a kernel line of scripts/kernel.sh (6.1 by default); a path
+#   with a slash is a kernel build tree instead (e.g. the debug kernel of
+#   scripts/debug-kernel.sh).
 # CONNPROBE_KBUILD_FLAGS adds kbuild flags (lint.sh: C=2).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 line=${1:-6.1}
-rel=$("$top/scripts/kernel.sh" release "$line")
+case $line in
+*/*)
+	kdir=$(cd "$line" && pwd)
+	rel=$(cat "$kdir/include/config/kernel.release") ;;
+*)
+	rel=$("$top/scripts/kernel.sh" release "$line")
+	kdir=/usr/src/linux-headers-$rel ;;
+esac
 out=${2:-$top/build/$rel}
 mkdir -p "$out"
 exec 9>"$out/.lock"
@@ -22,7 +32,7 @@ cp -r "$top/module" "$out/module"
 # The build's output goes to kbuild.log (lint.sh reads it), and to stderr
 # only when the build fails.
 # shellcheck disable=SC2086
-if ! make -C "/usr/src/linux-headers-$rel" M="$out" W=1 \
+if ! make -C "$kdir" M="$out" W=1 \
 		${CONNPROBE_KBUILD_FLAGS:-} modules >"$out/kbuild.log" 2>&1; then
 	cat "$out/kbuild.log" >&2
 	exit 1

@@ -3,10 +3,10 @@
 #
 # make check: install what is missing, build everything, lint the kernel
 # side, run the tool's host tests, test installing (make install, DKMS),
-# then boot each of Debian's kernel lines in QEMU and run the selftests
-# there.  Every stage prints TAP lines; the last line is
-# "N passed, N failed[, N skipped]"; the exit status is non-zero if any
-# check failed.
+# then boot each of Debian's kernel lines, and the PREEMPT_RT kernel of
+# 6.1, in QEMU and run the selftests there.  Every stage prints TAP lines;
+# the last line is "N passed, N failed[, N skipped]"; the exit status is
+# non-zero if any check failed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -68,6 +68,11 @@ stage prom-check scripts/prom-check.sh
 stage install scripts/install-test.sh
 for line in $(scripts/kernel.sh lines); do
 	stage "vm-$line" vm_selftests "$line"
+done
+# Debian's PREEMPT_RT kernels: the selftests in the VM only (lint and the
+# install test cover the source and headers of the line already).
+for line in $(scripts/kernel.sh rt-lines); do
+	stage "vm-$line-rt" vm_selftests "$line-rt"
 done
 echo "# make check took $(($(date +%s) - start)) s"
 if [ "$skip" -gt 0 ]; then

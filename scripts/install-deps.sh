@@ -10,7 +10,12 @@ pkgs=(
 	qemu-system-x86		# the test VM
 	busybox-static		# the VM's whole userland
 	linux-headers-cloud-amd64	# build tree for Debian's 6.1 kernel
-	linux-source-6.1	# kselftest harness, checkpatch.pl
+	# ... and of its PREEMPT_RT flavour (scripts/kernel.sh LINE 6.1-rt);
+	# the image is only unpacked, as for the others.
+	linux-headers-rt-amd64
+	linux-source-6.1	# kselftest harness, checkpatch.pl, debug kernel
+	# Building the debug kernel (scripts/debug-kernel.sh).
+	bc flex bison libelf-dev libssl-dev openssl
 	# 6.12's build tree.  Debian makes it depend on the 6.12 image, so
 	# that gets installed too; the VM still boots its own unpacked copy.
 	linux-headers-6.12-cloud-amd64

@@ -9,7 +9,8 @@
 # Prints the guest's TAP lines and figures and the time per kernel; exits
 # non-zero if any check failed or a guest kernel was unhealthy.
 #
-# Environment: STRESS_LINES (default: every line), STRESS_TIMEOUT (s per VM).
+# Environment: STRESS_LINES (default: every line), STRESS_TIMEOUT (s per VM),
+# STRESS_CYCLES (load/unload cycles, 30 by default).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -23,7 +24,8 @@ for line in ${STRESS_LINES:-$(scripts/kernel.sh lines)}; do
 	t0=$(date +%s)
 	rc=0
 	out=$(mktemp)
-	scripts/vm-run.sh -k "$line" -c 2 -t "${STRESS_TIMEOUT:-1200}" \
+	VM_APPEND="${VM_APPEND:-} ${STRESS_CYCLES:+STRESS_CYCLES=$STRESS_CYCLES}" \
+		scripts/vm-run.sh -k "$line" -c 2 -t "${STRESS_TIMEOUT:-1200}" \
 		scripts/guest/stress.sh | tee "$out" || rc=$?
 	t1=$(date +%s)
 	# vm-run.sh already fails on the guest's exit status; counting the

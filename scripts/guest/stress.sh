@@ -3,9 +3,10 @@
 #
 # Guest side of `make stress` (scripts/stress.sh): the module under fire.
 #   1. bad module parameters: insmod fails, with one dmesg line saying why;
-#   2. 30 insmod/rmmod cycles while 16 threads connect in a loop and the
-#      tool reads; with the tool attached rmmod must be refused (a cpuN file
-#      open pins the module, the documented choice), then succeed;
+#   2. 30 (STRESS_CYCLES) insmod/rmmod cycles while 16 threads connect in
+#      a loop and the tool reads; with the tool attached rmmod must be
+#      refused (a cpuN file open pins the module, the documented choice),
+#      then succeed;
 #   3. accounting once quiet: written == read + lost + buffered, exactly;
 #   4. hostile writes to every writable debugfs file, alone and from
 #      concurrent writers, each refused with EINVAL/ERANGE, state unchanged.
@@ -15,7 +16,9 @@
 D=/sys/kernel/debug/connprobe
 KO=/connprobe.ko
 LOAD=/selftests/stress_load
-CYCLES=${CYCLES:-30}
+# STRESS_CYCLES (from the kernel command line, vm-run.sh's VM_APPEND)
+# scales the load/unload part down, e.g. for the slow debug kernel.
+CYCLES=${STRESS_CYCLES:-30}
 THREADS=16
 failed=0
 
