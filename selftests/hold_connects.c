@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hold_connects: keep N threads blocked in connect() for about 3 s, for the
+ * hold_connects: keep N threads blocked in connect() for about 7 s, for the
  * guest's "unload while connects are in flight" check: the module is
  * removed while every call waits in SYN_SENT, and each call must still end
  * normally (ETIMEDOUT) in a healthy kernel.
@@ -25,8 +25,11 @@ static struct endpoint peer;
 
 static void *hold_one(void *arg)
 {
-	/* One SYN retry: ETIMEDOUT after 1 s + 2 s. */
-	int syn_retries = 1, fd, ret;
+	/*
+	 * Two SYN retries: ETIMEDOUT after 1 s + 2 s + 4 s, long enough for
+	 * a slow (debug) kernel to have all N in SYN_SENT before any ends.
+	 */
+	int syn_retries = 2, fd, ret;
 
 	(void)arg;
 	fd = socket(AF_INET, SOCK_STREAM, 0);
