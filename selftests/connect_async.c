@@ -250,6 +250,19 @@ static void expect_attempt(struct __test_metadata *_metadata,
  * peer's answer): the COMPLETE record follows the CONNECT record at once,
  * written by the same return probe, on the same CPU.
  */
+static bool ended_inside_call(const struct connprobe_record *got)
+{
+	return got[1].ts_ns + got[1].latency_ns <=
+	       got[0].ts_ns + got[0].latency_ns;
+}
+
+/*
+ * Tries of a test that needs the answer processed inside the call: the
+ * kernel defers softirq work to ksoftirqd under load, and the answer then
+ * comes after the call returned, a case other tests cover.
+ */
+#define INSIDE_CALL_TRIES	3
+
 static void expect_ended_inside_call(struct __test_metadata *_metadata,
 				     const struct connprobe_record *got)
 {
@@ -281,13 +294,21 @@ TEST_F(attempt, established_inside_call)
 	struct connprobe_record got[MAX_RECORDS];
 	uint64_t seen;
 
-	listen_peer(_metadata, self, variant->family, false);
-	new_socket(_metadata, self, variant->family, SOCK_NONBLOCK);
-	start_nonblocking(_metadata, self);
-	ASSERT_EQ(0, wait_end(_metadata, self, &seen));
+	int try;
 
-	expect_attempt(_metadata, self, variant->family, 0, 0,
-		       self->call.before, seen, 2, got);
+	listen_peer(_metadata, self, variant->family, false);
+	for (try = 1; try <= INSIDE_CALL_TRIES; try++) {
+		if (self->fd >= 0)
+			close(self->fd);
+		new_socket(_metadata, self, variant->family, SOCK_NONBLOCK);
+		start_nonblocking(_metadata, self);
+		ASSERT_EQ(0, wait_end(_metadata, self, &seen));
+		expect_attempt(_metadata, self, variant->family, 0, 0,
+			       self->call.before, seen, 2, got);
+		if (ended_inside_call(got))
+			break;
+		TH_LOG("try %d: answered after the call returned", try);
+	}
 	expect_ended_inside_call(_metadata, got);
 }
 
@@ -297,14 +318,22 @@ TEST_F(attempt, refused_inside_call)
 	struct connprobe_record got[MAX_RECORDS];
 	uint64_t seen;
 
+	int try;
+
 	ASSERT_EQ(0, unused_port(variant->family, SOCK_STREAM, &self->peer))
 		TH_LOG("no free port: %s", strerror(errno));
-	new_socket(_metadata, self, variant->family, SOCK_NONBLOCK);
-	start_nonblocking(_metadata, self);
-	ASSERT_EQ(-ECONNREFUSED, wait_end(_metadata, self, &seen));
-
-	expect_attempt(_metadata, self, variant->family, -ECONNREFUSED, 0,
-		       self->call.before, seen, 2, got);
+	for (try = 1; try <= INSIDE_CALL_TRIES; try++) {
+		if (self->fd >= 0)
+			close(self->fd);
+		new_socket(_metadata, self, variant->family, SOCK_NONBLOCK);
+		start_nonblocking(_metadata, self);
+		ASSERT_EQ(-ECONNREFUSED, wait_end(_metadata, self, &seen));
+		expect_attempt(_metadata, self, variant->family, -ECONNREFUSED,
+			       0, self->call.before, seen, 2, got);
+		if (ended_inside_call(got))
+			break;
+		TH_LOG("try %d: refused after the call returned", try);
+	}
 	expect_ended_inside_call(_metadata, got);
 }
 
