@@ -8,7 +8,7 @@
 # no taint but the out-of-tree/unsigned module ones, no hang).
 #
 # usage: scripts/vm-run.sh [-k LINE | -K KDIR] [-c CPUS] [-m MIB] [-t SECONDS]
-#                          [-l LOG] [-I] SCRIPT
+#                          [-l LOG] [-I | -P] SCRIPT
 #   SCRIPT runs as /run.sh inside the guest; its output reaches stdout.
 #   The module is built for LINE (6.1 by default) first.
 #   -K KDIR: a kernel built here instead (scripts/debug-kernel.sh): the
@@ -16,6 +16,14 @@
 #   -m: the guest's memory in MiB, 1024 by default (KASAN needs more).
 #   -I: one vCPU under QEMU's instruction counting, for benchmarks: guest
 #   time then advances 1 ns per instruction and repeats run after run.
+#   The vCPUs (2 by default) take turns on one host thread (TCG
+#   thread=single): the guest is SMP, with IPIs and preemption between
+#   CPUs, but QEMU 7.2's multi-threaded TCG lets a vCPU run an int3 that
+#   text_poke_bp() has already taken out, which kills the guest when
+#   kprobes or tracepoints are switched under load, connprobe loaded or
+#   not (scripts/guest/tcg-int3.sh).
+#   -P: a host thread per vCPU (multi-threaded TCG), for what needs the
+#   vCPUs to run at once (the loss-rate benchmark, that reproducer).
 #   VM_EXTRA_FILES="SRC:DST ...": more files for the initramfs, DST a path
 #   in the guest (e.g. /bin/connect_loop); unset, nothing more.
 #   VM_APPEND: more for the guest kernel's command line; a NAME=VALUE the
@@ -24,8 +32,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-line=6.1 kdir='' cpus=2 mem=1024 timeout=600 log= accel=tcg
-while getopts k:K:c:m:t:l:I opt; do
+line=6.1 kdir='' cpus=2 mem=1024 timeout=600 log='' accel=tcg,thread=single
+while getopts k:K:c:m:t:l:IP opt; do
 	case $opt in
 	k) line=$OPTARG ;;
 	K) kdir=$OPTARG ;;
@@ -34,11 +42,12 @@ while getopts k:K:c:m:t:l:I opt; do
 	t) timeout=$OPTARG ;;
 	l) log=$OPTARG ;;
 	I) accel="tcg,thread=single -icount shift=0" cpus=1 ;;
+	P) accel=tcg,thread=multi ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-script=${1:?usage: vm-run.sh [-k LINE | -K KDIR] [-c CPUS] [-m MIB] [-t SECONDS] [-l LOG] SCRIPT}
+script=${1:?usage: vm-run.sh [-k LINE | -K KDIR] [-c CPUS] [-m MIB] [-t SECONDS] [-l LOG] [-I | -P] SCRIPT}
 
 if [ -n "$kdir" ]; then
 	kdir=$(cd "$kdir" && pwd)
