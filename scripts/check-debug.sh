@@ -26,40 +26,13 @@ vm_timeout=${DEBUG_TIMEOUT:-3600}
 cycles=${STRESS_CYCLES:-10}
 logdir=$top/build/check-debug
 mkdir -p "$logdir"
-pass=0 fail=0 skip=0
 tree=''
 
-# Run a stage, show its output and time, add its TAP counts to the totals.
-stage() {
-	local name=$1 log=$logdir/$1.log rc p f s t0
-	shift
-	echo "# === $name"
-	t0=$(date +%s)
-	"$@" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	read -r p f s < <(awk -f scripts/tap-count.awk "$log")
-	# A stage that fails but reports no failing test is a failure itself.
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-		echo "not ok - $name: exited non-zero"
-		f=1
-	fi
-	echo "# $name: $p passed, $f failed, $s skipped in $(($(date +%s) - t0)) s"
-	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-}
+# shellcheck source=scripts/stages.sh
+. scripts/stages.sh
 
 build() {
-	scripts/install-deps.sh >&2 || { echo "not ok - install dependencies"; return 1; }
-	local what rc=0
-	for what in tool connect-mix selftests; do
-		if make -s "$what" >"$logdir/make-$what.log" 2>&1; then
-			echo "ok - build: make $what"
-		else
-			sed 's/^/# /' "$logdir/make-$what.log"
-			echo "not ok - build: make $what"
-			rc=1
-		fi
-	done
-	return $rc
+	build_targets tool connect-mix selftests
 }
 
 # The tree's path goes to a file: stage runs its command in a pipeline.
@@ -115,10 +88,4 @@ else
 	echo "not ok - vm debug: no debug kernel to boot"
 	fail=$((fail + 1))
 fi
-echo "# make check-debug took $(($(date +%s) - start)) s"
-if [ "$skip" -gt 0 ]; then
-	echo "$pass passed, $fail failed, $skip skipped"
-else
-	echo "$pass passed, $fail failed"
-fi
-[ "$fail" = 0 ]
+finish check-debug "$start"

@@ -9,42 +9,16 @@
 # non-zero if any check failed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 
 logdir=$top/build/check
 mkdir -p "$logdir"
-pass=0 fail=0 skip=0
 
-# Run a stage, show its output, add its TAP counts to the totals.
-stage() {
-	local name=$1 log=$logdir/$1.log rc p f s
-	shift
-	echo "# === $name"
-	"$@" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	read -r p f s < <(awk -f scripts/tap-count.awk "$log")
-	# A stage that fails but reports no failing test is a failure itself.
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-		echo "not ok - $name: exited non-zero"
-		f=1
-	fi
-	echo "# $name: $p passed, $f failed, $s skipped"
-	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
-}
+# shellcheck source=scripts/stages.sh
+. scripts/stages.sh
 
 build() {
-	scripts/install-deps.sh >&2 || { echo "not ok - install dependencies"; return 1; }
-	local what rc=0
-	for what in module tool connect-mix selftests; do
-		if make -s "$what" >"$logdir/make-$what.log" 2>&1; then
-			echo "ok - build: make $what"
-		else
-			sed 's/^/# /' "$logdir/make-$what.log"
-			echo "not ok - build: make $what"
-			rc=1
-		fi
-	done
-	return $rc
+	build_targets module tool connect-mix selftests
 }
 
 # vm_selftests LINE: the selftests in a VM booting that kernel line.
@@ -74,10 +48,4 @@ done
 for line in $(scripts/kernel.sh rt-lines); do
 	stage "vm-$line-rt" vm_selftests "$line-rt"
 done
-echo "# make check took $(($(date +%s) - start)) s"
-if [ "$skip" -gt 0 ]; then
-	echo "$pass passed, $fail failed, $skip skipped"
-else
-	echo "$pass passed, $fail failed"
-fi
-[ "$fail" = 0 ]
+finish check "$start"
