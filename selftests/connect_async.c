@@ -263,9 +263,31 @@ static bool ended_inside_call(const struct connprobe_record *got)
  */
 #define INSIDE_CALL_TRIES	3
 
-static void expect_ended_inside_call(struct __test_metadata *_metadata,
-				     const struct connprobe_record *got)
+/*
+ * A non-blocking attempt that ends with @ret inside the call: its CONNECT
+ * and COMPLETE records into @got, the attempt tried again (a new socket)
+ * while the answer came only after the call returned.
+ */
+static void attempt_ending_inside_call(struct __test_metadata *_metadata,
+				       FIXTURE_DATA(attempt) *self,
+				       int family, int ret,
+				       struct connprobe_record *got)
 {
+	uint64_t seen;
+	int try;
+
+	for (try = 1; try <= INSIDE_CALL_TRIES; try++) {
+		if (self->fd >= 0)
+			close(self->fd);
+		new_socket(_metadata, self, family, SOCK_NONBLOCK);
+		start_nonblocking(_metadata, self);
+		ASSERT_EQ(ret, wait_end(_metadata, self, &seen));
+		expect_attempt(_metadata, self, family, ret, 0,
+			       self->call.before, seen, 2, got);
+		if (ended_inside_call(got))
+			break;
+		TH_LOG("try %d: ended after the call returned", try);
+	}
 	EXPECT_LE(got[1].ts_ns + got[1].latency_ns,
 		  got[0].ts_ns + got[0].latency_ns)
 		TH_LOG("the attempt ended after the call returned");
@@ -292,49 +314,20 @@ static void expect_abandoned_by_close(struct __test_metadata *_metadata,
 TEST_F(attempt, established_inside_call)
 {
 	struct connprobe_record got[MAX_RECORDS];
-	uint64_t seen;
-
-	int try;
 
 	listen_peer(_metadata, self, variant->family, false);
-	for (try = 1; try <= INSIDE_CALL_TRIES; try++) {
-		if (self->fd >= 0)
-			close(self->fd);
-		new_socket(_metadata, self, variant->family, SOCK_NONBLOCK);
-		start_nonblocking(_metadata, self);
-		ASSERT_EQ(0, wait_end(_metadata, self, &seen));
-		expect_attempt(_metadata, self, variant->family, 0, 0,
-			       self->call.before, seen, 2, got);
-		if (ended_inside_call(got))
-			break;
-		TH_LOG("try %d: answered after the call returned", try);
-	}
-	expect_ended_inside_call(_metadata, got);
+	attempt_ending_inside_call(_metadata, self, variant->family, 0, got);
 }
 
 /* Nobody listens: refused inside the call, by the RST. */
 TEST_F(attempt, refused_inside_call)
 {
 	struct connprobe_record got[MAX_RECORDS];
-	uint64_t seen;
-
-	int try;
 
 	ASSERT_EQ(0, unused_port(variant->family, SOCK_STREAM, &self->peer))
 		TH_LOG("no free port: %s", strerror(errno));
-	for (try = 1; try <= INSIDE_CALL_TRIES; try++) {
-		if (self->fd >= 0)
-			close(self->fd);
-		new_socket(_metadata, self, variant->family, SOCK_NONBLOCK);
-		start_nonblocking(_metadata, self);
-		ASSERT_EQ(-ECONNREFUSED, wait_end(_metadata, self, &seen));
-		expect_attempt(_metadata, self, variant->family, -ECONNREFUSED,
-			       0, self->call.before, seen, 2, got);
-		if (ended_inside_call(got))
-			break;
-		TH_LOG("try %d: refused after the call returned", try);
-	}
-	expect_ended_inside_call(_metadata, got);
+	attempt_ending_inside_call(_metadata, self, variant->family,
+				   -ECONNREFUSED, got);
 }
 
 /* Make room in the full peer's queue: its next SYN retry gets through. */

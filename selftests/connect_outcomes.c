@@ -334,28 +334,6 @@ FIXTURE_TEARDOWN(fails_locally)
 		close(self->other);
 }
 
-/* The network devices other than lo, e.g. "eth0 wlan0"; "" if none. */
-static void devices_besides_lo(char *buf, size_t len)
-{
-	struct dirent *de;
-	DIR *dir;
-
-	buf[0] = '\0';
-	dir = opendir("/sys/class/net");
-	if (!dir) {
-		snprintf(buf, len, "(/sys/class/net: %s)", strerror(errno));
-		return;
-	}
-	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "lo"))
-			continue;
-		/* Interface names are at most IFNAMSIZ - 1 long. */
-		snprintf(buf + strlen(buf), len - strlen(buf), "%s%.15s",
-			 buf[0] ? " " : "", de->d_name);
-	}
-	closedir(dir);
-}
-
 /*
  * Only a host without routes beyond lo is sure to answer ENETUNREACH: on
  * any other the call might go out or even succeed.  Such a host fails this

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/tcp.h>
@@ -11,6 +12,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -26,6 +28,27 @@
  */
 #define SYN_WAIT_MS	5000
 #define SYN_POLL_US	1000
+
+void devices_besides_lo(char *buf, size_t len)
+{
+	struct dirent *de;
+	DIR *dir;
+
+	buf[0] = '\0';
+	dir = opendir("/sys/class/net");
+	if (!dir) {
+		snprintf(buf, len, "(/sys/class/net: %s)", strerror(errno));
+		return;
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "lo"))
+			continue;
+		/* Interface names are at most IFNAMSIZ - 1 long. */
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%.15s",
+			 buf[0] ? " " : "", de->d_name);
+	}
+	closedir(dir);
+}
 
 void endpoint_loopback(struct endpoint *ep, int family, uint16_t port)
 {

@@ -44,6 +44,13 @@ struct endpoint {
 		.family = AF_INET6,					\
 	}
 
+/*
+ * The network devices other than lo, e.g. "eth0 wlan0"; "" if none.  What
+ * sends connects to unroutable addresses, or loops of connects, runs only
+ * where this is "" (the test VM), never on a host.
+ */
+void devices_besides_lo(char *buf, size_t len);
+
 /* 127.0.0.1 or ::1, at @port (host order). */
 void endpoint_loopback(struct endpoint *ep, int family, uint16_t port);
 

@@ -16,7 +16,6 @@
  * around it (socket, close, accept): the tracers' cost shows on top of that.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -26,23 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/*
- * The unroutable connect must never leave the machine: run only where
- * loopback is the one network interface (the test VM), never on a host.
- */
-static int only_loopback(void)
-{
-	DIR *dir = opendir("/sys/class/net");
-	struct dirent *de;
-	int ok = dir != NULL;
-
-	while (ok && (de = readdir(dir)))
-		if (de->d_name[0] != '.' && strcmp(de->d_name, "lo"))
-			ok = 0;
-	if (dir)
-		closedir(dir);
-	return ok;
-}
+#include "loopback.h"
 
 static void die(const char *what)
 {
@@ -109,6 +92,7 @@ static void one(const struct sockaddr_in *dst, int want, int lfd)
 
 int main(int argc, char **argv)
 {
+	char others[256];
 	struct sockaddr_in dst;
 	unsigned long long t0, t1;
 	int lfd = -1, want = 0;
@@ -118,8 +102,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: connect_loop real|refused|unreach N\n");
 		return 2;
 	}
-	if (!only_loopback()) {
-		fprintf(stderr, "connect_loop: refusing to run: a network interface other than lo exists (run it in the test VM)\n");
+	devices_besides_lo(others, sizeof(others));
+	if (others[0]) {
+		fprintf(stderr, "connect_loop: refusing to run: network devices besides lo: %s (run it in the test VM)\n",
+			others);
 		return 1;
 	}
 	if (!strcmp(argv[1], "real")) {

@@ -11,7 +11,6 @@
  * a non-blocking connect left in progress, and a UDP connect.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -21,23 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/*
- * The unroutable connect must never leave the machine: run only where
- * loopback is the one network interface (the test VM), never on a host.
- */
-static int only_loopback(void)
-{
-	DIR *dir = opendir("/sys/class/net");
-	struct dirent *de;
-	int ok = dir != NULL;
-
-	while (ok && (de = readdir(dir)))
-		if (de->d_name[0] != '.' && strcmp(de->d_name, "lo"))
-			ok = 0;
-	if (dir)
-		closedir(dir);
-	return ok;
-}
+#include "loopback.h"
 
 /* A listening socket on the loopback of @family, its address in @ss. */
 static int listen_loopback(int family, struct sockaddr_storage *ss,
@@ -108,14 +91,17 @@ static int udp_flood(long n)
 
 int main(int argc, char **argv)
 {
+	char others[256];
 	int rounds = argc > 1 ? atoi(argv[1]) : 1;
 	struct sockaddr_storage l4, l6, refused, unreach;
 	socklen_t len4, len6;
 	int fd4, fd6, gone, i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!only_loopback()) {
-		fprintf(stderr, "connect_mix: refusing to run: a network interface other than lo exists (run it in the test VM)\n");
+	devices_besides_lo(others, sizeof(others));
+	if (others[0]) {
+		fprintf(stderr, "connect_mix: refusing to run: network devices besides lo: %s (run it in the test VM)\n",
+			others);
 		return 1;
 	}
 	if (argc > 2 && !strcmp(argv[1], "udp"))

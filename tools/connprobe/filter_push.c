@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <connprobe.h>
 
 #include "filter_push.h"
+#include "readfile.h"
 
 /* Append to @buf, a term after a blank; -1 once @len is exceeded. */
 static int add(char *buf, size_t len, size_t *used, const char *fmt, ...)
@@ -93,24 +95,6 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 	return err ? -1 : 0;
 }
 
-/* The first line of @path into @buf, newline dropped; -1 with errno. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 /* Write @text to @path; -1 with errno. */
 static int write_text(const char *path, const char *text)
 {
@@ -131,7 +115,8 @@ static int write_text(const char *path, const char *text)
 int filter_push(struct cp_filter_push *p, const char *dir,
 		const struct cp_filter *f, char *err, size_t errlen)
 {
-	char ours[512], theirs[512];
+	char ours[512], *theirs;
+	int ret = 0;
 
 	p->pushed = false;
 	if (snprintf(p->path, sizeof(p->path), "%s/%s", dir,
@@ -140,33 +125,39 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 		snprintf(err, errlen, "filter too long for the module");
 		return -1;
 	}
-	if (read_line(p->path, theirs, sizeof(theirs))) {
+	theirs = read_whole_file(p->path, 4096);
+	if (!theirs) {
 		if (errno == ENOENT)	/* a module without the filter file */
 			return 0;
 		snprintf(err, errlen, "%s: %s", p->path, strerror(errno));
 		return -1;
 	}
+	theirs[strcspn(theirs, "\n")] = '\0';
 	if (!strcmp(theirs, ours))
-		return 0;
+		goto out_free;
 	if (!strcmp(ours, "none")) {
 		fprintf(stderr,
 			"connprobe: note: the module's filter '%s' is in force: the connects it turns away are not traced\n",
 			theirs);
-		return 0;
+		goto out_free;
 	}
 	if (strcmp(theirs, "none")) {
 		snprintf(err, errlen,
 			 "the module's filter is already '%s' (another connprobe running?); to clear it: echo none > %s",
 			 theirs, p->path);
-		return -1;
+		ret = -1;
+		goto out_free;
 	}
 	if (write_text(p->path, ours)) {
 		snprintf(err, errlen, "%s: cannot set '%s': %s", p->path, ours,
 			 strerror(errno));
-		return -1;
+		ret = -1;
+		goto out_free;
 	}
 	p->pushed = true;
-	return 0;
+out_free:
+	free(theirs);
+	return ret;
 }
 
 void filter_unpush(struct cp_filter_push *p)

@@ -12,16 +12,15 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <connprobe.h>
 
 #include "json.h"
+#include "readfile.h"
 #include "stats.h"
 
 #define MAX_WORDS	10	/* the longest known line has 10 words */
@@ -259,58 +258,11 @@ out_free_copy:
 	return ret;
 }
 
-/*
- * debugfs files report size 0, so read until EOF rather than trusting
- * st_size.  Returns a NUL-terminated malloc'ed buffer or NULL with errno.
- */
-static char *read_text_file(const char *path)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap), *p;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0 || !buf)
-		goto out_fail;
-	for (;;) {
-		if (cap - len < 2) {
-			if (cap >= MAX_STATS_SIZE) {
-				errno = EFBIG;
-				goto out_fail;
-			}
-			p = realloc(buf, cap * 2);
-			if (!p)
-				goto out_fail;
-			buf = p;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out_fail;
-		if (n == 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return buf;
-
-out_fail:
-	n = errno;	/* close() and free() may clobber it */
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	errno = n;
-	return NULL;
-}
-
 int stats_read(const char *path, struct cp_stats *st,
 	       char *err, size_t errlen)
 {
 	char msg[256];
-	char *text = read_text_file(path);
+	char *text = read_whole_file(path, MAX_STATS_SIZE);
 	int ret;
 
 	memset(st, 0, sizeof(*st));
