@@ -5,7 +5,7 @@
 # kernel with KASAN, lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, kmemleak,
 # DEBUG_OBJECTS and UBSAN (scripts/debug-kernel.sh, cached outside the
 # repo), connprobe.ko against it, then boots it twice in QEMU: once for the
-# selftests, once for the stress run (scripts/guest/stress.sh, scaled down),
+# selftests, once for the stress run of make stress (scripts/guest/stress.sh),
 # each followed, the module unloaded, by a kmemleak scan
 # (scripts/guest/check-debug.sh).  Any checker report on the guest console
 # fails the run (vm-run.sh).  Every stage prints TAP lines and its time; the
@@ -15,7 +15,7 @@
 #
 # Environment: DEBUG_LINE (6.1), DEBUG_MEM (guest MiB, 2048),
 # DEBUG_TIMEOUT (s per VM, 3600), STRESS_CYCLES (load/unload cycles of the
-# stress run, 10; the stress run of make stress does 30).
+# stress run, 30 as in make stress).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -23,7 +23,7 @@ cd "$top" || exit 1
 line=${DEBUG_LINE:-6.1}
 mem=${DEBUG_MEM:-2048}
 vm_timeout=${DEBUG_TIMEOUT:-3600}
-cycles=${STRESS_CYCLES:-10}
+cycles=${STRESS_CYCLES:-30}
 logdir=$top/build/check-debug
 mkdir -p "$logdir"
 tree=''
