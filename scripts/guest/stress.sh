@@ -8,6 +8,8 @@
 #      refused (a cpuN file open pins the module, the documented choice),
 #      then succeed;
 #   3. accounting once quiet: written == read + lost + buffered, exactly;
+#      again after a small buffer overflowed and cpu1 went offline and
+#      online under the same load;
 #   4. hostile writes to every writable debugfs file, alone and from
 #      concurrent writers, each refused with EINVAL/ERANGE, state unchanged.
 # TAP-like lines and figures go to the console; exit status 1 on any failure.
@@ -55,9 +57,9 @@ tool_attached() {
 	done
 }
 
-# accounting [written]: per CPU and in total, written == read + lost +
-# buffered; with "written", some record must have been written too.
-# Prints the stats lines as figures.
+# accounting [written|lost]: per CPU and in total, written == read + lost
+# + buffered; with "written", some record must have been written too; with
+# "lost", some written and some lost.  Prints the stats lines as figures.
 accounting() {
 	cat $D/stats >/tmp/stats || return 1
 	sed -n 's/^/# /; /^# \(cpu\|total\) /p' /tmp/stats
@@ -68,11 +70,12 @@ accounting() {
 		l = $0; sub(/.* lost /, "", l); sub(/ .*/, "", l)
 		b = $0; sub(/.* buffered /, "", b); sub(/ .*/, "", b)
 		if (w + 0 != r + l + b) { bad++; print "# mismatch: " $0 }
-		if ($1 == "total") total = w + 0
+		if ($1 == "total") { total = w + 0; tlost = l + 0 }
 	} END {
 		if (need && !total) print "# no record written"
-		exit !(n >= 2 && !bad && (!need || total))
-	}' need="$([ "${1:-}" = written ] && echo 1)" /tmp/stats
+		if (need == "lost" && !tlost) print "# no record lost"
+		exit !(n >= 2 && !bad && (!need || total) && (need != "lost" || tlost))
+	}' need="${1:-}" /tmp/stats
 }
 
 # ------------------------------------------------------------ bad parameters
@@ -196,12 +199,60 @@ echo "# cycles survived: $survived of $CYCLES; rmmod refused while attached: $eb
 	notok "all $CYCLES cycles survived, each refusing rmmod while attached"
 [ $failed = 1 ] || ok "$CYCLES load/unload cycles under fire"
 
+# ------------------------------------------- overflow and hotplug under load
+# A 16 KiB buffer a CPU under the same load, the tool attached but stalled
+# (SIGSTOP: a reader that falls behind), while cpu1 goes offline and online
+# again: records overflow and are counted lost, records of the CPU taken
+# offline stay in its buffer, and once quiet the books still balance.
+PLUGS=5
+plugged_back() {
+	[ "$plugs" = $PLUGS ] && [ "$(cat $c1)" = 1 ]
+}
+overflow_hotplug() {
+	c1=/sys/devices/system/cpu/cpu1/online
+	if [ ! -w $c1 ]; then
+		notok "overflow and hotplug: cpu1 can go offline (boot 2 vCPUs)"
+		return
+	fi
+	insmod $KO buf_size=16384 || { notok "insmod buf_size=16384"; return; }
+	$LOAD connect $THREADS 3600 >/dev/null 2>&1 &
+	load=$!
+	connprobe --json >/dev/null 2>/tmp/tool.err &
+	tool=$!
+	tool_attached $tool || notok "overflow and hotplug: the tool opened every cpuN"
+	kill -STOP $tool
+	plugs=0
+	k=0
+	while [ $k -lt $PLUGS ]; do
+		k=$((k + 1))
+		sleep 0.5
+		echo 0 >$c1 || continue
+		sleep 0.5
+		echo 1 >$c1 && plugs=$((plugs + 1))
+	done
+	kill -CONT $tool
+	sleep 0.5
+	kill -TERM $tool
+	check "overflow and hotplug: the tool exited 0 on SIGTERM" wait $tool
+	kill -TERM $load
+	wait $load
+	sleep 1
+	check "cpu1 offline and online again $plugs of $PLUGS times under load" \
+		plugged_back
+	check "accounting after overflow and hotplug under load, quiet, records lost" \
+		accounting lost
+	check "rmmod after overflow and hotplug" rmmod connprobe
+}
+overflow_hotplug
+
 # ------------------------------------------------------------- hostile input
 insmod $KO || { notok "insmod for the hostile-input checks"; exit 1; }
 mode0=$(cat $D/mode) size0=$(cat $D/buf_size)
 echo 100 >$D/bench
-# A filter in force, so that a bad write that cleared it would show.
-echo port=7 >$D/filter
+# A filter in force, so that a bad write that cleared it would show; one
+# that keeps every record of the load, whose records must reach the buffer
+# while the concurrent writers resize it.
+echo family=ipv4,ipv6 >$D/filter
 filter0=$(cat $D/filter)
 bench0=$(cat $D/bench)
 tried=0 refused=0
