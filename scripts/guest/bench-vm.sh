@@ -38,11 +38,16 @@ connprobe_on() {
 }
 
 # The S line of a set-up with the module loaded, from its stats file.
-module_stats() { # SETUP ROUND
-	awk -v s="$1" -v r="$2" '
-		$1 == "total" { lost = $7 }
+# SETUP ROUND [flight]: in flight-recorder mode an overwritten record is
+# no loss, and "lost" shows "-".
+module_stats() {
+	awk -v s="$1" -v r="$2" -v flight="${3:-}" '
+		$1 == "total" { lost = $7 + 0 }
 		$1 == "probe" { nm += $4; kp += $6 }
-		END { printf "S %s %s lost %d nmissed %d kp_nmissed %d\n", s, r, lost, nm, kp }
+		END {
+			printf "S %s %s lost %s nmissed %d kp_nmissed %d\n", s, r,
+			       flight ? "-" : lost, nm, kp
+		}
 	' $D/stats
 }
 
@@ -108,10 +113,7 @@ noreader_on() {
 }
 
 noreader_off() { # ROUND
-	awk -v r="$1" '
-		$1 == "probe" { nm += $4; kp += $6 }
-		END { printf "S no-reader %s lost - nmissed %d kp_nmissed %d\n", r, nm, kp }
-	' $D/stats
+	module_stats no-reader "$1" flight
 	rmmod connprobe || exit 1
 }
 
