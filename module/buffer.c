@@ -185,9 +185,8 @@ void cp_buffer_close(void)
  * Runs in the probes' atomic context.  Interrupts are off so that a writer
  * interrupting us on this CPU cannot interleave with our slot (and, as an
  * RCU read-side section, so that a resize waits for us).  This is
- * relay_write() with the drop made visible: relay_reserve() would publish
- * the slot (advance buf->offset) before the record is copied, and a reader
- * on another CPU could read it half written; here the copy comes first.
+ * relay_write() with the drop made visible, under the buffer's lock that
+ * readers take to see the positions whole (buffer_read.c).
  */
 static void cp_sink_write(struct cp_sink *sink, struct connprobe_record *rec)
 {
@@ -205,16 +204,20 @@ static void cp_sink_write(struct cp_sink *sink, struct connprobe_record *rec)
 	/* No channel: a resize is replacing it. */
 	chan = rcu_dereference_sched(sink->chan);
 	buf = chan ? *this_cpu_ptr(chan->buf) : NULL;
-	if (unlikely(!buf ||
-		     (buf->offset + CP_REC_SIZE > buf->chan->subbuf_size &&
-		      !relay_switch_subbuf(buf, CP_REC_SIZE)))) {
+	if (unlikely(!buf)) {
 		stats->lost++;
 		goto out;
 	}
-	memcpy(buf->data + buf->offset, rec, CP_REC_SIZE);
-	/* The record must be visible before the offset that exposes it. */
-	smp_wmb();
-	WRITE_ONCE(buf->offset, buf->offset + CP_REC_SIZE);
+	/* Readers look at the positions only under it (buffer_read.c). */
+	raw_spin_lock(this_cpu_ptr(&cp_buf_lock));
+	if (unlikely(buf->offset + CP_REC_SIZE > buf->chan->subbuf_size &&
+		     !relay_switch_subbuf(buf, CP_REC_SIZE))) {
+		stats->lost++;
+	} else {
+		memcpy(buf->data + buf->offset, rec, CP_REC_SIZE);
+		buf->offset += CP_REC_SIZE;
+	}
+	raw_spin_unlock(this_cpu_ptr(&cp_buf_lock));
 out:
 	local_irq_restore(flags);
 }

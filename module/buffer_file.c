@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The per-CPU record files: relay's own file operations, wrapped to count
- * what readers take (the "read" of the accounting) and to bound how long a
+ * The per-CPU record files: relay's own open, release and poll, with a
+ * read() that keeps in step with the writer (buffer_read.c) and counts what
+ * readers take (the "read" of the accounting), and a bound on how long a
  * record can wait unseen.
  *
  * relay wakes poll()ers only when a sub-buffer fills: a busy CPU wakes its
@@ -79,12 +80,15 @@ static int cp_file_release(struct inode *inode, struct file *filp)
 static ssize_t cp_file_read(struct file *filp, char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
-	const struct rchan_buf *buf = filp->private_data;
+	struct rchan_buf *buf = filp->private_data;
 	ssize_t ret;
 
 	/* Whole records only: a reader never sees half of one. */
 	count = rounddown(count, sizeof(struct connprobe_record));
-	ret = relay_file_operations.read(filp, ubuf, count, ppos);
+	/* One reader of the buffer at a time, as in relay's own read(). */
+	inode_lock(file_inode(filp));
+	ret = cp_buffer_read(buf, ubuf, count);
+	inode_unlock(file_inode(filp));
 	if (ret > 0) {
 		cp_buffer_count_read(buf->cpu, ret);
 		per_cpu(cp_flush_due, buf->cpu) = false;

@@ -7,7 +7,9 @@
 #define _CONNPROBE_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/percpu.h>
 #include <linux/seq_file.h>
+#include <linux/spinlock_types.h>
 
 #include "compat.h"
 
@@ -79,6 +81,10 @@ struct dentry *cp_buffer_file_create(const char *name, struct dentry *parent,
 				     struct rchan_buf *buf);
 void cp_buffer_files_init(void);
 void cp_buffer_files_exit(void);
+
+DECLARE_PER_CPU(raw_spinlock_t, cp_buf_lock);
+void cp_buffer_read_init(void);
+ssize_t cp_buffer_read(struct rchan_buf *buf, char __user *ubuf, size_t count);
 
 void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
 void cp_record_daddr(struct connprobe_record *rec,

@@ -91,6 +91,7 @@ static int __init connprobe_init(void)
 		return PTR_ERR(cp_dir);
 	}
 
+	cp_buffer_read_init();
 	cp_buffer_files_init();
 	ret = cp_buffer_open(cp_dir, buf_size, cp_buffer_mode_parse(mode));
 	if (ret) {
