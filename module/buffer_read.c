@@ -47,6 +47,17 @@ void cp_buffer_read_init(void)
 }
 
 /*
+ * Whether a flight recorder has wrapped onto the reader's sub-buffer.  A
+ * full stream buffer has as many sub-buffers unread, but relay marks it
+ * with an offset past the end and overwrites nothing.
+ */
+static bool cp_read_overwritten(const struct rchan_buf *buf)
+{
+	return buf->offset <= buf->chan->subbuf_size &&
+	       buf->subbufs_produced - buf->subbufs_consumed >= buf->chan->n_subbufs;
+}
+
+/*
  * Under the buffer's lock: the next unread bytes of @buf that lie in one
  * sub-buffer, as an offset into the buffer in @from; 0 if none.  Moves the
  * read position past sub-buffers read to their end, and past a flight
@@ -58,7 +69,7 @@ static size_t cp_read_span(struct rchan_buf *buf, size_t *from)
 	size_t produced = buf->subbufs_produced, idx, end;
 
 	/* A flight recorder overwrote where the reader was: its oldest. */
-	if (buf->offset <= size && produced - buf->subbufs_consumed >= n) {
+	if (cp_read_overwritten(buf)) {
 		buf->subbufs_consumed = produced - n + 1;
 		buf->bytes_consumed = 0;
 	}
@@ -86,9 +97,7 @@ static size_t cp_read_span(struct rchan_buf *buf, size_t *from)
  */
 static bool cp_read_consume(struct rchan_buf *buf, size_t len)
 {
-	size_t n = buf->chan->n_subbufs;
-
-	if (buf->subbufs_produced - buf->subbufs_consumed >= n)
+	if (cp_read_overwritten(buf))
 		return false;
 	buf->bytes_consumed += len;
 	return true;
