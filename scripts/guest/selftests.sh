@@ -132,21 +132,28 @@ while read -r t; do
 	echo "@@BIN-END $t $?"
 done < /selftests/TESTS
 
-# rmmod while 64 connects wait in SYN_SENT: the unload succeeds, leaves no
+# rmmod while connects wait in SYN_SENT: the unload succeeds, leaves no
 # debugfs directory, and every call still ends (ETIMEDOUT, ~7 s later) in a
-# kernel that stays healthy (vm-run.sh judges that).
+# kernel that stays healthy (vm-run.sh judges that).  The 64 calls are
+# waited for (bounded) until all are in SYN_SENT; on a slow guest (the
+# debug kernel on a busy host) the first may time out before the last
+# starts, and then rmmod goes ahead with however many are in flight, one
+# at least, and says how many.
+in_syn_sent() {
+	awk '$4 == "02"' /proc/net/tcp | wc -l
+}
 unload_in_flight() {
 	/selftests/hold_connects 64 &
 	hold=$!
-	# Wait (bounded) until all 64 sockets are in SYN_SENT (state 02).
 	tries=0
-	while [ "$(awk '$4 == "02"' /proc/net/tcp | wc -l)" -lt 64 ]; do
+	while [ "$(in_syn_sent)" -lt 64 ] && [ $tries -lt 120 ]; do
 		tries=$((tries + 1))
-		[ $tries -lt 120 ] || return 1
 		sleep 0.05
 	done
-	rmmod connprobe && [ ! -e /sys/kernel/debug/connprobe ] &&
+	n=$(in_syn_sent)
+	echo "# rmmod with $n of 64 connects in SYN_SENT"
+	[ "$n" -ge 1 ] && rmmod connprobe && [ ! -e /sys/kernel/debug/connprobe ] &&
 		! grep -q '^connprobe ' /proc/modules && wait $hold
 }
 
-check "unload: clean while 64 connects are blocked in flight" unload_in_flight
+check "unload: clean while connects are blocked in flight" unload_in_flight
