@@ -69,11 +69,7 @@ vm_debug() {
 	rc=$?
 	sed -n 's/^@@GUEST-START \([^ ]*\) \(.*\)$/# booted \1, guest up at \2/p' \
 		"$logdir/vm-debug-$part.console"
-	if [ $rc = 0 ]; then
-		echo "ok - vm debug $part: guest finished, kernel healthy, no checker report"
-	else
-		echo "not ok - vm debug $part: guest finished, kernel healthy, no checker report"
-	fi
+	vm_result $rc "vm debug $part: guest finished, kernel healthy, no checker report"
 }
 
 start=$(date +%s)

@@ -26,12 +26,7 @@ vm_selftests() {
 	local line=$1
 	scripts/vm-run.sh -k "$line" -c 2 -t 1200 \
 		-l "$logdir/vm-$line.console" scripts/guest/selftests.sh
-	local rc=$?
-	if [ $rc = 0 ]; then
-		echo "ok - vm $line: guest finished, kernel healthy"
-	else
-		echo "not ok - vm $line: guest finished, kernel healthy"
-	fi
+	vm_result $? "vm $line: guest finished, kernel healthy"
 }
 
 start=$(date +%s)

@@ -45,6 +45,15 @@ build_targets() {
 	return $rc
 }
 
+# vm_result RC WHAT: the TAP line of a VM run from vm-run.sh's status.
+vm_result() {
+	if [ "$1" = 0 ]; then
+		echo "ok - $2"
+	else
+		echo "not ok - $2"
+	fi
+}
+
 # finish NAME START: the closing lines (the time taken since START, then
 # "N passed, N failed[, N skipped]"); returns non-zero if any check failed.
 finish() {
