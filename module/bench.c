@@ -10,6 +10,7 @@
 
 #include <linux/ring_buffer.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
@@ -21,7 +22,7 @@
  * @records: how many
  * @ns: the time they took, in ns
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or -EINTR when a fatal signal stopped it.
  */
 int cp_bench_ring_buffer(unsigned long records, u64 *ns)
 {
@@ -29,6 +30,7 @@ int cp_bench_ring_buffer(unsigned long records, u64 *ns)
 	struct connprobe_record rec;
 	struct trace_buffer *rb;
 	unsigned long i;
+	int ret = 0;
 	u64 start;
 
 	rb = ring_buffer_alloc(cp_buffer_size(), RB_FL_OVERWRITE);
@@ -45,10 +47,15 @@ int cp_bench_ring_buffer(unsigned long records, u64 *ns)
 			memcpy(ring_buffer_event_data(event), &rec, sizeof(rec));
 			cp_ring_buffer_commit(rb, event);
 		}
-		if (!(i % 4096))
-			cond_resched();
+		if (i % 4096)
+			continue;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
 	}
 	*ns = ktime_get_ns() - start;
 	ring_buffer_free(rb);
-	return 0;
+	return ret;
 }

@@ -17,10 +17,11 @@
 
 #include <linux/debugfs.h>
 #include <linux/kprobes.h>
-#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/relay.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "connprobe.h"
@@ -52,9 +53,17 @@ struct cp_sink {
 static struct cp_sink cp_live;
 static size_t cp_buf_size;
 static struct dentry *cp_dir;
-/* Serialises mode and size changes against readers opening a buffer. */
-static DEFINE_MUTEX(cp_config_lock);
-static unsigned int cp_readers;	/* under cp_config_lock */
+
+/*
+ * Readers of the cpuN files against changes of mode and size, which would
+ * pull records from under them: a change is refused while a reader has a
+ * file open, and an open is refused while a change runs.  A spinlock, not
+ * a mutex held across the change: a resize removes the cpuN files, which
+ * waits for every file operation in flight on them, opens included.
+ */
+static DEFINE_SPINLOCK(cp_readers_lock);
+static unsigned int cp_readers;		/* under cp_readers_lock */
+static bool cp_changing;		/* under cp_readers_lock */
 
 /* Decides, at each sub-buffer switch, between dropping and overwriting. */
 static int cp_subbuf_start(struct rchan_buf *buf, void *subbuf,
@@ -169,12 +178,19 @@ int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode)
 }
 
 /**
- * cp_buffer_close() - free the buffers; no writer may be running any more
+ * cp_buffer_close() - free the buffers and their files
+ *
+ * No writer may run any more, no file may be open, and the flush timer
+ * must be shut down.  The channel is unpublished first, and freed only
+ * after a grace period, as in a resize.
  */
 void cp_buffer_close(void)
 {
-	relay_close(rcu_dereference_protected(cp_live.chan, true));
+	struct rchan *chan = rcu_dereference_protected(cp_live.chan, true);
+
 	RCU_INIT_POINTER(cp_live.chan, NULL);
+	synchronize_rcu();
+	relay_close(chan);
 	free_percpu(cp_live.stats);
 	cp_live.stats = NULL;
 }
@@ -258,42 +274,8 @@ void cp_buffer_count_read(unsigned int cpu, size_t bytes)
 	atomic64_add(bytes / CP_REC_SIZE, &per_cpu_ptr(cp_live.stats, cpu)->read);
 }
 
-/**
- * cp_buffer_buffered() - records held in a CPU's buffer, from relay's state
- * @buf: the buffer
- *
- * Exact when nobody writes or reads it at the same time; a snapshot
- * otherwise.
- *
- * Return: the number of records.
- */
-u64 cp_buffer_buffered(const struct rchan_buf *buf)
-{
-	size_t n = buf->chan->n_subbufs, size = buf->chan->subbuf_size;
-	size_t produced = READ_ONCE(buf->subbufs_produced);
-	size_t consumed = READ_ONCE(buf->subbufs_consumed);
-	size_t offset = READ_ONCE(buf->offset);
-	size_t skipped = READ_ONCE(buf->bytes_consumed);
-	size_t bytes, i;
-
-	if (offset > size) {
-		/* Stream mode, full: n sub-buffers, none being filled. */
-		offset = 0;
-	} else if (produced - consumed >= n) {
-		/* Flight recorder: the reader's position was overwritten. */
-		consumed = produced - n + 1;
-		skipped = 0;
-	}
-	if (produced == consumed)
-		return (offset - skipped) / CP_REC_SIZE;
-	bytes = size - buf->padding[consumed % n] - skipped + offset;
-	for (i = consumed + 1; i < produced; i++)
-		bytes += size - buf->padding[i % n];
-	return bytes / CP_REC_SIZE;
-}
-
 /* Records buffered on @cpu, 0 for a CPU or a channel without a buffer. */
-static u64 cp_buffered_on(struct rchan *chan, int cpu)
+static u64 cp_buffered_on(const struct rchan *chan, int cpu)
 {
 	const struct rchan_buf *buf = chan ? *per_cpu_ptr(chan->buf, cpu) : NULL;
 
@@ -307,14 +289,14 @@ static u64 cp_buffered_on(struct rchan *chan, int cpu)
 void cp_buffer_show_stats(struct seq_file *m)
 {
 	u64 written = 0, read = 0, lost = 0, buffered = 0;
-	struct rchan *chan;
+	const struct rchan *chan;
 	int cpu;
 
-	mutex_lock(&cp_config_lock);
-	chan = rcu_dereference_protected(cp_live.chan,
-					 lockdep_is_held(&cp_config_lock));
-	seq_printf(m, "mode %s\nbuf_size %zu\n", cp_mode_names[cp_live.mode],
-		   cp_buf_size);
+	/* A resize frees the channel only after a grace period. */
+	rcu_read_lock();
+	chan = rcu_dereference(cp_live.chan);
+	seq_printf(m, "mode %s\nbuf_size %zu\n", cp_buffer_mode(),
+		   cp_buffer_size());
 	for_each_possible_cpu(cpu) {
 		const struct cp_cpu_stats *s = per_cpu_ptr(cp_live.stats, cpu);
 		u64 w = READ_ONCE(s->written), r = atomic64_read(&s->read);
@@ -330,7 +312,7 @@ void cp_buffer_show_stats(struct seq_file *m)
 	}
 	seq_printf(m, "total written %llu read %llu lost %llu buffered %llu\n",
 		   written, read, lost, buffered);
-	mutex_unlock(&cp_config_lock);
+	rcu_read_unlock();
 }
 
 /**
@@ -338,12 +320,20 @@ void cp_buffer_show_stats(struct seq_file *m)
  *
  * Readers pin the mode and the size: a change while one reads would pull
  * records from under it.
+ *
+ * Return: 0, or -EBUSY while a change of mode or size runs.
  */
-void cp_buffer_reader_get(void)
+int cp_buffer_reader_get(void)
 {
-	mutex_lock(&cp_config_lock);
-	cp_readers++;
-	mutex_unlock(&cp_config_lock);
+	int ret = 0;
+
+	spin_lock(&cp_readers_lock);
+	if (cp_changing)
+		ret = -EBUSY;
+	else
+		cp_readers++;
+	spin_unlock(&cp_readers_lock);
+	return ret;
 }
 
 /**
@@ -351,9 +341,33 @@ void cp_buffer_reader_get(void)
  */
 void cp_buffer_reader_put(void)
 {
-	mutex_lock(&cp_config_lock);
+	spin_lock(&cp_readers_lock);
 	cp_readers--;
-	mutex_unlock(&cp_config_lock);
+	spin_unlock(&cp_readers_lock);
+}
+
+/*
+ * Start a change of mode or size: refused while a reader has a file open
+ * or another change runs; until cp_change_end(), readers are refused.
+ */
+static int cp_change_begin(void)
+{
+	int ret = 0;
+
+	spin_lock(&cp_readers_lock);
+	if (cp_readers || cp_changing)
+		ret = -EBUSY;
+	else
+		cp_changing = true;
+	spin_unlock(&cp_readers_lock);
+	return ret;
+}
+
+static void cp_change_end(void)
+{
+	spin_lock(&cp_readers_lock);
+	cp_changing = false;
+	spin_unlock(&cp_readers_lock);
 }
 
 /**
@@ -370,19 +384,22 @@ const char *cp_buffer_mode(void)
  * cp_buffer_set_mode() - switch between stream and flight recorder
  * @mode: the new mode
  *
- * Return: 0, or -EBUSY while a reader has a buffer open.
+ * A buffer that wrapped as a flight recorder keeps its reader's position
+ * behind what was overwritten; the read side moves past that whatever the
+ * mode (buffer_read.c).
+ *
+ * Return: 0, or -EBUSY while a reader has a buffer open or another change
+ * runs.
  */
 int cp_buffer_set_mode(enum cp_mode mode)
 {
-	int ret = 0;
+	int ret = cp_change_begin();
 
-	mutex_lock(&cp_config_lock);
-	if (cp_readers)
-		ret = -EBUSY;
-	else
-		WRITE_ONCE(cp_live.mode, mode);
-	mutex_unlock(&cp_config_lock);
-	return ret;
+	if (ret)
+		return ret;
+	WRITE_ONCE(cp_live.mode, mode);
+	cp_change_end();
+	return 0;
 }
 
 /**
@@ -403,21 +420,20 @@ size_t cp_buffer_size(void)
  * take the old files' names, so the old ones go first: records written in
  * between are counted lost too.
  *
- * Return: 0, -EBUSY while a reader has a buffer open (nothing changed), or
- * -ENOMEM: the buffers are then emptied but keep their old size.
+ * Return: 0, -EBUSY while a reader has a buffer open or another change runs
+ * (nothing changed), or -ENOMEM: the buffers are then emptied but keep
+ * their old size.
  */
 int cp_buffer_resize(size_t buf_size)
 {
 	struct rchan *old, *new;
-	int cpu, ret = 0;
+	int cpu, ret;
 
-	mutex_lock(&cp_config_lock);
-	if (cp_readers) {
-		ret = -EBUSY;
-		goto out_unlock;
-	}
-	old = rcu_dereference_protected(cp_live.chan,
-					lockdep_is_held(&cp_config_lock));
+	ret = cp_change_begin();
+	if (ret)
+		return ret;
+	/* cp_changing makes this the only writer of the pointer. */
+	old = rcu_dereference_protected(cp_live.chan, true);
 	RCU_INIT_POINTER(cp_live.chan, NULL);
 	/* Writers run with interrupts off: an RCU read-side section. */
 	synchronize_rcu();
@@ -436,8 +452,7 @@ int cp_buffer_resize(size_t buf_size)
 			pr_err("resize: no memory for any buffer: every record is lost until a resize succeeds\n");
 	}
 	rcu_assign_pointer(cp_live.chan, new);
-out_unlock:
-	mutex_unlock(&cp_config_lock);
+	cp_change_end();
 	return ret;
 }
 
@@ -450,7 +465,7 @@ out_unlock:
  * the steady state of a busy CPU, sub-buffer switches and overwrites
  * included.  Runs in process context, one CPU at a time per record.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or -EINTR when a fatal signal stopped it.
  */
 int cp_buffer_bench(unsigned long records, u64 *ns)
 {
@@ -474,13 +489,18 @@ int cp_buffer_bench(unsigned long records, u64 *ns)
 	rec.version = CONNPROBE_RECORD_VERSION;
 	rec.event = CONNPROBE_EVENT_CONNECT;
 	start = ktime_get_ns();
+	ret = 0;
 	for (i = 0; i < records; i++) {
 		cp_sink_write(&sink, &rec);
-		if (!(i % 4096))
-			cond_resched();
+		if (i % 4096)
+			continue;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
 	}
 	*ns = ktime_get_ns() - start;
-	ret = 0;
 
 	relay_close(chan);
 out_free_stats:

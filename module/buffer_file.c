@@ -59,11 +59,19 @@ static void cp_flush_tick(struct timer_list *t)
 
 static int cp_file_open(struct inode *inode, struct file *filp)
 {
-	int ret = relay_file_operations.open(inode, filp);
+	int ret;
 
+	/* Until the module is up, an open file could outlive a failed load. */
+	if (!cp_files_ready())
+		return -EAGAIN;
+	ret = cp_buffer_reader_get();
 	if (ret)
 		return ret;
-	cp_buffer_reader_get();
+	ret = relay_file_operations.open(inode, filp);
+	if (ret) {
+		cp_buffer_reader_put();
+		return ret;
+	}
 	if (atomic_inc_return(&cp_open_files) == 1)
 		mod_timer(&cp_flush_timer,
 			  jiffies + msecs_to_jiffies(CP_FLUSH_PERIOD_MS));
@@ -72,9 +80,11 @@ static int cp_file_open(struct inode *inode, struct file *filp)
 
 static int cp_file_release(struct inode *inode, struct file *filp)
 {
+	int ret = relay_file_operations.release(inode, filp);
+
 	atomic_dec(&cp_open_files);
 	cp_buffer_reader_put();
-	return relay_file_operations.release(inode, filp);
+	return ret;
 }
 
 static ssize_t cp_file_read(struct file *filp, char __user *ubuf,
@@ -139,9 +149,12 @@ void cp_buffer_files_init(void)
 }
 
 /**
- * cp_buffer_files_exit() - stop the flush timer; no file may be open
+ * cp_buffer_files_exit() - shut the flush timer down; no file may be open
+ *
+ * The last reader's close leaves the timer to fire once more; after this,
+ * it neither runs nor can be armed again.
  */
 void cp_buffer_files_exit(void)
 {
-	del_timer_sync(&cp_flush_timer);
+	timer_shutdown_sync(&cp_flush_timer);
 }

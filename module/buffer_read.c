@@ -33,6 +33,8 @@
 #include "connprobe.h"
 #include "connprobe_internal.h"
 
+#define CP_REC_SIZE	sizeof(struct connprobe_record)
+
 DEFINE_PER_CPU(raw_spinlock_t, cp_buf_lock);
 
 /**
@@ -47,43 +49,79 @@ void cp_buffer_read_init(void)
 }
 
 /*
- * Whether a flight recorder has wrapped onto the reader's sub-buffer.  A
- * full stream buffer has as many sub-buffers unread, but relay marks it
- * with an offset past the end and overwrites nothing.
+ * How many sub-buffers, counting back from the one relay would write next,
+ * can still hold unread records: all n of a full stream buffer (relay
+ * marks it with an offset past the end and stops writing), else the n - 1
+ * before the one being written.
+ */
+static size_t cp_subbufs_kept(const struct rchan_buf *buf)
+{
+	return buf->chan->n_subbufs -
+	       (buf->offset <= buf->chan->subbuf_size ? 1 : 0);
+}
+
+/*
+ * Whether a flight recorder has overwritten sub-buffers the reader had not
+ * finished: the reader's position lies further back than what is kept.
+ * The test does not ask the mode: a buffer that wrapped in flight mode and
+ * was then switched to stream keeps the reader's stale position, and
+ * reading from there would hand out old sub-buffers a second time.
  */
 static bool cp_read_overwritten(const struct rchan_buf *buf)
 {
-	return buf->offset <= buf->chan->subbuf_size &&
-	       buf->subbufs_produced - buf->subbufs_consumed >= buf->chan->n_subbufs;
+	return buf->subbufs_produced - buf->subbufs_consumed > cp_subbufs_kept(buf);
+}
+
+/*
+ * Under the buffer's lock: where reading resumes, as a sub-buffer number in
+ * @consumed and the bytes of it already read (the return value).  That is
+ * the reader's position, or, past what was overwritten, the oldest
+ * sub-buffer kept, as relay's read side does; those records were counted
+ * lost when they were overwritten.
+ */
+static size_t cp_read_resume(const struct rchan_buf *buf, size_t *consumed)
+{
+	if (cp_read_overwritten(buf)) {
+		*consumed = buf->subbufs_produced - cp_subbufs_kept(buf);
+		return 0;
+	}
+	*consumed = buf->subbufs_consumed;
+	return buf->bytes_consumed;
+}
+
+/*
+ * Under the buffer's lock: the end of the unread bytes of sub-buffer number
+ * @i, which the reader's position has reached: a full one's data, or the
+ * write offset of the one being written (none in a full stream buffer).
+ */
+static size_t cp_subbuf_end(const struct rchan_buf *buf, size_t i)
+{
+	size_t size = buf->chan->subbuf_size;
+
+	if (i != buf->subbufs_produced)
+		return size - buf->padding[i % buf->chan->n_subbufs];
+	return buf->offset <= size ? buf->offset : 0;
 }
 
 /*
  * Under the buffer's lock: the next unread bytes of @buf that lie in one
  * sub-buffer, as an offset into the buffer in @from; 0 if none.  Moves the
- * read position past sub-buffers read to their end, and past a flight
- * recorder's overwritten one, as relay's read side does.
+ * read position past sub-buffers read to their end, and past overwritten
+ * ones.
  */
 static size_t cp_read_span(struct rchan_buf *buf, size_t *from)
 {
-	size_t n = buf->chan->n_subbufs, size = buf->chan->subbuf_size;
-	size_t produced = buf->subbufs_produced, idx, end;
+	size_t n = buf->chan->n_subbufs, size = buf->chan->subbuf_size, end;
 
-	/* A flight recorder overwrote where the reader was: its oldest. */
-	if (cp_read_overwritten(buf)) {
-		buf->subbufs_consumed = produced - n + 1;
-		buf->bytes_consumed = 0;
-	}
+	buf->bytes_consumed = cp_read_resume(buf, &buf->subbufs_consumed);
 	for (;;) {
-		idx = buf->subbufs_consumed % n;
-		if (buf->subbufs_consumed != produced)
-			end = size - buf->padding[idx];
-		else	/* the sub-buffer being written; full stream: none */
-			end = buf->offset <= size ? buf->offset : 0;
+		end = cp_subbuf_end(buf, buf->subbufs_consumed);
 		if (buf->bytes_consumed < end) {
-			*from = idx * size + buf->bytes_consumed;
+			*from = (buf->subbufs_consumed % n) * size +
+				buf->bytes_consumed;
 			return end - buf->bytes_consumed;
 		}
-		if (buf->subbufs_consumed == produced)
+		if (buf->subbufs_consumed == buf->subbufs_produced)
 			return 0;
 		buf->subbufs_consumed++;
 		buf->bytes_consumed = 0;
@@ -101,6 +139,31 @@ static bool cp_read_consume(struct rchan_buf *buf, size_t len)
 		return false;
 	buf->bytes_consumed += len;
 	return true;
+}
+
+/**
+ * cp_buffer_buffered() - records held unread in a CPU's buffer
+ * @buf: the buffer
+ *
+ * Computed from relay's own positions, from where the next read() would
+ * resume, under the buffer's lock: exact at the moment it is taken, even
+ * under load.  Changes nothing: a reader may be copying meanwhile.
+ *
+ * Return: the number of records.
+ */
+u64 cp_buffer_buffered(const struct rchan_buf *buf)
+{
+	raw_spinlock_t *lock = per_cpu_ptr(&cp_buf_lock, buf->cpu);
+	size_t bytes, consumed, i;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(lock, flags);
+	bytes = cp_read_resume(buf, &consumed);
+	bytes = cp_subbuf_end(buf, consumed) - bytes;
+	for (i = consumed + 1; i - 1 != buf->subbufs_produced; i++)
+		bytes += cp_subbuf_end(buf, i);
+	raw_spin_unlock_irqrestore(lock, flags);
+	return bytes / CP_REC_SIZE;
 }
 
 /**

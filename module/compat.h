@@ -8,10 +8,11 @@
  * the VM by make check.  Everything the module uses has the same interface
  * in both: kretprobes and their data_size, relay (relay.h is the same in
  * both), debugfs, tracepoints, sock_from_file(), copy_from_user_nofault().
- * The one exception is the tracing ring buffer's commit (below), which only
- * the self-benchmark uses.  An interface that changes between supported kernels gets its shim here,
- * a macro or static inline picked by LINUX_VERSION_CODE, so that the .c
- * files call one name on every kernel.
+ * The exceptions are the tracing ring buffer's commit (below), which only
+ * the self-benchmark uses, and what differs per architecture.  An
+ * interface that changes between supported kernels gets its shim here, a
+ * macro or static inline picked by LINUX_VERSION_CODE, so that the .c files
+ * call one name on every kernel.
  */
 #ifndef _CONNPROBE_COMPAT_H
 #define _CONNPROBE_COMPAT_H
@@ -27,7 +28,25 @@
 #error "connprobe needs Linux 6.1 or later"
 #endif
 
+#include <linux/ptrace.h>
 #include <linux/ring_buffer.h>
+
+/*
+ * The return address of a function whose entry a kprobe just hit: where it
+ * was called from.  Only the architectures below say where it is before
+ * the function's first instruction runs; elsewhere the io_uring probe
+ * cannot tell connect(2)'s own calls from io_uring's.
+ */
+static inline unsigned long cp_entry_return_address(struct pt_regs *regs)
+{
+#if defined(CONFIG_X86)
+	return regs_get_kernel_stack_nth(regs, 0);
+#elif defined(CONFIG_ARM64)
+	return procedure_link_pointer(regs);
+#else
+#error "connprobe: cp_entry_return_address() knows x86 and arm64 only"
+#endif
+}
 
 /*
  * ring_buffer_unlock_commit() lost its event argument in 6.2 ("trace/

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
+#include <linux/socket.h>
 #include <linux/spinlock_types.h>
 
 #include "compat.h"
@@ -17,7 +18,6 @@ struct dentry;
 struct connprobe_record;
 struct sock;
 struct socket;
-struct sockaddr_storage;
 struct rchan_buf;
 
 /**
@@ -26,14 +26,32 @@ struct rchan_buf;
  * @ret: 0 (established) or the negated errno SO_ERROR gives
  * @abandoned: closed or aborted before either (@ret is then 0)
  * @sport: the source port it used, host order; 0 if none
+ * @dport: the destination port it went to, host order; 0 if none
  * @saddr: the source address it used, as in struct connprobe_record
+ * @daddr: the destination address it went to, likewise
+ *
+ * The error path of a failed attempt clears these in the socket before
+ * its connect call returns; the record takes them from here.
  */
 struct cp_attempt_end {
 	u64 ns;
 	int ret;
 	bool abandoned;
 	u16 sport;
+	u16 dport;
 	u8 saddr[16];
+	u8 daddr[16];
+};
+
+/**
+ * struct cp_call_addr - the address a connect call was given
+ * @len: its length as passed; 0 when none was read
+ * @ss: the address: the kernel's own copy (io_uring), or the caller's as
+ *	it was at the call's entry, never read again after the call
+ */
+struct cp_call_addr {
+	int len;
+	struct sockaddr_storage ss;
 };
 
 /* What a full buffer does. */
@@ -59,6 +77,7 @@ struct cp_cpu_stats {
 	atomic64_t discarded;
 };
 
+bool cp_files_ready(void);
 int cp_check_buf_size(unsigned long size);
 int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode);
 void cp_buffer_close(void);
@@ -69,7 +88,7 @@ const char *cp_buffer_mode(void);
 int cp_buffer_set_mode(enum cp_mode mode);
 size_t cp_buffer_size(void);
 int cp_buffer_resize(size_t buf_size);
-void cp_buffer_reader_get(void);
+int cp_buffer_reader_get(void);
 void cp_buffer_reader_put(void);
 void cp_buffer_count_read(unsigned int cpu, size_t bytes);
 u64 cp_buffer_buffered(const struct rchan_buf *buf);
@@ -87,12 +106,14 @@ void cp_buffer_read_init(void);
 ssize_t cp_buffer_read(struct rchan_buf *buf, char __user *ubuf, size_t count);
 
 void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
-void cp_record_daddr(struct connprobe_record *rec,
-		     const struct sockaddr_storage *ss, int addrlen);
-void cp_record_emit(struct connprobe_record *rec, const struct socket *sock);
+void cp_record_emit(struct connprobe_record *rec, const struct socket *sock,
+		    const struct cp_call_addr *addr);
 void cp_write_complete(struct connprobe_record *rec,
 		       const struct cp_attempt_end *end);
 u16 cp_sock_source(const struct sock *sk, u8 *saddr);
+u16 cp_sock_dest(const struct sock *sk, u8 *daddr);
+void cp_record_used_daddr(struct connprobe_record *rec, u16 family,
+			  const u8 *daddr, u16 dport);
 
 u64 cp_new_id(void);
 int cp_pending_init(unsigned int max);
@@ -102,6 +123,7 @@ void cp_pending_end(const struct sock *sk, const struct cp_attempt_end *end);
 bool cp_pending_on_return(const struct socket *sock,
 			  struct connprobe_record *rec,
 			  struct cp_attempt_end *end);
+void cp_pending_forget(const struct sock *sk);
 void cp_pending_show_stats(struct seq_file *m);
 
 bool cp_filter_task(void);
@@ -119,7 +141,9 @@ int cp_probe_register(unsigned int maxactive);
 void cp_probe_unregister(void);
 void cp_probe_show_stats(struct seq_file *m);
 
-struct dentry *cp_debugfs_create(void);
-void cp_debugfs_remove(struct dentry *dir);
+struct dentry *cp_debugfs_create_dir(void);
+void cp_debugfs_create_files(struct dentry *dir);
+void cp_debugfs_remove_files(void);
+void cp_debugfs_remove_dir(struct dentry *dir);
 
 #endif /* _CONNPROBE_INTERNAL_H */

@@ -28,6 +28,19 @@
 #define CP_NUMBER_MAXLEN	32
 
 /*
+ * Every file opens only once the module is up: a file opened while
+ * connprobe_init() runs could stay open after a failed load, with its
+ * file_operations freed under it.
+ */
+static int cp_single_open(struct file *file,
+			  int (*show)(struct seq_file *, void *))
+{
+	if (!cp_files_ready())
+		return -EAGAIN;
+	return single_open(file, show, NULL);
+}
+
+/*
  * The file_operations of a settings file, @name_fops: @show prints it,
  * @name_write() takes a write.  Like DEFINE_SHOW_STORE_ATTRIBUTE(), which
  * 6.1 lacks.
@@ -35,7 +48,7 @@
 #define CP_DEFINE_SETTING_ATTRIBUTE(name, show)				\
 static int name##_open(struct inode *inode, struct file *file)		\
 {									\
-	return single_open(file, show, NULL);				\
+	return cp_single_open(file, show);				\
 }									\
 									\
 static const struct file_operations name##_fops = {			\
@@ -75,7 +88,19 @@ static int cp_stats_show(struct seq_file *m, void *unused)
 	cp_filter_show_stats(m);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(cp_stats);
+
+static int cp_stats_open(struct inode *inode, struct file *file)
+{
+	return cp_single_open(file, cp_stats_show);
+}
+
+static const struct file_operations cp_stats_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cp_stats_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
 
 static int cp_mode_show(struct seq_file *m, void *unused)
 {
@@ -209,35 +234,70 @@ static ssize_t cp_bench_write(struct file *file, const char __user *ubuf,
 
 CP_DEFINE_SETTING_ATTRIBUTE(cp_bench, cp_bench_show);
 
+/* stats and the settings files; who connects where is root's alone. */
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} cp_file_specs[] = {
+	{ CONNPROBE_STATS_FILE, 0400, &cp_stats_fops },
+	{ "mode", 0600, &cp_mode_fops },
+	{ "buf_size", 0600, &cp_buf_size_fops },
+	{ "bench", 0600, &cp_bench_fops },
+	{ CONNPROBE_FILTER_FILE, 0600, &cp_filter_fops },
+};
+
+/* Removed one by one at exit, before anything they act on. */
+static struct dentry *cp_files[ARRAY_SIZE(cp_file_specs)];
+
 /**
- * cp_debugfs_create() - create the connprobe/ directory and its files
+ * cp_debugfs_create_dir() - create the empty connprobe/ directory
  *
  * Return: the directory, or an ERR_PTR.  connprobe has no other interface,
  * so, unlike most debugfs users, the caller must check it.
  */
-struct dentry *cp_debugfs_create(void)
+struct dentry *cp_debugfs_create_dir(void)
 {
-	struct dentry *dir;
-
-	dir = debugfs_create_dir(CONNPROBE_DEBUGFS_DIR, NULL);
-	if (IS_ERR(dir))
-		return dir;
-	/* Who connects where is not for every user to read. */
-	debugfs_create_file(CONNPROBE_STATS_FILE, 0400, dir, NULL,
-			    &cp_stats_fops);
-	debugfs_create_file("mode", 0600, dir, NULL, &cp_mode_fops);
-	debugfs_create_file("buf_size", 0600, dir, NULL, &cp_buf_size_fops);
-	debugfs_create_file("bench", 0600, dir, NULL, &cp_bench_fops);
-	debugfs_create_file(CONNPROBE_FILTER_FILE, 0600, dir, NULL,
-			    &cp_filter_fops);
-	return dir;
+	return debugfs_create_dir(CONNPROBE_DEBUGFS_DIR, NULL);
 }
 
 /**
- * cp_debugfs_remove() - remove the directory and everything left in it
- * @dir: what cp_debugfs_create() returned
+ * cp_debugfs_create_files() - create stats and the settings files
+ * @dir: what cp_debugfs_create_dir() returned
+ *
+ * Once the state they act on is set up; they open only once
+ * cp_files_ready() says so.
  */
-void cp_debugfs_remove(struct dentry *dir)
+void cp_debugfs_create_files(struct dentry *dir)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cp_file_specs); i++)
+		cp_files[i] = debugfs_create_file(cp_file_specs[i].name,
+						  cp_file_specs[i].mode, dir,
+						  NULL, cp_file_specs[i].fops);
+}
+
+/**
+ * cp_debugfs_remove_files() - remove what cp_debugfs_create_files() made
+ *
+ * Returns once no operation on them runs, and none can start.
+ */
+void cp_debugfs_remove_files(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cp_files); i++) {
+		debugfs_remove(cp_files[i]);
+		cp_files[i] = NULL;
+	}
+}
+
+/**
+ * cp_debugfs_remove_dir() - remove the directory, empty by now
+ * @dir: what cp_debugfs_create_dir() returned
+ */
+void cp_debugfs_remove_dir(struct dentry *dir)
 {
 	debugfs_remove(dir);
 }

@@ -40,6 +40,22 @@ MODULE_PARM_DESC(mode,
 		 "What a full per-CPU buffer does: stream (drop new records) or flight (overwrite the oldest)");
 
 static struct dentry *cp_dir;
+/* Set once everything is up: until then no file opens. */
+static bool cp_ready;
+
+/**
+ * cp_files_ready() - whether connprobe's files may be opened
+ *
+ * A file opened while connprobe_init() runs could stay open after a load
+ * that fails later on, with its file_operations freed under it: every
+ * open is refused (-EAGAIN) until the load has succeeded.
+ *
+ * Return: true once the module is loaded.
+ */
+bool cp_files_ready(void)
+{
+	return READ_ONCE(cp_ready);
+}
 
 /**
  * cp_check_buf_size() - check a per-CPU buffer size, saying why it is bad
@@ -73,6 +89,12 @@ static int cp_check_params(void)
 	return 0;
 }
 
+/*
+ * Set-up as blktrace does it: the state first (buffers, attempt table),
+ * then the files that act on it, then the tracepoints and, last, the
+ * probes, from which on records flow.  Unload undoes it in the exact
+ * reverse.
+ */
 static int __init connprobe_init(void)
 {
 	int ret;
@@ -84,7 +106,7 @@ static int __init connprobe_init(void)
 	if (ret)
 		return ret;
 
-	cp_dir = cp_debugfs_create();
+	cp_dir = cp_debugfs_create_dir();
 	if (IS_ERR(cp_dir)) {
 		pr_err("cannot create debugfs directory: error %ld\n",
 		       PTR_ERR(cp_dir));
@@ -106,39 +128,43 @@ static int __init connprobe_init(void)
 		goto out_close_buffer;
 	}
 
+	cp_debugfs_create_files(cp_dir);
+
 	ret = cp_tcp_state_register();
 	if (ret)
-		goto out_exit_pending;
+		goto out_remove_files;
 
-	/* Last: from here on records flow. */
 	ret = cp_probe_register(maxactive);
 	if (ret)
 		goto out_unregister_tcp_state;
+
+	WRITE_ONCE(cp_ready, true);
 	return 0;
 
 out_unregister_tcp_state:
 	cp_tcp_state_unregister();
-out_exit_pending:
+out_remove_files:
+	cp_debugfs_remove_files();
 	cp_pending_exit();
 out_close_buffer:
+	cp_buffer_files_exit();
 	cp_buffer_close();
 out_remove_dir:
-	cp_debugfs_remove(cp_dir);
-	cp_buffer_files_exit();
-	/* Its file was there: a filter may have been written already. */
-	cp_filter_exit();
+	cp_debugfs_remove_dir(cp_dir);
 	return ret;
 }
 
 static void __exit connprobe_exit(void)
 {
-	/* First: once this returns, no handler runs and none will. */
+	/* No file is open (each holds the module); none can be opened now. */
+	cp_debugfs_remove_files();
+	/* Once these return, no handler runs and none will. */
 	cp_probe_unregister();
 	cp_tcp_state_unregister();
 	cp_pending_exit();
-	cp_buffer_close();
-	cp_debugfs_remove(cp_dir);
 	cp_buffer_files_exit();
+	cp_buffer_close();
+	cp_debugfs_remove_dir(cp_dir);
 	cp_filter_exit();
 }
 

@@ -13,9 +13,13 @@
  * consumed by the connect's return probe, or, for an attempt still in
  * progress at that return, kept until its end emits the COMPLETE record.
  * Then it stays, done, for the calls that follow, until its slot is needed:
- * done entries are reclaimed oldest first.  The socket pointer is a key
- * only, never dereferenced from the table; the socket's inode number tells
- * a reused address from the socket the entry was made for.
+ * done entries are reclaimed oldest first.  Every entry goes at the latest
+ * with its socket (tcp:tcp_destroy_sock): an attempt whose connect call
+ * was never seen to return (its return missed, or turned away by a filter
+ * changed while it ran) is then counted as reclaimed without a record.
+ * The socket pointer is a key only, never dereferenced from the table; the
+ * socket's inode number tells a reused address from the socket the entry
+ * was made for.
  *
  * Entries come from a pool allocated at load: the probes run in atomic
  * context (where PREEMPT_RT forbids allocation), and an attempt that finds
@@ -72,6 +76,7 @@ static LIST_HEAD(cp_pending_done);
 static struct cp_attempt *cp_pending_pool;
 static atomic64_t cp_next_id = ATOMIC64_INIT(0);
 static unsigned long cp_pending_full;	/* under cp_pending_lock */
+static unsigned long cp_pending_reclaimed;	/* under cp_pending_lock */
 
 /**
  * cp_new_id() - a fresh correlation id, never 0
@@ -106,6 +111,16 @@ static void cp_attempt_free(struct cp_attempt *a)
 }
 
 NOKPROBE_SYMBOL(cp_attempt_free);
+
+/* Free an entry that may never have given its records: count those. */
+static void cp_attempt_forget(struct cp_attempt *a)
+{
+	if (a->state != CP_DONE)
+		cp_pending_reclaimed++;
+	cp_attempt_free(a);
+}
+
+NOKPROBE_SYMBOL(cp_attempt_forget);
 
 static void cp_attempt_done(struct cp_attempt *a)
 {
@@ -197,6 +212,11 @@ void cp_pending_end(const struct sock *sk, const struct cp_attempt_end *end)
 	a = cp_attempt_find(sk);
 	if (!a || a->state == CP_DONE)
 		goto out;
+	if (a->ino != cp_sock_ino(sk)) {
+		/* Made for a socket since freed, whose address was reused. */
+		cp_attempt_forget(a);
+		goto out;
+	}
 	if (a->state == CP_IN_PROGRESS) {
 		rec = a->rec;
 		cp_attempt_done(a);
@@ -246,7 +266,7 @@ bool cp_pending_on_return(const struct socket *sock,
 	a = cp_attempt_find(sock->sk);
 	if (a && a->ino != ino) {
 		/* Made for a socket since freed, whose address was reused. */
-		cp_attempt_free(a);
+		cp_attempt_forget(a);
 		a = NULL;
 	}
 	if (!a || ((a->state == CP_IN_CALL || a->state == CP_ENDED) &&
@@ -268,12 +288,15 @@ bool cp_pending_on_return(const struct socket *sock,
 		a->rec = *rec;
 		break;
 	case CP_ENDED:
+		/* The error path cleared what the attempt used. */
 		if (rec->ret && a->end.sport) {
-			/* The error path cleared what the attempt used. */
 			rec->flags |= CONNPROBE_F_SADDR;
 			rec->sport = a->end.sport;
 			memcpy(rec->saddr, a->end.saddr, sizeof(rec->saddr));
 		}
+		if (rec->ret)
+			cp_record_used_daddr(rec, sock->sk->sk_family,
+					     a->end.daddr, a->end.dport);
 		if (cp_ret_in_progress(rec->ret)) {
 			*end = a->end;
 			complete = true;
@@ -287,6 +310,34 @@ out:
 }
 
 NOKPROBE_SYMBOL(cp_pending_on_return);
+
+/**
+ * cp_pending_forget() - a TCP socket is being destroyed
+ * @sk: the socket
+ *
+ * Its entry, if any, goes: the address may serve another socket next.
+ */
+void cp_pending_forget(const struct sock *sk)
+{
+	struct cp_attempt *a;
+	unsigned long flags;
+
+	/*
+	 * Most sockets destroyed never had an entry; an empty bucket says so
+	 * without the lock.  An entry for @sk itself was added long before
+	 * (its connect call came before its close), never concurrently.
+	 */
+	if (hlist_empty(&cp_pending_hash[hash_min((unsigned long)sk,
+						  CP_PENDING_HASH_BITS)]))
+		return;
+	raw_spin_lock_irqsave(&cp_pending_lock, flags);
+	a = cp_attempt_find(sk);
+	if (a)
+		cp_attempt_forget(a);
+	raw_spin_unlock_irqrestore(&cp_pending_lock, flags);
+}
+
+NOKPROBE_SYMBOL(cp_pending_forget);
 
 /**
  * cp_pending_init() - allocate the pool of attempts
@@ -322,10 +373,13 @@ void cp_pending_exit(void)
 }
 
 /**
- * cp_pending_show_stats() - print how often the pool was full
+ * cp_pending_show_stats() - print how often the pool was full, and how
+ *	many attempts went with their socket before their call returned
  * @m: the seq_file of the debugfs stats file
  */
 void cp_pending_show_stats(struct seq_file *m)
 {
 	seq_printf(m, "attempts_untracked %lu\n", READ_ONCE(cp_pending_full));
+	seq_printf(m, "attempts_reclaimed %lu\n",
+		   READ_ONCE(cp_pending_reclaimed));
 }

@@ -7,14 +7,16 @@
  * up, so that calls failing early (EBADF, EFAULT, EINVAL, ENOTSOCK) are
  * seen too.  io_uring's IORING_OP_CONNECT calls __sys_connect_file()
  * directly: a second kretprobe there records those, and lets every call
- * made from the connect syscall go at its entry, before any return hook is
- * set up, so that no call costs two return probes or gives two records.
+ * made from __sys_connect() go at its entry, before any return hook is set
+ * up, so that no call costs two return probes or gives two records.
  * Entry handlers only stamp the call; return handlers build its record.
  * See Documentation/trace/kprobes.rst.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/net.h>
 #include <linux/ptrace.h>
@@ -22,8 +24,6 @@
 #include <linux/socket.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
-#include <asm/syscall.h>
-#include <asm/unistd.h>
 
 #include "connprobe.h"
 #include "connprobe_internal.h"
@@ -31,16 +31,29 @@
 /* What the entry handler of __sys_connect() keeps for its return. */
 struct cp_call {
 	u64 start_ns;
-	void __user *uaddr;
+	/* What the descriptor named at entry: compared, never dereferenced. */
+	const struct file *file;
 	int fd;
-	int addrlen;
+	struct cp_call_addr addr;
 };
+
+/*
+ * The prototypes the handlers read their arguments by: a kernel that
+ * changes one fails to build here instead of recording garbage.
+ */
+static_assert(__same_type(&__sys_connect,
+			  int (*)(int, struct sockaddr __user *, int)));
+static_assert(__same_type(&__sys_connect_file,
+			  int (*)(struct file *, struct sockaddr_storage *,
+				  int, int)));
 
 /* Runs at the entry of __sys_connect(int fd, void __user *addr, int len). */
 static int cp_connect_entry(struct kretprobe_instance *ri,
 			    struct pt_regs *regs)
 {
 	struct cp_call *call = (struct cp_call *)ri->data;
+	const void __user *uaddr;
+	int len;
 
 	/* Turned away: no return hook, no record, next to no cost. */
 	if (!cp_filter_task()) {
@@ -49,8 +62,21 @@ static int cp_connect_entry(struct kretprobe_instance *ri,
 	}
 	call->start_ns = ktime_get_ns();
 	call->fd = (int)regs_get_kernel_argument(regs, 0);
-	call->uaddr = (void __user *)regs_get_kernel_argument(regs, 1);
-	call->addrlen = (int)regs_get_kernel_argument(regs, 2);
+	uaddr = (const void __user *)regs_get_kernel_argument(regs, 1);
+	len = (int)regs_get_kernel_argument(regs, 2);
+	/*
+	 * The address as the caller gave it, now: what the kernel copies a
+	 * moment later.  Never read again after the call, when the caller
+	 * may have changed it.  A length the kernel refuses is not read.
+	 */
+	call->addr.len = 0;
+	if (len >= (int)sizeof(call->addr.ss.ss_family) &&
+	    len <= (int)sizeof(call->addr.ss) &&
+	    !copy_from_user_nofault(&call->addr.ss, uaddr, len))
+		call->addr.len = len;
+	rcu_read_lock();
+	call->file = files_lookup_fd_raw(current->files, call->fd);
+	rcu_read_unlock();
 	return 0;
 }
 
@@ -62,7 +88,6 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 {
 	const struct cp_call *call = (const struct cp_call *)ri->data;
 	struct connprobe_record rec;
-	struct sockaddr_storage ss;
 	struct socket *sock = NULL;
 	struct file *file = NULL;
 
@@ -70,22 +95,21 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 	cp_record_begin(&rec, call->start_ns, (int)regs_return_value(regs));
 	rec.fd = call->fd;
 
-	/* EBADF: no file, so the kernel never copied the address either. */
-	if (rec.ret != -EBADF) {
+	/* EBADF: no file at entry, none to look at now. */
+	if (rec.ret != -EBADF && call->file) {
 		/*
-		 * What move_addr_to_kernel() copied, read again from the
-		 * caller's memory, which the call has just read: it refuses
-		 * these lengths before copying anything.
+		 * The call held its file to the end, so the same pointer
+		 * now is the same file: else another thread replaced or
+		 * closed the descriptor meanwhile, and its socket now is not
+		 * the one the call used.
 		 */
-		if (call->addrlen >= (int)sizeof(ss.ss_family) &&
-		    call->addrlen <= (int)sizeof(ss) &&
-		    !copy_from_user_nofault(&ss, call->uaddr, call->addrlen))
-			cp_record_daddr(&rec, &ss, call->addrlen);
 		file = fget(call->fd);
-		if (file)
+		if (file == call->file)
 			sock = sock_from_file(file);
+		else
+			rec.flags |= CONNPROBE_F_FD_CHANGED;
 	}
-	cp_record_emit(&rec, sock);
+	cp_record_emit(&rec, sock, &call->addr);
 	if (file)
 		fput(file);
 	return 0;
@@ -104,39 +128,35 @@ static struct kretprobe cp_connect_probe = {
 struct cp_file_call {
 	u64 start_ns;
 	struct file *file;	/* held by io_uring for the whole call */
-	int addrlen;
-	struct sockaddr_storage addr;
+	struct cp_call_addr addr;
 };
 
-/* Whether current is in connect(2) (or socketcall(2)): __sys_connect's. */
-static bool cp_in_connect_syscall(void)
-{
-	long nr;
-
-	if (current->flags & (PF_KTHREAD | PF_IO_WORKER))
-		return false;
-	nr = syscall_get_nr(current, task_pt_regs(current));
-#ifdef CONFIG_IA32_EMULATION
-	if (in_ia32_syscall())
-		return nr == __NR_ia32_connect || nr == __NR_ia32_socketcall;
-#endif
-	return (nr & ~__X32_SYSCALL_BIT) == __NR_connect;
-}
-
-NOKPROBE_SYMBOL(cp_in_connect_syscall);
+/*
+ * Where __sys_connect() lies, once its probe is attached: a call of
+ * __sys_connect_file() from in there is connect(2)'s, which the probe on
+ * __sys_connect() records.  Empty until then, and on kernels that inline
+ * one into the other.
+ */
+static unsigned long cp_sys_connect_start, cp_sys_connect_end;
 
 /*
  * Runs at the entry of __sys_connect_file(struct file *, struct
  * sockaddr_storage *, int addrlen, int flags).  Returning 1 sets up no
- * return hook: calls from connect(2) are __sys_connect()'s to record.
+ * return hook: calls from __sys_connect() are its probe's to record.  The
+ * caller is told by the return address, not by the system call under
+ * way: io_uring also runs its work on the way out of any system call,
+ * connect(2)'s included.
  */
 static int cp_connect_file_entry(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
 {
 	struct cp_file_call *call = (struct cp_file_call *)ri->data;
+	unsigned long from = cp_entry_return_address(regs);
 	const struct sockaddr_storage *addr;
+	int len;
 
-	if (cp_in_connect_syscall())
+	if (from - cp_sys_connect_start <
+	    cp_sys_connect_end - cp_sys_connect_start)
 		return 1;
 	if (!cp_filter_task()) {
 		cp_filter_count_call();
@@ -145,13 +165,13 @@ static int cp_connect_file_entry(struct kretprobe_instance *ri,
 	call->start_ns = ktime_get_ns();
 	call->file = (struct file *)regs_get_kernel_argument(regs, 0);
 	addr = (const struct sockaddr_storage *)regs_get_kernel_argument(regs, 1);
-	call->addrlen = (int)regs_get_kernel_argument(regs, 2);
-	/* io_uring checked the length when it copied the address in. */
-	if (call->addrlen >= (int)sizeof(addr->ss_family) &&
-	    call->addrlen <= (int)sizeof(*addr))
-		memcpy(&call->addr, addr, call->addrlen);
-	else
-		call->addrlen = -1;
+	len = (int)regs_get_kernel_argument(regs, 2);
+	/* The kernel's own copy, which io_uring checked the length of. */
+	call->addr.len = 0;
+	if (len >= (int)sizeof(addr->ss_family) && len <= (int)sizeof(*addr)) {
+		memcpy(&call->addr.ss, addr, len);
+		call->addr.len = len;
+	}
 	return 0;
 }
 
@@ -167,9 +187,7 @@ static int cp_connect_file_return(struct kretprobe_instance *ri,
 	rec.flags |= CONNPROBE_F_IO_URING;
 	/* io_uring may use a registered file: no descriptor to report. */
 	rec.fd = -1;
-	if (call->addrlen >= 0)
-		cp_record_daddr(&rec, &call->addr, call->addrlen);
-	cp_record_emit(&rec, sock_from_file(call->file));
+	cp_record_emit(&rec, sock_from_file(call->file), &call->addr);
 	return 0;
 }
 
@@ -182,10 +200,53 @@ static struct kretprobe cp_connect_file_probe = {
 	.data_size	= sizeof(struct cp_file_call),
 };
 
+/*
+ * Learn where __sys_connect() lies from its attached probe: kallsyms
+ * gives its start and size ("__sys_connect+0x4/0x110") for the probe's
+ * address.
+ */
+static int cp_locate_sys_connect(void)
+{
+	unsigned long addr = (unsigned long)cp_connect_probe.kp.addr;
+	unsigned long offset, size;
+	char sym[KSYM_SYMBOL_LEN];
+	const char *plus;
+
+	sprint_symbol(sym, addr);
+	plus = strrchr(sym, '+');
+	if (!plus || sscanf(plus, "+%lx/%lx", &offset, &size) != 2 ||
+	    offset > addr || !size)
+		return -ENOENT;
+	cp_sys_connect_start = addr - offset;
+	cp_sys_connect_end = cp_sys_connect_start + size;
+	return 0;
+}
+
 static struct kretprobe *cp_probes[] = {
 	&cp_connect_probe,
 	&cp_connect_file_probe,
 };
+
+/* How many of cp_probes[] are attached: the first, at least. */
+static int cp_nr_probes;
+
+static int cp_probe_attach(struct kretprobe *rp, unsigned int maxactive)
+{
+	int ret;
+
+	rp->maxactive = maxactive;
+	ret = register_kretprobe(rp);
+	if (ret < 0) {
+		pr_err("cannot probe %s: %s (error %d)\n", rp->kp.symbol_name,
+		       ret == -ENOENT ? "no such function in this kernel" :
+		       ret == -EINVAL ? "function not probeable" :
+		       "registration failed", ret);
+		return ret;
+	}
+	pr_info("attached to %s, maxactive %d\n", rp->kp.symbol_name,
+		rp->maxactive);
+	return 0;
+}
 
 /**
  * cp_probe_register() - attach the probes
@@ -193,33 +254,30 @@ static struct kretprobe *cp_probes[] = {
  *	connect() holds one instance for as long as it waits, and a call
  *	beyond this many is not traced but counted in nmissed
  *
+ * The probe on __sys_connect() is required; without the one on
+ * __sys_connect_file() the module still traces every connect(2), and says
+ * in dmesg that io_uring's connects are not traced.
+ *
  * Return: 0 or a negative errno; nothing is attached on failure.
  */
 int cp_probe_register(unsigned int maxactive)
 {
-	int i, ret;
+	int ret;
 
-	/* One at a time, to say which one a kernel lacks or refuses. */
-	for (i = 0; i < ARRAY_SIZE(cp_probes); i++) {
-		cp_probes[i]->maxactive = maxactive;
-		ret = register_kretprobe(cp_probes[i]);
-		if (ret < 0) {
-			pr_err("cannot probe %s: %s (error %d)\n",
-			       cp_probes[i]->kp.symbol_name,
-			       ret == -ENOENT ? "no such function in this kernel" :
-			       ret == -EINVAL ? "function not probeable" :
-			       "registration failed", ret);
-			goto out_unregister;
-		}
-		pr_info("attached to %s, maxactive %d\n",
-			cp_probes[i]->kp.symbol_name, cp_probes[i]->maxactive);
+	ret = cp_probe_attach(&cp_connect_probe, maxactive);
+	if (ret)
+		return ret;
+	cp_nr_probes = 1;
+	if (cp_locate_sys_connect()) {
+		pr_warn("cannot locate __sys_connect: io_uring connects are not traced\n");
+		return 0;
 	}
+	if (cp_probe_attach(&cp_connect_file_probe, maxactive)) {
+		pr_warn("io_uring connects are not traced\n");
+		return 0;
+	}
+	cp_nr_probes = 2;
 	return 0;
-
-out_unregister:
-	while (--i >= 0)
-		unregister_kretprobe(cp_probes[i]);
-	return ret;
 }
 
 /**
@@ -229,16 +287,17 @@ void cp_probe_unregister(void)
 {
 	int i;
 
-	unregister_kretprobes(cp_probes, ARRAY_SIZE(cp_probes));
-	for (i = 0; i < ARRAY_SIZE(cp_probes); i++)
+	unregister_kretprobes(cp_probes, cp_nr_probes);
+	for (i = 0; i < cp_nr_probes; i++)
 		if (cp_probes[i]->nmissed)
 			pr_info("%s: %d calls missed, maxactive %d was too low\n",
 				cp_probes[i]->kp.symbol_name,
 				cp_probes[i]->nmissed, cp_probes[i]->maxactive);
+	cp_nr_probes = 0;
 }
 
 /**
- * cp_probe_show_stats() - print each probe's miss counters
+ * cp_probe_show_stats() - print each attached probe's miss counters
  * @m: the seq_file of the debugfs stats file
  *
  * nmissed counts calls not traced because all maxactive instances were in
@@ -248,7 +307,7 @@ void cp_probe_show_stats(struct seq_file *m)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(cp_probes); i++)
+	for (i = 0; i < cp_nr_probes; i++)
 		seq_printf(m, "probe %s nmissed %d kp_nmissed %lu maxactive %d\n",
 			   cp_probes[i]->kp.symbol_name,
 			   READ_ONCE(cp_probes[i]->nmissed),

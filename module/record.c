@@ -40,6 +40,40 @@ static u64 cp_current_cgroup_id(void)
 
 NOKPROBE_SYMBOL(cp_current_cgroup_id);
 
+/* A return code of a call that a signal interrupted. */
+static bool cp_ret_interrupted(int ret)
+{
+	return ret == -EINTR || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	       ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK;
+}
+
+NOKPROBE_SYMBOL(cp_ret_interrupted);
+
+/*
+ * The signal that interrupted current's call: the lowest-numbered one
+ * pending (for the thread or its process) and not blocked, as the kernel
+ * delivers them; 0 if none (a freezer's wake-up, say).  Read without the
+ * sighand lock: the signal is delivered only after the call returns, so
+ * it is still pending here.
+ */
+static u16 cp_interrupting_signal(void)
+{
+	const struct task_struct *t = current;
+	unsigned long word;
+	int i;
+
+	for (i = 0; i < _NSIG_WORDS; i++) {
+		word = (READ_ONCE(t->pending.signal.sig[i]) |
+			READ_ONCE(t->signal->shared_pending.signal.sig[i])) &
+		       ~READ_ONCE(t->blocked.sig[i]);
+		if (word)
+			return i * _NSIG_BPW + __ffs(word) + 1;
+	}
+	return 0;
+}
+
+NOKPROBE_SYMBOL(cp_interrupting_signal);
+
 /**
  * cp_record_begin() - start the CONNECT record of a call that just returned
  * @rec: the record, zeroed here first (no byte is left uninitialised)
@@ -60,22 +94,23 @@ void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret)
 	rec->uid = from_kuid_munged(&init_user_ns, current_uid());
 	rec->cgroup_id = cp_current_cgroup_id();
 	strscpy(rec->comm, current->comm, sizeof(rec->comm));
+	if (cp_ret_interrupted(ret))
+		rec->signal = cp_interrupting_signal();
 }
 
 NOKPROBE_SYMBOL(cp_record_begin);
 
-/**
- * cp_record_daddr() - the destination, from the address the call was given
- * @rec: the record
- * @ss: the address, in kernel memory
- * @addrlen: its length as passed, one move_addr_to_kernel() accepts
- *
- * An inet address too short to hold the address (the kernel refuses it)
- * leaves @daddr and @dport zero: readers tell by @addrlen.
+/*
+ * The destination, from the address the call was given.  An inet address
+ * too short to hold the address (the kernel refuses it) leaves @daddr and
+ * @dport zero: readers tell by @addrlen.  One too short for a family, or
+ * too long, is none the kernel accepts: nothing is recorded.
  */
-void cp_record_daddr(struct connprobe_record *rec,
-		     const struct sockaddr_storage *ss, int addrlen)
+static void cp_record_daddr(struct connprobe_record *rec,
+			    const struct sockaddr_storage *ss, int addrlen)
 {
+	if (addrlen < (int)sizeof(ss->ss_family) || addrlen > (int)sizeof(*ss))
+		return;
 	rec->flags |= CONNPROBE_F_DADDR;
 	rec->daddr_family = ss->ss_family;
 	rec->addrlen = addrlen;
@@ -103,6 +138,30 @@ void cp_record_daddr(struct connprobe_record *rec,
 
 NOKPROBE_SYMBOL(cp_record_daddr);
 
+/* The source (or, with @dest, the destination) of an inet socket. */
+static u16 cp_sock_end(const struct sock *sk, bool dest, u8 *addr)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	__be16 port = dest ? READ_ONCE(inet->inet_dport) :
+			     READ_ONCE(inet->inet_sport);
+	__be32 v4;
+
+	if (!port)
+		return 0;
+	if (sk->sk_family == AF_INET) {
+		v4 = dest ? READ_ONCE(sk->sk_daddr) : READ_ONCE(inet->inet_saddr);
+		memcpy(addr, &v4, sizeof(v4));
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	else
+		memcpy(addr, dest ? &sk->sk_v6_daddr : &sk->sk_v6_rcv_saddr,
+		       sizeof(struct in6_addr));
+#endif
+	return ntohs(port);
+}
+
+NOKPROBE_SYMBOL(cp_sock_end);
+
 /**
  * cp_sock_source() - an inet socket's source address and port
  * @sk: the socket
@@ -112,24 +171,53 @@ NOKPROBE_SYMBOL(cp_record_daddr);
  */
 u16 cp_sock_source(const struct sock *sk, u8 *saddr)
 {
-	const struct inet_sock *inet = inet_sk(sk);
-	u16 sport = ntohs(READ_ONCE(inet->inet_sport));
-
-	if (!sport)
-		return 0;
-	if (sk->sk_family == AF_INET) {
-		__be32 a = READ_ONCE(inet->inet_saddr);
-
-		memcpy(saddr, &a, sizeof(a));
-	}
-#if IS_ENABLED(CONFIG_IPV6)
-	else
-		memcpy(saddr, &sk->sk_v6_rcv_saddr, sizeof(struct in6_addr));
-#endif
-	return sport;
+	return cp_sock_end(sk, false, saddr);
 }
 
 NOKPROBE_SYMBOL(cp_sock_source);
+
+/**
+ * cp_sock_dest() - the destination an inet socket is connected to
+ * @sk: the socket
+ * @daddr: CONNPROBE_ADDR_LEN bytes, network order (IPv4 in the first 4)
+ *
+ * Return: the destination port, host order; 0 when it has none.
+ */
+u16 cp_sock_dest(const struct sock *sk, u8 *daddr)
+{
+	return cp_sock_end(sk, true, daddr);
+}
+
+NOKPROBE_SYMBOL(cp_sock_dest);
+
+/**
+ * cp_record_used_daddr() - the destination the kernel used, if it differs
+ * @rec: a record with the destination as the call was given it
+ * @family: the socket's family
+ * @daddr: where the socket went, as cp_sock_dest() gives it
+ * @dport: its port; 0 when the socket has no destination
+ *
+ * The caller's address is read at the call's entry; the kernel copies it a
+ * moment later, and a caller that rewrites it meanwhile, or a call on an
+ * attempt already under way, sends the socket elsewhere.  The record then
+ * names where the socket went, and says so.
+ */
+void cp_record_used_daddr(struct connprobe_record *rec, u16 family,
+			  const u8 *daddr, u16 dport)
+{
+	size_t len = family == AF_INET ? sizeof(struct in_addr) :
+					 sizeof(struct in6_addr);
+
+	if (!dport || !(rec->flags & CONNPROBE_F_DADDR) ||
+	    rec->daddr_family != family ||
+	    (rec->dport == dport && !memcmp(rec->daddr, daddr, len)))
+		return;
+	rec->flags |= CONNPROBE_F_DADDR_CHANGED;
+	rec->dport = dport;
+	memcpy(rec->daddr, daddr, len);
+}
+
+NOKPROBE_SYMBOL(cp_record_used_daddr);
 
 /* A socket whose connect() goes through SYN_SENT and the attempt table. */
 static bool cp_sock_is_tcp(const struct sock *sk)
@@ -144,17 +232,24 @@ NOKPROBE_SYMBOL(cp_sock_is_tcp);
  * cp_record_emit() - finish a CONNECT record from its socket and write it
  * @rec: the record, begun with cp_record_begin()
  * @sock: the socket the call was made on, or NULL when there was none
+ * @addr: the address the call was given
  *
  * A TCP attempt that the call left in progress is remembered, to write its
  * COMPLETE record when it ends; one that ended inside a call that still
  * said EINPROGRESS gets its COMPLETE record right after this one.
  */
-void cp_record_emit(struct connprobe_record *rec, const struct socket *sock)
+void cp_record_emit(struct connprobe_record *rec, const struct socket *sock,
+		    const struct cp_call_addr *addr)
 {
 	const struct sock *sk = sock ? sock->sk : NULL;
 	struct cp_attempt_end end;
 	bool complete = false;
+	u8 daddr[CONNPROBE_ADDR_LEN];
+	u16 dport;
 
+	/* EBADF and EFAULT: the kernel never had the address. */
+	if (addr->len && rec->ret != -EBADF && rec->ret != -EFAULT)
+		cp_record_daddr(rec, &addr->ss, addr->len);
 	if (sk) {
 		rec->flags |= CONNPROBE_F_SOCK;
 		rec->family = sk->sk_family;
@@ -165,8 +260,11 @@ void cp_record_emit(struct connprobe_record *rec, const struct socket *sock)
 		 * No port, no source (e.g. EAFNOSUPPORT before autobind).  A
 		 * failed TCP attempt gets back what it used from the table.
 		 */
-		if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6)
+		if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) {
 			rec->sport = cp_sock_source(sk, rec->saddr);
+			dport = cp_sock_dest(sk, daddr);
+			cp_record_used_daddr(rec, sk->sk_family, daddr, dport);
+		}
 		if (rec->sport)
 			rec->flags |= CONNPROBE_F_SADDR;
 		if (cp_sock_is_tcp(sk))
@@ -193,6 +291,8 @@ void cp_write_complete(struct connprobe_record *rec,
 	rec->event = CONNPROBE_EVENT_COMPLETE;
 	rec->latency_ns = end->ns - rec->ts_ns;
 	rec->ret = end->ret;
+	/* The signal was the call's, not the attempt's. */
+	rec->signal = 0;
 	if (end->abandoned)
 		rec->flags |= CONNPROBE_F_ABANDONED;
 	if (end->sport) {

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -248,6 +249,142 @@ TEST_F(buffer, flight_overflow_keeps_newest_and_counts_the_rest)
 	EXPECT_EQ(full.read + n, after.read);
 	EXPECT_EQ(0, after.buffered);
 	EXPECT_TRUE(identity_holds(&after));
+}
+
+/*
+ * A flight recorder that wrapped with no reader, switched to stream: the
+ * reader gets what the ring still holds, once each, and the identity
+ * holds.  The calls fill whole sub-buffers, so that the next record finds
+ * the stream buffer full (the reader's position, left far behind by the
+ * flight recorder, was then taken for a stream reader's).
+ */
+TEST_F(buffer, flight_wrapped_then_stream_reads_each_record_once)
+{
+	const int calls = 50 * SMALL_RECORDS / 8;
+	struct connprobe_record recs[SMALL_RECORDS + 1];
+	struct cpu_stats before, after;
+	size_t n, i;
+
+	ASSERT_EQ(0, setting_set("mode", "flight"));
+	ASSERT_EQ(0, setting_set("buf_size", "16384"));
+	ASSERT_EQ(0, cpu_stats_read(0, &before));
+	ASSERT_EQ(0, udp_connects(calls));
+	ASSERT_EQ(0, setting_set("mode", "stream"));
+	ASSERT_EQ(0, udp_connects(1));
+
+	ASSERT_EQ(0, drain_cpu_file(0, recs, SMALL_RECORDS + 1, &n));
+	/* The ring's 64 newest flight records; the stream one was dropped. */
+	ASSERT_EQ(SMALL_RECORDS, n);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(before.written + calls - SMALL_RECORDS + i,
+			  recs[i].seq);
+	ASSERT_EQ(0, cpu_stats_read(0, &after));
+	EXPECT_EQ(before.written + calls + 1, after.written);
+	EXPECT_EQ(before.read + SMALL_RECORDS, after.read);
+	EXPECT_EQ(before.lost + calls + 1 - SMALL_RECORDS, after.lost);
+	EXPECT_EQ(0, after.buffered);
+	EXPECT_TRUE(identity_holds(&after));
+}
+
+/* Seconds each side of the race below runs. */
+#define RACE_SECONDS	3
+/* How long the race may take before it counts as a deadlock. */
+#define RACE_DEADLINE_S	60
+/* Between two changes: a resize takes far longer than an open. */
+#define CHANGE_PAUSE_US	2000
+
+/* Until @end: open, read and close each CPU's file; returns the reads. */
+static int race_readers(uint64_t end)
+{
+	struct connprobe_record rec[8];
+	char path[128];
+	int cpu, fd, reads = 0;
+
+	while (monotonic_ns() < end) {
+		for (cpu = 0; cpu < 2; cpu++) {
+			snprintf(path, sizeof(path), "%s/%s%d", CONNPROBE_PATH,
+				 CONNPROBE_CPU_FILE_BASE, cpu);
+			fd = open(path, O_RDONLY);
+			/* EBUSY: a change runs; ENOENT: its files are new. */
+			if (fd < 0)
+				continue;
+			if (read(fd, rec, sizeof(rec)) >= 0)
+				reads++;
+			close(fd);
+		}
+	}
+	return reads;
+}
+
+/* Until @end: resize and switch modes; returns the changes made. */
+static int race_changes(uint64_t end)
+{
+	static const char *const changes[][2] = {
+		{ "buf_size", "65536" }, { "mode", "flight" },
+		{ "buf_size", "1048576" }, { "mode", "stream" },
+	};
+	int i = 0, made = 0;
+
+	while (monotonic_ns() < end) {
+		if (!setting_set(changes[i][0], changes[i][1]))
+			made++;
+		i = (i + 1) % 4;
+		/* Readers are refused while a change runs: let them in. */
+		usleep(CHANGE_PAUSE_US);
+	}
+	return made;
+}
+
+/*
+ * The readers' side in a child: opens, reads and closes race the resizes
+ * and mode switches of this thread, with connects writing records.  Both
+ * must end: a resize removes the files, waiting for their operations in
+ * flight, and must not hold anything an open waits for.  Each side must
+ * also get through at least once.
+ */
+TEST_F(buffer, resize_and_mode_race_readers_without_deadlock)
+{
+	uint64_t end = monotonic_ns() + RACE_SECONDS * 1000000000ULL;
+	struct cpu_stats st;
+	int status, made, cpu, i;
+	pid_t reader, loader;
+
+	reader = fork();
+	ASSERT_LE(0, reader);
+	if (!reader) {
+		/* On the other CPU, where there is one: truly at once. */
+		pin_to(1);
+		_exit(race_readers(end) > 0 ? 0 : 1);
+	}
+	loader = fork();
+	ASSERT_LE(0, loader);
+	if (!loader) {
+		while (monotonic_ns() < end)
+			if (udp_connects(10))
+				_exit(1);
+		_exit(0);
+	}
+	made = race_changes(end);
+	/* Bounded: a deadlocked child never exits. */
+	for (i = 0; i < RACE_DEADLINE_S * 10; i++) {
+		if (waitpid(reader, &status, WNOHANG) == reader)
+			break;
+		usleep(100000);
+	}
+	ASSERT_GT(RACE_DEADLINE_S * 10, i)
+		TH_LOG("the reader is stuck: a resize deadlocked with it");
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("the reader never read");
+	ASSERT_EQ(loader, waitpid(loader, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_LT(0, made) TH_LOG("no change got through the readers");
+	/* Quiet again: the accounting is exact on each CPU. */
+	for (cpu = 0; cpu < 2; cpu++) {
+		ASSERT_EQ(0, cpu_stats_read(cpu, &st));
+		EXPECT_TRUE(identity_holds(&st))
+			TH_LOG("cpu%d: written %llu read %llu lost %llu buffered %llu",
+			       cpu, st.written, st.read, st.lost, st.buffered);
+	}
 }
 
 /* A mode or size change would pull records from under a reader. */

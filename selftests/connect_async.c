@@ -67,6 +67,7 @@ FIXTURE(attempt) {
 	struct endpoint src;	/* the source the attempt used */
 	struct call call;	/* the connect() that left it in progress */
 	int call_fd;		/* its fd, which a test may close since */
+	int call_signal;	/* the signal that interrupted it, or 0 */
 };
 
 FIXTURE_VARIANTS_IP4_IP6(attempt);
@@ -171,6 +172,7 @@ static void start_interrupted(struct __test_metadata *_metadata,
 	ASSERT_EQ(-EINTR, self->call.ret)
 		TH_LOG("connect: %s", strerror(-self->call.ret));
 	self->call.ret = ret;
+	self->call_signal = watch.sig;
 	self->src = watch.src;
 	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_TCP, TCP_INFO, &ti, &len));
 	ASSERT_EQ(TCP_SYN_SENT, ti.tcpi_state)
@@ -202,6 +204,7 @@ static void want_connect(FIXTURE_DATA(attempt) *self, int family,
 			 struct connprobe_record *want)
 {
 	want_call(want, self->call_fd, self->call.ret);
+	want->signal = self->call_signal;
 	want_socket(want, family, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(want, &self->peer);
 	want_source(want, &self->src);

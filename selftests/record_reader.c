@@ -183,7 +183,7 @@ ssize_t records_collect(pid_t tid, struct connprobe_record *out, size_t max,
 
 int stats_read(struct probe_stats *st)
 {
-	bool have_total = false, have_untracked = false;
+	bool have_total = false, have_untracked = false, have_reclaimed = false;
 	unsigned long long a, b;
 	char line[256];
 	FILE *f;
@@ -208,10 +208,14 @@ int stats_read(struct probe_stats *st)
 		} else if (sscanf(line, "attempts_untracked %llu", &a) == 1) {
 			st->untracked = a;
 			have_untracked = true;
+		} else if (sscanf(line, "attempts_reclaimed %llu", &a) == 1) {
+			st->reclaimed = a;
+			have_reclaimed = true;
 		}
 	}
 	fclose(f);
-	return have_total && st->probes && have_untracked ? 0 : -EBADMSG;
+	return have_total && st->probes && have_untracked && have_reclaimed ?
+	       0 : -EBADMSG;
 }
 
 uint64_t monotonic_ns(void)

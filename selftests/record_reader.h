@@ -60,12 +60,13 @@ struct probe_stats {
 	uint64_t nmissed, kp_nmissed;	/* summed over the "probe" lines */
 	unsigned int probes;		/* how many "probe" lines */
 	uint64_t untracked;		/* attempts_untracked */
+	uint64_t reclaimed;		/* attempts_reclaimed */
 };
 
 /*
  * Parse the stats file; lines the tests do not know are ignored.  Returns 0
- * or a negative errno (-EBADMSG when the total, probe or attempts_untracked
- * line is missing).
+ * or a negative errno (-EBADMSG when the total, probe, attempts_untracked
+ * or attempts_reclaimed line is missing).
  */
 int stats_read(struct probe_stats *st);
 

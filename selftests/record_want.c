@@ -169,6 +169,8 @@ void want_complete(struct connprobe_record *want,
 {
 	want->event = CONNPROBE_EVENT_COMPLETE;
 	want->ret = ret;
+	/* The signal was the call's, not the attempt's. */
+	want->signal = 0;
 	want->ts_ns = connect->ts_ns;
 	want->id = connect->id;
 }
@@ -243,7 +245,7 @@ int record_diff(const struct connprobe_record *want,
 	DIFF(sport);
 	DIFF(dport);
 	DIFF(addrlen);
-	DIFF(__pad);
+	DIFF(signal);
 	DIFF_BYTES(saddr);
 	/* The union whole: daddr, and what follows it must be zero. */
 	DIFF_BYTES(sun_path);

@@ -65,6 +65,18 @@ enum connprobe_event {
 /* Not validity: how the call came, how it ended. */
 #define CONNPROBE_F_IO_URING	0x8	/* submitted as IORING_OP_CONNECT */
 #define CONNPROBE_F_ABANDONED	0x10	/* COMPLETE: closed or aborted first */
+/*
+ * The address read at the call's entry is not the destination the socket
+ * connected to (the caller changed its buffer while the call ran, or the
+ * call went to an attempt already under way): @daddr and @dport are the
+ * socket's, what the kernel used.
+ */
+#define CONNPROBE_F_DADDR_CHANGED	0x20
+/*
+ * The descriptor named another file when the call returned (a dup2() or
+ * close() by another thread while it ran): the socket fields are unknown.
+ */
+#define CONNPROBE_F_FD_CHANGED	0x40
 
 /**
  * struct connprobe_record - one traced event
@@ -96,7 +108,10 @@ enum connprobe_event {
  * @sport: source port, host byte order
  * @dport: destination port, host byte order
  * @addrlen: length of the address passed to connect()
- * @__pad: zero
+ * @signal: for a call interrupted by a signal (@ret EINTR or one of the
+ *	kernel's restart codes), the lowest-numbered signal pending and not
+ *	blocked when it returned, the one that interrupted it (SIGCANCEL, 32,
+ *	for pthread_cancel()); else 0
  * @saddr: source address (IPv4 in the first 4 bytes), network byte order
  * @comm: the task's command name, NUL-terminated and NUL-padded
  * @daddr: destination address (IPv4 in the first 4 bytes), network order;
@@ -129,7 +144,7 @@ struct connprobe_record {
 	__u16 sport;
 	__u16 dport;
 	__u16 addrlen;
-	__u16 __pad;
+	__u16 signal;
 	__u8 saddr[CONNPROBE_ADDR_LEN];
 	char comm[CONNPROBE_COMM_LEN];
 	union {

@@ -216,6 +216,19 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 		w->boolean(ctx, "abandoned", f.abandoned);
 	else
 		w->absent(ctx, "abandoned");
+	/* Present only when they say something: a signal, a change. */
+	if (rec->signal)
+		w->unum(ctx, "signal", rec->signal);
+	else
+		w->absent(ctx, "signal");
+	if (rec->flags & CONNPROBE_F_DADDR_CHANGED)
+		w->boolean(ctx, "daddr_changed", true);
+	else
+		w->absent(ctx, "daddr_changed");
+	if (rec->flags & CONNPROBE_F_FD_CHANGED)
+		w->boolean(ctx, "fd_changed", true);
+	else
+		w->absent(ctx, "fd_changed");
 	if (st->opts.wallclock)
 		w->lit(ctx, "time", time, fmt_rfc3339(&st->utc, time,
 			realtime_of(rec->ts_ns, st->opts.realtime_offset_ns)));

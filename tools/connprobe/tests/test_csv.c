@@ -9,7 +9,7 @@
 static const char HEADER[] =
 	"event,ts_ns,cpu,pid,tid,comm,family,proto,saddr,sport,daddr,dport,"
 	"ret,error,latency_ns,seq,fd,id,uid,cgroup_id,netns,via,caller_error,"
-	"cgroup,container,abandoned";
+	"cgroup,container,abandoned,signal,daddr_changed,fd_changed";
 
 static const char *render(struct memout *c, struct emit_opts opts,
 			  const struct connprobe_record *recs, size_t n)
@@ -40,8 +40,8 @@ static int test_csv_header_and_row(const void *arg)
 	r[0].id = 9;
 	r[1] = rec_complete(&r[0], 0, 3);
 	snprintf(want, sizeof(want), "%s\n%s\n%s\n", HEADER,
-		 "connect,1500000000,2,100,101,curl,inet,tcp,127.0.0.1,40000,127.0.0.1,80,-111,ECONNREFUSED,52000,7,3,9,0,0,0,syscall,ECONNREFUSED,,,",
-		 "complete,1500000000,2,100,101,curl,inet,tcp,127.0.0.1,40000,127.0.0.1,80,0,,3,8,3,9,0,0,0,syscall,,,,false");
+		 "connect,1500000000,2,100,101,curl,inet,tcp,127.0.0.1,40000,127.0.0.1,80,-111,ECONNREFUSED,52000,7,3,9,0,0,0,syscall,ECONNREFUSED,,,,,,",
+		 "complete,1500000000,2,100,101,curl,inet,tcp,127.0.0.1,40000,127.0.0.1,80,0,,3,8,3,9,0,0,0,syscall,,,,false,,,");
 	CHECK_STR(render(&c, opts, r, 2), want);
 	ret = 0;
 fail:
@@ -64,7 +64,7 @@ static int test_csv_quoting(const void *arg)
 	text = render(&c, opts, &r, 1);
 	/* comma and quote quoted, newline replaced: one row, one line */
 	CHECK_HAS(text, ",\"a,b\"\"c?d\xc3\xa9\",");
-	CHECK_HAS(text, ",abandoned,time\n");
+	CHECK_HAS(text, ",abandoned,signal,daddr_changed,fd_changed,time\n");
 	CHECK_HAS(text, ",,2025-11-26T00:00:00.000000001Z\n");
 	CHECK_INT(strchr(strchr(text, '\n') + 1, '\n') - text + 1, strlen(text));
 	ret = 0;
