@@ -157,3 +157,25 @@ unload_in_flight() {
 }
 
 check "unload: clean while connects are blocked in flight" unload_in_flight
+
+# rmmod right after the last reader closed its file, while the flush
+# timer that the reader started may still be due: unload shuts the timer
+# down before it frees the channel (a timer left to fire on the freed
+# channel is what KASAN would report in make check-debug; a stock kernel
+# may crash).  Ten cycles, each with a record buffered so the timer has
+# work to do.
+unload_after_reader() {
+	i=0
+	while [ $i -lt 10 ]; do
+		insmod /connprobe.ko || return 1
+		connect_mix 1 >/dev/null 2>&1
+		cat /sys/kernel/debug/connprobe/cpu0 /sys/kernel/debug/connprobe/cpu1 \
+			>/dev/null 2>&1
+		rmmod connprobe || return 1
+		i=$((i + 1))
+	done
+	sleep 1
+	! grep -q '^connprobe ' /proc/modules
+}
+
+check "unload: right after a reader closed, ten times" unload_after_reader
