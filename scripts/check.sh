@@ -34,6 +34,7 @@ stage build build
 stage lint scripts/lint.sh
 stage host-tests make -s -C tools/connprobe test
 stage prom-check scripts/prom-check.sh
+stage fleet scripts/fleet-check.sh
 stage install scripts/install-test.sh
 for line in $(scripts/kernel.sh lines); do
 	stage "vm-$line" vm_selftests "$line"

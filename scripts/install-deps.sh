@@ -23,6 +23,13 @@ pkgs=(
 	dkms			# the packaging test (scripts/install-test.sh)
 	prometheus		# promtool, for scripts/prom-check.sh
 	clang libclang-rt-14-dev	# libFuzzer, for the tool's fuzz test
+	# The Debian packages and the fleet path (scripts/deb-test.sh,
+	# scripts/fleet-check.sh): building the .debs and lintian, what the
+	# test of the installed packages runs (man, systemd-analyze, bash
+	# completion), and the node exporter and Prometheus (above) on the
+	# loopback, queried with curl and jq.
+	debhelper dh-dkms lintian man-db systemd bash-completion
+	prometheus-node-exporter curl jq iproute2 strace
 )
 
 missing=()
