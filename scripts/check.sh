@@ -36,6 +36,7 @@ stage host-tests make -s -C tools/connprobe test
 stage prom-check scripts/prom-check.sh
 stage fleet scripts/fleet-check.sh
 stage install scripts/install-test.sh
+stage deb scripts/deb-test.sh
 for line in $(scripts/kernel.sh lines); do
 	stage "vm-$line" vm_selftests "$line"
 done
