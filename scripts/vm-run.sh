@@ -124,15 +124,17 @@ watcher=$!
 # -no-reboot with panic=-1: a guest panic ends QEMU at once.  The pipeline
 # fails when QEMU does (a timeout, a kill): its status is read on that
 # branch, which set -e does not end the script on, so that a VM that did
-# not finish is still reported and its console still scanned.
+# not finish is still reported and its console still scanned.  sed -u,
+# not tr: the console reaches the log (and watch_hang) line by line, not
+# 4 KiB at a time, which a quiet guest takes minutes to fill.
 qemu_rc=0
 # shellcheck disable=SC2086
 timeout -k 10 "$timeout" qemu-system-x86_64 -accel $accel -m "$mem" -smp "$cpus" \
 	-nic none -nographic -no-reboot -kernel "$vmlinuz" \
 	-initrd "$work/initrd.gz" -pidfile "$work/qemu.pid" \
 	-append "console=ttyS0 loglevel=5 panic=-1 ${VM_APPEND:-}" </dev/null |
-	tr -d '\r' | tee "$log" | sed -n '/^@@GUEST-START/,/^@@GUEST-RC/p' ||
-	qemu_rc=${PIPESTATUS[0]}
+	sed -u 's/\r//g' | tee "$log" |
+	sed -u -n '/^@@GUEST-START/,/^@@GUEST-RC/p' || qemu_rc=${PIPESTATUS[0]}
 kill "$watcher" 2>/dev/null || true
 wait "$watcher" 2>/dev/null || true
 
