@@ -548,9 +548,11 @@ static int engine(void)
 	ops_stop();
 	beat_start(BEAT_MAIN, STEP_SETTLE);
 	ok = settle(why, sizeof(why));
+	beat_end(BEAT_MAIN);
 	sleep_ms(FINAL_LOAD_S * 1000);
 	beat_start(BEAT_MAIN, STEP_STOP_LOAD);
 	load_stop();
+	beat_end(BEAT_MAIN);
 	sleep_ms(1000);
 	if (ok) {
 		beat_start(BEAT_MAIN, STEP_DRAIN);

@@ -168,8 +168,10 @@ static int held_drop(struct operator *o, int i)
 }
 
 /*
- * open: keep the file if there is room, else read it once and close it
- * again, an open racing whatever else runs.
+ * open: keep the file, half the time, if there is room; else read it once
+ * and close it again, an open racing whatever else runs.  Kept files are
+ * few enough that often none is open anywhere, and rmmod, mode and
+ * buf_size are then not refused.
  */
 static int op_open(struct operator *o)
 {
@@ -177,7 +179,7 @@ static int op_open(struct operator *o)
 
 	if (fd < 0)
 		return errno;
-	if (o->nheld < MAX_HELD) {
+	if (o->nheld < MAX_HELD && rng_below(&o->rng, 2)) {
 		o->held[o->nheld] = fd;
 		o->held_cpu[o->nheld++] = cpu;
 		return 0;
