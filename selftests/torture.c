@@ -250,7 +250,7 @@ static void blocked_tasks(void)
 
 	if (f) {
 		if (fscanf(f, "%15s", level) != 1)
-			strcpy(level, "5");
+			snprintf(level, sizeof(level), "5");
 		fclose(f);
 	}
 	write_file(printk, "7");
@@ -270,6 +270,7 @@ static int hang(pid_t child, const char *what, double secs)
 {
 	char who[32];
 	uint64_t now = now_ns(), since;
+	pid_t tid;
 	int i;
 
 	printf("# hang: %s for %.0f s\n", what, secs);
@@ -277,13 +278,15 @@ static int hang(pid_t child, const char *what, double secs)
 		const struct beat *b = &shared->beat[i];
 
 		since = __atomic_load_n(&b->since_ns, __ATOMIC_ACQUIRE);
-		/* Idle, or started since @now. */
-		if (!since || since > now)
+		/* Idle, or busy for less than a second: not part of it. */
+		if (!since || since > now || now - since < 1000000000ull)
 			continue;
+		tid = __atomic_load_n(&b->tid, __ATOMIC_RELAXED);
 		printf("# %s (tid %d) in %s for %.1f s; its kernel stack:\n",
-		       slot_name(i, who, sizeof(who)), b->tid,
-		       what_name(b->what), (now - since) / 1e9);
-		print_stack(child, b->tid);
+		       slot_name(i, who, sizeof(who)), tid,
+		       what_name(__atomic_load_n(&b->what, __ATOMIC_RELAXED)),
+		       (now - since) / 1e9);
+		print_stack(child, tid);
 	}
 	fflush(stdout);
 	blocked_tasks();
@@ -458,11 +461,11 @@ static bool unload(char *why, size_t len)
 	return true;
 }
 
-static void tap(bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
+/* Whether a TAP line said "not ok": the engine's exit status. */
 static int failed;
 
+/* One TAP line of the engine's. */
+__attribute__((format(printf, 2, 3)))
 static void tap(bool ok, const char *fmt, ...)
 {
 	va_list ap;
@@ -481,7 +484,9 @@ static bool settle(char *why, size_t len)
 {
 	int tries, err = 0;
 
-	if (cfg.ncpus > 1 && (err = write_file("/sys/devices/system/cpu/cpu1/online", "1")))
+	if (cfg.ncpus > 1)
+		err = write_file("/sys/devices/system/cpu/cpu1/online", "1");
+	if (err)
 		printf("# cpu1 online at the end: %s\n", strerror(err));
 	for (tries = 0; tries < 10 && !module_loaded(); tries++) {
 		err = module_insert("");
@@ -516,12 +521,79 @@ static void run_until(uint64_t end)
 	}
 }
 
+/* What was read and checked, as figures. */
+static void print_records(struct seen_log *const *logs, int nlogs,
+			  const struct verdict *v)
+{
+	unsigned long long reads = 0, records = 0, others = 0, kept = 0;
+	unsigned long long dropped = 0;
+	int i;
+
+	for (i = 0; i < nlogs; i++) {
+		reads += logs[i]->reads;
+		records += logs[i]->records;
+		others += logs[i]->others;
+		kept += logs[i]->n;
+		dropped += logs[i]->dropped;
+	}
+	printf("# records: %llu read in %llu reads (%llu at the end), %llu of other processes, %llu of the load kept, %llu not kept (memory bound)\n",
+	       records, reads, (unsigned long long)logs[nlogs - 1]->records,
+	       others, kept, dropped);
+	printf("# checked: %llu CONNECT records, %llu COMPLETE records (%llu with their CONNECT read); %llu of %llu calls have a record\n",
+	       (unsigned long long)v->connects,
+	       (unsigned long long)v->completes,
+	       (unsigned long long)v->completes_with_connect,
+	       (unsigned long long)v->calls_recorded,
+	       (unsigned long long)v->calls);
+	for (i = 0; i < v->nwrong; i++)
+		printf("# wrong: %s\n", v->wrong[i]);
+	if (v->unchecked)
+		printf("# %llu records not checked: made after their thread's ledger filled\n",
+		       (unsigned long long)v->unchecked);
+}
+
+/* The records' verdicts: framing, CONNECT records, COMPLETE records. */
+static void tap_records(const struct verdict *v)
+{
+	char why[256];
+	uint64_t bad = seen_bad(why, sizeof(why));
+
+	tap(!bad, "every read returned whole records, each framed right%s%s",
+	    bad ? ": " : "", bad ? why : "");
+	/* None checked would prove nothing. */
+	tap(!v->wrong_connects && v->connects,
+	    "every CONNECT record of the load matches one call of its ledger: tid, destination, ret (%llu checked, %llu wrong)",
+	    (unsigned long long)v->connects,
+	    (unsigned long long)v->wrong_connects);
+	tap(!v->wrong_completes,
+	    "every COMPLETE record matches an attempt left in progress, with its CONNECT record's id (%llu checked, %llu wrong)",
+	    (unsigned long long)v->completes,
+	    (unsigned long long)v->wrong_completes);
+}
+
+/* The load made every kind of call; io_uring only where the kernel has it. */
+static void tap_kinds(void)
+{
+	char missing[128] = "";
+	int kind;
+
+	for (kind = 0; kind < K_N; kind++)
+		if (!kind_calls(shared, kind) &&
+		    (kind != K_IO_URING || load_io_uring_ok()))
+			snprintf(missing + strlen(missing),
+				 sizeof(missing) - strlen(missing), " %s",
+				 kind_name(kind));
+	tap(!missing[0], "the load made every kind of call%s%s%s",
+	    missing[0] ? ", but not:" : "", missing,
+	    load_io_uring_ok() ? "" : " (io_uring unavailable: not made)");
+}
+
 static int engine(void)
 {
 	struct seen_log end_log = { 0 }, *logs[MAX_OPERATORS + 1];
 	unsigned long long written = 0;
 	struct ledger *ledgers;
-	char why[512], others[256], missing[128];
+	char why[512], others[256];
 	struct verdict v;
 	int i, nledgers, err;
 	bool ok;
@@ -570,65 +642,20 @@ static int engine(void)
 	logs[i] = &end_log;
 	ledgers = load_ledgers(&nledgers);
 	check_records(logs, cfg.operators + 1, ledgers, nledgers, &v);
-	{
-		uint64_t reads = 0, records = 0, others_n = 0, kept = 0, dropped = 0;
-
-		for (i = 0; i <= cfg.operators; i++) {
-			reads += logs[i]->reads;
-			records += logs[i]->records;
-			others_n += logs[i]->others;
-			kept += logs[i]->n;
-			dropped += logs[i]->dropped;
-		}
-		printf("# records: %llu read in %llu reads (%llu at the end), %llu of other processes, %llu of the load kept, %llu not kept (memory bound)\n",
-		       (unsigned long long)records, (unsigned long long)reads,
-		       (unsigned long long)end_log.records,
-		       (unsigned long long)others_n, (unsigned long long)kept,
-		       (unsigned long long)dropped);
-	}
-	printf("# checked: %llu CONNECT records, %llu COMPLETE records (%llu with their CONNECT read); %llu of %llu calls have a record\n",
-	       (unsigned long long)v.connects, (unsigned long long)v.completes,
-	       (unsigned long long)v.completes_with_connect,
-	       (unsigned long long)v.calls_recorded,
-	       (unsigned long long)v.calls);
-	for (i = 0; i < v.nwrong; i++)
-		printf("# wrong: %s\n", v.wrong[i]);
-	if (v.unchecked)
-		printf("# %llu records not checked: made after their thread's ledger filled\n",
-		       (unsigned long long)v.unchecked);
+	print_records(logs, cfg.operators + 1, &v);
 
 	tap(ok, "accounting once quiet, drained, module loaded: written == read + lost + buffered per CPU and in total (written %llu)%s%s",
 	    written, ok ? "" : ": ", ok ? "" : why);
-	{
-		uint64_t bad = seen_bad(why, sizeof(why));
-
-		tap(!bad, "every read returned whole records, each framed right%s%s",
-		    bad ? ": " : "", bad ? why : "");
-	}
-	tap(!v.wrong_connects && v.connects,
-	    "every CONNECT record of the load matches one call of its ledger: tid, destination, ret (%llu checked, %llu wrong)",
-	    (unsigned long long)v.connects,
-	    (unsigned long long)v.wrong_connects);
-	tap(!v.wrong_completes,
-	    "every COMPLETE record matches an attempt left in progress, with its CONNECT record's id (%llu checked, %llu wrong)",
-	    (unsigned long long)v.completes,
-	    (unsigned long long)v.wrong_completes);
+	tap_records(&v);
 	beat_start(BEAT_MAIN, STEP_UNLOAD);
 	ok = unload(why, sizeof(why));
 	beat_end(BEAT_MAIN);
 	tap(ok, "rmmod at the end, nothing left%s%s", ok ? "" : ": ",
 	    ok ? "" : why);
-	for (i = 0, missing[0] = '\0'; i < K_N; i++)
-		if (!kind_calls(shared, i) &&
-		    (i != K_IO_URING || load_io_uring_ok()))
-			snprintf(missing + strlen(missing),
-				 sizeof(missing) - strlen(missing), " %s",
-				 kind_name(i));
-	tap(!missing[0], "the load made every kind of call%s%s%s",
-	    missing[0] ? ", but not:" : "", missing,
-	    load_io_uring_ok() ? "" : " (io_uring unavailable: not made)");
+	tap_kinds();
 	if (failed)
-		printf("# torture failed: replay with TORTURE_SEED=%llu\n", cfg.seed);
+		printf("# torture failed: replay with TORTURE_SEED=%llu\n",
+		       cfg.seed);
 	fflush(stdout);
 	return failed;
 }

@@ -328,11 +328,11 @@ static bool check_connect(struct verdict *v, const struct seen *s,
 		wrong(v, s, "a socket's record with id 0");
 		return false;
 	}
-	if (e->kind == K_IO_URING && s->ret == -EINPROGRESS)
+	if (e->kind == K_IO_URING && s->ret == -EINPROGRESS) {
 		bit = M_IN_PROGRESS;
-	else if (s->ret == e->ret || e->ret_unknown)
+	} else if (s->ret == e->ret || e->ret_unknown) {
 		bit = M_CONNECT;
-	else {
+	} else {
 		wrong(v, s, "the %s call returned %d", kind_name(e->kind),
 		      e->ret);
 		return false;

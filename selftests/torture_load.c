@@ -35,6 +35,8 @@
 #define NONBLOCK_WAIT_MS	100
 /* Listen backlog: the acceptor may fall behind a burst. */
 #define BACKLOG		4096
+/* Calls of one load thread, at most (the run's time bounds them first). */
+#define CALLS_MAX	100000000ul
 
 #define UNIX_LISTEN	"/tmp/torture-listen.sock"
 #define UNIX_REFUSE	"/tmp/torture-refuse.sock"
@@ -60,13 +62,21 @@ struct loader {
 
 static struct loader loaders[MAX_LOADERS];
 static pthread_t acceptor_thread;
-static volatile int stop;
+/* Set once, to end the threads' loops. */
+static int stop;
 static uint64_t ledger_total;		/* atomic */
 static int io_uring_state;		/* atomic: 1 ran, -1 unavailable */
 static const int families[2] = { AF_INET, AF_INET6 };
 
 /* Bound the threads' loops by time too: past the run and a margin. */
 static uint64_t hard_end_ns;
+
+/* Until stopped, and never past the run's time and a margin. */
+static bool running(void)
+{
+	return !__atomic_load_n(&stop, __ATOMIC_RELAXED) &&
+	       now_ns() < hard_end_ns;
+}
 
 static const unsigned int kind_weights[K_N] = {
 	[K_TCP_OK] = 1, [K_TCP_REFUSED] = 1, [K_TCP_NONBLOCK] = 1,
@@ -76,7 +86,7 @@ static const unsigned int kind_weights[K_N] = {
 static void *acceptor(void *arg)
 {
 	struct pollfd pfd[3];
-	int i, n = 0, fd;
+	int i, k, n = 0, fd;
 
 	(void)arg;
 	for (i = 0; i < peers.nfam; i++)
@@ -84,13 +94,18 @@ static void *acceptor(void *arg)
 	pfd[n++].fd = peers.unix_listen_fd;
 	for (i = 0; i < n; i++)
 		pfd[i].events = POLLIN;
-	while (!stop && now_ns() < hard_end_ns) {
+	while (running()) {
 		if (poll(pfd, n, 100) <= 0)
 			continue;
+		/* At most a backlog's worth per listener and round. */
 		for (i = 0; i < n; i++)
-			while ((fd = accept4(pfd[i].fd, NULL, NULL,
-					     SOCK_NONBLOCK)) >= 0)
+			for (k = 0; k < BACKLOG; k++) {
+				fd = accept4(pfd[i].fd, NULL, NULL,
+					     SOCK_NONBLOCK);
+				if (fd < 0)
+					break;
 				close(fd);
+			}
 	}
 	return NULL;
 }
@@ -351,10 +366,11 @@ static void *load_thread(void *arg)
 	struct loader *ld = arg;
 	struct ledger *l = &ld->ledger;
 	struct call_entry unlogged, *e;
+	unsigned long calls;
 	enum kind kind;
 
 	__atomic_store_n(&l->tid, gettid(), __ATOMIC_RELAXED);
-	while (!stop && now_ns() < hard_end_ns) {
+	for (calls = 0; calls < CALLS_MAX && running(); calls++) {
 		if (!l->full_ns && !ledger_room(l)) {
 			l->full_ns = now_ns();
 			printf("# load thread %d: the ledgers are full (%d calls): its calls from now on go unchecked\n",
@@ -410,7 +426,7 @@ void load_stop(void)
 {
 	int i;
 
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < cfg.loaders; i++)
 		pthread_join(loaders[i].thread, NULL);
 	pthread_join(acceptor_thread, NULL);

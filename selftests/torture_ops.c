@@ -45,8 +45,17 @@ struct operator {
 };
 
 static struct operator operators[MAX_OPERATORS];
-static volatile int stop;
+/* Set once, to end the threads' loops. */
+static int stop;
 static uint64_t hard_end_ns;
+
+/* Until stopped, and never past the run's time and a margin. */
+static bool running(void)
+{
+	return !__atomic_load_n(&stop, __ATOMIC_RELAXED) &&
+	       now_ns() < hard_end_ns;
+}
+
 /* The weights in force: the defaults but those TORTURE_SKIP names. */
 static unsigned int op_weights[OP_N];
 
@@ -393,7 +402,7 @@ static void *operator_thread(void *arg)
 	enum op op;
 	int err;
 
-	for (n = 0; n < OPS_MAX && !stop && now_ns() < hard_end_ns; n++) {
+	for (n = 0; n < OPS_MAX && running(); n++) {
 		op = rng_weighted(&o->rng, op_weights, OP_N);
 		beat_start(BEAT_OPERATOR(o->idx), op);
 		err = run_op(o, op);
@@ -437,7 +446,7 @@ void ops_stop(void)
 {
 	int i;
 
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < cfg.operators; i++)
 		pthread_join(operators[i].thread, NULL);
 }
