@@ -545,8 +545,10 @@ static void print_records(struct seen_log *const *logs, int nlogs,
 	       (unsigned long long)v->completes_with_connect,
 	       (unsigned long long)v->calls_recorded,
 	       (unsigned long long)v->calls);
-	for (i = 0; i < v->nwrong; i++)
-		printf("# wrong: %s\n", v->wrong[i]);
+	for (i = 0; i < v->nwrong[0]; i++)
+		printf("# wrong: %s\n", v->wrong[0][i]);
+	for (i = 0; i < v->nwrong[1]; i++)
+		printf("# wrong: %s\n", v->wrong[1][i]);
 	if (v->unchecked)
 		printf("# %llu records not checked: made after their thread's ledger filled\n",
 		       (unsigned long long)v->unchecked);

@@ -220,11 +220,12 @@ bool load_io_uring_ok(void);
 
 /* What the check keeps of a record of the load's process. */
 struct seen {
-	uint64_t ts_ns, id;
+	uint64_t ts_ns, id, seq;
 	int32_t ret;
 	uint32_t tid;		/* for an io-wq worker's, the submitter's */
 	uint32_t flags;
 	struct dest dst;
+	uint16_t cpu;
 	uint8_t event;
 };
 
@@ -247,16 +248,16 @@ int seen_take(struct seen_log *log, const void *buf, size_t len,
 uint64_t seen_bad(char *why, size_t len);
 
 /* What the check of the records against the ledgers found. */
-#define VERDICT_WRONG	8
+#define VERDICT_WRONG	5
 struct verdict {
 	uint64_t connects, completes;	/* records checked */
 	uint64_t wrong_connects, wrong_completes;
 	uint64_t completes_with_connect;	/* whose CONNECT was read */
 	uint64_t calls, calls_recorded;	/* ledger entries, and with a record */
 	uint64_t unchecked;		/* records after their ledger filled */
-	/* The first wrong records, described. */
-	char wrong[VERDICT_WRONG][320];
-	int nwrong;
+	/* The first wrong CONNECT [0] and COMPLETE [1] records, described. */
+	char wrong[2][VERDICT_WRONG][448];
+	int nwrong[2];
 };
 
 void check_records(struct seen_log *const *logs, int nlogs,

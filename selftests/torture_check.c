@@ -31,7 +31,7 @@
 
 #include "torture.h"
 
-/* A bound on what is kept (40 bytes a record): past it, not checked. */
+/* A bound on what is kept (48 bytes a record): past it, not checked. */
 #define SEEN_MAX	3000000
 
 static uint64_t seen_kept;		/* atomic: kept by every log */
@@ -192,6 +192,8 @@ static void keep(struct seen_log *log, const struct connprobe_record *rec)
 	s = &log->s[log->n++];
 	s->ts_ns = rec->ts_ns;
 	s->id = rec->id;
+	s->seq = rec->seq;
+	s->cpu = rec->cpu;
 	s->ret = rec->ret;
 	s->tid = submitter_tid(rec);
 	s->flags = rec->flags;
@@ -237,20 +239,48 @@ int seen_take(struct seen_log *log, const void *buf, size_t len,
 static void wrong(struct verdict *v, const struct seen *s, const char *fmt,
 		  ...)
 {
-	char why[192];
+	int class = s->event == CONNPROBE_EVENT_COMPLETE;
+	char why[256];
 	va_list ap;
 
-	if (v->nwrong == VERDICT_WRONG)
+	if (v->nwrong[class] == VERDICT_WRONG)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	snprintf(v->wrong[v->nwrong++], sizeof(v->wrong[0]),
-		 "%s record of tid %u at %llu ns, ret %d, id %llu, flags %#x, to %u port %u: %s",
+	snprintf(v->wrong[class][v->nwrong[class]++], sizeof(v->wrong[0][0]),
+		 "%s record (cpu %u seq %llu) of tid %u at %llu ns, ret %d, id %llu, flags %#x, to %u port %u: %s",
 		 s->event == CONNPROBE_EVENT_COMPLETE ? "COMPLETE" : "CONNECT",
-		 s->tid, (unsigned long long)s->ts_ns, s->ret,
+		 s->cpu, (unsigned long long)s->seq, s->tid,
+		 (unsigned long long)s->ts_ns, s->ret,
 		 (unsigned long long)s->id, s->flags, s->dst.where,
 		 s->dst.port, why);
+}
+
+/* The records being checked, for the description of a duplicate. */
+static struct seen_log *const *chk_logs;
+static int chk_nlogs;
+
+/*
+ * Another record of @event than @s, of the same thread, within @e's
+ * window: the one @s duplicates.
+ */
+static const struct seen *other_in(const struct seen *s,
+				   const struct call_entry *e)
+{
+	const struct seen *o;
+	int i;
+	size_t j;
+
+	for (i = 0; i < chk_nlogs; i++) {
+		for (j = 0; j < chk_logs[i]->n; j++) {
+			o = &chk_logs[i]->s[j];
+			if (o != s && o->event == s->event && o->tid == s->tid &&
+			    o->ts_ns >= e->before && o->ts_ns <= e->after)
+				return o;
+		}
+	}
+	return NULL;
 }
 
 static struct ledger *ledger_of(struct ledger *ledgers, int n, uint32_t tid)
@@ -338,8 +368,12 @@ static bool check_connect(struct verdict *v, const struct seen *s,
 		return false;
 	}
 	if (e->matched & bit) {
-		wrong(v, s, "a second record of the same %s call",
-		      kind_name(e->kind));
+		const struct seen *o = other_in(s, e);
+
+		wrong(v, s, "a second record of the same %s call (the other: cpu %u seq %llu id %llu ret %d)",
+		      kind_name(e->kind), o ? o->cpu : 0,
+		      o ? (unsigned long long)o->seq : 0,
+		      o ? (unsigned long long)o->id : 0, o ? o->ret : 0);
 		return false;
 	}
 	e->matched |= bit;
@@ -362,7 +396,11 @@ static bool check_complete(struct verdict *v, const struct seen *s,
 		return false;
 	}
 	if (e->matched & M_COMPLETE) {
-		wrong(v, s, "a second COMPLETE record of the same attempt");
+		const struct seen *o = other_in(s, e);
+
+		wrong(v, s, "a second COMPLETE record of the same attempt (the other: cpu %u seq %llu id %llu)",
+		      o ? o->cpu : 0, o ? (unsigned long long)o->seq : 0,
+		      o ? (unsigned long long)o->id : 0);
 		return false;
 	}
 	e->matched |= M_COMPLETE;
@@ -395,6 +433,8 @@ void check_records(struct seen_log *const *logs, int nlogs,
 	size_t j;
 
 	memset(v, 0, sizeof(*v));
+	chk_logs = logs;
+	chk_nlogs = nlogs;
 	/* CONNECT records first: a COMPLETE record is checked against one. */
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < nlogs; i++) {
