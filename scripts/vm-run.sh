@@ -32,7 +32,8 @@
 #   VM_HANG_GRACE: seconds QEMU may run on once the guest kernel reported
 #   a hung task (the guest's init sets a 30 s hung-task timeout), 90 by
 #   default: time for the guest to report the hang itself, after which
-#   QEMU is ended rather than left to the timeout.
+#   QEMU is ended rather than left to the timeout.  A guest whose script
+#   has ended but that has not powered off 30 s later is ended too.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -96,36 +97,45 @@ done
 : >"$log"
 hang_grace=${VM_HANG_GRACE:-90}
 
-# watch_hang: once the guest kernel reports a hung task, give the guest
-# hang_grace seconds to finish (a guest that watches for hangs reports
-# and powers off by itself), then end QEMU: a deadlock costs seconds, not
-# the whole timeout.  Returns when QEMU has gone.
-watch_hang() {
-	local pid='' seen=''
+# watch_guest: end QEMU where the guest cannot end it itself:
+# hang_grace seconds after the guest kernel reported a hung task (time for
+# a guest that watches for hangs to report and power off by itself), or
+# 30 s after the guest script's end if poweroff has not come by then (a
+# hung task can block it: CPU hotplug's lock).  A deadlock then costs
+# minutes, not the VM's timeout.  Returns when QEMU has gone.
+watch_guest() {
+	local pid='' hung='' ended='' now
 	while sleep 2; do
 		[ -n "$pid" ] || pid=$(cat "$work/qemu.pid" 2>/dev/null) || true
-		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+		[ -n "$pid" ] || continue
+		kill -0 "$pid" 2>/dev/null || return 0
+		now=$(date +%s)
+		if [ -z "$hung" ] && grep -q 'INFO: task .* blocked' "$log"; then
+			hung=$now
+		fi
+		if [ -z "$ended" ] && grep -q '^@@GUEST-TAINT' "$log"; then
+			ended=$now
+		fi
+		if [ -n "$ended" ] && [ $((now - ended)) -ge 30 ]; then
+			echo "vm-run: the guest did not power off within 30s of its end; QEMU ended" >&2
+			kill "$pid" 2>/dev/null || true
 			return 0
 		fi
-		if [ -z "$seen" ]; then
-			grep -q 'INFO: task .* blocked' "$log" || continue
-			seen=$(date +%s)
-		fi
-		if [ -n "$pid" ] && [ $(($(date +%s) - seen)) -ge "$hang_grace" ]; then
+		if [ -n "$hung" ] && [ $((now - hung)) -ge "$hang_grace" ]; then
 			echo "vm-run: the guest reported a hung task; QEMU ended ${hang_grace}s later" >&2
 			kill "$pid" 2>/dev/null || true
 			return 0
 		fi
 	done
 }
-watch_hang &
+watch_guest &
 watcher=$!
 
 # -no-reboot with panic=-1: a guest panic ends QEMU at once.  The pipeline
 # fails when QEMU does (a timeout, a kill): its status is read on that
 # branch, which set -e does not end the script on, so that a VM that did
 # not finish is still reported and its console still scanned.  sed -u,
-# not tr: the console reaches the log (and watch_hang) line by line, not
+# not tr: the console reaches the log (and watch_guest) line by line, not
 # 4 KiB at a time, which a quiet guest takes minutes to fill.
 qemu_rc=0
 # shellcheck disable=SC2086
