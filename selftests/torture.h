@@ -4,8 +4,9 @@
  * under a connect load (scripts/guest/torture.sh runs it in the test VM).
  * What its parts share:
  *
- *   torture.c        configuration, the supervisor that watches for hangs,
- *                    the run and its end (drain, accounting, the verdict)
+ *   torture.c        configuration, the run and its end (drain,
+ *                    accounting, the verdict)
+ *   torture_watch.c  the supervisor, which watches the engine for hangs
  *   torture_ops.c    the operators: threads that run random control
  *                    operations (cpuN files, settings, rmmod/insmod,
  *                    CPU hotplug)
@@ -113,6 +114,13 @@ const char *what_name(int what);
 
 /* CLOCK_MONOTONIC in ns, the clock of connprobe_record.ts_ns. */
 uint64_t now_ns(void);
+void sleep_ms(unsigned int ms);
+
+/*
+ * Watch the engine, process @child, until it exits (torture_watch.c).
+ * Returns its exit status, or 1 if it hung or died.
+ */
+int supervise(pid_t child);
 
 /* Tally a result (0 or an errno) in a row of RESULT_SLOTS counters. */
 static inline void tally(uint64_t *slots, int err)
