@@ -37,6 +37,13 @@ demo:
 stress:
 	scripts/stress.sh
 
+# Every control operation at random, from several threads at once, under
+# a connect load, for TORTURE_SECONDS (600) per kernel; see
+# scripts/torture.sh.  Not part of check: ten minutes per kernel.
+.PHONY: torture
+torture:
+	scripts/torture.sh
+
 # The module in a debug kernel (KASAN, lockdep, kmemleak, UBSAN, ...) built
 # from Debian's source; see scripts/check-debug.sh.  Not part of check: the
 # kernel's first build takes half an hour or more.

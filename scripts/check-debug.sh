@@ -4,10 +4,11 @@
 # make check-debug: the module in a debug kernel.  Builds Debian's 6.1
 # kernel with KASAN, lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, kmemleak,
 # DEBUG_OBJECTS and UBSAN (scripts/debug-kernel.sh, cached outside the
-# repo), connprobe.ko against it, then boots it twice in QEMU: once for the
-# selftests, once for the stress run of make stress (scripts/guest/stress.sh),
-# each followed, the module unloaded, by a kmemleak scan
-# (scripts/guest/check-debug.sh).  Any checker report on the guest console
+# repo), connprobe.ko against it, then boots it three times in QEMU: once
+# for the selftests, once for the stress run of make stress
+# (scripts/guest/stress.sh), once for the torture of make torture
+# (scripts/guest/torture.sh), each followed, the module unloaded, by a
+# kmemleak scan (scripts/guest/check-debug.sh).  Any checker report on the guest console
 # fails the run (vm-run.sh).  Every stage prints TAP lines and its time; the
 # last line is "N passed, N failed"; the exit status is non-zero if any
 # check failed.  Not part of make check: the first build takes about half
@@ -15,7 +16,9 @@
 #
 # Environment: DEBUG_LINE (6.1), DEBUG_MEM (guest MiB, 2048),
 # DEBUG_TIMEOUT (s per VM, 3600), STRESS_CYCLES (load/unload cycles of the
-# stress run, 30 as in make stress).
+# stress run, 30 as in make stress), TORTURE_SECONDS (600),
+# TORTURE_SEED, TORTURE_OPERATORS, TORTURE_LOADERS, TORTURE_HANG_SECONDS,
+# TORTURE_SKIP (as in make torture, scripts/torture.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -55,15 +58,19 @@ debug_module() {
 	fi
 }
 
-# vm_debug PART: boot the debug kernel, run PART (selftests or stress) and
-# the leak scan after it.
+# vm_debug PART: boot the debug kernel, run PART (selftests, stress or
+# torture) and the leak scan after it.
 vm_debug() {
-	local part=$1 rc
+	local part=$1 rc var torture=''
+	for var in TORTURE_SECONDS TORTURE_SEED TORTURE_OPERATORS \
+		TORTURE_LOADERS TORTURE_HANG_SECONDS TORTURE_SKIP; do
+		[ -z "${!var:-}" ] || torture+=" $var=${!var}"
+	done
 	# Expedited RCU grace periods: under the stress run's connect load
 	# a normal one does not end in this slow guest (seen on 6.1 with
 	# or without connprobe: a kretprobe's removal waited in
 	# synchronize_rcu() until the load stopped), and rmmod with it.
-	VM_APPEND="DEBUG_PART=$part STRESS_CYCLES=$cycles rcupdate.rcu_expedited=1" \
+	VM_APPEND="DEBUG_PART=$part STRESS_CYCLES=$cycles rcupdate.rcu_expedited=1$torture" \
 		scripts/vm-run.sh -K "$tree" -c 2 -m "$mem" -t "$vm_timeout" \
 		-l "$logdir/vm-debug-$part.console" scripts/guest/check-debug.sh
 	rc=$?
@@ -80,6 +87,7 @@ if [ -n "$tree" ]; then
 	stage debug-module debug_module
 	stage vm-debug-selftests vm_debug selftests
 	stage vm-debug-stress vm_debug stress
+	stage vm-debug-torture vm_debug torture
 else
 	echo "not ok - vm debug: no debug kernel to boot"
 	fail=$((fail + 1))

@@ -29,6 +29,11 @@
 #   VM_APPEND: more for the guest kernel's command line; a NAME=VALUE the
 #   kernel does not know reaches the guest script as an environment
 #   variable (e.g. VM_APPEND=STRESS_CYCLES=5).
+#   VM_HANG_GRACE: seconds QEMU may run on once the guest kernel reported
+#   a hung task (the guest's init sets a 30 s hung-task timeout), 90 by
+#   default: time for the guest to report the hang itself, after which
+#   QEMU is ended rather than left to the timeout.  A guest whose script
+#   has ended but that has not powered off 30 s later is ended too.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -79,7 +84,7 @@ if [ -f "$top/selftests/TESTS" ]; then
 			cp "$top/selftests/$t" "$root/selftests/"
 	done < "$top/selftests/TESTS"
 fi
-for p in hold_connects stress_load; do
+for p in hold_connects stress_load torture; do
 	[ ! -x "$top/selftests/$p" ] || cp "$top/selftests/$p" "$root/selftests/"
 done
 for f in ${VM_EXTRA_FILES:-}; do
@@ -89,14 +94,59 @@ done
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
 
 [ -n "$log" ] || log=$work/console.log
-# -no-reboot with panic=-1: a guest panic ends QEMU at once.
+: >"$log"
+hang_grace=${VM_HANG_GRACE:-90}
+
+# watch_guest: end QEMU where the guest cannot end it itself:
+# hang_grace seconds after the guest kernel reported a hung task (time for
+# a guest that watches for hangs to report and power off by itself), or
+# 30 s after the guest script's end if poweroff has not come by then (a
+# hung task can block it: CPU hotplug's lock).  A deadlock then costs
+# minutes, not the VM's timeout.  Returns when QEMU has gone.
+watch_guest() {
+	local pid='' hung='' ended='' now
+	while sleep 2; do
+		[ -n "$pid" ] || pid=$(cat "$work/qemu.pid" 2>/dev/null) || true
+		[ -n "$pid" ] || continue
+		kill -0 "$pid" 2>/dev/null || return 0
+		now=$(date +%s)
+		if [ -z "$hung" ] && grep -q 'INFO: task .* blocked' "$log"; then
+			hung=$now
+		fi
+		if [ -z "$ended" ] && grep -q '^@@GUEST-TAINT' "$log"; then
+			ended=$now
+		fi
+		if [ -n "$ended" ] && [ $((now - ended)) -ge 30 ]; then
+			echo "vm-run: the guest did not power off within 30s of its end; QEMU ended" >&2
+			kill "$pid" 2>/dev/null || true
+			return 0
+		fi
+		if [ -n "$hung" ] && [ $((now - hung)) -ge "$hang_grace" ]; then
+			echo "vm-run: the guest reported a hung task; QEMU ended ${hang_grace}s later" >&2
+			kill "$pid" 2>/dev/null || true
+			return 0
+		fi
+	done
+}
+watch_guest &
+watcher=$!
+
+# -no-reboot with panic=-1: a guest panic ends QEMU at once.  The pipeline
+# fails when QEMU does (a timeout, a kill): its status is read on that
+# branch, which set -e does not end the script on, so that a VM that did
+# not finish is still reported and its console still scanned.  sed -u,
+# not tr: the console reaches the log (and watch_guest) line by line, not
+# 4 KiB at a time, which a quiet guest takes minutes to fill.
+qemu_rc=0
 # shellcheck disable=SC2086
 timeout -k 10 "$timeout" qemu-system-x86_64 -accel $accel -m "$mem" -smp "$cpus" \
 	-nic none -nographic -no-reboot -kernel "$vmlinuz" \
-	-initrd "$work/initrd.gz" \
+	-initrd "$work/initrd.gz" -pidfile "$work/qemu.pid" \
 	-append "console=ttyS0 loglevel=5 panic=-1 ${VM_APPEND:-}" </dev/null |
-	tr -d '\r' | tee "$log" | sed -n '/^@@GUEST-START/,/^@@GUEST-RC/p'
-qemu_rc=${PIPESTATUS[0]}
+	sed -u 's/\r//g' | tee "$log" |
+	sed -u -n '/^@@GUEST-START/,/^@@GUEST-RC/p' || qemu_rc=${PIPESTATUS[0]}
+kill "$watcher" 2>/dev/null || true
+wait "$watcher" 2>/dev/null || true
 
 fail=0
 if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then

@@ -9,26 +9,23 @@
  * request can give several records; each test checks all of them exactly
  * and that the last says what the completion (CQE) said.
  *
- * The ring is set up with the raw syscalls: the test VM has no liburing
- * (nor any library).  A kernel without io_uring, or one that forbids it,
- * skips these tests, which then prove nothing.
+ * The ring is set up with the raw syscalls (uring.c).  A kernel without
+ * io_uring, or one that forbids it, skips these tests, which then prove
+ * nothing.
  *
  * Must run as root with connprobe loaded and debugfs mounted (the test VM).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
-#include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -37,113 +34,10 @@
 #include "loopback.h"
 #include "record_reader.h"
 #include "record_want.h"
+#include "uring.h"
 
 /* Records one request may give: two calls and a COMPLETE, with room. */
 #define MAX_RECORDS	8
-
-/* A ring of one entry, mapped the way io_uring_setup(2) describes. */
-struct ring {
-	int fd;
-	void *sq, *cq;
-	size_t sq_len, cq_len;
-	struct io_uring_sqe *sqes;
-	size_t sqes_len;
-	unsigned int *sq_tail, *sq_mask, *sq_array;
-	unsigned int *cq_head, *cq_tail, *cq_mask;
-	struct io_uring_cqe *cqes;
-};
-
-static void ring_unmap(struct ring *r)
-{
-	if (r->sqes && r->sqes != MAP_FAILED)
-		munmap(r->sqes, r->sqes_len);
-	if (r->cq && r->cq != MAP_FAILED && r->cq != r->sq)
-		munmap(r->cq, r->cq_len);
-	if (r->sq && r->sq != MAP_FAILED)
-		munmap(r->sq, r->sq_len);
-	if (r->fd >= 0)
-		close(r->fd);
-	memset(r, 0, sizeof(*r));
-	r->fd = -1;
-}
-
-/* Returns 0 or a negative errno; io_uring_setup()'s is left in *setup_err. */
-static int ring_setup(struct ring *r, int *setup_err)
-{
-	struct io_uring_params p = {};
-
-	r->fd = syscall(__NR_io_uring_setup, 1, &p);
-	*setup_err = r->fd < 0 ? errno : 0;
-	if (r->fd < 0)
-		return -*setup_err;
-	r->sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
-	r->cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
-	if (p.features & IORING_FEAT_SINGLE_MMAP) {
-		if (r->cq_len > r->sq_len)
-			r->sq_len = r->cq_len;
-		r->cq_len = r->sq_len;
-	}
-	r->sq = mmap(NULL, r->sq_len, PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQ_RING);
-	if (r->sq == MAP_FAILED)
-		return -errno;
-	if (p.features & IORING_FEAT_SINGLE_MMAP)
-		r->cq = r->sq;
-	else
-		r->cq = mmap(NULL, r->cq_len, PROT_READ | PROT_WRITE,
-			     MAP_SHARED | MAP_POPULATE, r->fd,
-			     IORING_OFF_CQ_RING);
-	if (r->cq == MAP_FAILED)
-		return -errno;
-	r->sqes_len = p.sq_entries * sizeof(struct io_uring_sqe);
-	r->sqes = mmap(NULL, r->sqes_len, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQES);
-	if (r->sqes == MAP_FAILED)
-		return -errno;
-	r->sq_tail = (unsigned int *)((char *)r->sq + p.sq_off.tail);
-	r->sq_mask = (unsigned int *)((char *)r->sq + p.sq_off.ring_mask);
-	r->sq_array = (unsigned int *)((char *)r->sq + p.sq_off.array);
-	r->cq_head = (unsigned int *)((char *)r->cq + p.cq_off.head);
-	r->cq_tail = (unsigned int *)((char *)r->cq + p.cq_off.tail);
-	r->cq_mask = (unsigned int *)((char *)r->cq + p.cq_off.ring_mask);
-	r->cqes = (struct io_uring_cqe *)((char *)r->cq + p.cq_off.cqes);
-	return 0;
-}
-
-/*
- * Submit one IORING_OP_CONNECT of @fd to @dst and wait for its completion.
- * Returns 0 with the CQE's result in *res, or a negative errno.
- */
-static int ring_connect(struct ring *r, int fd, const struct endpoint *dst,
-			unsigned int sqe_flags, int *res)
-{
-	unsigned int tail = *r->sq_tail, head, idx = tail & *r->sq_mask;
-	struct io_uring_sqe *sqe = &r->sqes[idx];
-	int n;
-
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = IORING_OP_CONNECT;
-	sqe->flags = sqe_flags;
-	sqe->fd = fd;
-	sqe->addr = (uintptr_t)&dst->sa;
-	sqe->off = dst->len;		/* addr2: the address length */
-	sqe->user_data = 1;
-	r->sq_array[idx] = idx;
-	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
-
-	n = syscall(__NR_io_uring_enter, r->fd, 1, 1, IORING_ENTER_GETEVENTS,
-		    NULL, 0);
-	if (n < 0)
-		return -errno;
-	if (n != 1)
-		return -EIO;
-	head = *r->cq_head;
-	if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
-		return -EAGAIN;
-	*res = r->cqes[head & *r->cq_mask].res;
-	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
-	return 0;
-}
 
 FIXTURE(io_uring) {
 	struct ring ring;

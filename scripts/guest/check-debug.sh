@@ -3,14 +3,15 @@
 #
 # Guest side of `make check-debug` (scripts/check-debug.sh), in the debug
 # kernel: one part of the tests, DEBUG_PART from the kernel command line
-# (selftests: /selftests.sh; stress: /stress.sh), then, the module unloaded,
-# memory leak scans until they agree (see below).  Leaks the boot left are
-# set aside first (scan, then clear); what the scans list afterwards is
-# printed.  A leak attributable to connprobe (its name in a frame or as the
-# allocating task's, or a frame in code gone with the module, which no
-# symbol names any more) is printed as kmemleak lists it, which fails the
-# run (vm-run.sh greps for it), and counts as a failure; the others are
-# shown with their first line reworded, as figures.
+# (selftests: /selftests.sh; stress: /stress.sh; torture: /torture.sh),
+# then, the module unloaded, memory leak scans until they agree (see
+# below).  Leaks the boot left are set aside first (scan, then clear);
+# what the scans list afterwards is printed.  A leak attributable to
+# connprobe (its name in a frame or as the allocating task's, or a frame
+# in code gone with the module, which no symbol names any more) is
+# printed as kmemleak lists it, which fails the run (vm-run.sh greps for
+# it), and counts as a failure; the others are shown with their first
+# line reworded, as figures.
 
 L=/sys/kernel/debug/kmemleak
 rc=0
@@ -26,6 +27,7 @@ t0=$(cut -d' ' -f1 /proc/uptime)
 case ${DEBUG_PART:-} in
 selftests) sh /selftests.sh || rc=1 ;;
 stress) sh /stress.sh || rc=1 ;;
+torture) sh /torture.sh || rc=1 ;;
 *)
 	echo "not ok - check-debug: unknown DEBUG_PART '${DEBUG_PART:-}'"
 	exit 1 ;;
