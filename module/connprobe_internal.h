@@ -78,7 +78,7 @@ struct cp_cpu_stats {
 };
 
 bool cp_files_ready(void);
-int cp_check_buf_size(unsigned long size);
+bool cp_buf_size_valid(unsigned long size);
 int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode);
 void cp_buffer_close(void);
 void cp_buffer_write(struct connprobe_record *rec);

@@ -146,9 +146,8 @@ static ssize_t cp_buf_size_write(struct file *file, const char __user *ubuf,
 	ret = cp_number_from_user(ubuf, count, &size);
 	if (ret)
 		return ret;
-	ret = cp_check_buf_size(size);
-	if (ret)
-		return ret;
+	if (!cp_buf_size_valid(size))
+		return -EINVAL;
 	ret = cp_buffer_resize(size);
 	return ret ? ret : count;
 }

@@ -58,25 +58,26 @@ bool cp_files_ready(void)
 }
 
 /**
- * cp_check_buf_size() - check a per-CPU buffer size, saying why it is bad
+ * cp_buf_size_valid() - whether a per-CPU buffer size is in range
  * @size: bytes
  *
- * Return: 0 or -EINVAL.
+ * Silent: a bad write to the buf_size file gets EINVAL, and a user who
+ * writes many must not flood the kernel log.
+ *
+ * Return: true if it is.
  */
-int cp_check_buf_size(unsigned long size)
+bool cp_buf_size_valid(unsigned long size)
 {
-	if (size < CP_BUF_SIZE_MIN || size > CP_BUF_SIZE_MAX) {
-		pr_err("buf_size=%lu is out of range [%lu, %lu]\n",
-		       size, CP_BUF_SIZE_MIN, CP_BUF_SIZE_MAX);
-		return -EINVAL;
-	}
-	return 0;
+	return size >= CP_BUF_SIZE_MIN && size <= CP_BUF_SIZE_MAX;
 }
 
 static int cp_check_params(void)
 {
-	if (cp_check_buf_size(buf_size))
+	if (!cp_buf_size_valid(buf_size)) {
+		pr_err("buf_size=%lu is out of range [%lu, %lu]\n",
+		       buf_size, CP_BUF_SIZE_MIN, CP_BUF_SIZE_MAX);
 		return -EINVAL;
+	}
 	if (cp_buffer_mode_parse(mode) < 0) {
 		pr_err("mode=%s is not stream or flight\n", mode);
 		return -EINVAL;

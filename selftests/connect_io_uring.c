@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -261,6 +262,81 @@ TEST_F(io_uring, connects_in_worker)
 	self->listener = tcp_listener(variant->family, 1, &self->peer);
 	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
 	run_request(_metadata, self, variant->family, IOSQE_ASYNC, 0, true);
+}
+
+/* SO_SNDTIMEO of the connect(2) that the retry interrupts. */
+#define BLOCKED_CONNECT_MS	4000
+
+/*
+ * io_uring's retry, run on the way out of a connect(2) of the same
+ * thread: the request's SYN is dropped by a full listener, whose queue is
+ * then emptied, so that the SYN sent again 1 s later connects; meanwhile
+ * the thread is blocked in connect(2) on another socket.  io_uring's task
+ * work wakes it and runs the retry before connect(2) restarts: a call of
+ * __sys_connect_file() from io_uring inside the connect system call,
+ * which connprobe must record as io_uring's (the system call under way
+ * does not tell), and it must show that it ran in that window.
+ */
+TEST_F(io_uring, retry_inside_another_connect)
+{
+	struct timeval tv = { .tv_sec = BLOCKED_CONNECT_MS / 1000 };
+	struct connprobe_record all[4 * MAX_RECORDS];
+	int other_queued = -1, other_listener, other, ret, i;
+	struct endpoint other_peer;
+	struct record_set set = {};
+	uint64_t blocked_from, blocked_to;
+	char comm[CONNPROBE_COMM_LEN];
+	char err[256];
+	ssize_t n;
+
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	self->listener = full_listener(variant->family, &self->peer,
+				       &self->queued);
+	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
+	other_listener = full_listener(variant->family, &other_peer,
+				       &other_queued);
+	ASSERT_LE(0, other_listener) TH_LOG("listener: %s", strerror(errno));
+	other = socket(variant->family, SOCK_STREAM, 0);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, setsockopt(other, SOL_SOCKET, SO_SNDTIMEO, &tv,
+				sizeof(tv)));
+	ASSERT_EQ(0, records_discard(&set)) TH_LOG("%s", set.error);
+
+	self->before = monotonic_ns();
+	ret = ring_submit_connect(&self->ring, self->fd, &self->peer, 0);
+	ASSERT_EQ(0, ret) TH_LOG("io_uring_enter: %s", strerror(-ret));
+	/* Room in the queue for the SYN sent again in a second. */
+	close(accept(self->listener, NULL, NULL));
+	blocked_from = monotonic_ns();
+	connect(other, &other_peer.sa, other_peer.len);
+	blocked_to = monotonic_ns();
+	ret = ring_wait(&self->ring, &self->res);
+	self->after = monotonic_ns();
+	close(other);
+	close(other_queued);
+	close(other_listener);
+	ASSERT_EQ(0, ret) TH_LOG("io_uring_enter: %s", strerror(-ret));
+	ASSERT_EQ(0, self->res) TH_LOG("CQE: %s", strerror(-self->res));
+
+	/*
+	 * The request's records, apart from the other socket's: io_uring's
+	 * calls, and the COMPLETE record with the first one's id.
+	 */
+	n = records_collect(gettid(), all, 4 * MAX_RECORDS, err, sizeof(err));
+	ASSERT_LE(0, n) TH_LOG("%s", err);
+	self->n = 0;
+	for (i = 0; i < n && self->n < MAX_RECORDS; i++)
+		if ((all[i].flags & CONNPROBE_F_IO_URING) ||
+		    (self->n && all[i].event == CONNPROBE_EVENT_COMPLETE &&
+		     all[i].id == self->recs[0].id))
+			self->recs[self->n++] = all[i];
+	prctl(PR_GET_NAME, comm);
+	expect_request(_metadata, self, variant->family, gettid(), comm, 0,
+		       true);
+	/* The retry ran while the thread was in connect(2). */
+	EXPECT_LE(blocked_from, self->recs[2].ts_ns);
+	EXPECT_GE(blocked_to, self->recs[2].ts_ns + self->recs[2].latency_ns);
 }
 
 TEST_HARNESS_MAIN

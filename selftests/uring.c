@@ -69,12 +69,13 @@ int ring_setup(struct ring *r, int *setup_err)
 	return 0;
 }
 
-int ring_connect(struct ring *r, int fd, const struct endpoint *dst,
-			unsigned int sqe_flags, int *res)
+/* Queue one IORING_OP_CONNECT of @fd to @dst. */
+static void ring_prep_connect(struct ring *r, int fd,
+			      const struct endpoint *dst,
+			      unsigned int sqe_flags)
 {
-	unsigned int tail = *r->sq_tail, head, idx = tail & *r->sq_mask;
+	unsigned int tail = *r->sq_tail, idx = tail & *r->sq_mask;
 	struct io_uring_sqe *sqe = &r->sqes[idx];
-	int n;
 
 	memset(sqe, 0, sizeof(*sqe));
 	sqe->opcode = IORING_OP_CONNECT;
@@ -85,17 +86,51 @@ int ring_connect(struct ring *r, int fd, const struct endpoint *dst,
 	sqe->user_data = 1;
 	r->sq_array[idx] = idx;
 	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+}
 
+/* Take the one completion the ring has: 0 and its result, or -EAGAIN. */
+static int ring_reap(struct ring *r, int *res)
+{
+	unsigned int head = *r->cq_head;
+
+	if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
+		return -EAGAIN;
+	*res = r->cqes[head & *r->cq_mask].res;
+	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int ring_connect(struct ring *r, int fd, const struct endpoint *dst,
+		 unsigned int sqe_flags, int *res)
+{
+	int n;
+
+	ring_prep_connect(r, fd, dst, sqe_flags);
 	n = syscall(__NR_io_uring_enter, r->fd, 1, 1, IORING_ENTER_GETEVENTS,
 		    NULL, 0);
 	if (n < 0)
 		return -errno;
 	if (n != 1)
 		return -EIO;
-	head = *r->cq_head;
-	if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
-		return -EAGAIN;
-	*res = r->cqes[head & *r->cq_mask].res;
-	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
-	return 0;
+	return ring_reap(r, res);
+}
+
+int ring_submit_connect(struct ring *r, int fd, const struct endpoint *dst,
+			unsigned int sqe_flags)
+{
+	int n;
+
+	ring_prep_connect(r, fd, dst, sqe_flags);
+	n = syscall(__NR_io_uring_enter, r->fd, 1, 0, 0, NULL, 0);
+	if (n < 0)
+		return -errno;
+	return n == 1 ? 0 : -EIO;
+}
+
+int ring_wait(struct ring *r, int *res)
+{
+	if (syscall(__NR_io_uring_enter, r->fd, 0, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) < 0)
+		return -errno;
+	return ring_reap(r, res);
 }

@@ -41,4 +41,14 @@ void ring_unmap(struct ring *r);
 int ring_connect(struct ring *r, int fd, const struct endpoint *dst,
 		 unsigned int sqe_flags, int *res);
 
+/*
+ * The same in two steps: submit (0 or a negative errno), then, later,
+ * wait for the completion (0 with its result in *res, or a negative
+ * errno).  Whatever io_uring does in between runs when the task next
+ * leaves the kernel, or is woken: inside another system call, say.
+ */
+int ring_submit_connect(struct ring *r, int fd, const struct endpoint *dst,
+			unsigned int sqe_flags);
+int ring_wait(struct ring *r, int *res);
+
 #endif /* URING_H */
