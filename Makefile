@@ -51,6 +51,13 @@ torture:
 check-debug:
 	scripts/check-debug.sh
 
+# Faults made on purpose in a copy of the tree, each of which a test must
+# catch; see scripts/mutate.sh.  Not part of check: a VM boot per fault in
+# the module.
+.PHONY: mutate
+mutate:
+	scripts/mutate.sh
+
 # Benchmarks, one section each; see scripts/bench.sh.
 .PHONY: bench
 bench:

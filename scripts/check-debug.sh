@@ -72,11 +72,14 @@ vm_debug() {
 	# synchronize_rcu() until the load stopped), and rmmod with it.
 	VM_APPEND="DEBUG_PART=$part STRESS_CYCLES=$cycles rcupdate.rcu_expedited=1$torture" \
 		scripts/vm-run.sh -K "$tree" -c 2 -m "$mem" -t "$vm_timeout" \
-		-l "$logdir/vm-debug-$part.console" scripts/guest/check-debug.sh
+		-l "$logdir/vm-debug-$part.console" scripts/guest/check-debug.sh \
+		2>"$logdir/vm-debug-$part.err"
 	rc=$?
 	sed -n 's/^@@GUEST-START \([^ ]*\) \(.*\)$/# booted \1, guest up at \2/p' \
 		"$logdir/vm-debug-$part.console"
-	vm_result $rc "vm debug $part: guest finished, kernel healthy, no checker report"
+	vm_result $rc "$logdir/vm-debug-$part.console" \
+		"$logdir/vm-debug-$part.err" \
+		"vm debug $part: guest finished, kernel healthy, no checker report"
 }
 
 start=$(date +%s)

@@ -25,8 +25,10 @@ build() {
 vm_selftests() {
 	local line=$1
 	scripts/vm-run.sh -k "$line" -c 2 -t 1200 \
-		-l "$logdir/vm-$line.console" scripts/guest/selftests.sh
-	vm_result $? "vm $line: guest finished, kernel healthy"
+		-l "$logdir/vm-$line.console" scripts/guest/selftests.sh \
+		2>"$logdir/vm-$line.err"
+	vm_result $? "$logdir/vm-$line.console" "$logdir/vm-$line.err" \
+		"vm $line: guest finished, kernel healthy"
 }
 
 start=$(date +%s)
@@ -35,7 +37,13 @@ stage lint scripts/lint.sh
 stage host-tests make -s -C tools/connprobe test
 stage prom-check scripts/prom-check.sh
 stage fleet scripts/fleet-check.sh
-stage install scripts/install-test.sh
+# Installing skips what would overwrite a connprobe that was installed
+# here before the run, and leaves it alone.  No other stage may skip: make
+# check installs what every test needs and runs as root, and the VMs have
+# the CPUs, io_uring and everything else their tests need.
+stage --may-skip "connprobe is already installed here" \
+	--may-skip "connprobe is already in DKMS here" \
+	install scripts/install-test.sh
 stage deb scripts/deb-test.sh
 for line in $(scripts/kernel.sh lines); do
 	stage "vm-$line" vm_selftests "$line"

@@ -23,7 +23,10 @@ cd "$top" || exit 1
 exec 9>/run/lock/connprobe-install-test.lock
 flock 9
 
-log=$top/build/check/install.log
+# The output of the commands it runs.  Not install.log: that is the TAP log
+# make check's stage "install" writes (scripts/stages.sh) while this runs,
+# and two writers of one file clobber each other.
+log=$top/build/check/install-commands.log
 mkdir -p "$(dirname "$log")"
 : >"$log"
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)

@@ -9,16 +9,28 @@
 
 pass=0 fail=0 skip=0
 
-# stage NAME CMD...: run CMD, show its output and time, add its TAP counts
-# to the totals.
+# stage [--may-skip REASON]... NAME CMD...: run CMD, show its output and
+# time, add its TAP counts to the totals.  A test that skips counts as
+# failed unless its "# SKIP" reason is one of the REASONs: a stage names
+# there what may keep one of its tests from running on this machine, and
+# every other test must run (tap-count.awk).  NAME.log must be no one
+# else's: the stage writes it.
 stage() {
-	local name=$1 log=$logdir/$1.log rc p f s t0
+	local may_skip='' name log rc p f s t0 count
+	while [ "$1" = --may-skip ]; do
+		may_skip+=$2$'\n'
+		shift 2
+	done
+	name=$1 log=$logdir/$1.log
 	shift
 	echo "# === $name"
 	t0=$(date +%s)
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	read -r p f s < <(awk -f scripts/tap-count.awk "$log")
+	count=$(awk -v may_skip="$may_skip" -f scripts/tap-count.awk "$log")
+	# What it made of each skip, then the counts.
+	sed '$d' <<<"$count" | tee -a "$log"
+	read -r p f s <<<"$(tail -n 1 <<<"$count")"
 	# A stage that fails but reports no failing test is a failure itself.
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		echo "not ok - $name: exited non-zero"
@@ -45,13 +57,40 @@ build_targets() {
 	return $rc
 }
 
-# vm_result RC WHAT: the TAP line of a VM run from vm-run.sh's status.
+# vm_result RC CONSOLE ERR WHAT: the TAP lines of a VM run, from
+# vm-run.sh's status RC, the guest's console CONSOLE (vm-run.sh -l) and
+# what vm-run.sh said on stderr, in the file ERR (shown here).  vm-run.sh
+# fails a run whose guest script exits non-zero, as well as one whose
+# guest did not finish or whose kernel was not healthy; the script's own
+# checks already have their TAP lines, so its exit status is judged apart:
+# it must agree with them (non-zero exactly when one of them failed).
+# Returns non-zero if either line is "not ok".
 vm_result() {
-	if [ "$1" = 0 ]; then
-		echo "ok - $2"
+	local rc=$1 console=$2 err=$3 what=$4 guest_rc others failed agree ret=0
+	cat "$err"
+	guest_rc=$(sed -n 's/^@@GUEST-RC \([0-9]*\)$/\1/p' "$console" 2>/dev/null)
+	# Anything wrong besides the script's exit status.
+	others=$(grep -v '^vm-run: the guest script exited [0-9]*$' "$err" |
+		grep '^vm-run: ')
+	if [ "$rc" = 0 ] || { [ -n "$guest_rc" ] && [ -z "$others" ]; }; then
+		echo "ok - $what"
 	else
-		echo "not ok - $2"
+		echo "not ok - $what"
+		ret=1
 	fi
+	[ -n "$guest_rc" ] || return 1
+	failed=$(sed -n '/^@@GUEST-START/,/^@@GUEST-RC/p' "$console" |
+		awk -v judge_skips=0 -f scripts/tap-count.awk | tail -n 1 |
+		cut -d' ' -f2)
+	agree="${what%%:*}: the guest script exits non-zero exactly when a check failed (exit $guest_rc, $failed failed)"
+	if { [ "$guest_rc" = 0 ] && [ "$failed" = 0 ]; } ||
+	   { [ "$guest_rc" != 0 ] && [ "$failed" != 0 ]; }; then
+		echo "ok - $agree"
+	else
+		echo "not ok - $agree"
+		ret=1
+	fi
+	return $ret
 }
 
 # finish NAME START: the closing lines (the time taken since START, then

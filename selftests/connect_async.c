@@ -382,7 +382,8 @@ TEST_F(attempt, timed_out_after_return)
 /*
  * The classic way to learn how a non-blocking connect ended: connect()
  * again once the socket polls writable.  That call returns 0 and has a
- * CONNECT record of its own, after the attempt's two.
+ * CONNECT record of its own, after the attempt's two, with the attempt's
+ * id.
  */
 TEST_F(attempt, connect_again_after_established)
 {
@@ -402,6 +403,7 @@ TEST_F(attempt, connect_again_after_established)
 		       self->call.before, seen, 3, got);
 	self->call = again;
 	want_connect(self, variant->family, &want);
+	want_id_of(&want, &got[0]);
 	EXPECT_EQ(0, record_diff(&want, &got[2], again.before, again.after,
 				 why, sizeof(why)))
 		TH_LOG("second CONNECT:%s", why);
@@ -419,8 +421,8 @@ TEST_F(attempt, abandoned_by_close)
 /*
  * Disconnected while in SYN_SENT by connect(AF_UNSPEC): abandoned, inside
  * that second call, which gets its own CONNECT record (ret 0, the family
- * it passed, and the source as the disconnect left it: the port, which
- * inet_sport keeps, with the address reset to any).
+ * it passed, the source as the disconnect left it: the port, which
+ * inet_sport keeps, with the address reset to any; the attempt's id).
  */
 TEST_F(attempt, abandoned_by_disconnect)
 {
@@ -449,6 +451,7 @@ TEST_F(attempt, abandoned_by_disconnect)
 	want_daddr(&want, &unspec);
 	if (endpoint_port(&after))
 		want_source(&want, &after);
+	want_id_of(&want, &got[0]);
 	EXPECT_EQ(0, record_diff(&want, &got[2], disconnect.before,
 				 disconnect.after, why, sizeof(why)))
 		TH_LOG("CONNECT(AF_UNSPEC):%s", why);

@@ -78,14 +78,15 @@ FIXTURE_TEARDOWN(identity)
 }
 
 /*
- * Connect @fd to dst, as the only call of the window, and check its record
- * against @want (completed here with the destination and the source).
+ * Connect @fd to dst, as the only call of the window, and check its record,
+ * which @got gets, against @want (completed here with the destination and
+ * the source).
  */
 static void expect_udp_connect(struct __test_metadata *_metadata,
 			       FIXTURE_DATA(identity) *self, int fd,
-			       struct connprobe_record *want)
+			       struct connprobe_record *want,
+			       struct connprobe_record *got)
 {
-	struct connprobe_record got;
 	char why[RECORD_DIFF_LEN];
 	struct record_set set = {};
 	struct endpoint src;
@@ -96,13 +97,13 @@ static void expect_udp_connect(struct __test_metadata *_metadata,
 	timed_connect(fd, &self->dst, &call);
 	ASSERT_EQ(0, call.ret) TH_LOG("connect: %s", strerror(-call.ret));
 
-	n = records_collect(gettid(), &got, 1, why, sizeof(why));
+	n = records_collect(gettid(), got, 1, why, sizeof(why));
 	ASSERT_LE(0, n) TH_LOG("%s", why);
 	ASSERT_EQ(1, n) TH_LOG("%zd records for one call", n);
 	want_daddr(want, &self->dst);
 	ASSERT_EQ(0, endpoint_local(fd, &src));
 	want_source(want, &src);
-	EXPECT_EQ(0, record_diff(want, &got, call.before, call.after, why,
+	EXPECT_EQ(0, record_diff(want, got, call.before, call.after, why,
 				 sizeof(why)))
 		TH_LOG("%s", why);
 }
@@ -123,7 +124,7 @@ static void want_udp(struct __test_metadata *_metadata,
  */
 TEST_F(identity, real_uid)
 {
-	struct connprobe_record want;
+	struct connprobe_record want, got;
 
 	ASSERT_EQ(0, setreuid(OTHER_UID, -1))
 		TH_LOG("setreuid: %s", strerror(errno));
@@ -131,13 +132,13 @@ TEST_F(identity, real_uid)
 	ASSERT_EQ(0, geteuid());
 	want_udp(_metadata, &want, self->fd);
 	EXPECT_EQ(OTHER_UID, want.uid);
-	expect_udp_connect(_metadata, self, self->fd, &want);
+	expect_udp_connect(_metadata, self, self->fd, &want, &got);
 }
 
 /* The cgroup the caller is in at the call: a child of the root. */
 TEST_F(identity, cgroup)
 {
-	struct connprobe_record want;
+	struct connprobe_record want, got;
 	uint64_t root_id;
 	char path[192];
 	int fd;
@@ -163,16 +164,17 @@ TEST_F(identity, cgroup)
 
 	want_udp(_metadata, &want, self->fd);
 	ASSERT_NE(root_id, want.cgroup_id);
-	expect_udp_connect(_metadata, self, self->fd, &want);
+	expect_udp_connect(_metadata, self, self->fd, &want, &got);
 }
 
 /*
  * The socket's namespace, not the caller's: a socket made before the
- * caller moved to a new namespace stays in the old one.
+ * caller moved to a new namespace stays in the old one.  Two sockets, two
+ * calls, an id each.
  */
 TEST_F(identity, netns_of_socket)
 {
-	struct connprobe_record want;
+	struct connprobe_record want, got[2];
 	uint32_t old_netns;
 
 	want_udp(_metadata, &want, self->fd);
@@ -184,11 +186,12 @@ TEST_F(identity, netns_of_socket)
 
 	want_udp(_metadata, &want, self->other);
 	ASSERT_NE(old_netns, want.netns);
-	expect_udp_connect(_metadata, self, self->other, &want);
+	expect_udp_connect(_metadata, self, self->other, &want, &got[0]);
 
 	want_udp(_metadata, &want, self->fd);
 	want.netns = old_netns;
-	expect_udp_connect(_metadata, self, self->fd, &want);
+	want_id_new(&want, &got[0]);
+	expect_udp_connect(_metadata, self, self->fd, &want, &got[1]);
 }
 
 TEST_HARNESS_MAIN

@@ -146,7 +146,8 @@ static pid_t io_worker(char comm[CONNPROBE_COMM_LEN])
  * What the request must have given, in order: the first, non-blocking
  * call, EINPROGRESS; the COMPLETE record of its attempt, which ended with
  * @end; and, if @retried, the call io_uring made once the socket polled
- * writable, which returned @end as well.  All from thread @tid (@comm), all
+ * writable, which returned @end as well, a call on the same attempt, with
+ * its id.  All from thread @tid (@comm), all
  * within the request's window, the source being what getsockname() shows
  * now.  The last record must say what the CQE said.
  */
@@ -181,6 +182,7 @@ static void expect_request(struct __test_metadata *_metadata,
 		TH_LOG("first call:%s", why);
 	if (retried) {
 		want.ret = end;
+		want_id_of(&want, &self->recs[0]);
 		EXPECT_EQ(0, record_diff(&want, &self->recs[2], self->before,
 					 self->after, why, sizeof(why)))
 			TH_LOG("second call:%s", why);
@@ -189,6 +191,10 @@ static void expect_request(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, record_diff(&want, &self->recs[1], self->before,
 				 self->after, why, sizeof(why)))
 		TH_LOG("COMPLETE:%s", why);
+	/* A timeout ends the attempt seconds after the first call returned. */
+	if (end == -ETIMEDOUT)
+		EXPECT_LE(self->recs[0].ts_ns + self->recs[0].latency_ns,
+			  self->recs[1].ts_ns + self->recs[1].latency_ns);
 	EXPECT_EQ(self->res, self->recs[self->n - 1].ret);
 }
 

@@ -4,9 +4,10 @@
  * Each test sets up its peer, empties connprobe's buffers, makes the calls
  * under test inside CLOCK_MONOTONIC windows, then checks that this thread
  * has exactly one record per call and that every field is what the call
- * was: result, caller, socket, destination as passed, source, and zero in
- * every field whose validity flag must be clear.  (What happens to an
- * attempt after its call returned is connect_async's.)
+ * was: result, caller, socket, destination as passed, source, zero in
+ * every field whose validity flag must be clear, and the id: shared by the
+ * calls on one TCP attempt, its own for any other call.  (What happens to
+ * an attempt after its call returned is connect_async's.)
  *
  * Must run as root with connprobe loaded and debugfs mounted, on a host
  * whose only network device is lo (the test VM): see unreachable_network.
@@ -82,17 +83,22 @@ static void want_source_after(struct __test_metadata *_metadata,
 		want_source(want, &src);
 }
 
+/* How the ids of a test's calls relate, from the second call on. */
+enum ids {
+	OWN_IDS,	/* each call its own: new sockets, UDP */
+	ONE_ATTEMPT,	/* later calls on the first call's TCP attempt */
+};
+
 /*
  * This thread's records since start_window() must be exactly @want[0..n),
- * the records of @calls[0..n), made one after the other; @got (if not
- * NULL) gets them, for the checks that relate records to each other.
+ * the records of @calls[0..n), made one after the other, their ids as
+ * @ids says (the first call's: any but 0, or 0 without a socket).
  */
 static void expect_records(struct __test_metadata *_metadata,
 			   const struct connprobe_record *want,
-			   const struct call *calls, size_t n,
-			   struct connprobe_record *got)
+			   const struct call *calls, size_t n, enum ids ids)
 {
-	struct connprobe_record recs[MAX_CALLS];
+	struct connprobe_record recs[MAX_CALLS], w;
 	char why[RECORD_DIFF_LEN];
 	ssize_t count;
 	size_t i;
@@ -101,12 +107,16 @@ static void expect_records(struct __test_metadata *_metadata,
 	ASSERT_LE(0, count) TH_LOG("%s", why);
 	ASSERT_EQ(n, count) TH_LOG("%zd records for %zu calls", count, n);
 	/* Sorted by ts_ns, the records come in the order of the calls. */
-	for (i = 0; i < n; i++)
-		EXPECT_EQ(0, record_diff(&want[i], &recs[i], calls[i].before,
+	for (i = 0; i < n; i++) {
+		w = want[i];
+		if (i && ids == ONE_ATTEMPT)
+			want_id_of(&w, &recs[0]);
+		else if (i)
+			want_id_new(&w, &recs[i - 1]);
+		EXPECT_EQ(0, record_diff(&w, &recs[i], calls[i].before,
 					 calls[i].after, why, sizeof(why)))
 			TH_LOG("record %zu:%s", i, why);
-	if (got)
-		memcpy(got, recs, n * sizeof(*got));
+	}
 }
 
 /* Calls to a loopback peer, the same for IPv4 and IPv6. */
@@ -154,7 +164,7 @@ TEST_F(loopback, tcp_connects)
 	want_socket(&want, variant->family, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &self->peer);
 	want_source_after(_metadata, &want, self->fd, true);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
 /*
@@ -194,7 +204,7 @@ TEST_F(loopback, tcp_refused)
 	want_daddr(&want, &self->peer);
 	endpoint_loopback(&used, variant->family, endpoint_port(&after));
 	want_source(&want, &used);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
 /*
@@ -229,51 +239,66 @@ TEST_F(loopback, tcp_timed_out)
 	want_socket(&want, variant->family, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &self->peer);
 	want_source(&want, &watch.src);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
+/*
+ * Connected, then connect() again: EISCONN, a call on the attempt that
+ * connected the socket, whose id it carries.
+ */
 TEST_F(loopback, tcp_already_connected)
 {
-	struct connprobe_record want;
-	struct call call;
+	struct connprobe_record want[2];
+	struct call calls[2];
 
 	self->listener = tcp_listener(variant->family, 1, &self->peer);
 	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
 	self->fd = new_socket(_metadata, variant->family, SOCK_STREAM);
-	/* The first connect() is setup; only the second one is under test. */
-	ASSERT_EQ(0, connect(self->fd, &self->peer.sa, self->peer.len))
-		TH_LOG("first connect: %s", strerror(errno));
 
 	start_window(_metadata);
-	timed_connect(self->fd, &self->peer, &call);
-	ASSERT_EQ(-EISCONN, call.ret) TH_LOG("connect: %s", strerror(-call.ret));
+	timed_connect(self->fd, &self->peer, &calls[0]);
+	timed_connect(self->fd, &self->peer, &calls[1]);
+	ASSERT_EQ(0, calls[0].ret)
+		TH_LOG("first connect: %s", strerror(-calls[0].ret));
+	ASSERT_EQ(-EISCONN, calls[1].ret)
+		TH_LOG("second connect: %s", strerror(-calls[1].ret));
 
-	want_call(&want, self->fd, -EISCONN);
-	want_socket(&want, variant->family, SOCK_STREAM, IPPROTO_TCP);
-	want_daddr(&want, &self->peer);
-	want_source_after(_metadata, &want, self->fd, true);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	want_call(&want[0], self->fd, 0);
+	want_socket(&want[0], variant->family, SOCK_STREAM, IPPROTO_TCP);
+	want_daddr(&want[0], &self->peer);
+	want_source_after(_metadata, &want[0], self->fd, true);
+	want[1] = want[0];
+	want[1].ret = -EISCONN;
+	expect_records(_metadata, want, calls, 2, ONE_ATTEMPT);
 }
 
-/* A UDP connect() sends nothing: no peer needed, but it binds a port. */
+/*
+ * A UDP connect() sends nothing: no peer needed, but it binds a port.
+ * There is no attempt to share: connecting again gives a new id.
+ */
 TEST_F(loopback, udp_connects)
 {
-	struct connprobe_record want;
-	struct call call;
+	struct connprobe_record want[2];
+	struct call calls[2];
 
 	ASSERT_EQ(0, unused_port(variant->family, SOCK_DGRAM, &self->peer))
 		TH_LOG("no free port: %s", strerror(errno));
 	self->fd = new_socket(_metadata, variant->family, SOCK_DGRAM);
 
 	start_window(_metadata);
-	timed_connect(self->fd, &self->peer, &call);
-	ASSERT_EQ(0, call.ret) TH_LOG("connect: %s", strerror(-call.ret));
+	timed_connect(self->fd, &self->peer, &calls[0]);
+	timed_connect(self->fd, &self->peer, &calls[1]);
+	ASSERT_EQ(0, calls[0].ret)
+		TH_LOG("first connect: %s", strerror(-calls[0].ret));
+	ASSERT_EQ(0, calls[1].ret)
+		TH_LOG("second connect: %s", strerror(-calls[1].ret));
 
-	want_call(&want, self->fd, 0);
-	want_socket(&want, variant->family, SOCK_DGRAM, IPPROTO_UDP);
-	want_daddr(&want, &self->peer);
-	want_source_after(_metadata, &want, self->fd, true);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	want_call(&want[0], self->fd, 0);
+	want_socket(&want[0], variant->family, SOCK_DGRAM, IPPROTO_UDP);
+	want_daddr(&want[0], &self->peer);
+	want_source_after(_metadata, &want[0], self->fd, true);
+	want[1] = want[0];
+	expect_records(_metadata, want, calls, 2, OWN_IDS);
 }
 
 /*
@@ -285,7 +310,7 @@ TEST_F(loopback, udp_connects)
  */
 TEST_F(loopback, tcp_nonblocking_in_progress_then_already)
 {
-	struct connprobe_record want[2], got[2];
+	struct connprobe_record want[2];
 	struct call calls[2];
 
 	self->listener = full_listener(variant->family, &self->peer,
@@ -310,8 +335,7 @@ TEST_F(loopback, tcp_nonblocking_in_progress_then_already)
 	want_source_after(_metadata, &want[0], self->fd, true);
 	want[1] = want[0];
 	want[1].ret = -EALREADY;
-	expect_records(_metadata, want, calls, 2, got);
-	EXPECT_EQ(got[0].id, got[1].id);
+	expect_records(_metadata, want, calls, 2, ONE_ATTEMPT);
 }
 
 /* Calls that fail in this kernel, before any packet is sent. */
@@ -368,7 +392,7 @@ TEST_F(fails_locally, unreachable_network)
 	want_daddr(&want, &dst);
 	/* The route lookup failed before a source port was chosen. */
 	want_source_after(_metadata, &want, self->fd, false);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
 /*
@@ -397,7 +421,7 @@ TEST_F(fails_locally, address_family_mismatch)
 	want_socket(&want, AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &dst);
 	want_source_after(_metadata, &want, self->fd, false);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
 /* No file behind the fd: the kernel knew neither a socket nor an address. */
@@ -418,7 +442,7 @@ TEST_F(fails_locally, closed_fd)
 	ASSERT_EQ(-EBADF, call.ret) TH_LOG("connect: %s", strerror(-call.ret));
 
 	want_call(&want, fd, -EBADF);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
 /*
@@ -444,7 +468,7 @@ TEST_F(fails_locally, pipe_fd)
 
 	want_call(&want, self->fd, -ENOTSOCK);
 	want_daddr(&want, &dst);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
 /*
@@ -474,7 +498,7 @@ TEST_F(fails_locally, bad_address_pointer)
 
 	want_call(&want, self->fd, -EFAULT);
 	want_socket(&want, AF_INET, SOCK_STREAM, IPPROTO_TCP);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
 /*
@@ -581,7 +605,7 @@ TEST_F(bad_addrlen, fails_with_einval)
 	if (variant->family != AF_UNIX)
 		want_source_after(_metadata, &want, self->fd,
 				  variant->autobind);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
 /*
@@ -649,7 +673,7 @@ TEST_F(route_refuses, tcp_connect_fails)
 	want_socket(&want, AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &dst);
 	want_source_after(_metadata, &want, self->fd, false);
-	expect_records(_metadata, &want, &call, 1, NULL);
+	expect_records(_metadata, &want, &call, 1, OWN_IDS);
 }
 
 TEST_HARNESS_MAIN

@@ -175,6 +175,18 @@ void want_complete(struct connprobe_record *want,
 	want->id = connect->id;
 }
 
+void want_id_of(struct connprobe_record *want,
+		const struct connprobe_record *earlier)
+{
+	want->id = earlier->id;
+}
+
+void want_id_new(struct connprobe_record *want,
+		 const struct connprobe_record *earlier)
+{
+	want->id = WANT_ID_OTHER_THAN | earlier->id;
+}
+
 /* Append to @why; returns 1, one more difference. */
 static int note(char *why, size_t len, const char *fmt, ...)
 {
@@ -218,6 +230,37 @@ static void hex(char *buf, const void *bytes, size_t n)
 			  (long long)got->field, (long long)want->field); \
 } while (0)
 
+/* The id against what @want says of it (see want_id_of()); 1 if wrong. */
+static int diff_id(const struct connprobe_record *want,
+		   const struct connprobe_record *got, char *why, size_t len)
+{
+	unsigned long long id = got->id, other;
+
+	if (!(want->flags & CONNPROBE_F_SOCK)) {
+		if (want->id)
+			return note(why, len,
+				    " id: the test relates the id of a record without a socket");
+		if (id)
+			return note(why, len, " id %llu (want 0: no socket)",
+				    id);
+		return 0;
+	}
+	if (!id)
+		return note(why, len, " id 0 (want non-zero)");
+	if (want->id & WANT_ID_OTHER_THAN) {
+		other = want->id & ~WANT_ID_OTHER_THAN;
+		if (id == other)
+			return note(why, len,
+				    " id %llu (want a new one, not the earlier record's)",
+				    id);
+		return 0;
+	}
+	if (want->id && id != want->id)
+		return note(why, len, " id %llu (want %llu, the earlier record's)",
+			    id, (unsigned long long)want->id);
+	return 0;
+}
+
 int record_diff(const struct connprobe_record *want,
 		const struct connprobe_record *got, uint64_t lo, uint64_t hi,
 		char *why, size_t len)
@@ -253,12 +296,7 @@ int record_diff(const struct connprobe_record *want,
 		n += note(why, len, " comm \"%.*s\" (want \"%.*s\")",
 			  CONNPROBE_COMM_LEN, got->comm, CONNPROBE_COMM_LEN,
 			  want->comm);
-	if ((want->flags & CONNPROBE_F_SOCK) ? !got->id : got->id != 0)
-		n += note(why, len, " id %llu (want %s)",
-			  (unsigned long long)got->id,
-			  want->flags & CONNPROBE_F_SOCK ? "non-zero" : "0");
-	else if (want->id)
-		DIFF(id);
+	n += diff_id(want, got, why, len);
 	if (want->ts_ns)
 		DIFF(ts_ns);
 	if (got->ts_ns < lo || got->ts_ns + got->latency_ns > hi)
@@ -267,5 +305,7 @@ int record_diff(const struct connprobe_record *want,
 			  (unsigned long long)got->ts_ns,
 			  (unsigned long long)got->latency_ns,
 			  (unsigned long long)lo, (unsigned long long)hi);
+	if (!got->latency_ns)
+		n += note(why, len, " latency_ns 0 (want > 0)");
 	return n;
 }

@@ -55,13 +55,38 @@ void want_complete(struct connprobe_record *want,
 		   const struct connprobe_record *connect, int ret);
 
 /*
+ * The id of a record with a socket (CONNPROBE_F_SOCK; any other record's
+ * id is 0).  A test says which it expects:
+ *  - want_id_of(): the id of @earlier, a record read back before, of the
+ *    same TCP attempt: a later call on its socket (connect() again after
+ *    poll(), EALREADY, EISCONN, AF_UNSPEC, io_uring's retry);
+ *    want_complete() does it for the attempt's COMPLETE record;
+ *  - want_id_new(): an id of the call's own, other than @earlier's (a
+ *    call on another socket, a new attempt, a UDP connect);
+ *  - neither: the first call a test makes on a socket, with nothing to
+ *    relate it to: any id but 0.
+ */
+void want_id_of(struct connprobe_record *want,
+		const struct connprobe_record *earlier);
+void want_id_new(struct connprobe_record *want,
+		 const struct connprobe_record *earlier);
+
+/*
+ * How want_id_new() marks want->id: the module counts ids from 1 and never
+ * reaches this bit, so a want with it set names the id @got must not have.
+ */
+#define WANT_ID_OTHER_THAN	(1ULL << 63)
+
+/*
  * Compare @got with @want.  Every field must be equal but these:
  *  - seq and cpu, which the reader already checked;
- *  - id, which must be non-zero exactly when CONNPROBE_F_SOCK is set, and
- *    equal to want->id when that is not zero;
+ *  - id: 0 without CONNPROBE_F_SOCK; with it, non-zero, and what
+ *    want_id_of() or want_id_new() said, if either did;
  *  - ts_ns, equal to want->ts_ns when that is not zero, and latency_ns:
  *    [ts_ns, ts_ns + latency_ns] must lie within [@lo, @hi], the window the
- *    caller measured around the call (or around the whole attempt).
+ *    caller measured around the call (or around the whole attempt), and
+ *    latency_ns must not be 0: a call takes time, and an attempt, which
+ *    starts inside its call, ends after the call's entry (ts_ns).
  * Returns how many fields differ; @why (@len bytes) says which and how.
  */
 int record_diff(const struct connprobe_record *want,

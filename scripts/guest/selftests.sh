@@ -5,7 +5,10 @@
 # parameters, the tool without the module), then every selftest in
 # /selftests/TESTS between @@BIN markers (the host counts each binary's TAP
 # against its plan, so a crashed binary's missing tests count as failures),
-# then the unload.
+# then the unload.  Exits 1 if any check or selftest binary failed, as
+# the host's count of the TAP lines says too.
+
+failed=0
 
 # check NAME COMMAND...: one TAP line for whether COMMAND succeeds.
 check() {
@@ -15,16 +18,31 @@ check() {
 		echo "ok - $name"
 	else
 		echo "not ok - $name"
+		failed=$((failed + 1))
 	fi
 }
 
-# insmod with a bad parameter must fail, leave nothing loaded and say why
-# in one dmesg line naming the parameter.
+# bad_param PARAM=VALUE MESSAGE: insmod with that bad parameter must fail,
+# leave nothing loaded and say why in dmesg: "connprobe: MESSAGE", and
+# nothing else.  busybox's insmod tries finit_module() and, when that
+# fails, init_module() with the file's contents: two load attempts, so the
+# message must come exactly twice.  The kernel's note that the module
+# taints it (the first load of a boot) is not the module's.
 bad_param() {
 	dmesg -c >/dev/null
-	! insmod /connprobe.ko "$1" 2>/dev/null &&
-		[ ! -e /sys/module/connprobe ] &&
-		dmesg | grep -q "connprobe: .*${1%%=*}"
+	if insmod /connprobe.ko "$1" 2>/dev/null; then
+		echo "# insmod $1 succeeded"
+		rmmod connprobe
+		return 1
+	fi
+	[ ! -e /sys/module/connprobe ] || return 1
+	dmesg | sed 's/^\[[^]]*\] //' | grep '^connprobe: ' |
+		grep -vE 'taints kernel|verification failed' >/tmp/said
+	[ "$(sort -u /tmp/said)" = "connprobe: $2" ] &&
+		[ "$(wc -l </tmp/said)" = 2 ] && return 0
+	echo "# want 'connprobe: $2' once per load attempt (2); dmesg said:"
+	sed 's/^/#   /' /tmp/said
+	return 1
 }
 
 tool_without_module() {
@@ -32,12 +50,21 @@ tool_without_module() {
 		grep -q 'not loaded' /tmp/err
 }
 
-check "load: buf_size=1 refused with a reason" bad_param buf_size=1
-check "load: buf_size=1G refused with a reason" bad_param buf_size=1073741824
-check "load: buf_size=abc refused with a reason" bad_param buf_size=abc
-check "load: maxactive=0 refused with a reason" bad_param maxactive=0
-check "load: maxactive=65537 refused with a reason" bad_param maxactive=65537
-check "load: mode=ring refused with a reason" bad_param mode=ring
+check "load: buf_size=1 refused, one dmesg line naming the range" \
+	bad_param buf_size=1 "buf_size=1 is out of range [16384, 268435456]"
+check "load: buf_size=1G refused, one dmesg line naming the range" \
+	bad_param buf_size=1073741824 \
+	"buf_size=1073741824 is out of range [16384, 268435456]"
+# Not a number: the kernel's parser refuses it before connprobe's code runs,
+# and its line names the parameter but no range.
+check "load: buf_size=abc refused, the kernel's one dmesg line" \
+	bad_param buf_size=abc "\`abc' invalid for parameter \`buf_size'"
+check "load: maxactive=0 refused, one dmesg line naming the range" \
+	bad_param maxactive=0 "maxactive=0 is out of range [1, 65536]"
+check "load: maxactive=65537 refused, one dmesg line naming the range" \
+	bad_param maxactive=65537 "maxactive=65537 is out of range [1, 65536]"
+check "load: mode=ring refused, one dmesg line naming the modes" \
+	bad_param mode=ring "mode=ring is not stream or flight"
 check "tool: says the module is not loaded" tool_without_module
 
 # The tool, streaming JSON from the real module while connect_mix makes its
@@ -114,11 +141,39 @@ tool_refuses_other_filter() {
 	return $rc
 }
 
-insmod /connprobe.ko || exit 1
+# The files of the loaded module, exactly: a cpuN file per CPU and stats,
+# 0400; the settings, 0600; nothing else.
+debugfs_modes() {
+	d=/sys/kernel/debug/connprobe
+	[ -d $d ] || { echo "# $d is missing"; return 1; }
+	ncpu=$(grep -c '^processor' /proc/cpuinfo)
+	{
+		i=0
+		while [ "$i" -lt "$ncpu" ]; do
+			echo "400 cpu$i"
+			i=$((i + 1))
+		done
+		echo "400 stats"
+		for f in mode buf_size bench filter; do
+			echo "600 $f"
+		done
+	} | sort >/tmp/modes.want
+	(cd $d && stat -c '%a %n' -- *) | sort >/tmp/modes.got
+	cmp -s /tmp/modes.want /tmp/modes.got && return 0
+	echo "# want:"
+	sed 's/^/#   /' /tmp/modes.want
+	echo "# got:"
+	sed 's/^/#   /' /tmp/modes.got
+	return 1
+}
+
+if ! insmod /connprobe.ko; then
+	echo "not ok - load: insmod with the default parameters"
+	exit 1
+fi
 check "load: dmesg names every function probed" probes_named
-check "debugfs: every connprobe file is root-only (0400, settings 0600)" \
-	sh -c '! stat -c "%a %n" /sys/kernel/debug/connprobe/* |
-		grep -vE "^400 |^600 /sys/kernel/debug/connprobe/(mode|buf_size|bench|filter)$"'
+check "debugfs: exactly the cpuN files and stats (0400), the settings (0600)" \
+	debugfs_modes
 check "tool: not root is refused with a clear message" not_root
 check "tool: --json streams each outcome of a mixed workload" tool_streams_json
 check "tool: pushes -P/--failed into the module's filter, 'none' after" \
@@ -129,20 +184,26 @@ while read -r t; do
 	[ -n "$t" ] || continue
 	echo "@@BIN-START $t"
 	/selftests/"$t"
-	echo "@@BIN-END $t $?"
+	rc=$?
+	echo "@@BIN-END $t $rc"
+	# The harness exits 0 when every test passed or skipped.
+	[ $rc = 0 ] || failed=$((failed + 1))
 done < /selftests/TESTS
 
 # rmmod while connects wait in SYN_SENT: the unload succeeds, leaves no
-# debugfs directory, and every call still ends (ETIMEDOUT, ~7 s later) in a
-# kernel that stays healthy (vm-run.sh judges that).  The 64 calls are
-# waited for (bounded) until all are in SYN_SENT; on a slow guest (the
-# debug kernel on a busy host) the first may time out before the last
-# starts, and then rmmod goes ahead with however many are in flight, one
-# at least, and says how many.
+# debugfs directory, and every call still ends (ETIMEDOUT, 7 s after it
+# started: hold_connects' two SYN retries) in a kernel that stays healthy
+# (vm-run.sh judges that).  All 64 calls must be in SYN_SENT when rmmod
+# runs.  The wait for them is bounded at 6 s, short of the 7 s after which
+# the first would end; it says how long it took.
 in_syn_sent() {
 	awk '$4 == "02"' /proc/net/tcp | wc -l
 }
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
 unload_in_flight() {
+	t0=$(uptime_s)
 	/selftests/hold_connects 64 &
 	hold=$!
 	tries=0
@@ -151,12 +212,18 @@ unload_in_flight() {
 		sleep 0.05
 	done
 	n=$(in_syn_sent)
-	echo "# rmmod with $n of 64 connects in SYN_SENT"
-	[ "$n" -ge 1 ] && rmmod connprobe && [ ! -e /sys/kernel/debug/connprobe ] &&
-		! grep -q '^connprobe ' /proc/modules && wait $hold
+	echo "# rmmod with $n of 64 connects in SYN_SENT, $(awk -v a="$t0" \
+		-v b="$(uptime_s)" 'BEGIN { printf "%.2f", b - a }') s after they started"
+	rmmod connprobe && [ ! -e /sys/kernel/debug/connprobe ] &&
+		! grep -q '^connprobe ' /proc/modules
+	unloaded=$?
+	wait $hold
+	ended=$?
+	[ "$n" = 64 ] && [ $unloaded = 0 ] && [ $ended = 0 ]
 }
 
-check "unload: clean while connects are blocked in flight" unload_in_flight
+check "unload: clean while all 64 connects are blocked in flight" \
+	unload_in_flight
 
 # rmmod right after the last reader closed its file, while the flush
 # timer that the reader started may still be due: unload shuts the timer
@@ -179,3 +246,6 @@ unload_after_reader() {
 }
 
 check "unload: right after a reader closed, ten times" unload_after_reader
+
+echo "# selftests.sh: $failed failed"
+[ $failed = 0 ]

@@ -5,12 +5,14 @@
  * output, stderr and exit status.  @arg is the tool's path.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -369,15 +371,60 @@ fail:
 	return ret;
 }
 
+/*
+ * Copy @tool to @dir/connprobe, @dir a fresh 0755 directory in /tmp: the
+ * tree under test may sit where another user cannot reach it (a clone
+ * under /root, mode 0700), and nobody must be able to run the copy.
+ * Returns 0, or -1 with what was created removed and @dir empty.
+ */
+static int copy_for_anyone(const char *tool, char dir[64], char path[80])
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in, out;
+
+	snprintf(dir, 64, "/tmp/connprobe-tool.XXXXXX");
+	if (!mkdtemp(dir)) {
+		dir[0] = '\0';
+		return -1;
+	}
+	snprintf(path, 80, "%s/connprobe", dir);
+	in = open(tool, O_RDONLY | O_CLOEXEC);
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n) {
+			n = -1;
+			break;
+		}
+	if (in >= 0)
+		close(in);
+	/* mkdtemp() and the umask leave less than 0755: set it. */
+	if (in < 0 || out < 0 || n < 0 || close(out) ||
+	    chmod(path, 0755) || chmod(dir, 0755)) {
+		if (out >= 0)
+			unlink(path);
+		rmdir(dir);
+		dir[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 static int test_not_root(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
 	struct proc p = PROC_INIT;
 	struct fakefs fs = { 0 };
-	/* as root, drop to nobody; as anyone else, just run */
-	uid_t uid = geteuid() == 0 ? 65534 : (uid_t)-1;
+	char dir[64] = "", copy[80];
+	uid_t uid = (uid_t)-1;
 	int ret = 1;
 
+	/* As root, drop to nobody, running a copy nobody can reach. */
+	if (geteuid() == 0) {
+		CHECK_INT(copy_for_anyone(tool, dir, copy), 0);
+		tool = copy;
+		uid = 65534;
+	}
 	CHECK_INT(make_fixture(&fs), 0);
 	CHECK_INT(proc_start_tool(&p, uid, tool, "--debugfs", fs.root, "-d", "0.1",
 			(char *)NULL), 0);
@@ -389,6 +436,10 @@ static int test_not_root(const void *arg)
 fail:
 	proc_free(&p);
 	fakefs_destroy(&fs);
+	if (dir[0]) {
+		unlink(copy);
+		rmdir(dir);
+	}
 	return ret;
 }
 
