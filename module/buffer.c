@@ -115,7 +115,7 @@ static int cp_remove_buf_file(struct dentry *dentry)
 	return 0;
 }
 
-static const struct rchan_callbacks cp_relay_callbacks = {
+static CP_RELAY_CONST struct rchan_callbacks cp_relay_callbacks = {
 	.subbuf_start = cp_subbuf_start,
 	.create_buf_file = cp_create_buf_file,
 	.remove_buf_file = cp_remove_buf_file,

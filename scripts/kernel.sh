@@ -31,6 +31,7 @@ set -euo pipefail
 # and sid's kbuild programs need a newer glibc; bullseye's 5.10 wants its
 # gcc-10).
 table="
+5.10	bullseye	5.10.*-cloud-amd64
 6.1	bookworm	6.1.*-cloud-amd64
 6.12	bookworm	6.12.*-cloud-amd64
 "
