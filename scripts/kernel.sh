@@ -34,6 +34,7 @@ table="
 5.10	bullseye	5.10.*-cloud-amd64
 6.1	bookworm	6.1.*-cloud-amd64
 6.12	bookworm	6.12.*-cloud-amd64
+trixie	trixie		6.12.*-cloud-amd64
 "
 # Every line is built, linted and tested in the VM by make check.
 lines=$(awk 'NF { printf "%s%s", sep, $1; sep = " " }' <<<"$table")
