@@ -67,7 +67,7 @@ static bool cp_changing;		/* under cp_readers_lock */
 
 /* Decides, at each sub-buffer switch, between dropping and overwriting. */
 static int cp_subbuf_start(struct rchan_buf *buf, void *subbuf,
-			   void *prev_subbuf, size_t prev_padding)
+			   CP_SUBBUF_START_PREV)
 {
 	struct cp_sink *sink = buf->chan->private_data;
 	size_t n = buf->chan->n_subbufs, oldest, bytes;

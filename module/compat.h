@@ -3,11 +3,11 @@
  * What differs between the kernels connprobe supports, in one place: every
  * LINUX_VERSION_CODE test of the module belongs here, never in a .c file.
  *
- * The supported kernels are Debian's lines from 5.10 (bullseye) on
- * (scripts/kernel.sh lines), each built with W=1 and sparse and tested in
- * the VM by make check.  An interface that changes between them gets its
- * shim here, a macro or static inline picked by LINUX_VERSION_CODE, so
- * that the .c files call one name on every kernel.
+ * The supported kernels are Debian's lines from 5.10 (bullseye) to sid's
+ * newest (scripts/kernel.sh lines), each built with W=1 and sparse and
+ * tested in the VM by make check.  An interface that changes between them
+ * gets its shim here, a macro or static inline picked by
+ * LINUX_VERSION_CODE, so that the .c files call one name on every kernel.
  * Interfaces the same in all of them: kretprobes and their data_size,
  * debugfs, the tracepoints (tcp_state.c checks their prototypes),
  * __sys_connect() and __sys_connect_file() (probe.c checks theirs),
@@ -37,6 +37,7 @@
 #include <linux/ptrace.h>
 #include <linux/relay.h>
 #include <linux/ring_buffer.h>
+#include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
 
@@ -132,6 +133,28 @@ static inline void cp_timer_shutdown_sync(struct timer_list *timer)
 #endif
 
 /*
+ * relay's subbuf_start callback lost its prev_padding argument in 6.17
+ * ("relay: remove unused prev_padding argument").  CP_SUBBUF_START_PREV
+ * is the callback's parameters after subbuf, whichever the kernel's are.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define CP_SUBBUF_START_PREV	void *prev_subbuf
+#else
+#define CP_SUBBUF_START_PREV	void *prev_subbuf, size_t prev_padding
+#endif
+
+/*
+ * kzalloc_obj() came in 7.0, and the checkpatch.pl of that line prefers it
+ * to kzalloc() of a sizeof.  cp_kzalloc_obj(*p, gfp) allocates a zeroed
+ * object the size of *p, with the one or the other.
+ */
+#ifdef kzalloc_obj
+#define cp_kzalloc_obj(obj, gfp)	kzalloc_obj(obj, gfp)
+#else
+#define cp_kzalloc_obj(obj, gfp)	kzalloc(sizeof(obj), gfp)
+#endif
+
+/*
  * The interfaces the shims above stand for, as the module uses them: a
  * kernel that moves one again fails to build here, with a message that
  * names it and its shim, rather than with a warning (a const dropped, a
@@ -144,8 +167,9 @@ static_assert(__same_type(&relay_open,
 					    void *)),
 	      "relay_open() changed: see CP_RELAY_CONST in compat.h");
 static_assert(__same_type(((struct rchan_callbacks *)NULL)->subbuf_start,
-			  int (*)(struct rchan_buf *, void *, void *, size_t)),
-	      "relay's subbuf_start callback changed");
+			  int (*)(struct rchan_buf *, void *,
+				  CP_SUBBUF_START_PREV)),
+	      "relay's subbuf_start callback changed: see CP_SUBBUF_START_PREV in compat.h");
 static_assert(__same_type(((struct rchan_callbacks *)NULL)->create_buf_file,
 			  struct dentry *(*)(const char *, struct dentry *,
 					     umode_t, struct rchan_buf *,

@@ -29,12 +29,13 @@ set -euo pipefail
 # the others live in a chroot of their release, made and kept in the cache
 # by scripts/chroot.sh, because the host cannot build for them (trixie's
 # and sid's kbuild programs need a newer glibc; bullseye's 5.10 wants its
-# gcc-10).
+# gcc-10).  "sid" is whatever sid's newest kernel is (7.2 in 2026-12).
 table="
 5.10	bullseye	5.10.*-cloud-amd64
 6.1	bookworm	6.1.*-cloud-amd64
 6.12	bookworm	6.12.*-cloud-amd64
 trixie	trixie		6.12.*-cloud-amd64
+sid	sid		*-cloud-amd64
 "
 # Every line is built, linted and tested in the VM by make check.
 lines=$(awk 'NF { printf "%s%s", sep, $1; sep = " " }' <<<"$table")
@@ -92,7 +93,7 @@ in_chroot() {
 # linux-source for checkpatch.pl and kernel-doc.  The line's older
 # kernels go once a newer one is in (sid's move on).
 install() {
-	local hdr ver old
+	local hdr ver common p old
 
 	if [ -z "$root" ]; then
 		echo "kernel.sh: $line is the host's (scripts/install-deps.sh)" >&2
@@ -107,8 +108,10 @@ install() {
 		echo "kernel.sh: $suite has no linux-headers-$flavour" >&2
 		exit 1
 	fi
-	# linux-headers-6.12.57+deb13-cloud-amd64: linux-source-6.12.
+	# linux-headers-6.12.57+deb13-cloud-amd64: linux-source-6.12 and
+	# linux-headers-6.12.57+deb13-common.
 	ver=$(echo "${hdr#linux-headers-}" | cut -d. -f1,2)
+	common=${hdr%-"$flavour"}-common
 	"$top/scripts/chroot.sh" ensure "$suite" sparse "$hdr" \
 		"linux-source-$ver"
 	# shellcheck disable=SC2016 # dpkg-query's format
@@ -118,6 +121,31 @@ install() {
 	if [ ${#old[@]} -gt 0 ]; then
 		"$top/scripts/chroot.sh" apt "$suite" purge -y "${old[@]}"
 		"$top/scripts/chroot.sh" apt "$suite" autoremove --purge -y
+		# What checker_valid put in a kbuild that is gone now, dpkg
+		# leaves behind.
+		for p in "${old[@]}"; do
+			p=${p#linux-headers-}
+			p=linux-kbuild-${p%-"$flavour"}
+			in_chroot dpkg-query -W "$p" >/dev/null 2>&1 ||
+				rm -rf "${root:?}/usr/lib/$p"
+		done
+	fi
+	checker_valid "$root/usr/src/$common" "$root/usr/src/linux-source-$ver.tar.xz"
+}
+
+# checker_valid COMMON SOURCE: the kbuild of some releases (sid's 7.2)
+# lacks the scripts/checker-valid.sh its Makefile runs before sparse:
+# without it, C=2 says "sparse is not available" and builds without.  The
+# script of the same release's source tarball goes into the headers'
+# COMMON tree, where that kbuild looks for it.
+checker_valid() {
+	local cv=$1/scripts/checker-valid.sh
+
+	if grep -q 'scripts/checker-valid\.sh' "$1/Makefile" && [ ! -e "$cv" ]; then
+		tar -xJOf "$2" "$(basename "$2" .tar.xz)/scripts/checker-valid.sh" \
+			>"$cv.tmp"
+		chmod 755 "$cv.tmp"
+		mv "$cv.tmp" "$cv"
 	fi
 }
 

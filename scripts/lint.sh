@@ -16,9 +16,9 @@ files=$(git ls-files --cached --others --exclude-standard \
 [ -n "$files" ] || files=$(find module -name '*.[ch]' ! -name '*.mod.c')
 compat=module/compat.h
 
-# What lint needs of each line's source, unpacked in one pass of its tarball.
-tools="scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch
-	scripts/kernel-doc"
+# What checkpatch.pl needs of each line's source, unpacked in one pass of
+# its tarball.
+tools="scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch"
 
 checkpatch() {
 	local line=$1 src out rc=0
@@ -72,18 +72,22 @@ sparse_w1() {
 
 # The newest line's kernel-doc: 6.1's knows no -Wall (missing Return:
 # sections, short descriptions).  -Werror makes any warning fail the run.
+# From 6.15 on, scripts/kernel-doc is a link to a Python rewrite in
+# tools/, which brings its library along.
 kernel_doc() {
 	local line=$1 src out comments
 
-	# shellcheck disable=SC2086
-	if ! src=$(scripts/linux-source.sh -k "$line" $tools); then
+	if ! src=$(scripts/linux-source.sh -k "$line" scripts/kernel-doc) ||
+	   { [ -L "$src/scripts/kernel-doc" ] &&
+	     ! src=$(scripts/linux-source.sh -k "$line" scripts/kernel-doc \
+		     tools/docs/kernel-doc tools/lib/python); }; then
 		echo "not ok - lint: kernel-doc -none -Wall of $line"
 		return
 	fi
 	# shellcheck disable=SC2086
 	comments=$(cat $files | grep -c '^[[:space:]]*/\*\*')
 	# shellcheck disable=SC2086
-	if out=$(perl "$src/scripts/kernel-doc" -none -Wall -Werror $files 2>&1) &&
+	if out=$("$src/scripts/kernel-doc" -none -Wall -Werror $files 2>&1) &&
 			[ -z "$out" ] && [ "$comments" -gt 0 ]; then
 		echo "ok - lint: kernel-doc -none -Wall of $line, $comments comments"
 	else
