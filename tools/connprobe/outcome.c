@@ -74,5 +74,7 @@ bool record_failed(const struct connprobe_record *rec)
 bool record_in_progress(const struct connprobe_record *rec)
 {
 	return rec->event == CONNPROBE_EVENT_CONNECT &&
-	       rec->ret == -EINPROGRESS;
+	       (rec->flags & CONNPROBE_F_SOCK) &&
+	       (rec->ret == -EINPROGRESS ||
+		(rec->ret < 0 && caller_errno(-(long long)rec->ret) == EINTR));
 }

@@ -50,7 +50,14 @@ const char *outcome_label(const struct cp_outcome *o, char *buf, size_t len);
 bool outcome_failed(const struct cp_outcome *o);
 bool record_failed(const struct connprobe_record *rec);
 
-/* A CONNECT record whose attempt outlives the call (EINPROGRESS). */
+/*
+ * The one definition of "in progress", for --in-progress and summary: a
+ * CONNECT record of a socket whose attempt went on past the call, which
+ * returned EINPROGRESS, or was interrupted by a signal (EINTR, or one of
+ * the kernel's restart codes, which the caller sees as EINTR): a blocking
+ * connect's handshake goes on too, and a COMPLETE record with the same
+ * id ends it.
+ */
 bool record_in_progress(const struct connprobe_record *rec);
 
 #endif /* CONNPROBE_OUTCOME_H */

@@ -310,6 +310,8 @@ static int test_usage_errors(const void *arg)
 		  "connprobe: --json and --csv exclude each other\nTry 'connprobe --help'.\n" },
 		{ { "report", "--summary", "--csv" },
 		  "connprobe: --csv, -T, -w and -U apply to the record stream only\nTry 'connprobe report --help'.\n" },
+		{ { "report", "--summary", "--in-progress" },
+		  "connprobe: --in-progress applies to the record stream only\nTry 'connprobe report --help'.\n" },
 		{ { "report", "--hist", "--info" },
 		  "connprobe: --summary, --hist, --prom and --info exclude each other\nTry 'connprobe report --help'.\n" },
 		{ { "prom", "-I", "5" },

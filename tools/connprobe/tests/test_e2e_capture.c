@@ -3,6 +3,7 @@
  * End-to-end: record a capture from the fake debugfs, report it, and
  * refuse every hostile capture without crashing.  @arg: struct test_env.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -115,6 +116,52 @@ fail:
 	return ret;
 }
 
+/*
+ * In progress, one definition for --in-progress and the summary: a call
+ * whose attempt went on past it (EINPROGRESS, or interrupted: EINTR and
+ * the kernel's restart codes) and has not ended.
+ */
+static int test_in_progress_agree(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	static const __s32 rets[] = {
+		-EINPROGRESS, -512 /* ERESTARTSYS */, -EINTR,
+		-516 /* ERESTART_RESTARTBLOCK */, -EINPROGRESS, -ECONNREFUSED,
+		-515 /* ENOIOCTLCMD: no restart code */,
+	};
+	struct connprobe_record r[8];
+	struct proc p = PROC_INIT, q = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char file[160];
+	size_t i;
+	int ret = 1;
+
+	for (i = 0; i < ARRAY_LEN(rets); i++) {
+		r[i] = rec_refused_v4(1000 + i, 0, i + 1);
+		r[i].id = i + 1;
+		r[i].ret = rets[i];
+	}
+	r[i] = rec_complete(&r[4], 0, 1000000);	/* the second EINPROGRESS ends */
+	CHECK_INT(fakefs_create(&fs), 0);
+	snprintf(file, sizeof(file), "%s/ip.data", fs.root);
+	CHECK_INT(write_capture(file, r, ARRAY_LEN(r), NULL, NULL), 0);
+	CHECK_INT(RUN(&p, tool, "report", "-i", file, "--in-progress", "--csv"), 0);
+	CHECK_INT(p.status, 0);
+	/* the header, then ids 1 to 4 */
+	CHECK_INT(count_lines(p.out), 5);
+	CHECK_HAS(p.out, "\nconnect,1003,0,100,101,curl,inet,tcp,127.0.0.1,40000,127.0.0.1,80,-516,ERESTART_RESTARTBLOCK,");
+	/* every record read is counted, not only those shown */
+	CHECK_STR(p.err, "8 records read, lost unknown\n");
+	CHECK_INT(RUN(&q, tool, "report", "-i", file, "--summary"), 0);
+	CHECK_HAS(q.out, ", 4 in progress, ");
+	ret = 0;
+fail:
+	proc_free(&p);
+	proc_free(&q);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
 static int test_report_refuses_hostile(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
@@ -154,6 +201,7 @@ TEST_LIST(e2e_capture_tests) = {
 	{ "record -o, then report shows what trace showed", test_record_then_report },
 	{ "report: filters, the capture's losses, --info", test_report_filters_losses_info },
 	{ "report -i - reads standard input", test_report_from_stdin },
+	{ "--in-progress and summary count the same connects in progress", test_in_progress_agree },
 	{ "report refuses every hostile capture: one line, exit 1, stops at a bad record", test_report_refuses_hostile },
 	{ NULL, NULL },
 };
