@@ -256,8 +256,9 @@ static int test_stats_command(const void *arg)
 		  "{\"cpu\":1,\"written\":2,\"read\":0,\"lost\":1,\"buffered\":0}],"
 		  "\"total\":{\"written\":4,\"read\":0,\"lost\":1,\"buffered\":0},"
 		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":0,\"kp_nmissed\":0,\"maxactive\":4096}],"
-		  "\"mode\":null,\"buf_size\":0,\"attempts_untracked\":0,"
-		  "\"filtered_calls\":0,\"filtered_records\":0}\n");
+		  /* the fixture's stats file has no such lines */
+		  "\"mode\":null,\"buf_size\":null,\"attempts_untracked\":null,"
+		  "\"filtered_calls\":null,\"filtered_records\":null}\n");
 	CHECK_STR(p.err, "");
 	CHECK_INT(p.status, 0);
 	CHECK_INT(RUN(&q, tool, "stats", "--debugfs", fs.root), 0);
@@ -270,8 +271,8 @@ static int test_stats_command(const void *arg)
 		  "PROBE                         NMISSED   KP_NMISSED    MAXACTIVE\n"
 		  "__sys_connect                       0            0         4096\n"
 		  "\n"
-		  "TCP attempts untracked (table full): 0\n"
-		  "Turned away by the module's filter: 0 calls, 0 records\n");
+		  "TCP attempts untracked (table full): unknown\n"
+		  "Turned away by the module's filter: unknown\n");
 	CHECK_INT(q.status, 0);
 	ret = 0;
 fail:
