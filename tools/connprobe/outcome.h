@@ -18,7 +18,9 @@
 
 /*
  * An outcome as a fixed-size key (no padding holes, so it can be hashed
- * and compared bytewise): the event, and the result, or "abandoned".
+ * and compared bytewise): the event, and the result as the caller got
+ * it (EINTR for the kernel's ERESTARTSYS and its kin, caller_errno()),
+ * or "abandoned".  JSON's "error" alone keeps the kernel's code.
  */
 struct cp_outcome {
 	__u8 event;		/* enum connprobe_event */

@@ -164,6 +164,11 @@ static int test_complete_results(const void *arg)
 	memout_close(&c);
 	text = render(&c, &opts, r, 2);
 	CHECK_HAS(text, " done:ECONNREFUSED 2.500\n");
+	/* what the caller got: EINTR, not the kernel's ERESTARTSYS */
+	r[0].ret = -512;
+	memout_close(&c);
+	text = render(&c, &opts, r, 1);
+	CHECK_HAS(text, " EINTR        0.052\n");
 	ret = 0;
 fail:
 	memout_close(&c);
