@@ -62,11 +62,11 @@ static int test_table(const void *arg)
 	CHECK_INT(run_on_fixture(&p, tool, "--duration", "0.2", NULL), 0);
 	/* address columns IPv4-wide: these IPv6 addresses fit too */
 	CHECK_INT(proc_expect(&p,
-		  "TIME(s)   PID     TID     COMM             FAM   PROTO  SADDR           SPORT DADDR           DPORT RESULT       LAT(ms)\n"
-		  "0.000     100     101     curl             inet  tcp    127.0.0.1       40000 127.0.0.1       80    ECONNREFUSED 0.052\n"
-		  "1.000     300     300     systemd          unix  dgram  -               -     -               -     OK           0.008\n"
-		  "1.500     300     302     bad-fd           -     -      -               -     -               -     EBADF        0.001\n"
-		  "2.000     200     201     nc               inet6 tcp    2001:db8::2     51000 2001:db8::1     443   EINPROGRESS  1.235\n",
+		  "TIME(s)   PID     TID     COMM             FAM     PROTO  SADDR           SPORT DADDR           DPORT RESULT            LAT(ms)\n"
+		  "0.000     100     101     curl             inet    tcp    127.0.0.1       40000 127.0.0.1       80    ECONNREFUSED      0.052\n"
+		  "1.000     300     300     systemd          unix    dgram  -               -     -               -     OK                0.008\n"
+		  "1.500     300     302     bad-fd           -       -      -               -     -               -     EBADF             0.001\n"
+		  "2.000     200     201     nc               inet6   tcp    2001:db8::2     51000 2001:db8::1     443   EINPROGRESS       1.235\n",
 		  "4 records read, 0 lost\n", 0), 0);
 	ret = 0;
 fail:
