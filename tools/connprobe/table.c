@@ -171,21 +171,30 @@ static char *put_saddr(char *p, const struct connprobe_record *rec,
 	return n ? fit(p, n, width) : put_dash(p);
 }
 
+/*
+ * TIME: when the call started, or on a done: line when the attempt ended
+ * (its connect's TIME plus its LAT), the moment the line reports, as
+ * tcpconnlat's TIME is when the connection came up.
+ */
 static char *put_time(struct cp_table *t, const struct connprobe_record *rec,
 		      char *p)
 {
+	unsigned long long ns = rec->ts_ns;
+
+	if (rec->event == CONNPROBE_EVENT_COMPLETE)
+		ns += rec->latency_ns;
 	if (t->opts.wallclock)
 		return p + fmt_clock(&t->clock, p,
-			realtime_of(rec->ts_ns, t->opts.realtime_offset_ns));
+			realtime_of(ns, t->opts.realtime_offset_ns));
 	if (!t->have_base) {
-		t->base_ns = rec->ts_ns;
+		t->base_ns = ns;
 		t->have_base = true;
 	}
 	/*
 	 * ts_ns is taken at the call's entry but records are emitted at its
 	 * return, so a slow connect can predate the first record printed.
 	 */
-	return p + fmt_relative(p, (long long)(rec->ts_ns - t->base_ns));
+	return p + fmt_relative(p, (long long)(ns - t->base_ns));
 }
 
 static char *put_container(struct cp_table *t,

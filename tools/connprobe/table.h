@@ -54,7 +54,10 @@ void table_init(struct cp_table *t, struct cp_out *out,
 		const struct table_opts *opts);
 void table_header(struct cp_table *t);
 
-/* One row; TIME(s) counts from the first row's ts_ns. */
+/*
+ * One row; TIME(s) counts from the first row's time.  A COMPLETE record's
+ * time is when its attempt ended (ts_ns + latency_ns).
+ */
 void table_row(struct cp_table *t, const struct connprobe_record *rec);
 
 #endif /* CONNPROBE_TABLE_H */

@@ -340,9 +340,9 @@ static const struct golden goldens[] = {
 	{ V_JSON_TIME, "json-time", 1506115, 0x1b60d8ed82ac5d04ULL },
 	{ V_CSV, "csv", 604668, 0x08c53f8bad6dab06ULL },
 	{ V_CSV_TIME, "csv-time", 697673, 0xd051a57c33c4e857ULL },
-	{ V_TABLE, "table", 385601, 0x48a5c517a61dc664ULL },
-	{ V_TABLE_WIDE, "table-wide", 589666, 0xf004fca3e4b9044fULL },
-	{ V_TABLE_TIME_UID, "table-time-uid", 415611, 0xdb3bb149e907e510ULL },
+	{ V_TABLE, "table", 385601, 0x6090633d8772f0adULL },
+	{ V_TABLE_WIDE, "table-wide", 589666, 0xed0098bdb0518ef8ULL },
+	{ V_TABLE_TIME_UID, "table-time-uid", 415611, 0xe6922c7f97eba241ULL },
 };
 
 #define GOLDEN(i)							\

@@ -190,6 +190,41 @@ fail:
 	return ret;
 }
 
+/*
+ * A done: line's TIME is when the attempt ended, the moment it reports,
+ * as tcpconnlat's TIME is when the connection came up: its connect's
+ * TIME plus its LAT.
+ */
+static int test_done_time_is_the_end(const void *arg)
+{
+	struct connprobe_record r[3];
+	struct table_opts opts = { 0 };
+	struct memout c = { 0 };
+	const char *text;
+	int ret = 1;
+
+	(void)arg;
+	r[0] = rec_refused_v4(1000000000, 0, 1);
+	r[0].ret = -115;
+	r[1] = rec_refused_v4(1100000000, 0, 2);
+	r[2] = rec_complete(&r[0], 0, 250000000);
+	text = render(&c, &opts, r, 3);
+	CHECK_HAS(text, "\n0.000     100 ");
+	CHECK_HAS(text, "\n0.100     100 ");
+	CHECK_HAS(text, "\n0.250     100 ");
+	CHECK_HAS(text, " done:OK           250.000\n");
+	/* -T too: 00:00:01.000 plus 250 ms */
+	opts.wallclock = true;
+	opts.realtime_offset_ns = TEST_REALTIME_OFFSET;
+	memout_close(&c);
+	text = render(&c, &opts, r, 3);
+	CHECK_HAS(text, "\n00:00:01.250 100 ");
+	ret = 0;
+fail:
+	memout_close(&c);
+	return ret;
+}
+
 static int test_hostile_comm_and_unix_path(const void *arg)
 {
 	struct connprobe_record r[2] = { rec_new(7, 0, 1), rec_new(7, 0, 2) };
@@ -224,6 +259,7 @@ TEST_LIST(table_tests) = {
 	{ "table -w: IPv6 width, UID and short container id", test_wide_uid_container },
 	{ "table -U -T: UID column, local time of day", test_uid_and_clock },
 	{ "table: COMPLETE results done:OK, done:ERR, abandoned", test_complete_results },
+	{ "table: a done: line's TIME is the end of the attempt", test_done_time_is_the_end },
 	{ "table: hostile comm and AF_UNIX path stay printable", test_hostile_comm_and_unix_path },
 	{ NULL, NULL },
 };
