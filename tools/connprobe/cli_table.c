@@ -106,7 +106,9 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"Write the records that pass the filters, exactly as the kernel\n"
 		"wrote them, to a capture file, with the host name, the clock\n"
 		"offset, what was lost and the cgroup paths; until SIGINT/SIGTERM\n"
-		"or the end of --duration.  Read it with 'connprobe report'.\n",
+		"or the end of --duration.  Read it with 'connprobe report'.  The\n"
+		"file is 0644 less the umask (report needs no root); a capture\n"
+		"already there is kept as FILE.old.\n",
 		"  connprobe record -d 60 -o web1.data\n",
 		true,
 	},

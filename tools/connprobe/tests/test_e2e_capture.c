@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "e2e_fixture.h"
@@ -40,6 +41,60 @@ static int test_record_then_report(const void *arg)
 fail:
 	proc_free(&p);
 	proc_free(&q);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+/*
+ * A capture is 0644 but for the umask, so that report, which needs no
+ * root, reads it as anyone; the capture it replaces is kept as .old.
+ */
+static int test_record_mode_and_old(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT, q = PROC_INIT, u = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char file[160], old[170], *text = NULL;
+	struct stat st;
+	mode_t mask = umask(022);
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	CHECK_INT(chmod(fs.root, 0755), 0);
+	snprintf(file, sizeof(file), "%s/web1.data", fs.root);
+	snprintf(old, sizeof(old), "%s.old", file);
+	/* as record used to leave it */
+	CHECK_INT(write_file(file, "the previous capture", 20), 0);
+	CHECK_INT(chmod(file, 0600), 0);
+	CHECK_INT(RUN(&p, tool, "record", "-o", file, "--debugfs", fs.root,
+		      "-d", "0.2"), 0);
+	CHECK_INT(p.status, 0);
+	CHECK_INT(stat(file, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0644);
+	text = read_file(old, NULL);
+	CHECK_STR(text, "the previous capture");
+	/* another user reads it */
+	CHECK_INT(proc_start_tool(&u, 65534, tool, "report", "-i", file,
+				  "--summary", (char *)NULL), 0);
+	CHECK_INT(proc_finish(&u, TOOL_TIMEOUT_MS), 0);
+	CHECK_HAS(u.out, "4 records (4 connect, 0 complete)");
+	CHECK_INT(u.status, 0);
+	/* a second record keeps the first as .old, and the umask counts */
+	umask(027);
+	CHECK_INT(RUN(&q, tool, "record", "-o", file, "--debugfs", fs.root,
+		      "-d", "0.2"), 0);
+	CHECK_INT(q.status, 0);
+	CHECK_INT(stat(file, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0640);
+	CHECK_INT(stat(old, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0644);
+	ret = 0;
+fail:
+	free(text);
+	umask(mask);
+	proc_free(&p);
+	proc_free(&q);
+	proc_free(&u);
 	fakefs_destroy(&fs);
 	return ret;
 }
@@ -200,6 +255,7 @@ fail:
 TEST_LIST(e2e_capture_tests) = {
 	{ "record -o, then report shows what trace showed", test_record_then_report },
 	{ "report: filters, the capture's losses, --info", test_report_filters_losses_info },
+	{ "record: a capture anyone can report (0644 less umask), the previous one kept as .old", test_record_mode_and_old },
 	{ "report -i - reads standard input", test_report_from_stdin },
 	{ "--in-progress and summary count the same connects in progress", test_in_progress_agree },
 	{ "report refuses every hostile capture: one line, exit 1, stops at a bad record", test_report_refuses_hostile },
