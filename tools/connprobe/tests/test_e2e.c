@@ -184,7 +184,7 @@ static int test_missing_dir(const void *arg)
 	CHECK_INT(rmdir(fs.dir), 0);
 	CHECK_INT(RUN(&p, tool, "--debugfs", fs.root), 0);
 	snprintf(want, sizeof(want),
-		 "connprobe: module not loaded: %s not found; load it with: insmod connprobe.ko\n",
+		 "connprobe: module not loaded: %s not found; load it with: modprobe connprobe (from a build tree: insmod connprobe.ko)\n",
 		 fs.dir);
 	CHECK_STR(p.err, want);
 	CHECK_STR(p.out, "");
@@ -364,6 +364,8 @@ static int test_help(const void *arg)
 		/* the testing option and what it skips are documented */
 		CHECK(strstr(p.out, "--debugfs DIR") &&
 		      strstr(p.out, "skips the debugfs mount"));
+		/* installed (make install, DKMS), the module loads by name */
+		CHECK_HAS(p.out, "the module loaded (modprobe connprobe).\n");
 		CHECK_STR(p.err, "");
 		CHECK_INT(p.status, 0);
 		proc_free(&p);
@@ -452,7 +454,7 @@ TEST_LIST(e2e_tests) = {
 	{ "pipe gets lines live; SIGINT: summary with lost and missed", test_stream_sigint_losses },
 	{ "SIGTERM stops like SIGINT", test_sigterm },
 	{ "stop drains what the per-round cap left", test_drain_after_cap },
-	{ "missing debugfs dir: exit 1, insmod hint", test_missing_dir },
+	{ "missing debugfs dir: exit 1, modprobe hint", test_missing_dir },
 	{ "record of wrong version: exit 1, nothing printed", test_bad_version },
 	{ "malformed stats: exit 1 naming file and line", test_malformed_stats },
 	{ "stats command: JSON and text", test_stats_command },
