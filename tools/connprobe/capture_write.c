@@ -2,8 +2,10 @@
 /* Writing captures: header, the records verbatim, sections, footer. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <connprobe.h>
@@ -171,6 +173,26 @@ void capture_writer_free(struct capture_writer *w)
 	free(w);
 }
 
+/* As perf keeps perf.data.old: a capture already at @path is renamed. */
+static int keep_old(const char *path, char *err, size_t errlen)
+{
+	char old[PATH_MAX];
+	struct stat st;
+
+	if (lstat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	if (snprintf(old, sizeof(old), "%s.old", path) >= (int)sizeof(old)) {
+		snprintf(err, errlen, "%s: name too long", path);
+		return -1;
+	}
+	if (rename(path, old)) {
+		snprintf(err, errlen, "%s: cannot keep the previous capture as %s: %s",
+			 path, old, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 struct capture_writer *capture_writer_open(const char *path,
 					   struct cp_cgroups *cgroups,
 					   char *err, size_t errlen)
@@ -190,8 +212,13 @@ struct capture_writer *capture_writer_open(const char *path,
 		}
 		w->f = stdout;
 	} else {
-		/* 0600: a capture names processes, users and containers */
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (keep_old(path, err, errlen))
+			goto out_free;
+		/*
+		 * 0644 less the umask: report needs no root, so a capture is
+		 * for anyone to read unless the umask says otherwise.
+		 */
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			if (fd >= 0)

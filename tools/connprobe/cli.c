@@ -285,6 +285,8 @@ static void check_combinations(struct cli *cli)
 		usage_error(cli, "-I applies with --textfile only: without it prom prints once, at the end");
 	if (cli->cmd != CMD_REPORT)
 		return;
+	if (!stream && cli->in_progress)
+		usage_error(cli, "--in-progress applies to the record stream only");
 	if (!stream && (cli->format == FORMAT_CSV || cli->wallclock ||
 			cli->wide || cli->print_uid))
 		usage_error(cli, "--csv, -T, -w and -U apply to the record stream only");

@@ -40,7 +40,7 @@ const struct cli_opt cli_opts[] = {
 	{ 'T', "timestamp", NULL, STREAMING, GROUP_OUTPUT,
 	  "wall-clock time: TIME is the local time of day;\nJSON and CSV add \"time\" (RFC 3339, UTC)" },
 	{ 'w', "wide", NULL, STREAMING, GROUP_OUTPUT,
-	  "address columns IPv6-wide from the start, and\nthe UID and CONTAINER columns" },
+	  "address columns IPv6-wide, addresses whole, and\nthe UID and CONTAINER columns" },
 	{ 'U', "print-uid", NULL, STREAMING, GROUP_OUTPUT, "add a UID column" },
 	{ 'm', "milliseconds", NULL, B(HIST) | B(REPORT), GROUP_OUTPUT,
 	  "histograms in milliseconds, not microseconds" },
@@ -83,8 +83,9 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"Stream the connect() calls the module records, one line each,\n"
 		"sorted by time, until SIGINT/SIGTERM or the end of --duration;\n"
 		"then print what is still buffered and report records read and\n"
-		"lost on stderr.  The address columns fit IPv4 and widen (with\n"
-		"the header printed again) when a longer address shows up.\n",
+		"lost on stderr.  The header is printed once; the address columns\n"
+		"fit IPv4, and a longer address keeps its tail after '..' (-w:\n"
+		"IPv6-wide columns, whole addresses).\n",
 		"  connprobe                     # table until Ctrl-C\n"
 		"  connprobe --json -d 10        # JSON Lines for 10 seconds\n"
 		"  connprobe -P 443 --failed -T  # failing HTTPS connects\n",
@@ -105,7 +106,9 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"Write the records that pass the filters, exactly as the kernel\n"
 		"wrote them, to a capture file, with the host name, the clock\n"
 		"offset, what was lost and the cgroup paths; until SIGINT/SIGTERM\n"
-		"or the end of --duration.  Read it with 'connprobe report'.\n",
+		"or the end of --duration.  Read it with 'connprobe report'.  The\n"
+		"file is 0644 less the umask (report needs no root); a capture\n"
+		"already there is kept as FILE.old.\n",
 		"  connprobe record -d 60 -o web1.data\n",
 		true,
 	},

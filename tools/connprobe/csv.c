@@ -18,28 +18,73 @@ static void sep(struct csv *c)
 	c->first = false;
 }
 
+/* Input bytes per out_reserve(), well inside OUT_BUF_SIZE. */
+#define CSV_CHUNK	1024
+
+/*
+ * Copy @s[*i] onwards into @p until *i reaches @stop (a UTF-8 sequence
+ * may end up to 3 bytes past it; @len bounds the look-ahead), each '"'
+ * doubled, each byte that is not printable ASCII or part of well-formed
+ * UTF-8 as '?'.  @p needs 2 bytes per byte of @s.  Returns the end.
+ */
+static char *clean_run(char *p, const unsigned char *s, size_t len,
+		       size_t *i, size_t stop)
+{
+	size_t j = *i, n;
+
+	while (j < stop) {
+		if (s[j] >= 0x80 && (n = utf8_seq_len(s + j, len - j))) {
+			memcpy(p, s + j, n);
+			p += n;
+			j += n;
+			continue;
+		}
+		if (s[j] == '"')
+			*p++ = '"';
+		*p++ = s[j] >= 0x20 && s[j] < 0x7f ? s[j] : '?';
+		j++;
+	}
+	*i = j;
+	return p;
+}
+
+/*
+ * Text a task controls (comm, an AF_UNIX path, a cgroup path), whole
+ * however long.  A field that starts with '=', '+', '-' or '@' gets a
+ * leading "'", so that a spreadsheet shows it rather than runs it as a
+ * formula (OWASP's advice).  ',' and '"' are ASCII: never inside a UTF-8
+ * sequence, never made by the cleaning, so the raw bytes say whether to
+ * quote.
+ */
 static void c_str(void *ctx, const char *k, const char *s, size_t n)
 {
 	struct csv *c = ctx;
-	char clean[UNIX_ADDR_BUF_LEN + 64];
-	size_t i;
+	bool quote;
+	size_t i = 0, stop;
 
 	(void)k;
 	sep(c);
-	if (n > sizeof(clean))
-		n = sizeof(clean);
-	n = text_utf8(s, n, clean);
-	if (!memchr(clean, ',', n) && !memchr(clean, '"', n)) {
-		out_mem(c->o, clean, n);
-		return;
+	n = strnlen(s, n);
+	quote = memchr(s, ',', n) || memchr(s, '"', n);
+	if (quote)
+		out_char(c->o, '"');
+	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+		out_char(c->o, '\'');
+	while (i < n) {
+		stop = n - i < CSV_CHUNK ? n : i + CSV_CHUNK;
+		out_commit(c->o, clean_run(out_reserve(c->o, (stop - i + 3) * 2),
+					   (const unsigned char *)s, n, &i, stop));
 	}
-	out_char(c->o, '"');
-	for (i = 0; i < n; i++) {
-		if (clean[i] == '"')
-			out_char(c->o, '"');
-		out_char(c->o, clean[i]);
-	}
-	out_char(c->o, '"');
+	if (quote)
+		out_char(c->o, '"');
+}
+
+/* Names, addresses, times: printable, never quoted, never a formula. */
+static void c_lit(void *ctx, const char *k, const char *s, size_t n)
+{
+	(void)k;
+	sep(ctx);
+	out_mem(((struct csv *)ctx)->o, s, n);
 }
 
 static void c_num(void *ctx, const char *k, long long v)
@@ -70,7 +115,7 @@ static void c_bool(void *ctx, const char *k, bool v)
 }
 
 static const struct kv_writer csv_writer = {
-	.str = c_str, .lit = c_str, .num = c_num, .unum = c_unum, .null = c_empty,
+	.str = c_str, .lit = c_lit, .num = c_num, .unum = c_unum, .null = c_empty,
 	.boolean = c_bool, .absent = c_empty,
 };
 

@@ -47,7 +47,7 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 			dir);
 	else
 		fprintf(stderr,
-			"connprobe: module not loaded: %s not found; load it with: insmod connprobe.ko\n",
+			"connprobe: module not loaded: %s not found; load it with: modprobe connprobe (from a build tree: insmod connprobe.ko)\n",
 			dir);
 	return -1;
 }

@@ -8,7 +8,7 @@
 #define OPT_COLUMN	27	/* where option descriptions start */
 
 static const char NEEDS[] =
-	"Needs root, debugfs mounted and the module loaded (insmod connprobe.ko).\n";
+	"Needs root, debugfs mounted and the module loaded (modprobe connprobe).\n";
 static const char EXIT_STATUS[] =
 	"Exit status: 0 ok, 1 error, 2 usage error.\n";
 

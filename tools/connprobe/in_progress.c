@@ -4,16 +4,12 @@
  * COMPLETE record share an id: the connect waits in a table under its id
  * until the COMPLETE record takes it out.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "htab.h"
 #include "in_progress.h"
-
-/* The kernel's codes for a call interrupted by a signal (linux/errno.h). */
-#define ERESTARTSYS		512
-#define ERESTART_RESTARTBLOCK	516
+#include "outcome.h"
 
 struct in_progress_sink {
 	struct cp_sink sink;
@@ -25,14 +21,6 @@ struct held {
 	__u64 id;
 	struct connprobe_record rec;
 };
-
-/* A connect whose attempt goes on after the call: its COMPLETE will come. */
-static int left_in_progress(const struct connprobe_record *rec)
-{
-	return rec->event == CONNPROBE_EVENT_CONNECT && rec->id &&
-	       (rec->ret == -EINPROGRESS || rec->ret == -EINTR ||
-		(rec->ret <= -ERESTARTSYS && rec->ret >= -ERESTART_RESTARTBLOCK));
-}
 
 static int ip_begin(struct cp_sink *s, const struct cp_source_info *info)
 {
@@ -53,7 +41,7 @@ static int ip_record(struct cp_sink *s, const struct connprobe_record *rec)
 		htab_remove(&p->held, &rec->id);
 		return 0;
 	}
-	if (!left_in_progress(rec))
+	if (!record_in_progress(rec))
 		return 0;
 	h = htab_insert(&p->held, &rec->id);
 	if (!h) {
@@ -83,6 +71,10 @@ static int ip_end(struct cp_sink *s, const struct cp_stats *lost)
 		if (p->inner->ops->record(p->inner, &h->rec))
 			goto fail;
 	}
+	/* the counts of the run are ours: the inner sink saw the survivors */
+	p->inner->read = s->read;
+	p->inner->matched = s->matched;
+	p->inner->filter = s->filter;
 	if (!p->inner->ops->end(p->inner, lost))
 		return 0;
 fail:

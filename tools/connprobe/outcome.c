@@ -10,6 +10,10 @@ struct cp_outcome outcome_of(const struct connprobe_record *rec)
 {
 	struct cp_outcome o = { .event = rec->event, .ret = rec->ret };
 
+	/* what the caller got: EINTR for the kernel's restart codes */
+	if (rec->ret < 0)
+		o.ret = -caller_errno(-(long long)rec->ret);
+
 	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
 	    (rec->flags & CONNPROBE_F_ABANDONED)) {
 		o.abandoned = 1;
@@ -74,5 +78,7 @@ bool record_failed(const struct connprobe_record *rec)
 bool record_in_progress(const struct connprobe_record *rec)
 {
 	return rec->event == CONNPROBE_EVENT_CONNECT &&
-	       rec->ret == -EINPROGRESS;
+	       (rec->flags & CONNPROBE_F_SOCK) &&
+	       (rec->ret == -EINPROGRESS ||
+		(rec->ret < 0 && caller_errno(-(long long)rec->ret) == EINTR));
 }

@@ -18,7 +18,9 @@
 
 /*
  * An outcome as a fixed-size key (no padding holes, so it can be hashed
- * and compared bytewise): the event, and the result, or "abandoned".
+ * and compared bytewise): the event, and the result as the caller got
+ * it (EINTR for the kernel's ERESTARTSYS and its kin, caller_errno()),
+ * or "abandoned".  JSON's "error" alone keeps the kernel's code.
  */
 struct cp_outcome {
 	__u8 event;		/* enum connprobe_event */
@@ -50,7 +52,14 @@ const char *outcome_label(const struct cp_outcome *o, char *buf, size_t len);
 bool outcome_failed(const struct cp_outcome *o);
 bool record_failed(const struct connprobe_record *rec);
 
-/* A CONNECT record whose attempt outlives the call (EINPROGRESS). */
+/*
+ * The one definition of "in progress", for --in-progress and summary: a
+ * CONNECT record of a socket whose attempt went on past the call, which
+ * returned EINPROGRESS, or was interrupted by a signal (EINTR, or one of
+ * the kernel's restart codes, which the caller sees as EINTR): a blocking
+ * connect's handshake goes on too, and a COMPLETE record with the same
+ * id ends it.
+ */
 bool record_in_progress(const struct connprobe_record *rec);
 
 #endif /* CONNPROBE_OUTCOME_H */

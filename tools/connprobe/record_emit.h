@@ -181,7 +181,11 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 	lit_or_null(w, ctx, "error", f.error, f.error_len);
 	w->unum(ctx, "latency_ns", rec->latency_ns);
 	w->unum(ctx, "seq", rec->seq);
-	w->num(ctx, "fd", rec->fd);
+	/* io_uring's descriptor (or fixed file) is not the module's to know */
+	if (rk.io_uring)
+		w->null(ctx, "fd");
+	else
+		w->num(ctx, "fd", rec->fd);
 	/* record v2 */
 	if (sock)
 		w->unum(ctx, "id", rec->id);

@@ -214,6 +214,12 @@ static int parse_line(const char *line, int lineno, struct cp_stats *st,
 		st->filtered_calls = v[0].n;
 		st->filtered_records = v[1].n;
 	}
+	if (!problem && shape == BUF_SIZE_SHAPE)
+		st->have |= STATS_HAVE_BUF_SIZE;
+	else if (!problem && shape == UNTRACKED_SHAPE)
+		st->have |= STATS_HAVE_UNTRACKED;
+	else if (!problem && shape == FILTERED_SHAPE)
+		st->have |= STATS_HAVE_FILTERED;
 
 	if (problem == malformed)
 		snprintf(err, errlen,
@@ -292,9 +298,11 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 {
 	size_t i;
 
-	if (st->mode[0])
+	if (st->mode[0] && (st->have & STATS_HAVE_BUF_SIZE))
 		fprintf(f, "mode %s, buffer %llu bytes per CPU\n\n", st->mode,
 			st->buf_size);
+	else if (st->mode[0])
+		fprintf(f, "mode %s\n\n", st->mode);
 	fprintf(f, "%-8s %20s %20s %20s %20s\n", "CPU", "WRITTEN", "READ",
 		"LOST", "BUFFERED");
 	for (i = 0; i < st->nr_cpus; i++)
@@ -310,10 +318,27 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 		fprintf(f, "%-24s %12llu %12llu %12llu\n",
 			st->probes[i].symbol, st->probes[i].nmissed,
 			st->probes[i].kp_nmissed, st->probes[i].maxactive);
-	fprintf(f, "\nTCP attempts untracked (table full): %llu\n",
-		st->attempts_untracked);
-	fprintf(f, "Turned away by the module's filter: %llu calls, %llu records\n",
-		st->filtered_calls, st->filtered_records);
+	if (st->have & STATS_HAVE_UNTRACKED)
+		fprintf(f, "\nTCP attempts untracked (table full): %llu\n",
+			st->attempts_untracked);
+	else
+		fprintf(f, "\nTCP attempts untracked (table full): unknown\n");
+	if (st->have & STATS_HAVE_FILTERED)
+		fprintf(f, "Turned away by the module's filter: %llu calls, %llu records\n",
+			st->filtered_calls, st->filtered_records);
+	else
+		fprintf(f, "Turned away by the module's filter: unknown\n");
+}
+
+/* ,"@key": and @v, or null if the stats file had no line for it. */
+static void json_u64_or_null(struct cp_out *o, const char *key,
+			     unsigned long long v, bool known)
+{
+	json_key(o, key);
+	if (known)
+		out_u64(o, v);
+	else
+		out_str(o, "null");
 }
 
 void stats_print_json(FILE *f, const struct cp_stats *st)
@@ -359,14 +384,14 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 	}
 	out_str(&o, "],\"mode\":");
 	json_string_or_null(&o, st->mode[0] ? st->mode : NULL);
-	json_key(&o, "buf_size");
-	out_u64(&o, st->buf_size);
-	json_key(&o, "attempts_untracked");
-	out_u64(&o, st->attempts_untracked);
-	json_key(&o, "filtered_calls");
-	out_u64(&o, st->filtered_calls);
-	json_key(&o, "filtered_records");
-	out_u64(&o, st->filtered_records);
+	json_u64_or_null(&o, "buf_size", st->buf_size,
+			 st->have & STATS_HAVE_BUF_SIZE);
+	json_u64_or_null(&o, "attempts_untracked", st->attempts_untracked,
+			 st->have & STATS_HAVE_UNTRACKED);
+	json_u64_or_null(&o, "filtered_calls", st->filtered_calls,
+			 st->have & STATS_HAVE_FILTERED);
+	json_u64_or_null(&o, "filtered_records", st->filtered_records,
+			 st->have & STATS_HAVE_FILTERED);
 	out_str(&o, "}\n");
 	out_close(&o);
 }

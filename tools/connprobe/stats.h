@@ -33,12 +33,18 @@ struct cp_stats {
 	struct cp_stats_probe *probes;
 	size_t nr_probes;
 	char mode[16];			/* "stream", "flight"; "" if absent */
-	unsigned long long buf_size;	/* bytes per CPU; 0 if absent */
+	unsigned long long buf_size;	/* bytes per CPU */
 	unsigned long long attempts_untracked;
 	/* what the module's filter turned away: calls at entry, records */
 	unsigned long long filtered_calls;
 	unsigned long long filtered_records;
+	/* STATS_HAVE_*: the lines the file had (an older module lacks some) */
+	unsigned int have;
 };
+
+#define STATS_HAVE_BUF_SIZE	0x1
+#define STATS_HAVE_UNTRACKED	0x2
+#define STATS_HAVE_FILTERED	0x4
 
 /*
  * Parse the text of the stats file into @st (zeroed first; free it with

@@ -199,7 +199,7 @@ static void count_in(struct group_table *t, size_t group, bool attempt,
 		add_sample(st, latency, failed);
 }
 
-/* A COMPLETE record of an attempt counted at its EINPROGRESS: finish it. */
+/* A COMPLETE record of an attempt counted in progress: finish it. */
 static bool complete_pending(struct cp_summary *s,
 			     const struct connprobe_record *rec, bool failed)
 {
@@ -241,8 +241,8 @@ int summary_add(struct cp_summary *s, const struct connprobe_record *rec)
 	proc_key_of(rec, &pk);
 	dest = group_of(&s->dests, &dk);
 	proc = group_of(&s->procs, &pk);
-	/* an EINPROGRESS counts now; its latency and result come later */
-	sample = !record_in_progress(rec) || !(rec->flags & CONNPROBE_F_SOCK) ||
+	/* in progress: counts now; its latency and result come later */
+	sample = !record_in_progress(rec) ||
 		 s->pending.nr >= SUMMARY_MAX_PENDING ||
 		 !(p = htab_insert(&s->pending, &rec->id));
 	if (!sample) {

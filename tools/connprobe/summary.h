@@ -8,7 +8,8 @@
  * EINPROGRESS call and its COMPLETE record together, and its latency and
  * result are the COMPLETE record's (the time to establish, as tcpconnlat
  * measures it), attributed to the connect's destination and process by
- * the record id.  An EINPROGRESS whose COMPLETE has not come is "in
+ * the record id.  A connect in progress (record_in_progress(): the
+ * definition --in-progress uses too) whose COMPLETE has not come is "in
  * progress": counted, without a latency.
  */
 #ifndef CONNPROBE_SUMMARY_H

@@ -11,7 +11,7 @@
 
 /* "255.255.255.255": what bcc's tools reserve. */
 #define ADDR_WIDTH_V4	15
-/* "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"; longer AF_UNIX paths are cut. */
+/* "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff": -w. */
 #define ADDR_WIDTH_MAX	39
 #define CONTAINER_SHORT	12	/* as docker ps shows ids */
 
@@ -25,15 +25,17 @@ static const char *const titles[NR_TABLE_COLS] = {
 
 static const unsigned int default_width[NR_TABLE_COLS] = {
 	[COL_TIME] = 9, [COL_PID] = 7, [COL_TID] = 7, [COL_UID] = 6,
-	[COL_COMM] = 16, [COL_CONTAINER] = CONTAINER_SHORT, [COL_FAM] = 5,
+	/* "netlink"; "done:ECONNREFUSED", "done:EHOSTUNREACH" */
+	[COL_COMM] = 16, [COL_CONTAINER] = CONTAINER_SHORT, [COL_FAM] = 7,
 	[COL_PROTO] = 6, [COL_SADDR] = ADDR_WIDTH_V4, [COL_SPORT] = 5,
-	[COL_DADDR] = ADDR_WIDTH_V4, [COL_DPORT] = 5, [COL_RESULT] = 12,
+	[COL_DADDR] = ADDR_WIDTH_V4, [COL_DPORT] = 5, [COL_RESULT] = 17,
 	[COL_LAT] = 0,
 };
 
 void table_init(struct cp_table *t, struct cp_out *out,
 		const struct table_opts *opts)
 {
+	unsigned int at = 0;
 	int i;
 
 	memset(t, 0, sizeof(*t));
@@ -49,6 +51,10 @@ void table_init(struct cp_table *t, struct cp_out *out,
 		t->width[COL_SADDR] = t->width[COL_DADDR] = ADDR_WIDTH_MAX;
 	if (opts->wallclock)
 		t->width[COL_TIME] = 12;	/* HH:MM:SS.mmm */
+	for (i = 0; i < NR_TABLE_COLS; i++) {
+		at += t->shown[i] ? t->width[i] + 1 : 0;
+		t->stop[i] = at;
+	}
 }
 
 /* Longer than any row: every cell is bounded (48-byte time, 39 address). */
@@ -68,17 +74,36 @@ static char *put_str(char *p, const char *s)
 	return p;
 }
 
-/* Pad the column that started at @col to @width, and one space. */
-static char *pad_col(char *p, const char *col, unsigned int width)
+/*
+ * Pad the row that started at @row to @stop, where the next column
+ * starts, or by one space if the cell ran past it: a value longer than
+ * its column pushes the cells after it right only until one has room to
+ * spare, and the row is back in line from there, under the header.
+ */
+static char *pad_to(char *p, const char *row, unsigned int stop)
 {
 	static const char spaces[16] = "                ";
-	size_t n = p - col, pad = n < width ? width - n + 1 : 1, i;
+	size_t n = p - row, pad = n < stop ? stop - n : 1, i;
 
 	/* one store covers every column but the IPv6-wide addresses */
 	memcpy(p, spaces, 16);
 	for (i = 16; i < pad; i += 16)
 		memcpy(p + i, spaces, 16);
 	return p + pad;
+}
+
+/*
+ * The @n bytes of an address at @p, cut to @width if longer, keeping the
+ * tail after "..": the columns never widen, so the header printed once
+ * stays over them (-w makes them wide enough for any IP address).
+ */
+static char *fit(char *p, size_t n, unsigned int width)
+{
+	if (n <= width)
+		return p + n;
+	memmove(p + 2, p + n - (width - 2), width - 2);
+	memcpy(p, "..", 2);
+	return p + width;
 }
 
 static char *put_dash(char *p)
@@ -105,69 +130,71 @@ static void end_row(struct cp_table *t, char *p)
 
 void table_header(struct cp_table *t)
 {
-	char *p = out_reserve(t->out, ROW_MAX), *col;
+	char *p = out_reserve(t->out, ROW_MAX), *row = p;
 	int i, last = last_col(t);
 
 	for (i = 0; i <= last; i++) {
 		if (!t->shown[i])
 			continue;
-		col = p;
 		p = put_str(p, i == COL_TIME && t->opts.wallclock ? "TIME"
 								 : titles[i]);
 		if (i < last)
-			p = pad_col(p, col, t->width[i]);
+			p = pad_to(p, row, t->stop[i]);
 	}
 	end_row(t, p);
 }
 
 /*
- * The destination as the table shows it, at @p: at most ADDR_WIDTH_MAX
- * columns, a longer AF_UNIX path keeping its tail, where the socket's
- * name is, after "..".  An AF_UNIX path is the only address that can hold
- * unprintable bytes.
+ * The destination as the table shows it, at @p, cut to @width: an
+ * AF_UNIX path keeps its tail, where the socket's name is.  An AF_UNIX
+ * path is the only address that can hold unprintable bytes.
  */
 static char *put_daddr(char *p, const struct connprobe_record *rec,
-		       unsigned int family)
+		       unsigned int family, unsigned int width)
 {
-	char path[UNIX_ADDR_BUF_LEN];
-	size_t n;
+	size_t n = rec_daddr_fmt(rec, p);
 
-	if (family != AF_UNIX) {
-		n = rec_daddr_fmt(rec, p);
-		return n ? p + n : put_dash(p);
-	}
-	n = rec_daddr_fmt(rec, path);
-	if (n <= ADDR_WIDTH_MAX)
-		return p + text_ascii(path, n, p);
-	memcpy(p, "..", 2);
-	return p + 2 + text_ascii(path + n - (ADDR_WIDTH_MAX - 2),
-				  ADDR_WIDTH_MAX - 2, p + 2);
+	if (!n)
+		return put_dash(p);
+	if (family == AF_UNIX)
+		n = text_ascii(p, n, p);
+	return fit(p, n, width);
 }
 
-static char *put_saddr(char *p, const struct connprobe_record *rec)
+static char *put_saddr(char *p, const struct connprobe_record *rec,
+		       unsigned int width)
 {
 	size_t n = 0;
 
 	if (rec_saddr_family(rec))
 		n = addr_fmt(rec->family, rec->saddr, p);
-	return n ? p + n : put_dash(p);
+	return n ? fit(p, n, width) : put_dash(p);
 }
 
+/*
+ * TIME: when the call started, or on a done: line when the attempt ended
+ * (its connect's TIME plus its LAT), the moment the line reports, as
+ * tcpconnlat's TIME is when the connection came up.
+ */
 static char *put_time(struct cp_table *t, const struct connprobe_record *rec,
 		      char *p)
 {
+	unsigned long long ns = rec->ts_ns;
+
+	if (rec->event == CONNPROBE_EVENT_COMPLETE)
+		ns += rec->latency_ns;
 	if (t->opts.wallclock)
 		return p + fmt_clock(&t->clock, p,
-			realtime_of(rec->ts_ns, t->opts.realtime_offset_ns));
+			realtime_of(ns, t->opts.realtime_offset_ns));
 	if (!t->have_base) {
-		t->base_ns = rec->ts_ns;
+		t->base_ns = ns;
 		t->have_base = true;
 	}
 	/*
 	 * ts_ns is taken at the call's entry but records are emitted at its
 	 * return, so a slow connect can predate the first record printed.
 	 */
-	return p + fmt_relative(p, (long long)(rec->ts_ns - t->base_ns));
+	return p + fmt_relative(p, (long long)(ns - t->base_ns));
 }
 
 static char *put_container(struct cp_table *t,
@@ -183,18 +210,17 @@ static char *put_container(struct cp_table *t,
 	return p + CONTAINER_SHORT;
 }
 
-/* Column @c is done: pad it, unless it is the last one. */
+/* Column @c is done: pad the row to its stop, unless it is the last. */
 #define NEXT(c) do {							\
 		if ((c) != last)					\
-			p = pad_col(p, col, t->width[c]);		\
-		col = p;						\
+			p = pad_to(p, row, t->stop[c]);			\
 	} while (0)
 
 /* PID to PROTO: with UID or CONTAINER between them, not one run. */
 static char *put_task(struct cp_table *t, const struct connprobe_record *rec,
-		      char *p, char **colp, int last)
+		      char *p, const char *row, int last)
 {
-	char name[NAME_BUF_LEN], *col = *colp;
+	char name[NAME_BUF_LEN];
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 
 	p += fmt_u64(p, rec->pid);
@@ -216,21 +242,34 @@ static char *put_task(struct cp_table *t, const struct connprobe_record *rec,
 	p = put_str(p, sock ? proto_str(rec->family, rec->type, rec->protocol,
 					name, sizeof(name)) : "-");
 	NEXT(COL_PROTO);
-	*colp = col;
 	return p;
 }
 
 /*
- * Write the row at @p; NULL if an address did not fit its column (the
- * caller widens and writes it again).  The task, the source address and
- * the destination with its port are repeated from an earlier row while
- * their fields stay the same (memo.h); every one of those columns is
- * padded, so a remembered run of columns is text that ends padded.
+ * Is the run of columns after column @prev to be written, not repeated?
+ * A remembered run is text padded to the columns' stops: it is good
+ * only where the run starts in line, not pushed right by a long cell.
+ */
+static bool run_new(struct cp_table *t, enum table_run run, const void *key,
+		    char **p, const char *row, int prev, char **start)
+{
+	if ((unsigned int)(*p - row) != t->stop[prev]) {
+		*start = NULL;
+		return true;
+	}
+	return !memo_repeat(&t->memo[run], key, p, start);
+}
+
+/*
+ * Write the row at @p.  The task, the source address and the
+ * destination with its port are repeated from an earlier row while their
+ * fields stay the same (memo.h); every one of those columns is padded,
+ * so a remembered run of columns is text that ends padded.
  */
 static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
 		     char *p)
 {
-	char result[OUTCOME_BUF_LEN], *col = p, *start;
+	char result[OUTCOME_BUF_LEN], *row = p, *start;
 	struct cp_outcome oc = outcome_of(rec);
 	int last = last_col(t);
 	struct task_key tk;
@@ -240,43 +279,34 @@ static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
 	p = put_time(t, rec, p);
 	NEXT(COL_TIME);
 	if (t->shown[COL_UID] || t->shown[COL_CONTAINER]) {
-		p = put_task(t, rec, p, &col, last);
+		p = put_task(t, rec, p, row, last);
 	} else {
 		task_key_of(rec, &tk);
-		if (!memo_repeat(&t->memo[TABLE_RUN_TASK], &tk, &p, &start)) {
-			p = put_task(t, rec, p, &col, last);
+		if (run_new(t, TABLE_RUN_TASK, &tk, &p, row, COL_TIME, &start)) {
+			p = put_task(t, rec, p, row, last);
 			memo_keep(&t->memo[TABLE_RUN_TASK], start, p);
 		}
-		col = p;
 	}
 	saddr_key_of(rec, &ak);
-	if (!memo_repeat(&t->memo[TABLE_RUN_SADDR], &ak, &p, &start)) {
-		p = put_saddr(p, rec);
-		if ((size_t)(p - col) > t->width[COL_SADDR])
-			return NULL;
+	if (run_new(t, TABLE_RUN_SADDR, &ak, &p, row, COL_PROTO, &start)) {
+		p = put_saddr(p, rec, t->width[COL_SADDR]);
 		NEXT(COL_SADDR);
 		memo_keep(&t->memo[TABLE_RUN_SADDR], start, p);
 	}
-	col = p;
 	p = ak.family ? p + fmt_u64(p, rec->sport) : put_dash(p);
 	NEXT(COL_SPORT);
 	if (!daddr_key_of(rec, &ak)) {
-		p = put_daddr(p, rec, AF_UNIX);
-		if ((size_t)(p - col) > t->width[COL_DADDR])
-			return NULL;
+		p = put_daddr(p, rec, AF_UNIX, t->width[COL_DADDR]);
 		NEXT(COL_DADDR);
 		p = put_dash(p);
 		NEXT(COL_DPORT);
-	} else if (!memo_repeat(&t->memo[TABLE_RUN_DADDR], &ak, &p, &start)) {
-		p = put_daddr(p, rec, ak.family);
-		if ((size_t)(p - col) > t->width[COL_DADDR])
-			return NULL;
+	} else if (run_new(t, TABLE_RUN_DADDR, &ak, &p, row, COL_SPORT, &start)) {
+		p = put_daddr(p, rec, ak.family, t->width[COL_DADDR]);
 		NEXT(COL_DADDR);
 		p = ak.family ? p + fmt_u64(p, rec->dport) : put_dash(p);
 		NEXT(COL_DPORT);
 		memo_keep(&t->memo[TABLE_RUN_DADDR], start, p);
 	}
-	col = p;
 	p = put_str(p, outcome_label(&oc, result, sizeof(result)));
 	NEXT(COL_RESULT);
 	return p + fmt_ns_as_ms(p, rec->latency_ns);
@@ -284,19 +314,5 @@ static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
 
 void table_row(struct cp_table *t, const struct connprobe_record *rec)
 {
-	char *p = put_row(t, rec, out_reserve(t->out, ROW_MAX));
-
-	/*
-	 * The first address too long for its column widens both, straight
-	 * to the widest address, so the header is printed again at most
-	 * once per run rather than at every longer address.
-	 */
-	if (!p) {
-		t->width[COL_SADDR] = t->width[COL_DADDR] = ADDR_WIDTH_MAX;
-		/* the remembered addresses are padded to the old width */
-		memo_forget(t->memo, NR_TABLE_RUNS);
-		table_header(t);
-		p = put_row(t, rec, out_reserve(t->out, ROW_MAX));
-	}
-	end_row(t, p);
+	end_row(t, put_row(t, rec, out_reserve(t->out, ROW_MAX)));
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The record table (trace, report).  Address columns start as wide as the
- * longest IPv4 address, as bcc's are; the first longer address widens both
- * to the longest IPv6 address, and the header is printed again so the
- * columns stay labelled.  -w (wide) starts them that wide and adds the UID
- * and CONTAINER columns.
+ * The record table (trace, report), its header printed once and its
+ * columns where the header says, row after row.  Address columns are as
+ * wide as the longest IPv4 address, as bcc's are, and a longer address
+ * keeps its tail after ".."; -w (wide) makes them as wide as the longest
+ * IPv6 address and adds the UID and CONTAINER columns.  Any other value
+ * longer than its column pushes the next cells right until one has room
+ * to spare.
  */
 #ifndef CONNPROBE_TABLE_H
 #define CONNPROBE_TABLE_H
@@ -40,6 +42,8 @@ struct cp_table {
 	struct table_opts opts;
 	bool shown[NR_TABLE_COLS];
 	unsigned int width[NR_TABLE_COLS];
+	/* where the next column starts, from the row's start */
+	unsigned int stop[NR_TABLE_COLS];
 	bool have_base;
 	unsigned long long base_ns;	/* ts_ns of the first row */
 	struct cp_timecache clock;
@@ -50,7 +54,10 @@ void table_init(struct cp_table *t, struct cp_out *out,
 		const struct table_opts *opts);
 void table_header(struct cp_table *t);
 
-/* One row; TIME(s) counts from the first row's ts_ns. */
+/*
+ * One row; TIME(s) counts from the first row's time.  A COMPLETE record's
+ * time is when its attempt ended (ts_ns + latency_ns).
+ */
 void table_row(struct cp_table *t, const struct connprobe_record *rec);
 
 #endif /* CONNPROBE_TABLE_H */

@@ -50,20 +50,3 @@ size_t text_ascii(const char *s, size_t len, char *out)
 		out[i] = is_printable_ascii(s[i]) ? s[i] : '?';
 	return i;
 }
-
-size_t text_utf8(const char *s, size_t len, char *out)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i, n;
-
-	len = strnlen(s, len);
-	for (i = 0; i < len; i++) {
-		if (p[i] >= 0x80 && (n = utf8_seq_len(p + i, len - i))) {
-			memcpy(out + i, p + i, n);
-			i += n - 1;
-		} else {
-			out[i] = is_printable_ascii(p[i]) ? p[i] : '?';
-		}
-	}
-	return len;
-}

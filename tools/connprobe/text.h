@@ -24,10 +24,4 @@ size_t utf8_seq_len(const unsigned char *p, size_t left);
  */
 size_t text_ascii(const char *s, size_t len, char *out);
 
-/*
- * Like text_ascii(), but well-formed UTF-8 is kept: only control
- * characters and invalid bytes become '?' (CSV).
- */
-size_t text_utf8(const char *s, size_t len, char *out);
-
 #endif /* CONNPROBE_TEXT_H */

@@ -112,6 +112,8 @@ int write_capture(const char *path, const struct connprobe_record *recs,
 	char err[256];
 	size_t i;
 
+	/* a fresh capture: no .old of the file that held @path's name */
+	unlink(path);
 	w = capture_writer_open(path, cgroups, err, sizeof(err));
 	if (!w)
 		return -1;

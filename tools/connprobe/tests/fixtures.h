@@ -47,7 +47,8 @@ struct connprobe_record rec_complete(const struct connprobe_record *connect,
 #define TEST_HOSTNAME		"testhost"
 
 /*
- * Write a capture of @n records to @path, with @lost (NULL: unknown) and
+ * Write a fresh capture (whatever @path held is removed, not kept as
+ * .old) of @n records to @path, with @lost (NULL: unknown) and
  * the cgroups of @cgroups the records name (may be NULL).  0 on success.
  */
 int write_capture(const char *path, const struct connprobe_record *recs,

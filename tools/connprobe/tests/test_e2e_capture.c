@@ -3,8 +3,10 @@
  * End-to-end: record a capture from the fake debugfs, report it, and
  * refuse every hostile capture without crashing.  @arg: struct test_env.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "e2e_fixture.h"
@@ -39,6 +41,60 @@ static int test_record_then_report(const void *arg)
 fail:
 	proc_free(&p);
 	proc_free(&q);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+/*
+ * A capture is 0644 but for the umask, so that report, which needs no
+ * root, reads it as anyone; the capture it replaces is kept as .old.
+ */
+static int test_record_mode_and_old(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT, q = PROC_INIT, u = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char file[160], old[170], *text = NULL;
+	struct stat st;
+	mode_t mask = umask(022);
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	CHECK_INT(chmod(fs.root, 0755), 0);
+	snprintf(file, sizeof(file), "%s/web1.data", fs.root);
+	snprintf(old, sizeof(old), "%s.old", file);
+	/* as record used to leave it */
+	CHECK_INT(write_file(file, "the previous capture", 20), 0);
+	CHECK_INT(chmod(file, 0600), 0);
+	CHECK_INT(RUN(&p, tool, "record", "-o", file, "--debugfs", fs.root,
+		      "-d", "0.2"), 0);
+	CHECK_INT(p.status, 0);
+	CHECK_INT(stat(file, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0644);
+	text = read_file(old, NULL);
+	CHECK_STR(text, "the previous capture");
+	/* another user reads it */
+	CHECK_INT(proc_start_tool(&u, 65534, tool, "report", "-i", file,
+				  "--summary", (char *)NULL), 0);
+	CHECK_INT(proc_finish(&u, TOOL_TIMEOUT_MS), 0);
+	CHECK_HAS(u.out, "4 records (4 connect, 0 complete)");
+	CHECK_INT(u.status, 0);
+	/* a second record keeps the first as .old, and the umask counts */
+	umask(027);
+	CHECK_INT(RUN(&q, tool, "record", "-o", file, "--debugfs", fs.root,
+		      "-d", "0.2"), 0);
+	CHECK_INT(q.status, 0);
+	CHECK_INT(stat(file, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0640);
+	CHECK_INT(stat(old, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0644);
+	ret = 0;
+fail:
+	free(text);
+	umask(mask);
+	proc_free(&p);
+	proc_free(&q);
+	proc_free(&u);
 	fakefs_destroy(&fs);
 	return ret;
 }
@@ -115,6 +171,52 @@ fail:
 	return ret;
 }
 
+/*
+ * In progress, one definition for --in-progress and the summary: a call
+ * whose attempt went on past it (EINPROGRESS, or interrupted: EINTR and
+ * the kernel's restart codes) and has not ended.
+ */
+static int test_in_progress_agree(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	static const __s32 rets[] = {
+		-EINPROGRESS, -512 /* ERESTARTSYS */, -EINTR,
+		-516 /* ERESTART_RESTARTBLOCK */, -EINPROGRESS, -ECONNREFUSED,
+		-515 /* ENOIOCTLCMD: no restart code */,
+	};
+	struct connprobe_record r[8];
+	struct proc p = PROC_INIT, q = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char file[160];
+	size_t i;
+	int ret = 1;
+
+	for (i = 0; i < ARRAY_LEN(rets); i++) {
+		r[i] = rec_refused_v4(1000 + i, 0, i + 1);
+		r[i].id = i + 1;
+		r[i].ret = rets[i];
+	}
+	r[i] = rec_complete(&r[4], 0, 1000000);	/* the second EINPROGRESS ends */
+	CHECK_INT(fakefs_create(&fs), 0);
+	snprintf(file, sizeof(file), "%s/ip.data", fs.root);
+	CHECK_INT(write_capture(file, r, ARRAY_LEN(r), NULL, NULL), 0);
+	CHECK_INT(RUN(&p, tool, "report", "-i", file, "--in-progress", "--csv"), 0);
+	CHECK_INT(p.status, 0);
+	/* the header, then ids 1 to 4 */
+	CHECK_INT(count_lines(p.out), 5);
+	CHECK_HAS(p.out, "\nconnect,1003,0,100,101,curl,inet,tcp,127.0.0.1,40000,127.0.0.1,80,-516,ERESTART_RESTARTBLOCK,");
+	/* every record read is counted, not only those shown */
+	CHECK_STR(p.err, "8 records read, lost unknown\n");
+	CHECK_INT(RUN(&q, tool, "report", "-i", file, "--summary"), 0);
+	CHECK_HAS(q.out, ", 4 in progress, ");
+	ret = 0;
+fail:
+	proc_free(&p);
+	proc_free(&q);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
 static int test_report_refuses_hostile(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
@@ -153,7 +255,9 @@ fail:
 TEST_LIST(e2e_capture_tests) = {
 	{ "record -o, then report shows what trace showed", test_record_then_report },
 	{ "report: filters, the capture's losses, --info", test_report_filters_losses_info },
+	{ "record: a capture anyone can report (0644 less umask), the previous one kept as .old", test_record_mode_and_old },
 	{ "report -i - reads standard input", test_report_from_stdin },
+	{ "--in-progress and summary count the same connects in progress", test_in_progress_agree },
 	{ "report refuses every hostile capture: one line, exit 1, stops at a bad record", test_report_refuses_hostile },
 	{ NULL, NULL },
 };

@@ -336,13 +336,13 @@ fail:
 }
 
 static const struct golden goldens[] = {
-	{ V_JSON, "json", 1388179, 0x81d801310efa7dc5ULL },
-	{ V_JSON_TIME, "json-time", 1508179, 0xa57ff68b6bf61b85ULL },
-	{ V_CSV, "csv", 612510, 0x301100b03a3cebfbULL },
-	{ V_CSV_TIME, "csv-time", 705515, 0x00e0c6f56ba96fc4ULL },
-	{ V_TABLE, "table", 520371, 0x752b7e5f3cf3fa9bULL },
-	{ V_TABLE_WIDE, "table-wide", 588143, 0x6a53187f6cc13343ULL },
-	{ V_TABLE_TIME_UID, "table-time-uid", 551771, 0x9e840ce49963f303ULL },
+	{ V_JSON, "json", 1386115, 0x2d2db73815ebb29aULL },
+	{ V_JSON_TIME, "json-time", 1506115, 0x1b60d8ed82ac5d04ULL },
+	{ V_CSV, "csv", 604668, 0x08c53f8bad6dab06ULL },
+	{ V_CSV_TIME, "csv-time", 697673, 0xd051a57c33c4e857ULL },
+	{ V_TABLE, "table", 385601, 0x6090633d8772f0adULL },
+	{ V_TABLE_WIDE, "table-wide", 589666, 0xed0098bdb0518ef8ULL },
+	{ V_TABLE_TIME_UID, "table-time-uid", 415611, 0xe6922c7f97eba241ULL },
 };
 
 #define GOLDEN(i)							\

@@ -2,6 +2,7 @@
 /* log2 histograms (bcc's layout) and log-linear percentiles. */
 #include <stdlib.h>
 
+#include "../hist.h"
 #include "../latdist.h"
 #include "../log2hist.h"
 #include "fixtures.h"
@@ -123,11 +124,42 @@ fail:
 	return ret;
 }
 
+/* hist's outcomes are what the caller got: EINTR, not ERESTARTSYS. */
+static int test_hist_caller_view(const void *arg)
+{
+	struct connprobe_record r = rec_refused_v4(1, 0, 1);
+	struct cp_source_info info = { 0 };
+	struct memout c = { 0 };
+	struct hist_opts ho = { .f = memout_open(&c) };
+	struct cp_sink *s = hist_sink_new(&ho);
+	const char *text;
+	int ret = 1;
+
+	(void)arg;
+	CHECK(ho.f && s);
+	CHECK_INT(s->ops->begin(s, &info), 0);
+	r.ret = -512;
+	CHECK_INT(s->ops->record(s, &r), 0);
+	r.ret = -516;
+	CHECK_INT(s->ops->record(s, &r), 0);
+	CHECK_INT(s->ops->end(s, NULL), 0);
+	text = memout_text(&c);
+	CHECK_HAS(text, "outcome = EINTR\n");
+	CHECK_HAS(text, " : 2        |");
+	CHECK(!strstr(text, "ERESTART"));
+	ret = 0;
+fail:
+	sink_destroy(s);
+	memout_close(&c);
+	return ret;
+}
+
 TEST_LIST(hist_tests) = {
 	{ "log2 slots: 0 and 1 in slot 0, then powers of two", test_log2_slots },
 	{ "log2 histogram printed as bcc prints it", test_log2_print_like_bcc },
 	{ "log2 histogram past slot 32: wide ranges, half bars", test_log2_wide_ranges },
 	{ "latency buckets: every value in the bucket that holds it", test_latdist_buckets },
 	{ "percentiles within 1/32, max exact", test_percentiles },
+	{ "hist: outcomes as the caller got them (EINTR)", test_hist_caller_view },
 	{ NULL, NULL },
 };

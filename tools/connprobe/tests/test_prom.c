@@ -54,6 +54,34 @@ fail:
 	return ret;
 }
 
+/* What the caller got: the kernel's restart codes are EINTR, one series. */
+static int test_caller_view(const void *arg)
+{
+	struct connprobe_record r = rec_refused_v4(1, 0, 1);
+	struct cp_prom p;
+	struct memout c = { 0 };
+	const char *text;
+	int ret = 1;
+
+	(void)arg;
+	prom_init(&p);
+	r.ret = -512;		/* ERESTARTSYS */
+	CHECK_INT(prom_add(&p, &r), 0);
+	r.ret = -514;		/* ERESTARTNOHAND */
+	CHECK_INT(prom_add(&p, &r), 0);
+	r.ret = -4;
+	CHECK_INT(prom_add(&p, &r), 0);
+	text = render(&c, &p, NULL);
+	CHECK_HAS(text, "connprobe_connect_calls_total{outcome=\"EINTR\",family=\"inet\",protocol=\"tcp\"} 3\n");
+	CHECK_HAS(text, "connprobe_connect_duration_seconds_count{outcome=\"EINTR\"} 3\n");
+	CHECK(!strstr(text, "ERESTART"));
+	ret = 0;
+fail:
+	memout_close(&c);
+	prom_free(&p);
+	return ret;
+}
+
 static int test_histogram_buckets(const void *arg)
 {
 	static const unsigned long long lat[] = {
@@ -160,6 +188,7 @@ fail:
 
 TEST_LIST(prom_tests) = {
 	{ "prom: counters by outcome, family, protocol; completions apart", test_counters_by_labels },
+	{ "prom: the caller's EINTR, not the kernel's restart codes", test_caller_view },
 	{ "prom: histogram buckets cumulative, le inclusive, sum, count", test_histogram_buckets },
 	{ "prom: lost records and missed calls", test_losses },
 	{ "prom: textfile replaced atomically, mode 0644, no temp left", test_textfile_atomic },

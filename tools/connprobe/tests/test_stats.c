@@ -152,6 +152,39 @@ fail:
 	return ret;
 }
 
+/* An older module's file: what it does not say is null, not 0. */
+static int test_print_missing_lines(const void *arg)
+{
+	static const char OLD[] =
+		"cpu 0 written 1 read 1 lost 0 buffered 0\n"
+		"total written 1 read 1 lost 0 buffered 0\n";
+	struct cp_stats st = { 0 };
+	struct memout c = { 0 }, t = { 0 };
+	char err[256] = "";
+	const char *text;
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(stats_parse(OLD, &st, err, sizeof(err)), 0);
+	CHECK(memout_open(&c));
+	stats_print_json(c.f, &st);
+	CHECK_HAS(memout_text(&c),
+		  "\"probes\":[],\"mode\":null,\"buf_size\":null,"
+		  "\"attempts_untracked\":null,\"filtered_calls\":null,"
+		  "\"filtered_records\":null}\n");
+	CHECK(memout_open(&t));
+	stats_print_text(t.f, &st);
+	text = memout_text(&t);
+	CHECK_HAS(text, "TCP attempts untracked (table full): unknown\n");
+	CHECK_HAS(text, "Turned away by the module's filter: unknown\n");
+	ret = 0;
+fail:
+	memout_close(&c);
+	memout_close(&t);
+	stats_free(&st);
+	return ret;
+}
+
 static int test_diff_and_losses(const void *arg)
 {
 	struct cp_stats a = { 0 }, b = { 0 }, d = { 0 };
@@ -199,6 +232,7 @@ TEST_LIST(stats_tests) = {
 	{ "stats: unknown extra lines are skipped", test_parse_unknown_lines },
 	{ "stats: malformed known lines fail with line and shape", test_parse_malformed },
 	{ "stats: JSON object", test_print_json },
+	{ "stats: lines the module did not write are null, not 0", test_print_missing_lines },
 	{ "stats: diff of two reads, per-CPU lost and per-probe missed lines", test_diff_and_losses },
 	{ NULL, NULL },
 };
