@@ -250,8 +250,9 @@ static char *put_task(struct cp_table *t, const struct connprobe_record *rec,
  * A remembered run is text padded to the columns' stops: it is good
  * only where the run starts in line, not pushed right by a long cell.
  */
-static bool run_new(struct cp_table *t, enum table_run run, const void *key,
-		    char **p, const char *row, int prev, char **start)
+static inline __attribute__((always_inline))
+bool run_new(struct cp_table *t, enum table_run run, const void *key,
+	     char **p, const char *row, int prev, char **start)
 {
 	if ((unsigned int)(*p - row) != t->stop[prev]) {
 		*start = NULL;
