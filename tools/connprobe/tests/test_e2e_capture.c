@@ -207,7 +207,8 @@ static int test_in_progress_agree(const void *arg)
 		r[i].id = i + 1;
 		r[i].ret = rets[i];
 	}
-	r[i] = rec_complete(&r[4], 0, 1000000);	/* the second EINPROGRESS ends */
+	/* the second EINPROGRESS ends */
+	r[i] = rec_complete(&r[4], 0, 1000000);
 	CHECK_INT(fakefs_create(&fs), 0);
 	snprintf(file, sizeof(file), "%s/ip.data", fs.root);
 	CHECK_INT(write_capture(file, r, ARRAY_LEN(r), NULL, NULL), 0);

@@ -268,7 +268,8 @@ static int test_push_clears_a_dead_runs_filter(const void *arg)
 {
 	struct cp_filter port = { .mask = CP_FILTER_PORT, .nr_ports = 1,
 				  .ports = { 9 } };
-	struct cp_filter none = { 0 }, pid = { .mask = CP_FILTER_PID, .pid = 7 };
+	struct cp_filter pid = { .mask = CP_FILTER_PID, .pid = 7 };
+	struct cp_filter none = { 0 };
 	struct cp_filter_push p;
 	struct fakefs fs = { 0 };
 	char err[512] = "", rundir[128] = "";
@@ -309,7 +310,8 @@ static int test_push_leaves_a_live_runs_filter(const void *arg)
 {
 	struct cp_filter port = { .mask = CP_FILTER_PORT, .nr_ports = 1,
 				  .ports = { 9 } };
-	struct cp_filter none = { 0 }, pid = { .mask = CP_FILTER_PID, .pid = 7 };
+	struct cp_filter pid = { .mask = CP_FILTER_PID, .pid = 7 };
+	struct cp_filter none = { 0 };
 	struct cp_filter_push p;
 	struct fakefs fs = { 0 };
 	char err[512] = "", want[64], rundir[128] = "";
