@@ -2,6 +2,7 @@
 /* Validating and mapping captures. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,9 @@ static int pread_all(int fd, void *buf, size_t len, off_t off)
  */
 #define MAX_SECTIONS_SIZE	(64 << 20)
 
+/* Bytes per read() of a pipe, as a file's records are read: 232 KiB. */
+#define SPOOL_CHUNK	(1024 * sizeof(struct connprobe_record))
+
 static int open_file(struct cp_capture *c, int fd, size_t size,
 		     struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
@@ -294,44 +298,75 @@ out_errno:
 	return -1;
 }
 
-/* All of standard input, for `report -i -`. */
-static int slurp(int fd, struct cp_capture *c, size_t *size)
+/* Where report -i - keeps its copy of a pipe. */
+static const char *spool_dir(void)
 {
-	size_t cap = 1 << 20, len = 0;
-	unsigned char *p;
+	const char *dir = getenv("TMPDIR");
+
+	return dir && *dir ? dir : "/var/tmp";
+}
+
+/* Write all @len bytes; -1 with errno. */
+static int write_all(int fd, const char *p, size_t len)
+{
 	ssize_t n;
 
-	c->buf = malloc(cap);
-	if (!c->buf)
-		return -1;
-	for (;;) {
-		if (len == cap) {
-			p = realloc(c->buf, cap * 2);
-			if (!p)
-				return -1;
-			c->buf = p;
-			cap *= 2;
-		}
-		n = read(fd, (unsigned char *)c->buf + len, cap - len);
+	while (len) {
+		n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -1;
-		if (n == 0)
-			break;
-		len += n;
+		p += n;
+		len -= n;
 	}
-	*size = len;
 	return 0;
+}
+
+/*
+ * Standard input (a pipe) copied to an unlinked temporary file, which is
+ * then read as a capture file is: a capture of gigabytes costs its size
+ * in $TMPDIR (default /var/tmp), not in memory, and is checked whole (its
+ * footer, cgroup paths and losses come after the records) before any of
+ * it is shown.  The file's descriptor, or -1 with errno.
+ */
+static int spool(int in)
+{
+	char path[PATH_MAX], *buf = malloc(SPOOL_CHUNK);
+	int fd = -1, saved;
+	ssize_t n;
+
+	errno = ENAMETOOLONG;
+	if (buf && snprintf(path, sizeof(path), "%s/connprobe-report.XXXXXX",
+			    spool_dir()) < (int)sizeof(path))
+		fd = mkstemp(path);
+	if (fd < 0)
+		goto out_free;
+	unlink(path);
+	while ((n = read(in, buf, SPOOL_CHUNK))) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write_all(fd, buf, n))
+			goto out_close;
+	}
+	free(buf);
+	return fd;
+
+out_close:
+	saved = errno;
+	close(fd);
+	fd = -1;
+	errno = saved;
+out_free:
+	free(buf);
+	return fd;
 }
 
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
 	struct stat st;
-	size_t size = 0;
-	void *buf;
-	int fd, ret;
+	int fd, tmp, ret;
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -343,26 +378,32 @@ int capture_open(struct cp_capture *c, const char *path,
 		errno = EISDIR;
 		goto out_errno;
 	}
-	if (S_ISREG(st.st_mode)) {
-		ret = open_file(c, fd, st.st_size, cgroups, err, errlen);
-		if (c->fd < 0 && fd != STDIN_FILENO)
+	if (!S_ISREG(st.st_mode)) {
+		/* a pipe: read on from a file of our own */
+		tmp = spool(fd);
+		if (tmp >= 0 && fstat(tmp, &st)) {
+			close(tmp);
+			tmp = -1;
+		}
+		if (tmp < 0) {
+			snprintf(err, errlen, "copying to a temporary file in %s (TMPDIR): %s",
+				 spool_dir(), strerror(errno));
+			goto out_close;
+		}
+		if (fd > STDIN_FILENO)
 			close(fd);
-		return ret;
+		fd = tmp;
 	}
-	if (slurp(fd, c, &size))
-		goto out_errno;
-	buf = c->buf;
-	ret = capture_parse(c, buf, size, cgroups, err, errlen);
-	c->buf = buf;
-	c->name = path;
+	ret = open_file(c, fd, st.st_size, cgroups, err, errlen);
+	if (c->fd < 0 && fd != STDIN_FILENO)
+		close(fd);
 	return ret;
 
 out_errno:
 	snprintf(err, errlen, "%s", strerror(errno));
+out_close:
 	if (fd > STDIN_FILENO)
 		close(fd);
-	free(c->buf);
-	c->buf = NULL;
 	return -1;
 }
 
@@ -433,7 +474,6 @@ void capture_close(struct cp_capture *c)
 		close(c->fd);
 	free(c->chunk);
 	free(c->sections);
-	free(c->buf);
 	stats_free(&c->lost);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;

@@ -28,16 +28,16 @@ struct cp_capture {
 	struct cp_stats lost;		/* what the recording lost */
 
 	/*
-	 * Where the records are: in memory (standard input, a fuzzer's
-	 * input), or in file @fd from hdr.header_size on, read in chunks.
-	 * A mapped file of gigabytes costs a TLB miss per page on every
-	 * pass; read() copies through the kernel's huge-page mapping into
-	 * a chunk that stays in cache while its records are used.
+	 * Where the records are: in memory (a fuzzer's input), or in file
+	 * @fd from hdr.header_size on, read in chunks (standard input too,
+	 * copied to a temporary file first).  A mapped file of gigabytes
+	 * costs a TLB miss per page on every pass; read() copies through
+	 * the kernel's huge-page mapping into a chunk that stays in cache
+	 * while its records are used.
 	 */
 	const unsigned char *records;	/* NULL: in @fd */
 	int fd;				/* -1: none */
-	void *buf;			/* memory owned: input, sections */
-	void *sections;
+	void *sections;			/* memory owned */
 	struct connprobe_record *chunk;	/* records read from @fd */
 	unsigned long long chunk_first, chunk_len;
 	unsigned long long next;	/* capture_next()'s record */
@@ -57,7 +57,9 @@ int capture_parse(struct cp_capture *c, const void *data, size_t size,
 
 /*
  * capture_parse() file @path, reading only its header, footer and
- * sections now ("-": all of standard input).
+ * sections now.  "-", or any file that is not a regular one (a pipe),
+ * is first copied to an unlinked file in $TMPDIR (default /var/tmp):
+ * memory holds a chunk of records, never the whole capture.
  */
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen);

@@ -141,9 +141,11 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"Aggregate the records and print, per outcome, per destination and\n"
 		"per process: count, failure rate and p50/p99/max latency, at\n"
 		"SIGINT or the end of --duration, with records read and lost.\n"
-		"Per destination and process, a non-blocking connect counts once,\n"
-		"with the latency and result of its completion (tcpconnlat's\n"
-		"connect latency); until that comes it is 'in progress'.\n"
+		"Per destination and process, a connect left in progress\n"
+		"(EINPROGRESS, or interrupted by a signal) counts once, with the\n"
+		"latency and result of its completion (tcpconnlat's connect\n"
+		"latency); until that comes it is 'in progress', as --in-progress\n"
+		"has it.\n"
 		"Percentiles are within 1/32 of the exact value; max is exact.\n",
 		"  connprobe summary -d 60\n"
 		"  connprobe summary --json --cgroup /system.slice\n",

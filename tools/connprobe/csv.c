@@ -59,8 +59,9 @@ static char *clean_run(char *p, const unsigned char *s, size_t len,
 static void c_str(void *ctx, const char *k, const char *s, size_t n)
 {
 	struct csv *c = ctx;
-	bool quote;
 	size_t i = 0, stop;
+	bool quote;
+	char *p;
 
 	(void)k;
 	sep(c);
@@ -72,8 +73,9 @@ static void c_str(void *ctx, const char *k, const char *s, size_t n)
 		out_char(c->o, '\'');
 	while (i < n) {
 		stop = n - i < CSV_CHUNK ? n : i + CSV_CHUNK;
-		out_commit(c->o, clean_run(out_reserve(c->o, (stop - i + 3) * 2),
-					   (const unsigned char *)s, n, &i, stop));
+		p = out_reserve(c->o, (stop - i + 3) * 2);
+		out_commit(c->o, clean_run(p, (const unsigned char *)s, n, &i,
+					   stop));
 	}
 	if (quote)
 		out_char(c->o, '"');

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <connprobe.h>
@@ -112,13 +114,133 @@ static int write_text(const char *path, const char *text)
 	return 0;
 }
 
+/* $CONNPROBE_RUNDIR/filter.owner, or FILTER_RUNDIR's, into @buf. */
+static const char *owner_path(char *buf, size_t len, const char **dir)
+{
+	*dir = getenv("CONNPROBE_RUNDIR");
+	if (!*dir || !**dir)
+		*dir = FILTER_RUNDIR;
+	if (snprintf(buf, len, "%s/%s", *dir, FILTER_OWNER_FILE) >= (int)len)
+		return NULL;
+	return buf;
+}
+
+/* What the owner file says: its pid, and whether it names @terms. */
+static bool owner_names(int fd, const char *terms, long *pid)
+{
+	char text[600], *end;
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	text[strcspn(text, "\n")] = '\0';
+	*pid = strtol(text, &end, 10);
+	return *end == ' ' && !strcmp(end + 1, terms);
+}
+
+/*
+ * Who holds the filter @theirs now in force: a live run (its pid in
+ * *@pid, 1), a run that died without clearing it (its pid, 0, with the
+ * owner file open and locked in p->owner_fd), or nobody we know of (-1:
+ * set by hand, or by a run that could not record itself).
+ */
+static int filter_owner(struct cp_filter_push *p, const char *theirs,
+			long *pid)
+{
+	char path[PATH_MAX];
+	const char *dir;
+	int fd;
+
+	if (!owner_path(path, sizeof(path), &dir))
+		return -1;
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			return -1;
+		if (!owner_names(fd, theirs, pid))
+			*pid = 0;
+		close(fd);
+		return 1;
+	}
+	if (!owner_names(fd, theirs, pid)) {
+		close(fd);
+		return -1;
+	}
+	p->owner_fd = fd;
+	return 0;
+}
+
+/* Let the owner file go: empty, so that it names no filter, and unlocked. */
+static void filter_disown(struct cp_filter_push *p)
+{
+	if (p->owner_fd < 0)
+		return;
+	if (ftruncate(p->owner_fd, 0))
+		fprintf(stderr, "connprobe: %s: cannot empty it: %s\n",
+			FILTER_OWNER_FILE, strerror(errno));
+	close(p->owner_fd);
+	p->owner_fd = -1;
+}
+
+/*
+ * Record this run as the owner of @ours: the owner file locked (already,
+ * if filter_owner() found a dead run's) and rewritten.  -1 if another run
+ * holds it (it is putting its filter in force this very moment).  A run
+ * that cannot record itself (no /run, a read-only one) goes on without,
+ * and says what that costs.
+ */
+static int filter_own(struct cp_filter_push *p, const char *ours)
+{
+	char path[PATH_MAX], text[600];
+	const char *dir;
+	int n;
+
+	if (p->owner_fd < 0 && owner_path(path, sizeof(path), &dir)) {
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			goto out_note;
+		p->owner_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC |
+				   O_NOFOLLOW, 0644);
+		if (p->owner_fd < 0)
+			goto out_note;
+		if (flock(p->owner_fd, LOCK_EX | LOCK_NB)) {
+			n = errno;
+			close(p->owner_fd);
+			p->owner_fd = -1;
+			if (n == EWOULDBLOCK)
+				return -1;
+			errno = n;
+			goto out_note;
+		}
+	}
+	n = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(), ours);
+	if (p->owner_fd >= 0 && !ftruncate(p->owner_fd, 0) &&
+	    pwrite(p->owner_fd, text, n, 0) == n)
+		return 0;
+	n = errno;
+	filter_disown(p);
+	errno = n;
+out_note:
+	owner_path(path, sizeof(path), &dir);
+	fprintf(stderr,
+		"connprobe: note: cannot record this run as the filter's owner in %s (%s): if it is killed, clear the filter with: echo none > %s\n",
+		dir, strerror(errno), p->path);
+	return 0;
+}
+
 int filter_push(struct cp_filter_push *p, const char *dir,
 		const struct cp_filter *f, char *err, size_t errlen)
 {
 	char ours[512], *theirs;
-	int ret = 0;
+	int ret = 0, owner = -1;
+	long pid = 0;
 
 	p->pushed = false;
+	p->owner_fd = -1;
 	if (snprintf(p->path, sizeof(p->path), "%s/%s", dir,
 		     CONNPROBE_FILTER_FILE) >= (int)sizeof(p->path) ||
 	    filter_kernel_text(f, ours, sizeof(ours))) {
@@ -133,6 +255,21 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 		return -1;
 	}
 	theirs[strcspn(theirs, "\n")] = '\0';
+	if (strcmp(theirs, "none"))
+		owner = filter_owner(p, theirs, &pid);
+	if (owner == 0) {
+		/* left by a run that died: it hides connects from every run */
+		fprintf(stderr,
+			"connprobe: note: cleared the module's filter '%s', left in force by connprobe (pid %ld), which ended without clearing it\n",
+			theirs, pid);
+		if (write_text(p->path, "none")) {
+			snprintf(err, errlen, "%s: cannot clear '%s': %s",
+				 p->path, theirs, strerror(errno));
+			ret = -1;
+			goto out_free;
+		}
+		strcpy(theirs, "none");
+	}
 	if (!strcmp(theirs, ours))
 		goto out_free;
 	if (!strcmp(ours, "none")) {
@@ -142,9 +279,20 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 		goto out_free;
 	}
 	if (strcmp(theirs, "none")) {
+		if (owner == 1 && pid)
+			snprintf(err, errlen,
+				 "the module's filter is already '%s', set by connprobe (pid %ld), which is running; the filter is global: run with the same filters, or after it",
+				 theirs, pid);
+		else
+			snprintf(err, errlen,
+				 "the module's filter is already '%s' (another connprobe running?); to clear it: echo none > %s",
+				 theirs, p->path);
+		ret = -1;
+		goto out_free;
+	}
+	if (filter_own(p, ours)) {
 		snprintf(err, errlen,
-			 "the module's filter is already '%s' (another connprobe running?); to clear it: echo none > %s",
-			 theirs, p->path);
+			 "another connprobe is putting its filter in force; the filter is global: run with the same filters, or after it");
 		ret = -1;
 		goto out_free;
 	}
@@ -156,6 +304,9 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 	}
 	p->pushed = true;
 out_free:
+	/* a dead run's owner file, kept for ours if we pushed */
+	if (!p->pushed)
+		filter_disown(p);
 	free(theirs);
 	return ret;
 }
@@ -166,4 +317,5 @@ void filter_unpush(struct cp_filter_push *p)
 		fprintf(stderr, "connprobe: %s: cannot put back 'none': %s\n",
 			p->path, strerror(errno));
 	p->pushed = false;
+	filter_disown(p);
 }

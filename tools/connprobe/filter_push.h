@@ -21,23 +21,38 @@
  */
 int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len);
 
+/*
+ * Who put the filter in force: the module cannot say, so the run that
+ * pushes one writes "PID TERMS" to FILTER_OWNER_FILE in $CONNPROBE_RUNDIR
+ * (default FILTER_RUNDIR) and holds an flock() on it while it runs.  The
+ * kernel drops the lock when the run ends, however it ends: a filter in
+ * force that an unlocked owner file names was left by a run that died
+ * (SIGKILL, a crash) without putting "none" back.
+ */
+#define FILTER_RUNDIR		"/run/connprobe"
+#define FILTER_OWNER_FILE	"filter.owner"
+
 struct cp_filter_push {
 	char path[PATH_MAX];
 	bool pushed;		/* ours is in force: put "none" back at exit */
+	int owner_fd;		/* the locked owner file; -1: none */
 };
 
 /*
  * Put @f in force in the module whose debugfs directory is @dir.  A module
- * without a filter file is left alone.  With nothing to push, a filter
- * another run left in force is reported on stderr, since it hides
- * connects.  A different filter already in force is an error (another
- * connprobe runs): the module's filter is global.  Returns 0, or -1 with
- * a message in @err.
+ * without a filter file is left alone.  A filter left by a run that died
+ * is cleared first, and said so on stderr.  With nothing to push, a
+ * filter in force (another run's, or one set by hand) is reported on
+ * stderr, since it hides connects.  A different filter in force is an
+ * error, naming the run that holds it: the module's filter is global.
+ * Where the owner cannot be recorded (a read-only /run) the filter is
+ * pushed all the same, with a note.  Returns 0, or -1 with a message in
+ * @err.
  */
 int filter_push(struct cp_filter_push *p, const char *dir,
 		const struct cp_filter *f, char *err, size_t errlen);
 
-/* Put "none" back if filter_push() put ours in force. */
+/* Put "none" back if filter_push() put ours in force; let the owner go. */
 void filter_unpush(struct cp_filter_push *p);
 
 #endif /* CONNPROBE_FILTER_PUSH_H */

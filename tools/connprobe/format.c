@@ -205,9 +205,13 @@ void fields_result(const struct connprobe_record *rec, struct cp_fields *f)
 		err = -(long long)rec->ret;
 		f->error = errno_str(err, f->error_buf, sizeof(f->error_buf));
 		f->error_len = strlen(f->error);
-		f->caller_error = errno_str(caller_errno(err), f->caller_buf,
-					    sizeof(f->caller_buf));
-		f->caller_error_len = strlen(f->caller_error);
+		f->caller_error = f->error;
+		f->caller_error_len = f->error_len;
+		/* the restart codes: the caller got EINTR */
+		if (caller_errno(err) != err) {
+			f->caller_error = "EINTR";
+			f->caller_error_len = 5;
+		}
 	}
 }
 

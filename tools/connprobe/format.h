@@ -47,7 +47,6 @@ struct cp_fields {
 	char family_buf[NAME_BUF_LEN];
 	char proto_buf[NAME_BUF_LEN];
 	char error_buf[NAME_BUF_LEN];
-	char caller_buf[NAME_BUF_LEN];
 	char saddr_buf[INET6_ADDRSTRLEN];
 	char daddr_buf[UNIX_ADDR_BUF_LEN > INET6_ADDRSTRLEN ?
 		       UNIX_ADDR_BUF_LEN : INET6_ADDRSTRLEN];

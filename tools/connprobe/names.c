@@ -10,12 +10,6 @@
 
 #define NAME(x) [x] = #x
 
-/* include/linux/errno.h: the restart codes; userspace gets EINTR. */
-#define ERESTARTSYS		512
-#define ERESTARTNOINTR		513
-#define ERESTARTNOHAND		514
-#define ERESTART_RESTARTBLOCK	516
-
 /*
  * Linux errno values (asm-generic/errno*.h) and, from 512, the
  * kernel-internal ones of include/linux/errno.h, which userspace headers do
@@ -62,7 +56,7 @@ static const char *const errno_names[] = {
 	[ERESTARTSYS] = "ERESTARTSYS",
 	[ERESTARTNOINTR] = "ERESTARTNOINTR",
 	[ERESTARTNOHAND] = "ERESTARTNOHAND",
-	[515] = "ENOIOCTLCMD",
+	[ENOIOCTLCMD] = "ENOIOCTLCMD",
 	[ERESTART_RESTARTBLOCK] = "ERESTART_RESTARTBLOCK",
 	[517] = "EPROBE_DEFER",
 	[518] = "EOPENSTALE",
@@ -162,18 +156,6 @@ long long errno_by_name(const char *name)
 		if (errno_names[i] && !strcasecmp(errno_names[i], name))
 			return i;
 	return -1;
-}
-
-long long caller_errno(long long err)
-{
-	switch (err) {
-	case ERESTARTSYS:
-	case ERESTARTNOINTR:
-	case ERESTARTNOHAND:
-	case ERESTART_RESTARTBLOCK:
-		return EINTR;
-	}
-	return err;
 }
 
 const char *family_str(unsigned int family, char *buf, size_t len)

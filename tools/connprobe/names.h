@@ -3,6 +3,7 @@
 #ifndef CONNPROBE_NAMES_H
 #define CONNPROBE_NAMES_H
 
+#include <errno.h>
 #include <stddef.h>
 
 /* Room for any name below, including the "E<num>"/"af<num>" fallbacks. */
@@ -23,13 +24,27 @@ const char *errno_str(long long err, char *buf, size_t len);
  */
 long long errno_by_name(const char *name);
 
+/* include/linux/errno.h: the restart codes; userspace gets EINTR. */
+#define ERESTARTSYS		512
+#define ERESTARTNOINTR		513
+#define ERESTARTNOHAND		514
+#define ENOIOCTLCMD		515	/* not a restart code */
+#define ERESTART_RESTARTBLOCK	516
+
 /*
  * What the caller of connect() saw for kernel error @err (positive): the
  * restart codes (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND,
  * ERESTART_RESTARTBLOCK) mean the caller got EINTR or the call was
  * restarted, and are reported as EINTR; anything else is what it is.
+ * Inline: every view that groups by outcome asks it per record.
  */
-long long caller_errno(long long err);
+static inline long long caller_errno(long long err)
+{
+	if (err >= ERESTARTSYS && err <= ERESTART_RESTARTBLOCK &&
+	    err != ENOIOCTLCMD)
+		return EINTR;
+	return err;
+}
 
 /* "inet", "inet6", "unix", ... or "af<num>". */
 const char *family_str(unsigned int family, char *buf, size_t len);

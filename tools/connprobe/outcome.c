@@ -6,22 +6,6 @@
 
 #include "outcome.h"
 
-struct cp_outcome outcome_of(const struct connprobe_record *rec)
-{
-	struct cp_outcome o = { .event = rec->event, .ret = rec->ret };
-
-	/* what the caller got: EINTR for the kernel's restart codes */
-	if (rec->ret < 0)
-		o.ret = -caller_errno(-(long long)rec->ret);
-
-	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
-	    (rec->flags & CONNPROBE_F_ABANDONED)) {
-		o.abandoned = 1;
-		o.ret = 0;
-	}
-	return o;
-}
-
 const char *result_str(__s32 ret, char *buf, size_t len)
 {
 	if (ret == 0)
@@ -73,12 +57,4 @@ bool record_failed(const struct connprobe_record *rec)
 	struct cp_outcome o = outcome_of(rec);
 
 	return outcome_failed(&o);
-}
-
-bool record_in_progress(const struct connprobe_record *rec)
-{
-	return rec->event == CONNPROBE_EVENT_CONNECT &&
-	       (rec->flags & CONNPROBE_F_SOCK) &&
-	       (rec->ret == -EINPROGRESS ||
-		(rec->ret < 0 && caller_errno(-(long long)rec->ret) == EINTR));
 }

@@ -29,7 +29,21 @@ struct cp_outcome {
 	__s32 ret;
 };
 
-struct cp_outcome outcome_of(const struct connprobe_record *rec);
+/* Inline, as record_in_progress(): the views ask it of every record. */
+static inline struct cp_outcome outcome_of(const struct connprobe_record *rec)
+{
+	struct cp_outcome o = { .event = rec->event, .ret = rec->ret };
+
+	/* what the caller got: EINTR for the kernel's restart codes */
+	if (rec->ret < 0)
+		o.ret = -caller_errno(-(long long)rec->ret);
+	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
+	    (rec->flags & CONNPROBE_F_ABANDONED)) {
+		o.abandoned = 1;
+		o.ret = 0;
+	}
+	return o;
+}
 
 /* "OK", the errno name ("ECONNREFUSED") or a positive ret as a number. */
 const char *result_str(__s32 ret, char *buf, size_t len);
@@ -60,6 +74,12 @@ bool record_failed(const struct connprobe_record *rec);
  * connect's handshake goes on too, and a COMPLETE record with the same
  * id ends it.
  */
-bool record_in_progress(const struct connprobe_record *rec);
+static inline bool record_in_progress(const struct connprobe_record *rec)
+{
+	return rec->event == CONNPROBE_EVENT_CONNECT &&
+	       (rec->flags & CONNPROBE_F_SOCK) &&
+	       (rec->ret == -EINPROGRESS ||
+		(rec->ret < 0 && caller_errno(-(long long)rec->ret) == EINTR));
+}
 
 #endif /* CONNPROBE_OUTCOME_H */

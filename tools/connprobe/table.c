@@ -250,8 +250,9 @@ static char *put_task(struct cp_table *t, const struct connprobe_record *rec,
  * A remembered run is text padded to the columns' stops: it is good
  * only where the run starts in line, not pushed right by a long cell.
  */
-static bool run_new(struct cp_table *t, enum table_run run, const void *key,
-		    char **p, const char *row, int prev, char **start)
+static inline __attribute__((always_inline))
+bool run_new(struct cp_table *t, enum table_run run, const void *key,
+	     char **p, const char *row, int prev, char **start)
 {
 	if ((unsigned int)(*p - row) != t->stop[prev]) {
 		*start = NULL;
@@ -282,7 +283,8 @@ static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
 		p = put_task(t, rec, p, row, last);
 	} else {
 		task_key_of(rec, &tk);
-		if (run_new(t, TABLE_RUN_TASK, &tk, &p, row, COL_TIME, &start)) {
+		if (run_new(t, TABLE_RUN_TASK, &tk, &p, row, COL_TIME,
+			    &start)) {
 			p = put_task(t, rec, p, row, last);
 			memo_keep(&t->memo[TABLE_RUN_TASK], start, p);
 		}
@@ -300,7 +302,8 @@ static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
 		NEXT(COL_DADDR);
 		p = put_dash(p);
 		NEXT(COL_DPORT);
-	} else if (run_new(t, TABLE_RUN_DADDR, &ak, &p, row, COL_SPORT, &start)) {
+	} else if (run_new(t, TABLE_RUN_DADDR, &ak, &p, row, COL_SPORT,
+			   &start)) {
 		p = put_daddr(p, rec, ak.family, t->width[COL_DADDR]);
 		NEXT(COL_DADDR);
 		p = ak.family ? p + fmt_u64(p, rec->dport) : put_dash(p);

@@ -213,7 +213,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	} else {
-		/* replaced, not kept as .old: the benchmark's disk is counted */
+		/* replaced, not kept as .old: the benchmark counts disk */
 		unlink(path);
 		w = capture_writer_open(path, NULL, err, sizeof(err));
 		if (!w) {

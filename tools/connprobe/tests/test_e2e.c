@@ -134,6 +134,65 @@ fail:
 	return ret;
 }
 
+/* The fake module's filter file holds @want. */
+static bool filter_is(const struct fakefs *fs, const char *want)
+{
+	char path[128], *got;
+	bool is;
+
+	snprintf(path, sizeof(path), "%s/filter", fs->dir);
+	got = read_file(path, NULL);
+	is = got && !strcmp(got, want);
+	free(got);
+	return is;
+}
+
+/*
+ * A run killed by SIGKILL cannot put "none" back: the next run knows its
+ * filter for a dead run's, clears it and says so, instead of refusing to
+ * run (or, with no filter of its own, leaving it to hide connects).
+ */
+static int test_sigkill_leaves_no_filter(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT, q = PROC_INIT, r = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char want[256];
+	int tries;
+	pid_t pid;
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	CHECK_INT(fakefs_write_str(&fs, "filter", "none\n"), 0);
+	CHECK_INT(proc_start_tool(&p, (uid_t)-1, tool, "-P", "9", "--debugfs",
+				  fs.root, (char *)NULL), 0);
+	for (tries = 0; tries < 500 && !filter_is(&fs, "port=9"); tries++)
+		usleep(10000);
+	CHECK(filter_is(&fs, "port=9"));
+	pid = p.pid;
+	CHECK_INT(kill(pid, SIGKILL), 0);
+	CHECK_INT(proc_finish(&p, TIMEOUT_MS), 0);
+	CHECK(filter_is(&fs, "port=9"));
+	/* another filter: not refused as another run's */
+	CHECK_INT(RUN(&q, tool, "-P", "10", "--debugfs", fs.root, "-d", "0.2"), 0);
+	snprintf(want, sizeof(want),
+		 "connprobe: note: cleared the module's filter 'port=9', left in force by connprobe (pid %d), which ended without clearing it\n",
+		 (int)pid);
+	CHECK_HAS(q.err, want);
+	CHECK_INT(q.status, 0);
+	CHECK(filter_is(&fs, "none"));
+	/* and nothing left behind by a run that ended well */
+	CHECK_INT(RUN(&r, tool, "--debugfs", fs.root, "-d", "0.2"), 0);
+	CHECK_STR(r.err, "4 records read, 0 lost\n");
+	ret = 0;
+fail:
+	proc_free(&p);
+	proc_free(&q);
+	proc_free(&r);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
 static int test_drain_after_cap(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
@@ -453,6 +512,7 @@ TEST_LIST(e2e_tests) = {
 	{ "table (default command): IPv4-wide columns, exact rows", test_table },
 	{ "pipe gets lines live; SIGINT: summary with lost and missed", test_stream_sigint_losses },
 	{ "SIGTERM stops like SIGINT", test_sigterm },
+	{ "SIGKILL: the next run clears the filter the dead run left", test_sigkill_leaves_no_filter },
 	{ "stop drains what the per-round cap left", test_drain_after_cap },
 	{ "missing debugfs dir: exit 1, modprobe hint", test_missing_dir },
 	{ "record of wrong version: exit 1, nothing printed", test_bad_version },

@@ -4,9 +4,11 @@
  * refuse every hostile capture without crashing.  @arg: struct test_env.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "e2e_fixture.h"
@@ -153,7 +155,7 @@ fail:
 static int test_report_from_stdin(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
-	struct proc p = PROC_INIT;
+	struct proc p = PROC_INIT, q = PROC_INIT;
 	struct fakefs fs = { 0 };
 	char file[160], cmd[512];
 	int ret = 1;
@@ -164,9 +166,18 @@ static int test_report_from_stdin(const void *arg)
 	CHECK_HAS(p.out, "outcome = ECONNREFUSED\n");
 	CHECK_HAS(p.out, "\n3 records, 2 lost\n");
 	CHECK_INT(p.status, 0);
+	/* the copy of a pipe needs a place: one line if it has none */
+	snprintf(cmd, sizeof(cmd),
+		 "cat '%s' | TMPDIR=/nonexistent exec '%s' report -i - --hist",
+		 file, tool);
+	CHECK_INT(RUN(&q, "/bin/sh", "-c", cmd), 0);
+	CHECK_STR(q.err, "connprobe: -: copying to a temporary file in /nonexistent (TMPDIR): No such file or directory\n");
+	CHECK_STR(q.out, "");
+	CHECK_INT(q.status, 1);
 	ret = 0;
 fail:
 	proc_free(&p);
+	proc_free(&q);
 	fakefs_destroy(&fs);
 	return ret;
 }
@@ -196,7 +207,8 @@ static int test_in_progress_agree(const void *arg)
 		r[i].id = i + 1;
 		r[i].ret = rets[i];
 	}
-	r[i] = rec_complete(&r[4], 0, 1000000);	/* the second EINPROGRESS ends */
+	/* the second EINPROGRESS ends */
+	r[i] = rec_complete(&r[4], 0, 1000000);
 	CHECK_INT(fakefs_create(&fs), 0);
 	snprintf(file, sizeof(file), "%s/ip.data", fs.root);
 	CHECK_INT(write_capture(file, r, ARRAY_LEN(r), NULL, NULL), 0);
@@ -213,6 +225,97 @@ static int test_in_progress_agree(const void *arg)
 fail:
 	proc_free(&p);
 	proc_free(&q);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+/* The resident set of process @pid now, in KiB; -1 if unknown. */
+static long rss_kb(pid_t pid)
+{
+	char path[64], line[128];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * report -i - holds no more than a chunk of the capture in memory: with
+ * a capture of 200,000 records (46 MB) written into its standard input
+ * but for the end, its resident set is a fraction of that.
+ */
+static int test_report_stdin_memory(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	enum { N = 200000 };
+	struct connprobe_record *r = calloc(N, sizeof(*r));
+	struct fakefs fs = { 0 };
+	char file[160], *data = NULL;
+	int in[2] = { -1, -1 }, status, ret = 1;
+	size_t i, len = 0, off = 0;
+	pid_t pid = -1;
+	ssize_t n;
+	long kb;
+
+	CHECK(r);
+	for (i = 0; i < N; i++)
+		r[i] = rec_refused_v4(1000 + i, i % 4, i / 4 + 1);
+	CHECK_INT(fakefs_create(&fs), 0);
+	snprintf(file, sizeof(file), "%s/big.data", fs.root);
+	CHECK_INT(write_capture(file, r, N, NULL, NULL), 0);
+	data = read_file(file, &len);
+	CHECK(data && len > N * sizeof(*r));
+	CHECK_INT(pipe(in), 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (!pid) {
+		dup2(in[0], STDIN_FILENO);
+		close(in[1]);
+		freopen("/dev/null", "w", stdout);
+		execl(tool, tool, "report", "-i", "-", "--summary", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	in[0] = -1;
+	signal(SIGPIPE, SIG_IGN);
+	/* all but the footer: the tool has read the records, waits for more */
+	while (off < len - 32) {
+		n = write(in[1], data + off, len - 32 - off);
+		CHECK(n > 0);
+		off += n;
+	}
+	usleep(200000);
+	kb = rss_kb(pid);
+	diag("report -i -: %ld KiB resident with %zu KiB of capture read", kb,
+	     off / 1024);
+	CHECK(kb > 0 && kb < (long)(len / 1024 / 4));
+	CHECK(write(in[1], data + off, len - off) == (ssize_t)(len - off));
+	close(in[1]);
+	in[1] = -1;
+	CHECK_INT(waitpid(pid, &status, 0), pid);
+	pid = -1;
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ret = 0;
+fail:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (in[0] >= 0)
+		close(in[0]);
+	if (in[1] >= 0)
+		close(in[1]);
+	signal(SIGPIPE, SIG_DFL);
+	free(data);
+	free(r);
 	fakefs_destroy(&fs);
 	return ret;
 }
@@ -257,6 +360,7 @@ TEST_LIST(e2e_capture_tests) = {
 	{ "report: filters, the capture's losses, --info", test_report_filters_losses_info },
 	{ "record: a capture anyone can report (0644 less umask), the previous one kept as .old", test_record_mode_and_old },
 	{ "report -i - reads standard input", test_report_from_stdin },
+	{ "report -i - holds no more in memory than from a file", test_report_stdin_memory },
 	{ "--in-progress and summary count the same connects in progress", test_in_progress_agree },
 	{ "report refuses every hostile capture: one line, exit 1, stops at a bad record", test_report_refuses_hostile },
 	{ NULL, NULL },

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The filter file's text, and pushing it into a (fake) module. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../filter_push.h"
 #include "fixtures.h"
@@ -196,6 +199,150 @@ fail:
 	return ret;
 }
 
+/* file_is() without a word: for waiting. */
+static bool filter_is(const struct fakefs *fs, const char *want)
+{
+	char path[128], *got;
+	bool is;
+
+	snprintf(path, sizeof(path), "%s/%s", fs->dir, CONNPROBE_FILTER_FILE);
+	got = read_file(path, NULL);
+	is = got && !strcmp(got, want);
+	free(got);
+	return is;
+}
+
+/*
+ * A run's owner file goes in @fs's root for a test of its own; the
+ * runner's directory (@saved) is put back after.
+ */
+static void own_rundir(const struct fakefs *fs, char *saved, size_t len)
+{
+	char dir[128];
+
+	snprintf(saved, len, "%s", getenv("CONNPROBE_RUNDIR"));
+	snprintf(dir, sizeof(dir), "%s/run", fs->root);
+	setenv("CONNPROBE_RUNDIR", dir, 1);
+}
+
+/*
+ * A child pushes @f, then dies by SIGKILL (@hold: waits for the pipe
+ * @wait to close first, holding on to it).  Its pid, or -1.
+ */
+static pid_t push_and_die(const struct fakefs *fs, const struct cp_filter *f,
+			  int *wait_fd)
+{
+	int w[2];
+	pid_t pid;
+	char c;
+
+	if (wait_fd && pipe(w))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		struct cp_filter_push p;
+		char err[256];
+
+		if (filter_push(&p, fs->dir, f, err, sizeof(err)))
+			_exit(1);
+		if (wait_fd) {
+			close(w[1]);
+			/* the parent closes its end: then die */
+			if (read(w[0], &c, 1) < 0)
+				_exit(1);
+		}
+		raise(SIGKILL);
+		_exit(1);
+	}
+	if (wait_fd) {
+		close(w[0]);
+		*wait_fd = w[1];
+	} else if (pid > 0) {
+		waitpid(pid, NULL, 0);
+	}
+	return pid;
+}
+
+/* The filter of a run killed by SIGKILL is known for stale, and cleared. */
+static int test_push_clears_a_dead_runs_filter(const void *arg)
+{
+	struct cp_filter port = { .mask = CP_FILTER_PORT, .nr_ports = 1,
+				  .ports = { 9 } };
+	struct cp_filter pid = { .mask = CP_FILTER_PID, .pid = 7 };
+	struct cp_filter none = { 0 };
+	struct cp_filter_push p;
+	struct fakefs fs = { 0 };
+	char err[512] = "", rundir[128] = "";
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(fake_module(&fs, "none\n"), 0);
+	own_rundir(&fs, rundir, sizeof(rundir));
+	CHECK(push_and_die(&fs, &port, NULL) > 0);
+	CHECK_INT(file_is(&fs, "port=9"), 0);
+	/* a run without a filter clears it: it hid connects from every run */
+	CHECK_INT(filter_push(&p, fs.dir, &none, err, sizeof(err)), 0);
+	CHECK(!p.pushed);
+	CHECK_INT(file_is(&fs, "none"), 0);
+	/* a run with another filter puts its own in force */
+	CHECK(push_and_die(&fs, &port, NULL) > 0);
+	CHECK_INT(filter_push(&p, fs.dir, &pid, err, sizeof(err)), 0);
+	CHECK(p.pushed);
+	CHECK_INT(file_is(&fs, "pid=7"), 0);
+	filter_unpush(&p);
+	CHECK_INT(file_is(&fs, "none"), 0);
+	/* a run with the same filter takes it over, and clears it at exit */
+	CHECK(push_and_die(&fs, &port, NULL) > 0);
+	CHECK_INT(filter_push(&p, fs.dir, &port, err, sizeof(err)), 0);
+	CHECK(p.pushed);
+	filter_unpush(&p);
+	CHECK_INT(file_is(&fs, "none"), 0);
+	ret = 0;
+fail:
+	if (rundir[0])
+		setenv("CONNPROBE_RUNDIR", rundir, 1);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+/* A live run's filter is left alone, and the message names the run. */
+static int test_push_leaves_a_live_runs_filter(const void *arg)
+{
+	struct cp_filter port = { .mask = CP_FILTER_PORT, .nr_ports = 1,
+				  .ports = { 9 } };
+	struct cp_filter pid = { .mask = CP_FILTER_PID, .pid = 7 };
+	struct cp_filter none = { 0 };
+	struct cp_filter_push p;
+	struct fakefs fs = { 0 };
+	char err[512] = "", want[64], rundir[128] = "";
+	int hold = -1, ret = 1, tries;
+	pid_t child = -1;
+
+	(void)arg;
+	CHECK_INT(fake_module(&fs, "none\n"), 0);
+	own_rundir(&fs, rundir, sizeof(rundir));
+	child = push_and_die(&fs, &port, &hold);
+	CHECK(child > 0);
+	for (tries = 0; tries < 500 && !filter_is(&fs, "port=9"); tries++)
+		usleep(10000);
+	CHECK_INT(file_is(&fs, "port=9"), 0);
+	CHECK_INT(filter_push(&p, fs.dir, &pid, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "connprobe (pid %d)", (int)child);
+	CHECK_HAS(err, want);
+	CHECK_INT(filter_push(&p, fs.dir, &none, err, sizeof(err)), 0);
+	CHECK_INT(file_is(&fs, "port=9"), 0);
+	ret = 0;
+fail:
+	if (hold >= 0)
+		close(hold);
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	if (rundir[0])
+		setenv("CONNPROBE_RUNDIR", rundir, 1);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
 TEST_LIST(filter_push_tests) = {
 	{ "filter push: no filter is 'none'", test_text_none },
 	{ "filter push: every term, in the module's order", test_text_every_term },
@@ -206,5 +353,7 @@ TEST_LIST(filter_push_tests) = {
 	{ "filter push: another run's different filter refused, same one shared", test_push_refuses_another_filter },
 	{ "filter push: nothing to push leaves another run's filter", test_push_nothing_leaves_it },
 	{ "filter push: a module without a filter file", test_push_without_the_file },
+	{ "filter push: a SIGKILLed run's filter is stale: cleared, replaced or taken over", test_push_clears_a_dead_runs_filter },
+	{ "filter push: a live run's filter stays; the error names its pid", test_push_leaves_a_live_runs_filter },
 	{ NULL, NULL },
 };
