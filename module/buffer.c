@@ -67,7 +67,7 @@ static bool cp_changing;		/* under cp_readers_lock */
 
 /* Decides, at each sub-buffer switch, between dropping and overwriting. */
 static int cp_subbuf_start(struct rchan_buf *buf, void *subbuf,
-			   void *prev_subbuf, size_t prev_padding)
+			   CP_SUBBUF_START_PREV)
 {
 	struct cp_sink *sink = buf->chan->private_data;
 	size_t n = buf->chan->n_subbufs, oldest, bytes;
@@ -115,7 +115,7 @@ static int cp_remove_buf_file(struct dentry *dentry)
 	return 0;
 }
 
-static const struct rchan_callbacks cp_relay_callbacks = {
+static CP_RELAY_CONST struct rchan_callbacks cp_relay_callbacks = {
 	.subbuf_start = cp_subbuf_start,
 	.create_buf_file = cp_create_buf_file,
 	.remove_buf_file = cp_remove_buf_file,

@@ -156,5 +156,5 @@ void cp_buffer_files_init(void)
  */
 void cp_buffer_files_exit(void)
 {
-	timer_shutdown_sync(&cp_flush_timer);
+	cp_timer_shutdown_sync(&cp_flush_timer);
 }

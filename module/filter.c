@@ -476,7 +476,7 @@ int cp_filter_set(char *buf)
 	struct cp_filter *f, *old;
 	int ret;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = cp_kzalloc_obj(*f, GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
 	ret = cp_filter_parse(buf, f);

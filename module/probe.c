@@ -75,7 +75,7 @@ static int cp_connect_entry(struct kretprobe_instance *ri,
 	    !copy_from_user_nofault(&call->addr.ss, uaddr, len))
 		call->addr.len = len;
 	rcu_read_lock();
-	call->file = files_lookup_fd_raw(current->files, call->fd);
+	call->file = cp_files_lookup_fd_raw(current->files, call->fd);
 	rcu_read_unlock();
 	return 0;
 }
@@ -105,7 +105,7 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 		 */
 		file = fget(call->fd);
 		if (file == call->file)
-			sock = sock_from_file(file);
+			sock = cp_sock_from_file(file);
 		else
 			rec.flags |= CONNPROBE_F_FD_CHANGED;
 	}
@@ -187,7 +187,7 @@ static int cp_connect_file_return(struct kretprobe_instance *ri,
 	rec.flags |= CONNPROBE_F_IO_URING;
 	/* io_uring may use a registered file: no descriptor to report. */
 	rec.fd = -1;
-	cp_record_emit(&rec, sock_from_file(call->file), &call->addr);
+	cp_record_emit(&rec, cp_sock_from_file(call->file), &call->addr);
 	return 0;
 }
 

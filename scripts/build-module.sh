@@ -10,20 +10,29 @@
 #   LINE is a kernel line of scripts/kernel.sh (6.1 by default); a path
 #   with a slash is a kernel build tree instead (e.g. the debug kernel of
 #   scripts/debug-kernel.sh).
+#   A line whose headers live in a chroot (scripts/kernel.sh chroot LINE)
+#   is built in there, its compiler and kbuild programs, OUTDIR mounted at
+#   the same path.
 # CONNPROBE_KBUILD_FLAGS adds kbuild flags (lint.sh: C=2).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 line=${1:-6.1}
+in_chroot=()
 case $line in
 */*)
 	kdir=$(cd "$line" && pwd)
 	rel=$(cat "$kdir/include/config/kernel.release") ;;
 *)
 	rel=$("$top/scripts/kernel.sh" release "$line")
-	kdir=/usr/src/linux-headers-$rel ;;
+	kdir=/usr/src/linux-headers-$rel
+	suite=$("$top/scripts/kernel.sh" suite "$line")
+	[ -z "$("$top/scripts/kernel.sh" chroot "$line")" ] ||
+		in_chroot=("$top/scripts/chroot.sh" run "$suite" -b) ;;
 esac
 out=${2:-$top/build/$rel}
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
+[ ${#in_chroot[@]} = 0 ] || in_chroot+=("$out")
 exec 9>"$out/.lock"
 flock 9
 cp "$top/Kbuild" "$out/"
@@ -32,7 +41,7 @@ cp -r "$top/module" "$out/module"
 # The build's output goes to kbuild.log (lint.sh reads it), and to stderr
 # only when the build fails.
 # shellcheck disable=SC2086
-if ! make -C "$kdir" M="$out" W=1 \
+if ! ${in_chroot[@]+"${in_chroot[@]}"} make -C "$kdir" M="$out" W=1 \
 		${CONNPROBE_KBUILD_FLAGS:-} modules >"$out/kbuild.log" 2>&1; then
 	cat "$out/kbuild.log" >&2
 	exit 1

@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: install what is missing, build everything, lint the kernel
-# side, run the tool's host tests, test installing (make install, DKMS),
-# then boot each of Debian's kernel lines, and the PREEMPT_RT kernel of
-# 6.1, in QEMU and run the selftests there.  Every stage prints TAP lines;
-# the last line is "N passed, N failed[, N skipped]"; the exit status is
-# non-zero if any check failed.
+# make check: install what is missing (the host's packages, and each
+# kernel line's headers, in a chroot of its Debian release where the host
+# cannot build for it), build everything, lint the kernel side, run the
+# tool's host tests, test installing (make install, DKMS), then boot each
+# of Debian's kernel lines (scripts/kernel.sh lines), and the PREEMPT_RT
+# kernel of 6.1, in QEMU and run the selftests there.  Every stage prints
+# TAP lines; the last line is "N passed, N failed[, N skipped]"; the exit
+# status is non-zero if any check failed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -16,6 +18,29 @@ mkdir -p "$logdir"
 
 # shellcheck source=scripts/stages.sh
 . scripts/stages.sh
+
+# deps: scripts/install-deps.sh, then a TAP line for each kernel line
+# whose headers are there, naming the release (and the chroot).
+deps() {
+	local line rel where rc=0
+
+	if ! scripts/install-deps.sh >"$logdir/install-deps.log" 2>&1; then
+		tail -n 30 "$logdir/install-deps.log" | sed 's/^/# /'
+		echo "not ok - deps: scripts/install-deps.sh"
+		return 1
+	fi
+	for line in $(scripts/kernel.sh lines) $(scripts/kernel.sh rt-lines |
+						sed 's/\([^ ]*\)/\1-rt/g'); do
+		where=$(scripts/kernel.sh chroot "$line")
+		if rel=$(scripts/kernel.sh release "$line"); then
+			echo "ok - deps: headers of $line: $rel${where:+, in $where}"
+		else
+			echo "not ok - deps: headers of $line"
+			rc=1
+		fi
+	done
+	return $rc
+}
 
 build() {
 	build_targets module tool connect-mix selftests
@@ -32,6 +57,7 @@ vm_selftests() {
 }
 
 start=$(date +%s)
+stage deps deps
 stage build build
 stage lint scripts/lint.sh
 stage host-tests make -s -C tools/connprobe test

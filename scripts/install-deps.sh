@@ -3,6 +3,10 @@
 #
 # Install what building and testing connprobe needs on a Debian 12 host, as
 # root: only what is missing, so that a prepared machine pays nothing.
+# The kernel lines of other Debian releases (scripts/kernel.sh lines) get
+# their headers and source in a chroot of their release, in the cache
+# (scripts/chroot.sh): made once, their package lists read again once a
+# day, their newest kernel installed then.
 set -euo pipefail
 
 pkgs=(
@@ -30,6 +34,7 @@ pkgs=(
 	# loopback, queried with curl and jq.
 	debhelper dh-dkms lintian man-db systemd bash-completion
 	prometheus-node-exporter curl jq iproute2 strace
+	debootstrap		# the chroots of the other releases' lines
 )
 
 missing=()
@@ -49,3 +54,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends "${missing[@]}"
 fi
+
+# The chroots' lines side by side: each is mostly downloading and
+# unpacking, and has a chroot (and a lock) of its own.
+top=$(cd "$(dirname "$0")/.." && pwd)
+pids=()
+for line in $("$top/scripts/kernel.sh" lines); do
+	[ -z "$("$top/scripts/kernel.sh" chroot "$line")" ] ||
+		{ "$top/scripts/kernel.sh" install "$line" >&2 & pids+=($!); }
+done
+rc=0
+for pid in ${pids[@]+"${pids[@]}"}; do
+	wait "$pid" || rc=1
+done
+exit $rc

@@ -7,7 +7,8 @@
 #  - make install and make uninstall for real: depmod finds the module,
 #    then no longer does;
 #  - make dkms-install: DKMS builds and installs the module for every kernel
-#    whose headers are installed (both lines of scripts/kernel.sh lines);
+#    whose headers are installed (the lines of scripts/kernel.sh
+#    host-lines: the other lines' headers are in chroots);
 #    make dkms-uninstall removes it from all of them.
 # The host is left as found: what depmod and DKMS create on the way (index
 # files of a headers-only kernel, DKMS's signing key) is removed again, and
@@ -186,7 +187,7 @@ fi
 # every_line: a kernel of each line has its headers, so DKMS builds for all.
 every_line() {
 	local line
-	for line in $(scripts/kernel.sh lines); do
+	for line in $(scripts/kernel.sh host-lines); do
 		grep -qxF "$(scripts/kernel.sh release "$line")" <<<"$(kernels)" ||
 			return 1
 	done

@@ -41,9 +41,11 @@ vm_torture() {
 	done
 	VM_APPEND="${VM_APPEND:-}$append" \
 		scripts/vm-run.sh -k "$line" -c 2 -t "$vm_timeout" \
-		-l "$logdir/vm-$line.console" scripts/guest/torture.sh
+		-l "$logdir/vm-$line.console" scripts/guest/torture.sh \
+		2>"$logdir/vm-$line.err"
 	rc=$?
-	vm_result $rc "vm $line: torture finished, kernel healthy, no checker report"
+	vm_result $rc "$logdir/vm-$line.console" "$logdir/vm-$line.err" \
+		"vm $line: torture finished, kernel healthy, no checker report"
 }
 
 start=$(date +%s)

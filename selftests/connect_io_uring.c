@@ -4,10 +4,11 @@
  * __sys_connect_file() itself, never the connect syscall, and connprobe
  * records each such call with CONNPROBE_F_IO_URING and fd -1.  io_uring
  * first tries a non-blocking connect; on EINPROGRESS it waits for the
- * socket to poll writable and calls again, unless the socket then has an
- * error, which it completes with instead (6.1's io_connect()).  So a
- * request can give several records; each test checks all of them exactly
- * and that the last says what the completion (CQE) said.
+ * socket to poll writable and calls again.  How it goes on differs by
+ * kernel (see uring_kernels[]), and each test expects what the running
+ * kernel does.  So a request can give several records; each test checks
+ * all of them exactly and that the last says what the completion (CQE)
+ * said.
  *
  * The ring is set up with the raw syscalls (uring.c).  A kernel without
  * io_uring, or one that forbids it, skips these tests, which then prove
@@ -27,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -40,6 +42,58 @@
 /* Records one request may give: two calls and a COMPLETE, with room. */
 #define MAX_RECORDS	8
 
+/*
+ * What io_uring's connect (io_connect()) does, per kernel line, from the
+ * first version of the line on (the last line not newer than the running
+ * kernel applies).
+ */
+static const struct uring_kernel {
+	unsigned int major, minor;
+	const char *what;
+	/*
+	 * After EINPROGRESS and the poll, a socket with an error (refused,
+	 * timed out) gets a second connect call, which returns that error:
+	 * three records, not two.
+	 */
+	bool error_called_again;
+	/*
+	 * IOSQE_ASYNC: the io-wq worker makes one blocking call, which
+	 * gives one record (the attempt ends inside the call: no COMPLETE),
+	 * rather than trying non-blocking first as without the flag.
+	 */
+	bool async_blocks;
+} uring_kernels[] = {
+	/*
+	 * Debian's 5.10 (as upstream 5.10.y from 5.10.162) carries 5.15's
+	 * io_uring: after the poll it always issues the connect again, and
+	 * its worker issues requests blocking.
+	 */
+	{ 5, 10, "5.10 (5.15's io_uring)", true, true },
+	/*
+	 * 6.1 on: a socket with an error after the poll completes with it,
+	 * without a second call; the worker tries non-blocking first and
+	 * polls, as the submitting thread does.
+	 */
+	{ 6, 1, "6.1 and later", false, false },
+};
+
+/* The entry of uring_kernels[] that the running kernel follows, or NULL. */
+static const struct uring_kernel *uring_kernel(void)
+{
+	const struct uring_kernel *k, *found = NULL;
+	unsigned int major, minor;
+	struct utsname u;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return NULL;
+	for (k = uring_kernels;
+	     k < uring_kernels + sizeof(uring_kernels) / sizeof(*k); k++)
+		if (major > k->major ||
+		    (major == k->major && minor >= k->minor))
+			found = k;
+	return found;
+}
+
 FIXTURE(io_uring) {
 	struct ring ring;
 	const char *skip;	/* why io_uring cannot run here */
@@ -51,6 +105,7 @@ FIXTURE(io_uring) {
 	uint64_t before, after;	/* around submission and completion */
 	struct connprobe_record recs[MAX_RECORDS];
 	ssize_t n;
+	const struct uring_kernel *kernel;
 };
 
 FIXTURE_VARIANTS_IP4_IP6(io_uring);
@@ -72,6 +127,9 @@ FIXTURE_SETUP(io_uring)
 		ASSERT_EQ(0, err) TH_LOG("io_uring: %s", strerror(-err));
 	err = want_identity();
 	ASSERT_EQ(0, err) TH_LOG("who am I: %s", strerror(-err));
+	self->kernel = uring_kernel();
+	ASSERT_NE(NULL, self->kernel) TH_LOG("a kernel older than 5.10");
+	TH_LOG("io_uring of %s", self->kernel->what);
 	self->fd = socket(variant->family, SOCK_STREAM, 0);
 	ASSERT_LE(0, self->fd) TH_LOG("socket: %s", strerror(errno));
 }
@@ -150,6 +208,11 @@ static pid_t io_worker(char comm[CONNPROBE_COMM_LEN])
  * its id.  All from thread @tid (@comm), all
  * within the request's window, the source being what getsockname() shows
  * now.  The last record must say what the CQE said.
+ *
+ * A second call that fails disconnects the socket (tcp_disconnect()),
+ * which clears its address but not its port: the attempt, first call and
+ * COMPLETE, then had the loopback address at that port, which only the
+ * second call's record no longer shows.
  */
 static void expect_request(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(io_uring) *self, int family,
@@ -158,7 +221,7 @@ static void expect_request(struct __test_metadata *_metadata,
 {
 	struct connprobe_record want;
 	char why[RECORD_DIFF_LEN];
-	struct endpoint src;
+	struct endpoint src, tried;
 	int i;
 
 	for (i = 0; i < self->n && i < MAX_RECORDS; i++)
@@ -169,6 +232,9 @@ static void expect_request(struct __test_metadata *_metadata,
 	ASSERT_EQ(retried ? 3 : 2, self->n);
 	ASSERT_EQ(0, endpoint_local(self->fd, &src));
 	ASSERT_NE(0, endpoint_port(&src));
+	tried = src;
+	if (retried && end)
+		endpoint_loopback(&tried, family, endpoint_port(&src));
 
 	want_call(&want, -1, -EINPROGRESS);
 	want.flags |= CONNPROBE_F_IO_URING;
@@ -176,17 +242,19 @@ static void expect_request(struct __test_metadata *_metadata,
 	memcpy(want.comm, comm, sizeof(want.comm));
 	want_socket(&want, family, SOCK_STREAM, IPPROTO_TCP);
 	want_daddr(&want, &self->peer);
-	want_source(&want, &src);
+	want_source(&want, &tried);
 	EXPECT_EQ(0, record_diff(&want, &self->recs[0], self->before,
 				 self->after, why, sizeof(why)))
 		TH_LOG("first call:%s", why);
 	if (retried) {
 		want.ret = end;
 		want_id_of(&want, &self->recs[0]);
+		want_source(&want, &src);
 		EXPECT_EQ(0, record_diff(&want, &self->recs[2], self->before,
 					 self->after, why, sizeof(why)))
 			TH_LOG("second call:%s", why);
 	}
+	want_source(&want, &tried);
 	want_complete(&want, &self->recs[0], end);
 	EXPECT_EQ(0, record_diff(&want, &self->recs[1], self->before,
 				 self->after, why, sizeof(why)))
@@ -199,9 +267,47 @@ static void expect_request(struct __test_metadata *_metadata,
 }
 
 /*
+ * What a request that made one blocking call must have given: that call,
+ * which returned @end, from thread @tid (@comm), within the request's
+ * window, the source being what getsockname() shows now.
+ */
+static void expect_blocking(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(io_uring) *self, int family,
+			    pid_t tid, const char comm[CONNPROBE_COMM_LEN],
+			    int end)
+{
+	struct connprobe_record want;
+	char why[RECORD_DIFF_LEN];
+	struct endpoint src;
+	int i;
+
+	for (i = 0; i < self->n && i < MAX_RECORDS; i++)
+		TH_LOG("record %d: event %u ret %d tid %u id %llu", i,
+		       self->recs[i].event, self->recs[i].ret,
+		       self->recs[i].tid,
+		       (unsigned long long)self->recs[i].id);
+	ASSERT_EQ(1, self->n);
+	ASSERT_EQ(0, endpoint_local(self->fd, &src));
+	ASSERT_NE(0, endpoint_port(&src));
+
+	want_call(&want, -1, end);
+	want.flags |= CONNPROBE_F_IO_URING;
+	want.tid = tid;
+	memcpy(want.comm, comm, sizeof(want.comm));
+	want_socket(&want, family, SOCK_STREAM, IPPROTO_TCP);
+	want_daddr(&want, &self->peer);
+	want_source(&want, &src);
+	EXPECT_EQ(0, record_diff(&want, &self->recs[0], self->before,
+				 self->after, why, sizeof(why)))
+		TH_LOG("the call:%s", why);
+	EXPECT_EQ(self->res, self->recs[0].ret);
+}
+
+/*
  * Submit the request (with @sqe_flags), which must complete with @res,
  * then check its records, made by this thread, or, with IOSQE_ASYNC, by
- * its io-wq worker.
+ * its io-wq worker: one blocking call there where this kernel's worker
+ * blocks, else as expect_request() says.
  */
 static void run_request(struct __test_metadata *_metadata,
 			FIXTURE_DATA(io_uring) *self, int family,
@@ -215,6 +321,11 @@ static void run_request(struct __test_metadata *_metadata,
 	if (sqe_flags & IOSQE_ASYNC) {
 		tid = io_worker(comm);
 		ASSERT_NE(0, tid) TH_LOG("no thread named %s", comm);
+		if (self->kernel->async_blocks) {
+			expect_blocking(_metadata, self, family, tid, comm,
+					res);
+			return;
+		}
 	} else {
 		prctl(PR_GET_NAME, comm);
 	}
@@ -233,7 +344,8 @@ TEST_F(io_uring, connects)
 
 /*
  * Refused inside the first call; io_uring sees the socket's error when
- * it polls and completes with it, without a second call.
+ * it polls and completes with it, with a second call that returns it or
+ * without one (uring_kernels[]).
  */
 TEST_F(io_uring, refused)
 {
@@ -242,7 +354,7 @@ TEST_F(io_uring, refused)
 	ASSERT_EQ(0, unused_port(variant->family, SOCK_STREAM, &self->peer))
 		TH_LOG("no free port: %s", strerror(errno));
 	run_request(_metadata, self, variant->family, 0, -ECONNREFUSED,
-		    false);
+		    self->kernel->error_called_again);
 }
 
 /* The SYN is dropped: ETIMEDOUT after one retry, 3 s in. */
@@ -254,12 +366,14 @@ TEST_F(io_uring, timed_out)
 				       &self->queued);
 	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
 	ASSERT_EQ(0, set_syn_retries(self->fd, 1));
-	run_request(_metadata, self, variant->family, 0, -ETIMEDOUT, false);
+	run_request(_metadata, self, variant->family, 0, -ETIMEDOUT,
+		    self->kernel->error_called_again);
 }
 
 /*
  * IOSQE_ASYNC: the request runs in an io-wq worker thread, whose records
- * are the worker's (its tid and comm), in this process.
+ * are the worker's (its tid and comm), in this process; a blocking call
+ * there, or the same calls as without the flag (uring_kernels[]).
  */
 TEST_F(io_uring, connects_in_worker)
 {

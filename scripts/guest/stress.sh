@@ -335,13 +335,15 @@ bad filter '\x01\xff\x00\x7f'		# binary
 # Concurrent writers: four shells, for 3 s, each alternating valid writes
 # (the current values, so the end state is known) with bad ones, while
 # connects run: a resize racing another and the write path.  Each bad
-# write is tallied by its writer.
+# write is tallied by its writer.  A change of mode or size is refused
+# with EBUSY while another writer's runs (nothing it holds may be what a
+# reader's open waits for), and only then: each such refusal is tallied.
 writer() {
 	end=$(($(date +%s) + 3))
 	while [ "$(date +%s)" -lt "$end" ]; do
-		$LOAD write $D/mode "$mode0" >/dev/null || echo "valid mode refused"
+		echo "change mode $($LOAD write $D/mode "$mode0")"
 		echo "bad $($LOAD write $D/mode 'flight junk\n')"
-		$LOAD write $D/buf_size "$size0" >/dev/null || echo "valid buf_size refused"
+		echo "change buf_size $($LOAD write $D/buf_size "$size0")"
 		echo "bad $($LOAD write $D/buf_size '65536junk\n')"
 		$LOAD write $D/bench 100 >/dev/null || echo "valid bench refused"
 		echo "bad $($LOAD write $D/bench '-5\n')"
@@ -372,6 +374,14 @@ refused=$((refused + crefused))
 if grep -q 'valid .* refused' /tmp/writers; then
 	notok "concurrent writers: every valid write accepted"
 	grep 'valid .* refused' /tmp/writers | sort | uniq -c | sed 's/^/# /'
+fi
+# Changes of mode and size: accepted, or EBUSY while another ran; and
+# each kind got through.
+grep '^change ' /tmp/writers | sort | uniq -c | sed 's/^/# /'
+if grep '^change ' /tmp/writers | grep -vqE ' (OK|EBUSY)$' ||
+   ! grep -q '^change mode OK$' /tmp/writers ||
+   ! grep -q '^change buf_size OK$' /tmp/writers; then
+	notok "concurrent writers: changes accepted, or EBUSY while another ran"
 fi
 [ "$ctried" = "$crefused" ] || {
 	notok "concurrent writers: every bad write refused"
