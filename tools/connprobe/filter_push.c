@@ -134,7 +134,7 @@ static const char *owner_path(char *buf, size_t len, const char **dir)
 static int owner_lock(const char *path, bool create)
 {
 	struct stat a, b;
-	int fd, tries;
+	int fd, tries, e;
 
 	for (tries = 0; tries < 3; tries++) {
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW |
@@ -142,7 +142,9 @@ static int owner_lock(const char *path, bool create)
 		if (fd < 0)
 			return -1;
 		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			e = errno;
 			close(fd);
+			errno = e;
 			return -1;
 		}
 		if (!fstat(fd, &a) && !stat(path, &b) && a.st_ino == b.st_ino &&
