@@ -125,6 +125,39 @@ static const char *owner_path(char *buf, size_t len, const char **dir)
 	return buf;
 }
 
+/*
+ * The owner file at @path, open and locked: a run that ends well removes
+ * it while it holds the lock, so a lock taken on a file no longer at
+ * @path is worth nothing, and the open starts again.  -1 with errno
+ * (EWOULDBLOCK: a live run holds it; ENOENT: there is none).
+ */
+static int owner_lock(const char *path, bool create)
+{
+	struct stat a, b;
+	int fd, tries, e;
+
+	for (tries = 0; tries < 3; tries++) {
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW |
+			  (create ? O_CREAT : 0), 0644);
+		if (fd < 0)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (!fstat(fd, &a) && !stat(path, &b) && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return fd;
+		close(fd);
+		if (!create)
+			break;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 /* What the owner file says: its pid, and whether it names @terms. */
 static bool owner_names(int fd, const char *terms, long *pid)
 {
@@ -154,11 +187,10 @@ static int filter_owner(struct cp_filter_push *p, const char *theirs,
 
 	if (!owner_path(path, sizeof(path), &dir))
 		return -1;
-	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
+	fd = owner_lock(path, false);
+	if (fd < 0 && errno != EWOULDBLOCK)
 		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		close(fd);
+	if (fd < 0) {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0)
 			return -1;
@@ -175,14 +207,18 @@ static int filter_owner(struct cp_filter_push *p, const char *theirs,
 	return 0;
 }
 
-/* Let the owner file go: empty, so that it names no filter, and unlocked. */
+/* Let the owner file go: removed while it is locked, then unlocked. */
 static void filter_disown(struct cp_filter_push *p)
 {
+	char path[PATH_MAX];
+	const char *dir;
+
 	if (p->owner_fd < 0)
 		return;
-	if (ftruncate(p->owner_fd, 0))
-		fprintf(stderr, "connprobe: %s: cannot empty it: %s\n",
-			FILTER_OWNER_FILE, strerror(errno));
+	if (owner_path(path, sizeof(path), &dir) && unlink(path) &&
+	    ftruncate(p->owner_fd, 0))
+		fprintf(stderr, "connprobe: %s: cannot remove it: %s\n", path,
+			strerror(errno));
 	close(p->owner_fd);
 	p->owner_fd = -1;
 }
@@ -203,19 +239,11 @@ static int filter_own(struct cp_filter_push *p, const char *ours)
 	if (p->owner_fd < 0 && owner_path(path, sizeof(path), &dir)) {
 		if (mkdir(dir, 0755) && errno != EEXIST)
 			goto out_note;
-		p->owner_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC |
-				   O_NOFOLLOW, 0644);
+		p->owner_fd = owner_lock(path, true);
+		if (p->owner_fd < 0 && errno == EWOULDBLOCK)
+			return -1;
 		if (p->owner_fd < 0)
 			goto out_note;
-		if (flock(p->owner_fd, LOCK_EX | LOCK_NB)) {
-			n = errno;
-			close(p->owner_fd);
-			p->owner_fd = -1;
-			if (n == EWOULDBLOCK)
-				return -1;
-			errno = n;
-			goto out_note;
-		}
 	}
 	n = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(), ours);
 	if (p->owner_fd >= 0 && !ftruncate(p->owner_fd, 0) &&

@@ -24,10 +24,11 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len);
 /*
  * Who put the filter in force: the module cannot say, so the run that
  * pushes one writes "PID TERMS" to FILTER_OWNER_FILE in $CONNPROBE_RUNDIR
- * (default FILTER_RUNDIR) and holds an flock() on it while it runs.  The
- * kernel drops the lock when the run ends, however it ends: a filter in
- * force that an unlocked owner file names was left by a run that died
- * (SIGKILL, a crash) without putting "none" back.
+ * (default FILTER_RUNDIR) and holds an flock() on it while it runs; it
+ * removes the file when it puts "none" back.  The kernel drops the lock
+ * when the run ends, however it ends: a filter in force that an unlocked
+ * owner file names was left by a run that died (SIGKILL, a crash)
+ * without putting "none" back.
  */
 #define FILTER_RUNDIR		"/run/connprobe"
 #define FILTER_OWNER_FILE	"filter.owner"

@@ -272,7 +272,7 @@ static int test_push_clears_a_dead_runs_filter(const void *arg)
 	struct cp_filter none = { 0 };
 	struct cp_filter_push p;
 	struct fakefs fs = { 0 };
-	char err[512] = "", rundir[128] = "";
+	char err[512] = "", rundir[128] = "", owner[160];
 	int ret = 1;
 
 	(void)arg;
@@ -295,8 +295,12 @@ static int test_push_clears_a_dead_runs_filter(const void *arg)
 	CHECK(push_and_die(&fs, &port, NULL) > 0);
 	CHECK_INT(filter_push(&p, fs.dir, &port, err, sizeof(err)), 0);
 	CHECK(p.pushed);
+	snprintf(owner, sizeof(owner), "%s/run/%s", fs.root, FILTER_OWNER_FILE);
+	CHECK_INT(access(owner, F_OK), 0);
 	filter_unpush(&p);
 	CHECK_INT(file_is(&fs, "none"), 0);
+	/* a run that ends well leaves no owner file behind */
+	CHECK(access(owner, F_OK));
 	ret = 0;
 fail:
 	if (rundir[0])
