@@ -105,6 +105,7 @@ DECLARE_PER_CPU(raw_spinlock_t, cp_buf_lock);
 void cp_buffer_read_init(void);
 ssize_t cp_buffer_read(struct rchan_buf *buf, char __user *ubuf, size_t count);
 
+bool cp_ret_interrupted(int ret);
 void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
 void cp_record_emit(struct connprobe_record *rec, const struct socket *sock,
 		    const struct cp_call_addr *addr);

@@ -236,9 +236,7 @@ NOKPROBE_SYMBOL(cp_pending_end);
 /* A return code that leaves the attempt running past the call. */
 static bool cp_ret_in_progress(int ret)
 {
-	return ret == -EINPROGRESS || ret == -ERESTARTSYS ||
-	       ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND ||
-	       ret == -ERESTART_RESTARTBLOCK || ret == -EINTR;
+	return ret == -EINPROGRESS || cp_ret_interrupted(ret);
 }
 
 NOKPROBE_SYMBOL(cp_ret_in_progress);

@@ -40,8 +40,13 @@ static u64 cp_current_cgroup_id(void)
 
 NOKPROBE_SYMBOL(cp_current_cgroup_id);
 
-/* A return code of a call that a signal interrupted. */
-static bool cp_ret_interrupted(int ret)
+/**
+ * cp_ret_interrupted() - whether a connect call was interrupted by a signal
+ * @ret: what it returned: EINTR or one of the kernel's restart codes
+ *
+ * Return: true if it was.
+ */
+bool cp_ret_interrupted(int ret)
 {
 	return ret == -EINTR || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
 	       ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK;
