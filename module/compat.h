@@ -11,7 +11,7 @@
  * Interfaces the same in all of them: kretprobes and their data_size,
  * debugfs, the tracepoints (tcp_state.c checks their prototypes),
  * __sys_connect() and __sys_connect_file() (probe.c checks theirs),
- * copy_from_user_nofault().
+ * user_access_begin() and unsafe_get_user().
  *
  * LINUX_VERSION_CODE saturates at sublevel 255 (5.10.262 reads as
  * 5.10.255): a test for a stable backport can only name a sublevel below.
@@ -23,9 +23,8 @@
 
 /*
  * Older kernels lack what the module is written against
- * (copy_from_user_nofault() came in 5.8, __sys_connect_file() in 5.5),
- * and none is tested: one clear line from DKMS's build log beats a page of
- * compiler errors.
+ * (__sys_connect_file() came in 5.5), and none is tested: one clear line
+ * from DKMS's build log beats a page of compiler errors.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
 #error "connprobe needs Linux 5.10 or later"
@@ -178,9 +177,6 @@ static_assert(__same_type(((struct rchan_callbacks *)NULL)->create_buf_file,
 static_assert(__same_type(((struct rchan_callbacks *)NULL)->remove_buf_file,
 			  int (*)(struct dentry *)),
 	      "relay's remove_buf_file callback changed");
-static_assert(__same_type(&copy_from_user_nofault,
-			  long (*)(void *, const void __user *, size_t)),
-	      "copy_from_user_nofault() changed");
 static_assert(__same_type(((struct kretprobe *)NULL)->handler,
 			  int (*)(struct kretprobe_instance *,
 				  struct pt_regs *)),
