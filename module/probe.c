@@ -119,36 +119,54 @@ static int cp_connect_entry(struct kretprobe_instance *ri,
 
 NOKPROBE_SYMBOL(cp_connect_entry);
 
+/*
+ * Whether current alone uses its descriptor table: then no other thread
+ * can close or replace a descriptor while current runs, and a file it
+ * names stays open without a reference of ours, as fdget() reasons too.
+ */
+static bool cp_files_private(const struct files_struct *files)
+{
+	return atomic_read(&files->count) == 1;
+}
+
+NOKPROBE_SYMBOL(cp_files_private);
+
 /* Runs when __sys_connect() returns, still in the caller's context. */
 static int cp_connect_return(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
 	const struct cp_call *call = (const struct cp_call *)ri->data;
 	struct connprobe_record rec;
+	struct file *file = NULL, *held = NULL;
 	struct socket *sock = NULL;
-	struct file *file = NULL;
 
 	/* __sys_connect() returns int: narrow the 64-bit register. */
 	cp_record_begin(&rec, call->start_ns, (int)regs_return_value(regs));
 	rec.fd = call->fd;
 
-	/* EBADF: no file at entry, none to look at now. */
+	/*
+	 * EBADF: no file at entry, none to look at now.  The call held its
+	 * file to the end, so the same pointer now is the same file: else
+	 * another thread replaced or closed the descriptor meanwhile, and
+	 * its socket now is not the one the call used.  The file must stay
+	 * open while its socket is read: a table no other thread uses keeps
+	 * it so; else a reference does, against a close by another thread.
+	 */
 	if (rec.ret != -EBADF && call->file) {
-		/*
-		 * The call held its file to the end, so the same pointer
-		 * now is the same file: else another thread replaced or
-		 * closed the descriptor meanwhile, and its socket now is not
-		 * the one the call used.
-		 */
-		file = fget(call->fd);
+		if (cp_files_private(current->files)) {
+			file = cp_files_lookup_fd_raw(current->files, call->fd);
+		} else {
+			held = fget(call->fd);
+			file = held;
+		}
 		if (file == call->file)
 			sock = cp_sock_from_file(file);
 		else
 			rec.flags |= CONNPROBE_F_FD_CHANGED;
 	}
 	cp_record_emit(&rec, sock, &call->addr);
-	if (file)
-		fput(file);
+	if (held)
+		fput(held);
 	return 0;
 }
 
