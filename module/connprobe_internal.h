@@ -44,6 +44,54 @@ struct cp_attempt_end {
 };
 
 /**
+ * struct cp_attempt_call - what the COMPLETE record of an attempt repeats
+ *	of the CONNECT record of the call that started it
+ * @ts_ns: the call's entry
+ * @id: the attempt's id
+ * @cgroup_id: as in struct connprobe_record, and each field below
+ * @flags: the CONNPROBE_F_* bits of the CONNECT record
+ * @pid: as in struct connprobe_record
+ * @tid: likewise
+ * @uid: likewise
+ * @netns: likewise
+ * @fd: likewise
+ * @family: likewise
+ * @type: likewise
+ * @protocol: likewise
+ * @daddr_family: likewise
+ * @sport: likewise
+ * @dport: likewise
+ * @addrlen: likewise
+ * @saddr: likewise
+ * @daddr: likewise: a TCP attempt's destination is an inet address
+ * @comm: likewise
+ *
+ * Kept in the attempt table while the attempt is in progress: a third of
+ * the record, which it is rebuilt from.
+ */
+struct cp_attempt_call {
+	u64 ts_ns;
+	u64 id;
+	u64 cgroup_id;
+	u32 flags;
+	u32 pid;
+	u32 tid;
+	u32 uid;
+	u32 netns;
+	s32 fd;
+	u16 family;
+	u16 type;
+	u16 protocol;
+	u16 daddr_family;
+	u16 sport;
+	u16 dport;
+	u16 addrlen;
+	u8 saddr[16];
+	u8 daddr[16];
+	char comm[16];
+};
+
+/**
  * struct cp_call_addr - the address a connect call was given
  * @len: its length as passed; 0 when none was read
  * @ss: the address: the kernel's own copy (io_uring), or the caller's as
@@ -109,7 +157,9 @@ bool cp_ret_interrupted(int ret);
 void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
 void cp_record_emit(struct connprobe_record *rec, const struct socket *sock,
 		    const struct cp_call_addr *addr);
-void cp_write_complete(struct connprobe_record *rec,
+void cp_attempt_call_save(struct cp_attempt_call *call,
+			  const struct connprobe_record *rec);
+void cp_write_complete(const struct cp_attempt_call *call,
 		       const struct cp_attempt_end *end);
 u16 cp_sock_source(const struct sock *sk, u8 *saddr);
 u16 cp_sock_dest(const struct sock *sk, u8 *daddr);

@@ -21,19 +21,27 @@
  * socket's inode number tells a reused address from the socket the entry
  * was made for.
  *
- * Entries come from a pool allocated at load: the probes run in atomic
- * context (where PREEMPT_RT forbids allocation), and an attempt that finds
- * every slot in use is counted, not silently ignored.  One raw spinlock
- * guards it all: every operation is a few pointer moves, and raw because the
- * tracepoint and the probes run with preemption off, on RT too.
+ * Entries live in a table of buckets allocated at load, each bucket a few
+ * slots under a raw spinlock of its own: the probes run in atomic context
+ * (where PREEMPT_RT forbids allocation), and connects on different sockets
+ * take different locks, with no lock or counter that every CPU writes.  A
+ * socket's entry can only be in its bucket (a hash of the socket pointer):
+ * done entries there are reclaimed oldest first, and an attempt that finds
+ * every slot of its bucket held by an attempt still under way is counted
+ * (attempts_untracked), not silently ignored.  The bucket count comes from
+ * the number of attempts to track (twice maxactive): as many slots or more.
+ * Raw spinlocks, because the tracepoint and the probes run with preemption
+ * off, on RT too; irqs off, because the tracepoint runs in softirq too.
+ * Ids come from a counter per CPU, the CPU's number in their low bits.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/atomic.h>
 #include <linux/hash.h>
 #include <linux/kprobes.h>
-#include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/net.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -46,7 +54,10 @@
 #include "connprobe.h"
 #include "connprobe_internal.h"
 
-#define CP_PENDING_HASH_BITS	10
+/* Slots per bucket: a few, scanned in a row. */
+#define CP_WAYS		8
+/* Low bits of an id: the CPU that made it. */
+#define CP_ID_CPU_BITS	order_base_2(NR_CPUS)
 
 enum cp_attempt_state {
 	CP_IN_CALL,	/* SYN_SENT, the connect call still running */
@@ -56,45 +67,67 @@ enum cp_attempt_state {
 };
 
 struct cp_attempt {
-	struct hlist_node node;	/* in the hash, or the free list */
-	struct list_head done;	/* CP_DONE: in cp_pending_done, oldest first */
-	const struct sock *sk;	/* key only */
+	const struct sock *sk;	/* key only; NULL in a free slot */
 	unsigned long ino;	/* the socket's inode number */
-	pid_t tid;		/* the connecting thread, while in the call */
-	enum cp_attempt_state state;
 	u64 id;
-	/* CP_ENDED: how and when the attempt ended, and its source then. */
-	struct cp_attempt_end end;
-	/* CP_IN_PROGRESS: the CONNECT record, template of the COMPLETE one. */
-	struct connprobe_record rec;
+	pid_t tid;		/* the connecting thread, while in the call */
+	u32 done_at;		/* CP_DONE: its bucket's clock then */
+	enum cp_attempt_state state;
+	union {
+		/* CP_ENDED: how and when the attempt ended, its source then. */
+		struct cp_attempt_end end;
+		/* CP_IN_PROGRESS: what the COMPLETE record repeats. */
+		struct cp_attempt_call call;
+	};
 };
 
-static DEFINE_RAW_SPINLOCK(cp_pending_lock);
-static DEFINE_HASHTABLE(cp_pending_hash, CP_PENDING_HASH_BITS);
-static HLIST_HEAD(cp_pending_free);
-static LIST_HEAD(cp_pending_done);
-static struct cp_attempt *cp_pending_pool;
-static atomic64_t cp_next_id = ATOMIC64_INIT(0);
-static unsigned long cp_pending_full;	/* under cp_pending_lock */
-static unsigned long cp_pending_reclaimed;	/* under cp_pending_lock */
+struct cp_bucket {
+	raw_spinlock_t lock;
+	unsigned int used;	/* slots with a key; read without the lock */
+	u32 clock;		/* entries made done so far */
+	struct cp_attempt slot[CP_WAYS];
+};
+
+static struct cp_bucket *cp_buckets;
+static unsigned int cp_bucket_bits;
+static DEFINE_PER_CPU(u64, cp_next_id);
+static DEFINE_PER_CPU(unsigned long, cp_pending_full);
+static DEFINE_PER_CPU(unsigned long, cp_pending_reclaimed);
 
 /**
  * cp_new_id() - a fresh correlation id, never 0
+ *
+ * A counter of this CPU's, shifted over the CPU's number: unique without
+ * a counter shared by all CPUs.
  *
  * Return: the id.
  */
 u64 cp_new_id(void)
 {
-	return atomic64_inc_return(&cp_next_id);
+	u64 id;
+
+	preempt_disable();
+	id = this_cpu_inc_return(cp_next_id) << CP_ID_CPU_BITS |
+	     smp_processor_id();
+	preempt_enable();
+	return id;
 }
 
 NOKPROBE_SYMBOL(cp_new_id);
 
-static struct cp_attempt *cp_attempt_find(const struct sock *sk)
+static struct cp_bucket *cp_bucket_of(const struct sock *sk)
+{
+	return &cp_buckets[hash_ptr(sk, cp_bucket_bits)];
+}
+
+NOKPROBE_SYMBOL(cp_bucket_of);
+
+static struct cp_attempt *cp_attempt_find(struct cp_bucket *b,
+					  const struct sock *sk)
 {
 	struct cp_attempt *a;
 
-	hash_for_each_possible(cp_pending_hash, a, node, (unsigned long)sk)
+	for (a = b->slot; a < b->slot + CP_WAYS; a++)
 		if (a->sk == sk)
 			return a;
 	return NULL;
@@ -102,47 +135,50 @@ static struct cp_attempt *cp_attempt_find(const struct sock *sk)
 
 NOKPROBE_SYMBOL(cp_attempt_find);
 
-static void cp_attempt_free(struct cp_attempt *a)
+static void cp_attempt_free(struct cp_bucket *b, struct cp_attempt *a)
 {
-	if (a->state == CP_DONE)
-		list_del(&a->done);
-	hash_del(&a->node);
-	hlist_add_head(&a->node, &cp_pending_free);
+	a->sk = NULL;
+	WRITE_ONCE(b->used, b->used - 1);
 }
 
 NOKPROBE_SYMBOL(cp_attempt_free);
 
 /* Free an entry that may never have given its records: count those. */
-static void cp_attempt_forget(struct cp_attempt *a)
+static void cp_attempt_forget(struct cp_bucket *b, struct cp_attempt *a)
 {
 	if (a->state != CP_DONE)
-		cp_pending_reclaimed++;
-	cp_attempt_free(a);
+		this_cpu_inc(cp_pending_reclaimed);
+	cp_attempt_free(b, a);
 }
 
 NOKPROBE_SYMBOL(cp_attempt_forget);
 
-static void cp_attempt_done(struct cp_attempt *a)
+static void cp_attempt_done(struct cp_bucket *b, struct cp_attempt *a)
 {
 	a->state = CP_DONE;
-	list_add_tail(&a->done, &cp_pending_done);
+	a->done_at = b->clock++;
 }
 
 NOKPROBE_SYMBOL(cp_attempt_done);
 
-/* A free slot, or the oldest done entry's: NULL if all are in use. */
-static struct cp_attempt *cp_attempt_alloc(void)
+/*
+ * A free slot of @b, or the slot of its oldest done entry: NULL if every
+ * slot holds an attempt still under way.  The caller sets the key.
+ */
+static struct cp_attempt *cp_attempt_alloc(struct cp_bucket *b)
 {
-	struct cp_attempt *a;
+	struct cp_attempt *a, *oldest = NULL;
 
-	a = list_first_entry_or_null(&cp_pending_done, struct cp_attempt,
-				     done);
-	if (hlist_empty(&cp_pending_free) && a)
-		cp_attempt_free(a);
-	a = hlist_entry_safe(cp_pending_free.first, struct cp_attempt, node);
-	if (a)
-		hlist_del(&a->node);
-	return a;
+	for (a = b->slot; a < b->slot + CP_WAYS; a++) {
+		if (!a->sk) {
+			WRITE_ONCE(b->used, b->used + 1);
+			return a;
+		}
+		if (a->state == CP_DONE &&
+		    (!oldest || (s32)(a->done_at - oldest->done_at) < 0))
+			oldest = a;
+	}
+	return oldest;
 }
 
 NOKPROBE_SYMBOL(cp_attempt_alloc);
@@ -165,30 +201,27 @@ NOKPROBE_SYMBOL(cp_sock_ino);
  */
 void cp_pending_start(const struct sock *sk)
 {
+	struct cp_bucket *b = cp_bucket_of(sk);
 	struct cp_attempt *a;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&cp_pending_lock, flags);
-	a = cp_attempt_find(sk);
-	if (a) {
-		/* A new attempt on the socket, or a stale entry: start over. */
-		if (a->state == CP_DONE)
-			list_del(&a->done);
-	} else {
-		a = cp_attempt_alloc();
+	raw_spin_lock_irqsave(&b->lock, flags);
+	/* A new attempt on the socket, or a stale entry: start over. */
+	a = cp_attempt_find(b, sk);
+	if (!a) {
+		a = cp_attempt_alloc(b);
 		if (!a) {
-			cp_pending_full++;
+			this_cpu_inc(cp_pending_full);
 			goto out;
 		}
 		a->sk = sk;
-		hash_add(cp_pending_hash, &a->node, (unsigned long)sk);
 	}
 	a->ino = cp_sock_ino(sk);
 	a->tid = task_pid_nr(current);
 	a->state = CP_IN_CALL;
 	a->id = cp_new_id();
 out:
-	raw_spin_unlock_irqrestore(&cp_pending_lock, flags);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 
 NOKPROBE_SYMBOL(cp_pending_start);
@@ -203,32 +236,34 @@ NOKPROBE_SYMBOL(cp_pending_start);
  */
 void cp_pending_end(const struct sock *sk, const struct cp_attempt_end *end)
 {
-	struct connprobe_record rec;
+	struct cp_bucket *b = cp_bucket_of(sk);
+	struct cp_attempt_call call;
 	struct cp_attempt *a;
 	unsigned long flags;
 	bool complete = false;
 
-	raw_spin_lock_irqsave(&cp_pending_lock, flags);
-	a = cp_attempt_find(sk);
+	raw_spin_lock_irqsave(&b->lock, flags);
+	a = cp_attempt_find(b, sk);
 	if (!a || a->state == CP_DONE)
 		goto out;
 	if (a->ino != cp_sock_ino(sk)) {
 		/* Made for a socket since freed, whose address was reused. */
-		cp_attempt_forget(a);
+		cp_attempt_forget(b, a);
 		goto out;
 	}
 	if (a->state == CP_IN_PROGRESS) {
-		rec = a->rec;
-		cp_attempt_done(a);
+		/* Written once the lock is let go: it is not the buffer's. */
+		call = a->call;
+		cp_attempt_done(b, a);
 		complete = true;
 	} else {
 		a->state = CP_ENDED;
 		a->end = *end;
 	}
 out:
-	raw_spin_unlock_irqrestore(&cp_pending_lock, flags);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 	if (complete)
-		cp_write_complete(&rec, end);
+		cp_write_complete(&call, end);
 }
 
 NOKPROBE_SYMBOL(cp_pending_end);
@@ -256,15 +291,26 @@ bool cp_pending_on_return(const struct socket *sock,
 			  struct cp_attempt_end *end)
 {
 	unsigned long ino = SOCK_INODE((struct socket *)sock)->i_ino;
+	struct cp_bucket *b = cp_bucket_of(sock->sk);
 	struct cp_attempt *a;
 	unsigned long flags;
 	bool complete = false;
 
-	raw_spin_lock_irqsave(&cp_pending_lock, flags);
-	a = cp_attempt_find(sock->sk);
+	/*
+	 * An empty bucket, without the lock: no attempt on the socket.  One
+	 * this call started was made in this thread; one another thread's
+	 * call started was made before that call let go of the socket's
+	 * lock, which this call took after it.
+	 */
+	if (!READ_ONCE(b->used)) {
+		rec->id = cp_new_id();
+		return false;
+	}
+	raw_spin_lock_irqsave(&b->lock, flags);
+	a = cp_attempt_find(b, sock->sk);
 	if (a && a->ino != ino) {
 		/* Made for a socket since freed, whose address was reused. */
-		cp_attempt_forget(a);
+		cp_attempt_forget(b, a);
 		a = NULL;
 	}
 	if (!a || ((a->state == CP_IN_CALL || a->state == CP_ENDED) &&
@@ -283,7 +329,7 @@ bool cp_pending_on_return(const struct socket *sock,
 	case CP_IN_CALL:
 		/* Still in SYN_SENT: its end comes later. */
 		a->state = CP_IN_PROGRESS;
-		a->rec = *rec;
+		cp_attempt_call_save(&a->call, rec);
 		break;
 	case CP_ENDED:
 		/* The error path cleared what the attempt used. */
@@ -299,11 +345,11 @@ bool cp_pending_on_return(const struct socket *sock,
 			*end = a->end;
 			complete = true;
 		}
-		cp_attempt_done(a);
+		cp_attempt_done(b, a);
 		break;
 	}
 out:
-	raw_spin_unlock_irqrestore(&cp_pending_lock, flags);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 	return complete;
 }
 
@@ -317,6 +363,7 @@ NOKPROBE_SYMBOL(cp_pending_on_return);
  */
 void cp_pending_forget(const struct sock *sk)
 {
+	struct cp_bucket *b = cp_bucket_of(sk);
 	struct cp_attempt *a;
 	unsigned long flags;
 
@@ -325,33 +372,35 @@ void cp_pending_forget(const struct sock *sk)
 	 * without the lock.  An entry for @sk itself was added long before
 	 * (its connect call came before its close), never concurrently.
 	 */
-	if (hlist_empty(&cp_pending_hash[hash_min((unsigned long)sk,
-						  CP_PENDING_HASH_BITS)]))
+	if (!READ_ONCE(b->used))
 		return;
-	raw_spin_lock_irqsave(&cp_pending_lock, flags);
-	a = cp_attempt_find(sk);
+	raw_spin_lock_irqsave(&b->lock, flags);
+	a = cp_attempt_find(b, sk);
 	if (a)
-		cp_attempt_forget(a);
-	raw_spin_unlock_irqrestore(&cp_pending_lock, flags);
+		cp_attempt_forget(b, a);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 
 NOKPROBE_SYMBOL(cp_pending_forget);
 
 /**
- * cp_pending_init() - allocate the pool of attempts
- * @max: attempts tracked at once
+ * cp_pending_init() - allocate the table of attempts
+ * @max: attempts to track at once: the table has at least as many slots
  *
  * Return: 0 or -ENOMEM.
  */
 int cp_pending_init(unsigned int max)
 {
-	unsigned int i;
+	unsigned int i, n;
 
-	cp_pending_pool = kvcalloc(max, sizeof(*cp_pending_pool), GFP_KERNEL);
-	if (!cp_pending_pool)
+	/* Two buckets at least: hash_ptr() takes 1 to 64 bits. */
+	n = roundup_pow_of_two(max(DIV_ROUND_UP(max, CP_WAYS), 2U));
+	cp_buckets = kvcalloc(n, sizeof(*cp_buckets), GFP_KERNEL);
+	if (!cp_buckets)
 		return -ENOMEM;
-	for (i = 0; i < max; i++)
-		hlist_add_head(&cp_pending_pool[i].node, &cp_pending_free);
+	for (i = 0; i < n; i++)
+		raw_spin_lock_init(&cp_buckets[i].lock);
+	cp_bucket_bits = ilog2(n);
 	return 0;
 }
 
@@ -363,21 +412,29 @@ int cp_pending_init(unsigned int max)
  */
 void cp_pending_exit(void)
 {
-	hash_init(cp_pending_hash);
-	INIT_HLIST_HEAD(&cp_pending_free);
-	INIT_LIST_HEAD(&cp_pending_done);
-	kvfree(cp_pending_pool);
-	cp_pending_pool = NULL;
+	kvfree(cp_buckets);
+	cp_buckets = NULL;
+}
+
+/* A per-CPU counter's sum. */
+static unsigned long cp_sum(unsigned long __percpu *counter)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(counter, cpu));
+	return sum;
 }
 
 /**
- * cp_pending_show_stats() - print how often the pool was full, and how
+ * cp_pending_show_stats() - print how often the table was full, and how
  *	many attempts went with their socket before their call returned
  * @m: the seq_file of the debugfs stats file
  */
 void cp_pending_show_stats(struct seq_file *m)
 {
-	seq_printf(m, "attempts_untracked %lu\n", READ_ONCE(cp_pending_full));
+	seq_printf(m, "attempts_untracked %lu\n", cp_sum(&cp_pending_full));
 	seq_printf(m, "attempts_reclaimed %lu\n",
-		   READ_ONCE(cp_pending_reclaimed));
+		   cp_sum(&cp_pending_reclaimed));
 }

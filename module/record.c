@@ -310,34 +310,95 @@ void cp_record_emit(struct connprobe_record *rec, const struct socket *sock,
 	}
 	if (cp_filter_record(rec))
 		cp_buffer_write(rec);
-	if (complete)
-		cp_write_complete(rec, &end);
+	if (complete) {
+		struct cp_attempt_call call;
+
+		cp_attempt_call_save(&call, rec);
+		cp_write_complete(&call, &end);
+	}
 }
 
 NOKPROBE_SYMBOL(cp_record_emit);
 
 /**
+ * cp_attempt_call_save() - keep what an attempt's COMPLETE record repeats
+ * @call: where
+ * @rec: the CONNECT record of the call that started the attempt
+ */
+void cp_attempt_call_save(struct cp_attempt_call *call,
+			  const struct connprobe_record *rec)
+{
+	BUILD_BUG_ON(sizeof(call->saddr) != sizeof(rec->saddr) ||
+		     sizeof(call->daddr) != sizeof(rec->daddr) ||
+		     sizeof(call->comm) != sizeof(rec->comm));
+	call->ts_ns = rec->ts_ns;
+	call->id = rec->id;
+	call->cgroup_id = rec->cgroup_id;
+	call->flags = rec->flags;
+	call->pid = rec->pid;
+	call->tid = rec->tid;
+	call->uid = rec->uid;
+	call->netns = rec->netns;
+	call->fd = rec->fd;
+	call->family = rec->family;
+	call->type = rec->type;
+	call->protocol = rec->protocol;
+	call->daddr_family = rec->daddr_family;
+	call->sport = rec->sport;
+	call->dport = rec->dport;
+	call->addrlen = rec->addrlen;
+	memcpy(call->saddr, rec->saddr, sizeof(call->saddr));
+	memcpy(call->daddr, rec->daddr, sizeof(call->daddr));
+	memcpy(call->comm, rec->comm, sizeof(call->comm));
+}
+
+NOKPROBE_SYMBOL(cp_attempt_call_save);
+
+/**
  * cp_write_complete() - write the COMPLETE record of an attempt
- * @rec: its CONNECT record, turned into the COMPLETE one here
+ * @call: what its CONNECT record said
  * @end: how and when the attempt ended
  */
-void cp_write_complete(struct connprobe_record *rec,
+void cp_write_complete(const struct cp_attempt_call *call,
 		       const struct cp_attempt_end *end)
 {
-	rec->event = CONNPROBE_EVENT_COMPLETE;
-	rec->latency_ns = end->ns - rec->ts_ns;
-	rec->ret = end->ret;
-	/* The signal was the call's, not the attempt's. */
-	rec->signal = 0;
+	struct connprobe_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.size = sizeof(rec);
+	rec.version = CONNPROBE_RECORD_VERSION;
+	rec.event = CONNPROBE_EVENT_COMPLETE;
+	rec.flags = call->flags;
+	rec.ts_ns = call->ts_ns;
+	rec.latency_ns = end->ns - call->ts_ns;
+	rec.id = call->id;
+	rec.cgroup_id = call->cgroup_id;
+	rec.ret = end->ret;
+	rec.pid = call->pid;
+	rec.tid = call->tid;
+	rec.uid = call->uid;
+	rec.netns = call->netns;
+	rec.fd = call->fd;
+	rec.family = call->family;
+	rec.type = call->type;
+	rec.protocol = call->protocol;
+	rec.daddr_family = call->daddr_family;
+	rec.sport = call->sport;
+	rec.dport = call->dport;
+	rec.addrlen = call->addrlen;
+	memcpy(rec.saddr, call->saddr, sizeof(rec.saddr));
+	memcpy(rec.daddr, call->daddr, sizeof(rec.daddr));
+	memcpy(rec.comm, call->comm, sizeof(rec.comm));
+	/* The signal, if any, was the call's, not the attempt's: 0. */
 	if (end->abandoned)
-		rec->flags |= CONNPROBE_F_ABANDONED;
+		rec.flags |= CONNPROBE_F_ABANDONED;
 	if (end->sport) {
-		rec->flags |= CONNPROBE_F_SADDR;
-		rec->sport = end->sport;
-		memcpy(rec->saddr, end->saddr, sizeof(rec->saddr));
+		rec.flags |= CONNPROBE_F_SADDR;
+		rec.sport = end->sport;
+		memcpy(rec.saddr, end->saddr, sizeof(rec.saddr));
 	}
-	if (cp_filter_record(rec))
-		cp_buffer_write(rec);
+	if (cp_filter_record(&rec))
+		cp_buffer_write(&rec);
 }
 
 NOKPROBE_SYMBOL(cp_write_complete);
