@@ -58,6 +58,37 @@ static inline unsigned long cp_entry_return_address(struct pt_regs *regs)
 }
 
 /*
+ * The address of the first direct call of @target in the code from @start
+ * to @end, or 0 if there is none or this architecture's calls are not
+ * known here: x86's "call rel32" (e8), from which the return comes to the
+ * instruction 5 bytes on (cp_call_next()).  A match of the bytes inside
+ * another instruction is not told apart here: register_kprobe() refuses an
+ * address that is not an instruction's (-EILSEQ).
+ */
+static inline unsigned long cp_find_call(unsigned long start,
+					 unsigned long end,
+					 unsigned long target)
+{
+#if defined(CONFIG_X86)
+	unsigned long p;
+	s32 rel;
+	u8 op;
+
+	for (p = start; p + 5 <= end; p++)
+		if (!copy_from_kernel_nofault(&op, (void *)p, 1) && op == 0xe8 &&
+		    !copy_from_kernel_nofault(&rel, (void *)(p + 1), 4) &&
+		    p + 5 + rel == target)
+			return p;
+#endif
+	return 0;
+}
+
+static inline unsigned long cp_call_next(unsigned long call)
+{
+	return call + 5;
+}
+
+/*
  * ring_buffer_unlock_commit() lost its event argument in 6.2 ("trace/
  * ring_buffer: remove unused arguments").  Only the self-benchmark's
  * comparison with the tracing ring buffer uses it.

@@ -188,6 +188,12 @@ void cp_filter_exit(void);
 int cp_tcp_state_register(void);
 void cp_tcp_state_unregister(void);
 
+int cp_symbol_range(const char *name, unsigned long *start,
+		    unsigned long *end);
+int cp_uring_register(unsigned long target, unsigned int calls);
+void cp_uring_unregister(void);
+void cp_uring_show_stats(struct seq_file *m);
+
 int cp_probe_register(unsigned int maxactive);
 void cp_probe_unregister(void);
 void cp_probe_show_stats(struct seq_file *m);

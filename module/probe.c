@@ -6,9 +6,12 @@
  * __sys_connect() sees every call, before the file descriptor is even looked
  * up, so that calls failing early (EBADF, EFAULT, EINVAL, ENOTSOCK) are
  * seen too.  io_uring's IORING_OP_CONNECT calls __sys_connect_file()
- * directly: a second kretprobe there records those, and lets every call
- * made from __sys_connect() go at its entry, before any return hook is set
- * up, so that no call costs two return probes or gives two records.
+ * directly, from io_connect().  Where __sys_connect() calls it too (5.10,
+ * 6.1), io_uring's calls are traced inside io_connect() (uring.c), which
+ * connect(2) never passes.  Where __sys_connect() inlines it (6.12 on), a
+ * second kretprobe at its entry records io_uring's calls, and lets any
+ * call made from __sys_connect() go at its entry, before any return hook
+ * is set up, so that no call costs two return probes or gives two records.
  * Entry handlers only stamp the call; return handlers build its record.
  * See Documentation/trace/kprobes.rst.
  */
@@ -277,6 +280,31 @@ static int cp_locate_sys_connect(void)
 	return 0;
 }
 
+/* Whether io_uring's connects are traced inside io_connect() (uring.c). */
+static bool cp_uring_inside;
+
+/*
+ * Where __sys_connect() calls __sys_connect_file() (5.10, 6.1), every
+ * connect(2) would hit a probe at the latter's entry, only to pass it:
+ * io_uring's calls are then traced at io_connect()'s call of it instead,
+ * which connect(2) never passes.  Where __sys_connect() inlines it (6.12
+ * on), only io_uring reaches its entry, and the kretprobe there stays.
+ */
+static bool cp_probe_uring_inside(unsigned int maxactive)
+{
+	unsigned long start, end;
+	int ret;
+
+	if (cp_symbol_range("__sys_connect_file", &start, &end) ||
+	    !cp_find_call(cp_sys_connect_start, cp_sys_connect_end, start))
+		return false;
+	ret = cp_uring_register(start, maxactive);
+	if (ret)
+		pr_info("io_connect's call of __sys_connect_file not probed (error %d): io_uring's connects are traced at __sys_connect_file, which connect(2) passes too\n",
+			ret);
+	return !ret;
+}
+
 static struct kretprobe *cp_probes[] = {
 	&cp_connect_probe,
 	&cp_connect_file_probe,
@@ -309,9 +337,10 @@ static int cp_probe_attach(struct kretprobe *rp, unsigned int maxactive)
  *	connect() holds one instance for as long as it waits, and a call
  *	beyond this many is not traced but counted in nmissed
  *
- * The probe on __sys_connect() is required; without the one on
- * __sys_connect_file() the module still traces every connect(2), and says
- * in dmesg that io_uring's connects are not traced.
+ * The probe on __sys_connect() is required; without the ones for
+ * io_uring (inside io_connect(), or on __sys_connect_file()) the module
+ * still traces every connect(2), and says in dmesg that io_uring's
+ * connects are not traced.
  *
  * Return: 0 or a negative errno; nothing is attached on failure.
  */
@@ -327,6 +356,9 @@ int cp_probe_register(unsigned int maxactive)
 		pr_warn("cannot locate __sys_connect: io_uring connects are not traced\n");
 		return 0;
 	}
+	cp_uring_inside = cp_probe_uring_inside(maxactive);
+	if (cp_uring_inside)
+		return 0;
 	if (cp_probe_attach(&cp_connect_file_probe, maxactive)) {
 		pr_warn("io_uring connects are not traced\n");
 		return 0;
@@ -343,6 +375,9 @@ void cp_probe_unregister(void)
 	int i;
 
 	unregister_kretprobes(cp_probes, cp_nr_probes);
+	if (cp_uring_inside)
+		cp_uring_unregister();
+	cp_uring_inside = false;
 	for (i = 0; i < cp_nr_probes; i++)
 		if (cp_probes[i]->nmissed)
 			pr_info("%s: %d calls missed, maxactive %d was too low\n",
@@ -368,4 +403,6 @@ void cp_probe_show_stats(struct seq_file *m)
 			   READ_ONCE(cp_probes[i]->nmissed),
 			   READ_ONCE(cp_probes[i]->kp.nmissed),
 			   cp_probes[i]->maxactive);
+	if (cp_uring_inside)
+		cp_uring_show_stats(m);
 }

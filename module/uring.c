@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_uring's connects, traced at io_connect()'s call of
+ * __sys_connect_file() rather than at that function's entry.
+ *
+ * Where __sys_connect() calls __sys_connect_file() instead of inlining it
+ * (5.10, 6.1), a probe at its entry is hit by every connect(2) as well,
+ * only to let it go: about 340 instructions a call on 6.1.  Two plain
+ * kprobes inside io_connect() see io_uring's calls alone: one on each
+ * call instruction, where the arguments are in their registers, one on the
+ * instruction after it, where the return value is.  What the first keeps
+ * for the second (the call may sleep, and move to another CPU) sits in a
+ * small table keyed by the task, checked by the stack pointer, which the
+ * call leaves as it found it.
+ *
+ * Where io_connect() has no such call to find (another architecture, a
+ * compiler that inlined or moved it), probe.c keeps its kretprobe on
+ * __sys_connect_file().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/log2.h>
+#include <linux/percpu.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "connprobe.h"
+#include "connprobe_internal.h"
+
+/* Slots per bucket of the table of calls under way. */
+#define CP_URING_WAYS	4
+
+/* An io_uring connect call under way, from the call to its return. */
+struct cp_uring_call {
+	const struct task_struct *task;	/* key; NULL in a free slot */
+	unsigned long sp;		/* the stack pointer at the call */
+	u64 start_ns;
+	struct file *file;		/* held by io_uring for the call */
+	struct cp_call_addr addr;
+};
+
+struct cp_uring_bucket {
+	raw_spinlock_t lock;
+	struct cp_uring_call slot[CP_URING_WAYS];
+};
+
+static struct cp_uring_bucket *cp_uring_table;
+static unsigned int cp_uring_bits;
+/* Calls not traced: every slot of their bucket was in use. */
+static DEFINE_PER_CPU(unsigned long, cp_uring_missed);
+static unsigned int cp_uring_max;
+
+static struct cp_uring_bucket *cp_uring_bucket_of(const struct task_struct *t)
+{
+	return &cp_uring_table[hash_ptr(t, cp_uring_bits)];
+}
+
+NOKPROBE_SYMBOL(cp_uring_bucket_of);
+
+static struct cp_uring_call *cp_uring_find(struct cp_uring_bucket *b,
+					   const struct task_struct *t)
+{
+	struct cp_uring_call *c;
+
+	for (c = b->slot; c < b->slot + CP_URING_WAYS; c++)
+		if (c->task == t)
+			return c;
+	return NULL;
+}
+
+NOKPROBE_SYMBOL(cp_uring_find);
+
+/*
+ * Runs on io_connect()'s call instruction: __sys_connect_file(struct file
+ * *, struct sockaddr_storage *, int addrlen, int flags) is about to run.
+ * A slot the task still holds is from a call whose return was missed: the
+ * new call takes it over.
+ */
+static int cp_uring_call(struct kprobe *p, struct pt_regs *regs)
+{
+	struct cp_uring_bucket *b = cp_uring_bucket_of(current);
+	const struct sockaddr_storage *addr;
+	struct cp_uring_call *c;
+	unsigned long flags;
+	bool traced;
+	int len;
+
+	traced = cp_filter_task();
+	if (!traced)
+		cp_filter_count_call();
+	raw_spin_lock_irqsave(&b->lock, flags);
+	c = cp_uring_find(b, current);
+	if (!traced) {
+		if (c)
+			c->task = NULL;
+		goto out;
+	}
+	if (!c)
+		c = cp_uring_find(b, NULL);
+	if (!c) {
+		this_cpu_inc(cp_uring_missed);
+		goto out;
+	}
+	c->task = current;
+	c->sp = kernel_stack_pointer(regs);
+	c->start_ns = ktime_get_ns();
+	c->file = (struct file *)regs_get_kernel_argument(regs, 0);
+	addr = (const struct sockaddr_storage *)regs_get_kernel_argument(regs, 1);
+	len = (int)regs_get_kernel_argument(regs, 2);
+	/* The kernel's own copy, which io_uring checked the length of. */
+	c->addr.len = 0;
+	if (len >= (int)sizeof(addr->ss_family) && len <= (int)sizeof(*addr)) {
+		memcpy(&c->addr.ss, addr, len);
+		c->addr.len = len;
+	}
+out:
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(cp_uring_call);
+
+/* Runs on the instruction after the call: __sys_connect_file() returned. */
+static int cp_uring_returned(struct kprobe *p, struct pt_regs *regs)
+{
+	struct cp_uring_bucket *b = cp_uring_bucket_of(current);
+	struct connprobe_record rec;
+	struct cp_uring_call call;
+	struct cp_uring_call *c;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	c = cp_uring_find(b, current);
+	if (c) {
+		call = *c;
+		c->task = NULL;
+	}
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	/* Not traced, or a stale slot of a call whose return was missed. */
+	if (!c || call.sp != kernel_stack_pointer(regs))
+		return 0;
+
+	/* __sys_connect_file() returns int: narrow the 64-bit register. */
+	cp_record_begin(&rec, call.start_ns, (int)regs_return_value(regs));
+	rec.flags |= CONNPROBE_F_IO_URING;
+	/* io_uring may use a registered file: no descriptor to report. */
+	rec.fd = -1;
+	cp_record_emit(&rec, cp_sock_from_file(call.file), &call.addr);
+	return 0;
+}
+
+NOKPROBE_SYMBOL(cp_uring_returned);
+
+/*
+ * The calls of __sys_connect_file() in io_connect(): a compiler may make
+ * one per value of a constant argument (5.10's has two: O_NONBLOCK or
+ * not).  Each gets a probe on it and one on the instruction after it.
+ */
+#define CP_URING_MAX_SITES	4
+static struct kprobe cp_uring_probes[2 * CP_URING_MAX_SITES];
+static unsigned int cp_uring_nr_probes;
+
+/**
+ * cp_symbol_range() - where a function of the kernel lies
+ * @name: its name
+ * @start: its first byte
+ * @end: the byte after its last
+ *
+ * kallsyms' lookup by name is not exported: a kprobe registered disabled
+ * (nothing is patched) resolves the name, and kallsyms gives the start and
+ * size of what holds the address ("io_connect+0x4/0x2a0").
+ *
+ * Return: 0, or a negative errno when there is no such probeable function.
+ */
+int cp_symbol_range(const char *name, unsigned long *start,
+		    unsigned long *end)
+{
+	struct kprobe kp = { .symbol_name = name,
+			     .flags = KPROBE_FLAG_DISABLED };
+	unsigned long addr, offset, size;
+	char sym[KSYM_SYMBOL_LEN];
+	const char *plus;
+	int ret;
+
+	ret = register_kprobe(&kp);
+	if (ret)
+		return ret;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	sprint_symbol(sym, addr);
+	plus = strrchr(sym, '+');
+	if (!plus || sscanf(plus, "+%lx/%lx", &offset, &size) != 2 ||
+	    offset > addr || !size)
+		return -ENOENT;
+	*start = addr - offset;
+	*end = *start + size;
+	return 0;
+}
+
+/**
+ * cp_uring_register() - trace io_uring's connects inside io_connect()
+ * @target: the start of __sys_connect_file()
+ * @calls: calls under way to keep track of at once
+ *
+ * Return: 0, or a negative errno when io_connect() has no call of
+ * @target to probe (nothing is attached then).
+ */
+int cp_uring_register(unsigned long target, unsigned int calls)
+{
+	unsigned long start, end, site;
+	unsigned int i, n, sites = 0;
+	int ret;
+
+	ret = cp_symbol_range("io_connect", &start, &end);
+	if (ret)
+		return ret;
+	for (site = cp_find_call(start, end, target); site;
+	     site = cp_find_call(cp_call_next(site), end, target)) {
+		if (sites == CP_URING_MAX_SITES)
+			return -E2BIG;
+		cp_uring_probes[2 * sites].addr = (kprobe_opcode_t *)site;
+		cp_uring_probes[2 * sites].pre_handler = cp_uring_call;
+		cp_uring_probes[2 * sites + 1].addr =
+			(kprobe_opcode_t *)cp_call_next(site);
+		cp_uring_probes[2 * sites + 1].pre_handler = cp_uring_returned;
+		sites++;
+	}
+	if (!sites)
+		return -ENOENT;
+
+	n = roundup_pow_of_two(max(DIV_ROUND_UP(calls, CP_URING_WAYS), 2U));
+	cp_uring_table = kvcalloc(n, sizeof(*cp_uring_table), GFP_KERNEL);
+	if (!cp_uring_table)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		raw_spin_lock_init(&cp_uring_table[i].lock);
+	cp_uring_bits = ilog2(n);
+	cp_uring_max = n * CP_URING_WAYS;
+
+	for (i = 0; i < 2 * sites; i++) {
+		ret = register_kprobe(&cp_uring_probes[i]);
+		if (ret) {
+			pr_warn("cannot probe io_connect+%#lx: error %d\n",
+				(unsigned long)cp_uring_probes[i].addr - start,
+				ret);
+			goto out_unregister;
+		}
+	}
+	cp_uring_nr_probes = i;
+	pr_info("attached to io_connect, at its %u call(s) of __sys_connect_file, for %u calls at once\n",
+		sites, cp_uring_max);
+	return 0;
+
+out_unregister:
+	while (i--)
+		unregister_kprobe(&cp_uring_probes[i]);
+	kvfree(cp_uring_table);
+	cp_uring_table = NULL;
+	return ret;
+}
+
+/**
+ * cp_uring_unregister() - detach; returns once no handler runs
+ *
+ * The table goes only after a grace period: unregister_kprobe() waits
+ * for one, and every handler runs with preemption off.
+ */
+void cp_uring_unregister(void)
+{
+	while (cp_uring_nr_probes)
+		unregister_kprobe(&cp_uring_probes[--cp_uring_nr_probes]);
+	kvfree(cp_uring_table);
+	cp_uring_table = NULL;
+}
+
+/**
+ * cp_uring_show_stats() - print the probes' miss counters, as a probe line
+ * @m: the seq_file of the debugfs stats file
+ *
+ * nmissed counts calls not traced because their slots were all in use;
+ * kp_nmissed counts hits of either kprobe skipped because another probe
+ * was running.
+ */
+void cp_uring_show_stats(struct seq_file *m)
+{
+	unsigned long missed = 0, kp_missed = 0;
+	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		missed += READ_ONCE(*per_cpu_ptr(&cp_uring_missed, cpu));
+	for (i = 0; i < cp_uring_nr_probes; i++)
+		kp_missed += READ_ONCE(cp_uring_probes[i].nmissed);
+	seq_printf(m, "probe io_connect nmissed %lu kp_nmissed %lu maxactive %u\n",
+		   missed, kp_missed, cp_uring_max);
+}
