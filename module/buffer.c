@@ -81,7 +81,7 @@ static int cp_subbuf_start(struct rchan_buf *buf, void *subbuf,
 	 * Flight recorder: relay overwrites sub-buffer number produced - n,
 	 * the oldest; count what of it was never read.  Its read side skips
 	 * past it on its own (relay_file_read_avail()).  We run on the
-	 * buffer's CPU with interrupts off, inside cp_buffer_write().
+	 * buffer's CPU with interrupts off, inside cp_sink_reserve().
 	 */
 	oldest = buf->subbufs_produced - n;
 	bytes = buf->chan->subbuf_size - buf->padding[oldest % n];
@@ -196,60 +196,108 @@ void cp_buffer_close(void)
 }
 
 /*
- * Store one record in this CPU's buffer of @sink, or count it lost.
- *
- * Runs in the probes' atomic context.  Interrupts are off so that a writer
- * interrupting us on this CPU cannot interleave with our slot (and, as an
- * RCU read-side section, so that a resize waits for us).  This is
- * relay_write() with the drop made visible, under the buffer's lock that
- * readers take to see the positions whole (buffer_read.c).
+ * Where a record that finds no room is built, to be filtered and counted:
+ * one per CPU, used with interrupts off, between reserve and commit.
  */
-static void cp_sink_write(struct cp_sink *sink, struct connprobe_record *rec)
+static DEFINE_PER_CPU(struct connprobe_record, cp_scratch);
+
+/*
+ * Reserve room for one record in this CPU's buffer of @sink: @slot->rec
+ * is where to build it, in the buffer itself, or in this CPU's scratch
+ * record when the buffer has no room (a full stream buffer, or no channel
+ * while a resize replaces it).  Until cp_sink_commit(), interrupts are off
+ * (so that no writer on this CPU interleaves with us, and, as an RCU
+ * read-side section, so that a resize waits for us) and the buffer's lock
+ * is held, which readers take to see the positions whole (buffer_read.c):
+ * they never see a record half built.  This is relay_reserve() with the
+ * drop made visible.
+ */
+static void cp_sink_reserve(struct cp_sink *sink, struct cp_slot *slot)
+	__acquires(&cp_buf_lock)
 {
-	struct cp_cpu_stats *stats;
 	struct rchan_buf *buf;
 	struct rchan *chan;
-	unsigned long flags;
 
-	local_irq_save(flags);
-	stats = this_cpu_ptr(sink->stats);
-	rec->cpu = smp_processor_id();
-	/* Every record counts as written, whether it is kept or lost. */
-	rec->seq = stats->written++;
-
-	/* No channel: a resize is replacing it. */
+	local_irq_save(slot->flags);
+	raw_spin_lock(this_cpu_ptr(&cp_buf_lock));
+	slot->sink = sink;
+	slot->buf = NULL;
+	slot->rec = this_cpu_ptr(&cp_scratch);
 	chan = rcu_dereference_sched(sink->chan);
 	buf = chan ? *this_cpu_ptr(chan->buf) : NULL;
-	if (unlikely(!buf)) {
-		stats->lost++;
-		goto out;
-	}
-	/* Readers look at the positions only under it (buffer_read.c). */
-	raw_spin_lock(this_cpu_ptr(&cp_buf_lock));
-	if (unlikely(buf->offset + CP_REC_SIZE > buf->chan->subbuf_size &&
-		     !relay_switch_subbuf(buf, CP_REC_SIZE))) {
-		stats->lost++;
-	} else {
-		memcpy(buf->data + buf->offset, rec, CP_REC_SIZE);
-		buf->offset += CP_REC_SIZE;
+	if (unlikely(!buf ||
+		     (buf->offset + CP_REC_SIZE > buf->chan->subbuf_size &&
+		      !relay_switch_subbuf(buf, CP_REC_SIZE))))
+		return;
+	slot->buf = buf;
+	slot->rec = buf->data + buf->offset;
+}
+
+NOKPROBE_SYMBOL(cp_sink_reserve);
+
+/*
+ * Keep the record built in @slot (@keep), or let its room go to the next
+ * one.  A kept record counts as written, whether it is stored or lost for
+ * want of room; its @cpu and @seq are set here.
+ */
+static void cp_sink_commit(struct cp_slot *slot, bool keep)
+	__releases(&cp_buf_lock)
+{
+	struct cp_cpu_stats *stats = this_cpu_ptr(slot->sink->stats);
+
+	if (keep) {
+		slot->rec->cpu = smp_processor_id();
+		slot->rec->seq = stats->written++;
+		if (slot->buf)
+			slot->buf->offset += CP_REC_SIZE;
+		else
+			stats->lost++;
 	}
 	raw_spin_unlock(this_cpu_ptr(&cp_buf_lock));
-out:
-	local_irq_restore(flags);
+	local_irq_restore(slot->flags);
 }
 
-NOKPROBE_SYMBOL(cp_sink_write);
+NOKPROBE_SYMBOL(cp_sink_commit);
+
+/* Store a copy of @rec in this CPU's buffer of @sink, or count it lost. */
+static void cp_sink_write(struct cp_sink *sink,
+			  const struct connprobe_record *rec)
+{
+	struct cp_slot slot;
+
+	cp_sink_reserve(sink, &slot);
+	memcpy(slot.rec, rec, CP_REC_SIZE);
+	cp_sink_commit(&slot, true);
+}
 
 /**
- * cp_buffer_write() - store one record in this CPU's buffer, or count it lost
- * @rec: the record; its @cpu and @seq are filled in here
+ * cp_buffer_reserve() - room for one record in this CPU's buffer
+ * @slot: set here: @slot->rec is where to build the record, every byte
+ *
+ * Runs in the probes' atomic context.  Interrupts stay off until
+ * cp_buffer_commit(), which must follow on this CPU, with nothing in
+ * between that writes a record.
  */
-void cp_buffer_write(struct connprobe_record *rec)
+void cp_buffer_reserve(struct cp_slot *slot)
+	__acquires(&cp_buf_lock)
 {
-	cp_sink_write(&cp_live, rec);
+	cp_sink_reserve(&cp_live, slot);
 }
 
-NOKPROBE_SYMBOL(cp_buffer_write);
+NOKPROBE_SYMBOL(cp_buffer_reserve);
+
+/**
+ * cp_buffer_commit() - store the record built in a reserved slot, or not
+ * @slot: from cp_buffer_reserve()
+ * @keep: false to drop the record (a filter turned it away), uncounted
+ */
+void cp_buffer_commit(struct cp_slot *slot, bool keep)
+	__releases(&cp_buf_lock)
+{
+	cp_sink_commit(slot, keep);
+}
+
+NOKPROBE_SYMBOL(cp_buffer_commit);
 
 /**
  * cp_buffer_of() - a CPU's buffer; call under rcu_read_lock()

@@ -125,11 +125,29 @@ struct cp_cpu_stats {
 	atomic64_t discarded;
 };
 
+struct cp_sink;
+
+/**
+ * struct cp_slot - room reserved for one record, which is built in place
+ * @rec: where to build it
+ * @sink: the buffers it goes to
+ * @buf: the buffer @rec lies in; NULL when @rec is a scratch record, for
+ *	want of room
+ * @flags: interrupt state to restore at the commit
+ */
+struct cp_slot {
+	struct connprobe_record *rec;
+	struct cp_sink *sink;
+	struct rchan_buf *buf;
+	unsigned long flags;
+};
+
 bool cp_files_ready(void);
 bool cp_buf_size_valid(unsigned long size);
 int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode);
 void cp_buffer_close(void);
-void cp_buffer_write(struct connprobe_record *rec);
+void cp_buffer_reserve(struct cp_slot *slot);
+void cp_buffer_commit(struct cp_slot *slot, bool keep);
 void cp_buffer_show_stats(struct seq_file *m);
 int cp_buffer_mode_parse(const char *name);
 const char *cp_buffer_mode(void);
@@ -155,7 +173,7 @@ ssize_t cp_buffer_read(struct rchan_buf *buf, char __user *ubuf, size_t count);
 
 bool cp_ret_interrupted(int ret);
 void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
-void cp_record_emit(struct connprobe_record *rec, const struct socket *sock,
+void cp_record_emit(struct cp_slot *slot, const struct socket *sock,
 		    const struct cp_call_addr *addr);
 void cp_attempt_call_save(struct cp_attempt_call *call,
 			  const struct connprobe_record *rec);

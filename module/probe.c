@@ -139,13 +139,17 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
 	const struct cp_call *call = (const struct cp_call *)ri->data;
-	struct connprobe_record rec;
 	struct file *file = NULL, *held = NULL;
 	struct socket *sock = NULL;
+	struct connprobe_record *rec;
+	struct cp_slot slot;
 
+	/* Built in place, in the buffer: no copy of it on the stack. */
+	cp_buffer_reserve(&slot);
+	rec = slot.rec;
 	/* __sys_connect() returns int: narrow the 64-bit register. */
-	cp_record_begin(&rec, call->start_ns, (int)regs_return_value(regs));
-	rec.fd = call->fd;
+	cp_record_begin(rec, call->start_ns, (int)regs_return_value(regs));
+	rec->fd = call->fd;
 
 	/*
 	 * EBADF: no file at entry, none to look at now.  The call held its
@@ -155,7 +159,7 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 	 * open while its socket is read: a table no other thread uses keeps
 	 * it so; else a reference does, against a close by another thread.
 	 */
-	if (rec.ret != -EBADF && call->file) {
+	if (rec->ret != -EBADF && call->file) {
 		if (cp_files_private(current->files)) {
 			file = cp_files_lookup_fd_raw(current->files, call->fd);
 		} else {
@@ -165,9 +169,9 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 		if (file == call->file)
 			sock = cp_sock_from_file(file);
 		else
-			rec.flags |= CONNPROBE_F_FD_CHANGED;
+			rec->flags |= CONNPROBE_F_FD_CHANGED;
 	}
-	cp_record_emit(&rec, sock, &call->addr);
+	cp_record_emit(&slot, sock, &call->addr);
 	if (held)
 		fput(held);
 	return 0;
@@ -239,13 +243,14 @@ static int cp_connect_file_return(struct kretprobe_instance *ri,
 				  struct pt_regs *regs)
 {
 	const struct cp_file_call *call = (const struct cp_file_call *)ri->data;
-	struct connprobe_record rec;
+	struct cp_slot slot;
 
-	cp_record_begin(&rec, call->start_ns, (int)regs_return_value(regs));
-	rec.flags |= CONNPROBE_F_IO_URING;
+	cp_buffer_reserve(&slot);
+	cp_record_begin(slot.rec, call->start_ns, (int)regs_return_value(regs));
+	slot.rec->flags |= CONNPROBE_F_IO_URING;
 	/* io_uring may use a registered file: no descriptor to report. */
-	rec.fd = -1;
-	cp_record_emit(&rec, cp_sock_from_file(call->file), &call->addr);
+	slot.rec->fd = -1;
+	cp_record_emit(&slot, cp_sock_from_file(call->file), &call->addr);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/highuid.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/kprobes.h>
@@ -81,6 +82,20 @@ static u16 cp_interrupting_signal(void)
 NOKPROBE_SYMBOL(cp_interrupting_signal);
 
 /*
+ * current's real uid in the initial user namespace, as from_kuid_munged()
+ * gives it, without its call: that namespace maps every uid to itself, and
+ * the invalid one to the overflow uid.
+ */
+static u32 cp_current_uid(void)
+{
+	uid_t uid = __kuid_val(current_uid());
+
+	return uid == (uid_t)-1 ? overflowuid : uid;
+}
+
+NOKPROBE_SYMBOL(cp_current_uid);
+
+/*
  * current->comm into @comm, NUL-terminated and NUL-padded as strscpy()
  * into a zeroed buffer gives it, but a word at a time: strscpy() costs
  * ~150 instructions here on 6.1, this ~20 (measured in the
@@ -127,7 +142,7 @@ void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret)
 	rec->ret = ret;
 	rec->pid = task_tgid_nr(current);
 	rec->tid = task_pid_nr(current);
-	rec->uid = from_kuid_munged(&init_user_ns, current_uid());
+	rec->uid = cp_current_uid();
 	rec->cgroup_id = cp_current_cgroup_id();
 	cp_copy_comm(rec->comm);
 	if (cp_ret_interrupted(ret))
@@ -265,8 +280,8 @@ static bool cp_sock_is_tcp(const struct sock *sk)
 NOKPROBE_SYMBOL(cp_sock_is_tcp);
 
 /**
- * cp_record_emit() - finish a CONNECT record from its socket and write it
- * @rec: the record, begun with cp_record_begin()
+ * cp_record_emit() - finish a CONNECT record from its socket and commit it
+ * @slot: where the record is, begun with cp_record_begin(); committed here
  * @sock: the socket the call was made on, or NULL when there was none
  * @addr: the address the call was given
  *
@@ -274,10 +289,12 @@ NOKPROBE_SYMBOL(cp_sock_is_tcp);
  * COMPLETE record when it ends; one that ended inside a call that still
  * said EINPROGRESS gets its COMPLETE record right after this one.
  */
-void cp_record_emit(struct connprobe_record *rec, const struct socket *sock,
+void cp_record_emit(struct cp_slot *slot, const struct socket *sock,
 		    const struct cp_call_addr *addr)
 {
 	const struct sock *sk = sock ? sock->sk : NULL;
+	struct connprobe_record *rec = slot->rec;
+	struct cp_attempt_call call;
 	struct cp_attempt_end end;
 	bool complete = false;
 	u8 daddr[CONNPROBE_ADDR_LEN];
@@ -308,14 +325,12 @@ void cp_record_emit(struct connprobe_record *rec, const struct socket *sock,
 		else
 			rec->id = cp_new_id();
 	}
-	if (cp_filter_record(rec))
-		cp_buffer_write(rec);
-	if (complete) {
-		struct cp_attempt_call call;
-
+	/* Kept before the commit: the slot may be another record's after. */
+	if (complete)
 		cp_attempt_call_save(&call, rec);
+	cp_buffer_commit(slot, cp_filter_record(rec));
+	if (complete)
 		cp_write_complete(&call, &end);
-	}
 }
 
 NOKPROBE_SYMBOL(cp_record_emit);
@@ -362,43 +377,45 @@ NOKPROBE_SYMBOL(cp_attempt_call_save);
 void cp_write_complete(const struct cp_attempt_call *call,
 		       const struct cp_attempt_end *end)
 {
-	struct connprobe_record rec;
+	struct connprobe_record *rec;
+	struct cp_slot slot;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.size = sizeof(rec);
-	rec.version = CONNPROBE_RECORD_VERSION;
-	rec.event = CONNPROBE_EVENT_COMPLETE;
-	rec.flags = call->flags;
-	rec.ts_ns = call->ts_ns;
-	rec.latency_ns = end->ns - call->ts_ns;
-	rec.id = call->id;
-	rec.cgroup_id = call->cgroup_id;
-	rec.ret = end->ret;
-	rec.pid = call->pid;
-	rec.tid = call->tid;
-	rec.uid = call->uid;
-	rec.netns = call->netns;
-	rec.fd = call->fd;
-	rec.family = call->family;
-	rec.type = call->type;
-	rec.protocol = call->protocol;
-	rec.daddr_family = call->daddr_family;
-	rec.sport = call->sport;
-	rec.dport = call->dport;
-	rec.addrlen = call->addrlen;
-	memcpy(rec.saddr, call->saddr, sizeof(rec.saddr));
-	memcpy(rec.daddr, call->daddr, sizeof(rec.daddr));
-	memcpy(rec.comm, call->comm, sizeof(rec.comm));
+	cp_buffer_reserve(&slot);
+	rec = slot.rec;
+	memset(rec, 0, sizeof(*rec));
+	rec->size = sizeof(*rec);
+	rec->version = CONNPROBE_RECORD_VERSION;
+	rec->event = CONNPROBE_EVENT_COMPLETE;
+	rec->flags = call->flags;
+	rec->ts_ns = call->ts_ns;
+	rec->latency_ns = end->ns - call->ts_ns;
+	rec->id = call->id;
+	rec->cgroup_id = call->cgroup_id;
+	rec->ret = end->ret;
+	rec->pid = call->pid;
+	rec->tid = call->tid;
+	rec->uid = call->uid;
+	rec->netns = call->netns;
+	rec->fd = call->fd;
+	rec->family = call->family;
+	rec->type = call->type;
+	rec->protocol = call->protocol;
+	rec->daddr_family = call->daddr_family;
+	rec->sport = call->sport;
+	rec->dport = call->dport;
+	rec->addrlen = call->addrlen;
+	memcpy(rec->saddr, call->saddr, sizeof(rec->saddr));
+	memcpy(rec->daddr, call->daddr, sizeof(rec->daddr));
+	memcpy(rec->comm, call->comm, sizeof(rec->comm));
 	/* The signal, if any, was the call's, not the attempt's: 0. */
 	if (end->abandoned)
-		rec.flags |= CONNPROBE_F_ABANDONED;
+		rec->flags |= CONNPROBE_F_ABANDONED;
 	if (end->sport) {
-		rec.flags |= CONNPROBE_F_SADDR;
-		rec.sport = end->sport;
-		memcpy(rec.saddr, end->saddr, sizeof(rec.saddr));
+		rec->flags |= CONNPROBE_F_SADDR;
+		rec->sport = end->sport;
+		memcpy(rec->saddr, end->saddr, sizeof(rec->saddr));
 	}
-	if (cp_filter_record(&rec))
-		cp_buffer_write(&rec);
+	cp_buffer_commit(&slot, cp_filter_record(rec));
 }
 
 NOKPROBE_SYMBOL(cp_write_complete);
