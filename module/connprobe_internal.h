@@ -172,6 +172,8 @@ void cp_buffer_read_init(void);
 ssize_t cp_buffer_read(struct rchan_buf *buf, char __user *ubuf, size_t count);
 
 bool cp_ret_interrupted(int ret);
+void cp_call_addr_set(struct cp_call_addr *addr,
+		      const struct sockaddr_storage *ss, int len);
 void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
 void cp_record_emit(struct cp_slot *slot, const struct socket *sock,
 		    const struct cp_call_addr *addr);
@@ -185,6 +187,7 @@ void cp_record_used_daddr(struct connprobe_record *rec, u16 family,
 			  const u8 *daddr, u16 dport);
 
 u64 cp_new_id(void);
+unsigned long cp_percpu_sum(unsigned long __percpu *counter);
 int cp_pending_init(unsigned int max);
 void cp_pending_exit(void);
 void cp_pending_start(const struct sock *sk);

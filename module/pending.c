@@ -416,8 +416,13 @@ void cp_pending_exit(void)
 	cp_buckets = NULL;
 }
 
-/* A per-CPU counter's sum. */
-static unsigned long cp_sum(unsigned long __percpu *counter)
+/**
+ * cp_percpu_sum() - the sum of a per-CPU counter, over every CPU
+ * @counter: the counter
+ *
+ * Return: the sum.
+ */
+unsigned long cp_percpu_sum(unsigned long __percpu *counter)
 {
 	unsigned long sum = 0;
 	int cpu;
@@ -434,7 +439,7 @@ static unsigned long cp_sum(unsigned long __percpu *counter)
  */
 void cp_pending_show_stats(struct seq_file *m)
 {
-	seq_printf(m, "attempts_untracked %lu\n", cp_sum(&cp_pending_full));
+	seq_printf(m, "attempts_untracked %lu\n", cp_percpu_sum(&cp_pending_full));
 	seq_printf(m, "attempts_reclaimed %lu\n",
-		   cp_sum(&cp_pending_reclaimed));
+		   cp_percpu_sum(&cp_pending_reclaimed));
 }

@@ -214,8 +214,6 @@ static int cp_connect_file_entry(struct kretprobe_instance *ri,
 {
 	struct cp_file_call *call = (struct cp_file_call *)ri->data;
 	unsigned long from = cp_entry_return_address(regs);
-	const struct sockaddr_storage *addr;
-	int len;
 
 	if (from - cp_sys_connect_start <
 	    cp_sys_connect_end - cp_sys_connect_start)
@@ -226,14 +224,9 @@ static int cp_connect_file_entry(struct kretprobe_instance *ri,
 	}
 	call->start_ns = ktime_get_ns();
 	call->file = (struct file *)regs_get_kernel_argument(regs, 0);
-	addr = (const struct sockaddr_storage *)regs_get_kernel_argument(regs, 1);
-	len = (int)regs_get_kernel_argument(regs, 2);
-	/* The kernel's own copy, which io_uring checked the length of. */
-	call->addr.len = 0;
-	if (len >= (int)sizeof(addr->ss_family) && len <= (int)sizeof(*addr)) {
-		memcpy(&call->addr.ss, addr, len);
-		call->addr.len = len;
-	}
+	cp_call_addr_set(&call->addr, (const struct sockaddr_storage *)
+			 regs_get_kernel_argument(regs, 1),
+			 (int)regs_get_kernel_argument(regs, 2));
 	return 0;
 }
 

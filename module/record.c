@@ -126,6 +126,25 @@ static void cp_copy_comm(char comm[CONNPROBE_COMM_LEN])
 NOKPROBE_SYMBOL(cp_copy_comm);
 
 /**
+ * cp_call_addr_set() - keep the kernel's own copy of a call's address
+ * @addr: where
+ * @ss: the copy __sys_connect_file() is given, which io_uring checked the
+ *	length of
+ * @len: its length; one the kernel refuses is not kept (@addr->len 0)
+ */
+void cp_call_addr_set(struct cp_call_addr *addr,
+		      const struct sockaddr_storage *ss, int len)
+{
+	addr->len = 0;
+	if (len >= (int)sizeof(ss->ss_family) && len <= (int)sizeof(*ss)) {
+		memcpy(&addr->ss, ss, len);
+		addr->len = len;
+	}
+}
+
+NOKPROBE_SYMBOL(cp_call_addr_set);
+
+/**
  * cp_record_begin() - start the CONNECT record of a call that just returned
  * @rec: the record, zeroed here first (no byte is left uninitialised)
  * @start_ns: ktime_get_ns() at the call's entry

@@ -87,11 +87,9 @@ NOKPROBE_SYMBOL(cp_uring_find);
 static int cp_uring_call(struct kprobe *p, struct pt_regs *regs)
 {
 	struct cp_uring_bucket *b = cp_uring_bucket_of(current);
-	const struct sockaddr_storage *addr;
 	struct cp_uring_call *c;
 	unsigned long flags;
 	bool traced;
-	int len;
 
 	traced = cp_filter_task();
 	if (!traced)
@@ -113,14 +111,9 @@ static int cp_uring_call(struct kprobe *p, struct pt_regs *regs)
 	c->sp = kernel_stack_pointer(regs);
 	c->start_ns = ktime_get_ns();
 	c->file = (struct file *)regs_get_kernel_argument(regs, 0);
-	addr = (const struct sockaddr_storage *)regs_get_kernel_argument(regs, 1);
-	len = (int)regs_get_kernel_argument(regs, 2);
-	/* The kernel's own copy, which io_uring checked the length of. */
-	c->addr.len = 0;
-	if (len >= (int)sizeof(addr->ss_family) && len <= (int)sizeof(*addr)) {
-		memcpy(&c->addr.ss, addr, len);
-		c->addr.len = len;
-	}
+	cp_call_addr_set(&c->addr, (const struct sockaddr_storage *)
+			 regs_get_kernel_argument(regs, 1),
+			 (int)regs_get_kernel_argument(regs, 2));
 out:
 	raw_spin_unlock_irqrestore(&b->lock, flags);
 	return 0;
@@ -292,12 +285,9 @@ void cp_uring_unregister(void)
  */
 void cp_uring_show_stats(struct seq_file *m)
 {
-	unsigned long missed = 0, kp_missed = 0;
+	unsigned long missed = cp_percpu_sum(&cp_uring_missed), kp_missed = 0;
 	unsigned int i;
-	int cpu;
 
-	for_each_possible_cpu(cpu)
-		missed += READ_ONCE(*per_cpu_ptr(&cp_uring_missed, cpu));
 	for (i = 0; i < cp_uring_nr_probes; i++)
 		kp_missed += READ_ONCE(cp_uring_probes[i].nmissed);
 	seq_printf(m, "probe io_connect nmissed %lu kp_nmissed %lu maxactive %u\n",
