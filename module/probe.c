@@ -6,9 +6,10 @@
  * __sys_connect() sees every call, before the file descriptor is even looked
  * up, so that calls failing early (EBADF, EFAULT, EINVAL, ENOTSOCK) are
  * seen too.  io_uring's IORING_OP_CONNECT calls __sys_connect_file()
- * directly, from io_connect().  Where __sys_connect() calls it too (5.10,
- * 6.1), io_uring's calls are traced inside io_connect() (uring.c), which
- * connect(2) never passes.  Where __sys_connect() inlines it (6.12 on), a
+ * directly, from io_connect().  Where __sys_connect() calls it too (every
+ * Debian line, 5.10 to sid's 7.2), io_uring's calls are traced inside
+ * io_connect() (uring.c), which connect(2) never passes.  Where
+ * __sys_connect() inlines it, or io_connect()'s call of it is not found, a
  * second kretprobe at its entry records io_uring's calls, and lets any
  * call made from __sys_connect() go at its entry, before any return hook
  * is set up, so that no call costs two return probes or gives two records.
@@ -282,11 +283,12 @@ static int cp_locate_sys_connect(void)
 static bool cp_uring_inside;
 
 /*
- * Where __sys_connect() calls __sys_connect_file() (5.10, 6.1), every
- * connect(2) would hit a probe at the latter's entry, only to pass it:
- * io_uring's calls are then traced at io_connect()'s call of it instead,
- * which connect(2) never passes.  Where __sys_connect() inlines it (6.12
- * on), only io_uring reaches its entry, and the kretprobe there stays.
+ * Where __sys_connect() calls __sys_connect_file() (every Debian line,
+ * 5.10 to sid's 7.2), every connect(2) would hit a probe at the latter's
+ * entry, only to pass it: io_uring's calls are then traced at
+ * io_connect()'s call of it instead, which connect(2) never passes.  Where
+ * __sys_connect() inlines it, only io_uring reaches its entry, and the
+ * kretprobe there stays.
  */
 static bool cp_probe_uring_inside(unsigned int maxactive)
 {

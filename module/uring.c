@@ -4,8 +4,9 @@
  * __sys_connect_file() rather than at that function's entry.
  *
  * Where __sys_connect() calls __sys_connect_file() instead of inlining it
- * (5.10, 6.1), a probe at its entry is hit by every connect(2) as well,
- * only to let it go: about 340 instructions a call on 6.1.  Two plain
+ * (every Debian line, 5.10 to sid's 7.2), a probe at its entry is hit by
+ * every connect(2) as well, only to let it go: about 340 instructions a
+ * call on 6.1, 6.12 likewise.  Two plain
  * kprobes inside io_connect() see io_uring's calls alone: one on each
  * call instruction, where the arguments are in their registers, one on the
  * instruction after it, where the return value is.  What the first keeps
