@@ -196,7 +196,8 @@ void cp_buffer_close(void)
 }
 
 /*
- * Where a record that finds no room is built, to be filtered and counted:
+ * Where a record that finds no room in the current sub-buffer is built,
+ * to be filtered, then copied in after a switch or counted lost:
  * one per CPU, used with interrupts off, between reserve and commit.
  */
 static DEFINE_PER_CPU(struct connprobe_record, cp_scratch);
@@ -204,8 +205,9 @@ static DEFINE_PER_CPU(struct connprobe_record, cp_scratch);
 /*
  * Reserve room for one record in this CPU's buffer of @sink: @slot->rec
  * is where to build it, in the buffer itself, or in this CPU's scratch
- * record when the buffer has no room (a full stream buffer, or no channel
- * while a resize replaces it).  Until cp_sink_commit(), interrupts are off
+ * record when the current sub-buffer has no room (the commit switches
+ * sub-buffers, which a full stream buffer refuses) or there is no channel
+ * (a resize replacing it).  Until cp_sink_commit(), interrupts are off
  * (so that no writer on this CPU interleaves with us, and, as an RCU
  * read-side section, so that a resize waits for us) and the buffer's lock
  * is held, which readers take to see the positions whole (buffer_read.c):
@@ -225,11 +227,17 @@ static void cp_sink_reserve(struct cp_sink *sink, struct cp_slot *slot)
 	slot->rec = this_cpu_ptr(&cp_scratch);
 	chan = rcu_dereference_sched(sink->chan);
 	buf = chan ? *this_cpu_ptr(chan->buf) : NULL;
-	if (unlikely(!buf ||
-		     (buf->offset + CP_REC_SIZE > buf->chan->subbuf_size &&
-		      !relay_switch_subbuf(buf, CP_REC_SIZE))))
+	if (unlikely(!buf))
 		return;
 	slot->buf = buf;
+	/*
+	 * The sub-buffer is full: the record is built in the scratch record
+	 * and the switch waits for the commit, so that a record the filter
+	 * then turns away does not overwrite the oldest sub-buffer of a
+	 * flight recorder.
+	 */
+	if (unlikely(buf->offset + CP_REC_SIZE > buf->chan->subbuf_size))
+		return;
 	slot->rec = buf->data + buf->offset;
 }
 
@@ -248,6 +256,14 @@ static void cp_sink_commit(struct cp_slot *slot, bool keep)
 	if (keep) {
 		slot->rec->cpu = smp_processor_id();
 		slot->rec->seq = stats->written++;
+		/* Built aside for a full sub-buffer: switch, then copy it in. */
+		if (slot->buf && slot->rec == this_cpu_ptr(&cp_scratch)) {
+			if (relay_switch_subbuf(slot->buf, CP_REC_SIZE))
+				memcpy(slot->buf->data + slot->buf->offset,
+				       slot->rec, CP_REC_SIZE);
+			else
+				slot->buf = NULL;
+		}
 		if (slot->buf)
 			slot->buf->offset += CP_REC_SIZE;
 		else

@@ -131,8 +131,9 @@ struct cp_sink;
  * struct cp_slot - room reserved for one record, which is built in place
  * @rec: where to build it
  * @sink: the buffers it goes to
- * @buf: the buffer @rec lies in; NULL when @rec is a scratch record, for
- *	want of room
+ * @buf: the buffer the record goes to; NULL without one.  @rec is this
+ *	CPU's scratch record when the buffer's current sub-buffer is full
+ *	(cp_buffer_commit() switches to the next and copies it in)
  * @flags: interrupt state to restore at the commit
  */
 struct cp_slot {
@@ -188,7 +189,7 @@ void cp_record_used_daddr(struct connprobe_record *rec, u16 family,
 
 u64 cp_new_id(void);
 unsigned long cp_percpu_sum(unsigned long __percpu *counter);
-int cp_pending_init(unsigned int max);
+int cp_pending_init(unsigned int attempts);
 void cp_pending_exit(void);
 void cp_pending_start(const struct sock *sk);
 void cp_pending_end(const struct sock *sk, const struct cp_attempt_end *end);

@@ -29,7 +29,8 @@
  * done entries there are reclaimed oldest first, and an attempt that finds
  * every slot of its bucket held by an attempt still under way is counted
  * (attempts_untracked), not silently ignored.  The bucket count comes from
- * the number of attempts to track (twice maxactive): as many slots or more.
+ * the number of attempts to track (twice maxactive): twice as many slots
+ * or more, so that few buckets fill while the table has room.
  * Raw spinlocks, because the tracepoint and the probes run with preemption
  * off, on RT too; irqs off, because the tracepoint runs in softirq too.
  * Ids come from a counter per CPU, the CPU's number in their low bits.
@@ -385,16 +386,23 @@ NOKPROBE_SYMBOL(cp_pending_forget);
 
 /**
  * cp_pending_init() - allocate the table of attempts
- * @max: attempts to track at once: the table has at least as many slots
+ * @attempts: attempts to track at once: the table has twice as many slots
+ *	or more
  *
  * Return: 0 or -ENOMEM.
  */
-int cp_pending_init(unsigned int max)
+int cp_pending_init(unsigned int attempts)
 {
 	unsigned int i, n;
 
-	/* Two buckets at least: hash_ptr() takes 1 to 64 bits. */
-	n = roundup_pow_of_two(max(DIV_ROUND_UP(max, CP_WAYS), 2U));
+	/*
+	 * Twice the slots asked for: an attempt can only go to its own
+	 * bucket, so a table near full leaves attempts untracked while other
+	 * buckets have room (at half full, about 0.8% of attempts with 8
+	 * slots a bucket; at a quarter, under 0.01%).  Two buckets at least:
+	 * hash_ptr() takes 1 to 64 bits.
+	 */
+	n = roundup_pow_of_two(max(DIV_ROUND_UP(2 * attempts, CP_WAYS), 2U));
 	cp_buckets = kvcalloc(n, sizeof(*cp_buckets), GFP_KERNEL);
 	if (!cp_buckets)
 		return -ENOMEM;

@@ -43,6 +43,7 @@
 struct cp_uring_call {
 	const struct task_struct *task;	/* key; NULL in a free slot */
 	unsigned long sp;		/* the stack pointer at the call */
+	unsigned int site;		/* which call of io_connect()'s */
 	u64 start_ns;
 	struct file *file;		/* held by io_uring for the call */
 	struct cp_call_addr addr;
@@ -58,6 +59,24 @@ static unsigned int cp_uring_bits;
 /* Calls not traced: every slot of their bucket was in use. */
 static DEFINE_PER_CPU(unsigned long, cp_uring_missed);
 static unsigned int cp_uring_max;
+
+/*
+ * The calls of __sys_connect_file() in io_connect(): a compiler may make
+ * one per value of a constant argument (5.10's has two: O_NONBLOCK or
+ * not).  Each gets a probe on it (probe 2 * site) and one on the
+ * instruction after it (2 * site + 1).
+ */
+#define CP_URING_MAX_SITES	4
+static struct kprobe cp_uring_probes[2 * CP_URING_MAX_SITES];
+static unsigned int cp_uring_nr_probes;
+
+/* The call site of probe @p, either of its two. */
+static unsigned int cp_uring_site(const struct kprobe *p)
+{
+	return (p - cp_uring_probes) / 2;
+}
+
+NOKPROBE_SYMBOL(cp_uring_site);
 
 static struct cp_uring_bucket *cp_uring_bucket_of(const struct task_struct *t)
 {
@@ -110,6 +129,7 @@ static int cp_uring_call(struct kprobe *p, struct pt_regs *regs)
 	}
 	c->task = current;
 	c->sp = kernel_stack_pointer(regs);
+	c->site = cp_uring_site(p);
 	c->start_ns = ktime_get_ns();
 	c->file = (struct file *)regs_get_kernel_argument(regs, 0);
 	cp_call_addr_set(&c->addr, (const struct sockaddr_storage *)
@@ -138,8 +158,12 @@ static int cp_uring_returned(struct kprobe *p, struct pt_regs *regs)
 		c->task = NULL;
 	}
 	raw_spin_unlock_irqrestore(&b->lock, flags);
-	/* Not traced, or a stale slot of a call whose return was missed. */
-	if (!c || call.sp != kernel_stack_pointer(regs))
+	/*
+	 * Not traced, or a stale slot of a call whose return was missed: the
+	 * same task, stack pointer and call site, or nothing.
+	 */
+	if (!c || call.sp != kernel_stack_pointer(regs) ||
+	    call.site != cp_uring_site(p))
 		return 0;
 
 	/* __sys_connect_file() returns int: narrow the 64-bit register. */
@@ -154,14 +178,6 @@ static int cp_uring_returned(struct kprobe *p, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(cp_uring_returned);
 
-/*
- * The calls of __sys_connect_file() in io_connect(): a compiler may make
- * one per value of a constant argument (5.10's has two: O_NONBLOCK or
- * not).  Each gets a probe on it and one on the instruction after it.
- */
-#define CP_URING_MAX_SITES	4
-static struct kprobe cp_uring_probes[2 * CP_URING_MAX_SITES];
-static unsigned int cp_uring_nr_probes;
 
 /**
  * cp_symbol_range() - where a function of the kernel lies
@@ -200,6 +216,15 @@ int cp_symbol_range(const char *name, unsigned long *start,
 	return 0;
 }
 
+/*
+ * The @i-th probe to register of @sites sites' probes: the return sites
+ * (odd indexes) first, then the call sites.
+ */
+static unsigned int cp_uring_order(unsigned int i, unsigned int sites)
+{
+	return i < sites ? 2 * i + 1 : 2 * (i - sites);
+}
+
 /**
  * cp_uring_register() - trace io_uring's connects inside io_connect()
  * @target: the start of __sys_connect_file()
@@ -231,7 +256,8 @@ int cp_uring_register(unsigned long target, unsigned int calls)
 	if (!sites)
 		return -ENOENT;
 
-	n = roundup_pow_of_two(max(DIV_ROUND_UP(calls, CP_URING_WAYS), 2U));
+	/* Twice the slots asked for, as the attempt table (pending.c). */
+	n = roundup_pow_of_two(max(DIV_ROUND_UP(2 * calls, CP_URING_WAYS), 2U));
 	cp_uring_table = kvcalloc(n, sizeof(*cp_uring_table), GFP_KERNEL);
 	if (!cp_uring_table)
 		return -ENOMEM;
@@ -240,12 +266,16 @@ int cp_uring_register(unsigned long target, unsigned int calls)
 	cp_uring_bits = ilog2(n);
 	cp_uring_max = n * CP_URING_WAYS;
 
+	/*
+	 * Every return site before any call site, so that no call is taken
+	 * down whose return goes unseen; unregistering goes the other way.
+	 */
 	for (i = 0; i < 2 * sites; i++) {
-		ret = register_kprobe(&cp_uring_probes[i]);
+		ret = register_kprobe(&cp_uring_probes[cp_uring_order(i, sites)]);
 		if (ret) {
 			pr_warn("cannot probe io_connect+%#lx: error %d\n",
-				(unsigned long)cp_uring_probes[i].addr - start,
-				ret);
+				(unsigned long)cp_uring_probes[cp_uring_order(i, sites)].addr -
+				start, ret);
 			goto out_unregister;
 		}
 	}
@@ -256,7 +286,7 @@ int cp_uring_register(unsigned long target, unsigned int calls)
 
 out_unregister:
 	while (i--)
-		unregister_kprobe(&cp_uring_probes[i]);
+		unregister_kprobe(&cp_uring_probes[cp_uring_order(i, sites)]);
 	kvfree(cp_uring_table);
 	cp_uring_table = NULL;
 	return ret;
@@ -270,8 +300,12 @@ out_unregister:
  */
 void cp_uring_unregister(void)
 {
+	unsigned int sites = cp_uring_nr_probes / 2;
+
+	/* The call sites first (the reverse of cp_uring_register()). */
 	while (cp_uring_nr_probes)
-		unregister_kprobe(&cp_uring_probes[--cp_uring_nr_probes]);
+		unregister_kprobe(&cp_uring_probes[cp_uring_order(--cp_uring_nr_probes,
+								  sites)]);
 	kvfree(cp_uring_table);
 	cp_uring_table = NULL;
 }
