@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_list.h"
 
 #include "connprobe.h"
 #include "record_reader.h"
