@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -130,6 +131,37 @@ int proc_wait_lines(struct proc *p, int nlines, int timeout_ms)
 			return -1;
 	}
 	return 0;
+}
+
+/* Whether @pid has a handler for @sig: 1, 0, or -1 if it cannot be told. */
+static int catching(pid_t pid, int sig)
+{
+	unsigned long long mask;
+	char path[64], line[256];
+	int found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigCgt: %llx", &mask) == 1) {
+			found = !!(mask & (1ULL << (sig - 1)));
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+int proc_wait_catching(const struct proc *p, int sig, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int c;
+
+	while ((c = catching(p->pid, sig)) == 0 && now_ms() < deadline)
+		usleep(10000);
+	return c == 1 ? 0 : -1;
 }
 
 int proc_finish(struct proc *p, int timeout_ms)

@@ -38,6 +38,14 @@ int proc_finish(struct proc *p, int timeout_ms);
 
 void proc_free(struct proc *p);
 
+/*
+ * Wait until @p has a handler for @sig (its /proc status' SigCgt): a live
+ * run installs its handlers once it has read the stats and opened the
+ * buffers, so a signal sent after this ends the run, never the process,
+ * and finds its start already counted.  0 if so within @timeout_ms.
+ */
+int proc_wait_catching(const struct proc *p, int sig, int timeout_ms);
+
 /* proc_start + proc_finish: run to completion with a timeout. */
 int proc_run(struct proc *p, char *const argv[], int timeout_ms);
 

@@ -44,8 +44,12 @@ static int test_json_sorted(const void *arg)
 	ms = now_ms() - t0;
 	snprintf(want, sizeof(want), "%s%s%s%s", JSON_A, JSON_B, JSON_D, JSON_C);
 	CHECK_INT(proc_expect(&p, want, "4 records read, 0 lost\n", 0), 0);
-	/* --duration 0.3 stopped it, not the timeout or an early exit */
-	CHECK(ms >= 300 && ms < 3000);
+	/*
+	 * --duration 0.3 stopped it, not an early exit (it ran 0.3 s at
+	 * least) nor the timeout (its exit status and closing line say so):
+	 * no upper bound in wall-clock time, which a busy host stretches.
+	 */
+	CHECK(ms >= 300);
 	ret = 0;
 fail:
 	proc_free(&p);

@@ -164,7 +164,8 @@ static int test_hist_live_with_losses(const void *arg)
 	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
 	CHECK_INT(proc_start_tool(&p, (uid_t)-1, TOOL, "hist", "--debugfs",
 				  fs.root, (char *)NULL), 0);
-	usleep(300000);
+	/* Its start is counted before the stats change, however slow it is. */
+	CHECK_INT(proc_wait_catching(&p, SIGINT, TOOL_TIMEOUT_MS), 0);
 	CHECK_INT(fakefs_write_str(&fs, "stats", STATS_LATER), 0);
 	CHECK_INT(kill(p.pid, SIGINT), 0);
 	CHECK_INT(proc_finish(&p, TOOL_TIMEOUT_MS), 0);
