@@ -50,19 +50,15 @@ build() {
 # to the list of what it must report: a test that never ran fails by name.
 vm_selftests() {
 	local line=$1 rc
-	if ! scripts/expected-tests.sh >"$logdir/vm-$line.expected"; then
-		echo "not ok - vm $line: the list of tests it must report"
-		return 1
-	fi
+	selftests_listed "$logdir/vm-$line.expected" || return 1
 	scripts/vm-run.sh -k "$line" -c 2 -t 1200 \
 		-l "$logdir/vm-$line.console" scripts/guest/selftests.sh \
 		2>"$logdir/vm-$line.err"
 	vm_result $? "$logdir/vm-$line.console" "$logdir/vm-$line.err" \
 		"vm $line: guest finished, kernel healthy"
 	rc=$?
-	awk -f scripts/tap-expect.awk "$logdir/vm-$line.expected" \
-		"$logdir/vm-$line.console" | tee "$logdir/vm-$line.missing"
-	! grep -q '^not ok' "$logdir/vm-$line.missing" && [ $rc = 0 ]
+	selftests_reported "$logdir/vm-$line.expected" \
+		"$logdir/vm-$line.console" && [ $rc = 0 ]
 }
 
 start=$(date +%s)
