@@ -439,45 +439,6 @@ fail:
 	return ret;
 }
 
-/*
- * Copy @tool to @dir/connprobe, @dir a fresh 0755 directory in /tmp: the
- * tree under test may sit where another user cannot reach it (a clone
- * under /root, mode 0700), and nobody must be able to run the copy.
- * Returns 0, or -1 with what was created removed and @dir empty.
- */
-static int copy_for_anyone(const char *tool, char dir[64], char path[80])
-{
-	char buf[65536];
-	ssize_t n = 0;
-	int in, out;
-
-	snprintf(dir, 64, "/tmp/connprobe-tool.XXXXXX");
-	if (!mkdtemp(dir)) {
-		dir[0] = '\0';
-		return -1;
-	}
-	snprintf(path, 80, "%s/connprobe", dir);
-	in = open(tool, O_RDONLY | O_CLOEXEC);
-	out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n) {
-			n = -1;
-			break;
-		}
-	if (in >= 0)
-		close(in);
-	/* mkdtemp() and the umask leave less than 0755: set it. */
-	if (in < 0 || out < 0 || n < 0 || close(out) ||
-	    chmod(path, 0755) || chmod(dir, 0755)) {
-		if (out >= 0)
-			unlink(path);
-		rmdir(dir);
-		dir[0] = '\0';
-		return -1;
-	}
-	return 0;
-}
-
 static int test_not_root(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
