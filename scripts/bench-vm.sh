@@ -37,7 +37,8 @@
 # ROUNDS rounds (default 3); the table shows medians.  Overheads are over
 # the median of all untraced runs.  Then, in a second boot (2 vCPUs, plain
 # TCG), the connect rate at which records start to be lost with the
-# default buffer size.
+# default buffer size, and the rate sustained without loss with one and
+# with two CPUs connecting.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${ROUNDS:-3}
@@ -188,9 +189,27 @@ VM_EXTRA_FILES="$top/tools/connect-loop/connect_loop:/bin/connect_loop" \
 		printf "  %d loops: %7d connects/s, %7d records written, %7d lost\n", $2, $8, $10, $12
 		if ($12 == 0) ok = $8; else if (!first) first = $8
 	}
+	$1 == "Q" {	# Q C procs N connects T s RATE/s written W lost L
+		q[$2] = sprintf("  %d CPU(s): %7d connects/s, %8d records written, %7d lost", $2, $8, $10, $12)
+		calls = $4 / $2
+		if ($12 == 0)
+			sus[$2] = sprintf("%d connects/s, all the loops did", $8)
+		else	# what the tool kept up with: the records it did not lose
+			sus[$2] = sprintf("at most %d connects/s (records kept a second; %d lost at %d/s)",
+				($10 - $12) / $6, $12, $8)
+	}
 	END {
 		if (first)
 			printf "records first lost between %d and %d connects/s\n", ok, first
 		else
 			printf "no record lost up to %d connects/s\n", ok
+		if (!(1 in q))
+			exit
+		printf "\nsustained: a loop of %d calls pinned to each connecting CPU:\n", calls
+		for (c = 1; c <= 2; c++)
+			if (c in q)
+				print q[c]
+		for (c = 1; c <= 2; c++)
+			if (c in q)
+				printf "sustained without loss, %d CPU(s) connecting: %s\n", c, sus[c]
 	}'
