@@ -108,7 +108,7 @@ else
 	exit 1
 fi
 out=$(VM_EXTRA_FILES=$extra \
-	"$top/scripts/vm-run.sh" -k 6.1 -I -t 2700 "$guest")
+	"$top/scripts/vm-run.sh" -k 6.1 -I -t 1800 "$guest")
 echo "$out" | grep -E '^[RSL] ' | awk -v rounds="$rounds" -v lttng_na="$lttng_na" '
 function median(key,    n, i, j, t, v) {
 	n = split(runs[key], v, " ")
