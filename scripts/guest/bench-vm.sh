@@ -235,8 +235,8 @@ lttng_off() { # SETUP ROUND
 # This VM's 6.1 boots with it unseeded (no RDRAND, next to no entropy),
 # and until it is seeded every connect that sends a packet costs tens of
 # thousands of instructions more: the real loop 108,000 instead of 56,000,
-# the refused one 59,000 instead of 28,000.  The first program that blocks in
-# getrandom() or reads /dev/random has the kernel seed it from timer
+# the refused one 59,000 instead of 28,000.  The first program that blocks
+# in getrandom() or reads /dev/random has the kernel seed it from timer
 # jitter at once (LTTng's session daemon does), which would make the
 # untraced runs after it another machine.  A real machine is seeded
 # seconds after boot: measure that one, from the start.  The read ends
