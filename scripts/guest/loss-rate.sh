@@ -6,13 +6,47 @@
 # connprobe starts to lose records with the default buffer size.  The tool
 # streams JSON to /dev/null while P copies of the cheapest connect loop
 # (connect_loop unreach: one record a call) run at once, P = 1, 2, 4, 8.
-# Prints one line a step:
-#   P procs N connects T s RATE/s written W lost L
+# Then the rate sustained with C = 1 and 2 CPUs connecting: one loop of
+# S calls pinned to each, long enough (S is 40 times the 4,500 records a
+# CPU's buffer holds) that a buffer the tool does not keep up with fills
+# many times over.
+# Prints one line a step, P for the first part, Q for the second:
+#   P|Q procs N connects T s RATE/s written W lost L
 D=/sys/kernel/debug/connprobe
 N=${N:-20000}
+S=${S:-200000}
 
 total() { # FIELD: the "total" line's value after FIELD
 	awk -v f="$1" '$1 == "total" { for (i = 2; i < NF; i++) if ($i == f) print $(i + 1) }' $D/stats
+}
+
+now() { cut -d' ' -f1 /proc/uptime; }
+
+# step TAG P CALLS [pin]: P loops of CALLS calls at once (pin: loop i on
+# CPU i), timed; prints the step's line.
+step() {
+	w0=$(total written) l0=$(total lost)
+	t0=$(now)
+	i=0 pids=
+	while [ $i -lt "$2" ]; do
+		if [ "${4:-}" = pin ]; then
+			taskset -c $i connect_loop unreach "$3" >/dev/null &
+		else
+			connect_loop unreach "$3" >/dev/null &
+		fi
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086
+	wait $pids
+	t1=$(now)
+	# the tool catches up before the counts are read
+	sleep 1
+	w1=$(total written) l1=$(total lost)
+	awk -v tag="$1" -v p="$2" -v n=$(($2 * $3)) -v a="$t0" -v b="$t1" \
+		-v w=$((w1 - w0)) -v l=$((l1 - l0)) 'BEGIN {
+		printf "%s %d procs %d connects %.2f s %d/s written %d lost %d\n",
+			tag, p, n, b - a, n / (b - a), w, l }'
 }
 
 insmod /connprobe.ko || exit 1
@@ -20,24 +54,10 @@ connprobe --json >/dev/null 2>/tmp/cp.err &
 tool=$!
 sleep 1
 for p in 1 2 4 8; do
-	w0=$(total written) l0=$(total lost)
-	t0=$(cut -d' ' -f1 /proc/uptime)
-	i=0 pids=
-	while [ $i -lt $p ]; do
-		connect_loop unreach "$N" >/dev/null &
-		pids="$pids $!"
-		i=$((i + 1))
-	done
-	# shellcheck disable=SC2086
-	wait $pids
-	t1=$(cut -d' ' -f1 /proc/uptime)
-	# the tool catches up before the counts are read
-	sleep 1
-	w1=$(total written) l1=$(total lost)
-	awk -v p="$p" -v n=$((p * N)) -v a="$t0" -v b="$t1" \
-		-v w=$((w1 - w0)) -v l=$((l1 - l0)) 'BEGIN {
-		printf "P %d procs %d connects %.2f s %d/s written %d lost %d\n",
-			p, n, b - a, n / (b - a), w, l }'
+	step P $p "$N"
+done
+for c in 1 2; do
+	step Q $c "$S" pin
 done
 kill -INT $tool
 wait $tool || { cat /tmp/cp.err; exit 1; }
