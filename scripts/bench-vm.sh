@@ -198,6 +198,19 @@ VM_EXTRA_FILES="$top/tools/connect-loop/connect_loop:/bin/connect_loop" \
 			sus[$2] = sprintf("at most %d connects/s (records kept a second; %d lost at %d/s)",
 				($10 - $12) / $6, $12, $8)
 	}
+	$1 == "R" {	# R C procs N connects T s RATE/s written W lost L target X
+		q[$2] = q[$2] sprintf("\n    paced to %7d/s: %7d connects/s, %7d lost", $14, $8, $12)
+		if ($12 == 0 && $8 > best[$2] + 0)
+			best[$2] = $8
+		if ($12 > 0 && (!nworst[$2]++ || $8 < worst[$2]))
+			worst[$2] = $8
+		if (nworst[$2])
+			sus[$2] = sprintf("%d connects/s (bisected; lost records at %d/s)",
+				best[$2], worst[$2])
+		else
+			sus[$2] = sprintf("%d connects/s (bisected; no paced step lost records)",
+				best[$2])
+	}
 	END {
 		if (first)
 			printf "records first lost between %d and %d connects/s\n", ok, first
