@@ -138,7 +138,7 @@ static void apply_filter_opt(struct cli *cli, int c, const char *arg)
 		f->pid = parse_uint(cli, "PID", arg, 0xffffffffULL);
 		f->mask |= CP_FILTER_PID;
 		break;
-	case 't':
+	case OPT_TID:
 		f->tid = parse_uint(cli, "TID", arg, 0xffffffffULL);
 		f->mask |= CP_FILTER_TID;
 		break;
@@ -194,6 +194,26 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 	case 'T':
 		cli->wallclock = true;
 		break;
+	case 't':
+		cli->timestamp = true;
+		break;
+	case 'c':
+		cli->count = true;
+		break;
+	case 'L':
+		cli->lport = true;
+		break;
+	case 'd':
+		/*
+		 * bcc's tcpconnect -d pairs each connect with the DNS reply
+		 * read before it, by tracing udp_recvmsg(); the module traces
+		 * connect() alone, and a reverse lookup would be another
+		 * name, not the one asked for.
+		 */
+		usage_error(cli, "-d (--dns): DNS association is not supported: connprobe traces connect() only, not the DNS replies bcc's tcpconnect -d reads; for a time limit use --duration");
+	case 'V':
+		cli->version = true;
+		break;
 	case 'w':
 		cli->wide = true;
 		break;
@@ -207,7 +227,7 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 		cli->rows = parse_uint(cli, "row count", arg, 1000000);
 		cli->rows_given = true;
 		break;
-	case 'd':
+	case OPT_DURATION:
 		cli->duration = parse_seconds(cli, "duration", arg);
 		break;
 	case 'I':
@@ -281,6 +301,10 @@ static void check_combinations(struct cli *cli)
 	bool stream = cli->cmd == CMD_TRACE ||
 		      (cli->cmd == CMD_REPORT && cli->view == VIEW_STREAM);
 
+	if (cli->count && (cli->format != FORMAT_TABLE || cli->in_progress ||
+			   cli->wallclock || cli->timestamp || cli->wide ||
+			   cli->print_uid))
+		usage_error(cli, "-c prints a table of counts: --json, --csv, --in-progress, -T, -t, -w and -U do not apply");
 	if (cli->cmd == CMD_PROM && cli->interval && !cli->textfile)
 		usage_error(cli, "-I applies with --textfile only: without it prom prints once, at the end");
 	if (cli->cmd != CMD_REPORT)
@@ -290,6 +314,8 @@ static void check_combinations(struct cli *cli)
 	if (!stream && (cli->format == FORMAT_CSV || cli->wallclock ||
 			cli->wide || cli->print_uid))
 		usage_error(cli, "--csv, -T, -w and -U apply to the record stream only");
+	if (!stream && (cli->count || cli->lport || cli->timestamp))
+		usage_error(cli, "-c, -L and -t apply to the record stream only");
 	if (cli->msecs && cli->view != VIEW_HIST)
 		usage_error(cli, "-m applies to --hist only");
 	if (cli->rows_given && cli->view != VIEW_SUMMARY)
@@ -297,6 +323,33 @@ static void check_combinations(struct cli *cli)
 	if (cli->format == FORMAT_JSON &&
 	    (cli->view == VIEW_PROM || cli->view == VIEW_INFO))
 		usage_error(cli, "--json does not apply to --prom or --info");
+}
+
+/*
+ * tcpconnlat's positional argument: only connects at least this slow, in
+ * milliseconds (or with a unit, as --min-latency).
+ */
+static void positional_latency(struct cli *cli, int argc, char **argv)
+{
+	struct cp_filter *f = &cli->filter;
+
+	if (optind == argc)
+		return;
+	if (cli->cmd == CMD_STATS)
+		usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (optind + 1 < argc)
+		usage_error(cli, "unexpected argument '%s'", argv[optind + 1]);
+	if (f->mask & CP_FILTER_LATENCY)
+		usage_error(cli, "a minimum latency, given twice: '%s' and --min-latency",
+			    argv[optind]);
+	f->min_latency_ns = parse_latency(cli, argv[optind]);
+	f->mask |= CP_FILTER_LATENCY;
+}
+
+/* A number where the command goes: trace's minimum latency. */
+static bool is_number(const char *s)
+{
+	return (s[0] >= '0' && s[0] <= '9') || (s[0] == '.' && s[1] >= '0' && s[1] <= '9');
 }
 
 void cli_parse(int argc, char **argv, struct cli *cli)
@@ -307,7 +360,7 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 
 	memset(cli, 0, sizeof(*cli));
 	cli->cmd = CMD_TRACE;
-	if (argc > 1 && argv[1][0] != '-') {
+	if (argc > 1 && argv[1][0] != '-' && !is_number(argv[1])) {
 		for (c = 0; c < NR_CMDS; c++)
 			if (!strcmp(argv[1], cli_commands[c].name))
 				break;
@@ -342,9 +395,8 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 		}
 		apply_opt(cli, c, optarg);
 	}
-	if (cli->help)
+	if (cli->help || cli->version)
 		return;
-	if (optind < argc)
-		usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	positional_latency(cli, argc, argv);
 	check_combinations(cli);
 }

@@ -30,12 +30,16 @@ struct cli {
 	enum cli_cmd cmd;
 	bool named;			/* the command was given by name */
 	bool help;
+	bool version;			/* -V */
 
 	struct cp_filter filter;
 	const char *cgroup;		/* --cgroup PATH */
 
 	enum cp_format format;
 	bool wallclock;			/* -T */
+	bool timestamp;			/* -t */
+	bool count;			/* -c */
+	bool lport;			/* -L */
 	bool wide;			/* -w */
 	bool print_uid;			/* -U */
 	bool in_progress;		/* --in-progress */
@@ -43,7 +47,7 @@ struct cli {
 	unsigned int rows;		/* -n; 0: the command's default */
 	bool rows_given;
 
-	double duration;		/* -d; 0: until SIGINT */
+	double duration;		/* --duration; 0: until SIGINT */
 	double interval;		/* -I; 0: the command's default */
 	const char *input;		/* -i */
 	const char *output;		/* -o */

@@ -11,6 +11,7 @@
 
 #include "capture_read.h"
 #include "capture_write.h"
+#include "count.h"
 #include "env.h"
 #include "filter_push.h"
 #include "hist.h"
@@ -59,6 +60,7 @@ static struct cp_sink *make_sink(const struct cli *cli, struct run *r,
 		.interval = cli->interval ? cli->interval : TOP_DEFAULT_INTERVAL,
 		.f = stdout,
 	};
+	struct count_opts co = { .lport = cli->lport, .f = stdout };
 	struct prom_opts po = {
 		.textfile_dir = cli->textfile, .f = stdout,
 		.interval = cli->interval ? cli->interval : PROM_DEFAULT_INTERVAL,
@@ -77,6 +79,8 @@ static struct cp_sink *make_sink(const struct cli *cli, struct run *r,
 	case CMD_PROM:
 		return prom_sink_new(&po);
 	default:
+		if (cli->count)
+			return count_sink_new(&co);
 		if (cli->in_progress)
 			return in_progress_sink_new(stream_sink_new(&so));
 		return stream_sink_new(&so);

@@ -27,7 +27,7 @@ static int test_record_then_report(const void *arg)
 	CHECK_INT(make_fixture(&fs), 0);
 	snprintf(file, sizeof(file), "%s/web1.data", fs.root);
 	CHECK_INT(RUN(&p, tool, "record", "-o", file, "--debugfs", fs.root,
-		      "-d", "0.3"), 0);
+		      "--duration", "0.3"), 0);
 	CHECK_STR(p.out, "");
 	snprintf(want, sizeof(want),
 		 "4 records read, 0 lost\n4 records written to %s\n", file);
@@ -69,7 +69,7 @@ static int test_record_mode_and_old(const void *arg)
 	CHECK_INT(write_file(file, "the previous capture", 20), 0);
 	CHECK_INT(chmod(file, 0600), 0);
 	CHECK_INT(RUN(&p, tool, "record", "-o", file, "--debugfs", fs.root,
-		      "-d", "0.2"), 0);
+		      "--duration", "0.2"), 0);
 	CHECK_INT(p.status, 0);
 	CHECK_INT(stat(file, &st), 0);
 	CHECK_INT(st.st_mode & 0777, 0644);
@@ -84,7 +84,7 @@ static int test_record_mode_and_old(const void *arg)
 	/* a second record keeps the first as .old, and the umask counts */
 	umask(027);
 	CHECK_INT(RUN(&q, tool, "record", "-o", file, "--debugfs", fs.root,
-		      "-d", "0.2"), 0);
+		      "--duration", "0.2"), 0);
 	CHECK_INT(q.status, 0);
 	CHECK_INT(stat(file, &st), 0);
 	CHECK_INT(st.st_mode & 0777, 0640);
