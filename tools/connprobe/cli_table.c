@@ -107,7 +107,9 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"stats [OPTIONS]",
 		"Print the module's counters: records written and lost per CPU and\n"
 		"in total; per probe, calls missed because maxactive was exhausted\n"
-		"(nmissed) or because the probe hit inside a handler (kp_nmissed).\n",
+		"(nmissed) or because the probe hit inside a handler (kp_nmissed);\n"
+		"TCP attempts untracked and those gone with their socket unrecorded\n"
+		"(attempts_untracked, attempts_reclaimed); what the filter turned away.\n",
 		"  connprobe stats --json\n",
 		true,
 	},

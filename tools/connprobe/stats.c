@@ -8,239 +8,194 @@
  *	total written 15 read 13 lost 0 buffered 2
  *	probe __sys_connect nmissed 0 kp_nmissed 0 maxactive 4096
  *	attempts_untracked 0
+ *	attempts_reclaimed 0
  *	filtered calls 0 records 0
  */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <connprobe.h>
 
-#include "json.h"
 #include "readfile.h"
 #include "stats.h"
 
+#define SYMBOL_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$"
 #define MAX_WORDS	10	/* the longest known line has 10 words */
-#define MAX_VALUES	5
 /* Far more than any module writes; stops us slurping a wrong file. */
 #define MAX_STATS_SIZE	(1 << 20)
 
-/*
- * The known line shapes, word by word: "N" is an unsigned decimal, "SYMBOL"
- * any word, anything else must appear literally.  They double as the
- * "expected" text of the error message.
- */
-static const char CPU_SHAPE[] =
-	"cpu N written N read N lost N buffered N";
-static const char TOTAL_SHAPE[] =
-	"total written N read N lost N buffered N";
-static const char PROBE_SHAPE[] =
-	"probe SYMBOL nmissed N kp_nmissed N maxactive N";
-static const char MODE_SHAPE[] = "mode SYMBOL";
-static const char BUF_SIZE_SHAPE[] = "buf_size N";
-static const char UNTRACKED_SHAPE[] = "attempts_untracked N";
-static const char FILTERED_SHAPE[] = "filtered calls N records N";
+enum line_kind { L_CPU, L_TOTAL, L_PROBE, L_MODE, L_SCALAR };
 
-union cp_value {
-	unsigned long long n;
-	const char *symbol;
+/*
+ * The known lines, word by word: "N" is an unsigned decimal, "SYMBOL" any
+ * word, anything else must appear literally; the shape is also the
+ * "expected" text of the error message.  A scalar line stores its numbers
+ * at @off[] in struct cp_stats and sets @have.  Other first words are
+ * lines of a newer module, skipped.
+ */
+static const struct line_def {
+	const char *shape;
+	enum line_kind kind;
+	unsigned int have;
+	size_t off[2];
+} lines[] = {
+	{ "cpu N written N read N lost N buffered N", L_CPU, 0, { 0 } },
+	{ "total written N read N lost N buffered N", L_TOTAL, 0, { 0 } },
+	{ "probe SYMBOL nmissed N kp_nmissed N maxactive N", L_PROBE, 0, { 0 } },
+	{ "mode SYMBOL", L_MODE, 0, { 0 } },
+	{ "buf_size N", L_SCALAR, STATS_HAVE_BUF_SIZE,
+	  { offsetof(struct cp_stats, buf_size) } },
+	{ "attempts_untracked N", L_SCALAR, STATS_HAVE_UNTRACKED,
+	  { offsetof(struct cp_stats, attempts_untracked) } },
+	{ "attempts_reclaimed N", L_SCALAR, STATS_HAVE_RECLAIMED,
+	  { offsetof(struct cp_stats, attempts_reclaimed) } },
+	{ "filtered calls N records N", L_SCALAR, STATS_HAVE_FILTERED,
+	  { offsetof(struct cp_stats, filtered_calls),
+	    offsetof(struct cp_stats, filtered_records) } },
 };
 
-static int parse_number(const char *word, unsigned long long *n)
-{
-	char *end;
-
-	/* strtoull() alone would take "+1", " 1" and even "-1". */
-	if (!isdigit((unsigned char)word[0]))
-		return -1;
-	errno = 0;
-	*n = strtoull(word, &end, 10);
-	return (errno || *end) ? -1 : 0;
-}
-
 /*
- * Match the @nwords words of a line against @shape, storing one value per
- * "N" or "SYMBOL" in @val.  Returns 0 on a match, -1 otherwise.
+ * Match @words against @shape: 0 with the numbers in @n and the symbol in
+ * @sym, or -1.  strtoull() alone would take "+1", " 1" and even "-1".
  */
 static int match_shape(char **words, int nwords, const char *shape,
-		       union cp_value *val)
+		       unsigned long long *n, const char **sym)
 {
 	const char *s = shape;
+	char *end;
 	int i;
 
-	for (i = 0; *s; i++) {
+	for (i = 0; *s; i++, s += strcspn(s, " "), s += *s == ' ') {
 		size_t len = strcspn(s, " ");
 
 		if (i >= nwords)
 			return -1;
 		if (len == 1 && *s == 'N') {
-			if (parse_number(words[i], &(val++)->n))
+			errno = 0;
+			*n++ = strtoull(words[i], &end, 10);
+			if (!isdigit((unsigned char)words[i][0]) || errno || *end)
 				return -1;
-		} else if (len == 6 && !strncmp(s, "SYMBOL", len)) {
-			(val++)->symbol = words[i];
-		} else if (strlen(words[i]) != len ||
-			   strncmp(s, words[i], len)) {
+		} else if (len == 6 && !strncmp(s, "SYMBOL", 6)) {
+			/* a kernel symbol, a mode: what JSON takes unescaped */
+			if (words[i][strspn(words[i], SYMBOL_CHARS)])
+				return -1;
+			*sym = words[i];
+		} else if (strlen(words[i]) != len || strncmp(s, words[i], len)) {
 			return -1;
 		}
-		s += len + (s[len] == ' ');
 	}
 	return i == nwords ? 0 : -1;
 }
 
-static int grow(void **array, size_t nr, size_t size)
+/* Room for one more of @size bytes at *@array, which holds @nr. */
+static void *grow(void *array, size_t nr, size_t size)
 {
-	void *p = realloc(*array, (nr + 1) * size);
-
-	if (!p)
-		return -1;
-	*array = p;
-	return 0;
+	return realloc(array, (nr + 1) * size);
 }
 
-static const char *add_cpu(struct cp_stats *st, const union cp_value *v)
+/* Store a matched line; NULL, or what is wrong with it. */
+static const char *store(struct cp_stats *st, const struct line_def *d,
+			 const unsigned long long *n, const char *sym,
+			 bool *have_total)
 {
 	struct cp_stats_cpu *c;
 	size_t i;
 
-	if (v[0].n > UINT_MAX)
-		return "CPU number out of range";
-	for (i = 0; i < st->nr_cpus; i++)
-		if (st->cpus[i].cpu == v[0].n)
-			return "duplicate cpu line";
-	if (grow((void **)&st->cpus, st->nr_cpus, sizeof(*st->cpus)))
-		return "out of memory";
-	c = &st->cpus[st->nr_cpus++];
-	c->cpu = v[0].n;
-	c->written = v[1].n;
-	c->read = v[2].n;
-	c->lost = v[3].n;
-	c->buffered = v[4].n;
-	return NULL;
-}
+	switch (d->kind) {
+	case L_CPU:
+		if (n[0] > UINT_MAX)
+			return "CPU number out of range";
+		for (i = 0; i < st->nr_cpus; i++)
+			if (st->cpus[i].cpu == n[0])
+				return "duplicate cpu line";
+		c = grow(st->cpus, st->nr_cpus, sizeof(*c));
+		if (!c)
+			return "out of memory";
+		st->cpus = c;
+		st->cpus[st->nr_cpus++] = (struct cp_stats_cpu){
+			n[0], n[1], n[2], n[3], n[4] };
+		return NULL;
+	case L_TOTAL:
+		if (*have_total)
+			return "duplicate total line";
+		*have_total = true;
+		st->total_written = n[0];
+		st->total_read = n[1];
+		st->total_lost = n[2];
+		st->total_buffered = n[3];
+		return NULL;
+	case L_PROBE: {
+		struct cp_stats_probe *p = grow(st->probes, st->nr_probes,
+						sizeof(*p));
+		char *copy = p ? strdup(sym) : NULL;
 
-static const char *set_total(struct cp_stats *st, const union cp_value *v,
-			     bool *have_total)
-{
-	if (*have_total)
-		return "duplicate total line";
-	st->total_written = v[0].n;
-	st->total_read = v[1].n;
-	st->total_lost = v[2].n;
-	st->total_buffered = v[3].n;
-	*have_total = true;
-	return NULL;
-}
-
-static const char *set_mode(struct cp_stats *st, const union cp_value *v)
-{
-	if (strlen(v[0].symbol) >= sizeof(st->mode))
-		return "mode name too long";
-	strcpy(st->mode, v[0].symbol);
-	return NULL;
-}
-
-static const char *add_probe(struct cp_stats *st, const union cp_value *v)
-{
-	struct cp_stats_probe *p;
-	char *symbol = strdup(v[0].symbol);
-
-	if (!symbol ||
-	    grow((void **)&st->probes, st->nr_probes, sizeof(*st->probes))) {
-		free(symbol);
-		return "out of memory";
+		if (p)
+			st->probes = p;
+		if (!copy)
+			return "out of memory";
+		st->probes[st->nr_probes++] = (struct cp_stats_probe){
+			copy, n[0], n[1], n[2] };
+		return NULL;
 	}
-	p = &st->probes[st->nr_probes++];
-	p->symbol = symbol;
-	p->nmissed = v[1].n;
-	p->kp_nmissed = v[2].n;
-	p->maxactive = v[3].n;
+	case L_MODE:
+		if (strlen(sym) >= sizeof(st->mode))
+			return "mode name too long";
+		strcpy(st->mode, sym);
+		return NULL;
+	case L_SCALAR:
+		for (i = 0; i < 2 && d->off[i]; i++)
+			*(unsigned long long *)((char *)st + d->off[i]) = n[i];
+		st->have |= d->have;
+		return NULL;
+	}
 	return NULL;
 }
 
-/* Parse one line; @lineno is only for messages. */
-static int parse_line(const char *line, int lineno, struct cp_stats *st,
+/* Parse one line (@line is cut into words); @lineno for messages. */
+static int parse_line(char *line, int lineno, struct cp_stats *st,
 		      bool *have_total, char *err, size_t errlen)
 {
-	char *copy, *words[MAX_WORDS + 1], *word, *save;
-	union cp_value v[MAX_VALUES];
-	const char *shape = NULL, *problem = NULL;
-	static const char malformed[] = "malformed";
+	char whole[256], *words[MAX_WORDS + 1], *save, *w;
+	const struct line_def *d = NULL;
+	unsigned long long n[5];
+	const char *sym = NULL, *problem;
 	int nwords = 0;
+	size_t i;
 
-	copy = strdup(line);
-	if (!copy) {
-		snprintf(err, errlen, "out of memory");
+	snprintf(whole, sizeof(whole), "%s", line);
+	/* One word too many is enough to know a known line is malformed. */
+	for (w = strtok_r(line, " \t", &save); w && nwords <= MAX_WORDS;
+	     w = strtok_r(NULL, " \t", &save))
+		words[nwords++] = w;
+	for (i = 0; nwords && i < sizeof(lines) / sizeof(lines[0]); i++)
+		if (!strncmp(lines[i].shape, words[0], strlen(words[0])) &&
+		    lines[i].shape[strlen(words[0])] == ' ')
+			d = &lines[i];
+	if (!d)
+		return 0;
+	if (match_shape(words, nwords, d->shape, n, &sym)) {
+		snprintf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
+			 lineno, words[0], whole, d->shape);
 		return -1;
 	}
-	/* One word too many is enough to know a known line is malformed. */
-	for (word = strtok_r(copy, " \t", &save); word && nwords <= MAX_WORDS;
-	     word = strtok_r(NULL, " \t", &save))
-		words[nwords++] = word;
-
-	/* Other first words are lines from a newer module: skip them. */
-	if (nwords && !strcmp(words[0], "cpu"))
-		shape = CPU_SHAPE;
-	else if (nwords && !strcmp(words[0], "total"))
-		shape = TOTAL_SHAPE;
-	else if (nwords && !strcmp(words[0], "probe"))
-		shape = PROBE_SHAPE;
-	else if (nwords && !strcmp(words[0], "mode"))
-		shape = MODE_SHAPE;
-	else if (nwords && !strcmp(words[0], "buf_size"))
-		shape = BUF_SIZE_SHAPE;
-	else if (nwords && !strcmp(words[0], "attempts_untracked"))
-		shape = UNTRACKED_SHAPE;
-	else if (nwords && !strcmp(words[0], "filtered"))
-		shape = FILTERED_SHAPE;
-
-	if (shape && match_shape(words, nwords, shape, v))
-		problem = malformed;
-	else if (shape == CPU_SHAPE)
-		problem = add_cpu(st, v);
-	else if (shape == TOTAL_SHAPE)
-		problem = set_total(st, v, have_total);
-	else if (shape == PROBE_SHAPE)
-		problem = add_probe(st, v);
-	else if (shape == MODE_SHAPE)
-		problem = set_mode(st, v);
-	else if (shape == BUF_SIZE_SHAPE)
-		st->buf_size = v[0].n;
-	else if (shape == UNTRACKED_SHAPE)
-		st->attempts_untracked = v[0].n;
-	else if (shape == FILTERED_SHAPE) {
-		st->filtered_calls = v[0].n;
-		st->filtered_records = v[1].n;
-	}
-	if (!problem && shape == BUF_SIZE_SHAPE)
-		st->have |= STATS_HAVE_BUF_SIZE;
-	else if (!problem && shape == UNTRACKED_SHAPE)
-		st->have |= STATS_HAVE_UNTRACKED;
-	else if (!problem && shape == FILTERED_SHAPE)
-		st->have |= STATS_HAVE_FILTERED;
-
-	if (problem == malformed)
-		snprintf(err, errlen,
-			 "line %d: malformed %s line \"%s\" (expected \"%s\")",
-			 lineno, words[0], line, shape);
-	else if (problem)
-		snprintf(err, errlen, "line %d: %s: \"%s\"", lineno, problem,
-			 line);
-	free(copy);
+	problem = store(st, d, n, sym, have_total);
+	if (problem)
+		snprintf(err, errlen, "line %d: %s: \"%s\"", lineno, problem, whole);
 	return problem ? -1 : 0;
 }
 
 int stats_parse(const char *text, struct cp_stats *st,
 		char *err, size_t errlen)
 {
-	char *copy, *line, *next;
+	char *copy = strdup(text), *line, *next;
 	bool have_total = false;
 	int lineno = 0, ret = -1;
 
 	memset(st, 0, sizeof(*st));
-	copy = strdup(text);
 	if (!copy) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -250,7 +205,7 @@ int stats_parse(const char *text, struct cp_stats *st,
 		if (next)
 			*next++ = '\0';
 		if (parse_line(line, ++lineno, st, &have_total, err, errlen))
-			goto out_free_copy;
+			goto out;
 	}
 	/* Loss reporting needs both; a file without them is not ours. */
 	if (!st->nr_cpus)
@@ -259,7 +214,7 @@ int stats_parse(const char *text, struct cp_stats *st,
 		snprintf(err, errlen, "no 'total' line");
 	else
 		ret = 0;
-out_free_copy:
+out:
 	free(copy);
 	return ret;
 }
@@ -267,8 +222,7 @@ out_free_copy:
 int stats_read(const char *path, struct cp_stats *st,
 	       char *err, size_t errlen)
 {
-	char msg[256];
-	char *text = read_whole_file(path, MAX_STATS_SIZE);
+	char msg[512], *text = read_whole_file(path, MAX_STATS_SIZE);
 	int ret;
 
 	memset(st, 0, sizeof(*st));
@@ -292,6 +246,16 @@ void stats_free(struct cp_stats *st)
 	free(st->probes);
 	free(st->cpus);
 	memset(st, 0, sizeof(*st));
+}
+
+/* "@what: N\n", or unknown when the module had no line for it. */
+static void text_scalar(FILE *f, const char *what, unsigned long long v,
+			bool known)
+{
+	if (known)
+		fprintf(f, "%s: %llu\n", what, v);
+	else
+		fprintf(f, "%s: unknown\n", what);
 }
 
 void stats_print_text(FILE *f, const struct cp_stats *st)
@@ -318,11 +282,11 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 		fprintf(f, "%-24s %12llu %12llu %12llu\n",
 			st->probes[i].symbol, st->probes[i].nmissed,
 			st->probes[i].kp_nmissed, st->probes[i].maxactive);
-	if (st->have & STATS_HAVE_UNTRACKED)
-		fprintf(f, "\nTCP attempts untracked (table full): %llu\n",
-			st->attempts_untracked);
-	else
-		fprintf(f, "\nTCP attempts untracked (table full): unknown\n");
+	fputc('\n', f);
+	text_scalar(f, "TCP attempts untracked (table full)",
+		    st->attempts_untracked, st->have & STATS_HAVE_UNTRACKED);
+	text_scalar(f, "TCP attempts gone with their socket, no record",
+		    st->attempts_reclaimed, st->have & STATS_HAVE_RECLAIMED);
 	if (st->have & STATS_HAVE_FILTERED)
 		fprintf(f, "Turned away by the module's filter: %llu calls, %llu records\n",
 			st->filtered_calls, st->filtered_records);
@@ -330,70 +294,51 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 		fprintf(f, "Turned away by the module's filter: unknown\n");
 }
 
-/* ,"@key": and @v, or null if the stats file had no line for it. */
-static void json_u64_or_null(struct cp_out *o, const char *key,
-			     unsigned long long v, bool known)
+/* ,"@key":@v, or null if the stats file had no line for it. */
+static void json_scalar(FILE *f, const char *key, unsigned long long v,
+			bool known)
 {
-	json_key(o, key);
 	if (known)
-		out_u64(o, v);
+		fprintf(f, ",\"%s\":%llu", key, v);
 	else
-		out_str(o, "null");
+		fprintf(f, ",\"%s\":null", key);
 }
 
+/* Symbols and the mode are word characters (match_shape()): no escaping. */
 void stats_print_json(FILE *f, const struct cp_stats *st)
 {
-	struct cp_out o;
+	const struct cp_stats_cpu *c;
+	const struct cp_stats_probe *p;
 	size_t i;
 
-	if (out_init(&o, f))
-		return;
-	out_str(&o, "{\"cpus\":[");
+	fputs("{\"cpus\":[", f);
 	for (i = 0; i < st->nr_cpus; i++) {
-		out_str(&o, i ? ",{\"cpu\":" : "{\"cpu\":");
-		out_u64(&o, st->cpus[i].cpu);
-		json_key(&o, "written");
-		out_u64(&o, st->cpus[i].written);
-		json_key(&o, "read");
-		out_u64(&o, st->cpus[i].read);
-		json_key(&o, "lost");
-		out_u64(&o, st->cpus[i].lost);
-		json_key(&o, "buffered");
-		out_u64(&o, st->cpus[i].buffered);
-		out_char(&o, '}');
+		c = &st->cpus[i];
+		fprintf(f, "%s{\"cpu\":%u,\"written\":%llu,\"read\":%llu,\"lost\":%llu,\"buffered\":%llu}",
+			i ? "," : "", c->cpu, c->written, c->read, c->lost,
+			c->buffered);
 	}
-	out_str(&o, "],\"total\":{\"written\":");
-	out_u64(&o, st->total_written);
-	json_key(&o, "read");
-	out_u64(&o, st->total_read);
-	json_key(&o, "lost");
-	out_u64(&o, st->total_lost);
-	json_key(&o, "buffered");
-	out_u64(&o, st->total_buffered);
-	out_str(&o, "},\"probes\":[");
+	fprintf(f, "],\"total\":{\"written\":%llu,\"read\":%llu,\"lost\":%llu,\"buffered\":%llu},\"probes\":[",
+		st->total_written, st->total_read, st->total_lost,
+		st->total_buffered);
 	for (i = 0; i < st->nr_probes; i++) {
-		out_str(&o, i ? ",{\"symbol\":" : "{\"symbol\":");
-		json_string_or_null(&o, st->probes[i].symbol);
-		json_key(&o, "nmissed");
-		out_u64(&o, st->probes[i].nmissed);
-		json_key(&o, "kp_nmissed");
-		out_u64(&o, st->probes[i].kp_nmissed);
-		json_key(&o, "maxactive");
-		out_u64(&o, st->probes[i].maxactive);
-		out_char(&o, '}');
+		p = &st->probes[i];
+		fprintf(f, "%s{\"symbol\":\"%s\",\"nmissed\":%llu,\"kp_nmissed\":%llu,\"maxactive\":%llu}",
+			i ? "," : "", p->symbol, p->nmissed, p->kp_nmissed,
+			p->maxactive);
 	}
-	out_str(&o, "],\"mode\":");
-	json_string_or_null(&o, st->mode[0] ? st->mode : NULL);
-	json_u64_or_null(&o, "buf_size", st->buf_size,
-			 st->have & STATS_HAVE_BUF_SIZE);
-	json_u64_or_null(&o, "attempts_untracked", st->attempts_untracked,
-			 st->have & STATS_HAVE_UNTRACKED);
-	json_u64_or_null(&o, "filtered_calls", st->filtered_calls,
-			 st->have & STATS_HAVE_FILTERED);
-	json_u64_or_null(&o, "filtered_records", st->filtered_records,
-			 st->have & STATS_HAVE_FILTERED);
-	out_str(&o, "}\n");
-	out_close(&o);
+	fprintf(f, st->mode[0] ? "],\"mode\":\"%s\"" : "],\"mode\":null",
+		st->mode);
+	json_scalar(f, "buf_size", st->buf_size, st->have & STATS_HAVE_BUF_SIZE);
+	json_scalar(f, "attempts_untracked", st->attempts_untracked,
+		    st->have & STATS_HAVE_UNTRACKED);
+	json_scalar(f, "attempts_reclaimed", st->attempts_reclaimed,
+		    st->have & STATS_HAVE_RECLAIMED);
+	json_scalar(f, "filtered_calls", st->filtered_calls,
+		    st->have & STATS_HAVE_FILTERED);
+	json_scalar(f, "filtered_records", st->filtered_records,
+		    st->have & STATS_HAVE_FILTERED);
+	fputs("}\n", f);
 }
 
 unsigned long long stats_delta(unsigned long long start,
@@ -406,69 +351,48 @@ unsigned long long stats_delta(unsigned long long start,
 	return end >= start ? end - start : end;
 }
 
-static const struct cp_stats_cpu *find_cpu(const struct cp_stats *st,
-					   unsigned int cpu)
-{
-	size_t i;
-
-	for (i = 0; i < st->nr_cpus; i++)
-		if (st->cpus[i].cpu == cpu)
-			return &st->cpus[i];
-	return NULL;
-}
-
-static const struct cp_stats_probe *find_probe(const struct cp_stats *st,
-					       const char *symbol)
-{
-	size_t i;
-
-	for (i = 0; i < st->nr_probes; i++)
-		if (!strcmp(st->probes[i].symbol, symbol))
-			return &st->probes[i];
-	return NULL;
-}
-
 int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	       struct cp_stats *delta)
 {
-	const struct cp_stats_probe *p0;
-	const struct cp_stats_cpu *c0;
-	struct cp_stats_probe *p;
-	struct cp_stats_cpu *c;
-	size_t i;
+	const struct cp_stats_probe *p0, *p1;
+	const struct cp_stats_cpu *c0, *c1;
+	size_t i, j;
 
 	memset(delta, 0, sizeof(*delta));
 	delta->total_written = stats_delta(start->total_written,
 					   end->total_written);
 	delta->total_lost = stats_delta(start->total_lost, end->total_lost);
-	delta->cpus = calloc(end->nr_cpus ? end->nr_cpus : 1,
-			     sizeof(*delta->cpus));
-	delta->probes = calloc(end->nr_probes ? end->nr_probes : 1,
-			       sizeof(*delta->probes));
+	delta->cpus = calloc(end->nr_cpus + 1, sizeof(*delta->cpus));
+	delta->probes = calloc(end->nr_probes + 1, sizeof(*delta->probes));
 	if (!delta->cpus || !delta->probes)
 		return -1;
+	/* a CPU or probe missing from @start counts from 0 */
 	for (i = 0; i < end->nr_cpus; i++) {
-		c = &delta->cpus[delta->nr_cpus++];
-		c0 = find_cpu(start, end->cpus[i].cpu);
-		c->cpu = end->cpus[i].cpu;
-		c->written = stats_delta(c0 ? c0->written : 0,
-					 end->cpus[i].written);
-		c->read = stats_delta(c0 ? c0->read : 0, end->cpus[i].read);
-		c->lost = stats_delta(c0 ? c0->lost : 0, end->cpus[i].lost);
-		c->buffered = end->cpus[i].buffered;
+		static const struct cp_stats_cpu none;
+
+		c1 = &end->cpus[i];
+		for (j = 0, c0 = &none; j < start->nr_cpus; j++)
+			if (start->cpus[j].cpu == c1->cpu)
+				c0 = &start->cpus[j];
+		delta->cpus[delta->nr_cpus++] = (struct cp_stats_cpu){
+			c1->cpu, stats_delta(c0->written, c1->written),
+			stats_delta(c0->read, c1->read),
+			stats_delta(c0->lost, c1->lost), c1->buffered };
 	}
 	for (i = 0; i < end->nr_probes; i++) {
-		p = &delta->probes[i];
-		p->symbol = strdup(end->probes[i].symbol);
-		if (!p->symbol)
+		static const struct cp_stats_probe none;
+		char *symbol = strdup(end->probes[i].symbol);
+
+		if (!symbol)
 			return -1;
-		delta->nr_probes++;
-		p0 = find_probe(start, p->symbol);
-		p->nmissed = stats_delta(p0 ? p0->nmissed : 0,
-					 end->probes[i].nmissed);
-		p->kp_nmissed = stats_delta(p0 ? p0->kp_nmissed : 0,
-					    end->probes[i].kp_nmissed);
-		p->maxactive = end->probes[i].maxactive;
+		p1 = &end->probes[i];
+		for (j = 0, p0 = &none; j < start->nr_probes; j++)
+			if (!strcmp(start->probes[j].symbol, symbol))
+				p0 = &start->probes[j];
+		delta->probes[delta->nr_probes++] = (struct cp_stats_probe){
+			symbol, stats_delta(p0->nmissed, p1->nmissed),
+			stats_delta(p0->kp_nmissed, p1->kp_nmissed),
+			p1->maxactive };
 	}
 	return 0;
 }
@@ -495,7 +419,7 @@ void stats_print_losses(FILE *f, const struct cp_stats *delta)
 
 int stats_command(const char *dir, bool json)
 {
-	char path[PATH_MAX], err[512];
+	char path[PATH_MAX], err[1024];
 	struct cp_stats st;
 	int ret = 1;
 
@@ -506,7 +430,7 @@ int stats_command(const char *dir, bool json)
 	}
 	if (stats_read(path, &st, err, sizeof(err))) {
 		fprintf(stderr, "connprobe: %s\n", err);
-		goto cleanup;
+		goto out;
 	}
 	if (json)
 		stats_print_json(stdout, &st);
@@ -514,10 +438,10 @@ int stats_command(const char *dir, bool json)
 		stats_print_text(stdout, &st);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "connprobe: write error on standard output\n");
-		goto cleanup;
+		goto out;
 	}
 	ret = 0;
-cleanup:
+out:
 	stats_free(&st);
 	return ret;
 }
