@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../capture_read.h"
-#include "../csv.h"
-#include "../jsonl.h"
-#include "../log2hist.h"
-#include "../prom.h"
-#include "../summary.h"
-#include "../table.h"
+#include "capture_read.h"
+#include "csv.h"
+#include "jsonl.h"
+#include "log2hist.h"
+#include "prom.h"
+#include "summary.h"
+#include "table.h"
 
 static FILE *devnull;
 

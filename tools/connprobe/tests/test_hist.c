@@ -2,9 +2,9 @@
 /* log2 histograms (bcc's layout) and log-linear percentiles. */
 #include <stdlib.h>
 
-#include "../hist.h"
-#include "../latdist.h"
-#include "../log2hist.h"
+#include "hist.h"
+#include "latdist.h"
+#include "log2hist.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../in_progress.h"
+#include "in_progress.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "../prom.h"
-#include "../textfile.h"
+#include "prom.h"
+#include "textfile.h"
 #include "fixtures.h"
 #include "runner.h"
 

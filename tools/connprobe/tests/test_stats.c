@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Parsing and printing of the stats file. */
-#include "../stats.h"
+#include "stats.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "../summary.h"
+#include "summary.h"
 #include "fixtures.h"
 #include "runner.h"
 
