@@ -1,146 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The count sink.  Keys are the addresses as text: a destination may be
- * an AF_UNIX path, and the rows are printed as text anyway.  Only the
- * CONNECT records count: a COMPLETE record ends an attempt already
- * counted.
- */
+/* -c: tcpconnect's count table, from the aggregator's flows. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "count.h"
-#include "format.h"
-#include "htab.h"
-#include "text.h"
-
-struct count_key {
-	char laddr[INET6_ADDRSTRLEN];
-	char raddr[UNIX_ADDR_BUF_LEN];
-	int lport, rport;		/* -1: none */
-};
-
-struct count_entry {
-	struct count_key key;		/* first: htab's key */
-	unsigned long long connects;
-};
-
-struct count_sink {
-	struct cp_sink sink;
-	struct count_opts opts;
-	struct cp_htab tab;
-};
-
-#define to_count(s) ((struct count_sink *)(s))
-
-static int count_begin(struct cp_sink *s, const struct cp_source_info *info)
-{
-	(void)s;
-	sink_say_tracing(info);
-	return 0;
-}
-
-static int count_record(struct cp_sink *s, const struct connprobe_record *rec)
-{
-	struct count_sink *cs = to_count(s);
-	struct count_entry *e;
-	struct count_key k;
-	unsigned int fam;
-	size_t n;
-
-	if (rec->event != CONNPROBE_EVENT_CONNECT)
-		return 0;
-	memset(&k, 0, sizeof(k));
-	k.lport = k.rport = -1;
-	if (rec_saddr_family(rec)) {
-		addr_fmt(rec->family, rec->saddr, k.laddr);
-		if (cs->opts.lport)
-			k.lport = rec->sport;
-	}
-	fam = rec_daddr_family(rec);
-	n = rec_daddr_fmt(rec, k.raddr);
-	if (fam == AF_UNIX)	/* the caller's bytes: any but NUL */
-		text_ascii(k.raddr, n, k.raddr);
-	else if (fam)
-		k.rport = rec->dport;
-	e = htab_insert(&cs->tab, &k);
-	if (!e) {
-		snprintf(s->err, sizeof(s->err), "out of memory");
-		return -1;
-	}
-	e->connects++;
-	return 0;
-}
+#include "views.h"
 
 /* Largest count first; equal counts in key order, for stable output. */
-static int by_count(const void *a, const void *b)
+static int by_count(size_t i, size_t j, const void *ctx)
 {
-	const struct count_entry *x = a, *y = b;
+	const struct flow *x = htab_entry(ctx, i), *y = htab_entry(ctx, j);
 
 	if (x->connects != y->connects)
 		return x->connects < y->connects ? 1 : -1;
 	return memcmp(&x->key, &y->key, sizeof(x->key));
 }
 
-static void put_port(FILE *f, int port)
-{
-	if (port < 0)
-		fprintf(f, " %-20s", "-");
-	else
-		fprintf(f, " %-20d", port);
-}
-
 /* bcc's layout: %-25s addresses, %-20s ports, %-10s count. */
-static int count_end(struct cp_sink *s, const struct cp_stats *lost)
+static void col(struct cp_out *o, const char *s, size_t width)
 {
-	struct count_sink *cs = to_count(s);
-	FILE *f = cs->opts.f;
-	size_t i;
-
-	qsort(cs->tab.entries, cs->tab.nr, sizeof(struct count_entry), by_count);
-	htab_reindex(&cs->tab);
-	fprintf(f, "%-25s %-25s", "LADDR", "RADDR");
-	if (cs->opts.lport)
-		fprintf(f, " %-20s", "LPORT");
-	fprintf(f, " %-20s %s\n", "RPORT", "CONNECTS");
-	for (i = 0; i < cs->tab.nr; i++) {
-		const struct count_entry *e = htab_entry(&cs->tab, i);
-
-		fprintf(f, "%-25s %-25s", e->key.laddr[0] ? e->key.laddr : "-",
-			e->key.raddr[0] ? e->key.raddr : "-");
-		if (cs->opts.lport)
-			put_port(f, e->key.lport);
-		put_port(f, e->key.rport);
-		fprintf(f, " %llu\n", e->connects);
-	}
-	if (fflush(f) || ferror(f)) {
-		snprintf(s->err, sizeof(s->err), "write error on standard output");
-		return -1;
-	}
-	sink_report_counts(s, lost);
-	return 0;
+	out_col(o, s[0] ? s : "-", s[0] ? strlen(s) : 1, width);
 }
 
-static void count_destroy(struct cp_sink *s)
+static void port_col(struct cp_out *o, int port)
 {
-	htab_free(&to_count(s)->tab);
-	free(s);
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", port);
+	col(o, port < 0 ? "" : buf, 20);
 }
 
-static const struct cp_sink_ops count_ops = {
-	.begin = count_begin,
-	.record = count_record,
-	.end = count_end,
-	.destroy = count_destroy,
-};
-
-struct cp_sink *count_sink_new(const struct count_opts *o)
+void count_print(struct cp_out *o, const struct cp_agg *a)
 {
-	struct count_sink *cs = calloc(1, sizeof(*cs));
+	size_t *idx = sorted_indexes(a->flows.nr, by_count, &a->flows), i;
+	const struct flow *f;
 
-	if (!cs)
-		return NULL;
-	cs->sink.ops = &count_ops;
-	cs->opts = *o;
-	htab_init(&cs->tab, sizeof(struct count_key), sizeof(struct count_entry));
-	return &cs->sink;
+	if (!idx)
+		return;
+	col(o, "LADDR", 25);
+	col(o, "RADDR", 25);
+	if (a->opts.flow_lport)
+		col(o, "LPORT", 20);
+	col(o, "RPORT", 20);
+	out_str(o, "CONNECTS\n");
+	for (i = 0; i < a->flows.nr; i++) {
+		f = htab_entry(&a->flows, idx[i]);
+		col(o, f->key.laddr, 25);
+		col(o, f->key.raddr, 25);
+		if (a->opts.flow_lport)
+			port_col(o, f->key.lport);
+		port_col(o, f->key.rport);
+		out_u64(o, f->connects);
+		out_char(o, '\n');
+	}
+	free(idx);
 }

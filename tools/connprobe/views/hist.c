@@ -1,117 +1,105 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The hist sink: log2 histograms per outcome, printed at the end. */
+/* hist: a bcc log2 histogram per outcome, from the aggregator. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hist.h"
-#include "htab.h"
 #include "json.h"
-#include "log2hist.h"
-#include "outcome.h"
+#include "views.h"
 
-struct outcome_hist {
-	struct cp_outcome key;
-	unsigned long long count;
-	struct cp_log2hist h;
-};
+/* bcc-compatible log2 histogram output (libbpf-tools trace_helpers.c). */
+#define STARS_MAX	40
 
-struct hist_sink {
-	struct cp_sink sink;
-	struct hist_opts opts;
-	struct cp_htab tab;		/* struct outcome_hist */
-	unsigned long long records;
-};
-
-#define to_hist(s) ((struct hist_sink *)(s))
-
-static int hist_begin(struct cp_sink *s, const struct cp_source_info *info)
+void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
+		    const char *unit)
 {
-	(void)s;
-	sink_say_tracing(info);
-	return 0;
-}
+	uint64_t val_max = 0, low, high;
+	int idx_max = -1, i, width, stars, n;
+	char line[160];
 
-static int hist_record(struct cp_sink *s, const struct connprobe_record *rec)
-{
-	struct hist_sink *hs = to_hist(s);
-	struct cp_outcome key = outcome_of(rec);
-	struct outcome_hist *e = htab_insert(&hs->tab, &key);
-
-	if (!e) {
-		snprintf(s->err, sizeof(s->err), "out of memory");
-		return -1;
+	for (i = 0; i < LOG2HIST_SLOTS; i++) {
+		if (h->slot[i])
+			idx_max = i;
+		if (h->slot[i] > val_max)
+			val_max = h->slot[i];
 	}
-	e->count++;
-	log2hist_add(&e->h, rec->latency_ns / (hs->opts.msecs ? 1000000 : 1000));
-	hs->records++;
-	return 0;
+	if (idx_max < 0)
+		return;
+	/* bcc halves the bars and doubles the ranges past 32 slots */
+	stars = idx_max <= 32 ? STARS_MAX : STARS_MAX / 2;
+	width = idx_max <= 32 ? 10 : 20;
+	snprintf(line, sizeof(line), "%*s%-*s : count    distribution\n",
+		 idx_max <= 32 ? 5 : 15, "", idx_max <= 32 ? 19 : 29, unit);
+	out_str(o, line);
+	for (i = 0; i <= idx_max; i++) {
+		low = i ? 1ULL << i : 0;
+		high = i == 63 ? UINT64_MAX : (1ULL << (i + 1)) - 1;
+		snprintf(line, sizeof(line), "%*llu -> %-*llu : %-8llu |",
+			 width, (unsigned long long)low, width,
+			 (unsigned long long)high,
+			 (unsigned long long)h->slot[i]);
+		out_str(o, line);
+		n = h->slot[i] * stars / val_max;
+		for (int s = 0; s < stars; s++)
+			out_char(o, s < n ? '*' : ' ');
+		out_str(o, "|\n");
+	}
 }
+
 
 /* Most frequent outcome first; then by key, so the order is repeatable. */
-static int cmp_hist(const void *a, const void *b)
+static int by_count(size_t i, size_t j, const void *ctx)
 {
-	const struct outcome_hist *x = a, *y = b;
+	const struct group_table *t = ctx;
+	unsigned long long x = group_stats_of(t, i)->count,
+			   y = group_stats_of(t, j)->count;
 
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return memcmp(&x->key, &y->key, sizeof(x->key));
+	if (x != y)
+		return x < y ? 1 : -1;
+	return memcmp(htab_entry(&t->tab, i), htab_entry(&t->tab, j),
+		      sizeof(struct cp_outcome));
 }
 
-static void print_text(struct hist_sink *hs, struct cp_out *o,
-		       const struct cp_stats *lost)
+static void print_text(struct cp_out *o, const struct cp_agg *a,
+		       const size_t *idx, const char *unit)
 {
-	const char *unit = hs->opts.msecs ? "msecs" : "usecs";
 	char label[OUTCOME_BUF_LEN];
-	struct outcome_hist *e;
-	size_t i;
+	size_t i, n = a->outcomes.tab.nr;
 
-	for (i = 0; i < hs->tab.nr; i++) {
-		e = htab_entry(&hs->tab, i);
+	for (i = 0; i < n; i++) {
 		out_str(o, i ? "\noutcome = " : "outcome = ");
-		out_str(o, outcome_label(&e->key, label, sizeof(label)));
+		out_str(o, outcome_label(htab_entry(&a->outcomes.tab, idx[i]),
+					 label, sizeof(label)));
 		out_char(o, '\n');
-		log2hist_print(o, &e->h, unit);
+		log2hist_print(o, &agg_extra(a, idx[i])->log2, unit);
 	}
-	out_str(o, hs->tab.nr ? "\n" : "");
-	out_u64(o, hs->records);
+	out_str(o, n ? "\n" : "");
+	out_u64(o, a->records);
 	out_str(o, " records, ");
-	if (lost) {
-		out_u64(o, lost->total_lost);
-		out_str(o, " lost\n");
-	} else {
-		out_str(o, "lost unknown\n");
-	}
 }
 
-static void print_json(struct hist_sink *hs, struct cp_out *o,
-		       const struct cp_stats *lost)
+static void print_json(struct cp_out *o, const struct cp_agg *a,
+		       const size_t *idx)
 {
 	char label[OUTCOME_BUF_LEN];
-	struct outcome_hist *e;
+	const struct cp_outcome *oc;
+	const uint64_t *slot;
 	size_t i;
 	int s, last;
 
-	out_str(o, "{\"unit\":");
-	out_str(o, hs->opts.msecs ? "\"msecs\"" : "\"usecs\"");
-	json_key(o, "records");
-	out_u64(o, hs->records);
-	json_key(o, "lost");
-	if (lost)
-		out_u64(o, lost->total_lost);
-	else
-		out_str(o, "null");
 	out_str(o, ",\"histograms\":[");
-	for (i = 0; i < hs->tab.nr; i++) {
-		e = htab_entry(&hs->tab, i);
+	for (i = 0; i < a->outcomes.tab.nr; i++) {
+		oc = htab_entry(&a->outcomes.tab, idx[i]);
+		slot = agg_extra(a, idx[i])->log2.slot;
 		out_str(o, i ? ",{\"event\":" : "{\"event\":");
-		out_str(o, e->key.event == CONNPROBE_EVENT_COMPLETE ?
+		out_str(o, oc->event == CONNPROBE_EVENT_COMPLETE ?
 			"\"complete\"" : "\"connect\"");
 		json_key(o, "outcome");
-		json_string_or_null(o, outcome_result(&e->key, label, sizeof(label)));
+		json_string_or_null(o, outcome_result(oc, label, sizeof(label)));
 		json_key(o, "count");
-		out_u64(o, e->count);
+		out_u64(o, group_stats_of(&a->outcomes, idx[i])->count);
 		out_str(o, ",\"buckets\":[");
-		for (last = LOG2HIST_SLOTS - 1; last > 0 && !e->h.slot[last]; last--)
+		for (last = LOG2HIST_SLOTS - 1; last > 0 && !slot[last]; last--)
 			;
 		for (s = 0; s <= last; s++) {
 			out_str(o, s ? ",{\"low\":" : "{\"low\":");
@@ -119,7 +107,7 @@ static void print_json(struct hist_sink *hs, struct cp_out *o,
 			json_key(o, "high");
 			out_u64(o, s == 63 ? ~0ULL : (1ULL << (s + 1)) - 1);
 			json_key(o, "count");
-			out_u64(o, e->h.slot[s]);
+			out_u64(o, slot[s]);
 			out_char(o, '}');
 		}
 		out_str(o, "]}");
@@ -127,52 +115,33 @@ static void print_json(struct hist_sink *hs, struct cp_out *o,
 	out_str(o, "]}\n");
 }
 
-static void hist_view(struct cp_sink *s, struct cp_out *o,
-		      const struct cp_stats *lost)
+void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
+		bool json, const struct cp_stats *lost)
 {
-	struct hist_sink *hs = to_hist(s);
+	size_t *idx = sorted_indexes(a->outcomes.tab.nr, by_count,
+				     &a->outcomes);
 
-	if (hs->opts.json)
-		print_json(hs, o, lost);
-	else
-		print_text(hs, o, lost);
-}
-
-static int hist_end(struct cp_sink *s, const struct cp_stats *lost)
-{
-	struct hist_sink *hs = to_hist(s);
-
-	if (hs->tab.nr)
-		qsort(hs->tab.entries, hs->tab.nr, hs->tab.entry_size, cmp_hist);
-	htab_reindex(&hs->tab);
-	if (sink_print_view(s, hs->opts.f, hist_view, lost))
-		return -1;
-	if (lost)
-		stats_print_losses(stderr, lost);
-	return 0;
-}
-
-static void hist_destroy(struct cp_sink *s)
-{
-	htab_free(&to_hist(s)->tab);
-	free(s);
-}
-
-static const struct cp_sink_ops hist_ops = {
-	.begin = hist_begin,
-	.record = hist_record,
-	.end = hist_end,
-	.destroy = hist_destroy,
-};
-
-struct cp_sink *hist_sink_new(const struct hist_opts *o)
-{
-	struct hist_sink *hs = calloc(1, sizeof(*hs));
-
-	if (!hs)
-		return NULL;
-	hs->sink.ops = &hist_ops;
-	hs->opts = *o;
-	htab_init(&hs->tab, sizeof(struct cp_outcome), sizeof(struct outcome_hist));
-	return &hs->sink;
+	if (!idx)
+		return;
+	if (json) {
+		out_str(o, "{\"unit\":\"");
+		out_str(o, unit);
+		out_str(o, "\",\"records\":");
+		out_u64(o, a->records);
+		json_key(o, "lost");
+		if (lost)
+			out_u64(o, lost->total_lost);
+		else
+			out_str(o, "null");
+		print_json(o, a, idx);
+	} else {
+		print_text(o, a, idx, unit);
+		if (lost) {
+			out_u64(o, lost->total_lost);
+			out_str(o, " lost\n");
+		} else {
+			out_str(o, "lost unknown\n");
+		}
+	}
+	free(idx);
 }

@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Aggregating records into outcome, destination and process groups. */
+/* Aggregating records into the groups and histograms of agg.h. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "agg.h"
 #include "format.h"
-#include "summary.h"
+#include "text.h"
 
-/* Where an in-progress attempt was counted, to add its completion there. */
-struct pending {
-	__u64 id;
-	__u32 dest;		/* group index + 1; 0: the "(other)" row */
-	__u32 proc;
+/* Upper bounds in ns. */
+const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS] = {
+	100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000,
+	25000000, 50000000, 100000000, 250000000, 500000000, 1000000000,
+	2500000000ULL, 5000000000ULL, 10000000000ULL, 30000000000ULL,
+	60000000000ULL, 120000000000ULL,
 };
 
 static void table_init(struct group_table *t, size_t key_size)
@@ -35,33 +37,48 @@ static void table_clear(struct group_table *t)
 	t->last = 0;
 }
 
-void summary_init(struct cp_summary *s)
+void agg_init(struct cp_agg *a, const struct agg_opts *opts)
 {
-	memset(s, 0, sizeof(*s));
-	table_init(&s->outcomes, sizeof(struct outcome_key));
-	table_init(&s->dests, sizeof(struct dest_key));
-	table_init(&s->procs, sizeof(struct proc_key));
-	htab_init(&s->pending, sizeof(__u64), sizeof(struct pending));
-	htab_init(&s->unix_paths, sizeof(__u64), sizeof(struct unix_path));
+	/* an attempt's record is kept only for --in-progress */
+	size_t pending_size = opts->parts & AGG_HELD ? sizeof(struct pending) :
+			      offsetof(struct pending, rec);
+
+	memset(a, 0, sizeof(*a));
+	a->opts = *opts;
+	table_init(&a->outcomes, sizeof(struct outcome_key));
+	table_init(&a->dests, sizeof(struct dest_key));
+	table_init(&a->procs, sizeof(struct proc_key));
+	htab_init(&a->pending, sizeof(__u64), pending_size);
+	htab_init(&a->unix_paths, sizeof(__u64), sizeof(struct unix_path));
+	htab_init(&a->series, sizeof(struct prom_series_key),
+		  sizeof(struct prom_series));
+	htab_init(&a->flows, sizeof(struct flow_key), sizeof(struct flow));
 }
 
-void summary_free(struct cp_summary *s)
+void agg_free(struct cp_agg *a)
 {
-	table_free(&s->outcomes);
-	table_free(&s->dests);
-	table_free(&s->procs);
-	htab_free(&s->pending);
-	htab_free(&s->unix_paths);
+	table_free(&a->outcomes);
+	table_free(&a->dests);
+	table_free(&a->procs);
+	free(a->extra);
+	htab_free(&a->pending);
+	htab_free(&a->unix_paths);
+	htab_free(&a->series);
+	htab_free(&a->flows);
 }
 
-void summary_reset(struct cp_summary *s)
+void agg_reset(struct cp_agg *a)
 {
-	table_clear(&s->outcomes);
-	table_clear(&s->dests);
-	table_clear(&s->procs);
-	htab_clear(&s->pending);
-	htab_clear(&s->unix_paths);
-	s->records = s->connects = s->completes = s->failed = 0;
+	table_clear(&a->outcomes);
+	table_clear(&a->dests);
+	table_clear(&a->procs);
+	if (a->extra)
+		memset(a->extra, 0, a->extra_nr * sizeof(*a->extra));
+	htab_clear(&a->pending);
+	htab_clear(&a->unix_paths);
+	htab_clear(&a->series);
+	htab_clear(&a->flows);
+	a->records = a->connects = a->completes = a->failed = 0;
 }
 
 /* Room for the stats of @n keys; -1 if out of memory. */
@@ -81,7 +98,7 @@ static int stats_reserve(struct group_table *t, size_t n)
 }
 
 /*
- * The SUMMARY_KEY_LEN bytes at @a and @b are equal.  Without a branch per
+ * The AGG_KEY_LEN bytes at @a and @b are equal.  Without a branch per
  * word: whether a record repeats its predecessor's destination is a coin
  * the branch predictor cannot call, and a mispredicted branch per word
  * costs more than the words.
@@ -91,7 +108,7 @@ static bool same_key(const void *a, const void *b)
 	uint64_t x, y, diff = 0;
 	size_t i;
 
-	for (i = 0; i < SUMMARY_KEY_LEN; i += 8) {
+	for (i = 0; i < AGG_KEY_LEN; i += 8) {
 		memcpy(&x, (const char *)a + i, 8);
 		memcpy(&y, (const char *)b + i, 8);
 		diff |= x ^ y;
@@ -111,8 +128,8 @@ static size_t group_of(struct group_table *t, const void *key)
 	if (t->last && same_key(htab_entry(&t->tab, t->last - 1), key))
 		return t->last;
 	/* a known group, hashed and compared inline; a new one is rare */
-	g = htab_find_idx_n(&t->tab, key, SUMMARY_KEY_LEN);
-	if (!g && nr < SUMMARY_MAX_GROUPS && !stats_reserve(t, nr + 1)) {
+	g = htab_find_idx_n(&t->tab, key, AGG_KEY_LEN);
+	if (!g && nr < AGG_MAX_GROUPS && !stats_reserve(t, nr + 1)) {
 		g = htab_insert_idx(&t->tab, key);
 		if (g)
 			memset(&t->stats[g - 1], 0, sizeof(t->stats[g - 1]));
@@ -127,7 +144,7 @@ static struct group_stats *stats_at(struct group_table *t, size_t group)
 }
 
 /* Key a path by its hash, and keep the path for printing. */
-static void unix_key(struct cp_summary *s, const struct connprobe_record *rec,
+static void unix_key(struct cp_agg *s, const struct connprobe_record *rec,
 		     struct dest_key *k)
 {
 	struct unix_path *up;
@@ -144,7 +161,7 @@ static void unix_key(struct cp_summary *s, const struct connprobe_record *rec,
 		memcpy(up->path, rec->sun_path, k->len);
 }
 
-static void dest_key_of(struct cp_summary *s,
+static void dest_key_of(struct cp_agg *s,
 			const struct connprobe_record *rec, struct dest_key *k)
 {
 	memset(k, 0, sizeof(*k));
@@ -165,8 +182,7 @@ static void dest_key_of(struct cp_summary *s,
 	}
 }
 
-const char *summary_unix_path(const struct cp_summary *s,
-			      const struct dest_key *k)
+const char *agg_unix_path(const struct cp_agg *s, const struct dest_key *k)
 {
 	const struct unix_path *up = htab_find(&s->unix_paths, k->addr);
 
@@ -200,7 +216,7 @@ static void count_in(struct group_table *t, size_t group, bool attempt,
 }
 
 /* A COMPLETE record of an attempt counted in progress: finish it. */
-static bool complete_pending(struct cp_summary *s,
+static bool complete_pending(struct cp_agg *s,
 			     const struct connprobe_record *rec, bool failed)
 {
 	struct pending *p = htab_find(&s->pending, &rec->id);
@@ -213,15 +229,114 @@ static bool complete_pending(struct cp_summary *s,
 	return true;
 }
 
-int summary_add(struct cp_summary *s, const struct connprobe_record *rec)
+/* The extras of outcome group @g (index + 1; 0: "(other)"). */
+static struct outcome_extra *extra_of(struct cp_agg *a, size_t g)
+{
+	struct outcome_extra *p;
+	size_t n;
+
+	if (g >= a->extra_nr) {
+		n = g + 16;
+		p = realloc(a->extra, n * sizeof(*p));
+		if (!p)
+			return NULL;
+		memset(p + a->extra_nr, 0, (n - a->extra_nr) * sizeof(*p));
+		a->extra = p;
+		a->extra_nr = n;
+	}
+	return &a->extra[g];
+}
+
+/* hist's and prom's part: the outcome's histograms, the series. */
+static int add_extras(struct cp_agg *a, const struct connprobe_record *rec,
+		      const struct cp_outcome *oc, size_t g)
+{
+	struct outcome_extra *e = extra_of(a, g);
+	struct prom_series_key k = { .outcome = *oc };
+	struct prom_series *s;
+	unsigned int b;
+
+	if (!e)
+		return -1;
+	if (a->opts.parts & AGG_LOG2)
+		log2hist_add(&e->log2, rec->latency_ns / a->opts.log2_div);
+	if (!(a->opts.parts & AGG_PROM))
+		return 0;
+	e->prom_sum_ns += rec->latency_ns;
+	for (b = 0; b < PROM_NR_BUCKETS && rec->latency_ns > prom_bucket_ns[b]; b++)
+		;
+	if (b < PROM_NR_BUCKETS)
+		e->prom_bucket[b]++;
+	if (rec->flags & CONNPROBE_F_SOCK) {
+		k.family = rec->family;
+		k.type = rec->type;
+		k.protocol = rec->protocol;
+		k.sock_known = 1;
+	}
+	s = htab_insert(&a->series, &k);
+	if (!s)
+		return -1;
+	s->count++;
+	return 0;
+}
+
+/* -c's part: a CONNECT record, by its addresses as text. */
+static int add_flow(struct cp_agg *a, const struct connprobe_record *rec)
+{
+	unsigned int fam = rec_daddr_family(rec);
+	struct flow_key k;
+	struct flow *f;
+	size_t n;
+
+	if (rec->event != CONNPROBE_EVENT_CONNECT)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	k.lport = k.rport = -1;
+	if (rec_saddr_family(rec)) {
+		addr_fmt(rec->family, rec->saddr, k.laddr);
+		if (a->opts.flow_lport)
+			k.lport = rec->sport;
+	}
+	n = rec_daddr_fmt(rec, k.raddr);
+	if (fam == AF_UNIX)	/* the caller's bytes: any but NUL */
+		text_ascii(k.raddr, n, k.raddr);
+	else if (fam)
+		k.rport = rec->dport;
+	f = htab_insert(&a->flows, &k);
+	if (!f)
+		return -1;
+	f->connects++;
+	return 0;
+}
+
+/* --in-progress's part alone: hold the connect until its end comes. */
+static int hold(struct cp_agg *a, const struct connprobe_record *rec)
+{
+	struct pending *p;
+
+	if (rec->event == CONNPROBE_EVENT_COMPLETE) {
+		htab_remove(&a->pending, &rec->id);
+		return 0;
+	}
+	if (!record_in_progress(rec))
+		return 0;
+	p = htab_insert(&a->pending, &rec->id);
+	if (!p)
+		return -1;
+	p->rec = *rec;
+	return 0;
+}
+
+int agg_add(struct cp_agg *s, const struct connprobe_record *rec)
 {
 	struct outcome_key ok = { .oc = outcome_of(rec) };
 	bool failed = outcome_failed(&ok.oc), sample;
+	unsigned int parts = s->opts.parts;
 	struct group_stats *st;
 	struct dest_key dk;
 	struct proc_key pk;
 	struct pending *p;
-	size_t dest, proc;
+	size_t dest, proc, g;
 
 	s->records++;
 	s->failed += failed;
@@ -230,9 +345,18 @@ int summary_add(struct cp_summary *s, const struct connprobe_record *rec)
 	else
 		s->connects++;
 	/* few outcomes, always in cache: counted at once */
-	st = stats_at(&s->outcomes, group_of(&s->outcomes, &ok));
+	g = group_of(&s->outcomes, &ok);
+	st = stats_at(&s->outcomes, g);
 	st->count++;
-	add_sample(st, rec->latency_ns, failed);
+	/* percentiles are the summary's alone */
+	if (parts & AGG_GROUPS)
+		add_sample(st, rec->latency_ns, failed);
+	if ((parts & (AGG_LOG2 | AGG_PROM)) && add_extras(s, rec, &ok.oc, g))
+		return -1;
+	if ((parts & AGG_FLOWS) && add_flow(s, rec))
+		return -1;
+	if (!(parts & AGG_GROUPS))
+		return parts & AGG_HELD ? hold(s, rec) : 0;
 
 	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
 	    complete_pending(s, rec, failed))
@@ -243,7 +367,7 @@ int summary_add(struct cp_summary *s, const struct connprobe_record *rec)
 	proc = group_of(&s->procs, &pk);
 	/* in progress: counts now; its latency and result come later */
 	sample = !record_in_progress(rec) ||
-		 s->pending.nr >= SUMMARY_MAX_PENDING ||
+		 s->pending.nr >= AGG_MAX_PENDING ||
 		 !(p = htab_insert(&s->pending, &rec->id));
 	if (!sample) {
 		p->dest = dest;
