@@ -125,7 +125,7 @@ static void set_comm(struct cli *cli, const char *arg)
 static void set_view(struct cli *cli, enum report_view v)
 {
 	if (cli->view != VIEW_STREAM && cli->view != v)
-		usage_error(cli, "--summary, --hist, --prom and --info exclude each other");
+		usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
 	cli->view = v;
 }
 
@@ -254,6 +254,10 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 	case OPT_INFO:
 		set_view(cli, VIEW_INFO);
 		break;
+	case OPT_HEATMAP:
+		set_view(cli, VIEW_HEATMAP);
+		cli->heatmap = arg;
+		break;
 	case OPT_DEBUGFS:
 		cli->debugfs = arg;
 		cli->fake_debugfs = true;
@@ -321,8 +325,9 @@ static void check_combinations(struct cli *cli)
 	if (cli->rows_given && cli->view != VIEW_SUMMARY)
 		usage_error(cli, "-n applies to --summary only");
 	if (cli->format == FORMAT_JSON &&
-	    (cli->view == VIEW_PROM || cli->view == VIEW_INFO))
-		usage_error(cli, "--json does not apply to --prom or --info");
+	    (cli->view == VIEW_PROM || cli->view == VIEW_INFO ||
+	     cli->view == VIEW_HEATMAP))
+		usage_error(cli, "--json does not apply to --prom, --heatmap or --info");
 }
 
 /*

@@ -20,6 +20,7 @@ enum cli_cmd {
 /* What report shows of its capture. */
 enum report_view {
 	VIEW_STREAM, VIEW_SUMMARY, VIEW_HIST, VIEW_PROM, VIEW_INFO,
+	VIEW_HEATMAP,
 };
 
 #define DEFAULT_DEBUGFS		"/sys/kernel/debug"
@@ -52,6 +53,7 @@ struct cli {
 	const char *input;		/* -i */
 	const char *output;		/* -o */
 	const char *textfile;		/* --textfile DIR */
+	const char *heatmap;		/* --heatmap FILE */
 	enum report_view view;
 
 	const char *debugfs;

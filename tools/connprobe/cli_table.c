@@ -63,6 +63,8 @@ const struct cli_opt cli_opts[] = {
 	  "show the capture as hist does" },
 	{ OPT_PROM, "prom", NULL, B(REPORT), GROUP_RUN,
 	  "show the capture as prom does (to stdout)" },
+	{ OPT_HEATMAP, "heatmap", "FILE", B(REPORT), GROUP_RUN,
+	  "write the latency heat map to FILE (SVG; - for\nstandard output): a panel per outcome, time\nacross, log2 latency up, count as colour" },
 	{ OPT_INFO, "info", NULL, B(REPORT), GROUP_RUN,
 	  "show where and when the capture was taken" },
 	{ 'o', "output", "FILE", B(RECORD), GROUP_RUN,
@@ -127,13 +129,15 @@ const struct cli_command cli_commands[NR_CMDS] = {
 	},
 	[CMD_REPORT] = {
 		"report", "show a capture: stream, --summary, --hist, --prom",
-		"report [-i FILE] [--summary|--hist|--prom|--info] [OPTIONS]",
+		"report [-i FILE] [--summary|--hist|--prom|--heatmap FILE|--info]\n"
+		"       [OPTIONS]",
 		"Show a capture made by 'connprobe record' as the live commands\n"
 		"show the module: the record stream by default, or the summary,\n"
 		"hist or prom view; filters apply.  Needs no root.  A file that\n"
 		"is truncated, of another version or not a capture is refused.\n",
 		"  connprobe report -i web1.data --summary\n"
-		"  connprobe report -i web1.data --json --errno ETIMEDOUT\n",
+		"  connprobe report -i web1.data --json --errno ETIMEDOUT\n"
+		"  connprobe report -i web1.data --heatmap web1.svg\n",
 		false,
 	},
 	[CMD_HIST] = {

@@ -47,7 +47,8 @@ static struct cp_sink *make_sink(const struct cli *cli, struct run *r,
 	struct view_opts vo = {
 		.json = cli->format == FORMAT_JSON, .msecs = cli->msecs,
 		.lport = cli->lport, .rows = cli->rows,
-		.textfile_dir = cli->textfile, .f = stdout,
+		.textfile_dir = cli->textfile, .heatmap = cli->heatmap,
+		.f = stdout,
 	};
 
 	switch (cmd) {
@@ -69,6 +70,9 @@ static struct cp_sink *make_sink(const struct cli *cli, struct run *r,
 		vo.view = AV_PROM;
 		vo.interval = cli->interval ? cli->interval : PROM_DEFAULT_INTERVAL;
 		break;
+	case NR_CMDS:
+		vo.view = AV_HEATMAP;
+		break;
 	default:
 		if (cli->count) {
 			vo.view = AV_COUNT;
@@ -85,6 +89,7 @@ static struct cp_sink *make_sink(const struct cli *cli, struct run *r,
 static const enum cli_cmd view_cmd[] = {
 	[VIEW_STREAM] = CMD_TRACE, [VIEW_SUMMARY] = CMD_SUMMARY,
 	[VIEW_HIST] = CMD_HIST, [VIEW_PROM] = CMD_PROM,
+	[VIEW_HEATMAP] = NR_CMDS,	/* report's alone */
 };
 
 /*

@@ -61,6 +61,7 @@ void agg_free(struct cp_agg *a)
 	table_free(&a->dests);
 	table_free(&a->procs);
 	free(a->extra);
+	free(a->heat);
 	htab_free(&a->pending);
 	htab_free(&a->unix_paths);
 	htab_free(&a->series);
@@ -74,6 +75,9 @@ void agg_reset(struct cp_agg *a)
 	table_clear(&a->procs);
 	if (a->extra)
 		memset(a->extra, 0, a->extra_nr * sizeof(*a->extra));
+	if (a->heat)
+		memset(a->heat, 0, a->heat_nr * HEAT_COLS * HEAT_ROWS * sizeof(*a->heat));
+	a->heat_start_ns = a->heat_width_ns = 0;
 	htab_clear(&a->pending);
 	htab_clear(&a->unix_paths);
 	htab_clear(&a->series);
@@ -280,6 +284,60 @@ static int add_extras(struct cp_agg *a, const struct connprobe_record *rec,
 	return 0;
 }
 
+/* Halve the heat map's resolution in time: columns merge pairwise. */
+static void heat_widen(struct cp_agg *a)
+{
+	uint32_t *g;
+	size_t i, c, r;
+
+	for (i = 0; i < a->heat_nr; i++) {
+		g = a->heat + i * HEAT_COLS * HEAT_ROWS;
+		for (c = 0; c < HEAT_COLS; c++)
+			for (r = 0; r < HEAT_ROWS; r++)
+				g[c * HEAT_ROWS + r] = c < HEAT_COLS / 2 ?
+					g[2 * c * HEAT_ROWS + r] +
+					g[(2 * c + 1) * HEAT_ROWS + r] : 0;
+	}
+	a->heat_width_ns *= 2;
+}
+
+/*
+ * The heat map's part: the record's cell in outcome group @g's grid.  Its
+ * time is the table's: when the call started, or a COMPLETE record's end.
+ */
+static int add_heat(struct cp_agg *a, const struct connprobe_record *rec,
+		    size_t g)
+{
+	unsigned long long ts = rec->ts_ns, col, row;
+	size_t cell = HEAT_COLS * HEAT_ROWS;
+	uint32_t *p;
+
+	if (rec->event == CONNPROBE_EVENT_COMPLETE)
+		ts += rec->latency_ns;
+	if (g >= a->heat_nr) {
+		p = realloc(a->heat, (g + 16) * cell * sizeof(*p));
+		if (!p)
+			return -1;
+		memset(p + a->heat_nr * cell, 0,
+		       (g + 16 - a->heat_nr) * cell * sizeof(*p));
+		a->heat = p;
+		a->heat_nr = g + 16;
+	}
+	if (!a->heat_width_ns) {
+		a->heat_start_ns = ts;
+		a->heat_width_ns = HEAT_MIN_WIDTH_NS;
+	}
+	/* records come sorted per CPU only: an early one joins column 0 */
+	ts = ts > a->heat_start_ns ? ts - a->heat_start_ns : 0;
+	while ((col = ts / a->heat_width_ns) >= HEAT_COLS)
+		heat_widen(a);
+	row = log2hist_slot(rec->latency_ns / 1000);
+	if (row >= HEAT_ROWS)
+		row = HEAT_ROWS - 1;
+	a->heat[g * cell + col * HEAT_ROWS + row]++;
+	return 0;
+}
+
 /* -c's part: a CONNECT record, by its addresses as text. */
 static int add_flow(struct cp_agg *a, const struct connprobe_record *rec)
 {
@@ -354,6 +412,8 @@ int agg_add(struct cp_agg *s, const struct connprobe_record *rec)
 	if ((parts & (AGG_LOG2 | AGG_PROM)) && add_extras(s, rec, &ok.oc, g))
 		return -1;
 	if ((parts & AGG_FLOWS) && add_flow(s, rec))
+		return -1;
+	if ((parts & AGG_HEAT) && add_heat(s, rec, g))
 		return -1;
 	if (!(parts & AGG_GROUPS))
 		return parts & AGG_HELD ? hold(s, rec) : 0;

@@ -107,7 +107,18 @@ enum agg_part {
 	AGG_PROM = 0x4,		/* prom buckets per outcome, series */
 	AGG_HELD = 0x8,		/* connects in progress, whole records */
 	AGG_FLOWS = 0x10,	/* connects per source, destination, port */
+	AGG_HEAT = 0x20,	/* counts by time and log2 latency (heat map) */
 };
+
+/*
+ * The heat map's grid per outcome: HEAT_COLS columns of time from the
+ * first record, each heat_width_ns wide, which doubles (columns merging
+ * pairwise) whenever a record falls past the last one; HEAT_ROWS rows of
+ * log2 latency in microseconds (hist's slots), the last one open-ended.
+ */
+#define HEAT_COLS	120
+#define HEAT_ROWS	40
+#define HEAT_MIN_WIDTH_NS	1000000ULL
 
 /*
  * prom's buckets: Prometheus' default ones (5 ms to 10 s) extended down
@@ -178,6 +189,9 @@ struct cp_agg {
 	struct cp_htab unix_paths;	/* struct unix_path */
 	struct cp_htab series;		/* struct prom_series */
 	struct cp_htab flows;		/* struct flow */
+	uint32_t *heat;			/* per outcome group, as extra */
+	size_t heat_nr;			/* grids */
+	unsigned long long heat_start_ns, heat_width_ns;	/* 0: no record */
 	unsigned long long records;
 	unsigned long long connects;
 	unsigned long long completes;
@@ -206,6 +220,12 @@ static inline struct group_stats *group_stats_of(const struct group_table *t,
 						 size_t i)
 {
 	return &t->stats[i];
+}
+
+/* The heat grid of outcome group @i: [col * HEAT_ROWS + row]. */
+static inline const uint32_t *agg_heat(const struct cp_agg *a, size_t i)
+{
+	return a->heat + (i + 1) * HEAT_COLS * HEAT_ROWS;
 }
 
 /* The extras of outcome group @i (an index into outcomes.tab). */

@@ -398,7 +398,7 @@ static int test_usage_errors(const void *arg)
 		{ { "report", "--summary", "--in-progress" },
 		  "connprobe: --in-progress applies to the record stream only\nTry 'connprobe report --help'.\n" },
 		{ { "report", "--hist", "--info" },
-		  "connprobe: --summary, --hist, --prom and --info exclude each other\nTry 'connprobe report --help'.\n" },
+		  "connprobe: --summary, --hist, --prom, --heatmap and --info exclude each other\nTry 'connprobe report --help'.\n" },
 		{ { "prom", "-I", "5" },
 		  "connprobe: -I applies with --textfile only: without it prom prints once, at the end\nTry 'connprobe prom --help'.\n" },
 		{ { "--comm", "a-name-too-long-for-comm" },

@@ -4,6 +4,7 @@
  * aggregator; the view is printed at the end, and every interval where it
  * refreshes (top's frames, prom's textfile).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,7 +31,7 @@ struct view_sink {
 static const unsigned int view_parts[] = {
 	[AV_SUMMARY] = AGG_GROUPS, [AV_TOP] = AGG_GROUPS, [AV_HIST] = AGG_LOG2,
 	[AV_PROM] = AGG_PROM, [AV_IN_PROGRESS] = AGG_HELD,
-	[AV_COUNT] = AGG_FLOWS,
+	[AV_COUNT] = AGG_FLOWS, [AV_HEATMAP] = AGG_HEAT,
 };
 
 static int view_begin(struct cp_sink *s, const struct cp_source_info *info)
@@ -114,8 +115,30 @@ static void view_print(struct cp_sink *s, struct cp_out *o,
 		count_print(o, &v->agg);
 		break;
 	case AV_IN_PROGRESS:
+	case AV_HEATMAP:
 		break;
 	}
+}
+
+/* The heat map into its file, or onto opts.f for "-". */
+static int write_heatmap(struct cp_sink *s)
+{
+	struct view_sink *v = to_view(s);
+	bool to_f = !strcmp(v->opts.heatmap, "-");
+	FILE *f = to_f ? v->opts.f : fopen(v->opts.heatmap, "w");
+
+	if (!f) {
+		snprintf(s->err, sizeof(s->err), "%s: %s", v->opts.heatmap,
+			 strerror(errno));
+		return -1;
+	}
+	heatmap_print(f, &v->agg);
+	if ((to_f ? fflush(f) : fclose(f)) || (to_f && ferror(f))) {
+		snprintf(s->err, sizeof(s->err), "%s: write error",
+			 v->opts.heatmap);
+		return -1;
+	}
+	return 0;
 }
 
 /* prom's exposition into the textfile, atomically. */
@@ -187,6 +210,10 @@ static int view_end(struct cp_sink *s, const struct cp_stats *lost)
 	switch (v->opts.view) {
 	case AV_IN_PROGRESS:
 		return show_held(s, lost);
+	case AV_HEATMAP:
+		if (write_heatmap(s))
+			return -1;
+		break;
 	case AV_TOP:
 		return view_tick(s, lost);
 	case AV_PROM:

@@ -22,6 +22,7 @@ enum agg_view {
 	AV_PROM,	/* Prometheus metrics */
 	AV_IN_PROGRESS,	/* the connects still in progress at the end */
 	AV_COUNT,	/* -c: connects per source, destination and port */
+	AV_HEATMAP,	/* report --heatmap: latency over time, as SVG */
 };
 
 struct view_opts {
@@ -32,6 +33,7 @@ struct view_opts {
 	unsigned int rows;	/* summary, top: per table; 0: all */
 	double interval;	/* top; prom with a textfile */
 	const char *textfile_dir;	/* prom: NULL prints to @f at the end */
+	const char *heatmap;	/* the SVG file to write; "-": @f */
 	struct cp_sink *stream;	/* in-progress: shows the connects; owned */
 	FILE *f;
 };
@@ -77,6 +79,9 @@ void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
  */
 void prom_print(struct cp_out *o, const struct cp_agg *a,
 		const struct cp_stats *lost);
+
+/* The heat map as an SVG document: a panel per outcome. */
+void heatmap_print(FILE *f, const struct cp_agg *a);
 
 /* -c's table, as tcpconnect prints it, largest count first. */
 void count_print(struct cp_out *o, const struct cp_agg *a);
