@@ -7,7 +7,6 @@
  */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "views.h"
 
@@ -16,19 +15,6 @@
 #define LEFT		60	/* the latency labels */
 #define PANEL_GAP	50	/* the title above, the time axis below */
 #define WIDTH		(LEFT + HEAT_COLS * CELL_W + 20)
-
-/* Most frequent outcome first; then by key, as hist orders them. */
-static int by_count(size_t i, size_t j, const void *ctx)
-{
-	const struct group_table *t = ctx;
-	unsigned long long x = group_stats_of(t, i)->count,
-			   y = group_stats_of(t, j)->count;
-
-	if (x != y)
-		return x < y ? 1 : -1;
-	return memcmp(htab_entry(&t->tab, i), htab_entry(&t->tab, j),
-		      sizeof(struct cp_outcome));
-}
 
 /* The rows any panel uses, so that every panel has the same axis. */
 static void rows_used(const struct cp_agg *a, int *lo, int *hi)
@@ -114,7 +100,7 @@ static void panel(FILE *f, const struct cp_agg *a, size_t i, int y,
 void heatmap_print(FILE *f, const struct cp_agg *a)
 {
 	size_t n = a->outcomes.tab.nr, i;
-	size_t *idx = sorted_indexes(n, by_count, &a->outcomes);
+	size_t *idx = sorted_indexes(n, outcome_by_count, &a->outcomes);
 	int lo, hi, panel_h, height;
 
 	if (!idx)

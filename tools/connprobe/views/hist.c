@@ -2,7 +2,6 @@
 /* hist: a bcc log2 histogram per outcome, from the aggregator. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "json.h"
 #include "views.h"
@@ -46,19 +45,6 @@ void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 	}
 }
 
-
-/* Most frequent outcome first; then by key, so the order is repeatable. */
-static int by_count(size_t i, size_t j, const void *ctx)
-{
-	const struct group_table *t = ctx;
-	unsigned long long x = group_stats_of(t, i)->count,
-			   y = group_stats_of(t, j)->count;
-
-	if (x != y)
-		return x < y ? 1 : -1;
-	return memcmp(htab_entry(&t->tab, i), htab_entry(&t->tab, j),
-		      sizeof(struct cp_outcome));
-}
 
 static void print_text(struct cp_out *o, const struct cp_agg *a,
 		       const size_t *idx, const char *unit)
@@ -118,7 +104,7 @@ static void print_json(struct cp_out *o, const struct cp_agg *a,
 void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
 		bool json, const struct cp_stats *lost)
 {
-	size_t *idx = sorted_indexes(a->outcomes.tab.nr, by_count,
+	size_t *idx = sorted_indexes(a->outcomes.tab.nr, outcome_by_count,
 				     &a->outcomes);
 
 	if (!idx)

@@ -94,4 +94,10 @@ void count_print(struct cp_out *o, const struct cp_agg *a);
 typedef int (*index_cmp)(size_t i, size_t j, const void *ctx);
 size_t *sorted_indexes(size_t n, index_cmp cmp, const void *ctx);
 
+/*
+ * For @outcomes (a->outcomes): the most frequent outcome first, then by
+ * key, so that the order is repeatable (hist, the heat map).
+ */
+int outcome_by_count(size_t i, size_t j, const void *outcomes);
+
 #endif /* CONNPROBE_VIEWS_H */
