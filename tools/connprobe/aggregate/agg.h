@@ -3,8 +3,9 @@
  * The one aggregator every aggregating view reads: summary and top (the
  * outcome, destination and process groups), hist (log2 histograms per
  * outcome), prom (its buckets per outcome, counts per family and
- * protocol), --in-progress (the connects held whole) and -c (counts per
- * source, destination and port).  A run turns on the parts its view
+ * protocol), --in-progress (the connects held whole), -c (counts per
+ * source, destination and port) and the heat map (counts by time and
+ * latency).  A run turns on the parts its view
  * reads, so that a record costs only what is shown.
  *
  * The outcome group counts records.  The destination and process groups
@@ -45,7 +46,7 @@ struct group_stats {
  * hashes and compares three of them; all three are AGG_KEY_LEN bytes,
  * so that hashing and comparing take the same path for each, a path the
  * branch predictor learns.  An AF_UNIX path is keyed by its hash; the
- * path itself waits in cp_summary.unix_paths for printing.
+ * path itself waits in cp_agg.unix_paths for printing.
  */
 #define AGG_KEY_LEN		32
 
