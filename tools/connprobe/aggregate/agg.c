@@ -385,6 +385,24 @@ static int hold(struct cp_agg *a, const struct connprobe_record *rec)
 	return 0;
 }
 
+/* Every part but the groups', which agg_add() counts itself. */
+static int add_parts(struct cp_agg *s, const struct connprobe_record *rec,
+		     const struct cp_outcome *oc, size_t g, bool failed)
+{
+	unsigned int parts = s->opts.parts;
+
+	if (parts & AGG_GROUPS)
+		add_sample(stats_at(&s->outcomes, g), rec->latency_ns, failed);
+	if ((parts & (AGG_LOG2 | AGG_PROM)) && add_extras(s, rec, oc, g))
+		return -1;
+	if ((parts & AGG_FLOWS) && add_flow(s, rec))
+		return -1;
+	if ((parts & AGG_HEAT) && add_heat(s, rec, g))
+		return -1;
+	/* with the groups, the attempts in progress are theirs */
+	return (parts & AGG_HELD) && !(parts & AGG_GROUPS) ? hold(s, rec) : 0;
+}
+
 int agg_add(struct cp_agg *s, const struct connprobe_record *rec)
 {
 	struct outcome_key ok = { .oc = outcome_of(rec) };
@@ -406,17 +424,13 @@ int agg_add(struct cp_agg *s, const struct connprobe_record *rec)
 	g = group_of(&s->outcomes, &ok);
 	st = stats_at(&s->outcomes, g);
 	st->count++;
-	/* percentiles are the summary's alone */
-	if (parts & AGG_GROUPS)
+	/* the summary's case first, in one test: its percentiles, its groups */
+	if (parts == AGG_GROUPS)
 		add_sample(st, rec->latency_ns, failed);
-	if ((parts & (AGG_LOG2 | AGG_PROM)) && add_extras(s, rec, &ok.oc, g))
+	else if (add_parts(s, rec, &ok.oc, g, failed))
 		return -1;
-	if ((parts & AGG_FLOWS) && add_flow(s, rec))
-		return -1;
-	if ((parts & AGG_HEAT) && add_heat(s, rec, g))
-		return -1;
-	if (!(parts & AGG_GROUPS))
-		return parts & AGG_HELD ? hold(s, rec) : 0;
+	else if (!(parts & AGG_GROUPS))
+		return 0;
 
 	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
 	    complete_pending(s, rec, failed))
