@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,9 +159,6 @@ static void apply_filter_opt(struct cli *cli, int c, const char *arg)
 	case OPT_FAILED:
 		f->mask |= CP_FILTER_FAILED;
 		break;
-	case OPT_IN_PROGRESS:
-		cli->in_progress = true;
-		break;
 	case OPT_ERRNO:
 		add_errno(cli, arg);
 		break;
@@ -178,8 +176,35 @@ static void apply_filter_opt(struct cli *cli, int c, const char *arg)
 	}
 }
 
+/* The options whose whole effect is to set a member: true, or the argument. */
+#define SET_BOOL(c, m)	{ c, offsetof(struct cli, m), false }
+#define SET_ARG(c, m)	{ c, offsetof(struct cli, m), true }
+static const struct setter {
+	int id;
+	size_t off;
+	bool arg;		/* a const char * member, else a bool */
+} setters[] = {
+	SET_BOOL('T', wallclock), SET_BOOL('t', timestamp), SET_BOOL('c', count),
+	SET_BOOL('L', lport), SET_BOOL('V', version), SET_BOOL('w', wide),
+	SET_BOOL('U', print_uid), SET_BOOL('m', msecs), SET_BOOL('h', help),
+	SET_BOOL(OPT_IN_PROGRESS, in_progress), SET_ARG('i', input),
+	SET_ARG('o', output), SET_ARG(OPT_TEXTFILE, textfile),
+	SET_ARG(OPT_CGROUPFS, cgroupfs),
+};
+
 static void apply_opt(struct cli *cli, int c, const char *arg)
 {
+	size_t i;
+
+	for (i = 0; i < sizeof(setters) / sizeof(setters[0]); i++) {
+		if (setters[i].id != c)
+			continue;
+		if (setters[i].arg)
+			*(const char **)((char *)cli + setters[i].off) = arg;
+		else
+			*(bool *)((char *)cli + setters[i].off) = true;
+		return;
+	}
 	switch (c) {
 	case 'j':
 		if (cli->format == FORMAT_CSV)
@@ -191,18 +216,6 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 			usage_error(cli, "--json and --csv exclude each other");
 		cli->format = FORMAT_CSV;
 		break;
-	case 'T':
-		cli->wallclock = true;
-		break;
-	case 't':
-		cli->timestamp = true;
-		break;
-	case 'c':
-		cli->count = true;
-		break;
-	case 'L':
-		cli->lport = true;
-		break;
 	case 'd':
 		/*
 		 * bcc's tcpconnect -d pairs each connect with the DNS reply
@@ -211,18 +224,6 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 		 * name, not the one asked for.
 		 */
 		usage_error(cli, "-d (--dns): DNS association is not supported: connprobe traces connect() only, not the DNS replies bcc's tcpconnect -d reads; for a time limit use --duration");
-	case 'V':
-		cli->version = true;
-		break;
-	case 'w':
-		cli->wide = true;
-		break;
-	case 'U':
-		cli->print_uid = true;
-		break;
-	case 'm':
-		cli->msecs = true;
-		break;
 	case 'n':
 		cli->rows = parse_uint(cli, "row count", arg, 1000000);
 		cli->rows_given = true;
@@ -232,15 +233,6 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 		break;
 	case 'I':
 		cli->interval = parse_seconds(cli, "interval", arg);
-		break;
-	case 'i':
-		cli->input = arg;
-		break;
-	case 'o':
-		cli->output = arg;
-		break;
-	case OPT_TEXTFILE:
-		cli->textfile = arg;
 		break;
 	case OPT_SUMMARY:
 		set_view(cli, VIEW_SUMMARY);
@@ -261,12 +253,6 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 	case OPT_DEBUGFS:
 		cli->debugfs = arg;
 		cli->fake_debugfs = true;
-		break;
-	case OPT_CGROUPFS:
-		cli->cgroupfs = arg;
-		break;
-	case 'h':
-		cli->help = true;
 		break;
 	default:
 		apply_filter_opt(cli, c, arg);
