@@ -248,14 +248,23 @@ void stats_free(struct cp_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* "@what: N\n", or unknown when the module had no line for it. */
+/*
+ * @fmt with @name and @v, or with @unknown (text: unknown, JSON: null)
+ * in @v's place when the module had no line for it.
+ */
+static void scalar(FILE *f, const char *fmt, const char *name,
+		   unsigned long long v, bool known, const char *unknown)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%llu", v);
+	fprintf(f, fmt, name, known ? num : unknown);
+}
+
 static void text_scalar(FILE *f, const char *what, unsigned long long v,
 			bool known)
 {
-	if (known)
-		fprintf(f, "%s: %llu\n", what, v);
-	else
-		fprintf(f, "%s: unknown\n", what);
+	scalar(f, "%s: %s\n", what, v, known, "unknown");
 }
 
 void stats_print_text(FILE *f, const struct cp_stats *st)
@@ -294,14 +303,10 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 		fprintf(f, "Turned away by the module's filter: unknown\n");
 }
 
-/* ,"@key":@v, or null if the stats file had no line for it. */
 static void json_scalar(FILE *f, const char *key, unsigned long long v,
 			bool known)
 {
-	if (known)
-		fprintf(f, ",\"%s\":%llu", key, v);
-	else
-		fprintf(f, ",\"%s\":null", key);
+	scalar(f, ",\"%s\":%s", key, v, known, "null");
 }
 
 /* Symbols and the mode are word characters (match_shape()): no escaping. */
