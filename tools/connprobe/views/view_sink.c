@@ -141,6 +141,26 @@ static int write_heatmap(struct cp_sink *s)
 	return 0;
 }
 
+/* @view onto @f in one buffered piece; -1 with a message in s->err. */
+static int print_view(struct cp_sink *s, FILE *f,
+		      void (*view)(struct cp_sink *, struct cp_out *,
+				   const struct cp_stats *),
+		      const struct cp_stats *lost)
+{
+	struct cp_out o;
+
+	if (out_init(&o, f)) {
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		return -1;
+	}
+	view(s, &o, lost);
+	if (out_close(&o)) {
+		snprintf(s->err, sizeof(s->err), "write error on standard output");
+		return -1;
+	}
+	return 0;
+}
+
 /* prom's exposition into the textfile, atomically. */
 static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
 {
@@ -151,7 +171,7 @@ static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
 
 	if (!f)
 		snprintf(s->err, sizeof(s->err), "out of memory");
-	else if (!sink_print_view(s, f, view_print, lost))
+	else if (!print_view(s, f, view_print, lost))
 		ret = textfile_write(to_view(s)->opts.textfile_dir,
 				     PROM_TEXTFILE_NAME, text, len, s->err,
 				     sizeof(s->err));
@@ -198,7 +218,7 @@ static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 
 	if (v->opts.view == AV_PROM)
 		return write_textfile(s, lost);
-	ret = sink_print_view(s, v->opts.f, view_print, lost);
+	ret = print_view(s, v->opts.f, view_print, lost);
 	agg_reset(&v->agg);	/* top: the next frame starts empty */
 	return ret;
 }
@@ -224,7 +244,7 @@ static int view_end(struct cp_sink *s, const struct cp_stats *lost)
 		}
 		/* fall through */
 	default:
-		if (sink_print_view(s, v->opts.f, view_print, lost))
+		if (print_view(s, v->opts.f, view_print, lost))
 			return -1;
 	}
 	if (v->opts.view == AV_COUNT)
