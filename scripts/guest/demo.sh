@@ -4,7 +4,7 @@
 # Guest side of make demo: the tool streams its table while a small mix of
 # connects runs, then the counters, then the module goes away.
 insmod /connprobe.ko || exit 1
-connprobe -d 8 &
+connprobe --duration 8 &
 tool=$!
 sleep 1
 connect_mix 2 || exit 1

@@ -4,12 +4,14 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "../prom.h"
-#include "../textfile.h"
+#include "views.h"
+#include "textfile.h"
 #include "fixtures.h"
 #include "runner.h"
 
-static const char *render(struct memout *c, struct cp_prom *p,
+static const struct agg_opts prom_parts = { .parts = AGG_PROM };
+
+static const char *render(struct memout *c, struct cp_agg *p,
 			  const struct cp_stats *lost)
 {
 	struct cp_out *o = memout_out(c);
@@ -23,22 +25,22 @@ static const char *render(struct memout *c, struct cp_prom *p,
 static int test_counters_by_labels(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1), done;
-	struct cp_prom p;
+	struct cp_agg p;
 	struct memout c = { 0 };
 	const char *text;
 	int ret = 1;
 
 	(void)arg;
-	prom_init(&p);
-	CHECK_INT(prom_add(&p, &r), 0);
-	CHECK_INT(prom_add(&p, &r), 0);
+	agg_init(&p, &prom_parts);
+	CHECK_INT(agg_add(&p, &r), 0);
+	CHECK_INT(agg_add(&p, &r), 0);
 	r.ret = -115;
-	CHECK_INT(prom_add(&p, &r), 0);
+	CHECK_INT(agg_add(&p, &r), 0);
 	done = rec_complete(&r, 0, 3000000);
-	CHECK_INT(prom_add(&p, &done), 0);
+	CHECK_INT(agg_add(&p, &done), 0);
 	r.flags = 0;		/* EBADF-like: no socket known */
 	r.ret = -9;
-	CHECK_INT(prom_add(&p, &r), 0);
+	CHECK_INT(agg_add(&p, &r), 0);
 	text = render(&c, &p, NULL);
 	CHECK_HAS(text, "# TYPE connprobe_connect_calls_total counter\n");
 	CHECK_HAS(text, "connprobe_connect_calls_total{outcome=\"ECONNREFUSED\",family=\"inet\",protocol=\"tcp\"} 2\n");
@@ -50,7 +52,7 @@ static int test_counters_by_labels(const void *arg)
 	ret = 0;
 fail:
 	memout_close(&c);
-	prom_free(&p);
+	agg_free(&p);
 	return ret;
 }
 
@@ -58,19 +60,19 @@ fail:
 static int test_caller_view(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
-	struct cp_prom p;
+	struct cp_agg p;
 	struct memout c = { 0 };
 	const char *text;
 	int ret = 1;
 
 	(void)arg;
-	prom_init(&p);
+	agg_init(&p, &prom_parts);
 	r.ret = -512;		/* ERESTARTSYS */
-	CHECK_INT(prom_add(&p, &r), 0);
+	CHECK_INT(agg_add(&p, &r), 0);
 	r.ret = -514;		/* ERESTARTNOHAND */
-	CHECK_INT(prom_add(&p, &r), 0);
+	CHECK_INT(agg_add(&p, &r), 0);
 	r.ret = -4;
-	CHECK_INT(prom_add(&p, &r), 0);
+	CHECK_INT(agg_add(&p, &r), 0);
 	text = render(&c, &p, NULL);
 	CHECK_HAS(text, "connprobe_connect_calls_total{outcome=\"EINTR\",family=\"inet\",protocol=\"tcp\"} 3\n");
 	CHECK_HAS(text, "connprobe_connect_duration_seconds_count{outcome=\"EINTR\"} 3\n");
@@ -78,7 +80,7 @@ static int test_caller_view(const void *arg)
 	ret = 0;
 fail:
 	memout_close(&c);
-	prom_free(&p);
+	agg_free(&p);
 	return ret;
 }
 
@@ -88,17 +90,17 @@ static int test_histogram_buckets(const void *arg)
 		50000, 100000, 100001, 2000000, 200000000000ULL,
 	};
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
-	struct cp_prom p;
+	struct cp_agg p;
 	struct memout c = { 0 };
 	const char *text;
 	size_t i;
 	int ret = 1;
 
 	(void)arg;
-	prom_init(&p);
+	agg_init(&p, &prom_parts);
 	for (i = 0; i < ARRAY_LEN(lat); i++) {
 		r.latency_ns = lat[i];
-		CHECK_INT(prom_add(&p, &r), 0);
+		CHECK_INT(agg_add(&p, &r), 0);
 	}
 	text = render(&c, &p, NULL);
 	CHECK_HAS(text, "# TYPE connprobe_connect_duration_seconds histogram\n");
@@ -113,7 +115,7 @@ static int test_histogram_buckets(const void *arg)
 	ret = 0;
 fail:
 	memout_close(&c);
-	prom_free(&p);
+	agg_free(&p);
 	return ret;
 }
 
@@ -122,13 +124,13 @@ static int test_losses(const void *arg)
 	char sym[] = "__sys_connect";
 	struct cp_stats_probe probe = { sym, 3, 1, 4096 };
 	struct cp_stats lost = { .total_lost = 7, .probes = &probe, .nr_probes = 1 };
-	struct cp_prom p;
+	struct cp_agg p;
 	struct memout c = { 0 };
 	const char *text;
 	int ret = 1;
 
 	(void)arg;
-	prom_init(&p);
+	agg_init(&p, &prom_parts);
 	text = render(&c, &p, &lost);
 	CHECK_HAS(text, "# TYPE connprobe_lost_records_total counter\nconnprobe_lost_records_total 7\n");
 	CHECK_HAS(text, "connprobe_missed_calls_total{probe=\"__sys_connect\",reason=\"maxactive\"} 3\n");
@@ -136,7 +138,7 @@ static int test_losses(const void *arg)
 	ret = 0;
 fail:
 	memout_close(&c);
-	prom_free(&p);
+	agg_free(&p);
 	return ret;
 }
 
