@@ -53,6 +53,9 @@ void agg_init(struct cp_agg *a, const struct agg_opts *opts)
 	htab_init(&a->series, sizeof(struct prom_series_key),
 		  sizeof(struct prom_series));
 	htab_init(&a->flows, sizeof(struct flow_key), sizeof(struct flow));
+	htab_init(&a->prom_dests, sizeof(struct prom_dest_key),
+		  sizeof(struct prom_dest));
+	htab_init(&a->prom_dest_names, PROM_DEST_NAME_LEN, PROM_DEST_NAME_LEN);
 }
 
 void agg_free(struct cp_agg *a)
@@ -66,6 +69,8 @@ void agg_free(struct cp_agg *a)
 	htab_free(&a->unix_paths);
 	htab_free(&a->series);
 	htab_free(&a->flows);
+	htab_free(&a->prom_dests);
+	htab_free(&a->prom_dest_names);
 }
 
 void agg_reset(struct cp_agg *a)
@@ -82,6 +87,8 @@ void agg_reset(struct cp_agg *a)
 	htab_clear(&a->unix_paths);
 	htab_clear(&a->series);
 	htab_clear(&a->flows);
+	htab_clear(&a->prom_dests);
+	htab_clear(&a->prom_dest_names);
 	a->records = a->connects = a->completes = a->failed = 0;
 }
 
@@ -251,6 +258,46 @@ static struct outcome_extra *extra_of(struct cp_agg *a, size_t g)
 	return &a->extra[g];
 }
 
+/*
+ * prom's part for a failed call or attempt with an IPv4 or IPv6
+ * destination: its series by destination, or "other" once
+ * PROM_MAX_DESTINATIONS destinations have one.
+ */
+static int add_prom_dest(struct cp_agg *a, const struct connprobe_record *rec,
+			 const struct cp_outcome *oc)
+{
+	unsigned int fam = rec_daddr_family(rec);
+	char name[PROM_DEST_NAME_LEN];
+	struct prom_dest_key k;
+	struct prom_dest *d;
+
+	if (fam != AF_INET && fam != AF_INET6)
+		return 0;
+	memset(&k, 0, sizeof(k));
+	k.outcome = *oc;
+	rec_daddr_fmt(rec, k.daddr);
+	k.dport = rec->dport;
+	/* the name table's key: address and port, zero-padded */
+	memset(name, 0, sizeof(name));
+	memcpy(name, k.daddr, sizeof(k.daddr));
+	memcpy(name + sizeof(k.daddr), &k.dport, sizeof(k.dport));
+	if (!htab_find(&a->prom_dest_names, name)) {
+		if (a->prom_dest_names.nr < PROM_MAX_DESTINATIONS) {
+			if (!htab_insert(&a->prom_dest_names, name))
+				return -1;
+		} else {
+			memset(k.daddr, 0, sizeof(k.daddr));
+			strcpy(k.daddr, "other");
+			k.dport = -1;
+		}
+	}
+	d = htab_insert(&a->prom_dests, &k);
+	if (!d)
+		return -1;
+	d->count++;
+	return 0;
+}
+
 /* hist's and prom's part: the outcome's histograms, the series. */
 static int add_extras(struct cp_agg *a, const struct connprobe_record *rec,
 		      const struct cp_outcome *oc, size_t g)
@@ -281,7 +328,7 @@ static int add_extras(struct cp_agg *a, const struct connprobe_record *rec,
 	if (!s)
 		return -1;
 	s->count++;
-	return 0;
+	return outcome_failed(oc) ? add_prom_dest(a, rec, oc) : 0;
 }
 
 /* Halve the heat map's resolution in time: columns merge pairwise. */

@@ -153,6 +153,30 @@ struct prom_series {
 	unsigned long long count;
 };
 
+/*
+ * prom's failures by destination: an IPv4 or IPv6 destination and port,
+ * with the outcome.  The label set is bounded: the first
+ * PROM_MAX_DESTINATIONS destinations with a failure get their own series;
+ * a later one counts under destination "other" (port -1).  A destination
+ * keeps its series once it has one, so that every series only grows, as
+ * a counter must, however the traffic shifts.
+ */
+#define PROM_MAX_DESTINATIONS	64
+
+struct prom_dest_key {
+	struct cp_outcome outcome;
+	char daddr[48];		/* INET6_ADDRSTRLEN, rounded up; "other" */
+	int dport;		/* -1 for "other" */
+};
+
+struct prom_dest {
+	struct prom_dest_key key;
+	unsigned long long count;
+};
+
+/* A destination with a series, as prom_dest_names keys it: address, port. */
+#define PROM_DEST_NAME_LEN	56
+
 /* -c: the addresses as text (a destination may be an AF_UNIX path). */
 struct flow_key {
 	char laddr[48];		/* INET6_ADDRSTRLEN, rounded up */
@@ -189,6 +213,8 @@ struct cp_agg {
 	struct cp_htab pending;		/* struct pending by id */
 	struct cp_htab unix_paths;	/* struct unix_path */
 	struct cp_htab series;		/* struct prom_series */
+	struct cp_htab prom_dests;	/* struct prom_dest */
+	struct cp_htab prom_dest_names;	/* the destinations with a series */
 	struct cp_htab flows;		/* struct flow */
 	uint32_t *heat;			/* per outcome group, as extra */
 	size_t heat_nr;			/* grids */

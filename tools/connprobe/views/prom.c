@@ -79,6 +79,35 @@ static void print_counters(struct cp_out *o, const struct cp_agg *a,
 	}
 }
 
+/*
+ * Failed calls and attempts by destination (see PROM_MAX_DESTINATIONS):
+ * "refused connects to 10.0.0.5:5432" is a query, not a capture to dig.
+ */
+static void print_dests(struct cp_out *o, const struct cp_agg *a,
+			const size_t *idx)
+{
+	static const char name[] = "connprobe_connect_failures_by_destination_total";
+	char res[OUTCOME_BUF_LEN], port[16];
+	const struct prom_dest *d;
+	size_t i;
+
+	family_header(o, name, "counter",
+		      "Failed connect() calls (event connect) and failed ends of non-blocking connects (event complete), by IPv4 or IPv6 destination; destinations past the first 64 count as \"other\".");
+	for (i = 0; i < a->prom_dests.nr; i++) {
+		d = htab_entry(&a->prom_dests, idx[i]);
+		snprintf(port, sizeof(port), "%d", d->key.dport);
+		out_str(o, name);
+		label(o, "event", d->key.outcome.event == CONNPROBE_EVENT_COMPLETE ?
+		      "complete" : "connect", true);
+		label(o, "outcome", outcome_result(&d->key.outcome, res, sizeof(res)), false);
+		label(o, "destination", d->key.daddr, false);
+		label(o, "port", d->key.dport < 0 ? "" : port, false);
+		out_str(o, "} ");
+		out_u64(o, d->count);
+		out_char(o, '\n');
+	}
+}
+
 static void print_sample(struct cp_out *o, const char *name, const char *suffix,
 			 const char *outcome, const char *le)
 {
@@ -160,8 +189,9 @@ void prom_print(struct cp_out *o, const struct cp_agg *a,
 	size_t *series = sorted_indexes(a->series.nr, by_key, &a->series);
 	size_t *hists = sorted_indexes(a->outcomes.tab.nr, by_key,
 				       &a->outcomes.tab);
+	size_t *dests = sorted_indexes(a->prom_dests.nr, by_key, &a->prom_dests);
 
-	if (series && hists) {
+	if (series && hists && dests) {
 		print_counters(o, a, series, CONNPROBE_EVENT_CONNECT,
 			       "connprobe_connect_calls_total",
 			       "connect() calls, by result, socket family and protocol.");
@@ -174,9 +204,11 @@ void prom_print(struct cp_out *o, const struct cp_agg *a,
 		print_hists(o, a, hists, CONNPROBE_EVENT_COMPLETE,
 			    "connprobe_connect_completion_seconds",
 			    "Time from a non-blocking connect() to its end, by result.");
+		print_dests(o, a, dests);
 		if (lost)
 			print_losses(o, lost);
 	}
 	free(series);
 	free(hists);
+	free(dests);
 }
