@@ -25,18 +25,30 @@
 #              libbpf-tools' own binaries, output to /dev/null (installed
 #              here if missing: apt-get install libbpf-tools); they need the
 #              guest kernel's BTF, which Debian's has
+#   lttng-kret LTTng 2.13's kretprobe event on __sys_connect
+#              (`lttng enable-event -k --function=__sys_connect`)
+#   lttng-sys  LTTng's connect system call events with the pid, tid and
+#              procname contexts (`enable-event -k --syscall connect`,
+#              `add-context -k -t pid -t tid -t procname`)
+#              both a session recording to a tmpfs, Debian's lttng-tools
+#              (installed here if missing) and lttng-modules built for the
+#              VM's kernel by scripts/lttng.sh; where those modules do not
+#              build for it, the table says so instead of these rows
 # ROUNDS rounds (default 3); the table shows medians.  Overheads are over
 # the median of all untraced runs.  Then, in a second boot (2 vCPUs, plain
 # TCG), the connect rate at which records start to be lost with the
-# default buffer size.
+# default buffer size, and the rate sustained without loss with one and
+# with two CPUs connecting.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${ROUNDS:-3}
 
 "$top/scripts/install-deps.sh"
-# The tracer users compare against: its own binaries, run in the guest.
-dpkg-query -W -f='${db:Status-Status}' libbpf-tools 2>/dev/null | grep -qx installed ||
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libbpf-tools
+# The tracers users compare against: their own binaries, run in the guest.
+for p in libbpf-tools lttng-tools; do
+	dpkg-query -W -f='${db:Status-Status}' $p 2>/dev/null | grep -qx installed ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $p
+done
 make -s -C "$top" tool
 make -s -C "$top/tools/connect-loop"
 guest=$(mktemp)
@@ -51,23 +63,53 @@ make -s -C "$("$top/scripts/kernel.sh" kdir 6.1)" M="$bare" modules >/dev/null
 	echo "ROUNDS=$rounds"
 	tail -n +2 "$top/scripts/guest/bench-vm.sh"
 } >"$guest"
-extra="$top/tools/connect-loop/connect_loop:/bin/connect_loop"
-extra="$extra $bare/bare_kretprobe.ko:/bare_kretprobe.ko"
-# libbpf-tools are dynamically linked: each and what ldd names, at the
-# same paths.
+extra=''
+# add SRC DST: one more file for the initramfs, once.
+add() {
+	case " $extra " in *" $1:$2 "*) ;; *) extra="$extra $1:$2" ;; esac
+}
+# add_prog PROG DST: a dynamically linked program, and what ldd names at
+# the same paths.
+add_prog() {
+	local lib
+	add "$1" "$2"
+	for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
+		add "$lib" "$lib"
+	done
+}
+add "$top/tools/connect-loop/connect_loop" /bin/connect_loop
+add "$bare/bare_kretprobe.ko" /bare_kretprobe.ko
 for t in tcpconnect tcpconnlat; do
 	if tc=$(command -v $t 2>/dev/null || ls /usr/sbin/$t 2>/dev/null); then
-		extra="$extra $tc:/bin/$t"
-		for lib in $(ldd "$tc" | grep -o '/[^ ]*'); do
-			case " $extra " in *" $lib:$lib "*) ;; *) extra="$extra $lib:$lib" ;; esac
-		done
+		add_prog "$tc" "/bin/$t"
 	else
 		echo "bench-vm: no $t (apt-get install libbpf-tools): not measured" >&2
 	fi
 done
+# LTTng: its modules, depmod'ed under /lib/modules as the session daemon
+# looks for them; its programs at their own paths (the session daemon
+# runs the consumer daemon from the path it was built with), and the XML
+# schema it checks its session files against, without which it does not
+# start.  Left out only where its modules do not build for the kernel.
+lttng_na=''
+if lt=$("$top/scripts/lttng.sh" 6.1); then
+	for f in $(cd "$lt" && find lib -type f); do
+		add "$lt/$f" "/$f"
+	done
+	for p in /usr/bin/lttng /usr/bin/lttng-sessiond \
+		 /usr/lib/x86_64-linux-gnu/lttng/libexec/lttng-consumerd; do
+		add_prog "$p" "$p"
+	done
+	add /usr/share/xml/lttng/session.xsd /usr/share/xml/lttng/session.xsd
+elif [ $? = 3 ]; then
+	lttng_na=$lt
+	echo "bench-vm: lttng: not available ($lttng_na)" >&2
+else
+	exit 1
+fi
 out=$(VM_EXTRA_FILES=$extra \
 	"$top/scripts/vm-run.sh" -k 6.1 -I -t 1800 "$guest")
-echo "$out" | grep -E '^[RSL] ' | awk -v rounds="$rounds" '
+echo "$out" | grep -E '^[RSL] ' | awk -v rounds="$rounds" -v lttng_na="$lttng_na" '
 function median(key,    n, i, j, t, v) {
 	n = split(runs[key], v, " ")
 	for (i = 2; i <= n; i++)	# insertion sort: a handful of values
@@ -109,6 +151,8 @@ END {
 			} else
 				printf "%-10s %-8s %10d %8.1f%% %+10d  %s\n", order[s], loop[l], m, (m - b) * 100 / b, m - b, runs[key]
 		}
+	if (lttng_na != "")
+		printf "lttng: not available (%s)\n", lttng_na
 	printf "\nlosses, summed over the rounds:\n"
 	printf "  connprobe  lost by loop: real %d, refused %d, unreach %d\n",
 		looplost["real"], looplost["refused"], looplost["unreach"]
@@ -145,9 +189,40 @@ VM_EXTRA_FILES="$top/tools/connect-loop/connect_loop:/bin/connect_loop" \
 		printf "  %d loops: %7d connects/s, %7d records written, %7d lost\n", $2, $8, $10, $12
 		if ($12 == 0) ok = $8; else if (!first) first = $8
 	}
+	$1 == "Q" {	# Q C procs N connects T s RATE/s written W lost L
+		q[$2] = sprintf("  %d CPU(s): %7d connects/s, %8d records written, %7d lost", $2, $8, $10, $12)
+		calls = $4 / $2
+		if ($12 == 0)
+			sus[$2] = sprintf("%d connects/s, all the loops did", $8)
+		else	# what the tool kept up with: the records it did not lose
+			sus[$2] = sprintf("at most %d connects/s (records kept a second; %d lost at %d/s)",
+				($10 - $12) / $6, $12, $8)
+	}
+	$1 == "R" {	# R C procs N connects T s RATE/s written W lost L target X
+		q[$2] = q[$2] sprintf("\n    paced to %7d/s: %7d connects/s, %7d lost", $14, $8, $12)
+		if ($12 == 0 && $8 > best[$2] + 0)
+			best[$2] = $8
+		if ($12 > 0 && (!nworst[$2]++ || $8 < worst[$2]))
+			worst[$2] = $8
+		if (nworst[$2])
+			sus[$2] = sprintf("%d connects/s (bisected; lost records at %d/s)",
+				best[$2], worst[$2])
+		else
+			sus[$2] = sprintf("%d connects/s (bisected; no paced step lost records)",
+				best[$2])
+	}
 	END {
 		if (first)
 			printf "records first lost between %d and %d connects/s\n", ok, first
 		else
 			printf "no record lost up to %d connects/s\n", ok
+		if (!(1 in q))
+			exit
+		printf "\nsustained: a loop of %d calls pinned to each connecting CPU:\n", calls
+		for (c = 1; c <= 2; c++)
+			if (c in q)
+				print q[c]
+		for (c = 1; c <= 2; c++)
+			if (c in q)
+				printf "sustained without loss, %d CPU(s) connecting: %s\n", c, sus[c]
 	}'

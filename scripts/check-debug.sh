@@ -61,7 +61,11 @@ debug_module() {
 # vm_debug PART: boot the debug kernel, run PART (selftests, stress or
 # torture) and the leak scan after it.
 vm_debug() {
-	local part=$1 rc var torture=''
+	local part=$1 rc var torture='' list
+	list=$logdir/vm-debug-$part.expected
+	if [ "$part" = selftests ]; then
+		selftests_listed "$list" || return 1
+	fi
 	for var in TORTURE_SECONDS TORTURE_SEED TORTURE_OPERATORS \
 		TORTURE_LOADERS TORTURE_HANG_SECONDS TORTURE_SKIP; do
 		[ -z "${!var:-}" ] || torture+=" $var=${!var}"
@@ -80,6 +84,13 @@ vm_debug() {
 	vm_result $rc "$logdir/vm-debug-$part.console" \
 		"$logdir/vm-debug-$part.err" \
 		"vm debug $part: guest finished, kernel healthy, no checker report"
+	rc=$?
+	if [ "$part" = selftests ]; then
+		selftests_reported "$list" "$logdir/vm-debug-$part.console" &&
+			[ $rc = 0 ]
+	else
+		return $rc
+	fi
 }
 
 start=$(date +%s)

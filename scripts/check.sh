@@ -46,14 +46,19 @@ build() {
 	build_targets module tool connect-mix selftests
 }
 
-# vm_selftests LINE: the selftests in a VM booting that kernel line.
+# vm_selftests LINE: the selftests in a VM booting that kernel line, held
+# to the list of what it must report: a test that never ran fails by name.
 vm_selftests() {
-	local line=$1
+	local line=$1 rc
+	selftests_listed "$logdir/vm-$line.expected" || return 1
 	scripts/vm-run.sh -k "$line" -c 2 -t 1200 \
 		-l "$logdir/vm-$line.console" scripts/guest/selftests.sh \
 		2>"$logdir/vm-$line.err"
 	vm_result $? "$logdir/vm-$line.console" "$logdir/vm-$line.err" \
 		"vm $line: guest finished, kernel healthy"
+	rc=$?
+	selftests_reported "$logdir/vm-$line.expected" \
+		"$logdir/vm-$line.console" && [ $rc = 0 ]
 }
 
 start=$(date +%s)

@@ -34,28 +34,11 @@ mkdir -p "$(dirname "$log")"
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
 pkgs=(connprobe connprobe-dkms)
 
-ok() { echo "ok - deb: $1"; }
-not_ok() { echo "not ok - deb: $1"; }
-
-# result NAME COMMAND...: one TAP line for whether COMMAND succeeds.
-result() {
-	local name=$1
-	shift
-	if "$@"; then
-		ok "$name"
-	else
-		not_ok "$name"
-	fi
-}
-
-# run COMMAND...: run it into the log; on failure show the log's end.
-run() {
-	echo "+ $*" >>"$log"
-	if ! "$@" >>"$log" 2>&1; then
-		tail -n 30 "$log" | sed 's/^/# /'
-		return 1
-	fi
-}
+tap_prefix="deb: "
+ok() { echo "ok - $tap_prefix$1"; }
+not_ok() { echo "not ok - $tap_prefix$1"; }
+# shellcheck source=scripts/host-state.sh
+. scripts/host-state.sh
 
 # installed PKG: dpkg has PKG installed (or half-installed: anything
 # but not-installed and config-files).
@@ -65,48 +48,20 @@ installed() {
 	esac
 }
 
-# Releases of the kernels whose headers are installed.
-kernels() {
-	local b
-	for b in /lib/modules/*/build; do
-		[ -d "$b" ] && basename "$(dirname "$b")"
-	done
-}
-
 # What installing may touch, to compare before and after: each kernel's
-# module directory, with modules.dep, and the directories the packages,
-# DKMS, dpkg and deb-systemd-helper write to.
+# module directory, the directories the packages, DKMS, dpkg and
+# deb-systemd-helper write to, and what dpkg says of the packages.
 state() {
-	local k d
-	for k in $(kernels); do
-		ls -A "/lib/modules/$k"
-		cat "/lib/modules/$k/modules.dep" 2>/dev/null
-	done
-	for d in /var/lib/dkms /usr/src /usr/sbin /usr/share/man/man8 \
+	dirs_state /var/lib/dkms /usr/src /usr/sbin /usr/share/man/man8 \
 		/usr/share/doc /usr/share/bash-completion/completions \
 		/lib/systemd/system /etc/default /etc/systemd/system \
 		/etc/systemd/system/multi-user.target.wants \
 		/var/lib/systemd/deb-systemd-helper-enabled \
-		/var/lib/prometheus/node-exporter; do
-		echo "== $d"
-		ls -A "$d" 2>/dev/null
-	done
+		/var/lib/prometheus/node-exporter
 	echo "== dpkg"
 	find /var/lib/dpkg/info -name 'connprobe*'
 	dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${pkgs[@]}" \
 		2>/dev/null
-}
-
-# What DKMS and depmod may create besides the packages' files: depmod's
-# index files in a kernel directory that had none (a kernel with headers
-# only), the updates/ directory, and the key DKMS signs modules with.
-byproducts() {
-	local k
-	for k in $(kernels); do
-		ls -d /lib/modules/"$k"/modules.* /lib/modules/"$k"/updates \
-			2>/dev/null
-	done
-	ls -d /var/lib/dkms/mok.* 2>/dev/null
 }
 
 work=$(mktemp -d /tmp/connprobe-deb.XXXXXX)

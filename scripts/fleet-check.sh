@@ -128,6 +128,22 @@ csv_awk() {
 want_connects=$(csv_awk '$col["event"] == "connect" { n++ } END { print n + 0 }')
 want_refused=$(csv_awk '$col["error"] == "ECONNREFUSED" { n[$col["family"]]++ }
 	END { for (f in n) print "family=" f, n[f] }' | sort)
+# Refused calls and completions per destination, as connprobe prom
+# bounds them: in record order, the first 64 IPv4/IPv6 destinations with
+# a failure get their own series, later ones count as "other".
+want_refused_dest=$(csv_awk '
+	($col["family"] == "inet" || $col["family"] == "inet6") && $col["daddr"] != "" &&
+	(($col["event"] == "complete" && ($col["abandoned"] == "true" || $col["ret"] != 0)) ||
+	 ($col["event"] == "connect" && $col["ret"] < 0 && $col["ret"] != -115)) {
+		d = "destination=" $col["daddr"] ",port=" $col["dport"]
+		if (!(d in named)) {
+			if (nnamed < 64) { named[d] = 1; nnamed++ }
+			else d = "destination=other"	# port="": no label
+		}
+		if ($col["error"] == "ECONNREFUSED" && $col["abandoned"] != "true")
+			n[d]++
+	}
+	END { for (d in n) print d, n[d] }' | sort)
 want_fast_ok=$(csv_awk '$col["event"] == "connect" && $col["ret"] == 0 &&
 	$col["latency_ns"] <= 100000 { n++ } END { print n + 0 }')
 # The latencies of connect calls, ns, sorted: all, and successful ones.
@@ -292,6 +308,9 @@ same "refused connects and completions per family, as in the capture" \
 	'sum by (family) (connprobe_connect_calls_total{outcome="ECONNREFUSED"})
 	 + sum by (family) (connprobe_connect_completions_total{outcome="ECONNREFUSED"})' \
 	"$want_refused"
+same "refused connects and completions per destination (64 named, then \"other\"), as in the capture" \
+	'sum by (destination, port) (connprobe_connect_failures_by_destination_total{outcome="ECONNREFUSED"})' \
+	"$want_refused_dest"
 same "successful connects within 100 us (bucket le=0.0001): $want_fast_ok" \
 	'connprobe_connect_duration_seconds_bucket{outcome="OK",le="0.0001"}' \
 	"le=0.0001,outcome=OK $want_fast_ok"

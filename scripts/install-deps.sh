@@ -27,6 +27,7 @@ pkgs=(
 	dkms			# the packaging test (scripts/install-test.sh)
 	prometheus		# promtool, for scripts/prom-check.sh
 	clang libclang-rt-14-dev	# libFuzzer, for the tool's fuzz test
+	libxml2-utils librsvg2-bin	# xmllint, rsvg-convert: the heat map's test
 	# The Debian packages and the fleet path (scripts/deb-test.sh,
 	# scripts/fleet-check.sh): building the .debs and lintian, what the
 	# test of the installed packages runs (man, systemd-analyze, bash

@@ -38,36 +38,11 @@ if [ -e tools/connprobe/connprobe.8 ]; then
 	have_man=1 files="the module, the tool and the man page"
 fi
 
-# result NAME COMMAND...: one TAP line for whether COMMAND succeeds.
-result() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok - $name"
-	else
-		echo "not ok - $name"
-	fi
-}
+# shellcheck source=scripts/host-state.sh
+. scripts/host-state.sh
 
 skip() {
 	echo "ok - $1 # SKIP $2"
-}
-
-# run COMMAND...: run it into the log; on failure show the log's end.
-run() {
-	echo "+ $*" >>"$log"
-	if ! "$@" >>"$log" 2>&1; then
-		tail -n 30 "$log" | sed 's/^/# /'
-		return 1
-	fi
-}
-
-# Releases of the kernels whose headers are installed.
-kernels() {
-	local b
-	for b in /lib/modules/*/build; do
-		[ -d "$b" ] && basename "$(dirname "$b")"
-	done
 }
 
 # described KO: the module has parameters, and modinfo shows a description
@@ -84,31 +59,9 @@ built_for() {
 	[ "$(modinfo -F vermagic "$1" | cut -d' ' -f1)" = "$2" ]
 }
 
-# What installing may touch, to compare before and after: the names in each
-# kernel's module directory (depmod adds index files), with the content of
-# modules.dep, and the directories the install and DKMS write to.
+# What installing may touch, to compare before and after.
 state() {
-	local k d
-	for k in $(kernels); do
-		ls -A "/lib/modules/$k"
-		cat "/lib/modules/$k/modules.dep" 2>/dev/null
-	done
-	for d in /var/lib/dkms /usr/src "$sbin" "$man8"; do
-		echo "== $d"
-		ls -A "$d" 2>/dev/null
-	done
-}
-
-# What installing may create besides its own files: depmod's index files in
-# a kernel directory that had none (a kernel with headers only), the
-# updates/ directory, and the key DKMS signs modules with.
-byproducts() {
-	local k
-	for k in $(kernels); do
-		ls -d /lib/modules/"$k"/modules.* /lib/modules/"$k"/updates \
-			2>/dev/null
-	done
-	ls -d /var/lib/dkms/mok.* 2>/dev/null
+	dirs_state /var/lib/dkms /usr/src "$sbin" "$man8"
 }
 
 work=$(mktemp -d)

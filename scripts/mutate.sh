@@ -46,13 +46,13 @@ mutant module module/record.c \
 mutant module module/record.c \
 	"module: a COMPLETE record gets a new id, not its CONNECT record's" \
 	's/^\trec->event = CONNPROBE_EVENT_COMPLETE;$/&\n\trec->id = cp_new_id();/'
-mutant tool tools/connprobe/jsonl.c \
+mutant tool tools/connprobe/views/jsonl.c \
 	"tool: JSON null is printed as 0" \
 	's/^\tmemcpy(j->p, "null", 4);$/\tmemcpy(j->p, "0", 1);/; s/^\tj->p += 4;$/\tj->p += 1;/'
 mutant tool tools/connprobe/filter.c \
 	"tool: the -P port filter turns every record away" \
 	's/^\t\tif (f->ports\[i\] == rec->dport)$/\t\tif (0 \&\& f->ports[i] == rec->dport)/'
-mutant tool tools/connprobe/stats.c \
+mutant tool tools/connprobe/input/stats.c \
 	"tool: records the module lost are not counted in the run's summary" \
 	's/^\tdelta->total_lost = stats_delta(start->total_lost, end->total_lost);$/\tdelta->total_lost = 0;/'
 

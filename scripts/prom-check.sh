@@ -4,7 +4,7 @@
 # prom-check: the tool's Prometheus output must pass `promtool check
 # metrics` (Debian package prometheus, installed by install-deps.sh; this
 # script installs nothing).  It checks the metrics of a synthetic capture
-# (report --prom), of a fake debugfs holding the same records (prom -d,
+# (report --prom), of a fake debugfs holding the same records (prom --duration,
 # the live path, root only), and the textfile that `prom --textfile`
 # writes.  Prints TAP lines; exits non-zero if any check failed.
 set -uo pipefail
@@ -60,13 +60,13 @@ cpu 0 written 2000 read 2000 lost 0 buffered 0
 total written 2000 read 2000 lost 0 buffered 0
 probe __sys_connect nmissed 0 kp_nmissed 0 maxactive 4096
 STATS
-if "$tool" prom --debugfs "$tmp/debugfs" -d 0.3 >"$tmp/live.prom" 2>/dev/null; then
-	check "prom -d on a fake debugfs" "$tmp/live.prom"
+if "$tool" prom --debugfs "$tmp/debugfs" --duration 0.3 >"$tmp/live.prom" 2>/dev/null; then
+	check "prom --duration on a fake debugfs" "$tmp/live.prom"
 else
-	not_ok "prom -d on a fake debugfs ran"
+	not_ok "prom --duration on a fake debugfs ran"
 fi
 if "$tool" prom --debugfs "$tmp/debugfs" --textfile "$tmp/textfile" -I 0.1 \
-	-d 0.3 2>/dev/null && [ -f "$tmp/textfile/connprobe.prom" ]; then
+	--duration 0.3 2>/dev/null && [ -f "$tmp/textfile/connprobe.prom" ]; then
 	check "prom --textfile writes a valid connprobe.prom" \
 		"$tmp/textfile/connprobe.prom"
 else

@@ -93,6 +93,22 @@ vm_result() {
 	return $ret
 }
 
+# selftests_listed LIST: what a VM run of scripts/guest/selftests.sh must
+# report (scripts/expected-tests.sh) into the file LIST; a TAP line if it
+# cannot be told.
+selftests_listed() {
+	scripts/expected-tests.sh >"$1" && return 0
+	echo "not ok - the list of the tests a VM must report"
+	return 1
+}
+
+# selftests_reported LIST CONSOLE: each test on LIST that CONSOLE holds no
+# result for, named (scripts/tap-expect.awk); non-zero if one fails so.
+selftests_reported() {
+	awk -f scripts/tap-expect.awk "$1" "$2" | tee "$1.missing"
+	! grep -q '^not ok' "$1.missing"
+}
+
 # finish NAME START: the closing lines (the time taken since START, then
 # "N passed, N failed[, N skipped]"); returns non-zero if any check failed.
 finish() {

@@ -3,7 +3,8 @@
 # Count TAP results: "ok"/"not ok" lines (a "# SKIP" directive counts as
 # skipped, never as passed).  Between "@@BIN-START name" and "@@BIN-END name
 # rc", a binary whose results fall short of its "1..N" plan, or that exits
-# non-zero without any failure line, gets failures for what is missing.
+# non-zero without any failure line, gets failures for what is missing;
+# one that reports no plan, or more results than its plan, fails once.
 #
 # A skip counts as a failure unless its reason, the text after "# SKIP",
 # is one of those in the variable may_skip (one per line): a test that did
@@ -42,7 +43,13 @@ function result(line,    why) {
 /^@@BIN-START / { inbin = 1; plan = -1; seen = 0; binfail = fail; next }
 /^@@BIN-END / {
 	inbin = 0
-	if (plan > seen) {
+	if (plan < 0) {
+		printf "# %s reported no plan (%d results)\n", $2, seen
+		fail++
+	} else if (seen > plan) {
+		printf "# %s reported %d results, more than its plan of %d\n", $2, seen, plan
+		fail++
+	} else if (plan > seen) {
 		printf "# %s: %d of %d tests never reported\n", $2, plan - seen, plan
 		fail += plan - seen
 	} else if ($3 != 0 && fail == binfail) {

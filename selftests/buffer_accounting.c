@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_list.h"
 
 #include "connprobe.h"
 #include "record_reader.h"
@@ -473,24 +474,44 @@ TEST_F(buffer, hotplug_keeps_and_traces)
 		EXPECT_EQ(1, recs[i].cpu);
 }
 
-/* poll() sleeps while nothing is buffered and wakes for a lone record. */
+/*
+ * poll() sleeps while nothing is buffered and wakes for a lone record,
+ * within one flush period (two if the record just missed a tick).  The
+ * wait is wall-clock time, which a busy host stretches under TCG: the
+ * best of three tries is held to the bound, and each try must wake at all
+ * (poll's own timeout is twenty periods).
+ */
+#define LONE_RECORD_TRIES	3
 TEST_F(buffer, lone_record_wakes_poll_within_the_flush_period)
 {
 	struct pollfd pfd = { .events = POLLIN };
-	uint64_t t0, waited;
+	uint64_t t0, waited, best = UINT64_MAX;
+	struct connprobe_record recs[16];
+	ssize_t n;
+	int i;
 
 	pfd.fd = open(CONNPROBE_PATH "/" CONNPROBE_CPU_FILE_BASE "0", O_RDONLY);
 	ASSERT_LE(0, pfd.fd);
 	EXPECT_EQ(0, poll(&pfd, 1, 3 * FLUSH_PERIOD_MS));
 
-	ASSERT_EQ(0, udp_connects(1));
-	t0 = monotonic_ns();
-	ASSERT_EQ(1, poll(&pfd, 1, 20 * FLUSH_PERIOD_MS));
-	waited = (monotonic_ns() - t0) / 1000000;
-	EXPECT_TRUE(pfd.revents & POLLIN);
-	/* One period, and a second one if the record just missed a tick. */
-	EXPECT_GE(2 * FLUSH_PERIOD_MS + 50, waited) TH_LOG("woke after %llu ms",
-		(unsigned long long)waited);
+	for (i = 0; i < LONE_RECORD_TRIES; i++) {
+		ASSERT_EQ(0, udp_connects(1));
+		t0 = monotonic_ns();
+		ASSERT_EQ(1, poll(&pfd, 1, 20 * FLUSH_PERIOD_MS));
+		waited = (monotonic_ns() - t0) / 1000000;
+		ASSERT_TRUE(pfd.revents & POLLIN);
+		if (waited < best)
+			best = waited;
+		/* Read all (a read returns 0 when nothing is left), so that the
+		 * next try starts from an empty buffer.
+		 */
+		while ((n = read(pfd.fd, recs, sizeof(recs))) > 0)
+			;
+		ASSERT_EQ(0, n);
+	}
+	EXPECT_GE(2 * FLUSH_PERIOD_MS + 50, best)
+		TH_LOG("best of %d tries woke after %llu ms", LONE_RECORD_TRIES,
+		       (unsigned long long)best);
 	close(pfd.fd);
 }
 

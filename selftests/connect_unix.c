@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "harness_list.h"
 
 #include "connprobe.h"
 #include "loopback.h"

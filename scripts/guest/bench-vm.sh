@@ -17,6 +17,8 @@ ROUNDS=${ROUNDS:-3}
 LOOPS="real:2000 refused:2000 unreach:50000"
 D=/sys/kernel/debug/connprobe
 T=/sys/kernel/tracing
+# LTTng's programs come in at their own paths (bench-vm.sh).
+PATH=$PATH:/usr/bin
 
 loops() { # SETUP ROUND
 	for ln in $LOOPS; do
@@ -166,6 +168,81 @@ libbpf_off() { # TOOL ROUND
 	echo "S $1 $2 lost $lost nmissed -1 kp_nmissed -"
 }
 
+# LTTng 2.13 (when the host had it to copy in: bench-vm.sh, with its
+# modules built for this kernel by scripts/lttng.sh), a session daemon
+# started for each traced run and stopped after it, which unloads the
+# modules again: nothing of LTTng runs in the untraced runs.  The session
+# writes to a directory in /tmp (tmpfs), its consumer daemon on the same
+# vCPU as the loops.  KIND:
+#   kret  `enable-event -k --function=__sys_connect`: a kretprobe, an
+#         entry and an exit record a call (no payload but the addresses)
+#   sys   `enable-event -k --syscall connect` with the pid, tid and
+#         procname contexts: an entry and an exit record a call
+LT=/tmp/lttng-trace
+lttng_on() { # KIND
+	# Its client and daemon keep their files under HOME (there is no
+	# passwd here), its daemon in /var/run/lttng; UST, which it sets up
+	# too, wants /dev/shm.
+	export HOME=/tmp
+	mkdir -p /var/run /dev/shm
+	grep -q ' /dev/shm ' /proc/mounts || mount -t tmpfs tmpfs /dev/shm || exit 1
+	lttng-sessiond --daemonize 2>/tmp/lt.err || { cat /tmp/lt.err; exit 1; }
+	lttng create cpb --output=$LT >/dev/null || exit 1
+	# A channel that holds a whole run: the default one (4 sub-buffers of
+	# 1 MiB) discards about a fifth of the unreach loop's syscall records,
+	# its consumer daemon behind on the one vCPU, and a discarded record
+	# costs less than a written one.
+	lttng enable-channel -k --subbuf-size=4M --num-subbuf=8 ch >/dev/null || exit 1
+	case $1 in
+	kret)
+		lttng enable-event -k -c ch --function=__sys_connect lttng_kret >/dev/null || exit 1 ;;
+	sys)
+		lttng enable-event -k -c ch --syscall connect >/dev/null || exit 1
+		lttng add-context -k -c ch -t pid -t tid -t procname >/dev/null || exit 1 ;;
+	esac
+	lttng start >/dev/null || exit 1
+	sleep 1
+}
+
+lttng_off() { # SETUP ROUND
+	# stop waits until the consumer has written out what was recorded.
+	lttng stop >/dev/null || exit 1
+	# lost: the channels' discarded events and lost packets; kretprobe
+	# misses are not reported (-1: n/a).
+	lost=$(lttng list cpb | awk '/Discarded events:|Lost packets:/ { s += $NF } END { print s + 0 }')
+	lttng destroy cpb >/dev/null || exit 1
+	# A session that recorded nothing would pass for a cheap tracer: at
+	# least a byte a call (each call gives two records of several).
+	calls=0
+	for ln in $LOOPS; do calls=$((calls + ${ln#*:})); done
+	kib=$(du -sk $LT | cut -f1)
+	[ $((kib * 1024)) -ge $calls ] || { echo "$1: only ${kib} KiB of trace"; exit 1; }
+	rm -rf $LT
+	echo "S $1 $2 lost $lost nmissed -1 kp_nmissed -"
+	# The daemon unloads LTTng's modules as it exits: wait for that
+	# (bounded), so the next untraced run has none loaded.
+	pid=$(cat /var/run/lttng/lttng-sessiond.pid)
+	kill "$pid" || exit 1
+	i=0
+	while kill -0 "$pid" 2>/dev/null || grep -q '^lttng' /proc/modules; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || { echo "lttng-sessiond did not exit"; exit 1; }
+		sleep 0.1
+	done
+}
+
+# Seed the kernel's random number generator before anything is measured.
+# This VM's 6.1 boots with it unseeded (no RDRAND, next to no entropy),
+# and until it is seeded every connect that sends a packet costs tens of
+# thousands of instructions more: the real loop 108,000 instead of 56,000,
+# the refused one 59,000 instead of 28,000.  The first program that blocks
+# in getrandom() or reads /dev/random has the kernel seed it from timer
+# jitter at once (LTTng's session daemon does), which would make the
+# untraced runs after it another machine.  A real machine is seeded
+# seconds after boot: measure that one, from the start.  The read ends
+# within a second or two of guest time (vm-run.sh's timeout bounds it).
+head -c 1 /dev/random >/dev/null || exit 1
+
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	loops none "$r"
@@ -196,5 +273,13 @@ while [ $r -le "$ROUNDS" ]; do
 		libbpf_off $t "$r"
 		loops none "$r"
 	done
+	if command -v lttng-sessiond >/dev/null; then
+		for k in kret sys; do
+			lttng_on $k
+			loops lttng-$k "$r"
+			lttng_off lttng-$k "$r"
+			loops none "$r"
+		done
+	fi
 	r=$((r + 1))
 done

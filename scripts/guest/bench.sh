@@ -20,7 +20,7 @@ centis() {
 n=200000
 connect_mix udp $n || exit 1
 t0=$(centis)
-connprobe --json -d 0.001 >/dev/null 2>/tmp/err || exit 1
+connprobe --json --duration 0.001 >/dev/null 2>/tmp/err || exit 1
 t1=$(centis)
 read -r got _ </tmp/err
 echo "tool records $got ns $(((t1 - t0) * 10000000))"

@@ -71,7 +71,7 @@ check "tool: says the module is not loaded" tool_without_module
 # six calls: one line each, with the outcome each call got, and one complete
 # line for the non-blocking connect, with its id.
 tool_streams_json() {
-	connprobe --json -d 4 >/tmp/json 2>/tmp/json.err &
+	connprobe --json --duration 4 >/tmp/json 2>/tmp/json.err &
 	tool=$!
 	sleep 1
 	connect_mix 1 >/dev/null || return 1
@@ -119,7 +119,7 @@ probes_named() {
 F=/sys/kernel/debug/connprobe/filter
 tool_pushes_filter() {
 	echo none >$F
-	connprobe --json -P 9 --failed -d 3 >/dev/null 2>/tmp/push.err &
+	connprobe --json -P 9 --failed --duration 3 >/dev/null 2>/tmp/push.err &
 	tool=$!
 	tries=0
 	while [ "$(cat $F)" != "port=9 failed" ] && [ $tries -lt 50 ]; do
@@ -133,7 +133,7 @@ tool_pushes_filter() {
 # A different filter in force (another run's): refused, left as it was.
 tool_refuses_other_filter() {
 	echo pid=1 >$F
-	! connprobe -P 9 -d 1 >/dev/null 2>/tmp/push.err &&
+	! connprobe -P 9 --duration 1 >/dev/null 2>/tmp/push.err &&
 		grep -q "filter is already 'pid=1'" /tmp/push.err &&
 		[ "$(cat $F)" = pid=1 ]
 	rc=$?

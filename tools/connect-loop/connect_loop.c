@@ -4,13 +4,16 @@
  * CLOCK_MONOTONIC, for make bench-vm.  Under QEMU's -icount shift=0 a guest
  * nanosecond is one instruction, so "ns" is instructions, and repeats.
  *
- * usage: connect_loop real|refused|unreach N
+ * usage: connect_loop real|refused|unreach N [RATE]
  *   real     socket + connect to a loopback listener + accept + close both
  *            (the client with a reset, so no TIME_WAIT piles up)
  *   refused  socket + connect to a loopback port nobody listens on + close
  *   unreach  connect to 203.0.113.1:80 (no route in the VM, ENETUNREACH),
  *            again and again on one socket: the cheapest failing connect,
  *            the call alone, where a tracer's fixed cost shows most
+ * RATE, calls a second, paces the loop: call i is not made before i/RATE
+ * seconds into it (the loop sleeps when it is 1 ms ahead or more), so a
+ * bench can find the rate a tracer sustains without losing records.
  * prints: "loop KIND n N ns NS per_call P"
  * real and refused iterations are one connect() with what a program does
  * around it (socket, close, accept): the tracers' cost shows on top of that.
@@ -56,6 +59,27 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/*
+ * Paced at @rate calls a second from @t0 (0: not paced): wait until call
+ * @i is due, sleeping only when 1 ms or more ahead, so that the pacing
+ * costs a sleep per millisecond, not per call.
+ */
+static void pace(unsigned long long t0, long i, double rate)
+{
+	unsigned long long due;
+	struct timespec ts;
+
+	if (rate <= 0)
+		return;
+	due = t0 + (unsigned long long)(i * (1e9 / rate));
+	if (due < now_ns() + 1000000)
+		return;
+	ts.tv_sec = due / 1000000000ULL;
+	ts.tv_nsec = due % 1000000000ULL;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
 /* One socket, one connect() expected to give @want (0 or an errno), close. */
 static void one(const struct sockaddr_in *dst, int want, int lfd)
 {
@@ -96,10 +120,12 @@ int main(int argc, char **argv)
 	struct sockaddr_in dst;
 	unsigned long long t0, t1;
 	int lfd = -1, want = 0;
+	double rate = 0;
 	long n, i;
 
-	if (argc != 3 || (n = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: connect_loop real|refused|unreach N\n");
+	if (argc < 3 || argc > 4 || (n = atol(argv[2])) <= 0 ||
+	    (argc == 4 && (rate = atof(argv[3])) <= 0)) {
+		fprintf(stderr, "usage: connect_loop real|refused|unreach N [RATE]\n");
 		return 2;
 	}
 	devices_besides_lo(others, sizeof(others));
@@ -133,16 +159,20 @@ int main(int argc, char **argv)
 		if (fd < 0)
 			die("connect_loop: socket");
 		t0 = now_ns();
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			pace(t0, i, rate);
 			if (!connect(fd, (struct sockaddr *)&dst, sizeof(dst)) ||
 			    errno != ENETUNREACH)
 				die("connect_loop: connect (expected ENETUNREACH)");
+		}
 		t1 = now_ns();
 		close(fd);
 	} else {
 		t0 = now_ns();
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			pace(t0, i, rate);
 			one(&dst, want, lfd);
+		}
 		t1 = now_ns();
 	}
 	printf("loop %s n %ld ns %llu per_call %llu\n", argv[1], n, t1 - t0,

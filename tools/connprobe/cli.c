@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +126,7 @@ static void set_comm(struct cli *cli, const char *arg)
 static void set_view(struct cli *cli, enum report_view v)
 {
 	if (cli->view != VIEW_STREAM && cli->view != v)
-		usage_error(cli, "--summary, --hist, --prom and --info exclude each other");
+		usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
 	cli->view = v;
 }
 
@@ -138,7 +139,7 @@ static void apply_filter_opt(struct cli *cli, int c, const char *arg)
 		f->pid = parse_uint(cli, "PID", arg, 0xffffffffULL);
 		f->mask |= CP_FILTER_PID;
 		break;
-	case 't':
+	case OPT_TID:
 		f->tid = parse_uint(cli, "TID", arg, 0xffffffffULL);
 		f->mask |= CP_FILTER_TID;
 		break;
@@ -158,9 +159,6 @@ static void apply_filter_opt(struct cli *cli, int c, const char *arg)
 	case OPT_FAILED:
 		f->mask |= CP_FILTER_FAILED;
 		break;
-	case OPT_IN_PROGRESS:
-		cli->in_progress = true;
-		break;
 	case OPT_ERRNO:
 		add_errno(cli, arg);
 		break;
@@ -178,8 +176,35 @@ static void apply_filter_opt(struct cli *cli, int c, const char *arg)
 	}
 }
 
+/* The options whose whole effect is to set a member: true, or the argument. */
+#define SET_BOOL(c, m)	{ c, offsetof(struct cli, m), false }
+#define SET_ARG(c, m)	{ c, offsetof(struct cli, m), true }
+static const struct setter {
+	int id;
+	size_t off;
+	bool arg;		/* a const char * member, else a bool */
+} setters[] = {
+	SET_BOOL('T', wallclock), SET_BOOL('t', timestamp), SET_BOOL('c', count),
+	SET_BOOL('L', lport), SET_BOOL('V', version), SET_BOOL('w', wide),
+	SET_BOOL('U', print_uid), SET_BOOL('m', msecs), SET_BOOL('h', help),
+	SET_BOOL(OPT_IN_PROGRESS, in_progress), SET_ARG('i', input),
+	SET_ARG('o', output), SET_ARG(OPT_TEXTFILE, textfile),
+	SET_ARG(OPT_CGROUPFS, cgroupfs),
+};
+
 static void apply_opt(struct cli *cli, int c, const char *arg)
 {
+	size_t i;
+
+	for (i = 0; i < sizeof(setters) / sizeof(setters[0]); i++) {
+		if (setters[i].id != c)
+			continue;
+		if (setters[i].arg)
+			*(const char **)((char *)cli + setters[i].off) = arg;
+		else
+			*(bool *)((char *)cli + setters[i].off) = true;
+		return;
+	}
 	switch (c) {
 	case 'j':
 		if (cli->format == FORMAT_CSV)
@@ -191,36 +216,23 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 			usage_error(cli, "--json and --csv exclude each other");
 		cli->format = FORMAT_CSV;
 		break;
-	case 'T':
-		cli->wallclock = true;
-		break;
-	case 'w':
-		cli->wide = true;
-		break;
-	case 'U':
-		cli->print_uid = true;
-		break;
-	case 'm':
-		cli->msecs = true;
-		break;
+	case 'd':
+		/*
+		 * bcc's tcpconnect -d pairs each connect with the DNS reply
+		 * read before it, by tracing udp_recvmsg(); the module traces
+		 * connect() alone, and a reverse lookup would be another
+		 * name, not the one asked for.
+		 */
+		usage_error(cli, "-d (--dns): DNS association is not supported: connprobe traces connect() only, not the DNS replies bcc's tcpconnect -d reads; for a time limit use --duration");
 	case 'n':
 		cli->rows = parse_uint(cli, "row count", arg, 1000000);
 		cli->rows_given = true;
 		break;
-	case 'd':
+	case OPT_DURATION:
 		cli->duration = parse_seconds(cli, "duration", arg);
 		break;
 	case 'I':
 		cli->interval = parse_seconds(cli, "interval", arg);
-		break;
-	case 'i':
-		cli->input = arg;
-		break;
-	case 'o':
-		cli->output = arg;
-		break;
-	case OPT_TEXTFILE:
-		cli->textfile = arg;
 		break;
 	case OPT_SUMMARY:
 		set_view(cli, VIEW_SUMMARY);
@@ -234,15 +246,13 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 	case OPT_INFO:
 		set_view(cli, VIEW_INFO);
 		break;
+	case OPT_HEATMAP:
+		set_view(cli, VIEW_HEATMAP);
+		cli->heatmap = arg;
+		break;
 	case OPT_DEBUGFS:
 		cli->debugfs = arg;
 		cli->fake_debugfs = true;
-		break;
-	case OPT_CGROUPFS:
-		cli->cgroupfs = arg;
-		break;
-	case 'h':
-		cli->help = true;
 		break;
 	default:
 		apply_filter_opt(cli, c, arg);
@@ -281,6 +291,10 @@ static void check_combinations(struct cli *cli)
 	bool stream = cli->cmd == CMD_TRACE ||
 		      (cli->cmd == CMD_REPORT && cli->view == VIEW_STREAM);
 
+	if (cli->count && (cli->format != FORMAT_TABLE || cli->in_progress ||
+			   cli->wallclock || cli->timestamp || cli->wide ||
+			   cli->print_uid))
+		usage_error(cli, "-c prints a table of counts: --json, --csv, --in-progress, -T, -t, -w and -U do not apply");
 	if (cli->cmd == CMD_PROM && cli->interval && !cli->textfile)
 		usage_error(cli, "-I applies with --textfile only: without it prom prints once, at the end");
 	if (cli->cmd != CMD_REPORT)
@@ -290,13 +304,43 @@ static void check_combinations(struct cli *cli)
 	if (!stream && (cli->format == FORMAT_CSV || cli->wallclock ||
 			cli->wide || cli->print_uid))
 		usage_error(cli, "--csv, -T, -w and -U apply to the record stream only");
+	if (!stream && (cli->count || cli->lport || cli->timestamp))
+		usage_error(cli, "-c, -L and -t apply to the record stream only");
 	if (cli->msecs && cli->view != VIEW_HIST)
 		usage_error(cli, "-m applies to --hist only");
 	if (cli->rows_given && cli->view != VIEW_SUMMARY)
 		usage_error(cli, "-n applies to --summary only");
 	if (cli->format == FORMAT_JSON &&
-	    (cli->view == VIEW_PROM || cli->view == VIEW_INFO))
-		usage_error(cli, "--json does not apply to --prom or --info");
+	    (cli->view == VIEW_PROM || cli->view == VIEW_INFO ||
+	     cli->view == VIEW_HEATMAP))
+		usage_error(cli, "--json does not apply to --prom, --heatmap or --info");
+}
+
+/*
+ * tcpconnlat's positional argument: only connects at least this slow, in
+ * milliseconds (or with a unit, as --min-latency).
+ */
+static void positional_latency(struct cli *cli, int argc, char **argv)
+{
+	struct cp_filter *f = &cli->filter;
+
+	if (optind == argc)
+		return;
+	if (cli->cmd == CMD_STATS)
+		usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	if (optind + 1 < argc)
+		usage_error(cli, "unexpected argument '%s'", argv[optind + 1]);
+	if (f->mask & CP_FILTER_LATENCY)
+		usage_error(cli, "a minimum latency, given twice: '%s' and --min-latency",
+			    argv[optind]);
+	f->min_latency_ns = parse_latency(cli, argv[optind]);
+	f->mask |= CP_FILTER_LATENCY;
+}
+
+/* A number where the command goes: trace's minimum latency. */
+static bool is_number(const char *s)
+{
+	return (s[0] >= '0' && s[0] <= '9') || (s[0] == '.' && s[1] >= '0' && s[1] <= '9');
 }
 
 void cli_parse(int argc, char **argv, struct cli *cli)
@@ -307,7 +351,7 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 
 	memset(cli, 0, sizeof(*cli));
 	cli->cmd = CMD_TRACE;
-	if (argc > 1 && argv[1][0] != '-') {
+	if (argc > 1 && argv[1][0] != '-' && !is_number(argv[1])) {
 		for (c = 0; c < NR_CMDS; c++)
 			if (!strcmp(argv[1], cli_commands[c].name))
 				break;
@@ -342,9 +386,8 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 		}
 		apply_opt(cli, c, optarg);
 	}
-	if (cli->help)
+	if (cli->help || cli->version)
 		return;
-	if (optind < argc)
-		usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	positional_latency(cli, argc, argv);
 	check_combinations(cli);
 }

@@ -20,6 +20,7 @@ enum cli_cmd {
 /* What report shows of its capture. */
 enum report_view {
 	VIEW_STREAM, VIEW_SUMMARY, VIEW_HIST, VIEW_PROM, VIEW_INFO,
+	VIEW_HEATMAP,
 };
 
 #define DEFAULT_DEBUGFS		"/sys/kernel/debug"
@@ -30,12 +31,16 @@ struct cli {
 	enum cli_cmd cmd;
 	bool named;			/* the command was given by name */
 	bool help;
+	bool version;			/* -V */
 
 	struct cp_filter filter;
 	const char *cgroup;		/* --cgroup PATH */
 
 	enum cp_format format;
 	bool wallclock;			/* -T */
+	bool timestamp;			/* -t */
+	bool count;			/* -c */
+	bool lport;			/* -L */
 	bool wide;			/* -w */
 	bool print_uid;			/* -U */
 	bool in_progress;		/* --in-progress */
@@ -43,11 +48,12 @@ struct cli {
 	unsigned int rows;		/* -n; 0: the command's default */
 	bool rows_given;
 
-	double duration;		/* -d; 0: until SIGINT */
+	double duration;		/* --duration; 0: until SIGINT */
 	double interval;		/* -I; 0: the command's default */
 	const char *input;		/* -i */
 	const char *output;		/* -o */
 	const char *textfile;		/* --textfile DIR */
+	const char *heatmap;		/* --heatmap FILE */
 	enum report_view view;
 
 	const char *debugfs;

@@ -12,7 +12,7 @@
 
 const struct cli_opt cli_opts[] = {
 	{ 'p', "pid", "PID", FILTERING, GROUP_FILTER, "only process PID" },
-	{ 't', "tid", "TID", FILTERING, GROUP_FILTER, "only thread TID" },
+	{ OPT_TID, "tid", "TID", FILTERING, GROUP_FILTER, "only thread TID" },
 	{ 'u', "uid", "UID", FILTERING, GROUP_FILTER, "only tasks of real user id UID" },
 	{ 'P', "port", "PORT", FILTERING, GROUP_FILTER,
 	  "only destination port PORT; repeat it or give a\ncomma list (at most 16 ports)" },
@@ -37,11 +37,19 @@ const struct cli_opt cli_opts[] = {
 	  "only connects still in progress at the end: those\nthat returned EINPROGRESS (or were interrupted)\nand whose attempt has not ended, shown when the\ntrace stops or the capture ends" },
 	{ OPT_CSV, "csv", NULL, STREAMING, GROUP_OUTPUT,
 	  "CSV with a header row (the JSON keys)" },
-	{ 'T', "timestamp", NULL, STREAMING, GROUP_OUTPUT,
+	{ 'T', "time", NULL, STREAMING, GROUP_OUTPUT,
 	  "wall-clock time: TIME is the local time of day;\nJSON and CSV add \"time\" (RFC 3339, UTC)" },
 	{ 'w', "wide", NULL, STREAMING, GROUP_OUTPUT,
 	  "address columns IPv6-wide, addresses whole, and\nthe UID and CONTAINER columns" },
+	{ 't', "timestamp", NULL, STREAMING, GROUP_OUTPUT,
+	  "the TIME(s) column, seconds since the first\nrecord, as bcc's -t (the table always has it)" },
 	{ 'U', "print-uid", NULL, STREAMING, GROUP_OUTPUT, "add a UID column" },
+	{ 'L', "lport", NULL, STREAMING, GROUP_OUTPUT,
+	  "the local port, as bcc's -L: the table always has\nit (SPORT); with -c, count per local port too" },
+	{ 'c', "count", NULL, STREAMING, GROUP_OUTPUT,
+	  "count connect() calls per source address and\ndestination address and port; print the counts\nat the end, largest first (bcc's tcpconnect -c)" },
+	{ 'd', "dns", NULL, LIVE | B(REPORT), GROUP_OUTPUT,
+	  "not supported: bcc's tcpconnect -d shows the DNS\nquery behind each connect; connprobe traces\nconnect() alone and exits 2 (--duration: -d\nof earlier versions)" },
 	{ 'm', "milliseconds", NULL, B(HIST) | B(REPORT), GROUP_OUTPUT,
 	  "histograms in milliseconds, not microseconds" },
 	{ 'n', "rows", "N", B(SUMMARY) | B(TOP) | B(REPORT), GROUP_OUTPUT,
@@ -55,6 +63,8 @@ const struct cli_opt cli_opts[] = {
 	  "show the capture as hist does" },
 	{ OPT_PROM, "prom", NULL, B(REPORT), GROUP_RUN,
 	  "show the capture as prom does (to stdout)" },
+	{ OPT_HEATMAP, "heatmap", "FILE", B(REPORT), GROUP_RUN,
+	  "write the latency heat map to FILE (SVG; - for\nstandard output): a panel per outcome, time\nacross, log2 latency up, count as colour" },
 	{ OPT_INFO, "info", NULL, B(REPORT), GROUP_RUN,
 	  "show where and when the capture was taken" },
 	{ 'o', "output", "FILE", B(RECORD), GROUP_RUN,
@@ -63,12 +73,13 @@ const struct cli_opt cli_opts[] = {
 	  "write DIR/connprobe.prom (atomically) every\ninterval and at the end, for node_exporter's\ntextfile collector; without it, print once at\nthe end" },
 	{ 'I', "interval", "SECONDS", B(TOP) | B(PROM), GROUP_RUN,
 	  "refresh every SECONDS (top: 1, prom: 15)" },
-	{ 'd', "duration", "SECONDS", LIVE, GROUP_RUN,
+	{ OPT_DURATION, "duration", "SECONDS", LIVE, GROUP_RUN,
 	  "stop after SECONDS (fractions allowed), as on\nSIGINT" },
 	{ OPT_DEBUGFS, "debugfs", "DIR", LIVE | B(STATS), GROUP_RUN,
 	  "debugfs mount point (default " DEFAULT_DEBUGFS ");\nfor testing: skips the debugfs mount and\n/sys/module/connprobe checks" },
 	{ OPT_CGROUPFS, "cgroupfs", "DIR", LIVE, GROUP_RUN,
 	  "cgroup v2 mount point (default: the first\ncgroup2 mount in /proc/self/mountinfo)" },
+	{ 'V', "version", NULL, ~0u, GROUP_RUN, "print the version and exit" },
 	{ 'h', "help", NULL, ~0u, GROUP_RUN, "show this help" },
 };
 
@@ -79,7 +90,7 @@ _Static_assert(sizeof(cli_opts) / sizeof(cli_opts[0]) <= CLI_MAX_OPTS,
 const struct cli_command cli_commands[NR_CMDS] = {
 	[CMD_TRACE] = {
 		"trace", "stream one line per connect() (the default)",
-		"[trace] [OPTIONS]",
+		"[trace] [OPTIONS] [MIN_MS]",
 		"Stream the connect() calls the module records, one line each,\n"
 		"sorted by time, until SIGINT/SIGTERM or the end of --duration;\n"
 		"then print what is still buffered and report records read and\n"
@@ -87,7 +98,9 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"fit IPv4, and a longer address keeps its tail after '..' (-w:\n"
 		"IPv6-wide columns, whole addresses).\n",
 		"  connprobe                     # table until Ctrl-C\n"
-		"  connprobe --json -d 10        # JSON Lines for 10 seconds\n"
+		"  connprobe --json --duration 10  # JSON Lines for 10 seconds\n"
+		"  connprobe 10                  # connects of 10 ms or more\n"
+		"  connprobe -c --duration 60    # counts per source, destination\n"
 		"  connprobe -P 443 --failed -T  # failing HTTPS connects\n",
 		true,
 	},
@@ -96,7 +109,9 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"stats [OPTIONS]",
 		"Print the module's counters: records written and lost per CPU and\n"
 		"in total; per probe, calls missed because maxactive was exhausted\n"
-		"(nmissed) or because the probe hit inside a handler (kp_nmissed).\n",
+		"(nmissed) or because the probe hit inside a handler (kp_nmissed);\n"
+		"TCP attempts untracked and those gone with their socket unrecorded\n"
+		"(attempts_untracked, attempts_reclaimed); what the filter turned away.\n",
 		"  connprobe stats --json\n",
 		true,
 	},
@@ -109,18 +124,20 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"or the end of --duration.  Read it with 'connprobe report'.  The\n"
 		"file is 0644 less the umask (report needs no root); a capture\n"
 		"already there is kept as FILE.old.\n",
-		"  connprobe record -d 60 -o web1.data\n",
+		"  connprobe record --duration 60 -o web1.data\n",
 		true,
 	},
 	[CMD_REPORT] = {
 		"report", "show a capture: stream, --summary, --hist, --prom",
-		"report [-i FILE] [--summary|--hist|--prom|--info] [OPTIONS]",
+		"report [-i FILE] [--summary|--hist|--prom|--heatmap FILE|--info]\n"
+		"       [OPTIONS]",
 		"Show a capture made by 'connprobe record' as the live commands\n"
 		"show the module: the record stream by default, or the summary,\n"
 		"hist or prom view; filters apply.  Needs no root.  A file that\n"
 		"is truncated, of another version or not a capture is refused.\n",
 		"  connprobe report -i web1.data --summary\n"
-		"  connprobe report -i web1.data --json --errno ETIMEDOUT\n",
+		"  connprobe report -i web1.data --json --errno ETIMEDOUT\n"
+		"  connprobe report -i web1.data --heatmap web1.svg\n",
 		false,
 	},
 	[CMD_HIST] = {
@@ -130,7 +147,7 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"(OK, ECONNREFUSED, EINPROGRESS, done:OK for a completion, ...),\n"
 		"as bcc's tools draw them; print them at SIGINT or the end of\n"
 		"--duration, with the number of records and of records lost.\n",
-		"  connprobe hist -d 30\n"
+		"  connprobe hist --duration 30\n"
 		"  connprobe hist -m -P 5432\n",
 		true,
 	},
@@ -147,7 +164,7 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"latency); until that comes it is 'in progress', as --in-progress\n"
 		"has it.\n"
 		"Percentiles are within 1/32 of the exact value; max is exact.\n",
-		"  connprobe summary -d 60\n"
+		"  connprobe summary --duration 60\n"
 		"  connprobe summary --json --cgroup /system.slice\n",
 		true,
 	},
@@ -167,7 +184,7 @@ const struct cli_command cli_commands[NR_CMDS] = {
 		"(le buckets from 100us to 120s), lost records and missed calls.\n"
 		"Counters count from the start of the run.\n",
 		"  connprobe prom --textfile /var/lib/node_exporter/textfile\n"
-		"  connprobe prom -d 10 | promtool check metrics\n",
+		"  connprobe prom --duration 10 | promtool check metrics\n",
 		true,
 	},
 };

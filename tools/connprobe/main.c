@@ -20,5 +20,9 @@ int main(int argc, char **argv)
 		cli_print_help(stdout, cli.cmd, cli.named);
 		return 0;
 	}
+	if (cli.version) {
+		printf("connprobe %s\n", CONNPROBE_VERSION);
+		return 0;
+	}
 	return run_command(&cli);
 }

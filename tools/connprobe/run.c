@@ -13,16 +13,12 @@
 #include "capture_write.h"
 #include "env.h"
 #include "filter_push.h"
-#include "hist.h"
-#include "in_progress.h"
 #include "live.h"
-#include "prom.h"
 #include "replay.h"
 #include "run.h"
 #include "stats.h"
 #include "stream.h"
-#include "summary.h"
-#include "top.h"
+#include "views.h"
 
 #define TOP_DEFAULT_ROWS	10
 #define TOP_DEFAULT_INTERVAL	1.0
@@ -48,20 +44,11 @@ static struct cp_sink *make_sink(const struct cli *cli, struct run *r,
 		.wide = cli->wide, .print_uid = cli->print_uid,
 		.cgroups = &r->cgroups, .f = stdout,
 	};
-	struct summary_opts sumo = {
-		.json = cli->format == FORMAT_JSON, .rows = cli->rows, .f = stdout,
-	};
-	struct hist_opts ho = {
-		.json = cli->format == FORMAT_JSON, .msecs = cli->msecs, .f = stdout,
-	};
-	struct top_opts to = {
-		.rows = cli->rows_given ? cli->rows : TOP_DEFAULT_ROWS,
-		.interval = cli->interval ? cli->interval : TOP_DEFAULT_INTERVAL,
+	struct view_opts vo = {
+		.json = cli->format == FORMAT_JSON, .msecs = cli->msecs,
+		.lport = cli->lport, .rows = cli->rows,
+		.textfile_dir = cli->textfile, .heatmap = cli->heatmap,
 		.f = stdout,
-	};
-	struct prom_opts po = {
-		.textfile_dir = cli->textfile, .f = stdout,
-		.interval = cli->interval ? cli->interval : PROM_DEFAULT_INTERVAL,
 	};
 
 	switch (cmd) {
@@ -69,23 +56,40 @@ static struct cp_sink *make_sink(const struct cli *cli, struct run *r,
 		return capture_sink_new(cli->output, &r->cgroups, r->err,
 					sizeof(r->err));
 	case CMD_HIST:
-		return hist_sink_new(&ho);
+		vo.view = AV_HIST;
+		break;
 	case CMD_SUMMARY:
-		return summary_sink_new(&sumo);
+		vo.view = AV_SUMMARY;
+		break;
 	case CMD_TOP:
-		return top_sink_new(&to);
+		vo.view = AV_TOP;
+		vo.rows = cli->rows_given ? cli->rows : TOP_DEFAULT_ROWS;
+		vo.interval = cli->interval ? cli->interval : TOP_DEFAULT_INTERVAL;
+		break;
 	case CMD_PROM:
-		return prom_sink_new(&po);
+		vo.view = AV_PROM;
+		vo.interval = cli->interval ? cli->interval : PROM_DEFAULT_INTERVAL;
+		break;
+	case NR_CMDS:
+		vo.view = AV_HEATMAP;
+		break;
 	default:
-		if (cli->in_progress)
-			return in_progress_sink_new(stream_sink_new(&so));
-		return stream_sink_new(&so);
+		if (cli->count) {
+			vo.view = AV_COUNT;
+			break;
+		}
+		if (!cli->in_progress)
+			return stream_sink_new(&so);
+		vo.view = AV_IN_PROGRESS;
+		vo.stream = stream_sink_new(&so);
 	}
+	return view_sink_new(&vo);
 }
 
 static const enum cli_cmd view_cmd[] = {
 	[VIEW_STREAM] = CMD_TRACE, [VIEW_SUMMARY] = CMD_SUMMARY,
 	[VIEW_HIST] = CMD_HIST, [VIEW_PROM] = CMD_PROM,
+	[VIEW_HEATMAP] = NR_CMDS,	/* report's alone */
 };
 
 /*

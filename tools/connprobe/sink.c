@@ -26,20 +26,3 @@ void sink_say_tracing(const struct cp_source_info *info)
 	if (info->live && isatty(STDERR_FILENO))
 		fprintf(stderr, "Tracing connect()... Hit Ctrl-C to end.\n");
 }
-
-int sink_print_view(struct cp_sink *s, FILE *f, sink_view_fn view,
-		    const struct cp_stats *lost)
-{
-	struct cp_out o;
-
-	if (out_init(&o, f)) {
-		snprintf(s->err, sizeof(s->err), "out of memory");
-		return -1;
-	}
-	view(s, &o, lost);
-	if (out_close(&o)) {
-		snprintf(s->err, sizeof(s->err), "write error on standard output");
-		return -1;
-	}
-	return 0;
-}

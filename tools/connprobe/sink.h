@@ -13,7 +13,6 @@
 #include <connprobe.h>
 
 #include "filter.h"
-#include "out.h"
 #include "stats.h"
 
 struct cp_source_info {
@@ -92,17 +91,6 @@ static inline void sink_destroy(struct cp_sink *s)
  * modes say it, when a live view prints nothing until its end.
  */
 void sink_say_tracing(const struct cp_source_info *info);
-
-/* Writes a view of what a sink gathered. */
-typedef void (*sink_view_fn)(struct cp_sink *s, struct cp_out *o,
-			     const struct cp_stats *lost);
-
-/*
- * Print @view onto @f, the way every aggregating sink prints at its end:
- * in one buffered piece.  -1 with a message in s->err on failure.
- */
-int sink_print_view(struct cp_sink *s, FILE *f, sink_view_fn view,
-		    const struct cp_stats *lost);
 
 /* "records read" lines on stderr, as trace always printed them. */
 void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost);

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../capture_write.h"
+#include "capture_write.h"
 #include "fixtures.h"
 
 struct connprobe_record rec_new(__u64 ts_ns, __u32 cpu, __u64 seq)

@@ -8,9 +8,9 @@
 
 #include <connprobe.h>
 
-#include "../cgroup.h"
-#include "../out.h"
-#include "../stats.h"
+#include "cgroup.h"
+#include "out.h"
+#include "stats.h"
 
 /* A valid, empty record: size, version and event set, no validity bits. */
 struct connprobe_record rec_new(__u64 ts_ns, __u32 cpu, __u64 seq);

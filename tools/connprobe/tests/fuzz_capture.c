@@ -10,13 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../capture_read.h"
-#include "../csv.h"
-#include "../jsonl.h"
-#include "../log2hist.h"
-#include "../prom.h"
-#include "../summary.h"
-#include "../table.h"
+#include "capture_read.h"
+#include "csv.h"
+#include "jsonl.h"
+#include "log2hist.h"
+#include "views.h"
+#include "table.h"
 
 static FILE *devnull;
 
@@ -27,34 +26,36 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 				    .realtime_offset_ns = c->hdr.realtime_offset_ns };
 	struct emit_state st = { .opts = { .wallclock = true, .cgroups = cg,
 		.realtime_offset_ns = c->hdr.realtime_offset_ns } };
-	static struct cp_summary sum;
+	static const struct agg_opts every_part = {
+		.parts = AGG_GROUPS | AGG_LOG2 | AGG_PROM | AGG_FLOWS,
+		.log2_div = 1000,
+	};
+	static struct cp_agg sum;
 	const struct connprobe_record *rec;
 	struct cp_log2hist h = { 0 };
 	char err[512];
 	struct cp_table t;
-	struct cp_prom p;
 	struct cp_out o;
 
 	if (out_init(&o, devnull))
 		return;
-	summary_init(&sum);
-	prom_init(&p);
+	agg_init(&sum, &every_part);
 	table_init(&t, &o, &topts);
 	csv_header(&o, &st);
 	while ((rec = capture_next(c, err, sizeof(err)))) {
 		table_row(&t, rec);
 		jsonl_record(&o, &st, rec);
 		csv_record(&o, &st, rec);
-		summary_add(&sum, rec);
-		prom_add(&p, rec);
+		agg_add(&sum, rec);
 		log2hist_add(&h, rec->latency_ns / 1000);
 	}
 	summary_print_table(&o, &sum, 0, c->lost_known ? &c->lost : NULL);
 	summary_print_json(&o, &sum, 3, c->lost_known ? &c->lost : NULL);
-	prom_print(&o, &p, c->lost_known ? &c->lost : NULL);
+	prom_print(&o, &sum, c->lost_known ? &c->lost : NULL);
+	hist_print(&o, &sum, "usecs", true, NULL);
+	count_print(&o, &sum);
 	log2hist_print(&o, &h, "usecs");
-	summary_free(&sum);
-	prom_free(&p);
+	agg_free(&sum);
 	out_close(&o);
 }
 

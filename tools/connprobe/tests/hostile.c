@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../capture.h"
+#include "capture.h"
 #include "runner.h"
 #include "fixtures.h"
 #include "hostile.h"

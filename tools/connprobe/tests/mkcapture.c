@@ -26,8 +26,8 @@
 
 #include <connprobe.h>
 
-#include "../capture_write.h"
-#include "../out.h"
+#include "capture_write.h"
+#include "out.h"
 
 #define NR_PROCS	200
 #define NR_DESTS	500

@@ -7,8 +7,10 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,6 +134,49 @@ int proc_wait_lines(struct proc *p, int nlines, int timeout_ms)
 	return 0;
 }
 
+int proc_status(pid_t pid, const char *key, char *val, size_t len)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	int ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			snprintf(val, len, "%s", line + klen + 1);
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+/* Whether @pid has a handler for @sig: 1, 0, or -1 if it cannot be told. */
+static int catching(pid_t pid, int sig)
+{
+	unsigned long long mask;
+	char val[64];
+
+	if (proc_status(pid, "SigCgt", val, sizeof(val)) ||
+	    sscanf(val, "%llx", &mask) != 1)
+		return -1;
+	return !!(mask & (1ULL << (sig - 1)));
+}
+
+int proc_wait_catching(const struct proc *p, int sig, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int c;
+
+	while ((c = catching(p->pid, sig)) == 0 && now_ms() < deadline)
+		usleep(10000);
+	return c == 1 ? 0 : -1;
+}
+
 int proc_finish(struct proc *p, int timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
@@ -221,4 +266,43 @@ int proc_expect(const struct proc *p, const char *out, const char *err,
 		ret = -1;
 	}
 	return ret;
+}
+
+/*
+ * Copy @tool to @dir/connprobe, @dir a fresh 0755 directory in /tmp: the
+ * tree under test may sit where another user cannot reach it (a clone
+ * under /root, mode 0700), and nobody must be able to run the copy.
+ * Returns 0, or -1 with what was created removed and @dir empty.
+ */
+int copy_for_anyone(const char *tool, char dir[64], char path[80])
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in, out;
+
+	snprintf(dir, 64, "/tmp/connprobe-tool.XXXXXX");
+	if (!mkdtemp(dir)) {
+		dir[0] = '\0';
+		return -1;
+	}
+	snprintf(path, 80, "%s/connprobe", dir);
+	in = open(tool, O_RDONLY | O_CLOEXEC);
+	out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n) {
+			n = -1;
+			break;
+		}
+	if (in >= 0)
+		close(in);
+	/* mkdtemp() and the umask leave less than 0755: set it. */
+	if (in < 0 || out < 0 || n < 0 || close(out) ||
+	    chmod(path, 0755) || chmod(dir, 0755)) {
+		if (out >= 0)
+			unlink(path);
+		rmdir(dir);
+		dir[0] = '\0';
+		return -1;
+	}
+	return 0;
 }

@@ -38,6 +38,17 @@ int proc_finish(struct proc *p, int timeout_ms);
 
 void proc_free(struct proc *p);
 
+/* The value of line @key ("VmRSS", ...) of @pid's /proc status into @val. */
+int proc_status(pid_t pid, const char *key, char *val, size_t len);
+
+/*
+ * Wait until @p has a handler for @sig (its /proc status' SigCgt): a live
+ * run installs its handlers once it has read the stats and opened the
+ * buffers, so a signal sent after this ends the run, never the process,
+ * and finds its start already counted.  0 if so within @timeout_ms.
+ */
+int proc_wait_catching(const struct proc *p, int sig, int timeout_ms);
+
 /* proc_start + proc_finish: run to completion with a timeout. */
 int proc_run(struct proc *p, char *const argv[], int timeout_ms);
 
@@ -64,5 +75,13 @@ int proc_start_toolv(struct proc *p, uid_t uid, const char *tool, va_list ap);
 #define RUN(p, tool, ...)						\
 	(proc_start_tool(p, (uid_t)-1, tool, __VA_ARGS__, (char *)NULL) || \
 	 proc_finish(p, TOOL_TIMEOUT_MS))
+
+/*
+ * Copy @tool to @dir/connprobe, @dir a fresh 0755 directory in /tmp, for
+ * a test that runs it as another user: the tree under test may sit where
+ * no other user reaches (a clone under /root, mode 0700).  Returns 0, or
+ * -1 with what was created removed and @dir empty.
+ */
+int copy_for_anyone(const char *tool, char dir[64], char path[80]);
 
 #endif /* CONNPROBE_TEST_PROC_H */

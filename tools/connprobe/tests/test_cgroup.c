@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../cgroup.h"
+#include "cgroup.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -40,12 +40,16 @@ static int test_json_sorted(const void *arg)
 	int ret = 1;
 
 	t0 = now_ms();
-	CHECK_INT(run_on_fixture(&p, tool, "trace", "--json", "-d", "0.3", NULL), 0);
+	CHECK_INT(run_on_fixture(&p, tool, "trace", "--json", "--duration", "0.3", NULL), 0);
 	ms = now_ms() - t0;
 	snprintf(want, sizeof(want), "%s%s%s%s", JSON_A, JSON_B, JSON_D, JSON_C);
 	CHECK_INT(proc_expect(&p, want, "4 records read, 0 lost\n", 0), 0);
-	/* --duration 0.3 stopped it, not the timeout or an early exit */
-	CHECK(ms >= 300 && ms < 3000);
+	/*
+	 * --duration 0.3 stopped it, not an early exit (it ran 0.3 s at
+	 * least) nor the timeout (its exit status and closing line say so):
+	 * no upper bound in wall-clock time, which a busy host stretches.
+	 */
+	CHECK(ms >= 300);
 	ret = 0;
 fail:
 	proc_free(&p);
@@ -174,7 +178,7 @@ static int test_sigkill_leaves_no_filter(const void *arg)
 	CHECK_INT(proc_finish(&p, TIMEOUT_MS), 0);
 	CHECK(filter_is(&fs, "port=9"));
 	/* another filter: not refused as another run's */
-	CHECK_INT(RUN(&q, tool, "-P", "10", "--debugfs", fs.root, "-d", "0.2"), 0);
+	CHECK_INT(RUN(&q, tool, "-P", "10", "--debugfs", fs.root, "--duration", "0.2"), 0);
 	snprintf(want, sizeof(want),
 		 "connprobe: note: cleared the module's filter 'port=9', left in force by connprobe (pid %d), which ended without clearing it\n",
 		 (int)pid);
@@ -182,7 +186,7 @@ static int test_sigkill_leaves_no_filter(const void *arg)
 	CHECK_INT(q.status, 0);
 	CHECK(filter_is(&fs, "none"));
 	/* and nothing left behind by a run that ended well */
-	CHECK_INT(RUN(&r, tool, "--debugfs", fs.root, "-d", "0.2"), 0);
+	CHECK_INT(RUN(&r, tool, "--debugfs", fs.root, "--duration", "0.2"), 0);
 	CHECK_STR(r.err, "4 records read, 0 lost\n");
 	ret = 0;
 fail:
@@ -214,7 +218,7 @@ static int test_drain_after_cap(const void *arg)
 	 * The deadline passes during the first round, so the 904 records
 	 * beyond the cap are only printed if the stop drains the files.
 	 */
-	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "-d", "0.001"), 0);
+	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "--duration", "0.001"), 0);
 	snprintf(want, sizeof(want), "%d records read, 0 lost\n", N);
 	CHECK_STR(p.err, want);
 	for (i = 0; p.out[i]; i++)
@@ -266,7 +270,7 @@ static int test_bad_version(const void *arg)
 	r[1].version = 99;
 	CHECK_INT(make_fixture(&fs), 0);
 	CHECK_INT(fakefs_write(&fs, "cpu0", r, sizeof(r)), 0);
-	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "-d", "5"), 0);
+	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "--duration", "5"), 0);
 	CHECK_STR(p.err, "connprobe: cpu0: record version 99, this tool reads version " XSTR(CONNPROBE_RECORD_VERSION) ": module and tool were built from different connprobe.h\n");
 	CHECK_STR(p.out, "");
 	CHECK_INT(p.status, 1);
@@ -287,7 +291,7 @@ static int test_malformed_stats(const void *arg)
 
 	CHECK_INT(make_fixture(&fs), 0);
 	CHECK_INT(fakefs_write_str(&fs, "stats", "cpu 0 written 1 read 0 lost 0 buffered 0\ntotal written one read 0 lost 0 buffered 0\n"), 0);
-	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "-d", "5"), 0);
+	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "--duration", "5"), 0);
 	snprintf(want, sizeof(want),
 		 "connprobe: %s/stats: line 2: malformed total line \"total written one read 0 lost 0 buffered 0\" (expected \"total written N read N lost N buffered N\")\n",
 		 fs.dir);
@@ -317,7 +321,7 @@ static int test_stats_command(const void *arg)
 		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":0,\"kp_nmissed\":0,\"maxactive\":4096}],"
 		  /* the fixture's stats file has no such lines */
 		  "\"mode\":null,\"buf_size\":null,\"attempts_untracked\":null,"
-		  "\"filtered_calls\":null,\"filtered_records\":null}\n");
+		  "\"attempts_reclaimed\":null,\"filtered_calls\":null,\"filtered_records\":null}\n");
 	CHECK_STR(p.err, "");
 	CHECK_INT(p.status, 0);
 	CHECK_INT(RUN(&q, tool, "stats", "--debugfs", fs.root), 0);
@@ -331,6 +335,7 @@ static int test_stats_command(const void *arg)
 		  "__sys_connect                       0            0         4096\n"
 		  "\n"
 		  "TCP attempts untracked (table full): unknown\n"
+		  "TCP attempts gone with their socket, no record: unknown\n"
 		  "Turned away by the module's filter: unknown\n");
 	CHECK_INT(q.status, 0);
 	ret = 0;
@@ -341,6 +346,8 @@ fail:
 	return ret;
 }
 
+#define DNS_REFUSED "connprobe: -d (--dns): DNS association is not supported: connprobe traces connect() only, not the DNS replies bcc's tcpconnect -d reads; for a time limit use --duration\n"
+
 static int test_usage_errors(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
@@ -350,12 +357,34 @@ static int test_usage_errors(const void *arg)
 	} cases[] = {
 		{ { "--bogus" },
 		  "connprobe: unrecognized option '--bogus'\nTry 'connprobe --help'.\n" },
-		{ { "-d", "abc" },
+		{ { "--duration", "abc" },
 		  "connprobe: invalid duration 'abc': expected seconds, > 0 and <= 31536000\nTry 'connprobe --help'.\n" },
 		{ { "trace", "--duration", "-1" },
 		  "connprobe: invalid duration '-1': expected seconds, > 0 and <= 31536000\nTry 'connprobe trace --help'.\n" },
-		{ { "trace", "-d" },
-		  "connprobe: option '-d' requires an argument\nTry 'connprobe trace --help'.\n" },
+		{ { "trace", "--duration" },
+		  "connprobe: option '--duration' requires an argument\nTry 'connprobe trace --help'.\n" },
+		{ { "-d" }, DNS_REFUSED "Try 'connprobe --help'.\n" },
+		{ { "summary", "--dns" }, DNS_REFUSED "Try 'connprobe summary --help'.\n" },
+		{ { "-t", "--tid" },
+		  "connprobe: option '--tid' requires an argument\nTry 'connprobe --help'.\n" },
+		{ { "hist", "-t" },
+		  "connprobe: invalid option -- 't'\nTry 'connprobe hist --help'.\n" },
+		{ { "-c", "--json" },
+		  "connprobe: -c prints a table of counts: --json, --csv, --in-progress, -T, -t, -w and -U do not apply\nTry 'connprobe --help'.\n" },
+		{ { "report", "--summary", "-L" },
+		  "connprobe: -c, -L and -t apply to the record stream only\nTry 'connprobe report --help'.\n" },
+		{ { "top", "-c" },
+		  "connprobe: invalid option -- 'c'\nTry 'connprobe top --help'.\n" },
+		{ { "-V", "--bogus" },
+		  "connprobe: unrecognized option '--bogus'\nTry 'connprobe --help'.\n" },
+		{ { "trace", "1", "2" },
+		  "connprobe: unexpected argument '2'\nTry 'connprobe trace --help'.\n" },
+		{ { "trace", "1x" },
+		  "connprobe: invalid latency '1x': expected milliseconds, or a number with ns, us, ms or s\nTry 'connprobe trace --help'.\n" },
+		{ { "--min-latency", "2", "1" },
+		  "connprobe: a minimum latency, given twice: '1' and --min-latency\nTry 'connprobe --help'.\n" },
+		{ { "stats", "1" },
+		  "connprobe: unexpected argument '1'\nTry 'connprobe stats --help'.\n" },
 		{ { "stats", "-d", "1" },
 		  "connprobe: invalid option -- 'd'\nTry 'connprobe stats --help'.\n" },
 		{ { "stats", "extra" },
@@ -373,7 +402,7 @@ static int test_usage_errors(const void *arg)
 		{ { "report", "--summary", "--in-progress" },
 		  "connprobe: --in-progress applies to the record stream only\nTry 'connprobe report --help'.\n" },
 		{ { "report", "--hist", "--info" },
-		  "connprobe: --summary, --hist, --prom and --info exclude each other\nTry 'connprobe report --help'.\n" },
+		  "connprobe: --summary, --hist, --prom, --heatmap and --info exclude each other\nTry 'connprobe report --help'.\n" },
 		{ { "prom", "-I", "5" },
 		  "connprobe: -I applies with --textfile only: without it prom prints once, at the end\nTry 'connprobe prom --help'.\n" },
 		{ { "--comm", "a-name-too-long-for-comm" },
@@ -409,7 +438,7 @@ static int test_help(const void *arg)
 		const char *first_line;
 	} cases[] = {
 		{ { "--help" }, "Usage: connprobe [COMMAND] [OPTIONS]\n       connprobe COMMAND --help\n" },
-		{ { "trace", "-h" }, "Usage: connprobe [trace] [OPTIONS]\n\n" },
+		{ { "trace", "-h" }, "Usage: connprobe [trace] [OPTIONS] [MIN_MS]\n\n" },
 		{ { "stats", "--help" }, "Usage: connprobe stats [OPTIONS]\n\n" },
 	};
 	struct proc p = PROC_INIT;
@@ -435,45 +464,6 @@ fail:
 	return ret;
 }
 
-/*
- * Copy @tool to @dir/connprobe, @dir a fresh 0755 directory in /tmp: the
- * tree under test may sit where another user cannot reach it (a clone
- * under /root, mode 0700), and nobody must be able to run the copy.
- * Returns 0, or -1 with what was created removed and @dir empty.
- */
-static int copy_for_anyone(const char *tool, char dir[64], char path[80])
-{
-	char buf[65536];
-	ssize_t n = 0;
-	int in, out;
-
-	snprintf(dir, 64, "/tmp/connprobe-tool.XXXXXX");
-	if (!mkdtemp(dir)) {
-		dir[0] = '\0';
-		return -1;
-	}
-	snprintf(path, 80, "%s/connprobe", dir);
-	in = open(tool, O_RDONLY | O_CLOEXEC);
-	out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n) {
-			n = -1;
-			break;
-		}
-	if (in >= 0)
-		close(in);
-	/* mkdtemp() and the umask leave less than 0755: set it. */
-	if (in < 0 || out < 0 || n < 0 || close(out) ||
-	    chmod(path, 0755) || chmod(dir, 0755)) {
-		if (out >= 0)
-			unlink(path);
-		rmdir(dir);
-		dir[0] = '\0';
-		return -1;
-	}
-	return 0;
-}
-
 static int test_not_root(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
@@ -490,7 +480,7 @@ static int test_not_root(const void *arg)
 		uid = 65534;
 	}
 	CHECK_INT(make_fixture(&fs), 0);
-	CHECK_INT(proc_start_tool(&p, uid, tool, "--debugfs", fs.root, "-d", "0.1",
+	CHECK_INT(proc_start_tool(&p, uid, tool, "--debugfs", fs.root, "--duration", "0.1",
 			(char *)NULL), 0);
 	CHECK_INT(proc_finish(&p, TIMEOUT_MS), 0);
 	CHECK_STR(p.err, "connprobe: must be run as root\n");

@@ -27,7 +27,7 @@ static int test_record_then_report(const void *arg)
 	CHECK_INT(make_fixture(&fs), 0);
 	snprintf(file, sizeof(file), "%s/web1.data", fs.root);
 	CHECK_INT(RUN(&p, tool, "record", "-o", file, "--debugfs", fs.root,
-		      "-d", "0.3"), 0);
+		      "--duration", "0.3"), 0);
 	CHECK_STR(p.out, "");
 	snprintf(want, sizeof(want),
 		 "4 records read, 0 lost\n4 records written to %s\n", file);
@@ -47,6 +47,57 @@ fail:
 	return ret;
 }
 
+/* report --heatmap: an SVG that xmllint and librsvg take, a panel per outcome. */
+static int test_report_heatmap(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char file[160], svg[170], png[170], *text = NULL;
+	int ret = 1;
+
+	CHECK_INT(make_fixture(&fs), 0);
+	snprintf(file, sizeof(file), "%s/web1.data", fs.root);
+	snprintf(svg, sizeof(svg), "%s/web1.svg", fs.root);
+	snprintf(png, sizeof(png), "%s/web1.png", fs.root);
+	CHECK_INT(RUN(&p, tool, "record", "-o", file, "--debugfs", fs.root,
+		      "--duration", "0.2"), 0);
+	CHECK_INT(p.status, 0);
+	proc_free(&p);
+	CHECK_INT(RUN(&p, tool, "report", "-i", file, "--heatmap", svg), 0);
+	CHECK_INT(proc_expect(&p, "", "", 0), 0);
+	text = read_file(svg, NULL);
+	CHECK(text != NULL);
+	CHECK_HAS(text, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+	CHECK_HAS(text, "4 records</text>");
+	/* the fixture's four outcomes, each a panel with its count */
+	CHECK_HAS(text, ">ECONNREFUSED: 1</text>");
+	CHECK_HAS(text, ">EINPROGRESS: 1</text>");
+	CHECK_HAS(text, ">OK: 1</text>");
+	CHECK_HAS(text, ">EBADF: 1</text>");
+	proc_free(&p);
+	CHECK_INT(RUN(&p, "/usr/bin/xmllint", "--noout", svg), 0);
+	CHECK_INT(proc_expect(&p, "", "", 0), 0);
+	proc_free(&p);
+	CHECK_INT(RUN(&p, "/usr/bin/rsvg-convert", "-o", png, svg), 0);
+	CHECK_INT(proc_expect(&p, "", "", 0), 0);
+	proc_free(&p);
+	/* one view at a time; a file that cannot be written is an error */
+	CHECK_INT(RUN(&p, tool, "report", "-i", file, "--heatmap", svg,
+		      "--summary"), 0);
+	CHECK_INT(proc_expect(&p, "", "connprobe: --summary, --hist, --prom, --heatmap and --info exclude each other\nTry 'connprobe report --help'.\n", 2), 0);
+	proc_free(&p);
+	CHECK_INT(RUN(&p, tool, "report", "-i", file, "--heatmap",
+		      "/nonexistent-dir/x.svg"), 0);
+	CHECK_INT(proc_expect(&p, "", "connprobe: /nonexistent-dir/x.svg: No such file or directory\n", 1), 0);
+	ret = 0;
+fail:
+	free(text);
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
 /*
  * A capture is 0644 but for the umask, so that report, which needs no
  * root, reads it as anyone; the capture it replaces is kept as .old.
@@ -56,7 +107,7 @@ static int test_record_mode_and_old(const void *arg)
 	const char *tool = ((const struct test_env *)arg)->tool;
 	struct proc p = PROC_INIT, q = PROC_INIT, u = PROC_INIT;
 	struct fakefs fs = { 0 };
-	char file[160], old[170], *text = NULL;
+	char file[160], old[170], *text = NULL, dir[64] = "", copy[80];
 	struct stat st;
 	mode_t mask = umask(022);
 	int ret = 1;
@@ -69,14 +120,15 @@ static int test_record_mode_and_old(const void *arg)
 	CHECK_INT(write_file(file, "the previous capture", 20), 0);
 	CHECK_INT(chmod(file, 0600), 0);
 	CHECK_INT(RUN(&p, tool, "record", "-o", file, "--debugfs", fs.root,
-		      "-d", "0.2"), 0);
+		      "--duration", "0.2"), 0);
 	CHECK_INT(p.status, 0);
 	CHECK_INT(stat(file, &st), 0);
 	CHECK_INT(st.st_mode & 0777, 0644);
 	text = read_file(old, NULL);
 	CHECK_STR(text, "the previous capture");
-	/* another user reads it */
-	CHECK_INT(proc_start_tool(&u, 65534, tool, "report", "-i", file,
+	/* another user reads it, with a copy of the tool it can reach */
+	CHECK_INT(copy_for_anyone(tool, dir, copy), 0);
+	CHECK_INT(proc_start_tool(&u, 65534, copy, "report", "-i", file,
 				  "--summary", (char *)NULL), 0);
 	CHECK_INT(proc_finish(&u, TOOL_TIMEOUT_MS), 0);
 	CHECK_HAS(u.out, "4 records (4 connect, 0 complete)");
@@ -84,7 +136,7 @@ static int test_record_mode_and_old(const void *arg)
 	/* a second record keeps the first as .old, and the umask counts */
 	umask(027);
 	CHECK_INT(RUN(&q, tool, "record", "-o", file, "--debugfs", fs.root,
-		      "-d", "0.2"), 0);
+		      "--duration", "0.2"), 0);
 	CHECK_INT(q.status, 0);
 	CHECK_INT(stat(file, &st), 0);
 	CHECK_INT(st.st_mode & 0777, 0640);
@@ -98,6 +150,10 @@ fail:
 	proc_free(&q);
 	proc_free(&u);
 	fakefs_destroy(&fs);
+	if (dir[0]) {
+		unlink(copy);
+		rmdir(dir);
+	}
 	return ret;
 }
 
@@ -232,18 +288,12 @@ fail:
 /* The resident set of process @pid now, in KiB; -1 if unknown. */
 static long rss_kb(pid_t pid)
 {
-	char path[64], line[128];
-	long kb = -1;
-	FILE *f;
+	char val[64];
+	long kb;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
+	if (proc_status(pid, "VmRSS", val, sizeof(val)) ||
+	    sscanf(val, "%ld kB", &kb) != 1)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
 	return kb;
 }
 
@@ -360,6 +410,7 @@ TEST_LIST(e2e_capture_tests) = {
 	{ "report: filters, the capture's losses, --info", test_report_filters_losses_info },
 	{ "record: a capture anyone can report (0644 less umask), the previous one kept as .old", test_record_mode_and_old },
 	{ "report -i - reads standard input", test_report_from_stdin },
+	{ "report --heatmap: valid SVG (xmllint, rsvg-convert), a panel per outcome", test_report_heatmap },
 	{ "report -i - holds no more in memory than from a file", test_report_stdin_memory },
 	{ "--in-progress and summary count the same connects in progress", test_in_progress_agree },
 	{ "report refuses every hostile capture: one line, exit 1, stops at a bad record", test_report_refuses_hostile },

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,7 +26,7 @@ static int filtered(const char *tool, const char *a, const char *b,
 	struct proc p = PROC_INIT;
 	int ret = 1;
 
-	CHECK_INT(run_on_fixture(&p, tool, "--json", "-d", "0.2", a, b, c, d,
+	CHECK_INT(run_on_fixture(&p, tool, "--json", "--duration", "0.2", a, b, c, d,
 				 NULL), 0);
 	CHECK_INT(proc_expect(&p, want, err, 0), 0);
 	ret = 0;
@@ -46,7 +47,7 @@ static int test_filters_live(const void *arg)
 	snprintf(abc, sizeof(abc), "%s%s%s", JSON_A, JSON_B, JSON_C);
 	CHECK_INT(filtered(TOOL, "-p", "300", NULL, NULL, bd,
 			   "4 records read, 2 matched, 0 lost\n"), 0);
-	CHECK_INT(filtered(TOOL, "-t", "201", NULL, NULL, JSON_C,
+	CHECK_INT(filtered(TOOL, "--tid", "201", NULL, NULL, JSON_C,
 			   "4 records read, 1 matched, 0 lost\n"), 0);
 	CHECK_INT(filtered(TOOL, "-6", NULL, NULL, NULL, JSON_C,
 			   "4 records read, 1 matched, 0 lost\n"), 0);
@@ -59,6 +60,9 @@ static int test_filters_live(const void *arg)
 	CHECK_INT(filtered(TOOL, "--comm", "nc", NULL, NULL, JSON_C,
 			   "4 records read, 1 matched, 0 lost\n"), 0);
 	CHECK_INT(filtered(TOOL, "--min-latency", "1ms", NULL, NULL, JSON_C,
+			   "4 records read, 1 matched, 0 lost\n"), 0);
+	/* tcpconnlat's positional minimum, in milliseconds */
+	CHECK_INT(filtered(TOOL, "1", NULL, NULL, NULL, JSON_C,
 			   "4 records read, 1 matched, 0 lost\n"), 0);
 	/* 8 us is B's latency: at least, so B is in; D (0.9 us) is not */
 	CHECK_INT(filtered(TOOL, "--min-latency", "8us", "-u", "0", abc,
@@ -73,13 +77,49 @@ static int test_csv_and_clock_live(const void *arg)
 	struct proc p = PROC_INIT, q = PROC_INIT;
 	int ret = 1;
 
-	CHECK_INT(run_on_fixture(&p, TOOL, "--csv", "-d", "0.2", NULL), 0);
+	CHECK_INT(run_on_fixture(&p, TOOL, "--csv", "--duration", "0.2", NULL), 0);
 	CHECK(!strncmp(p.out, "event,ts_ns,cpu,pid,", 20));
 	CHECK_INT(count_lines(p.out), 5);
 	CHECK_HAS(p.out, "\nconnect,1000000000,0,100,101,curl,inet,tcp,127.0.0.1,40000,127.0.0.1,80,-111,ECONNREFUSED,");
-	CHECK_INT(run_on_fixture(&q, TOOL, "-T", "-d", "0.2", NULL), 0);
+	CHECK_INT(run_on_fixture(&q, TOOL, "-T", "--duration", "0.2", NULL), 0);
 	CHECK(!strncmp(q.out, "TIME         PID ", 17));
 	CHECK_INT(q.status, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	proc_free(&q);
+	return ret;
+}
+
+/* bcc's flags: -c and -L count, -t is the TIME(s) column, -V. */
+static int test_bcc_flags(const void *arg)
+{
+	struct proc p = PROC_INIT, q = PROC_INIT;
+	int ret = 1;
+
+	CHECK_INT(run_on_fixture(&p, TOOL, "-c", "--duration", "0.2", NULL), 0);
+	CHECK_STR(p.out,
+		  "LADDR                     RADDR                     RPORT                CONNECTS\n"
+		  "-                         -                         -                    2\n"
+		  "127.0.0.1                 127.0.0.1                 80                   1\n"
+		  "2001:db8::2               2001:db8::1               443                  1\n");
+	CHECK_INT(proc_expect(&p, NULL, "4 records read, 0 lost\n", 0), 0);
+	proc_free(&p);
+	CHECK_INT(run_on_fixture(&p, TOOL, "-cL", "--duration", "0.2", NULL), 0);
+	CHECK_STR(p.out,
+		  "LADDR                     RADDR                     LPORT                RPORT                CONNECTS\n"
+		  "-                         -                         -                    -                    2\n"
+		  "127.0.0.1                 127.0.0.1                 40000                80                   1\n"
+		  "2001:db8::2               2001:db8::1               51000                443                  1\n");
+	proc_free(&p);
+	CHECK_INT(run_on_fixture(&p, TOOL, "-t", "--duration", "0.2", NULL), 0);
+	CHECK_INT(run_on_fixture(&q, TOOL, "--duration", "0.2", NULL), 0);
+	CHECK_INT(strncmp(p.out, "TIME(s)", 7), 0);
+	CHECK_STR(p.out, q.out);
+	proc_free(&p);
+	CHECK_INT(RUN(&p, TOOL, "-V"), 0);
+	CHECK_STR(p.out, "connprobe " CONNPROBE_VERSION "\n");
+	CHECK_INT(proc_expect(&p, NULL, "", 0), 0);
 	ret = 0;
 fail:
 	proc_free(&p);
@@ -92,7 +132,7 @@ static int test_summary_live(const void *arg)
 	struct proc p = PROC_INIT;
 	int ret = 1;
 
-	CHECK_INT(run_on_fixture(&p, TOOL, "summary", "-d", "0.2", NULL), 0);
+	CHECK_INT(run_on_fixture(&p, TOOL, "summary", "--duration", "0.2", NULL), 0);
 	/* equal counts: failures first, then by name */
 	CHECK_STR(p.out,
 		  "OUTCOME            COUNT  FAIL%    P50(ms)    P99(ms)    MAX(ms)\n"
@@ -137,11 +177,11 @@ static int test_complete_after_its_connect(const void *arg)
 	CHECK_INT(fakefs_write(&fs, "cpu0", &done, sizeof(done)), 0);
 	CHECK_INT(fakefs_write(&fs, "cpu1", &c, sizeof(c)), 0);
 	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
-	CHECK_INT(RUN(&p, TOOL, "--json", "--debugfs", fs.root, "-d", "0.2"), 0);
+	CHECK_INT(RUN(&p, TOOL, "--json", "--debugfs", fs.root, "--duration", "0.2"), 0);
 	CHECK(!strncmp(p.out, "{\"event\":\"connect\",", 19));
 	CHECK_HAS(p.out, "}\n{\"event\":\"complete\",");
 	/* one attempt, ended: not in progress, with the completion's latency */
-	CHECK_INT(RUN(&q, TOOL, "summary", "--debugfs", fs.root, "-d", "0.2"), 0);
+	CHECK_INT(RUN(&q, TOOL, "summary", "--debugfs", fs.root, "--duration", "0.2"), 0);
 	CHECK_HAS(q.out, "\ntcp   [2001:db8::1]:443           1    0.0     40.000     40.000     40.000\n");
 	CHECK_HAS(q.out, "2 records (1 connect, 1 complete), 0 failed, 0 in progress, 0 lost\n");
 	ret = 0;
@@ -164,7 +204,8 @@ static int test_hist_live_with_losses(const void *arg)
 	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
 	CHECK_INT(proc_start_tool(&p, (uid_t)-1, TOOL, "hist", "--debugfs",
 				  fs.root, (char *)NULL), 0);
-	usleep(300000);
+	/* Its start is counted before the stats change, however slow it is. */
+	CHECK_INT(proc_wait_catching(&p, SIGINT, TOOL_TIMEOUT_MS), 0);
 	CHECK_INT(fakefs_write_str(&fs, "stats", STATS_LATER), 0);
 	CHECK_INT(kill(p.pid, SIGINT), 0);
 	CHECK_INT(proc_finish(&p, TOOL_TIMEOUT_MS), 0);
@@ -194,7 +235,7 @@ static int test_top_frames(const void *arg)
 	const char *second;
 	int ret = 1;
 
-	CHECK_INT(run_on_fixture(&p, TOOL, "top", "-I", "0.2", "-d", "0.5",
+	CHECK_INT(run_on_fixture(&p, TOOL, "top", "-I", "0.2", "--duration", "0.5",
 				 "-n", "1", NULL), 0);
 	/* the first frame has the records, the next ones an empty interval */
 	CHECK(!strncmp(p.out, "connprobe top - ", 16));
@@ -222,7 +263,7 @@ static int test_prom_textfile(const void *arg)
 	snprintf(dir, sizeof(dir), "%s/textfile", fs.root);
 	CHECK_INT(mkdir(dir, 0755), 0);
 	CHECK_INT(RUN(&p, TOOL, "prom", "--textfile", dir, "-I", "0.1",
-		      "-d", "0.35", "--debugfs", fs.root), 0);
+		      "--duration", "0.35", "--debugfs", fs.root), 0);
 	CHECK_STR(p.out, "");
 	CHECK_INT(p.status, 0);
 	snprintf(path, sizeof(path), "%s/connprobe.prom", dir);
@@ -268,7 +309,7 @@ static int test_cgroup_subtree(const void *arg)
 	CHECK_INT(fakefs_write(&fs, "cpu0", r, sizeof(r)), 0);
 	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
 	CHECK_INT(RUN(&p, TOOL, "--json", "--cgroup", "/web", "--cgroupfs",
-		      cg.root, "--debugfs", fs.root, "-d", "0.2"), 0);
+		      cg.root, "--debugfs", fs.root, "--duration", "0.2"), 0);
 	/* /web and /web/api, not /db */
 	CHECK_INT(count_lines(p.out), 2);
 	CHECK_HAS(p.out, "\"pid\":1,");
@@ -346,9 +387,10 @@ fail:
 }
 
 TEST_LIST(e2e_views_tests) = {
-	{ "filters live: -p -t -6 -P --failed --errno --comm --min-latency -u", test_filters_live },
+	{ "-c, -L, -t and -V as bcc has them", test_bcc_flags },
+	{ "filters live: -p --tid -6 -P --failed --errno --comm --min-latency, positional, -u", test_filters_live },
 	{ "--csv header and rows; -T clock column", test_csv_and_clock_live },
-	{ "summary -d: outcome, destination, process tables, totals", test_summary_live },
+	{ "summary: outcome, destination, process tables, totals", test_summary_live },
 	{ "COMPLETE with its connect's time sorts after it; one attempt", test_complete_after_its_connect },
 	{ "hist until SIGINT: bcc histogram, lost count", test_hist_live_with_losses },
 	{ "top -I: a frame per interval", test_top_frames },

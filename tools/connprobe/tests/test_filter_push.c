@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../filter_push.h"
+#include "filter_push.h"
 #include "fixtures.h"
 #include "runner.h"
 

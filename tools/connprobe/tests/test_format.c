@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../format.h"
+#include "format.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -17,9 +17,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../csv.h"
-#include "../jsonl.h"
-#include "../table.h"
+#include "csv.h"
+#include "jsonl.h"
+#include "table.h"
 #include "fixtures.h"
 #include "runner.h"
 

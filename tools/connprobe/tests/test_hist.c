@@ -2,9 +2,9 @@
 /* log2 histograms (bcc's layout) and log-linear percentiles. */
 #include <stdlib.h>
 
-#include "../hist.h"
-#include "../latdist.h"
-#include "../log2hist.h"
+#include "views.h"
+#include "latdist.h"
+#include "log2hist.h"
 #include "fixtures.h"
 #include "runner.h"
 
@@ -130,8 +130,8 @@ static int test_hist_caller_view(const void *arg)
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
 	struct cp_source_info info = { 0 };
 	struct memout c = { 0 };
-	struct hist_opts ho = { .f = memout_open(&c) };
-	struct cp_sink *s = hist_sink_new(&ho);
+	struct view_opts ho = { .view = AV_HIST, .f = memout_open(&c) };
+	struct cp_sink *s = view_sink_new(&ho);
 	const char *text;
 	int ret = 1;
 

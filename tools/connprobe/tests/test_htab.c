@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "../htab.h"
+#include "htab.h"
 #include "runner.h"
 
 struct entry {

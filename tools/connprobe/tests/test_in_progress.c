@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../in_progress.h"
+#include "views.h"
 #include "fixtures.h"
 #include "runner.h"
 
@@ -63,7 +63,9 @@ static int test_only_unended(const void *arg)
 	struct collect c = { .sink.ops = &collect_ops };
 	struct connprobe_record r[6];
 	struct cp_source_info info = { 0 };
-	struct cp_sink *s = in_progress_sink_new(&c.sink);
+	struct view_opts vo = { .view = AV_IN_PROGRESS, .stream = &c.sink,
+				.f = stdout };
+	struct cp_sink *s = view_sink_new(&vo);
 	int i, ret = 1;
 
 	(void)arg;

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../json.h"
-#include "../jsonl.h"
+#include "json.h"
+#include "jsonl.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -3,8 +3,8 @@
 #include <limits.h>
 #include <stdlib.h>
 
-#include "../out.h"
-#include "../timefmt.h"
+#include "out.h"
+#include "timefmt.h"
 #include "fixtures.h"
 #include "runner.h"
 

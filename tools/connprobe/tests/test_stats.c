@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Parsing and printing of the stats file. */
-#include "../stats.h"
+#include "stats.h"
 #include "fixtures.h"
 #include "runner.h"
 
@@ -12,6 +12,7 @@ static const char GOOD[] =
 	"total written 20 read 12 lost 5 buffered 3\n"
 	"probe __sys_connect nmissed 2 kp_nmissed 1 maxactive 4096\n"
 	"attempts_untracked 7\n"
+	"attempts_reclaimed 4\n"
 	"filtered calls 11 records 13\n";
 
 static int test_parse_good(const void *arg)
@@ -40,6 +41,7 @@ static int test_parse_good(const void *arg)
 	CHECK_STR(st.mode, "flight");
 	CHECK_INT(st.buf_size, 65536);
 	CHECK_INT(st.attempts_untracked, 7);
+	CHECK_INT(st.attempts_reclaimed, 4);
 	CHECK_INT(st.filtered_calls, 11);
 	CHECK_INT(st.filtered_records, 13);
 	CHECK_INT(st.nr_probes, 1);
@@ -103,6 +105,9 @@ static const struct {
 	  "line 3: duplicate total line: \"total written 1 read 0 lost 0 buffered 0\"" },
 	{ "cpu 0 written 1 read 0 lost 0 buffered 0\n",
 	  "no 'total' line" },
+	/* symbols go into JSON unescaped: word characters only */
+	{ "mode fl\"ight\ncpu 0 written 1 read 0 lost 0 buffered 0\n",
+	  "line 1: malformed mode line \"mode fl\"ight\" (expected \"mode SYMBOL\")" },
 	{ "total written 1 read 0 lost 0 buffered 0\n",
 	  "no 'cpu' line" },
 };
@@ -144,7 +149,14 @@ static int test_print_json(const void *arg)
 		  "\"total\":{\"written\":20,\"read\":12,\"lost\":5,\"buffered\":3},"
 		  "\"probes\":[{\"symbol\":\"__sys_connect\",\"nmissed\":2,\"kp_nmissed\":1,\"maxactive\":4096}],"
 		  "\"mode\":\"flight\",\"buf_size\":65536,\"attempts_untracked\":7,"
-		  "\"filtered_calls\":11,\"filtered_records\":13}\n");
+		  "\"attempts_reclaimed\":4,\"filtered_calls\":11,\"filtered_records\":13}\n");
+	memout_close(&c);
+	CHECK(memout_open(&c));
+	stats_print_text(c.f, &st);
+	CHECK_HAS(memout_text(&c),
+		  "\nTCP attempts untracked (table full): 7\n"
+		  "TCP attempts gone with their socket, no record: 4\n"
+		  "Turned away by the module's filter: 11 calls, 13 records\n");
 	ret = 0;
 fail:
 	memout_close(&c);
@@ -170,12 +182,14 @@ static int test_print_missing_lines(const void *arg)
 	stats_print_json(c.f, &st);
 	CHECK_HAS(memout_text(&c),
 		  "\"probes\":[],\"mode\":null,\"buf_size\":null,"
-		  "\"attempts_untracked\":null,\"filtered_calls\":null,"
+		  "\"attempts_untracked\":null,\"attempts_reclaimed\":null,"
+		  "\"filtered_calls\":null,"
 		  "\"filtered_records\":null}\n");
 	CHECK(memout_open(&t));
 	stats_print_text(t.f, &st);
 	text = memout_text(&t);
 	CHECK_HAS(text, "TCP attempts untracked (table full): unknown\n");
+	CHECK_HAS(text, "TCP attempts gone with their socket, no record: unknown\n");
 	CHECK_HAS(text, "Turned away by the module's filter: unknown\n");
 	ret = 0;
 fail:
@@ -231,7 +245,7 @@ TEST_LIST(stats_tests) = {
 	{ "stats: parse the documented lines", test_parse_good },
 	{ "stats: unknown extra lines are skipped", test_parse_unknown_lines },
 	{ "stats: malformed known lines fail with line and shape", test_parse_malformed },
-	{ "stats: JSON object", test_print_json },
+	{ "stats: JSON object and text, attempts_reclaimed too", test_print_json },
 	{ "stats: lines the module did not write are null, not 0", test_print_missing_lines },
 	{ "stats: diff of two reads, per-CPU lost and per-probe missed lines", test_diff_and_losses },
 	{ NULL, NULL },

@@ -4,24 +4,25 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "../summary.h"
+#include "views.h"
 #include "fixtures.h"
 #include "runner.h"
 
 /* A zeroed, initialised summary (it is large for the stack); NULL: OOM. */
-static struct cp_summary *new_summary(void)
+static struct cp_agg *new_summary(void)
 {
-	struct cp_summary *s = calloc(1, sizeof(*s));
+	static const struct agg_opts summary_parts = { .parts = AGG_GROUPS };
+	struct cp_agg *s = calloc(1, sizeof(*s));
 
 	if (s)
-		summary_init(s);
+		agg_init(s, &summary_parts);
 	return s;
 }
 
-static void free_summary(struct cp_summary *s)
+static void free_summary(struct cp_agg *s)
 {
 	if (s)
-		summary_free(s);
+		agg_free(s);
 	free(s);
 }
 
@@ -34,7 +35,7 @@ static const struct group_stats *only(const struct group_table *t)
 static int test_outcomes_count_records(const void *arg)
 {
 	struct connprobe_record ok = rec_refused_v4(1, 0, 1), refused;
-	struct cp_summary *s = new_summary();
+	struct cp_agg *s = new_summary();
 	const struct group_stats *st;
 	struct outcome_key key = { .oc = { .event = CONNPROBE_EVENT_CONNECT } };
 	int i, ret = 1;
@@ -44,8 +45,8 @@ static int test_outcomes_count_records(const void *arg)
 	ok.ret = 0;
 	refused = rec_refused_v4(2, 0, 2);
 	for (i = 0; i < 3; i++)
-		CHECK_INT(summary_add(s, &ok), 0);
-	CHECK_INT(summary_add(s, &refused), 0);
+		CHECK_INT(agg_add(s, &ok), 0);
+	CHECK_INT(agg_add(s, &refused), 0);
 	CHECK_INT(s->outcomes.tab.nr, 2);
 	CHECK(htab_find_idx(&s->outcomes.tab, &key));
 	st = group_stats_of(&s->outcomes,
@@ -68,7 +69,7 @@ fail:
 static int test_nonblocking_is_one_attempt(const void *arg)
 {
 	struct connprobe_record c = rec_refused_v4(1, 0, 1), done;
-	struct cp_summary *s = new_summary();
+	struct cp_agg *s = new_summary();
 	int ret = 1;
 
 	(void)arg;
@@ -76,13 +77,13 @@ static int test_nonblocking_is_one_attempt(const void *arg)
 	c.ret = -115;
 	c.id = 77;
 	c.latency_ns = 9000;
-	CHECK_INT(summary_add(s, &c), 0);
-	CHECK_INT(summary_in_progress(s), 1);
+	CHECK_INT(agg_add(s, &c), 0);
+	CHECK_INT(agg_in_progress(s), 1);
 	/* the completion comes from another context: its pid is not ours */
 	done = rec_complete(&c, -111, 30000000);
 	done.pid = 9999;
-	CHECK_INT(summary_add(s, &done), 0);
-	CHECK_INT(summary_in_progress(s), 0);
+	CHECK_INT(agg_add(s, &done), 0);
+	CHECK_INT(agg_in_progress(s), 0);
 	/* one attempt, failed, with the completion's latency, for pid 100 */
 	CHECK(only(&s->dests) && only(&s->procs));
 	CHECK_INT(only(&s->procs)->count, 1);
@@ -103,7 +104,7 @@ fail:
 static int test_complete_without_connect(const void *arg)
 {
 	struct connprobe_record c = rec_refused_v4(1, 0, 1), done;
-	struct cp_summary *s = new_summary();
+	struct cp_agg *s = new_summary();
 	int ret = 1;
 
 	(void)arg;
@@ -111,7 +112,7 @@ static int test_complete_without_connect(const void *arg)
 	c.id = 5;
 	/* its connect was filtered out or came before the run */
 	done = rec_complete(&c, 0, 1000);
-	CHECK_INT(summary_add(s, &done), 0);
+	CHECK_INT(agg_add(s, &done), 0);
 	CHECK(only(&s->dests));
 	CHECK_INT(only(&s->dests)->count, 1);
 	CHECK_INT(only(&s->dests)->failed, 0);
@@ -124,21 +125,21 @@ fail:
 static int test_other_row(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
-	struct cp_summary *s = new_summary();
+	struct cp_agg *s = new_summary();
 	unsigned int i;
 	int ret = 1;
 
 	(void)arg;
 	CHECK(s);
-	for (i = 0; i < SUMMARY_MAX_GROUPS + 10; i++) {
+	for (i = 0; i < AGG_MAX_GROUPS + 10; i++) {
 		r.pid = i;
-		CHECK_INT(summary_add(s, &r), 0);
+		CHECK_INT(agg_add(s, &r), 0);
 	}
 	/* beyond the cap, processes fold into one row; nothing is lost */
-	CHECK_INT(s->procs.tab.nr, SUMMARY_MAX_GROUPS);
+	CHECK_INT(s->procs.tab.nr, AGG_MAX_GROUPS);
 	CHECK_INT(s->procs.other.count, 10);
 	r.pid = 3;	/* a known group still counts as itself */
-	CHECK_INT(summary_add(s, &r), 0);
+	CHECK_INT(agg_add(s, &r), 0);
 	CHECK_INT(s->procs.other.count, 10);
 	ret = 0;
 fail:
@@ -147,7 +148,7 @@ fail:
 }
 
 /* Render @s as text or JSON. */
-static const char *render(struct memout *c, const struct cp_summary *s,
+static const char *render(struct memout *c, const struct cp_agg *s,
 			  bool json, unsigned int rows,
 			  const struct cp_stats *lost)
 {
@@ -168,7 +169,7 @@ static int test_print(const void *arg)
 		rec_refused_v4(1, 0, 1), rec_refused_v4(2, 0, 2),
 		rec_refused_v4(3, 0, 3), rec_new(4, 0, 4),
 	};
-	struct cp_summary *s = new_summary();
+	struct cp_agg *s = new_summary();
 	struct cp_stats lost = { .total_lost = 4 };
 	struct memout c = { 0 };
 	int i, ret = 1;
@@ -181,7 +182,7 @@ static int test_print(const void *arg)
 	rec_comm(&r[3], "sshd");
 	rec_unix(&r[3], SOCK_STREAM, "\0dbus", 5);
 	for (i = 0; i < 4; i++)
-		CHECK_INT(summary_add(s, &r[i]), 0);
+		CHECK_INT(agg_add(s, &r[i]), 0);
 	CHECK_STR(render(&c, s, false, 0, &lost),
 		  "OUTCOME            COUNT  FAIL%    P50(ms)    P99(ms)    MAX(ms)\n"
 		  "OK                     3    0.0      0.052      2.000      2.000\n"

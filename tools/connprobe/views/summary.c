@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Rendering the summary tables as text or JSON. */
+/* summary: the outcome, destination and process tables, text or JSON. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "format.h"
 #include "json.h"
-#include "summary.h"
+#include "views.h"
 #include "text.h"
 
 #define LABEL_LEN	(UNIX_ADDR_BUF_LEN + 16)
@@ -16,13 +16,13 @@
 struct table_kind {
 	const char *title[2];	/* title[1] NULL: one label column */
 	const char *section;	/* JSON array name */
-	void (*label)(const struct cp_summary *s, const void *key,
+	void (*label)(const struct cp_agg *s, const void *key,
 		      char l[2][LABEL_LEN]);
-	void (*json)(struct cp_out *o, const struct cp_summary *s,
+	void (*json)(struct cp_out *o, const struct cp_agg *s,
 		     const void *key);
 };
 
-static void outcome_label_cols(const struct cp_summary *sum, const void *key,
+static void outcome_label_cols(const struct cp_agg *sum, const void *key,
 			       char l[2][LABEL_LEN])
 {
 	(void)sum;
@@ -32,7 +32,7 @@ static void outcome_label_cols(const struct cp_summary *sum, const void *key,
 	l[1][0] = '\0';
 }
 
-static void outcome_json(struct cp_out *o, const struct cp_summary *sum,
+static void outcome_json(struct cp_out *o, const struct cp_agg *sum,
 			 const void *key)
 {
 	const struct cp_outcome *oc = key;
@@ -47,18 +47,18 @@ static void outcome_json(struct cp_out *o, const struct cp_summary *sum,
 }
 
 /* The destination's address or path as text, or NULL if unknown. */
-static const char *dest_addr(const struct cp_summary *sum,
+static const char *dest_addr(const struct cp_agg *sum,
 			     const struct dest_key *k, char *buf)
 {
 	if (k->daddr_family == AF_UNIX)
-		return k->len ? unix_path_str(summary_unix_path(sum, k),
+		return k->len ? unix_path_str(agg_unix_path(sum, k),
 					      k->len, buf) : NULL;
 	return k->len ? addr_str(k->daddr_family, k->addr, buf,
 				 UNIX_ADDR_BUF_LEN) : NULL;
 }
 
 /* "1.2.3.4:80", "[2001:db8::1]:443", a unix path, or NULL if unknown. */
-static const char *dest_str(const struct cp_summary *sum,
+static const char *dest_str(const struct cp_agg *sum,
 			    const struct dest_key *k, char *buf, size_t len)
 {
 	char addr[UNIX_ADDR_BUF_LEN];
@@ -78,7 +78,7 @@ static const char *dest_proto(const struct dest_key *k, char *buf, size_t len)
 	return proto_str(k->sock_family, k->type, k->protocol, buf, len);
 }
 
-static void dest_label_cols(const struct cp_summary *sum, const void *key,
+static void dest_label_cols(const struct cp_agg *sum, const void *key,
 			    char l[2][LABEL_LEN])
 {
 	char buf[LABEL_LEN];
@@ -89,7 +89,7 @@ static void dest_label_cols(const struct cp_summary *sum, const void *key,
 	l[1][text_ascii(s ? s : "-", LABEL_LEN - 1, l[1])] = '\0';
 }
 
-static void dest_json(struct cp_out *o, const struct cp_summary *sum,
+static void dest_json(struct cp_out *o, const struct cp_agg *sum,
 		      const void *key)
 {
 	const struct dest_key *k = key;
@@ -109,7 +109,7 @@ static void dest_json(struct cp_out *o, const struct cp_summary *sum,
 		out_str(o, "null");
 }
 
-static void proc_label_cols(const struct cp_summary *sum, const void *key,
+static void proc_label_cols(const struct cp_agg *sum, const void *key,
 			    char l[2][LABEL_LEN])
 {
 	const struct proc_key *k = key;
@@ -119,7 +119,7 @@ static void proc_label_cols(const struct cp_summary *sum, const void *key,
 	l[1][text_ascii(k->comm, sizeof(k->comm), l[1])] = '\0';
 }
 
-static void proc_json(struct cp_out *o, const struct cp_summary *sum,
+static void proc_json(struct cp_out *o, const struct cp_agg *sum,
 		      const void *key)
 {
 	const struct proc_key *k = key;
@@ -171,7 +171,7 @@ static int cmp_row(const void *a, const void *b)
 }
 
 /* The table's rows, labelled, sorted and cut to @limit (0: all); free(). */
-static struct srow *rows_of(const struct cp_summary *s,
+static struct srow *rows_of(const struct cp_agg *s,
 			    const struct group_table *t,
 			    const struct table_kind *k, unsigned int limit,
 			    size_t *n)
@@ -243,7 +243,7 @@ static void stats_cols(struct cp_out *o, const struct group_stats *st)
 	out_char(o, '\n');
 }
 
-static void print_one_table(struct cp_out *o, const struct cp_summary *s,
+static void print_one_table(struct cp_out *o, const struct cp_agg *s,
 			    const struct group_table *t,
 			    const struct table_kind *k, unsigned int limit)
 {
@@ -272,7 +272,7 @@ static void print_one_table(struct cp_out *o, const struct cp_summary *s,
 	free(r);
 }
 
-void summary_print_table(struct cp_out *o, const struct cp_summary *s,
+void summary_print_table(struct cp_out *o, const struct cp_agg *s,
 			 unsigned int rows, const struct cp_stats *lost)
 {
 	char line[256];
@@ -285,7 +285,7 @@ void summary_print_table(struct cp_out *o, const struct cp_summary *s,
 	snprintf(line, sizeof(line),
 		 "\n%llu records (%llu connect, %llu complete), %llu failed, %llu in progress, ",
 		 s->records, s->connects, s->completes, s->failed,
-		 summary_in_progress(s));
+		 agg_in_progress(s));
 	out_str(o, line);
 	if (lost)
 		snprintf(line, sizeof(line), "%llu lost\n", lost->total_lost);
@@ -305,7 +305,7 @@ static void latency_json(struct cp_out *o, const char *key,
 				   : d->max);
 }
 
-static void print_one_json(struct cp_out *o, const struct cp_summary *s,
+static void print_one_json(struct cp_out *o, const struct cp_agg *s,
 			   const struct group_table *t,
 			   const struct table_kind *k, unsigned int limit)
 {
@@ -334,7 +334,7 @@ static void print_one_json(struct cp_out *o, const struct cp_summary *s,
 	free(r);
 }
 
-void summary_print_json(struct cp_out *o, const struct cp_summary *s,
+void summary_print_json(struct cp_out *o, const struct cp_agg *s,
 			unsigned int rows, const struct cp_stats *lost)
 {
 	out_str(o, "{\"records\":");
@@ -346,7 +346,7 @@ void summary_print_json(struct cp_out *o, const struct cp_summary *s,
 	json_key(o, "failed");
 	out_u64(o, s->failed);
 	json_key(o, "in_progress");
-	out_u64(o, summary_in_progress(s));
+	out_u64(o, agg_in_progress(s));
 	json_key(o, "lost");
 	if (lost)
 		out_u64(o, lost->total_lost);

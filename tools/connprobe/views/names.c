@@ -1,77 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /* errno, address family and protocol names. */
+#define _GNU_SOURCE	/* strerrorname_np */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 
 #include "names.h"
 
-#define NAME(x) [x] = #x
-
 /*
- * Linux errno values (asm-generic/errno*.h) and, from 512, the
- * kernel-internal ones of include/linux/errno.h, which userspace headers do
- * not define but which a kretprobe sees before the syscall exit path
- * translates them.  Aliases (EWOULDBLOCK, EDEADLOCK, ENOTSUP) are left out:
- * each number gets the name the kernel sources use.
+ * The kernel-internal errno values of include/linux/errno.h, from 512,
+ * which userspace headers do not define but which a kretprobe sees
+ * before the syscall exit path translates them.  Below 512 the names are
+ * libc's (strerrorname_np()), which gives each number the name the
+ * kernel sources use, not an alias (EWOULDBLOCK, EDEADLOCK, ENOTSUP).
  */
-static const char *const errno_names[] = {
-	NAME(EPERM), NAME(ENOENT), NAME(ESRCH), NAME(EINTR), NAME(EIO),
-	NAME(ENXIO), NAME(E2BIG), NAME(ENOEXEC), NAME(EBADF), NAME(ECHILD),
-	NAME(EAGAIN), NAME(ENOMEM), NAME(EACCES), NAME(EFAULT),
-	NAME(ENOTBLK), NAME(EBUSY), NAME(EEXIST), NAME(EXDEV), NAME(ENODEV),
-	NAME(ENOTDIR), NAME(EISDIR), NAME(EINVAL), NAME(ENFILE),
-	NAME(EMFILE), NAME(ENOTTY), NAME(ETXTBSY), NAME(EFBIG),
-	NAME(ENOSPC), NAME(ESPIPE), NAME(EROFS), NAME(EMLINK), NAME(EPIPE),
-	NAME(EDOM), NAME(ERANGE), NAME(EDEADLK), NAME(ENAMETOOLONG),
-	NAME(ENOLCK), NAME(ENOSYS), NAME(ENOTEMPTY), NAME(ELOOP),
-	NAME(ENOMSG), NAME(EIDRM), NAME(ECHRNG), NAME(EL2NSYNC),
-	NAME(EL3HLT), NAME(EL3RST), NAME(ELNRNG), NAME(EUNATCH),
-	NAME(ENOCSI), NAME(EL2HLT), NAME(EBADE), NAME(EBADR), NAME(EXFULL),
-	NAME(ENOANO), NAME(EBADRQC), NAME(EBADSLT), NAME(EBFONT),
-	NAME(ENOSTR), NAME(ENODATA), NAME(ETIME), NAME(ENOSR),
-	NAME(ENONET), NAME(ENOPKG), NAME(EREMOTE), NAME(ENOLINK),
-	NAME(EADV), NAME(ESRMNT), NAME(ECOMM), NAME(EPROTO),
-	NAME(EMULTIHOP), NAME(EDOTDOT), NAME(EBADMSG), NAME(EOVERFLOW),
-	NAME(ENOTUNIQ), NAME(EBADFD), NAME(EREMCHG), NAME(ELIBACC),
-	NAME(ELIBBAD), NAME(ELIBSCN), NAME(ELIBMAX), NAME(ELIBEXEC),
-	NAME(EILSEQ), NAME(ERESTART), NAME(ESTRPIPE), NAME(EUSERS),
-	NAME(ENOTSOCK), NAME(EDESTADDRREQ), NAME(EMSGSIZE),
-	NAME(EPROTOTYPE), NAME(ENOPROTOOPT), NAME(EPROTONOSUPPORT),
-	NAME(ESOCKTNOSUPPORT), NAME(EOPNOTSUPP), NAME(EPFNOSUPPORT),
-	NAME(EAFNOSUPPORT), NAME(EADDRINUSE), NAME(EADDRNOTAVAIL),
-	NAME(ENETDOWN), NAME(ENETUNREACH), NAME(ENETRESET),
-	NAME(ECONNABORTED), NAME(ECONNRESET), NAME(ENOBUFS), NAME(EISCONN),
-	NAME(ENOTCONN), NAME(ESHUTDOWN), NAME(ETOOMANYREFS),
-	NAME(ETIMEDOUT), NAME(ECONNREFUSED), NAME(EHOSTDOWN),
-	NAME(EHOSTUNREACH), NAME(EALREADY), NAME(EINPROGRESS),
-	NAME(ESTALE), NAME(EUCLEAN), NAME(ENOTNAM), NAME(ENAVAIL),
-	NAME(EISNAM), NAME(EREMOTEIO), NAME(EDQUOT), NAME(ENOMEDIUM),
-	NAME(EMEDIUMTYPE), NAME(ECANCELED), NAME(ENOKEY),
-	NAME(EKEYEXPIRED), NAME(EKEYREVOKED), NAME(EKEYREJECTED),
-	NAME(EOWNERDEAD), NAME(ENOTRECOVERABLE), NAME(ERFKILL),
-	NAME(EHWPOISON),
-	[ERESTARTSYS] = "ERESTARTSYS",
-	[ERESTARTNOINTR] = "ERESTARTNOINTR",
-	[ERESTARTNOHAND] = "ERESTARTNOHAND",
-	[ENOIOCTLCMD] = "ENOIOCTLCMD",
-	[ERESTART_RESTARTBLOCK] = "ERESTART_RESTARTBLOCK",
-	[517] = "EPROBE_DEFER",
-	[518] = "EOPENSTALE",
-	[519] = "ENOPARAM",
-	[521] = "EBADHANDLE",
-	[522] = "ENOTSYNC",
-	[523] = "EBADCOOKIE",
-	[524] = "ENOTSUPP",
-	[525] = "ETOOSMALL",
-	[526] = "ESERVERFAULT",
-	[527] = "EBADTYPE",
-	[528] = "EJUKEBOX",
-	[529] = "EIOCBQUEUED",
-	[530] = "ERECALLCONFLICT",
-	[531] = "ENOGRACE",
+#define KERNEL_ERRNO_BASE	512
+static const char *const kernel_errno_names[] = {
+	"ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD",
+	"ERESTART_RESTARTBLOCK", "EPROBE_DEFER", "EOPENSTALE", "ENOPARAM",
+	NULL, "EBADHANDLE", "ENOTSYNC", "EBADCOOKIE", "ENOTSUPP", "ETOOSMALL",
+	"ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED",
+	"ERECALLCONFLICT", "ENOGRACE",
 };
 
 static const char *const family_names[] = {
@@ -135,7 +87,9 @@ static const char *const sock_type_names[] = {
 
 const char *errno_name(long long err)
 {
-	return err > 0 ? LOOKUP(errno_names, err) : NULL;
+	if (err >= KERNEL_ERRNO_BASE)
+		return LOOKUP(kernel_errno_names, err - KERNEL_ERRNO_BASE);
+	return err > 0 ? strerrorname_np(err) : NULL;
 }
 
 const char *errno_str(long long err, char *buf, size_t len)
@@ -150,11 +104,11 @@ const char *errno_str(long long err, char *buf, size_t len)
 
 long long errno_by_name(const char *name)
 {
-	size_t i;
+	long long e;
 
-	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
-		if (errno_names[i] && !strcasecmp(errno_names[i], name))
-			return i;
+	for (e = 1; e < KERNEL_ERRNO_BASE + (long long)ARRAY_SIZE(kernel_errno_names); e++)
+		if (errno_name(e) && !strcasecmp(errno_name(e), name))
+			return e;
 	return -1;
 }
 

@@ -35,6 +35,8 @@ struct cp_stats {
 	char mode[16];			/* "stream", "flight"; "" if absent */
 	unsigned long long buf_size;	/* bytes per CPU */
 	unsigned long long attempts_untracked;
+	/* attempts that went with their socket without a COMPLETE record */
+	unsigned long long attempts_reclaimed;
 	/* what the module's filter turned away: calls at entry, records */
 	unsigned long long filtered_calls;
 	unsigned long long filtered_records;
@@ -45,6 +47,7 @@ struct cp_stats {
 #define STATS_HAVE_BUF_SIZE	0x1
 #define STATS_HAVE_UNTRACKED	0x2
 #define STATS_HAVE_FILTERED	0x4
+#define STATS_HAVE_RECLAIMED	0x8
 
 /*
  * Parse the text of the stats file into @st (zeroed first; free it with

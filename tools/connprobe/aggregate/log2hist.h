@@ -8,8 +8,6 @@
 
 #include <stdint.h>
 
-#include "out.h"
-
 #define LOG2HIST_SLOTS	64
 
 struct cp_log2hist {
@@ -25,13 +23,5 @@ static inline void log2hist_add(struct cp_log2hist *h, uint64_t v)
 {
 	h->slot[log2hist_slot(v)]++;
 }
-
-/*
- * The histogram in bcc's layout: a "@unit : count distribution" header,
- * then one "low -> high : count |****|" line per slot up to the last
- * non-empty one.  Prints nothing for an empty histogram.
- */
-void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
-		    const char *unit);
 
 #endif /* CONNPROBE_LOG2HIST_H */

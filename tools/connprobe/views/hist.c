@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hist: a bcc log2 histogram per outcome, from the aggregator. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "json.h"
+#include "views.h"
+
+/* bcc-compatible log2 histogram output (libbpf-tools trace_helpers.c). */
+#define STARS_MAX	40
+
+void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
+		    const char *unit)
+{
+	uint64_t val_max = 0, low, high;
+	int idx_max = -1, i, width, stars, n;
+	char line[160];
+
+	for (i = 0; i < LOG2HIST_SLOTS; i++) {
+		if (h->slot[i])
+			idx_max = i;
+		if (h->slot[i] > val_max)
+			val_max = h->slot[i];
+	}
+	if (idx_max < 0)
+		return;
+	/* bcc halves the bars and doubles the ranges past 32 slots */
+	stars = idx_max <= 32 ? STARS_MAX : STARS_MAX / 2;
+	width = idx_max <= 32 ? 10 : 20;
+	snprintf(line, sizeof(line), "%*s%-*s : count    distribution\n",
+		 idx_max <= 32 ? 5 : 15, "", idx_max <= 32 ? 19 : 29, unit);
+	out_str(o, line);
+	for (i = 0; i <= idx_max; i++) {
+		low = i ? 1ULL << i : 0;
+		high = i == 63 ? UINT64_MAX : (1ULL << (i + 1)) - 1;
+		snprintf(line, sizeof(line), "%*llu -> %-*llu : %-8llu |",
+			 width, (unsigned long long)low, width,
+			 (unsigned long long)high,
+			 (unsigned long long)h->slot[i]);
+		out_str(o, line);
+		n = h->slot[i] * stars / val_max;
+		for (int s = 0; s < stars; s++)
+			out_char(o, s < n ? '*' : ' ');
+		out_str(o, "|\n");
+	}
+}
+
+
+static void print_text(struct cp_out *o, const struct cp_agg *a,
+		       const size_t *idx, const char *unit)
+{
+	char label[OUTCOME_BUF_LEN];
+	size_t i, n = a->outcomes.tab.nr;
+
+	for (i = 0; i < n; i++) {
+		out_str(o, i ? "\noutcome = " : "outcome = ");
+		out_str(o, outcome_label(htab_entry(&a->outcomes.tab, idx[i]),
+					 label, sizeof(label)));
+		out_char(o, '\n');
+		log2hist_print(o, &agg_extra(a, idx[i])->log2, unit);
+	}
+	out_str(o, n ? "\n" : "");
+	out_u64(o, a->records);
+	out_str(o, " records, ");
+}
+
+static void print_json(struct cp_out *o, const struct cp_agg *a,
+		       const size_t *idx)
+{
+	char label[OUTCOME_BUF_LEN];
+	const struct cp_outcome *oc;
+	const uint64_t *slot;
+	size_t i;
+	int s, last;
+
+	out_str(o, ",\"histograms\":[");
+	for (i = 0; i < a->outcomes.tab.nr; i++) {
+		oc = htab_entry(&a->outcomes.tab, idx[i]);
+		slot = agg_extra(a, idx[i])->log2.slot;
+		out_str(o, i ? ",{\"event\":" : "{\"event\":");
+		out_str(o, oc->event == CONNPROBE_EVENT_COMPLETE ?
+			"\"complete\"" : "\"connect\"");
+		json_key(o, "outcome");
+		json_string_or_null(o, outcome_result(oc, label, sizeof(label)));
+		json_key(o, "count");
+		out_u64(o, group_stats_of(&a->outcomes, idx[i])->count);
+		out_str(o, ",\"buckets\":[");
+		for (last = LOG2HIST_SLOTS - 1; last > 0 && !slot[last]; last--)
+			;
+		for (s = 0; s <= last; s++) {
+			out_str(o, s ? ",{\"low\":" : "{\"low\":");
+			out_u64(o, s ? 1ULL << s : 0);
+			json_key(o, "high");
+			out_u64(o, s == 63 ? ~0ULL : (1ULL << (s + 1)) - 1);
+			json_key(o, "count");
+			out_u64(o, slot[s]);
+			out_char(o, '}');
+		}
+		out_str(o, "]}");
+	}
+	out_str(o, "]}\n");
+}
+
+void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
+		bool json, const struct cp_stats *lost)
+{
+	size_t *idx = sorted_indexes(a->outcomes.tab.nr, outcome_by_count,
+				     &a->outcomes);
+
+	if (!idx)
+		return;
+	if (json) {
+		out_str(o, "{\"unit\":\"");
+		out_str(o, unit);
+		out_str(o, "\",\"records\":");
+		out_u64(o, a->records);
+		json_key(o, "lost");
+		if (lost)
+			out_u64(o, lost->total_lost);
+		else
+			out_str(o, "null");
+		print_json(o, a, idx);
+	} else {
+		print_text(o, a, idx, unit);
+		if (lost) {
+			out_u64(o, lost->total_lost);
+			out_str(o, " lost\n");
+		} else {
+			out_str(o, "lost unknown\n");
+		}
+	}
+	free(idx);
+}

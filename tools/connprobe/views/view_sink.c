@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The one sink of every aggregating view: each record goes into the
+ * aggregator; the view is printed at the end, and every interval where it
+ * refreshes (top's frames, prom's textfile).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "textfile.h"
+#include "timefmt.h"
+#include "views.h"
+
+#define CLEAR_SCREEN	"\033[H\033[2J"
+
+struct view_sink {
+	struct cp_sink sink;
+	struct view_opts opts;
+	struct cp_agg agg;
+	struct cp_timecache clock;	/* top */
+	long long realtime_offset_ns;
+	unsigned long long lost_before;	/* top: total lost at the last frame */
+	bool tty;
+};
+
+#define to_view(s) ((struct view_sink *)(s))
+
+/* What each view aggregates. */
+static const unsigned int view_parts[] = {
+	[AV_SUMMARY] = AGG_GROUPS, [AV_TOP] = AGG_GROUPS, [AV_HIST] = AGG_LOG2,
+	[AV_PROM] = AGG_PROM, [AV_IN_PROGRESS] = AGG_HELD,
+	[AV_COUNT] = AGG_FLOWS, [AV_HEATMAP] = AGG_HEAT,
+};
+
+static int view_begin(struct cp_sink *s, const struct cp_source_info *info)
+{
+	struct view_sink *v = to_view(s);
+	struct cp_sink *st = v->opts.stream;
+
+	v->realtime_offset_ns = info->realtime_offset_ns;
+	v->tty = isatty(fileno(v->opts.f));
+	/* the stream prints its header now, the connects at the end */
+	if (st && st->ops->begin(st, info)) {
+		memcpy(s->err, st->err, sizeof(s->err));
+		return -1;
+	}
+	if (v->opts.view != AV_TOP && !st)
+		sink_say_tracing(info);
+	return 0;
+}
+
+static int view_record(struct cp_sink *s, const struct connprobe_record *rec)
+{
+	if (!agg_add(&to_view(s)->agg, rec))
+		return 0;
+	snprintf(s->err, sizeof(s->err), "out of memory");
+	return -1;
+}
+
+/* top: the summary of the last interval. */
+static void top_frame(struct view_sink *v, struct cp_out *o,
+		      const struct cp_stats *lost)
+{
+	struct cp_stats interval_lost;
+	char now[48];
+	size_t n;
+
+	if (v->tty)
+		out_str(o, CLEAR_SCREEN);
+	n = fmt_clock(&v->clock, now, realtime_of(mono_now(),
+						  v->realtime_offset_ns));
+	out_str(o, "connprobe top - ");
+	out_mem(o, now, n);
+	out_str(o, ", last ");
+	out_mem(o, now, fmt_fixed(now, (unsigned long long)(v->opts.interval * 1000), 3));
+	out_str(o, " s\n\n");
+	/* the totals line counts this interval's losses, as it does records */
+	if (lost) {
+		interval_lost = *lost;
+		interval_lost.total_lost = stats_delta(v->lost_before,
+						       lost->total_lost);
+		v->lost_before = lost->total_lost;
+	}
+	summary_print_table(o, &v->agg, v->opts.rows,
+			    lost ? &interval_lost : NULL);
+	if (!v->tty)
+		out_char(o, '\n');
+}
+
+static void view_print(struct cp_sink *s, struct cp_out *o,
+		       const struct cp_stats *lost)
+{
+	struct view_sink *v = to_view(s);
+
+	switch (v->opts.view) {
+	case AV_SUMMARY:
+		if (v->opts.json)
+			summary_print_json(o, &v->agg, v->opts.rows, lost);
+		else
+			summary_print_table(o, &v->agg, v->opts.rows, lost);
+		break;
+	case AV_TOP:
+		top_frame(v, o, lost);
+		break;
+	case AV_HIST:
+		hist_print(o, &v->agg, v->opts.msecs ? "msecs" : "usecs",
+			   v->opts.json, lost);
+		break;
+	case AV_PROM:
+		prom_print(o, &v->agg, lost);
+		break;
+	case AV_COUNT:
+		count_print(o, &v->agg);
+		break;
+	case AV_IN_PROGRESS:
+	case AV_HEATMAP:
+		break;
+	}
+}
+
+/* The heat map into its file, or onto opts.f for "-". */
+static int write_heatmap(struct cp_sink *s)
+{
+	struct view_sink *v = to_view(s);
+	bool to_f = !strcmp(v->opts.heatmap, "-");
+	FILE *f = to_f ? v->opts.f : fopen(v->opts.heatmap, "w");
+
+	if (!f) {
+		snprintf(s->err, sizeof(s->err), "%s: %s", v->opts.heatmap,
+			 strerror(errno));
+		return -1;
+	}
+	heatmap_print(f, &v->agg);
+	if ((to_f ? fflush(f) : fclose(f)) || (to_f && ferror(f))) {
+		snprintf(s->err, sizeof(s->err), "%s: write error",
+			 v->opts.heatmap);
+		return -1;
+	}
+	return 0;
+}
+
+/* @view onto @f in one buffered piece; -1 with a message in s->err. */
+static int print_view(struct cp_sink *s, FILE *f,
+		      void (*view)(struct cp_sink *, struct cp_out *,
+				   const struct cp_stats *),
+		      const struct cp_stats *lost)
+{
+	struct cp_out o;
+
+	if (out_init(&o, f)) {
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		return -1;
+	}
+	view(s, &o, lost);
+	if (out_close(&o)) {
+		snprintf(s->err, sizeof(s->err), "write error on standard output");
+		return -1;
+	}
+	return 0;
+}
+
+/* prom's exposition into the textfile, atomically. */
+static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int ret = -1;
+
+	if (!f)
+		snprintf(s->err, sizeof(s->err), "out of memory");
+	else if (!print_view(s, f, view_print, lost))
+		ret = textfile_write(to_view(s)->opts.textfile_dir,
+				     PROM_TEXTFILE_NAME, text, len, s->err,
+				     sizeof(s->err));
+	if (f)
+		fclose(f);
+	free(text);
+	return ret;
+}
+
+static int by_ts(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	return (x->rec.ts_ns > y->rec.ts_ns) - (x->rec.ts_ns < y->rec.ts_ns);
+}
+
+/* --in-progress: the connects whose attempt never ended, oldest first. */
+static int show_held(struct cp_sink *s, const struct cp_stats *lost)
+{
+	struct cp_htab *held = &to_view(s)->agg.pending;
+	struct cp_sink *st = to_view(s)->opts.stream;
+	size_t i;
+
+	qsort(held->entries, held->nr, held->entry_size, by_ts);
+	htab_reindex(held);
+	for (i = 0; i < held->nr; i++)
+		if (st->ops->record(st, &((struct pending *)htab_entry(held, i))->rec))
+			goto fail;
+	/* the counts of the run are ours: the stream saw the survivors */
+	st->read = s->read;
+	st->matched = s->matched;
+	st->filter = s->filter;
+	if (!st->ops->end(st, lost))
+		return 0;
+fail:
+	memcpy(s->err, st->err, sizeof(s->err));
+	return -1;
+}
+
+static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
+{
+	struct view_sink *v = to_view(s);
+	int ret;
+
+	if (v->opts.view == AV_PROM)
+		return write_textfile(s, lost);
+	ret = print_view(s, v->opts.f, view_print, lost);
+	agg_reset(&v->agg);	/* top: the next frame starts empty */
+	return ret;
+}
+
+static int view_end(struct cp_sink *s, const struct cp_stats *lost)
+{
+	struct view_sink *v = to_view(s);
+
+	switch (v->opts.view) {
+	case AV_IN_PROGRESS:
+		return show_held(s, lost);
+	case AV_HEATMAP:
+		if (write_heatmap(s))
+			return -1;
+		break;
+	case AV_TOP:
+		return view_tick(s, lost);
+	case AV_PROM:
+		if (v->opts.textfile_dir) {
+			if (write_textfile(s, lost))
+				return -1;
+			break;
+		}
+		/* fall through */
+	default:
+		if (print_view(s, v->opts.f, view_print, lost))
+			return -1;
+	}
+	if (v->opts.view == AV_COUNT)
+		sink_report_counts(s, lost);
+	else if (lost)
+		stats_print_losses(stderr, lost);
+	return 0;
+}
+
+static void view_destroy(struct cp_sink *s)
+{
+	sink_destroy(to_view(s)->opts.stream);
+	agg_free(&to_view(s)->agg);
+	free(s);
+}
+
+static const struct cp_sink_ops view_ops = {
+	.begin = view_begin,
+	.record = view_record,
+	.tick = view_tick,
+	.end = view_end,
+	.destroy = view_destroy,
+};
+
+struct cp_sink *view_sink_new(const struct view_opts *o)
+{
+	struct view_sink *v = calloc(1, sizeof(*v));
+	struct agg_opts ao = {
+		.parts = view_parts[o->view], .flow_lport = o->lport,
+		.log2_div = o->msecs ? 1000000 : 1000,
+	};
+
+	if (!v || (o->view == AV_IN_PROGRESS && !o->stream)) {
+		sink_destroy(o->stream);
+		free(v);
+		return NULL;
+	}
+	v->sink.ops = &view_ops;
+	v->opts = *o;
+	/* top's frames; prom refreshes a textfile only */
+	if (o->view == AV_TOP || (o->view == AV_PROM && o->textfile_dir))
+		v->sink.tick_ns = (long long)(o->interval * 1e9);
+	agg_init(&v->agg, &ao);
+	return &v->sink;
+}

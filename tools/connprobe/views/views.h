@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The views of the aggregator (agg.h), and the one sink that feeds it
+ * and shows them: at the end of the run, every interval (top, prom's
+ * textfile), or by handing the connects still in progress to a stream
+ * sink (--in-progress).
+ */
+#ifndef CONNPROBE_VIEWS_H
+#define CONNPROBE_VIEWS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "agg.h"
+#include "out.h"
+#include "sink.h"
+
+enum agg_view {
+	AV_SUMMARY,	/* count, failure rate, p50/p99/max per group */
+	AV_TOP,		/* the summary of each interval */
+	AV_HIST,	/* bcc's log2 histograms, one per outcome */
+	AV_PROM,	/* Prometheus metrics */
+	AV_IN_PROGRESS,	/* the connects still in progress at the end */
+	AV_COUNT,	/* -c: connects per source, destination and port */
+	AV_HEATMAP,	/* report --heatmap: latency over time, as SVG */
+};
+
+struct view_opts {
+	enum agg_view view;
+	bool json;
+	bool msecs;		/* hist -m */
+	bool lport;		/* -c -L */
+	unsigned int rows;	/* summary, top: per table; 0: all */
+	double interval;	/* top; prom with a textfile */
+	const char *textfile_dir;	/* prom: NULL prints to @f at the end */
+	const char *heatmap;	/* the SVG file to write; "-": @f */
+	struct cp_sink *stream;	/* in-progress: shows the connects; owned */
+	FILE *f;
+};
+
+/* NULL if out of memory. */
+struct cp_sink *view_sink_new(const struct view_opts *o);
+
+/*
+ * The three summary tables, largest groups first, at most @rows rows each
+ * (0: all), then a totals line; @lost NULL: unknown.
+ */
+void summary_print_table(struct cp_out *o, const struct cp_agg *a,
+			 unsigned int rows, const struct cp_stats *lost);
+void summary_print_json(struct cp_out *o, const struct cp_agg *a,
+			unsigned int rows, const struct cp_stats *lost);
+
+/*
+ * A log2 histogram in bcc's layout: a "@unit : count distribution"
+ * header, then one "low -> high : count |****|" line per slot up to the
+ * last non-empty one.  Prints nothing for an empty histogram.
+ */
+void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
+		    const char *unit);
+
+/* hist, in @unit ("usecs", "msecs"), most frequent outcome first. */
+void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
+		bool json, const struct cp_stats *lost);
+
+#define PROM_TEXTFILE_NAME	"connprobe.prom"
+
+/*
+ * The exposition, series sorted:
+ *
+ *	connprobe_connect_calls_total{outcome,family,protocol}	counter
+ *	connprobe_connect_completions_total{outcome,family,protocol} counter
+ *	connprobe_connect_duration_seconds{outcome}		histogram
+ *	connprobe_connect_completion_seconds{outcome}		histogram
+ *	connprobe_lost_records_total				counter
+ *	connprobe_missed_calls_total{probe,reason}		counter
+ *
+ * Counters count from the start of the run; @lost NULL: the loss
+ * counters are left out.
+ */
+void prom_print(struct cp_out *o, const struct cp_agg *a,
+		const struct cp_stats *lost);
+
+/* The heat map as an SVG document: a panel per outcome. */
+void heatmap_print(FILE *f, const struct cp_agg *a);
+
+/* -c's table, as tcpconnect prints it, largest count first. */
+void count_print(struct cp_out *o, const struct cp_agg *a);
+
+/*
+ * The indexes 0..@n-1 sorted by @cmp (which compares the entries they
+ * name); free() them; NULL if out of memory.  Views sort what they show,
+ * not the aggregator's tables, which go on counting (top, prom).
+ */
+typedef int (*index_cmp)(size_t i, size_t j, const void *ctx);
+size_t *sorted_indexes(size_t n, index_cmp cmp, const void *ctx);
+
+/*
+ * For @outcomes (a->outcomes): the most frequent outcome first, then by
+ * key, so that the order is repeatable (hist, the heat map).
+ */
+int outcome_by_count(size_t i, size_t j, const void *outcomes);
+
+#endif /* CONNPROBE_VIEWS_H */
