@@ -178,7 +178,6 @@ static int cp_uring_returned(struct kprobe *p, struct pt_regs *regs)
 
 NOKPROBE_SYMBOL(cp_uring_returned);
 
-
 /**
  * cp_symbol_range() - where a function of the kernel lies
  * @name: its name
@@ -217,8 +216,8 @@ int cp_symbol_range(const char *name, unsigned long *start,
 }
 
 /*
- * The @i-th probe to register of @sites sites' probes: the return sites
- * (odd indexes) first, then the call sites.
+ * The @i-th probe to register, of the probes of @sites call sites: the
+ * return sites (odd indexes) first, then the call sites.
  */
 static unsigned int cp_uring_order(unsigned int i, unsigned int sites)
 {
