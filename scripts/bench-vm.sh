@@ -200,10 +200,11 @@ VM_EXTRA_FILES="$top/tools/connect-loop/connect_loop:/bin/connect_loop" \
 	}
 	$1 == "R" {	# R C procs N connects T s RATE/s written W lost L target X
 		q[$2] = q[$2] sprintf("\n    paced to %7d/s: %7d connects/s, %7d lost", $14, $8, $12)
-		if ($12 == 0 && $8 > best[$2] + 0)
-			best[$2] = $8
-		if ($12 > 0 && (!nworst[$2]++ || $8 < worst[$2]))
-			worst[$2] = $8
+		rate = $8 + 0	# "N/s": the number, compared as one
+		if ($12 == 0 && rate > best[$2] + 0)
+			best[$2] = rate
+		if ($12 > 0 && (!nworst[$2]++ || rate < worst[$2]))
+			worst[$2] = rate
 		if (nworst[$2])
 			sus[$2] = sprintf("%d connects/s (bisected; lost records at %d/s)",
 				best[$2], worst[$2])
