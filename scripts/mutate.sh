@@ -39,13 +39,13 @@ mutant module module/filter.c \
 	's/^\t\tif (f->ports\[i\] == rec->dport)$/\t\tif (0 \&\& f->ports[i] == rec->dport)/'
 mutant module module/buffer.c \
 	"module: a record dropped by a full buffer (stream mode) is not counted lost" \
-	'/!relay_switch_subbuf(buf, CP_REC_SIZE))) {$/{n;s/^\t\tstats->lost++;$/\t\t\/* mutant: not counted *\//}'
+	'/^\t\tif (slot->buf)$/{n;n;n;s/^\t\t\tstats->lost++;$/\t\t\t\/* mutant: not counted *\/;/}'
 mutant module module/record.c \
 	"module: a record's netns is left unset" \
 	's/^\t\trec->netns = sock_net(sk)->ns.inum;$/\t\t\/* mutant: netns unset *\//'
 mutant module module/record.c \
 	"module: a COMPLETE record gets a new id, not its CONNECT record's" \
-	's/^\trec->event = CONNPROBE_EVENT_COMPLETE;$/&\n\trec->id = cp_new_id();/'
+	's/^\trec->id = call->id;$/\trec->id = cp_new_id();/'
 mutant tool tools/connprobe/views/jsonl.c \
 	"tool: JSON null is printed as 0" \
 	's/^\tmemcpy(j->p, "null", 4);$/\tmemcpy(j->p, "0", 1);/; s/^\tj->p += 4;$/\tj->p += 1;/'
