@@ -11,6 +11,7 @@
 
 #include <connprobe.h>
 
+#include "memo.h"
 #include "names.h"
 
 /* An AF_UNIX destination: '@' or the first byte, up to 107 more, a NUL. */
@@ -136,5 +137,67 @@ const char *unix_path_str(const char *path, size_t len, char *buf);
 
 /* True for an IPv6 address of the form ::ffff:a.b.c.d. */
 bool ipv4_mapped(const __u8 *addr);
+
+/*
+ * What the text of the task (pid, tid, comm, family, proto), of the
+ * source address and of the destination with its port depends on: keys
+ * for remembered text (memo.h), every field they print from, zeroed
+ * where not shown.
+ */
+struct task_key {
+	__u32 pid, tid;
+	char comm[CONNPROBE_COMM_LEN];
+	__u16 sock, family, type, protocol;
+};
+
+struct addr_key {
+	__u32 family;		/* rec_saddr_family(), rec_daddr_family() */
+	__u32 port;
+	__u8 addr[CONNPROBE_ADDR_LEN];
+	__u64 __pad;
+};
+
+_Static_assert(sizeof(struct task_key) == MEMO_KEY_LEN &&
+	       sizeof(struct addr_key) == MEMO_KEY_LEN,
+	       "task and address keys are memo keys");
+
+static inline void task_key_of(const struct connprobe_record *rec,
+			       struct task_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->pid = rec->pid;
+	k->tid = rec->tid;
+	memcpy(k->comm, rec->comm, sizeof(k->comm));
+	if (rec->flags & CONNPROBE_F_SOCK) {
+		k->sock = 1;
+		k->family = rec->family;
+		k->type = rec->type;
+		k->protocol = rec->protocol;
+	}
+}
+
+static inline void saddr_key_of(const struct connprobe_record *rec,
+				struct addr_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = rec_saddr_family(rec);
+	if (k->family)
+		memcpy(k->addr, rec->saddr, sizeof(k->addr));
+}
+
+/* False for an AF_UNIX path: up to 108 bytes, not keyed. */
+static inline bool daddr_key_of(const struct connprobe_record *rec,
+				struct addr_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = rec_daddr_family(rec);
+	if (k->family == AF_UNIX)
+		return false;
+	if (k->family) {
+		memcpy(k->addr, rec->daddr, sizeof(k->addr));
+		k->port = rec->dport;
+	}
+	return true;
+}
 
 #endif /* CONNPROBE_FORMAT_H */

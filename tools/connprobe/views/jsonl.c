@@ -16,12 +16,14 @@
  */
 #define JSONL_STR_INLINE	128
 #define JSONL_ROW_MAX		(30 * 18 + 12 * 21 + \
-				 12 * (JSONL_STR_INLINE * JSON_ESCAPE_MAX + 2))
+				 12 * (JSONL_STR_INLINE * JSON_ESCAPE_MAX + 2) + \
+				 MEMO_SLACK)
 
 struct jsonl {
 	struct cp_out *o;
 	char *p;		/* the row's end so far, in o's buffer */
 	char *start;		/* the row's first byte, until it is '{' */
+	char *run;		/* where the current run's text starts */
 };
 
 #define JSONL_INLINE	static inline __attribute__((always_inline))
@@ -63,6 +65,8 @@ JSONL_INLINE void j_long(struct jsonl *j, const char *s, size_t n)
 {
 	j->p = long_str(j->o, j->start, j->p, s, n);
 	j->start = NULL;
+	/* the run's text may have left the buffer: not remembered */
+	j->run = NULL;
 }
 
 JSONL_INLINE void j_str(void *ctx, const char *k, const char *s, size_t n)
@@ -137,9 +141,24 @@ JSONL_INLINE void j_absent(void *ctx, const char *k)
 	(void)k;
 }
 
+JSONL_INLINE bool j_run_begin(void *ctx, struct text_memo *m, const void *key)
+{
+	struct jsonl *j = ctx;
+
+	return memo_repeat(m, key, &j->p, &j->run);
+}
+
+JSONL_INLINE void j_run_end(void *ctx, struct text_memo *m)
+{
+	struct jsonl *j = ctx;
+
+	memo_keep(m, j->run, j->p);
+}
+
 static const struct kv_writer json_writer = {
 	.str = j_str, .lit = j_lit, .num = j_num, .unum = j_unum,
 	.null = j_null, .boolean = j_bool, .absent = j_absent,
+	.run_begin = j_run_begin, .run_end = j_run_end,
 };
 
 void jsonl_record(struct cp_out *o, struct emit_state *st,

@@ -17,12 +17,26 @@
 
 #include "cgroup.h"
 #include "format.h"
+#include "memo.h"
 #include "timefmt.h"
 
 struct emit_opts {
 	bool wallclock;			/* add "time" (RFC 3339, UTC) */
 	long long realtime_offset_ns;
 	struct cp_cgroups *cgroups;	/* for "cgroup", "container"; may be NULL */
+};
+
+/*
+ * Runs of keys whose values depend on a few record fields only, which
+ * the records of a burst share: a writer may remember the text it wrote
+ * for a run and write it again while those fields stay the same (memo.h).
+ */
+enum emit_run {
+	RUN_TASK,	/* pid tid comm family proto */
+	RUN_SADDR,	/* saddr */
+	RUN_DADDR,	/* daddr dport (not AF_UNIX paths) */
+	RUN_TAIL,	/* uid cgroup_id netns via caller_error cgroup container */
+	NR_EMIT_RUNS,
 };
 
 /*
@@ -45,11 +59,20 @@ struct kv_writer {
 	void (*boolean)(void *ctx, const char *key, bool v);
 	/* a key this record does not have (JSON leaves it out; CSV: empty) */
 	void (*absent)(void *ctx, const char *key);
+	/*
+	 * Optional, both or neither.  run_begin() comes before the keys of
+	 * a run with what they depend on (MEMO_KEY_LEN bytes at @key):
+	 * true if the writer repeated the run's text (the keys are then
+	 * skipped), else the keys follow, then run_end().
+	 */
+	bool (*run_begin)(void *ctx, struct text_memo *m, const void *key);
+	void (*run_end)(void *ctx, struct text_memo *m);
 };
 
 struct emit_state {
 	struct emit_opts opts;
 	struct cp_timecache utc;
+	struct text_memo memo[NR_EMIT_RUNS];	/* for the writer's runs */
 };
 
 #define EMIT_INLINE	static inline __attribute__((always_inline))
@@ -72,13 +95,47 @@ EMIT_INLINE void port_or_null(const struct kv_writer *w, void *ctx,
 		w->num(ctx, key, port);
 }
 
+/* Does the run need writing?  (No if the writer repeated it.) */
+EMIT_INLINE bool run_begin(const struct kv_writer *w, void *ctx,
+			   struct emit_state *st, enum emit_run run,
+			   const void *key)
+{
+	return !w->run_begin || !w->run_begin(ctx, &st->memo[run], key);
+}
+
+EMIT_INLINE void run_end(const struct kv_writer *w, void *ctx,
+			 struct emit_state *st, enum emit_run run)
+{
+	if (w->run_end)
+		w->run_end(ctx, &st->memo[run]);
+}
+
+/* The key of RUN_TAIL: every field it prints from. */
+struct run_tail_key {
+	__u64 cgroup_id;
+	__u32 uid, netns;	/* netns 0 without a socket */
+	__s32 ret;		/* caller_error's */
+	__u8 sock, io_uring;
+	__u8 cgroup_known;	/* the lookup found it (a rescan may) */
+	__u8 __pad0;
+	__u64 __pad;
+};
+
+_Static_assert(sizeof(struct run_tail_key) == MEMO_KEY_LEN,
+	       "run keys are what struct text_memo holds");
+
 EMIT_INLINE void record_emit(struct emit_state *st,
 			     const struct connprobe_record *rec,
 			     const struct kv_writer *w, void *ctx)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
-	unsigned int dfam = rec_daddr_family(rec);
 	const struct cp_cgroup *cg = NULL;
+	struct task_key tk;
+	struct addr_key ak;
+	struct run_tail_key rk = {
+		.cgroup_id = rec->cgroup_id, .uid = rec->uid, .ret = rec->ret,
+		.sock = sock, .io_uring = !!(rec->flags & CONNPROBE_F_IO_URING),
+	};
 	struct cp_fields f;
 	char time[48];
 
@@ -89,30 +146,43 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 	w->lit(ctx, "event", f.event, f.event_len);
 	w->unum(ctx, "ts_ns", rec->ts_ns);
 	w->unum(ctx, "cpu", rec->cpu);
-	fields_sock(rec, &f);
-	w->unum(ctx, "pid", rec->pid);
-	w->unum(ctx, "tid", rec->tid);
-	w->str(ctx, "comm", rec->comm, strnlen(rec->comm, CONNPROBE_COMM_LEN));
-	lit_or_null(w, ctx, "family", f.family, f.family_len);
-	lit_or_null(w, ctx, "proto", f.proto, f.proto_len);
-	fields_saddr(rec, &f);
-	lit_or_null(w, ctx, "saddr", f.saddr, f.saddr_len);
-	port_or_null(w, ctx, "sport", rec_saddr_family(rec) ? rec->sport : -1);
-	fields_daddr(rec, &f);
-	if (dfam == AF_UNIX) {
+	task_key_of(rec, &tk);
+	if (run_begin(w, ctx, st, RUN_TASK, &tk)) {
+		fields_sock(rec, &f);
+		w->unum(ctx, "pid", rec->pid);
+		w->unum(ctx, "tid", rec->tid);
+		w->str(ctx, "comm", rec->comm,
+		       strnlen(rec->comm, CONNPROBE_COMM_LEN));
+		lit_or_null(w, ctx, "family", f.family, f.family_len);
+		lit_or_null(w, ctx, "proto", f.proto, f.proto_len);
+		run_end(w, ctx, st, RUN_TASK);
+	}
+	saddr_key_of(rec, &ak);
+	if (run_begin(w, ctx, st, RUN_SADDR, &ak)) {
+		fields_saddr(rec, &f);
+		lit_or_null(w, ctx, "saddr", f.saddr, f.saddr_len);
+		run_end(w, ctx, st, RUN_SADDR);
+	}
+	port_or_null(w, ctx, "sport", ak.family ? rec->sport : -1);
+	if (!daddr_key_of(rec, &ak)) {
 		/* an AF_UNIX path is the caller's bytes, any number of them */
+		fields_daddr(rec, &f);
 		w->str(ctx, "daddr", f.daddr, f.daddr_len);
 		w->null(ctx, "dport");
 	} else {
-		lit_or_null(w, ctx, "daddr", f.daddr, f.daddr_len);
-		port_or_null(w, ctx, "dport", f.dport);
+		if (run_begin(w, ctx, st, RUN_DADDR, &ak)) {
+			fields_daddr(rec, &f);
+			lit_or_null(w, ctx, "daddr", f.daddr, f.daddr_len);
+			port_or_null(w, ctx, "dport", f.dport);
+			run_end(w, ctx, st, RUN_DADDR);
+		}
 	}
 	w->num(ctx, "ret", rec->ret);
 	lit_or_null(w, ctx, "error", f.error, f.error_len);
 	w->unum(ctx, "latency_ns", rec->latency_ns);
 	w->unum(ctx, "seq", rec->seq);
 	/* io_uring's descriptor (or fixed file) is not the module's to know */
-	if (rec->flags & CONNPROBE_F_IO_URING)
+	if (rk.io_uring)
 		w->null(ctx, "fd");
 	else
 		w->num(ctx, "fd", rec->fd);
@@ -121,23 +191,31 @@ EMIT_INLINE void record_emit(struct emit_state *st,
 		w->unum(ctx, "id", rec->id);
 	else
 		w->null(ctx, "id");
-	w->unum(ctx, "uid", rec->uid);
-	w->unum(ctx, "cgroup_id", rec->cgroup_id);
 	if (sock)
-		w->unum(ctx, "netns", rec->netns);
-	else
-		w->null(ctx, "netns");
-	w->lit(ctx, "via", f.via, f.via_len);
-	lit_or_null(w, ctx, "caller_error", f.caller_error, f.caller_error_len);
-	if (cg)
-		w->str(ctx, "cgroup", cg->path, strlen(cg->path));
-	else
-		w->null(ctx, "cgroup");
-	/* 64 hex digits, or none */
-	if (cg && cg->container[0])
-		w->lit(ctx, "container", cg->container, strlen(cg->container));
-	else
-		w->null(ctx, "container");
+		rk.netns = rec->netns;
+	rk.cgroup_known = cg != NULL;
+	if (run_begin(w, ctx, st, RUN_TAIL, &rk)) {
+		w->unum(ctx, "uid", rec->uid);
+		w->unum(ctx, "cgroup_id", rec->cgroup_id);
+		if (sock)
+			w->unum(ctx, "netns", rec->netns);
+		else
+			w->null(ctx, "netns");
+		w->lit(ctx, "via", f.via, f.via_len);
+		lit_or_null(w, ctx, "caller_error", f.caller_error,
+			    f.caller_error_len);
+		if (cg)
+			w->str(ctx, "cgroup", cg->path, strlen(cg->path));
+		else
+			w->null(ctx, "cgroup");
+		/* 64 hex digits, or none */
+		if (cg && cg->container[0])
+			w->lit(ctx, "container", cg->container,
+			       strlen(cg->container));
+		else
+			w->null(ctx, "container");
+		run_end(w, ctx, st, RUN_TAIL);
+	}
 	if (f.complete)
 		w->boolean(ctx, "abandoned", f.abandoned);
 	else
