@@ -144,6 +144,17 @@ void cp_call_addr_set(struct cp_call_addr *addr,
 
 NOKPROBE_SYMBOL(cp_call_addr_set);
 
+/* Zero @rec (no byte is left uninitialised) and give it its header. */
+static void cp_record_init(struct connprobe_record *rec, u8 event)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->size = sizeof(*rec);
+	rec->version = CONNPROBE_RECORD_VERSION;
+	rec->event = event;
+}
+
+NOKPROBE_SYMBOL(cp_record_init);
+
 /**
  * cp_record_begin() - start the CONNECT record of a call that just returned
  * @rec: the record, zeroed here first (no byte is left uninitialised)
@@ -152,11 +163,8 @@ NOKPROBE_SYMBOL(cp_call_addr_set);
  */
 void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret)
 {
-	memset(rec, 0, sizeof(*rec));
+	cp_record_init(rec, CONNPROBE_EVENT_CONNECT);
 	rec->latency_ns = ktime_get_ns() - start_ns;
-	rec->size = sizeof(*rec);
-	rec->version = CONNPROBE_RECORD_VERSION;
-	rec->event = CONNPROBE_EVENT_CONNECT;
 	rec->ts_ns = start_ns;
 	rec->ret = ret;
 	rec->pid = task_tgid_nr(current);
@@ -401,10 +409,7 @@ void cp_write_complete(const struct cp_attempt_call *call,
 
 	cp_buffer_reserve(&slot);
 	rec = slot.rec;
-	memset(rec, 0, sizeof(*rec));
-	rec->size = sizeof(*rec);
-	rec->version = CONNPROBE_RECORD_VERSION;
-	rec->event = CONNPROBE_EVENT_COMPLETE;
+	cp_record_init(rec, CONNPROBE_EVENT_COMPLETE);
 	rec->flags = call->flags;
 	rec->ts_ns = call->ts_ns;
 	rec->latency_ns = end->ns - call->ts_ns;
