@@ -140,17 +140,13 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 			     struct pt_regs *regs)
 {
 	const struct cp_call *call = (const struct cp_call *)ri->data;
+	/* __sys_connect() returns int: narrow the 64-bit register. */
+	int ret = (int)regs_return_value(regs);
 	struct file *file = NULL, *held = NULL;
 	struct socket *sock = NULL;
 	struct connprobe_record *rec;
+	bool fd_changed = false;
 	struct cp_slot slot;
-
-	/* Built in place, in the buffer: no copy of it on the stack. */
-	cp_buffer_reserve(&slot);
-	rec = slot.rec;
-	/* __sys_connect() returns int: narrow the 64-bit register. */
-	cp_record_begin(rec, call->start_ns, (int)regs_return_value(regs));
-	rec->fd = call->fd;
 
 	/*
 	 * EBADF: no file at entry, none to look at now.  The call held its
@@ -159,8 +155,9 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 	 * its socket now is not the one the call used.  The file must stay
 	 * open while its socket is read: a table no other thread uses keeps
 	 * it so; else a reference does, against a close by another thread.
+	 * Looked up before the reserve, which turns interrupts off.
 	 */
-	if (rec->ret != -EBADF && call->file) {
+	if (ret != -EBADF && call->file) {
 		if (cp_files_private(current->files)) {
 			file = cp_files_lookup_fd_raw(current->files, call->fd);
 		} else {
@@ -170,8 +167,15 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 		if (file == call->file)
 			sock = cp_sock_from_file(file);
 		else
-			rec->flags |= CONNPROBE_F_FD_CHANGED;
+			fd_changed = true;
 	}
+	/* Built in place, in the buffer: no copy of it on the stack. */
+	cp_buffer_reserve(&slot);
+	rec = slot.rec;
+	cp_record_begin(rec, call->start_ns, ret);
+	rec->fd = call->fd;
+	if (fd_changed)
+		rec->flags |= CONNPROBE_F_FD_CHANGED;
 	cp_record_emit(&slot, sock, &call->addr);
 	if (held)
 		fput(held);
