@@ -1,21 +1,226 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Parsing the command line into struct cli. */
+/*
+ * The command line, from one table of every option and command: getopt's
+ * tables, the checks of which options go together, and --help.
+ * connprobe.8 documents the same options; a test checks that each one
+ * --help lists is in the man page.
+ */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
-#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_table.h"
+#include "cli.h"
 #include "names.h"
 
 /* Keeps duration * 1e9 well inside a long long of nanoseconds. */
 #define MAX_DURATION_S		(365.0 * 24 * 3600)
+#define OPT_COLUMN		27	/* where --help's descriptions start */
+#define CMD_BIT(c)		(1u << (c))
 
-void cli_usage_error(enum cli_cmd cmd, bool named, const char *fmt, ...)
+struct cli_opt {
+	char letter;		/* the short option; 0: none */
+	const char *name;	/* long name */
+	const char *arg;	/* argument's name; NULL: takes none */
+	unsigned int cmds;	/* CMD_BIT()s of the commands taking it */
+	const char *help;	/* lines after the first start with '\n' */
+};
+
+struct cli_command {
+	const char *name;
+	const char *summary;	/* one line, for the command list */
+	const char *usage;	/* after "Usage: connprobe " */
+	const char *description;
+	const char *examples;
+	bool needs_module;	/* reads the module: root, debugfs */
+};
+
+#define B(c)		CMD_BIT(CMD_##c)
+#define LIVE		(B(TRACE) | B(RECORD) | B(HIST) | B(SUMMARY) | B(TOP) | B(PROM))
+#define FILTERING	(LIVE | B(REPORT))
+#define STREAMING	(B(TRACE) | B(REPORT))
+
+static const struct cli_opt opts[NR_OPTS] = {
+	[O_PID] = { 'p', "pid", "PID", FILTERING, "only process PID" },
+	[O_TID] = { 0, "tid", "TID", FILTERING, "only thread TID" },
+	[O_UID] = { 'u', "uid", "UID", FILTERING, "only tasks of real user id UID" },
+	[O_PORT] = { 'P', "port", "PORT", FILTERING,
+	  "only destination port PORT; repeat it or give a\ncomma list (at most 16 ports)" },
+	[O_IPV4] = { '4', "ipv4", NULL, FILTERING,
+	  "only IPv4 destinations, IPv4-mapped IPv6 ones\n(::ffff:a.b.c.d) included" },
+	[O_IPV6] = { '6', "ipv6", NULL, FILTERING,
+	  "only IPv6 destinations, not IPv4-mapped ones" },
+	[O_FAILED] = { 0, "failed", NULL, FILTERING,
+	  "only failures: errors other than EINPROGRESS,\nfailed or abandoned completions" },
+	[O_ERRNO] = { 0, "errno", "NAME", FILTERING,
+	  "only this error, by name (ECONNREFUSED) or number;\nrepeatable; EINTR also matches ERESTARTSYS" },
+	[O_MIN_LATENCY] = { 0, "min-latency", "TIME", FILTERING,
+	  "only records at least this slow: milliseconds,\nor with a unit (ns, us, ms, s): 250us, 1.5s" },
+	[O_COMM] = { 0, "comm", "COMM", FILTERING,
+	  "only tasks named COMM (exact, at most 15 chars)" },
+	[O_CGROUP] = { 0, "cgroup", "PATH", FILTERING,
+	  "only tasks in cgroup v2 PATH or below; PATH is\nbelow the cgroup2 mount or starts with it" },
+
+	[O_JSON] = { 'j', "json", NULL, STREAMING | B(STATS) | B(HIST) | B(SUMMARY),
+	  "JSON (JSON Lines for the record stream)" },
+	[O_IN_PROGRESS] = { 0, "in-progress", NULL, STREAMING,
+	  "only connects still in progress at the end: those\nthat returned EINPROGRESS (or were interrupted)\nand whose attempt has not ended, shown when the\ntrace stops or the capture ends" },
+	[O_CSV] = { 0, "csv", NULL, STREAMING,
+	  "CSV with a header row (the JSON keys)" },
+	[O_TIME] = { 'T', "time", NULL, STREAMING,
+	  "wall-clock time: TIME is the local time of day;\nJSON and CSV add \"time\" (RFC 3339, UTC)" },
+	[O_WIDE] = { 'w', "wide", NULL, STREAMING,
+	  "address columns IPv6-wide, addresses whole, and\nthe UID and CONTAINER columns" },
+	[O_TIMESTAMP] = { 't', "timestamp", NULL, STREAMING,
+	  "the TIME(s) column, seconds since the first\nrecord, as bcc's -t (the table always has it)" },
+	[O_PRINT_UID] = { 'U', "print-uid", NULL, STREAMING, "add a UID column" },
+	[O_LPORT] = { 'L', "lport", NULL, STREAMING,
+	  "the local port, as bcc's -L: the table always has\nit (SPORT); with -c, count per local port too" },
+	[O_COUNT] = { 'c', "count", NULL, STREAMING,
+	  "count connect() calls per source address and\ndestination address and port; print the counts\nat the end, largest first (bcc's tcpconnect -c)" },
+	[O_DNS] = { 'd', "dns", NULL, LIVE | B(REPORT),
+	  "not supported: bcc's tcpconnect -d shows the DNS\nquery behind each connect; connprobe traces\nconnect() alone and exits 2 (--duration: -d\nof earlier versions)" },
+	[O_MSECS] = { 'm', "milliseconds", NULL, B(HIST) | B(REPORT),
+	  "histograms in milliseconds, not microseconds" },
+	[O_ROWS] = { 'n', "rows", "N", B(SUMMARY) | B(TOP) | B(REPORT),
+	  "at most N rows per table (default: summary all,\ntop 10)" },
+
+	[O_INPUT] = { 'i', "input", "FILE", B(REPORT),
+	  "the capture to read (default " DEFAULT_CAPTURE ";\n- for standard input)" },
+	[O_SUMMARY] = { 0, "summary", NULL, B(REPORT),
+	  "show the capture as summary does" },
+	[O_HIST] = { 0, "hist", NULL, B(REPORT),
+	  "show the capture as hist does" },
+	[O_PROM] = { 0, "prom", NULL, B(REPORT),
+	  "show the capture as prom does (to stdout)" },
+	[O_HEATMAP] = { 0, "heatmap", "FILE", B(REPORT),
+	  "write the latency heat map to FILE (SVG; - for\nstandard output): a panel per outcome, time\nacross, log2 latency up, count as colour" },
+	[O_INFO] = { 0, "info", NULL, B(REPORT),
+	  "show where and when the capture was taken" },
+	[O_OUTPUT] = { 'o', "output", "FILE", B(RECORD),
+	  "the capture to write (default " DEFAULT_CAPTURE ";\n- for standard output)" },
+	[O_TEXTFILE] = { 0, "textfile", "DIR", B(PROM),
+	  "write DIR/connprobe.prom (atomically) every\ninterval and at the end, for node_exporter's\ntextfile collector; without it, print once at\nthe end" },
+	[O_INTERVAL] = { 'I', "interval", "SECONDS", B(TOP) | B(PROM),
+	  "refresh every SECONDS (top: 1, prom: 15)" },
+	[O_DURATION] = { 0, "duration", "SECONDS", LIVE,
+	  "stop after SECONDS (fractions allowed), as on\nSIGINT" },
+	[O_DEBUGFS] = { 0, "debugfs", "DIR", LIVE | B(STATS),
+	  "debugfs mount point (default " DEFAULT_DEBUGFS ");\nfor testing: skips the debugfs mount and\n/sys/module/connprobe checks" },
+	[O_CGROUPFS] = { 0, "cgroupfs", "DIR", LIVE,
+	  "cgroup v2 mount point (default: the first\ncgroup2 mount in /proc/self/mountinfo)" },
+	[O_VERSION] = { 'V', "version", NULL, ~0u, "print the version and exit" },
+	[O_HELP] = { 'h', "help", NULL, ~0u, "show this help" },
+};
+
+static const struct cli_command commands[NR_CMDS] = {
+	[CMD_TRACE] = {
+		"trace", "stream one line per connect() (the default)",
+		"[trace] [OPTIONS] [MIN_MS]",
+		"Stream the connect() calls the module records, one line each,\n"
+		"sorted by time, until SIGINT/SIGTERM or the end of --duration;\n"
+		"then print what is still buffered and report records read and\n"
+		"lost on stderr.  The header is printed once; the address columns\n"
+		"fit IPv4, and a longer address keeps its tail after '..' (-w:\n"
+		"IPv6-wide columns, whole addresses).\n",
+		"  connprobe                     # table until Ctrl-C\n"
+		"  connprobe --json --duration 10  # JSON Lines for 10 seconds\n"
+		"  connprobe 10                  # connects of 10 ms or more\n"
+		"  connprobe -c --duration 60    # counts per source, destination\n"
+		"  connprobe -P 443 --failed -T  # failing HTTPS connects\n",
+		true,
+	},
+	[CMD_STATS] = {
+		"stats", "the module's written/lost/missed counters",
+		"stats [OPTIONS]",
+		"Print the module's counters: records written and lost per CPU and\n"
+		"in total; per probe, calls missed because maxactive was exhausted\n"
+		"(nmissed) or because the probe hit inside a handler (kp_nmissed);\n"
+		"TCP attempts untracked and those gone with their socket unrecorded\n"
+		"(attempts_untracked, attempts_reclaimed); what the filter turned away.\n",
+		"  connprobe stats --json\n",
+		true,
+	},
+	[CMD_RECORD] = {
+		"record", "save the records to a capture file",
+		"record [-o FILE] [OPTIONS]",
+		"Write the records that pass the filters, exactly as the kernel\n"
+		"wrote them, to a capture file, with the host name, the clock\n"
+		"offset, what was lost and the cgroup paths; until SIGINT/SIGTERM\n"
+		"or the end of --duration.  Read it with 'connprobe report'.  The\n"
+		"file is 0644 less the umask (report needs no root); a capture\n"
+		"already there is kept as FILE.old.\n",
+		"  connprobe record --duration 60 -o web1.data\n",
+		true,
+	},
+	[CMD_REPORT] = {
+		"report", "show a capture: stream, --summary, --hist, --prom",
+		"report [-i FILE] [--summary|--hist|--prom|--heatmap FILE|--info]\n"
+		"       [OPTIONS]",
+		"Show a capture made by 'connprobe record' as the live commands\n"
+		"show the module: the record stream by default, or the summary,\n"
+		"hist or prom view; filters apply.  Needs no root.  A file that\n"
+		"is truncated, of another version or not a capture is refused.\n",
+		"  connprobe report -i web1.data --summary\n"
+		"  connprobe report -i web1.data --json --errno ETIMEDOUT\n"
+		"  connprobe report -i web1.data --heatmap web1.svg\n",
+		false,
+	},
+	[CMD_HIST] = {
+		"hist", "log2 latency histograms, one per outcome",
+		"hist [-m] [OPTIONS]",
+		"Count the records into log2 latency histograms, one per outcome\n"
+		"(OK, ECONNREFUSED, EINPROGRESS, done:OK for a completion, ...),\n"
+		"as bcc's tools draw them; print them at SIGINT or the end of\n"
+		"--duration, with the number of records and of records lost.\n",
+		"  connprobe hist --duration 30\n"
+		"  connprobe hist -m -P 5432\n",
+		true,
+	},
+	[CMD_SUMMARY] = {
+		"summary", "count, failure rate, p50/p99/max per outcome,\n"
+		"            destination and process",
+		"summary [OPTIONS]",
+		"Aggregate the records and print, per outcome, per destination and\n"
+		"per process: count, failure rate and p50/p99/max latency, at\n"
+		"SIGINT or the end of --duration, with records read and lost.\n"
+		"Per destination and process, a connect left in progress\n"
+		"(EINPROGRESS, or interrupted by a signal) counts once, with the\n"
+		"latency and result of its completion (tcpconnlat's connect\n"
+		"latency); until that comes it is 'in progress', as --in-progress\n"
+		"has it.\n"
+		"Percentiles are within 1/32 of the exact value; max is exact.\n",
+		"  connprobe summary --duration 60\n"
+		"  connprobe summary --json --cgroup /system.slice\n",
+		true,
+	},
+	[CMD_TOP] = {
+		"top", "the summary of the last interval, refreshed",
+		"top [-I SECONDS] [-n N] [OPTIONS]",
+		"Show the summary of the last interval, redrawn every interval\n"
+		"(the screen is cleared on a terminal), largest groups first.\n",
+		"  connprobe top -I 2 -n 5\n",
+		true,
+	},
+	[CMD_PROM] = {
+		"prom", "metrics for node_exporter's textfile collector",
+		"prom [--textfile DIR] [-I SECONDS] [OPTIONS]",
+		"Count the records as Prometheus metrics: connects and completions\n"
+		"by outcome, family and protocol, latency histograms by outcome\n"
+		"(le buckets from 100us to 120s), lost records and missed calls.\n"
+		"Counters count from the start of the run.\n",
+		"  connprobe prom --textfile /var/lib/node_exporter/textfile\n"
+		"  connprobe prom --duration 10 | promtool check metrics\n",
+		true,
+	},
+};
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+usage_error(const struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -23,13 +228,10 @@ void cli_usage_error(enum cli_cmd cmd, bool named, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'connprobe%s%s --help'.\n", named ? " " : "",
-		named ? cli_commands[cmd].name : "");
-	exit(EXIT_USAGE);
+	fprintf(stderr, "\nTry 'connprobe%s%s --help'.\n", cli->named ? " " : "",
+		cli->named ? commands[cli->cmd].name : "");
+	exit(2);
 }
-
-#define usage_error(cli, ...) \
-	cli_usage_error((cli)->cmd, (cli)->named, __VA_ARGS__)
 
 static double parse_seconds(const struct cli *cli, const char *what,
 			    const char *arg)
@@ -94,7 +296,6 @@ static void add_ports(struct cli *cli, const char *arg)
 	}
 	if (!f->nr_ports)
 		usage_error(cli, "invalid port '%s'", arg);
-	f->mask |= CP_FILTER_PORT;
 }
 
 static void add_errno(struct cli *cli, const char *arg)
@@ -110,113 +311,56 @@ static void add_errno(struct cli *cli, const char *arg)
 	if (f->nr_errnos == CP_FILTER_MAX_ERRNOS)
 		usage_error(cli, "too many --errno: at most %d", CP_FILTER_MAX_ERRNOS);
 	f->errnos[f->nr_errnos++] = e;
-	f->mask |= CP_FILTER_ERRNO;
 }
 
-static void set_comm(struct cli *cli, const char *arg)
-{
-	if (!arg[0] || strlen(arg) >= CONNPROBE_COMM_LEN)
-		usage_error(cli, "invalid comm '%s': 1 to %d characters (the kernel keeps no more)",
-			    arg, CONNPROBE_COMM_LEN - 1);
-	memset(cli->filter.comm, 0, sizeof(cli->filter.comm));
-	memcpy(cli->filter.comm, arg, strlen(arg));
-	cli->filter.mask |= CP_FILTER_COMM;
-}
+/*
+ * The filter options come in cp_filter.mask's order, so that option @o
+ * puts bit @o in force.
+ */
+_Static_assert(CP_FILTER_PID == 1u << O_PID &&
+	       CP_FILTER_LATENCY == 1u << O_MIN_LATENCY &&
+	       CP_FILTER_CGROUP == 1u << O_CGROUP, "filter options out of order");
 
-static void set_view(struct cli *cli, enum report_view v)
-{
-	if (cli->view != VIEW_STREAM && cli->view != v)
-		usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
-	cli->view = v;
-}
-
-static void apply_filter_opt(struct cli *cli, int c, const char *arg)
+static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 {
 	struct cp_filter *f = &cli->filter;
 
-	switch (c) {
-	case 'p':
+	cli->arg[o] = arg ? arg : "";
+	if (o <= O_CGROUP)
+		f->mask |= 1u << o;
+	switch (o) {
+	case O_PID:
 		f->pid = parse_uint(cli, "PID", arg, 0xffffffffULL);
-		f->mask |= CP_FILTER_PID;
 		break;
-	case OPT_TID:
+	case O_TID:
 		f->tid = parse_uint(cli, "TID", arg, 0xffffffffULL);
-		f->mask |= CP_FILTER_TID;
 		break;
-	case 'u':
+	case O_UID:
 		f->uid = parse_uint(cli, "UID", arg, 0xffffffffULL);
-		f->mask |= CP_FILTER_UID;
 		break;
-	case 'P':
+	case O_PORT:
 		add_ports(cli, arg);
 		break;
-	case '4':
-		f->mask |= CP_FILTER_IPV4;
-		break;
-	case '6':
-		f->mask |= CP_FILTER_IPV6;
-		break;
-	case OPT_FAILED:
-		f->mask |= CP_FILTER_FAILED;
-		break;
-	case OPT_ERRNO:
+	case O_ERRNO:
 		add_errno(cli, arg);
 		break;
-	case OPT_MIN_LATENCY:
+	case O_MIN_LATENCY:
 		f->min_latency_ns = parse_latency(cli, arg);
-		f->mask |= CP_FILTER_LATENCY;
 		break;
-	case OPT_COMM:
-		set_comm(cli, arg);
+	case O_COMM:
+		if (!arg[0] || strlen(arg) >= CONNPROBE_COMM_LEN)
+			usage_error(cli, "invalid comm '%s': 1 to %d characters (the kernel keeps no more)",
+				    arg, CONNPROBE_COMM_LEN - 1);
+		memset(f->comm, 0, sizeof(f->comm));
+		memcpy(f->comm, arg, strlen(arg));
 		break;
-	case OPT_CGROUP:
-		cli->cgroup = arg;
-		f->mask |= CP_FILTER_CGROUP;
-		break;
-	}
-}
-
-/* The options whose whole effect is to set a member: true, or the argument. */
-#define SET_BOOL(c, m)	{ c, offsetof(struct cli, m), false }
-#define SET_ARG(c, m)	{ c, offsetof(struct cli, m), true }
-static const struct setter {
-	int id;
-	size_t off;
-	bool arg;		/* a const char * member, else a bool */
-} setters[] = {
-	SET_BOOL('T', wallclock), SET_BOOL('t', timestamp), SET_BOOL('c', count),
-	SET_BOOL('L', lport), SET_BOOL('V', version), SET_BOOL('w', wide),
-	SET_BOOL('U', print_uid), SET_BOOL('m', msecs), SET_BOOL('h', help),
-	SET_BOOL(OPT_IN_PROGRESS, in_progress), SET_ARG('i', input),
-	SET_ARG('o', output), SET_ARG(OPT_TEXTFILE, textfile),
-	SET_ARG(OPT_CGROUPFS, cgroupfs),
-};
-
-static void apply_opt(struct cli *cli, int c, const char *arg)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(setters) / sizeof(setters[0]); i++) {
-		if (setters[i].id != c)
-			continue;
-		if (setters[i].arg)
-			*(const char **)((char *)cli + setters[i].off) = arg;
-		else
-			*(bool *)((char *)cli + setters[i].off) = true;
-		return;
-	}
-	switch (c) {
-	case 'j':
-		if (cli->format == FORMAT_CSV)
+	case O_JSON:
+	case O_CSV:
+		if (cli->arg[O_JSON] && cli->arg[O_CSV])
 			usage_error(cli, "--json and --csv exclude each other");
-		cli->format = FORMAT_JSON;
+		cli->format = o == O_JSON ? FORMAT_JSON : FORMAT_CSV;
 		break;
-	case OPT_CSV:
-		if (cli->format == FORMAT_JSON)
-			usage_error(cli, "--json and --csv exclude each other");
-		cli->format = FORMAT_CSV;
-		break;
-	case 'd':
+	case O_DNS:
 		/*
 		 * bcc's tcpconnect -d pairs each connect with the DNS reply
 		 * read before it, by tracing udp_recvmsg(); the module traces
@@ -224,95 +368,60 @@ static void apply_opt(struct cli *cli, int c, const char *arg)
 		 * name, not the one asked for.
 		 */
 		usage_error(cli, "-d (--dns): DNS association is not supported: connprobe traces connect() only, not the DNS replies bcc's tcpconnect -d reads; for a time limit use --duration");
-	case 'n':
+	case O_ROWS:
 		cli->rows = parse_uint(cli, "row count", arg, 1000000);
-		cli->rows_given = true;
 		break;
-	case OPT_DURATION:
+	case O_DURATION:
 		cli->duration = parse_seconds(cli, "duration", arg);
 		break;
-	case 'I':
+	case O_INTERVAL:
 		cli->interval = parse_seconds(cli, "interval", arg);
 		break;
-	case OPT_SUMMARY:
-		set_view(cli, VIEW_SUMMARY);
+	case O_SUMMARY:
+	case O_HIST:
+	case O_PROM:
+	case O_HEATMAP:
+	case O_INFO:
+		if (cli->view != VIEW_STREAM && cli->view != o)
+			usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
+		cli->view = o;
 		break;
-	case OPT_HIST:
-		set_view(cli, VIEW_HIST);
-		break;
-	case OPT_PROM:
-		set_view(cli, VIEW_PROM);
-		break;
-	case OPT_INFO:
-		set_view(cli, VIEW_INFO);
-		break;
-	case OPT_HEATMAP:
-		set_view(cli, VIEW_HEATMAP);
-		cli->heatmap = arg;
-		break;
-	case OPT_DEBUGFS:
-		cli->debugfs = arg;
-		cli->fake_debugfs = true;
+	case O_DEBUGFS:
+		/* room for DIR/connprobe */
+		if (strlen(arg) + sizeof("/" CONNPROBE_DEBUGFS_DIR) > PATH_MAX)
+			usage_error(cli, "--debugfs path too long");
 		break;
 	default:
-		apply_filter_opt(cli, c, arg);
+		break;
 	}
-}
-
-/* getopt's tables for @cmd, built from cli_opts. */
-static void build_getopt(enum cli_cmd cmd, char *shortopts,
-			 struct option *longopts)
-{
-	unsigned int i, n = 0;
-	char *s = shortopts;
-
-	*s++ = ':';	/* a missing argument returns ':', not '?' */
-	for (i = 0; i < cli_nr_opts; i++) {
-		if (!(cli_opts[i].cmds & CMD_BIT(cmd)))
-			continue;
-		longopts[n++] = (struct option){
-			cli_opts[i].name,
-			cli_opts[i].arg ? required_argument : no_argument,
-			NULL, cli_opts[i].id,
-		};
-		if (cli_opts[i].id < 256) {
-			*s++ = cli_opts[i].id;
-			if (cli_opts[i].arg)
-				*s++ = ':';
-		}
-	}
-	*s = '\0';
-	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
 /* Options that make no sense together, or with this report view. */
-static void check_combinations(struct cli *cli)
+static void check_combinations(const struct cli *cli)
 {
-	bool stream = cli->cmd == CMD_TRACE ||
-		      (cli->cmd == CMD_REPORT && cli->view == VIEW_STREAM);
+	const char *const *a = cli->arg;
+	bool stream = cli->view == VIEW_STREAM;
 
-	if (cli->count && (cli->format != FORMAT_TABLE || cli->in_progress ||
-			   cli->wallclock || cli->timestamp || cli->wide ||
-			   cli->print_uid))
+	if (a[O_COUNT] && (a[O_JSON] || a[O_CSV] || a[O_IN_PROGRESS] ||
+			   a[O_TIME] || a[O_TIMESTAMP] || a[O_WIDE] ||
+			   a[O_PRINT_UID]))
 		usage_error(cli, "-c prints a table of counts: --json, --csv, --in-progress, -T, -t, -w and -U do not apply");
-	if (cli->cmd == CMD_PROM && cli->interval && !cli->textfile)
+	if (cli->cmd == CMD_PROM && a[O_INTERVAL] && !a[O_TEXTFILE])
 		usage_error(cli, "-I applies with --textfile only: without it prom prints once, at the end");
 	if (cli->cmd != CMD_REPORT)
 		return;
-	if (!stream && cli->in_progress)
+	if (!stream && a[O_IN_PROGRESS])
 		usage_error(cli, "--in-progress applies to the record stream only");
-	if (!stream && (cli->format == FORMAT_CSV || cli->wallclock ||
-			cli->wide || cli->print_uid))
+	if (!stream && (a[O_CSV] || a[O_TIME] || a[O_WIDE] || a[O_PRINT_UID]))
 		usage_error(cli, "--csv, -T, -w and -U apply to the record stream only");
-	if (!stream && (cli->count || cli->lport || cli->timestamp))
+	if (!stream && (a[O_COUNT] || a[O_LPORT] || a[O_TIMESTAMP]))
 		usage_error(cli, "-c, -L and -t apply to the record stream only");
-	if (cli->msecs && cli->view != VIEW_HIST)
+	if (a[O_MSECS] && cli->view != O_HIST)
 		usage_error(cli, "-m applies to --hist only");
-	if (cli->rows_given && cli->view != VIEW_SUMMARY)
+	if (a[O_ROWS] && cli->view != O_SUMMARY)
 		usage_error(cli, "-n applies to --summary only");
-	if (cli->format == FORMAT_JSON &&
-	    (cli->view == VIEW_PROM || cli->view == VIEW_INFO ||
-	     cli->view == VIEW_HEATMAP))
+	if (a[O_JSON] && (cli->view == O_PROM || cli->view == O_INFO ||
+			  cli->view == O_HEATMAP))
 		usage_error(cli, "--json does not apply to --prom, --heatmap or --info");
 }
 
@@ -322,19 +431,109 @@ static void check_combinations(struct cli *cli)
  */
 static void positional_latency(struct cli *cli, int argc, char **argv)
 {
-	struct cp_filter *f = &cli->filter;
-
 	if (optind == argc)
 		return;
 	if (cli->cmd == CMD_STATS)
 		usage_error(cli, "unexpected argument '%s'", argv[optind]);
 	if (optind + 1 < argc)
 		usage_error(cli, "unexpected argument '%s'", argv[optind + 1]);
-	if (f->mask & CP_FILTER_LATENCY)
+	if (cli->arg[O_MIN_LATENCY])
 		usage_error(cli, "a minimum latency, given twice: '%s' and --min-latency",
 			    argv[optind]);
-	f->min_latency_ns = parse_latency(cli, argv[optind]);
-	f->mask |= CP_FILTER_LATENCY;
+	apply_opt(cli, O_MIN_LATENCY, argv[optind]);
+}
+
+/* "  -p, --pid PID" padded to OPT_COLUMN, then the help, lines indented. */
+static void print_opt(FILE *f, const struct cli_opt *o)
+{
+	const char *h = o->help, *nl;
+	char left[64];
+	int n;
+
+	n = snprintf(left, sizeof(left), "  %c%c%c --%s%s%s",
+		     o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
+		     o->letter ? ',' : ' ', o->name, o->arg ? " " : "",
+		     o->arg ? o->arg : "");
+	if (n + 1 > OPT_COLUMN)
+		fprintf(f, "%s\n%*s", left, OPT_COLUMN, "");
+	else
+		fprintf(f, "%-*s", OPT_COLUMN, left);
+	while ((nl = strchr(h, '\n'))) {
+		fprintf(f, "%.*s\n%*s", (int)(nl - h), h, OPT_COLUMN, "");
+		h = nl + 1;
+	}
+	fprintf(f, "%s\n", h);
+}
+
+/* The options of @cmd from @first to @last, under @title if any. */
+static void print_group(FILE *f, enum cli_cmd cmd, const char *title,
+			int first, int last)
+{
+	bool any = false;
+	int i;
+
+	for (i = first; i <= last; i++) {
+		if (!(opts[i].cmds & CMD_BIT(cmd)))
+			continue;
+		if (!any)
+			fprintf(f, "\n%s:\n", title);
+		any = true;
+		print_opt(f, &opts[i]);
+	}
+}
+
+static void print_help(const struct cli *cli)
+{
+	static const char needs[] =
+		"Needs root, debugfs mounted and the module loaded (modprobe connprobe).\n";
+	const struct cli_command *c = &commands[cli->cmd];
+	int i;
+
+	if (cli->named) {
+		printf("Usage: connprobe %s\n\n%s", c->usage, c->description);
+	} else {
+		fputs("Usage: connprobe [COMMAND] [OPTIONS]\n"
+		      "       connprobe COMMAND --help\n"
+		      "\n"
+		      "Trace every connect() with the connprobe kernel module: its outcome,\n"
+		      "its latency, and the process, user and container behind it.\n"
+		      "\n"
+		      "Commands:\n", stdout);
+		for (i = 0; i < NR_CMDS; i++)
+			printf("  %-9s %s\n", commands[i].name, commands[i].summary);
+		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n",
+		      stdout);
+	}
+	print_group(stdout, cli->cmd, "Filters", O_PID, O_CGROUP);
+	print_group(stdout, cli->cmd, "Output", O_JSON, O_ROWS);
+	print_group(stdout, cli->cmd, "Options", O_INPUT, O_HELP);
+	if (cli->named)
+		printf("\nExamples:\n%s\n", c->examples);
+	else
+		fputs("\nSee 'connprobe COMMAND --help' and connprobe(8).\n", stdout);
+	printf("%sExit status: 0 ok, 1 error, 2 usage error.\n",
+	       !cli->named || c->needs_module ? needs : "");
+}
+
+/* getopt's tables for @cmd; a long option returns 256 + its index. */
+static void build_getopt(enum cli_cmd cmd, char *s, struct option *l)
+{
+	int i;
+
+	*s++ = ':';	/* a missing argument returns ':', not '?' */
+	for (i = 0; i < NR_OPTS; i++) {
+		if (!(opts[i].cmds & CMD_BIT(cmd)))
+			continue;
+		*l++ = (struct option){ opts[i].name, opts[i].arg ?
+					required_argument : no_argument, NULL, 256 + i };
+		if (opts[i].letter) {
+			*s++ = opts[i].letter;
+			if (opts[i].arg)
+				*s++ = ':';
+		}
+	}
+	*s = '\0';
+	*l = (struct option){ NULL, 0, NULL, 0 };
 }
 
 /* A number where the command goes: trace's minimum latency. */
@@ -345,15 +544,16 @@ static bool is_number(const char *s)
 
 void cli_parse(int argc, char **argv, struct cli *cli)
 {
-	struct option longopts[CLI_MAX_OPTS + 1];
-	char shortopts[3 * CLI_MAX_OPTS + 2];
-	int c;
+	struct option longopts[NR_OPTS + 1];
+	char shortopts[3 * NR_OPTS + 2];
+	int c, o;
 
 	memset(cli, 0, sizeof(*cli));
 	cli->cmd = CMD_TRACE;
+	cli->view = VIEW_STREAM;
 	if (argc > 1 && argv[1][0] != '-' && !is_number(argv[1])) {
 		for (c = 0; c < NR_CMDS; c++)
-			if (!strcmp(argv[1], cli_commands[c].name))
+			if (!strcmp(argv[1], commands[c].name))
 				break;
 		if (c == NR_CMDS)
 			usage_error(cli, "unknown command '%s'", argv[1]);
@@ -363,8 +563,6 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 		argc--;
 		argv++;
 	}
-	cli->debugfs = DEFAULT_DEBUGFS;
-	cli->input = cli->output = DEFAULT_CAPTURE;
 	build_getopt(cli->cmd, shortopts, longopts);
 
 	opterr = 0;	/* our messages name the command's help */
@@ -384,10 +582,20 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 			usage_error(cli, "unrecognized option '%s'",
 				    argv[optind - 1]);
 		}
-		apply_opt(cli, c, optarg);
+		o = c - 256;
+		if (c < 256)	/* a short option: find its row */
+			for (o = 0; opts[o].letter != c; o++)
+				;
+		apply_opt(cli, o, optarg);
 	}
-	if (cli->help || cli->version)
-		return;
+	if (cli->arg[O_HELP]) {
+		print_help(cli);
+		exit(0);
+	}
+	if (cli->arg[O_VERSION]) {
+		printf("connprobe %s\n", CONNPROBE_VERSION);
+		exit(0);
+	}
 	positional_latency(cli, argc, argv);
 	check_combinations(cli);
 }

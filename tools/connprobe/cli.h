@@ -17,61 +17,42 @@ enum cli_cmd {
 	CMD_SUMMARY, CMD_TOP, CMD_PROM, NR_CMDS,
 };
 
-/* What report shows of its capture. */
-enum report_view {
-	VIEW_STREAM, VIEW_SUMMARY, VIEW_HIST, VIEW_PROM, VIEW_INFO,
-	VIEW_HEATMAP,
+/* Every option, in --help's order: filters, output, then the rest. */
+enum cli_opt_id {
+	O_PID, O_TID, O_UID, O_PORT, O_IPV4, O_IPV6, O_FAILED, O_ERRNO,
+	O_MIN_LATENCY, O_COMM, O_CGROUP,
+	O_JSON, O_IN_PROGRESS, O_CSV, O_TIME, O_WIDE, O_TIMESTAMP, O_PRINT_UID,
+	O_LPORT, O_COUNT, O_DNS, O_MSECS, O_ROWS,
+	O_INPUT, O_SUMMARY, O_HIST, O_PROM, O_HEATMAP, O_INFO, O_OUTPUT,
+	O_TEXTFILE, O_INTERVAL, O_DURATION, O_DEBUGFS, O_CGROUPFS, O_VERSION,
+	O_HELP, NR_OPTS,
 };
 
 #define DEFAULT_DEBUGFS		"/sys/kernel/debug"
 #define DEFAULT_CAPTURE		"connprobe.data"
-#define EXIT_USAGE		2
 
 struct cli {
 	enum cli_cmd cmd;
 	bool named;			/* the command was given by name */
-	bool help;
-	bool version;			/* -V */
+	/* each option's argument, "" if it takes none; NULL: not given */
+	const char *arg[NR_OPTS];
 
-	struct cp_filter filter;
-	const char *cgroup;		/* --cgroup PATH */
-
+	struct cp_filter filter;	/* the filter options, parsed */
 	enum cp_format format;
-	bool wallclock;			/* -T */
-	bool timestamp;			/* -t */
-	bool count;			/* -c */
-	bool lport;			/* -L */
-	bool wide;			/* -w */
-	bool print_uid;			/* -U */
-	bool in_progress;		/* --in-progress */
-	bool msecs;			/* -m */
 	unsigned int rows;		/* -n; 0: the command's default */
-	bool rows_given;
-
 	double duration;		/* --duration; 0: until SIGINT */
 	double interval;		/* -I; 0: the command's default */
-	const char *input;		/* -i */
-	const char *output;		/* -o */
-	const char *textfile;		/* --textfile DIR */
-	const char *heatmap;		/* --heatmap FILE */
-	enum report_view view;
-
-	const char *debugfs;
-	bool fake_debugfs;		/* --debugfs given: testing */
-	const char *cgroupfs;		/* --cgroupfs DIR */
+	/* report's: O_SUMMARY, O_HIST, O_PROM, O_HEATMAP, O_INFO, or the stream */
+	enum cli_opt_id view;
 };
+
+#define VIEW_STREAM		NR_OPTS
 
 /*
  * Parse @argv into @cli: the command from argv[1], then its options.
- * A usage error prints one line and a hint, and exits with EXIT_USAGE.
+ * --help and -V print and exit 0; a usage error prints one line and a
+ * hint, and exits 2.
  */
 void cli_parse(int argc, char **argv, struct cli *cli);
-
-/* The --help text of @cmd (NR_CMDS: the tool's). */
-void cli_print_help(FILE *f, enum cli_cmd cmd, bool named);
-
-/* A usage error for @cmd: "connprobe: ...", the hint, exit EXIT_USAGE. */
-void __attribute__((noreturn, format(printf, 3, 4)))
-cli_usage_error(enum cli_cmd cmd, bool named, const char *fmt, ...);
 
 #endif /* CONNPROBE_CLI_H */
