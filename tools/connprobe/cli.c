@@ -36,7 +36,6 @@ struct cli_command {
 	const char *usage;	/* after "Usage: connprobe " */
 	const char *description;
 	const char *examples;
-	bool needs_module;	/* reads the module: root, debugfs */
 };
 
 #define B(c)		CMD_BIT(CMD_##c)
@@ -132,7 +131,6 @@ static const struct cli_command commands[NR_CMDS] = {
 		"  connprobe 10                  # connects of 10 ms or more\n"
 		"  connprobe -c --duration 60    # counts per source, destination\n"
 		"  connprobe -P 443 --failed -T  # failing HTTPS connects\n",
-		true,
 	},
 	[CMD_STATS] = {
 		"stats", "the module's written/lost/missed counters",
@@ -143,7 +141,6 @@ static const struct cli_command commands[NR_CMDS] = {
 		"TCP attempts untracked and those gone with their socket unrecorded\n"
 		"(attempts_untracked, attempts_reclaimed); what the filter turned away.\n",
 		"  connprobe stats --json\n",
-		true,
 	},
 	[CMD_RECORD] = {
 		"record", "save the records to a capture file",
@@ -155,7 +152,6 @@ static const struct cli_command commands[NR_CMDS] = {
 		"file is 0644 less the umask (report needs no root); a capture\n"
 		"already there is kept as FILE.old.\n",
 		"  connprobe record --duration 60 -o web1.data\n",
-		true,
 	},
 	[CMD_REPORT] = {
 		"report", "show a capture: stream, --summary, --hist, --prom",
@@ -168,7 +164,6 @@ static const struct cli_command commands[NR_CMDS] = {
 		"  connprobe report -i web1.data --summary\n"
 		"  connprobe report -i web1.data --json --errno ETIMEDOUT\n"
 		"  connprobe report -i web1.data --heatmap web1.svg\n",
-		false,
 	},
 	[CMD_HIST] = {
 		"hist", "log2 latency histograms, one per outcome",
@@ -179,7 +174,6 @@ static const struct cli_command commands[NR_CMDS] = {
 		"--duration, with the number of records and of records lost.\n",
 		"  connprobe hist --duration 30\n"
 		"  connprobe hist -m -P 5432\n",
-		true,
 	},
 	[CMD_SUMMARY] = {
 		"summary", "count, failure rate, p50/p99/max per outcome,\n"
@@ -196,7 +190,6 @@ static const struct cli_command commands[NR_CMDS] = {
 		"Percentiles are within 1/32 of the exact value; max is exact.\n",
 		"  connprobe summary --duration 60\n"
 		"  connprobe summary --json --cgroup /system.slice\n",
-		true,
 	},
 	[CMD_TOP] = {
 		"top", "the summary of the last interval, refreshed",
@@ -204,7 +197,6 @@ static const struct cli_command commands[NR_CMDS] = {
 		"Show the summary of the last interval, redrawn every interval\n"
 		"(the screen is cleared on a terminal), largest groups first.\n",
 		"  connprobe top -I 2 -n 5\n",
-		true,
 	},
 	[CMD_PROM] = {
 		"prom", "metrics for node_exporter's textfile collector",
@@ -215,7 +207,6 @@ static const struct cli_command commands[NR_CMDS] = {
 		"Counters count from the start of the run.\n",
 		"  connprobe prom --textfile /var/lib/node_exporter/textfile\n"
 		"  connprobe prom --duration 10 | promtool check metrics\n",
-		true,
 	},
 };
 
@@ -444,7 +435,7 @@ static void positional_latency(struct cli *cli, int argc, char **argv)
 }
 
 /* "  -p, --pid PID" padded to OPT_COLUMN, then the help, lines indented. */
-static void print_opt(FILE *f, const struct cli_opt *o)
+static void print_opt(const struct cli_opt *o)
 {
 	const char *h = o->help, *nl;
 	char left[64];
@@ -455,19 +446,19 @@ static void print_opt(FILE *f, const struct cli_opt *o)
 		     o->letter ? ',' : ' ', o->name, o->arg ? " " : "",
 		     o->arg ? o->arg : "");
 	if (n + 1 > OPT_COLUMN)
-		fprintf(f, "%s\n%*s", left, OPT_COLUMN, "");
+		printf("%s\n%*s", left, OPT_COLUMN, "");
 	else
-		fprintf(f, "%-*s", OPT_COLUMN, left);
+		printf("%-*s", OPT_COLUMN, left);
 	while ((nl = strchr(h, '\n'))) {
-		fprintf(f, "%.*s\n%*s", (int)(nl - h), h, OPT_COLUMN, "");
+		printf("%.*s\n%*s", (int)(nl - h), h, OPT_COLUMN, "");
 		h = nl + 1;
 	}
-	fprintf(f, "%s\n", h);
+	puts(h);
 }
 
 /* The options of @cmd from @first to @last, under @title if any. */
-static void print_group(FILE *f, enum cli_cmd cmd, const char *title,
-			int first, int last)
+static void print_group(enum cli_cmd cmd, const char *title, int first,
+			int last)
 {
 	bool any = false;
 	int i;
@@ -476,16 +467,14 @@ static void print_group(FILE *f, enum cli_cmd cmd, const char *title,
 		if (!(opts[i].cmds & CMD_BIT(cmd)))
 			continue;
 		if (!any)
-			fprintf(f, "\n%s:\n", title);
+			printf("\n%s:\n", title);
 		any = true;
-		print_opt(f, &opts[i]);
+		print_opt(&opts[i]);
 	}
 }
 
 static void print_help(const struct cli *cli)
 {
-	static const char needs[] =
-		"Needs root, debugfs mounted and the module loaded (modprobe connprobe).\n";
 	const struct cli_command *c = &commands[cli->cmd];
 	int i;
 
@@ -504,15 +493,17 @@ static void print_help(const struct cli *cli)
 		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n",
 		      stdout);
 	}
-	print_group(stdout, cli->cmd, "Filters", O_PID, O_CGROUP);
-	print_group(stdout, cli->cmd, "Output", O_JSON, O_ROWS);
-	print_group(stdout, cli->cmd, "Options", O_INPUT, O_HELP);
+	print_group(cli->cmd, "Filters", O_PID, O_CGROUP);
+	print_group(cli->cmd, "Output", O_JSON, O_ROWS);
+	print_group(cli->cmd, "Options", O_INPUT, O_HELP);
 	if (cli->named)
 		printf("\nExamples:\n%s\n", c->examples);
 	else
 		fputs("\nSee 'connprobe COMMAND --help' and connprobe(8).\n", stdout);
-	printf("%sExit status: 0 ok, 1 error, 2 usage error.\n",
-	       !cli->named || c->needs_module ? needs : "");
+	/* every command but report reads the module */
+	if (cli->cmd != CMD_REPORT)
+		puts("Needs root, debugfs mounted and the module loaded (modprobe connprobe).");
+	puts("Exit status: 0 ok, 1 error, 2 usage error.");
 }
 
 /* getopt's tables for @cmd; a long option returns 256 + its index. */
