@@ -342,8 +342,7 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 		if (!arg[0] || strlen(arg) >= CONNPROBE_COMM_LEN)
 			usage_error(cli, "invalid comm '%s': 1 to %d characters (the kernel keeps no more)",
 				    arg, CONNPROBE_COMM_LEN - 1);
-		memset(f->comm, 0, sizeof(f->comm));
-		memcpy(f->comm, arg, strlen(arg));
+		strncpy(f->comm, arg, sizeof(f->comm));	/* NUL-padded */
 		break;
 	case O_JSON:
 	case O_CSV:

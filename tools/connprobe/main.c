@@ -115,9 +115,9 @@ static int run(struct cli *cli)
 			      DEFAULT_DEBUGFS;
 	const char *input = cli->arg[O_INPUT] ? cli->arg[O_INPUT] :
 			    DEFAULT_CAPTURE;
-	struct live_opts lo = { .duration = cli->duration };
-	struct cp_filter_push push;
 	char dir[PATH_MAX];
+	struct live_opts lo = { .dir = dir, .duration = cli->duration };
+	struct cp_filter_push push;
 	int ret;
 
 	if (cli->cmd == CMD_REPORT) {
@@ -154,7 +154,6 @@ static int run(struct cli *cli)
 		return replay_run(&capture, sink);
 	if (filter_push(&push, dir, &cli->filter, err, sizeof(err)))
 		goto out_err;
-	lo.dir = dir;
 	ret = live_run(&lo, sink);
 	filter_unpush(&push);
 	return ret;
