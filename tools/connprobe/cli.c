@@ -348,7 +348,6 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 	case O_CSV:
 		if (cli->arg[O_JSON] && cli->arg[O_CSV])
 			usage_error(cli, "--json and --csv exclude each other");
-		cli->format = o == O_JSON ? FORMAT_JSON : FORMAT_CSV;
 		break;
 	case O_DNS:
 		/*

@@ -10,7 +10,6 @@
 #include <stdbool.h>
 
 #include "filter.h"
-#include "stream.h"
 
 enum cli_cmd {
 	CMD_TRACE, CMD_STATS, CMD_RECORD, CMD_REPORT, CMD_HIST,
@@ -38,7 +37,6 @@ struct cli {
 	const char *arg[NR_OPTS];
 
 	struct cp_filter filter;	/* the filter options, parsed */
-	enum cp_format format;
 	unsigned int rows;		/* -n; 0: the command's default */
 	double duration;		/* --duration; 0: until SIGINT */
 	double interval;		/* -I; 0: the command's default */

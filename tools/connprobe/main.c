@@ -40,12 +40,13 @@ static struct cp_sink *make_sink(const struct cli *cli)
 {
 	const char *const *a = cli->arg;
 	struct stream_opts so = {
-		.format = cli->format, .wallclock = a[O_TIME],
-		.wide = a[O_WIDE], .print_uid = a[O_PRINT_UID],
-		.cgroups = &cgroups, .f = stdout,
+		.format = a[O_JSON] ? FORMAT_JSON : a[O_CSV] ? FORMAT_CSV :
+			  FORMAT_TABLE,
+		.wallclock = a[O_TIME], .wide = a[O_WIDE],
+		.print_uid = a[O_PRINT_UID], .cgroups = &cgroups, .f = stdout,
 	};
 	struct view_opts vo = {
-		.json = cli->format == FORMAT_JSON, .msecs = a[O_MSECS],
+		.json = a[O_JSON], .msecs = a[O_MSECS],
 		.lport = a[O_LPORT], .rows = cli->rows,
 		.textfile_dir = a[O_TEXTFILE], .heatmap = a[O_HEATMAP],
 		.f = stdout,
@@ -136,7 +137,7 @@ static int run(struct cli *cli)
 		if (env_check(debugfs, dir, cli->arg[O_DEBUGFS]))
 			return 1;
 		if (cli->cmd == CMD_STATS)
-			return stats_command(dir, cli->format == FORMAT_JSON);
+			return stats_command(dir, cli->arg[O_JSON]);
 		if (cgroups_open(&cgroups, cli->arg[O_CGROUPFS], err, sizeof(err)))
 			goto out_err;
 	}
