@@ -513,8 +513,8 @@ static void build_getopt(enum cli_cmd cmd, char *s, struct option *l)
 	for (i = 0; i < NR_OPTS; i++) {
 		if (!(opts[i].cmds & CMD_BIT(cmd)))
 			continue;
-		*l++ = (struct option){ opts[i].name, opts[i].arg ?
-					required_argument : no_argument, NULL, 256 + i };
+		*l++ = (struct option){ .name = opts[i].name, .val = 256 + i,
+			.has_arg = opts[i].arg ? required_argument : no_argument };
 		if (opts[i].letter) {
 			*s++ = opts[i].letter;
 			if (opts[i].arg)
