@@ -216,13 +216,18 @@ static char *put_container(struct cp_table *t,
 			p = pad_to(p, row, t->stop[c]);			\
 	} while (0)
 
-/* PID to PROTO: with UID or CONTAINER between them, not one run. */
-static char *put_task(struct cp_table *t, const struct connprobe_record *rec,
-		      char *p, const char *row, int last)
+/* Write the row at @p, the columns in enum table_col order. */
+static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
+		     char *p)
 {
-	char name[NAME_BUF_LEN];
+	char result[OUTCOME_BUF_LEN], name[NAME_BUF_LEN], *row = p;
+	struct cp_outcome oc = outcome_of(rec);
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
+	unsigned int dfam = rec_daddr_family(rec);
+	int last = last_col(t);
 
+	p = put_time(t, rec, p);
+	NEXT(COL_TIME);
 	p += fmt_u64(p, rec->pid);
 	NEXT(COL_PID);
 	p += fmt_u64(p, rec->tid);
@@ -242,74 +247,14 @@ static char *put_task(struct cp_table *t, const struct connprobe_record *rec,
 	p = put_str(p, sock ? proto_str(rec->family, rec->type, rec->protocol,
 					name, sizeof(name)) : "-");
 	NEXT(COL_PROTO);
-	return p;
-}
-
-/*
- * Is the run of columns after column @prev to be written, not repeated?
- * A remembered run is text padded to the columns' stops: it is good
- * only where the run starts in line, not pushed right by a long cell.
- */
-static inline __attribute__((always_inline))
-bool run_new(struct cp_table *t, enum table_run run, const void *key,
-	     char **p, const char *row, int prev, char **start)
-{
-	if ((unsigned int)(*p - row) != t->stop[prev]) {
-		*start = NULL;
-		return true;
-	}
-	return !memo_repeat(&t->memo[run], key, p, start);
-}
-
-/*
- * Write the row at @p.  The task, the source address and the
- * destination with its port are repeated from an earlier row while their
- * fields stay the same (memo.h); every one of those columns is padded,
- * so a remembered run of columns is text that ends padded.
- */
-static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
-		     char *p)
-{
-	char result[OUTCOME_BUF_LEN], *row = p, *start;
-	struct cp_outcome oc = outcome_of(rec);
-	int last = last_col(t);
-	struct task_key tk;
-	struct addr_key ak;
-
-	/* the columns in enum table_col order, as table_header() has them */
-	p = put_time(t, rec, p);
-	NEXT(COL_TIME);
-	if (t->shown[COL_UID] || t->shown[COL_CONTAINER]) {
-		p = put_task(t, rec, p, row, last);
-	} else {
-		task_key_of(rec, &tk);
-		if (run_new(t, TABLE_RUN_TASK, &tk, &p, row, COL_TIME,
-			    &start)) {
-			p = put_task(t, rec, p, row, last);
-			memo_keep(&t->memo[TABLE_RUN_TASK], start, p);
-		}
-	}
-	saddr_key_of(rec, &ak);
-	if (run_new(t, TABLE_RUN_SADDR, &ak, &p, row, COL_PROTO, &start)) {
-		p = put_saddr(p, rec, t->width[COL_SADDR]);
-		NEXT(COL_SADDR);
-		memo_keep(&t->memo[TABLE_RUN_SADDR], start, p);
-	}
-	p = ak.family ? p + fmt_u64(p, rec->sport) : put_dash(p);
+	p = put_saddr(p, rec, t->width[COL_SADDR]);
+	NEXT(COL_SADDR);
+	p = rec_saddr_family(rec) ? p + fmt_u64(p, rec->sport) : put_dash(p);
 	NEXT(COL_SPORT);
-	if (!daddr_key_of(rec, &ak)) {
-		p = put_daddr(p, rec, AF_UNIX, t->width[COL_DADDR]);
-		NEXT(COL_DADDR);
-		p = put_dash(p);
-		NEXT(COL_DPORT);
-	} else if (run_new(t, TABLE_RUN_DADDR, &ak, &p, row, COL_SPORT,
-			   &start)) {
-		p = put_daddr(p, rec, ak.family, t->width[COL_DADDR]);
-		NEXT(COL_DADDR);
-		p = ak.family ? p + fmt_u64(p, rec->dport) : put_dash(p);
-		NEXT(COL_DPORT);
-		memo_keep(&t->memo[TABLE_RUN_DADDR], start, p);
-	}
+	p = put_daddr(p, rec, dfam, t->width[COL_DADDR]);
+	NEXT(COL_DADDR);
+	p = dfam && dfam != AF_UNIX ? p + fmt_u64(p, rec->dport) : put_dash(p);
+	NEXT(COL_DPORT);
 	p = put_str(p, outcome_label(&oc, result, sizeof(result)));
 	NEXT(COL_RESULT);
 	return p + fmt_ns_as_ms(p, rec->latency_ns);

@@ -16,7 +16,6 @@
 #include <connprobe.h>
 
 #include "cgroup.h"
-#include "memo.h"
 #include "out.h"
 #include "timefmt.h"
 
@@ -34,9 +33,6 @@ struct table_opts {
 	struct cp_cgroups *cgroups;	/* for CONTAINER; may be NULL */
 };
 
-/* Runs of columns a row may repeat from an earlier one (memo.h). */
-enum table_run { TABLE_RUN_TASK, TABLE_RUN_SADDR, TABLE_RUN_DADDR, NR_TABLE_RUNS };
-
 struct cp_table {
 	struct cp_out *out;
 	struct table_opts opts;
@@ -47,7 +43,6 @@ struct cp_table {
 	bool have_base;
 	unsigned long long base_ns;	/* ts_ns of the first row */
 	struct cp_timecache clock;
-	struct text_memo memo[NR_TABLE_RUNS];
 };
 
 void table_init(struct cp_table *t, struct cp_out *out,
