@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Writing captures: header, the records verbatim, sections, footer. */
+/*
+ * Writing captures: header, the records verbatim, sections, footer; and
+ * the record sink, which writes the live records into one.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +24,7 @@ _Static_assert(sizeof(struct cp_capture_header) % 8 == 0 &&
 	       "capture parts must keep records 8-byte aligned");
 
 struct capture_writer {
+	struct cp_sink sink;		/* as the record sink */
 	const char *path;
 	FILE *f;
 	struct cp_out out;
@@ -158,11 +162,6 @@ int capture_writer_finish(struct capture_writer *w,
 	return 0;
 }
 
-unsigned long long capture_writer_count(const struct capture_writer *w)
-{
-	return w->nr;
-}
-
 void capture_writer_free(struct capture_writer *w)
 {
 	if (!w)
@@ -235,4 +234,53 @@ out_oom:
 out_free:
 	capture_writer_free(w);
 	return NULL;
+}
+
+#define to_writer(s) ((struct capture_writer *)(s))
+
+static int record_begin(struct cp_sink *s, const struct cp_source_info *info)
+{
+	capture_writer_begin(to_writer(s), info);
+	sink_say_tracing(info);
+	return 0;
+}
+
+static int record_record(struct cp_sink *s, const struct connprobe_record *rec)
+{
+	capture_writer_add(to_writer(s), rec);
+	return 0;
+}
+
+static int record_end(struct cp_sink *s, const struct cp_stats *lost)
+{
+	if (capture_writer_finish(to_writer(s), lost, s->err, sizeof(s->err)))
+		return -1;
+	sink_report_counts(s, lost);
+	fprintf(stderr, "%llu records written to %s\n", to_writer(s)->nr,
+		to_writer(s)->path);
+	return 0;
+}
+
+static void record_destroy(struct cp_sink *s)
+{
+	capture_writer_free(to_writer(s));
+}
+
+static const struct cp_sink_ops record_ops = {
+	.begin = record_begin,
+	.record = record_record,
+	.end = record_end,
+	.destroy = record_destroy,
+};
+
+struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
+				 char *err, size_t errlen)
+{
+	struct capture_writer *w = capture_writer_open(path, cgroups, err,
+						       errlen);
+
+	if (!w)
+		return NULL;
+	w->sink.ops = &record_ops;
+	return &w->sink;
 }

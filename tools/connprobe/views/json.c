@@ -5,28 +5,32 @@
 #include "json.h"
 #include "text.h"
 
-/* Printable ASCII but '"' and '\\': copied as it is; else its escape. */
-static const char *const json_escape[256] = {
-	[0x20 ... 0x21] = "", [0x23 ... 0x5b] = "", [0x5d ... 0x7e] = "",
-	['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b",
-	['\f'] = "\\f", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+/* Printable ASCII but '"' and '\\': copied as it is. */
+static const unsigned char json_plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
+/* The two-character escapes JSON defines. */
+static const char *const json_short[256] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+	['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
 };
 
 char *json_put_string(char *p, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
-	const char *esc;
-	size_t i, n;
+	size_t i = 0, n;
 
 	*p++ = '"';
-	for (i = 0; i < len && u[i]; i++) {
-		esc = json_escape[u[i]];
+	for (;;) {
 		/* plain ASCII, the common case by far: a load and a store */
-		if (esc && !*esc) {
-			*p++ = u[i];
-		} else if (esc) {
-			memcpy(p, esc, 2);
+		while (i < len && json_plain[u[i]])
+			*p++ = u[i++];
+		if (i == len || !u[i])
+			break;
+		if (json_short[u[i]]) {
+			memcpy(p, json_short[u[i]], 2);
 			p += 2;
 		} else if (u[i] < 0x80) {
 			/* DEL is legal raw, but escaping it keeps terminals sane. */
@@ -42,6 +46,7 @@ char *json_put_string(char *p, const char *s, size_t len)
 			memcpy(p, "\\ufffd", 6);
 			p += 6;
 		}
+		i++;
 	}
 	*p++ = '"';
 	return p;

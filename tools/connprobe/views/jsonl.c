@@ -66,6 +66,18 @@ ROW_INLINE char *put_lit(char *p, const char *s, size_t n, bool json)
 	return p;
 }
 
+/* An IP address, formatted in place. */
+ROW_INLINE char *put_addr(char *p, unsigned int family, const __u8 *addr,
+			  bool json)
+{
+	if (json)
+		*p++ = '"';
+	p += addr_fmt(family, addr, p);
+	if (json)
+		*p++ = '"';
+	return p;
+}
+
 /*
  * A CSV field of task-controlled text (comm, an AF_UNIX path, a cgroup
  * path): up to @n bytes of @s, stopping at a NUL.  Each '"' is doubled,
@@ -188,7 +200,7 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	}
 	KEY("saddr");
 	if (sfam) {
-		p = put_lit(p, path, addr_fmt(sfam, rec->saddr, path), json);
+		p = put_addr(p, sfam, rec->saddr, json);
 		KEY("sport");
 		UNUM(rec->sport);
 	} else {
@@ -203,7 +215,7 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 		KEY("dport");
 		NUL();
 	} else if (dfam) {
-		p = put_lit(p, path, addr_fmt(dfam, rec->daddr, path), json);
+		p = put_addr(p, dfam, rec->daddr, json);
 		KEY("dport");
 		UNUM(rec->dport);
 	} else {
