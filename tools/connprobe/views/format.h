@@ -89,4 +89,75 @@ const char *unix_path_str(const char *path, size_t len, char *buf);
 /* True for an IPv6 address of the form ::ffff:a.b.c.d. */
 bool ipv4_mapped(const __u8 *addr);
 
+/*
+ * The text a row writer wrote for the last record's task and addresses
+ * (pid to dport, apart from sport), to copy for the next record while
+ * they stay the same: a connect storm is one task connecting to one
+ * destination, and copying its text costs a fraction of formatting it.
+ * The text is kept only once two records in a row share the key, so
+ * that ever different records pay the comparison and no copy.
+ */
+struct row_key {
+	__u32 flags, pid, tid;
+	__u16 family, type, protocol, daddr_family, dport, addrlen;
+	__u8 saddr_comm_daddr[2 * CONNPROBE_ADDR_LEN + CONNPROBE_COMM_LEN];
+};
+
+struct row_memo {
+	struct row_key key;
+	unsigned short head, len;	/* text before sport, all; 0: none */
+	char text[512];
+};
+
+enum row_memo_use { MEMO_MISS, MEMO_KEEP, MEMO_HIT };
+
+/*
+ * What to do with @rec's text: copy it from @m (MEMO_HIT); write it and
+ * then row_memo_keep() it (MEMO_KEEP); write it (MEMO_MISS).
+ */
+static inline enum row_memo_use row_memo_find(struct row_memo *m,
+					    const struct connprobe_record *rec)
+{
+	struct row_key *k = &m->key;
+	__u32 flags = rec->flags & (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR |
+				    CONNPROBE_F_DADDR);
+
+	/* an AF_UNIX path is longer than the key holds */
+	if (rec->daddr_family == AF_UNIX)
+		return MEMO_MISS;
+	/* the fields that differ most often first: a miss costs little */
+	if (k->pid == rec->pid && k->tid == rec->tid &&
+	    k->dport == rec->dport && k->flags == flags &&
+	    k->family == rec->family && k->type == rec->type &&
+	    k->protocol == rec->protocol &&
+	    k->daddr_family == rec->daddr_family &&
+	    k->addrlen == rec->addrlen &&
+	    /* saddr, comm and daddr lie in a row */
+	    !memcmp(k->saddr_comm_daddr, rec->saddr,
+		    sizeof(k->saddr_comm_daddr)))
+		return m->len ? MEMO_HIT : MEMO_KEEP;
+	*k = (struct row_key){
+		.flags = flags, .pid = rec->pid, .tid = rec->tid,
+		.family = rec->family, .type = rec->type,
+		.protocol = rec->protocol, .daddr_family = rec->daddr_family,
+		.dport = rec->dport, .addrlen = rec->addrlen,
+	};
+	memcpy(k->saddr_comm_daddr, rec->saddr, sizeof(k->saddr_comm_daddr));
+	m->len = 0;
+	return MEMO_MISS;
+}
+
+/* Keep the text @head to @mid (before sport) and @tail to @end. */
+static inline void row_memo_keep(struct row_memo *m, const char *head,
+				 const char *mid, const char *tail,
+				 const char *end)
+{
+	if ((mid - head) + (end - tail) > (long)sizeof(m->text))
+		return;
+	m->head = mid - head;
+	m->len = m->head + (end - tail);
+	memcpy(m->text, head, m->head);
+	memcpy(m->text + m->head, tail, end - tail);
+}
+
 #endif /* CONNPROBE_FORMAT_H */

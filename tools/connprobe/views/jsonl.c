@@ -155,28 +155,15 @@ cgroup_miss(struct cp_out *o, struct emit_state *st,
 	return put(p, st->cgroup_text, st->cgroup_len);
 }
 
-ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
-			const struct connprobe_record *rec, bool json)
+/* pid to saddr, and the "sport" key. */
+ROW_INLINE char *put_task(char *p, const struct connprobe_record *rec,
+			  bool json)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
-	bool uring = rec->flags & CONNPROBE_F_IO_URING;
-	unsigned int sfam = rec_saddr_family(rec), dfam = rec_daddr_family(rec);
-	/* widen before negating: -INT_MIN does not fit in an int */
-	long long err = -(long long)rec->ret;
-	const struct cp_cgroup *cg = NULL;
-	char name[NAME_BUF_LEN], ebuf[NAME_BUF_LEN], path[UNIX_ADDR_BUF_LEN];
-	const char *s, *error = NULL;
-	char *p = out_reserve(o, ROW_MAX);
+	unsigned int sfam = rec_saddr_family(rec);
+	char name[NAME_BUF_LEN];
+	const char *s;
 
-	if (st->opts.cgroups)
-		cg = cgroups_lookup(st->opts.cgroups, rec->cgroup_id);
-	if (json)
-		PUT("{\"event\":");
-	rec->event == CONNPROBE_EVENT_COMPLETE ? LIT("complete") : LIT("connect");
-	KEY("ts_ns");
-	UNUM(rec->ts_ns);
-	KEY("cpu");
-	UNUM(rec->cpu);
 	KEY("pid");
 	UNUM(rec->pid);
 	KEY("tid");
@@ -199,29 +186,67 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 		NUL();
 	}
 	KEY("saddr");
-	if (sfam) {
-		p = put_addr(p, sfam, rec->saddr, json);
-		KEY("sport");
-		UNUM(rec->sport);
-	} else {
-		NUL();
-		KEY("sport");
-		NUL();
-	}
+	sfam ? (p = put_addr(p, sfam, rec->saddr, json)) : NUL();
+	return KEY("sport");
+}
+
+/* daddr and dport. */
+ROW_INLINE char *put_dest(char *p, const struct connprobe_record *rec,
+			  bool json)
+{
+	unsigned int dfam = rec_daddr_family(rec);
+	char path[UNIX_ADDR_BUF_LEN];
+
 	KEY("daddr");
 	if (dfam == AF_UNIX) {
 		/* the caller's bytes, any but NUL */
 		p = put_text(p, path, rec_daddr_fmt(rec, path), json);
 		KEY("dport");
-		NUL();
-	} else if (dfam) {
-		p = put_addr(p, dfam, rec->daddr, json);
-		KEY("dport");
-		UNUM(rec->dport);
+		return NUL();
+	}
+	dfam ? (p = put_addr(p, dfam, rec->daddr, json)) : NUL();
+	KEY("dport");
+	return dfam ? UNUM(rec->dport) : NUL();
+}
+
+ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
+			const struct connprobe_record *rec, bool json)
+{
+	bool sock = rec->flags & CONNPROBE_F_SOCK;
+	bool uring = rec->flags & CONNPROBE_F_IO_URING;
+	/* widen before negating: -INT_MIN does not fit in an int */
+	long long err = -(long long)rec->ret;
+	const struct cp_cgroup *cg = NULL;
+	struct row_memo *m = &st->memo[json];
+	char ebuf[NAME_BUF_LEN], time[48];
+	char *p = out_reserve(o, ROW_MAX), *head = p, *mid = p, *tail = p;
+	const char *error = NULL;
+	enum row_memo_use use;
+
+	if (st->opts.cgroups)
+		cg = cgroups_lookup(st->opts.cgroups, rec->cgroup_id);
+	if (json)
+		PUT("{\"event\":");
+	rec->event == CONNPROBE_EVENT_COMPLETE ? LIT("complete") : LIT("connect");
+	KEY("ts_ns");
+	UNUM(rec->ts_ns);
+	KEY("cpu");
+	UNUM(rec->cpu);
+	use = row_memo_find(m, rec);
+	if (use == MEMO_HIT) {
+		p = put(p, m->text, m->head);
 	} else {
-		NUL();
-		KEY("dport");
-		NUL();
+		head = p;
+		p = mid = put_task(p, rec, json);
+	}
+	rec_saddr_family(rec) ? UNUM(rec->sport) : NUL();
+	if (use == MEMO_HIT) {
+		p = put(p, m->text + m->head, m->len - m->head);
+	} else {
+		tail = p;
+		p = put_dest(p, rec, json);
+		if (use == MEMO_KEEP)
+			row_memo_keep(m, head, mid, tail, p);
 	}
 	KEY("ret");
 	NUM(rec->ret);
@@ -295,7 +320,7 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	}
 	if (st->opts.wallclock) {
 		KEY("time");
-		p = put_lit(p, path, fmt_rfc3339(&st->utc, path,
+		p = put_lit(p, time, fmt_rfc3339(&st->utc, time,
 			realtime_of(rec->ts_ns, st->opts.realtime_offset_ns)),
 			json);
 	}

@@ -16,6 +16,7 @@
 #include <connprobe.h>
 
 #include "cgroup.h"
+#include "format.h"
 #include "out.h"
 #include "timefmt.h"
 
@@ -31,6 +32,7 @@ struct emit_opts {
 struct emit_state {
 	struct emit_opts opts;
 	struct cp_timecache utc;
+	struct row_memo memo[2];	/* CSV's, JSON's */
 	/*
 	 * The "cgroup" and "container" values of the last record's cgroup
 	 * as written: the records of a task share its cgroup, and escaping

@@ -106,6 +106,12 @@ static char *fit(char *p, size_t n, unsigned int width)
 	return p + width;
 }
 
+static char *put_str_n(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
 static char *put_dash(char *p)
 {
 	*p++ = '-';
@@ -216,18 +222,13 @@ static char *put_container(struct cp_table *t,
 			p = pad_to(p, row, t->stop[c]);			\
 	} while (0)
 
-/* Write the row at @p, the columns in enum table_col order. */
-static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
-		     char *p)
+/* PID to SADDR. */
+static char *put_task(struct cp_table *t, const struct connprobe_record *rec,
+		      char *p, const char *row, int last)
 {
-	char result[OUTCOME_BUF_LEN], name[NAME_BUF_LEN], *row = p;
-	struct cp_outcome oc = outcome_of(rec);
+	char name[NAME_BUF_LEN];
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
-	unsigned int dfam = rec_daddr_family(rec);
-	int last = last_col(t);
 
-	p = put_time(t, rec, p);
-	NEXT(COL_TIME);
 	p += fmt_u64(p, rec->pid);
 	NEXT(COL_PID);
 	p += fmt_u64(p, rec->tid);
@@ -249,12 +250,61 @@ static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
 	NEXT(COL_PROTO);
 	p = put_saddr(p, rec, t->width[COL_SADDR]);
 	NEXT(COL_SADDR);
-	p = rec_saddr_family(rec) ? p + fmt_u64(p, rec->sport) : put_dash(p);
-	NEXT(COL_SPORT);
+	return p;
+}
+
+/* DADDR and DPORT. */
+static char *put_dest(struct cp_table *t, const struct connprobe_record *rec,
+		      char *p, const char *row, int last)
+{
+	unsigned int dfam = rec_daddr_family(rec);
+
 	p = put_daddr(p, rec, dfam, t->width[COL_DADDR]);
 	NEXT(COL_DADDR);
 	p = dfam && dfam != AF_UNIX ? p + fmt_u64(p, rec->dport) : put_dash(p);
 	NEXT(COL_DPORT);
+	return p;
+}
+
+/*
+ * Write the row at @p, the columns in enum table_col order.  The text of
+ * the task and addresses is remembered (struct row_memo) without UID and
+ * CONTAINER, which depend on more; it is padded to the columns' stops,
+ * so it is good only where it starts in line, not pushed right by a long
+ * cell.
+ */
+static char *put_row(struct cp_table *t, const struct connprobe_record *rec,
+		     char *p)
+{
+	char result[OUTCOME_BUF_LEN], *row = p, *head = p, *mid = p, *tail;
+	struct cp_outcome oc = outcome_of(rec);
+	struct row_memo *m = &t->memo;
+	int last = last_col(t);
+	enum row_memo_use use = MEMO_MISS;
+
+	p = put_time(t, rec, p);
+	NEXT(COL_TIME);
+	if (!t->shown[COL_UID] && !t->shown[COL_CONTAINER] &&
+	    p - row == t->stop[COL_TIME])
+		use = row_memo_find(m, rec);
+	if (use == MEMO_HIT) {
+		p = put_str_n(p, m->text, m->head);
+	} else {
+		head = p;
+		p = mid = put_task(t, rec, p, row, last);
+	}
+	p = rec_saddr_family(rec) ? p + fmt_u64(p, rec->sport) : put_dash(p);
+	NEXT(COL_SPORT);
+	tail = p;
+	if (p - row != t->stop[COL_SPORT])
+		use = MEMO_MISS;
+	if (use == MEMO_HIT) {
+		p = put_str_n(p, m->text + m->head, m->len - m->head);
+	} else {
+		p = put_dest(t, rec, p, row, last);
+		if (use == MEMO_KEEP)
+			row_memo_keep(m, head, mid, tail, p);
+	}
 	p = put_str(p, outcome_label(&oc, result, sizeof(result)));
 	NEXT(COL_RESULT);
 	return p + fmt_ns_as_ms(p, rec->latency_ns);

@@ -16,6 +16,7 @@
 #include <connprobe.h>
 
 #include "cgroup.h"
+#include "format.h"
 #include "out.h"
 #include "timefmt.h"
 
@@ -43,6 +44,7 @@ struct cp_table {
 	bool have_base;
 	unsigned long long base_ns;	/* ts_ns of the first row */
 	struct cp_timecache clock;
+	struct row_memo memo;
 };
 
 void table_init(struct cp_table *t, struct cp_out *out,
