@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Records as CSV: written by the JSON Lines writer, with the same keys. */
+/* CSV rows: row.h, under the name its users know. */
 #ifndef CONNPROBE_CSV_H
 #define CONNPROBE_CSV_H
 
-#include "jsonl.h"
+#include "row.h"
 
 #endif /* CONNPROBE_CSV_H */

@@ -3,10 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "jsonl.h"
+#include "row.h"
 #include "stream.h"
-#include "table.h"
 
 struct stream {
 	struct cp_sink sink;
