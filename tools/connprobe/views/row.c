@@ -99,18 +99,7 @@ ROW_INLINE char *put_num(char *p, long long v)
 	return p + fmt_u64(p, v);
 }
 
-/* Names and times: printable, never escaped, quoted in JSON. */
-ROW_INLINE char *put_lit(char *p, const char *s, size_t n,
-			 enum row_format f)
-{
-	if (f == ROW_JSON)
-		*p++ = '"';
-	p = put(p, s, n);
-	if (f == ROW_JSON)
-		*p++ = '"';
-	return p;
-}
-
+/* Names: printable, never escaped, quoted in JSON. */
 ROW_INLINE char *put_name(char *p, const char *s, enum row_format f)
 {
 	if (f == ROW_JSON)
@@ -514,7 +503,7 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	/* widen before negating: -INT_MIN does not fit in an int */
 	long long err = -(long long)rec->ret;
 	const struct cp_cgroup *cg = NULL;
-	char ebuf[NAME_BUF_LEN], time[48], *p = out_reserve(o, ROW_MAX);
+	char ebuf[NAME_BUF_LEN], *p = out_reserve(o, ROW_MAX);
 	const char *error = NULL;
 
 	if (st->opts.cgroups)
@@ -600,9 +589,12 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	}
 	if (st->opts.wallclock) {
 		KEY("time");
-		p = put_lit(p, time, fmt_rfc3339(&st->utc, time,
-			realtime_of(rec->ts_ns, st->opts.realtime_offset_ns)),
-			f);
+		if (f == ROW_JSON)
+			PUT("\"");
+		p += fmt_rfc3339(&st->utc, p, realtime_of(rec->ts_ns,
+					st->opts.realtime_offset_ns));
+		if (f == ROW_JSON)
+			PUT("\"");
 	}
 	if (f == ROW_JSON)
 		PUT("}");

@@ -26,9 +26,10 @@ static int stream_begin(struct cp_sink *s, const struct cp_source_info *info)
 		.cgroups = st->opts.cgroups,
 	};
 
-	st->emit.opts.wallclock = st->opts.wallclock;
-	st->emit.opts.realtime_offset_ns = info->realtime_offset_ns;
-	st->emit.opts.cgroups = st->opts.cgroups;
+	st->emit.opts = (struct emit_opts){
+		.wallclock = topts.wallclock, .cgroups = topts.cgroups,
+		.realtime_offset_ns = topts.realtime_offset_ns,
+	};
 	switch (st->opts.format) {
 	case FORMAT_TABLE:
 		table_init(&st->table, &st->out, &topts);
