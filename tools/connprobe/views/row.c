@@ -190,14 +190,9 @@ ROW_INLINE char *put_text(char *p, const char *s, size_t n,
 	return p + text_ascii(s, n, p);
 }
 
-/* The first 12 digits of the container id, as docker ps shows it. */
-static char *put_container(const struct cp_table *t,
-			   const struct connprobe_record *rec, char *p)
+/* The first 12 digits of @cg's container id, as docker ps shows it. */
+static char *put_container(const struct cp_cgroup *cg, char *p)
 {
-	const struct cp_cgroup *cg = NULL;
-
-	if (t->opts.cgroups)
-		cg = cgroups_lookup(t->opts.cgroups, rec->cgroup_id);
 	if (!cg || !cg->container[0]) {
 		*p = '-';
 		return p + 1;
@@ -208,7 +203,7 @@ static char *put_container(const struct cp_table *t,
 /* pid to saddr, then what comes before sport. */
 ROW_INLINE char *put_task(char *p, const struct connprobe_record *rec,
 			  const struct cp_table *t, const char *row,
-			  enum row_format f)
+			  const struct cp_cgroup *cg, enum row_format f)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	unsigned int sfam = rec_saddr_family(rec);
@@ -226,7 +221,7 @@ ROW_INLINE char *put_task(char *p, const struct connprobe_record *rec,
 	p = put_text(p, rec->comm, CONNPROBE_COMM_LEN, f);
 	if (f == ROW_TABLE && t->shown[COL_CONTAINER]) {
 		SEP("", COL_COMM);
-		p = put_container(t, rec, p);
+		p = put_container(cg, p);
 	}
 	SEP("family", COL_CONTAINER);
 	if (sock)
@@ -282,7 +277,8 @@ ROW_INLINE char *put_dest(char *p, const struct connprobe_record *rec,
 enum row_memo_use { MEMO_MISS, MEMO_KEEP, MEMO_HIT };
 
 static inline enum row_memo_use row_memo_find(struct row_memo *m,
-					    const struct connprobe_record *rec)
+					    const struct connprobe_record *rec,
+					    bool cgroup_known)
 {
 	__u32 flags = rec->flags & (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR |
 				    CONNPROBE_F_DADDR);
@@ -296,7 +292,9 @@ static inline enum row_memo_use row_memo_find(struct row_memo *m,
 	    m->key.family == rec->family && m->key.type == rec->type &&
 	    m->key.protocol == rec->protocol &&
 	    m->key.daddr_family == rec->daddr_family &&
-	    m->key.addrlen == rec->addrlen &&
+	    m->key.addrlen == rec->addrlen && m->key.uid == rec->uid &&
+	    m->key.cgroup_id == rec->cgroup_id &&
+	    m->key.cgroup_known == cgroup_known &&
 	    /* saddr, comm and daddr lie in a row */
 	    !memcmp(m->key.saddr_comm_daddr, rec->saddr,
 		    sizeof(m->key.saddr_comm_daddr)))
@@ -310,6 +308,9 @@ static inline enum row_memo_use row_memo_find(struct row_memo *m,
 	m->key.daddr_family = rec->daddr_family;
 	m->key.dport = rec->dport;
 	m->key.addrlen = rec->addrlen;
+	m->key.uid = rec->uid;
+	m->key.cgroup_id = rec->cgroup_id;
+	m->key.cgroup_known = cgroup_known;
 	memcpy(m->key.saddr_comm_daddr, rec->saddr,
 	       sizeof(m->key.saddr_comm_daddr));
 	m->len = 0;
@@ -319,24 +320,25 @@ static inline enum row_memo_use row_memo_find(struct row_memo *m,
 /*
  * pid to dport, from the memo (struct row_memo) when it has them.  In the
  * table, whose text is padded to the columns' stops, only where the text
- * starts in line, not pushed right by a long cell, and without UID and
- * CONTAINER, which depend on more.
+ * starts in line, not pushed right by a long cell.
  */
 ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 			    struct row_memo *m, const struct cp_table *t,
 			    const char *row, enum row_format f)
 {
 	enum row_memo_use use = MEMO_MISS;
+	const struct cp_cgroup *cg = NULL;
 	char *head = p, *mid = p, *tail;
 
-	if (f != ROW_TABLE || (!t->shown[COL_UID] &&
-			       !t->shown[COL_CONTAINER] &&
-			       p - row == t->stop[COL_TIME]))
-		use = row_memo_find(m, rec);
+	if (f == ROW_TABLE && t->shown[COL_CONTAINER] && t->opts.cgroups)
+		cg = cgroups_lookup(t->opts.cgroups, rec->cgroup_id);
+	/* UID and CONTAINER are in the key, the cgroup found or not too */
+	if (f != ROW_TABLE || p - row == t->stop[COL_TIME])
+		use = row_memo_find(m, rec, cg);
 	if (use == MEMO_HIT)
 		p = put(p, m->text, m->head);
 	else
-		p = mid = put_task(p, rec, t, row, f);
+		p = mid = put_task(p, rec, t, row, cg, f);
 	if (rec_saddr_family(rec))
 		UNUM(rec->sport);
 	else

@@ -30,7 +30,8 @@
 
 /*
  * The text a row writer wrote for the last record's task and addresses
- * (pid to dport, apart from sport), to copy for the next record while
+ * (pid to dport, apart from sport; in the table UID and CONTAINER too,
+ * hence the key's uid and cgroup), to copy for the next record while
  * they stay the same: a connect storm is one task connecting to one
  * destination, and copying its text costs a fraction of formatting it.
  * The text is kept only once two records in a row share the key, so
@@ -38,7 +39,9 @@
  */
 struct row_memo {
 	struct {
-		__u32 flags, pid, tid;
+		__u32 flags, pid, tid, uid;
+		__u64 cgroup_id;
+		bool cgroup_known;	/* the table's CONTAINER */
 		__u16 family, type, protocol, daddr_family, dport, addrlen;
 		__u8 saddr_comm_daddr[2 * CONNPROBE_ADDR_LEN +
 				      CONNPROBE_COMM_LEN];

@@ -28,10 +28,11 @@ long long realtime_offset_now(void)
 /*
  * The second of @ns as @fmt shows it in UTC or local time, cached in @c,
  * then '.' and the first @digits digits of the fraction; "?" for a time
- * without a broken-down form.
+ * without a broken-down form.  Inline, so that @digits is a constant.
  */
-static size_t fmt_time(struct cp_timecache *c, char *buf, long long ns,
-		       bool utc, const char *fmt, unsigned int digits)
+static inline __attribute__((always_inline))
+size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,
+		const char *fmt, unsigned int digits)
 {
 	/* floored: the second before the epoch has a positive fraction */
 	long long frac = ns % NSEC_PER_SEC;
