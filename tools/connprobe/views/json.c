@@ -5,8 +5,7 @@
 #include "json.h"
 #include "text.h"
 
-/* Printable ASCII but '"' and '\\': copied as it is. */
-static const unsigned char json_plain[256] = {
+const unsigned char json_plain[256] = {
 	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
 
@@ -16,13 +15,12 @@ static const char *const json_short[256] = {
 	['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
 };
 
-char *json_put_string(char *p, const char *s, size_t len)
+char *json_put_rest(char *p, const char *s, size_t i, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t n;
 
-	*p++ = '"';
 	for (;;) {
 		/* plain ASCII, the common case by far: a load and a store */
 		while (i < len && json_plain[u[i]])
