@@ -148,6 +148,10 @@ ROW_INLINE char *put_addr(char *p, unsigned int family, const __u8 *addr,
  */
 static char *csv_put_text(char *p, const char *s, size_t n)
 {
+	/* printable ASCII but '"' and ',': copied as it is */
+	static const unsigned char plain[256] = {
+		[0x20 ... 0x21] = 1, [0x23 ... 0x2b] = 1, [0x2d ... 0x7e] = 1,
+	};
 	const unsigned char *u = (const unsigned char *)s;
 	bool quote = false;
 	char *start = p;
@@ -156,6 +160,10 @@ static char *csv_put_text(char *p, const char *s, size_t n)
 	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
 		*p++ = '\'';
 	for (i = 0; i < n && u[i]; i++) {
+		while (i < n && plain[u[i]])
+			*p++ = u[i++];
+		if (i == n || !u[i])
+			break;
 		if (u[i] >= 0x80 && (k = utf8_seq_len(u + i, n - i))) {
 			p = put(p, s + i, k);
 			i += k - 1;
