@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Addresses, AF_UNIX paths and the decoded fields of a record. */
+/* Addresses, AF_UNIX paths and the decoded fields of a record's JSON. */
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "format.h"
+#include "jsonl.h"
 #include "fixtures.h"
 #include "runner.h"
 
@@ -99,68 +100,69 @@ static int test_unix_paths(const void *arg)
 	(void)arg;
 	/* a path, passed with its NUL (addrlen counts it) */
 	rec_unix(&r, SOCK_STREAM, "/run/docker.sock", 17);
-	CHECK_STR(unix_addr_str(&r, buf), "/run/docker.sock");
+	CHECK_INT(rec_daddr_fmt(&r, buf), 16);
+	CHECK_STR(buf, "/run/docker.sock");
 	/* abstract: '@' for the leading NUL and for each NUL inside */
 	rec_unix(&r, SOCK_STREAM, "\0ns\0x", 5);
-	CHECK_STR(unix_addr_str(&r, buf), "@ns@x");
+	rec_daddr_fmt(&r, buf);
+	CHECK_STR(buf, "@ns@x");
 	/* unnamed: no path at all */
 	rec_unix(&r, SOCK_DGRAM, "", 0);
-	CHECK(unix_addr_str(&r, buf) == NULL);
+	CHECK_INT(rec_daddr_fmt(&r, buf), 0);
 	CHECK_INT(rec_daddr_family(&r), 0);
 	/* an addrlen beyond sun_path is clamped to it */
 	memset(full, 'a', sizeof(full));
 	rec_unix(&r, SOCK_STREAM, full, sizeof(full));
 	r.addrlen = 65535;
-	CHECK_INT(strlen(unix_addr_str(&r, buf)), CONNPROBE_PATH_LEN);
+	CHECK_INT(rec_daddr_fmt(&r, buf), CONNPROBE_PATH_LEN);
 	CHECK_INT(rec_daddr_family(&r), AF_UNIX);
 	return 0;
 fail:
 	return 1;
 }
 
-/* Every part, as a renderer that repeats nothing sees the record. */
-static void record_fields(const struct connprobe_record *rec,
-			  struct cp_fields *f)
+/* The JSON line of @rec, in @buf ("" if it could not be made). */
+static const char *json_of(const struct connprobe_record *rec, char *buf,
+			   size_t len)
 {
-	fields_result(rec, f);
-	fields_sock(rec, f);
-	fields_saddr(rec, f);
-	fields_daddr(rec, f);
+	struct emit_state st = { 0 };
+	struct memout c = { 0 };
+	struct cp_out *o = memout_out(&c);
+
+	buf[0] = '\0';
+	if (o) {
+		jsonl_record(o, &st, rec);
+		if (memout_text(&c))
+			snprintf(buf, len, "%s", memout_text(&c));
+	}
+	memout_close(&c);
+	return buf;
 }
+
+/* The record's JSON has @s. */
+#define HAS(s)	CHECK(strstr(json_of(&r, buf, sizeof(buf)), s))
 
 static int test_fields_unknown_are_null(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
-	struct cp_fields f;
+	char buf[2048];
 
 	(void)arg;
 	/* every field filled in, but no validity bit: nothing is known */
 	r.flags = 0;
-	record_fields(&r, &f);
-	CHECK(f.family == NULL);
-	CHECK(f.proto == NULL);
-	CHECK(f.saddr == NULL);
-	CHECK(f.daddr == NULL);
-	CHECK_INT(f.sport, -1);
-	CHECK_INT(f.dport, -1);
-	CHECK_STR(f.error, "ECONNREFUSED");	/* ret is always known */
+	HAS("\"family\":null,\"proto\":null,\"saddr\":null,\"sport\":null,"
+	    "\"daddr\":null,\"dport\":null,");
+	HAS("\"error\":\"ECONNREFUSED\"");	/* ret is always known */
 
 	/* an address needs its own bit and a family that has one */
 	r.flags = CONNPROBE_F_SADDR | CONNPROBE_F_DADDR;	/* no F_SOCK */
 	r.daddr_family = AF_UNSPEC;
-	record_fields(&r, &f);
-	CHECK(f.saddr == NULL);
-	CHECK_INT(f.sport, -1);
-	CHECK(f.daddr == NULL);
-	CHECK_INT(f.dport, -1);
+	HAS("\"saddr\":null,\"sport\":null,\"daddr\":null,\"dport\":null,");
 
 	r.flags = CONNPROBE_F_SOCK;
 	r.daddr_family = AF_INET;
-	record_fields(&r, &f);
-	CHECK_STR(f.family, "inet");
-	CHECK_STR(f.proto, "tcp");
-	CHECK(f.saddr == NULL);
-	CHECK(f.daddr == NULL);
+	HAS("\"family\":\"inet\",\"proto\":\"tcp\",\"saddr\":null,"
+	    "\"sport\":null,\"daddr\":null,");
 	return 0;
 fail:
 	return 1;
@@ -169,33 +171,26 @@ fail:
 static int test_fields_error_and_caller_error(const void *arg)
 {
 	struct connprobe_record r = rec_new(1, 0, 1);
-	struct cp_fields f;
+	char buf[2048];
 
 	(void)arg;
-	record_fields(&r, &f);
-	CHECK(f.error == NULL);
-	CHECK(f.caller_error == NULL);
+	HAS("\"error\":null,");
+	HAS("\"caller_error\":null,");
 	r.ret = -512;
-	record_fields(&r, &f);
-	CHECK_STR(f.error, "ERESTARTSYS");
-	CHECK_STR(f.caller_error, "EINTR");
+	HAS("\"error\":\"ERESTARTSYS\",");
+	HAS("\"caller_error\":\"EINTR\",");
 	r.ret = -516;
-	record_fields(&r, &f);
-	CHECK_STR(f.error, "ERESTART_RESTARTBLOCK");
-	CHECK_STR(f.caller_error, "EINTR");
+	HAS("\"error\":\"ERESTART_RESTARTBLOCK\",");
+	HAS("\"caller_error\":\"EINTR\",");
 	r.ret = -111;
-	record_fields(&r, &f);
-	CHECK_STR(f.caller_error, "ECONNREFUSED");
+	HAS("\"caller_error\":\"ECONNREFUSED\",");
 	r.ret = -1000;
-	record_fields(&r, &f);
-	CHECK_STR(f.error, "E1000");
+	HAS("\"error\":\"E1000\",");
 	r.ret = INT_MIN;
-	record_fields(&r, &f);
-	CHECK_STR(f.error, "E2147483648");
+	HAS("\"error\":\"E2147483648\",");
 	/* a positive ret is no error */
 	r.ret = 3;
-	record_fields(&r, &f);
-	CHECK(f.error == NULL);
+	HAS("\"error\":null,");
 	return 0;
 fail:
 	return 1;
@@ -205,25 +200,22 @@ static int test_fields_event_via_abandoned(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
 	struct connprobe_record c = rec_complete(&r, 0, 5);
-	struct cp_fields f;
+	char buf[2048];
 
 	(void)arg;
-	record_fields(&r, &f);
-	CHECK_STR(f.event, "connect");
-	CHECK_STR(f.via, "syscall");
-	CHECK(!f.complete && !f.abandoned);
+	HAS("{\"event\":\"connect\",");
+	HAS("\"via\":\"syscall\",");
+	CHECK(!strstr(buf, "abandoned"));
 	r.flags |= CONNPROBE_F_IO_URING;
 	/* ABANDONED means nothing on a CONNECT record */
 	r.flags |= CONNPROBE_F_ABANDONED;
-	record_fields(&r, &f);
-	CHECK_STR(f.via, "io_uring");
-	CHECK(!f.abandoned);
-	record_fields(&c, &f);
-	CHECK_STR(f.event, "complete");
-	CHECK(f.complete && !f.abandoned);
-	c.flags |= CONNPROBE_F_ABANDONED;
-	record_fields(&c, &f);
-	CHECK(f.abandoned);
+	HAS("\"via\":\"io_uring\",");
+	CHECK(!strstr(buf, "abandoned"));
+	r = c;
+	HAS("{\"event\":\"complete\",");
+	HAS("\"abandoned\":false");
+	r.flags |= CONNPROBE_F_ABANDONED;
+	HAS("\"abandoned\":true");
 	return 0;
 fail:
 	return 1;
@@ -232,16 +224,12 @@ fail:
 static int test_fields_unix_daddr(const void *arg)
 {
 	struct connprobe_record r = rec_new(1, 0, 1);
-	struct cp_fields f;
+	char buf[2048];
 
 	(void)arg;
 	rec_unix(&r, SOCK_STREAM, "\0abstract", 9);
-	record_fields(&r, &f);
-	CHECK_STR(f.family, "unix");
-	CHECK_STR(f.proto, "stream");
-	CHECK_STR(f.daddr, "@abstract");
-	CHECK_INT(f.dport, -1);		/* a path has no port */
-	CHECK(f.saddr == NULL);
+	HAS("\"family\":\"unix\",\"proto\":\"stream\",\"saddr\":null,"
+	    "\"sport\":null,\"daddr\":\"@abstract\",\"dport\":null,");
 	return 0;
 fail:
 	return 1;
@@ -250,21 +238,17 @@ fail:
 static int test_fields_short_addrlen(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
-	struct cp_fields f;
+	char buf[2048];
 
 	(void)arg;
 	/* the kernel left daddr and dport zero: not known, not 0.0.0.0:0 */
 	r.addrlen = sizeof(struct sockaddr_in) - 1;
-	record_fields(&r, &f);
-	CHECK(f.daddr == NULL);
-	CHECK_INT(f.dport, -1);
+	HAS("\"daddr\":null,\"dport\":null,");
 	rec_daddr(&r, AF_INET6, "2001:db8::1", 443);
 	r.addrlen = 24;		/* sockaddr_in6 without the scope id */
-	record_fields(&r, &f);
-	CHECK_STR(f.daddr, "2001:db8::1");
+	HAS("\"daddr\":\"2001:db8::1\",\"dport\":443,");
 	r.addrlen = 23;
-	record_fields(&r, &f);
-	CHECK(f.daddr == NULL);
+	HAS("\"daddr\":null,\"dport\":null,");
 	return 0;
 fail:
 	return 1;

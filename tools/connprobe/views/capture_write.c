@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Writing captures: header, the records verbatim, sections, footer. */
+/*
+ * Writing captures: header, the records verbatim, sections, footer; and
+ * the record sink, which writes the live records into one.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +24,7 @@ _Static_assert(sizeof(struct cp_capture_header) % 8 == 0 &&
 	       "capture parts must keep records 8-byte aligned");
 
 struct capture_writer {
+	struct cp_sink sink;		/* as the record sink */
 	const char *path;
 	FILE *f;
 	struct cp_out out;
@@ -47,28 +51,30 @@ static void pad8(struct capture_writer *w, size_t size)
 
 static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 {
-	struct cp_capture_lost_cpu cpu;
-	struct cp_capture_probe probe;
 	__u64 head[3] = { l->total_lost, l->nr_cpus, l->nr_probes };
 	size_t i;
 
 	section_begin(w, CP_SECTION_LOSSES, sizeof(head) +
-		      l->nr_cpus * sizeof(cpu) + l->nr_probes * sizeof(probe));
+		      l->nr_cpus * sizeof(struct cp_capture_lost_cpu) +
+		      l->nr_probes * sizeof(struct cp_capture_probe));
 	out_mem(&w->out, head, sizeof(head));
 	for (i = 0; i < l->nr_cpus; i++) {
-		memset(&cpu, 0, sizeof(cpu));
-		cpu.cpu = l->cpus[i].cpu;
-		cpu.written = l->cpus[i].written;
-		cpu.lost = l->cpus[i].lost;
+		struct cp_capture_lost_cpu cpu = {
+			.cpu = l->cpus[i].cpu, .written = l->cpus[i].written,
+			.lost = l->cpus[i].lost,
+		};
+
 		out_mem(&w->out, &cpu, sizeof(cpu));
 	}
 	for (i = 0; i < l->nr_probes; i++) {
-		memset(&probe, 0, sizeof(probe));
+		struct cp_capture_probe probe = {
+			.nmissed = l->probes[i].nmissed,
+			.kp_nmissed = l->probes[i].kp_nmissed,
+			.maxactive = l->probes[i].maxactive,
+		};
+
 		strncpy(probe.symbol, l->probes[i].symbol,
 			sizeof(probe.symbol) - 1);
-		probe.nmissed = l->probes[i].nmissed;
-		probe.kp_nmissed = l->probes[i].kp_nmissed;
-		probe.maxactive = l->probes[i].maxactive;
 		out_mem(&w->out, &probe, sizeof(probe));
 	}
 }
@@ -93,9 +99,9 @@ static void write_cgroups(struct capture_writer *w)
 		cg = htab_entry(&w->cgroups->tab, i);
 		if (!cg->used || !cg->path)
 			continue;
-		memset(&e, 0, sizeof(e));
-		e.id = cg->id;
-		e.path_len = strlen(cg->path);
+		e = (struct cp_capture_cgroup){
+			.id = cg->id, .path_len = strlen(cg->path),
+		};
 		out_mem(&w->out, &e, sizeof(e));
 		out_mem(&w->out, cg->path, e.path_len);
 		pad8(w, e.path_len);
@@ -105,17 +111,15 @@ static void write_cgroups(struct capture_writer *w)
 void capture_writer_begin(struct capture_writer *w,
 			  const struct cp_source_info *info)
 {
-	struct cp_capture_header h;
+	struct cp_capture_header h = {
+		.magic = CP_CAPTURE_MAGIC, .byte_order = CP_CAPTURE_BYTE_ORDER,
+		.version = CP_CAPTURE_VERSION, .header_size = sizeof(h),
+		.record_size = sizeof(struct connprobe_record),
+		.record_version = CONNPROBE_RECORD_VERSION,
+		.realtime_offset_ns = info->realtime_offset_ns,
+		.start_ns = info->start_ns,
+	};
 
-	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, CP_CAPTURE_MAGIC, sizeof(h.magic));
-	h.byte_order = CP_CAPTURE_BYTE_ORDER;
-	h.version = CP_CAPTURE_VERSION;
-	h.header_size = sizeof(h);
-	h.record_size = sizeof(struct connprobe_record);
-	h.record_version = CONNPROBE_RECORD_VERSION;
-	h.realtime_offset_ns = info->realtime_offset_ns;
-	h.start_ns = info->start_ns;
 	strncpy(h.hostname, info->hostname, sizeof(h.hostname) - 1);
 	out_mem(&w->out, &h, sizeof(h));
 }
@@ -133,14 +137,12 @@ void capture_writer_add(struct capture_writer *w,
 int capture_writer_finish(struct capture_writer *w,
 			  const struct cp_stats *lost, char *err, size_t errlen)
 {
-	struct cp_capture_footer foot;
+	struct cp_capture_footer foot = { .magic = CP_CAPTURE_END_MAGIC };
 	int ret;
 
 	if (lost)
 		write_losses(w, lost);
 	write_cgroups(w);
-	memset(&foot, 0, sizeof(foot));
-	memcpy(foot.magic, CP_CAPTURE_END_MAGIC, sizeof(foot.magic));
 	foot.nr_records = w->nr;
 	foot.sections_size = w->sections_size;
 	foot.end_ns = mono_now();
@@ -156,11 +158,6 @@ int capture_writer_finish(struct capture_writer *w,
 		return -1;
 	}
 	return 0;
-}
-
-unsigned long long capture_writer_count(const struct capture_writer *w)
-{
-	return w->nr;
 }
 
 void capture_writer_free(struct capture_writer *w)
@@ -235,4 +232,53 @@ out_oom:
 out_free:
 	capture_writer_free(w);
 	return NULL;
+}
+
+#define to_writer(s) ((struct capture_writer *)(s))
+
+static int record_begin(struct cp_sink *s, const struct cp_source_info *info)
+{
+	capture_writer_begin(to_writer(s), info);
+	sink_say_tracing(info);
+	return 0;
+}
+
+static int record_record(struct cp_sink *s, const struct connprobe_record *rec)
+{
+	capture_writer_add(to_writer(s), rec);
+	return 0;
+}
+
+static int record_end(struct cp_sink *s, const struct cp_stats *lost)
+{
+	if (capture_writer_finish(to_writer(s), lost, s->err, sizeof(s->err)))
+		return -1;
+	sink_report_counts(s, lost);
+	fprintf(stderr, "%llu records written to %s\n", to_writer(s)->nr,
+		to_writer(s)->path);
+	return 0;
+}
+
+static void record_destroy(struct cp_sink *s)
+{
+	capture_writer_free(to_writer(s));
+}
+
+static const struct cp_sink_ops record_ops = {
+	.begin = record_begin,
+	.record = record_record,
+	.end = record_end,
+	.destroy = record_destroy,
+};
+
+struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
+				 char *err, size_t errlen)
+{
+	struct capture_writer *w = capture_writer_open(path, cgroups, err,
+						       errlen);
+
+	if (!w)
+		return NULL;
+	w->sink.ops = &record_ops;
+	return &w->sink;
 }

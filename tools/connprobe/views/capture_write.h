@@ -36,8 +36,6 @@ void capture_writer_add(struct capture_writer *w,
 int capture_writer_finish(struct capture_writer *w,
 			  const struct cp_stats *lost, char *err, size_t errlen);
 
-unsigned long long capture_writer_count(const struct capture_writer *w);
-
 void capture_writer_free(struct capture_writer *w);
 
 /* The record sink: a capture_writer as a sink.  NULL, @err on failure. */

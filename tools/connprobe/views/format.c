@@ -168,88 +168,16 @@ const char *unix_path_str(const char *path, size_t len, char *buf)
 	return buf;
 }
 
-const char *unix_addr_str(const struct connprobe_record *rec, char *buf)
-{
-	/* addrlen comes from the caller; unix_path_str() clamps it */
-	if (rec->addrlen <= SUN_PATH_OFFSET)
-		return NULL;
-	return unix_path_str(rec->sun_path, rec->addrlen - SUN_PATH_OFFSET, buf);
-}
-
 size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf)
 {
 	switch (rec_daddr_family(rec)) {
 	case AF_UNIX:
-		return strlen(unix_addr_str(rec, buf));
+		/* addrlen comes from the caller; unix_path_str() clamps it */
+		return strlen(unix_path_str(rec->sun_path,
+					    rec->addrlen - SUN_PATH_OFFSET, buf));
 	case 0:
 		buf[0] = '\0';
 		return 0;
 	}
 	return addr_fmt(rec->daddr_family, rec->daddr, buf);
-}
-
-void fields_result(const struct connprobe_record *rec, struct cp_fields *f)
-{
-	long long err;
-
-	f->error = f->caller_error = NULL;
-	f->error_len = f->caller_error_len = 0;
-	f->complete = rec->event == CONNPROBE_EVENT_COMPLETE;
-	f->event = f->complete ? "complete" : "connect";
-	f->event_len = f->complete ? 8 : 7;
-	f->abandoned = f->complete && (rec->flags & CONNPROBE_F_ABANDONED);
-	f->via = rec->flags & CONNPROBE_F_IO_URING ? "io_uring" : "syscall";
-	f->via_len = rec->flags & CONNPROBE_F_IO_URING ? 8 : 7;
-	/* Widen before negating: -INT_MIN does not fit in an int. */
-	if (rec->ret < 0) {
-		err = -(long long)rec->ret;
-		f->error = errno_str(err, f->error_buf, sizeof(f->error_buf));
-		f->error_len = strlen(f->error);
-		f->caller_error = f->error;
-		f->caller_error_len = f->error_len;
-		/* the restart codes: the caller got EINTR */
-		if (caller_errno(err) != err) {
-			f->caller_error = "EINTR";
-			f->caller_error_len = 5;
-		}
-	}
-}
-
-void fields_sock(const struct connprobe_record *rec, struct cp_fields *f)
-{
-	f->family = f->proto = NULL;
-	f->family_len = f->proto_len = 0;
-	if (!(rec->flags & CONNPROBE_F_SOCK))
-		return;
-	f->family = family_str(rec->family, f->family_buf,
-			       sizeof(f->family_buf));
-	f->family_len = strlen(f->family);
-	f->proto = proto_str(rec->family, rec->type, rec->protocol,
-			     f->proto_buf, sizeof(f->proto_buf));
-	f->proto_len = strlen(f->proto);
-}
-
-void fields_saddr(const struct connprobe_record *rec, struct cp_fields *f)
-{
-	f->saddr = NULL;
-	f->saddr_len = 0;
-	f->sport = -1;
-	if (!rec_saddr_family(rec))
-		return;
-	f->saddr = f->saddr_buf;
-	f->saddr_len = addr_fmt(rec->family, rec->saddr, f->saddr_buf);
-	f->sport = rec->sport;
-}
-
-void fields_daddr(const struct connprobe_record *rec, struct cp_fields *f)
-{
-	f->daddr = NULL;
-	f->daddr_len = 0;
-	f->dport = -1;
-	if (!rec_daddr_family(rec))
-		return;
-	f->daddr = f->daddr_buf;
-	f->daddr_len = rec_daddr_fmt(rec, f->daddr_buf);
-	if (rec->daddr_family != AF_UNIX)
-		f->dport = rec->dport;
 }

@@ -5,106 +5,56 @@
 #include "json.h"
 #include "text.h"
 
-/* The two-character escapes JSON defines, or NULL. */
-static const char *json_short_escape(unsigned char c)
-{
-	switch (c) {
-	case '"':
-		return "\\\"";
-	case '\\':
-		return "\\\\";
-	case '\b':
-		return "\\b";
-	case '\f':
-		return "\\f";
-	case '\n':
-		return "\\n";
-	case '\r':
-		return "\\r";
-	case '\t':
-		return "\\t";
-	}
-	return NULL;
-}
-
-/* Printable ASCII but '"' (0x22) and '\\' (0x5c): copied as it is. */
-static const unsigned char json_plain[256] = {
+const unsigned char json_plain[256] = {
 	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
 
-/*
- * Escape @s[*i] onwards into @p until *i reaches @stop (a UTF-8 sequence
- * may end up to 3 bytes past it; @len bounds the look-ahead); @p needs
- * JSON_ESCAPE_MAX bytes per byte of @s.  Returns the end of the text.
- */
-static char *escape_run(char *p, const unsigned char *s, size_t len,
-			size_t *i, size_t stop)
+/* The two-character escapes JSON defines. */
+static const char *const json_short[256] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+	['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+};
+
+char *json_put_rest(char *p, const char *s, size_t i, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *esc;
-	size_t j = *i, n;
-	unsigned char c;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n;
 
-	while (j < stop) {
-		c = s[j];
+	for (;;) {
 		/* plain ASCII, the common case by far: a load and a store */
-		if (json_plain[c]) {
-			*p++ = c;
-			j++;
-			continue;
-		}
-		esc = json_short_escape(c);
-		if (esc) {
-			memcpy(p, esc, 2);
+		while (i < len && json_plain[u[i]])
+			*p++ = u[i++];
+		if (i == len || !u[i])
+			break;
+		if (json_short[u[i]]) {
+			memcpy(p, json_short[u[i]], 2);
 			p += 2;
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if (u[i] < 0x80) {
 			/* DEL is legal raw, but escaping it keeps terminals sane. */
 			memcpy(p, "\\u00", 4);
-			p[4] = hex[c >> 4];
-			p[5] = hex[c & 0xf];
+			p[4] = hex[u[i] >> 4];
+			p[5] = hex[u[i] & 0xf];
 			p += 6;
-		} else if ((n = utf8_seq_len(s + j, len - j)) > 0) {
-			memcpy(p, s + j, n);
+		} else if ((n = utf8_seq_len(u + i, len - i)) > 0) {
+			memcpy(p, u + i, n);
 			p += n;
-			j += n - 1;
+			i += n - 1;
 		} else {
 			memcpy(p, "\\ufffd", 6);
 			p += 6;
 		}
-		j++;
+		i++;
 	}
-	*i = j;
-	return p;
-}
-
-char *json_put_string(char *p, const char *s, size_t len)
-{
-	size_t i = 0;
-
-	len = strnlen(s, len);
-	*p++ = '"';
-	p = escape_run(p, (const unsigned char *)s, len, &i, len);
 	*p++ = '"';
 	return p;
 }
-
-/* Input bytes escaped per out_reserve(), well within OUT_BUF_SIZE. */
-#define JSON_CHUNK	1024
 
 void json_string(struct cp_out *o, const char *s, size_t len)
 {
-	size_t i = 0, stop;
-	char *p;
-
 	len = strnlen(s, len);
-	out_char(o, '"');
-	while (i < len) {
-		stop = len - i < JSON_CHUNK ? len : i + JSON_CHUNK;
-		p = out_reserve(o, (stop - i + 3) * JSON_ESCAPE_MAX);
-		out_commit(o, escape_run(p, (const unsigned char *)s, len,
-					 &i, stop));
-	}
-	out_char(o, '"');
+	out_commit(o, json_put_string(out_reserve(o, len * JSON_ESCAPE_MAX + 2),
+				      s, len));
 }
 
 void json_string_or_null(struct cp_out *o, const char *s)
@@ -117,9 +67,7 @@ void json_string_or_null(struct cp_out *o, const char *s)
 
 void json_key(struct cp_out *o, const char *key)
 {
-	out_char(o, ',');
-	out_char(o, '"');
+	out_str(o, ",\"");
 	out_str(o, key);
-	out_char(o, '"');
-	out_char(o, ':');
+	out_str(o, "\":");
 }

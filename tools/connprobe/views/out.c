@@ -8,20 +8,30 @@ int out_init(struct cp_out *o, FILE *f)
 {
 	o->f = f;
 	o->len = 0;
+	o->size = OUT_BUF_SIZE;
 	o->buf = malloc(OUT_BUF_SIZE);
 	return o->buf ? 0 : -1;
 }
 
-void out_drain(struct cp_out *o)
+void out_make_room(struct cp_out *o, size_t n)
 {
 	if (o->len)
 		fwrite(o->buf, 1, o->len, o->f);
 	o->len = 0;
+	if (n <= o->size)
+		return;
+	/* only a row with a cgroup path of tens of kB is this long */
+	o->buf = realloc(o->buf, n);
+	if (!o->buf) {
+		fputs("connprobe: out of memory\n", stderr);
+		abort();
+	}
+	o->size = n;
 }
 
 int out_flush(struct cp_out *o)
 {
-	out_drain(o);
+	out_make_room(o, 0);
 	return fflush(o->f) || ferror(o->f) ? -1 : 0;
 }
 
@@ -36,17 +46,10 @@ int out_close(struct cp_out *o)
 	return ret;
 }
 
-void out_spaces(struct cp_out *o, size_t n)
+static void out_spaces(struct cp_out *o, size_t n)
 {
-	static const char spaces[64] =
-		"                                                                ";
-	size_t k;
-
-	while (n) {
-		k = n < sizeof(spaces) ? n : sizeof(spaces);
-		out_mem(o, spaces, k);
-		n -= k;
-	}
+	memset(out_reserve(o, n), ' ', n);
+	o->len += n;
 }
 
 const char fmt_digit_pairs[201] =
@@ -56,20 +59,9 @@ const char fmt_digit_pairs[201] =
 
 void out_u64(struct cp_out *o, unsigned long long v)
 {
-	char buf[21];
+	char *p = out_reserve(o, 20);
 
-	out_mem(o, buf, fmt_u64(buf, v));
-}
-
-void out_s64(struct cp_out *o, long long v)
-{
-	if (v < 0) {
-		out_char(o, '-');
-		/* unsigned negation: LLONG_MIN has no positive counterpart */
-		out_u64(o, -(unsigned long long)v);
-		return;
-	}
-	out_u64(o, v);
+	out_commit(o, p + fmt_u64(p, v));
 }
 
 void out_col(struct cp_out *o, const char *s, size_t n, size_t width)
@@ -84,4 +76,3 @@ void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width)
 		out_spaces(o, width - n);
 	out_mem(o, s, n);
 }
-

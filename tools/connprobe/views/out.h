@@ -22,7 +22,7 @@
 struct cp_out {
 	FILE *f;
 	char *buf;
-	size_t len;
+	size_t len, size;
 };
 
 /* Returns -1 if out of memory. */
@@ -34,30 +34,17 @@ int out_flush(struct cp_out *o);
 /* out_flush(), then free the buffer; returns out_flush()'s result. */
 int out_close(struct cp_out *o);
 
-/* Hand the buffer to stdio without fflush(); used when it fills up. */
-void out_drain(struct cp_out *o);
-
-static inline void out_mem(struct cp_out *o, const void *p, size_t n)
-{
-	if (OUT_BUF_SIZE - o->len < n) {
-		out_drain(o);
-		if (n > OUT_BUF_SIZE) {
-			fwrite(p, 1, n, o->f);
-			return;
-		}
-	}
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
-}
+/* Drain the buffer to make room for @n bytes, growing it if need be. */
+void out_make_room(struct cp_out *o, size_t n);
 
 /*
- * Room for @n bytes (at most OUT_BUF_SIZE) at the returned pointer: the
- * row builders write there directly and then out_commit() their end.
+ * Room for @n bytes at the returned pointer: the row builders write
+ * there directly and then out_commit() their end.
  */
 static inline char *out_reserve(struct cp_out *o, size_t n)
 {
-	if (OUT_BUF_SIZE - o->len < n)
-		out_drain(o);
+	if (o->size - o->len < n)
+		out_make_room(o, n);
 	return o->buf + o->len;
 }
 
@@ -66,11 +53,16 @@ static inline void out_commit(struct cp_out *o, char *end)
 	o->len = end - o->buf;
 }
 
+static inline void out_mem(struct cp_out *o, const void *p, size_t n)
+{
+	memcpy(out_reserve(o, n), p, n);
+	o->len += n;
+}
+
 static inline void out_char(struct cp_out *o, char c)
 {
-	if (o->len == OUT_BUF_SIZE)
-		out_drain(o);
-	o->buf[o->len++] = c;
+	*out_reserve(o, 1) = c;
+	o->len++;
 }
 
 static inline void out_str(struct cp_out *o, const char *s)
@@ -78,9 +70,7 @@ static inline void out_str(struct cp_out *o, const char *s)
 	out_mem(o, s, strlen(s));
 }
 
-void out_spaces(struct cp_out *o, size_t n);
 void out_u64(struct cp_out *o, unsigned long long v);
-void out_s64(struct cp_out *o, long long v);
 
 /*
  * A column: @s (@n bytes), then spaces up to @width, then one space.  A

@@ -3,10 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "jsonl.h"
+#include "row.h"
 #include "stream.h"
-#include "table.h"
 
 struct stream {
 	struct cp_sink sink;
@@ -28,9 +26,10 @@ static int stream_begin(struct cp_sink *s, const struct cp_source_info *info)
 		.cgroups = st->opts.cgroups,
 	};
 
-	st->emit.opts.wallclock = st->opts.wallclock;
-	st->emit.opts.realtime_offset_ns = info->realtime_offset_ns;
-	st->emit.opts.cgroups = st->opts.cgroups;
+	st->emit.opts = (struct emit_opts){
+		.wallclock = topts.wallclock, .cgroups = topts.cgroups,
+		.realtime_offset_ns = topts.realtime_offset_ns,
+	};
 	switch (st->opts.format) {
 	case FORMAT_TABLE:
 		table_init(&st->table, &st->out, &topts);

@@ -1,63 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * The record table (trace, report), its header printed once and its
- * columns where the header says, row after row.  Address columns are as
- * wide as the longest IPv4 address, as bcc's are, and a longer address
- * keeps its tail after ".."; -w (wide) makes them as wide as the longest
- * IPv6 address and adds the UID and CONTAINER columns.  Any other value
- * longer than its column pushes the next cells right until one has room
- * to spare.
- */
+/* Table rows: row.h, under the name its users know. */
 #ifndef CONNPROBE_TABLE_H
 #define CONNPROBE_TABLE_H
 
-#include <stdbool.h>
-
-#include <connprobe.h>
-
-#include "cgroup.h"
-#include "memo.h"
-#include "out.h"
-#include "timefmt.h"
-
-enum table_col {
-	COL_TIME, COL_PID, COL_TID, COL_UID, COL_COMM, COL_CONTAINER,
-	COL_FAM, COL_PROTO, COL_SADDR, COL_SPORT, COL_DADDR, COL_DPORT,
-	COL_RESULT, COL_LAT, NR_TABLE_COLS,
-};
-
-struct table_opts {
-	bool wallclock;		/* -T: TIME is the local time of day */
-	bool wide;		/* -w */
-	bool print_uid;		/* -U */
-	long long realtime_offset_ns;
-	struct cp_cgroups *cgroups;	/* for CONTAINER; may be NULL */
-};
-
-/* Runs of columns a row may repeat from an earlier one (memo.h). */
-enum table_run { TABLE_RUN_TASK, TABLE_RUN_SADDR, TABLE_RUN_DADDR, NR_TABLE_RUNS };
-
-struct cp_table {
-	struct cp_out *out;
-	struct table_opts opts;
-	bool shown[NR_TABLE_COLS];
-	unsigned int width[NR_TABLE_COLS];
-	/* where the next column starts, from the row's start */
-	unsigned int stop[NR_TABLE_COLS];
-	bool have_base;
-	unsigned long long base_ns;	/* ts_ns of the first row */
-	struct cp_timecache clock;
-	struct text_memo memo[NR_TABLE_RUNS];
-};
-
-void table_init(struct cp_table *t, struct cp_out *out,
-		const struct table_opts *opts);
-void table_header(struct cp_table *t);
-
-/*
- * One row; TIME(s) counts from the first row's time.  A COMPLETE record's
- * time is when its attempt ended (ts_ns + latency_ns).
- */
-void table_row(struct cp_table *t, const struct connprobe_record *rec);
+#include "row.h"
 
 #endif /* CONNPROBE_TABLE_H */

@@ -25,78 +25,54 @@ long long realtime_offset_now(void)
 	return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
 }
 
-
-/* Split @ns into whole seconds (floored) and the ns within the second. */
-static void split(long long ns, time_t *sec, long long *frac)
+/*
+ * The second of @ns as @fmt shows it in UTC or local time, cached in @c,
+ * then '.' and the first @digits digits of the fraction; "?" for a time
+ * without a broken-down form.  Inline, so that @digits is a constant.
+ */
+static inline __attribute__((always_inline))
+size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,
+		const char *fmt, unsigned int digits)
 {
-	*sec = ns / NSEC_PER_SEC;
-	*frac = ns % NSEC_PER_SEC;
-	if (*frac < 0) {
-		*frac += NSEC_PER_SEC;
-		(*sec)--;
-	}
-}
-
-/* Refresh @c for @sec with @fmt of localtime or gmtime; false on failure. */
-static bool cache_second(struct cp_timecache *c, time_t sec, bool utc,
-			 const char *fmt)
-{
-	struct tm tm;
-
-	if (c->valid && c->sec == sec)
-		return true;
-	if (!(utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm)))
-		return false;
-	c->len = strftime(c->text, sizeof(c->text), fmt, &tm);
-	c->sec = sec;
-	c->valid = c->len > 0;
-	return c->valid;
-}
-
-/* The cached second, then '.' and @digits digits of @frac (ns). */
-static size_t with_fraction(const struct cp_timecache *c, char *buf,
-			    long long frac, unsigned int digits)
-{
-	unsigned long long v = frac;
+	/* floored: the second before the epoch has a positive fraction */
+	long long frac = ns % NSEC_PER_SEC;
+	time_t sec = ns / NSEC_PER_SEC - (frac < 0);
 	unsigned int i;
-	size_t n = c->len;
+	struct tm tm;
+	size_t n;
 
-	memcpy(buf, c->text, n);
-	for (i = digits; i < 9; i++)
-		v /= 10;
-	buf[n++] = '.';
-	for (i = digits; i-- > 0;) {
-		buf[n + i] = '0' + v % 10;
-		v /= 10;
+	if (frac < 0)
+		frac += NSEC_PER_SEC;
+	if (!c->valid || c->sec != sec) {
+		c->sec = sec;
+		c->valid = (utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm)) &&
+			   (c->len = strftime(c->text, sizeof(c->text), fmt, &tm));
+		if (!c->valid) {
+			buf[0] = '?';
+			return 1;
+		}
 	}
+	n = c->len;
+	memcpy(buf, c->text, n);
+	buf[n++] = '.';
+	for (i = 9; i > digits; i--)
+		frac /= 10;
+	for (i = digits; i-- > 0; frac /= 10)
+		buf[n + i] = '0' + frac % 10;
 	return n + digits;
 }
 
 size_t fmt_clock(struct cp_timecache *c, char *buf, long long realtime_ns)
 {
-	long long frac;
-	time_t sec;
-
-	split(realtime_ns, &sec, &frac);
-	if (!cache_second(c, sec, false, "%H:%M:%S")) {
-		memcpy(buf, "?", 1);
-		return 1;
-	}
-	return with_fraction(c, buf, frac, 3);
+	return fmt_time(c, buf, realtime_ns, false, "%H:%M:%S", 3);
 }
 
 size_t fmt_rfc3339(struct cp_timecache *c, char *buf, long long realtime_ns)
 {
-	long long frac;
-	time_t sec;
-	size_t n;
+	size_t n = fmt_time(c, buf, realtime_ns, true, "%Y-%m-%dT%H:%M:%S", 9);
 
-	split(realtime_ns, &sec, &frac);
-	if (!cache_second(c, sec, true, "%Y-%m-%dT%H:%M:%S")) {
-		memcpy(buf, "?", 1);
-		return 1;
-	}
-	n = with_fraction(c, buf, frac, 9);
-	buf[n++] = 'Z';
+	/* not after "?" */
+	if (n > 1)
+		buf[n++] = 'Z';
 	return n;
 }
