@@ -213,19 +213,19 @@ out:
 	return ret;
 }
 
-int stats_read(const char *path, struct cp_stats *st,
+int stats_read(const char *dir, struct cp_stats *st,
 	       char *err, size_t errlen)
 {
-	char msg[512], *text = read_whole_file(path, MAX_STATS_SIZE);
-	int ret;
+	char path[PATH_MAX], msg[512], *text = NULL;
+	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
-	if (!text) {
+	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
+	    (int)sizeof(path))
+		snprintf(err, errlen, "%s: path too long", dir);
+	else if (!(text = read_whole_file(path, MAX_STATS_SIZE)))
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	ret = stats_parse(text, st, msg, sizeof(msg));
-	if (ret)
+	else if ((ret = stats_parse(text, st, msg, sizeof(msg))))
 		snprintf(err, errlen, "%s: %s", path, msg);
 	free(text);
 	return ret;
@@ -392,16 +392,11 @@ void stats_print_losses(FILE *f, const struct cp_stats *delta)
 
 int stats_command(const char *dir, bool json)
 {
-	char path[PATH_MAX], err[1024];
+	char err[1024];
 	struct cp_stats st;
 	int ret = 1;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
-	    (int)sizeof(path)) {
-		fprintf(stderr, "connprobe: %s: path too long\n", dir);
-		return 1;
-	}
-	if (stats_read(path, &st, err, sizeof(err))) {
+	if (stats_read(dir, &st, err, sizeof(err))) {
 		fprintf(stderr, "connprobe: %s\n", err);
 		goto out;
 	}

@@ -53,8 +53,11 @@ struct cp_stats {
 int stats_parse(const char *text, struct cp_stats *st,
 		char *err, size_t errlen);
 
-/* Read and parse the file at @path; the message in @err names the path. */
-int stats_read(const char *path, struct cp_stats *st,
+/*
+ * Read and parse the stats file of the module's debugfs directory @dir;
+ * the message in @err names the file.
+ */
+int stats_read(const char *dir, struct cp_stats *st,
 	       char *err, size_t errlen);
 
 void stats_free(struct cp_stats *st);
