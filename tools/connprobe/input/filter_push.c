@@ -2,7 +2,6 @@
 /* Pushing the tool's filter into the module: see filter_push.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,38 +14,14 @@
 #include "filter_push.h"
 #include "readfile.h"
 
-/* Append to @buf, a term after a blank; -1 once @len is exceeded. */
-static int add(char *buf, size_t len, size_t *used, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int add(char *buf, size_t len, size_t *used, const char *fmt, ...)
+/* " key=N,N,...". */
+static void put_list(FILE *o, const char *key, const __u16 *v,
+		     unsigned int n, unsigned int max)
 {
-	va_list ap;
-	int n;
-
-	if (*used && *used + 1 < len)
-		buf[(*used)++] = ' ';
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, len - *used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= len - *used)
-		return -1;
-	*used += n;
-	return 0;
-}
-
-/* "key=N,N,...": at most 16 values of at most 5 digits. */
-static int add_list(char *buf, size_t len, size_t *used, const char *key,
-		    const __u16 *v, unsigned int n)
-{
-	char list[CP_FILTER_MAX_PORTS * 6 + 1];
-	size_t at = 0;
 	unsigned int i;
 
-	for (i = 0; i < n && i < CP_FILTER_MAX_PORTS; i++)
-		at += snprintf(list + at, sizeof(list) - at, "%s%u",
-			       i ? "," : "", v[i]);
-	return add(buf, len, used, "%s=%s", key, list);
+	for (i = 0; i < n && i < max; i++)
+		fprintf(o, "%s%u", i ? "," : key, v[i]);
 }
 
 /* The module takes a comm of up to 15 bytes, without blanks. */
@@ -60,41 +35,43 @@ static bool comm_pushable(const char *comm)
 int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 {
 	__u32 m = f->mask;
-	size_t used = 0;
-	int err = 0;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *o = open_memstream(&text, &n);
+	int ret;
 
-	if (!len)
+	if (!o)
 		return -1;
-	buf[0] = '\0';
+	/* each term after a blank, which the end drops */
 	if (m & CP_FILTER_PID)
-		err |= add(buf, len, &used, "pid=%u", f->pid);
+		fprintf(o, " pid=%u", f->pid);
 	if (m & CP_FILTER_TID)
-		err |= add(buf, len, &used, "tid=%u", f->tid);
+		fprintf(o, " tid=%u", f->tid);
 	if (m & CP_FILTER_UID)
-		err |= add(buf, len, &used, "uid=%u", f->uid);
+		fprintf(o, " uid=%u", f->uid);
 	if ((m & CP_FILTER_COMM) && comm_pushable(f->comm))
-		err |= add(buf, len, &used, "comm=%s", f->comm);
+		fprintf(o, " comm=%s", f->comm);
 	if ((m & CP_FILTER_CGROUP) && f->cgroup_id)
-		err |= add(buf, len, &used, "cgroup=%llu",
-			   (unsigned long long)f->cgroup_id);
+		fprintf(o, " cgroup=%llu", (unsigned long long)f->cgroup_id);
 	if (m & (CP_FILTER_IPV4 | CP_FILTER_IPV6))
-		err |= add(buf, len, &used, "family=%s",
-			   !(m & CP_FILTER_IPV6) ? "ipv4" :
-			   !(m & CP_FILTER_IPV4) ? "ipv6" : "ipv4,ipv6");
-	if ((m & CP_FILTER_PORT) && f->nr_ports)
-		err |= add_list(buf, len, &used, "port", f->ports,
-				f->nr_ports);
+		fprintf(o, " family=%s", !(m & CP_FILTER_IPV6) ? "ipv4" :
+			!(m & CP_FILTER_IPV4) ? "ipv6" : "ipv4,ipv6");
+	if (m & CP_FILTER_PORT)
+		put_list(o, " port=", f->ports, f->nr_ports,
+			 CP_FILTER_MAX_PORTS);
 	if (m & CP_FILTER_FAILED)
-		err |= add(buf, len, &used, "failed");
-	if ((m & CP_FILTER_ERRNO) && f->nr_errnos)
-		err |= add_list(buf, len, &used, "errno", f->errnos,
-				f->nr_errnos);
+		fputs(" failed", o);
+	if (m & CP_FILTER_ERRNO)
+		put_list(o, " errno=", f->errnos, f->nr_errnos,
+			 CP_FILTER_MAX_ERRNOS);
 	if (m & CP_FILTER_LATENCY)
-		err |= add(buf, len, &used, "min_latency_ns=%llu",
-			   (unsigned long long)f->min_latency_ns);
-	if (!err && !used)
-		err = add(buf, len, &used, "none");
-	return err ? -1 : 0;
+		fprintf(o, " min_latency_ns=%llu",
+			(unsigned long long)f->min_latency_ns);
+	ret = fclose(o) || !text ? -1 : 0;
+	if (!ret && (size_t)snprintf(buf, len, "%s", n ? text + 1 : "none") >= len)
+		ret = -1;
+	free(text);
+	return ret;
 }
 
 /* Write @text to @path; -1 with errno. */
