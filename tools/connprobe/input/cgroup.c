@@ -7,20 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cgroup.h"
+#include "timefmt.h"
 
 #define MOUNTS			"/proc/self/mounts"
 #define RESCAN_INTERVAL_NS	1000000000LL
-
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 void cgroups_init(struct cp_cgroups *c)
 {
@@ -55,7 +47,7 @@ static int scan(struct cp_cgroups *c)
 	FTS *fts;
 	int err;
 
-	c->last_scan_ns = mono_ns();
+	c->last_scan_ns = mono_now();
 	/*
 	 * No stat() of the many files of each cgroup: fts_ino, the cgroup
 	 * id, is there for directories all the same.
@@ -112,7 +104,7 @@ const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c, __u64 id)
 	if (cg && cg->id == id)
 		return cg;
 	cg = htab_find(&c->tab, &id);
-	if (!cg && c->mount && mono_ns() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
+	if (!cg && c->mount && mono_now() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
 		scan(c);
 		cg = htab_find(&c->tab, &id);
 		/* a fresh walk did not find it: it is gone, do not walk again */
