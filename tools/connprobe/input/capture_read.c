@@ -281,9 +281,10 @@ static const char *spool_dir(void)
  * then read as a capture file is: a capture of gigabytes costs its size
  * in $TMPDIR (default /var/tmp), not in memory, and is checked whole (its
  * footer, cgroup paths and losses come after the records) before any of
- * it is shown.  The file's descriptor, or -1 with errno.
+ * it is shown.  The file's descriptor (its size in *@size), or -1 with
+ * errno.
  */
-static int spool(int in)
+static int spool(int in, off_t *size)
 {
 	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
 	int fd = -1, saved;
@@ -296,7 +297,8 @@ static int spool(int in)
 	if (fd < 0)
 		goto out_free;
 	unlink(path);
-	while ((n = read(in, buf, CHUNK_RECORDS * REC_SIZE)) > 0) {
+	for (*size = 0; (n = read(in, buf, CHUNK_RECORDS * REC_SIZE)) > 0;
+	     *size += n) {
 		errno = ENOSPC;		/* a short write: the disk is full */
 		if (write(fd, buf, n) != n)
 			break;
@@ -332,11 +334,7 @@ int capture_open(struct cp_capture *c, const char *path,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		/* a pipe: read on from a file of our own */
-		tmp = spool(fd);
-		if (tmp >= 0 && fstat(tmp, &st)) {
-			close(tmp);
-			tmp = -1;
-		}
+		tmp = spool(fd, &st.st_size);
 		if (tmp < 0) {
 			snprintf(err, errlen, "copying to a temporary file in %s (TMPDIR): %s",
 				 spool_dir(), strerror(errno));
