@@ -50,7 +50,8 @@ static int load_losses(struct cp_capture *c, const unsigned char *p,
 	for (; l->nr_cpus < head[1]; p += sizeof(cpu)) {
 		memcpy(&cpu, p, sizeof(cpu));
 		l->cpus[l->nr_cpus++] = (struct cp_stats_cpu){
-			.cpu = cpu.cpu, .written = cpu.written, .lost = cpu.lost };
+			.cpu = cpu.cpu, .written = cpu.written,
+			.lost = cpu.lost };
 	}
 	for (; l->nr_probes < head[2]; p += sizeof(probe)) {
 		memcpy(&probe, p, sizeof(probe));
@@ -299,7 +300,8 @@ static int spool(int in, off_t *size)
 	unlink(path);
 	for (*size = 0; (n = read(in, buf, CHUNK_RECORDS * REC_SIZE)) > 0;
 	     *size += n) {
-		errno = ENOSPC;		/* a short write: the disk is full */
+		/* a short write: the disk is full */
+		errno = ENOSPC;
 		if (write(fd, buf, n) != n)
 			break;
 	}
@@ -363,15 +365,17 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 	if (!n)
 		return NULL;
 	if (c->next - c->chunk_first >= c->chunk_len) {
-		if (!c->chunk && !(c->chunk = malloc(CHUNK_RECORDS * REC_SIZE))) {
+		if (!c->chunk &&
+		    !(c->chunk = malloc(CHUNK_RECORDS * REC_SIZE))) {
 			snprintf(err, errlen, "out of memory");
 			return NULL;
 		}
 		n = n < CHUNK_RECORDS ? n : CHUNK_RECORDS;
 		if (pread_all(c->fd, c->chunk, n * REC_SIZE,
 			      c->hdr.header_size + c->next * REC_SIZE)) {
-			snprintf(err, errlen, "reading record %llu: %s", c->next,
-				 errno ? strerror(errno) : "file changed while read");
+			snprintf(err, errlen, "reading record %llu: %s",
+				 c->next, errno ? strerror(errno) :
+				 "file changed while read");
 			return NULL;
 		}
 		c->chunk_first = c->next;

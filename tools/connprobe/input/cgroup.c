@@ -104,7 +104,8 @@ const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c, __u64 id)
 	if (cg && cg->id == id)
 		return cg;
 	cg = htab_find(&c->tab, &id);
-	if (!cg && c->mount && mono_now() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
+	if (!cg && c->mount &&
+	    mono_now() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
 		scan(c);
 		cg = htab_find(&c->tab, &id);
 		/* a fresh walk did not find it: it is gone, do not walk again */
@@ -139,7 +140,8 @@ int cgroup2_mount_find(const char *mounts, char *buf, size_t len)
 
 	/* getmntent() undoes the octal escapes (\040 for a space) */
 	while (f && ret && (m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2") && strlen(m->mnt_dir) < len) {
+		if (!strcmp(m->mnt_type, "cgroup2") &&
+		    strlen(m->mnt_dir) < len) {
 			strcpy(buf, m->mnt_dir);
 			ret = 0;
 		}

@@ -68,7 +68,8 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 		fprintf(o, " min_latency_ns=%llu",
 			(unsigned long long)f->min_latency_ns);
 	ret = fclose(o) || !text ? -1 : 0;
-	if (!ret && (size_t)snprintf(buf, len, "%s", n ? text + 1 : "none") >= len)
+	if (!ret &&
+	    (size_t)snprintf(buf, len, "%s", n ? text + 1 : "none") >= len)
 		ret = -1;
 	free(text);
 	return ret;

@@ -277,7 +277,8 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 				d->off[1] ? *field(st, d->off[1]) : 0);
 		else
 			fprintf(f, "%.*s unknown\n",
-				(int)(strchr(d->text, ':') + 1 - d->text), d->text);
+				(int)(strchr(d->text, ':') + 1 - d->text),
+				d->text);
 	}
 }
 
@@ -361,7 +362,8 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 			if (!strcmp(start->probes[j].symbol, p1->symbol))
 				p0 = &start->probes[j];
 		delta->probes[i] = (struct cp_stats_probe){
-			strdup(p1->symbol), stats_delta(p0->nmissed, p1->nmissed),
+			strdup(p1->symbol),
+			stats_delta(p0->nmissed, p1->nmissed),
 			stats_delta(p0->kp_nmissed, p1->kp_nmissed),
 			p1->maxactive };
 		if (!delta->probes[delta->nr_probes++].symbol)
