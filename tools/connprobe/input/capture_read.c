@@ -382,7 +382,7 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 		c->chunk_len = n;
 	}
 	rec = &c->chunk[c->next - c->chunk_first];
-	if (!record_ok(rec) && record_check(rec, msg, sizeof(msg))) {
+	if (record_check(rec, msg, sizeof(msg))) {
 		snprintf(err, errlen, "record %llu: %s", c->next, msg);
 		return NULL;
 	}

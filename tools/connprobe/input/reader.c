@@ -126,24 +126,19 @@ int reader_wait(struct cp_reader *r, int timeout_ms, char *err, size_t errlen)
 
 int record_check(const struct connprobe_record *rec, char *err, size_t errlen)
 {
-	if (rec->size != sizeof(*rec)) {
+	if (record_ok(rec))
+		return 0;
+	if (rec->size != sizeof(*rec))
 		snprintf(err, errlen,
 			 "record size %u, this tool reads %zu-byte records: module and tool were built from different connprobe.h",
 			 rec->size, sizeof(*rec));
-		return -1;
-	}
-	if (rec->version != CONNPROBE_RECORD_VERSION) {
+	else if (rec->version != CONNPROBE_RECORD_VERSION)
 		snprintf(err, errlen,
 			 "record version %u, this tool reads version %u: module and tool were built from different connprobe.h",
 			 rec->version, CONNPROBE_RECORD_VERSION);
-		return -1;
-	}
-	if (rec->event != CONNPROBE_EVENT_CONNECT &&
-	    rec->event != CONNPROBE_EVENT_COMPLETE) {
+	else
 		snprintf(err, errlen, "unknown record event %u", rec->event);
-		return -1;
-	}
-	return 0;
+	return -1;
 }
 
 static int records_reserve(struct cp_records *recs, size_t more)
