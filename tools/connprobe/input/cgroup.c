@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Walking the cgroup v2 hierarchy and caching id -> path. */
+/*
+ * Walking the cgroup v2 hierarchy and caching id -> path.  A walk, not
+ * open_by_handle_at() of a kernfs handle (systemd's way): that needs
+ * CAP_DAC_READ_SEARCH and a real cgroup2 mount, where a walk works for
+ * any user and on the directory tree --cgroupfs names (the tests' too).
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fts.h>
