@@ -199,17 +199,17 @@ static int parse_foot(struct cp_capture *c, const void *foot, size_t size,
 }
 
 /*
- * Read exactly @len bytes at @off; -1 with errno (0: the file ended).  A
- * regular file gives all that is asked but at its end, and report
- * installs no signal handler that could interrupt the read.
+ * Read exactly @len bytes at @off: NULL, or what went wrong.  A regular
+ * file gives all that is asked but at its end, and report installs no
+ * signal handler that could interrupt the read.
  */
-static int pread_all(int fd, void *buf, size_t len, off_t off)
+static const char *pread_all(int fd, void *buf, size_t len, off_t off)
 {
 	ssize_t n = pread(fd, buf, len, off);
 
-	if (n >= 0)
-		errno = 0;
-	return n == (ssize_t)len ? 0 : -1;
+	if (n == (ssize_t)len)
+		return NULL;
+	return n < 0 ? strerror(errno) : "file changed while read";
 }
 
 /*
@@ -220,38 +220,40 @@ static int pread_all(int fd, void *buf, size_t len, off_t off)
 static int open_fd(struct cp_capture *c, int fd, size_t size,
 		   struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
-	unsigned char head[sizeof(c->hdr)], foot[sizeof(c->foot)];
+	unsigned char head[sizeof(c->hdr)], foot[sizeof(c->foot)], *sec;
 	size_t n = size < sizeof(head) ? size : sizeof(head);
-	size_t at;
+	const char *problem;
+	__u64 len;
+	int ret = -1;
 
 	c->fd = fd;
-	c->size = size;
-	if (pread_all(fd, head, n, 0))
-		goto out_errno;
+	if ((problem = pread_all(fd, head, n, 0)))
+		goto out_problem;
 	if (parse_head(c, head, n, size, err, errlen))
 		return -1;
-	if (pread_all(fd, foot, sizeof(foot), size - sizeof(foot)))
-		goto out_errno;
+	if ((problem = pread_all(fd, foot, sizeof(foot), size - sizeof(foot))))
+		goto out_problem;
 	if (parse_foot(c, foot, size, err, errlen))
 		return -1;
-	if (c->foot.sections_size > MAX_SECTIONS_SIZE) {
+	len = c->foot.sections_size;
+	if (len > MAX_SECTIONS_SIZE) {
 		snprintf(err, errlen, "corrupt capture: %llu bytes of sections",
-			 (unsigned long long)c->foot.sections_size);
+			 (unsigned long long)len);
 		return -1;
 	}
-	c->sections = malloc(c->foot.sections_size + 1);
-	if (!c->sections) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	at = c->hdr.header_size + c->nr_records * REC_SIZE;
-	if (pread_all(fd, c->sections, c->foot.sections_size, at))
-		goto out_errno;
-	return load_sections(c, c->sections, c->foot.sections_size, cgroups,
-			     err, errlen);
+	/* loading copies out what the sections hold */
+	sec = malloc(len + 1);
+	problem = !sec ? "out of memory" : pread_all(fd, sec, len,
+		c->hdr.header_size + c->nr_records * REC_SIZE);
+	if (problem)
+		snprintf(err, errlen, "%s", problem);
+	else
+		ret = load_sections(c, sec, len, cgroups, err, errlen);
+	free(sec);
+	return ret;
 
-out_errno:
-	snprintf(err, errlen, "%s", errno ? strerror(errno) : "file changed while read");
+out_problem:
+	snprintf(err, errlen, "%s", problem);
 	return -1;
 }
 
@@ -359,6 +361,7 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 {
 	const struct connprobe_record *rec;
 	unsigned long long n = c->nr_records - c->next;
+	const char *problem;
 	char msg[256];
 
 	err[0] = '\0';
@@ -371,11 +374,11 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 			return NULL;
 		}
 		n = n < CHUNK_RECORDS ? n : CHUNK_RECORDS;
-		if (pread_all(c->fd, c->chunk, n * REC_SIZE,
-			      c->hdr.header_size + c->next * REC_SIZE)) {
+		problem = pread_all(c->fd, c->chunk, n * REC_SIZE,
+				    c->hdr.header_size + c->next * REC_SIZE);
+		if (problem) {
 			snprintf(err, errlen, "reading record %llu: %s",
-				 c->next, errno ? strerror(errno) :
-				 "file changed while read");
+				 c->next, problem);
 			return NULL;
 		}
 		c->chunk_first = c->next;
@@ -395,7 +398,6 @@ void capture_close(struct cp_capture *c)
 	if (c->fd > STDIN_FILENO)
 		close(c->fd);
 	free(c->chunk);
-	free(c->sections);
 	stats_free(&c->lost);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;

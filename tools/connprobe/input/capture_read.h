@@ -20,7 +20,6 @@
 
 struct cp_capture {
 	const char *name;		/* the path, for messages */
-	size_t size;			/* of the whole file */
 	struct cp_capture_header hdr;	/* copied: aligned, NUL-terminated */
 	struct cp_capture_footer foot;
 	unsigned long long nr_records;
@@ -35,7 +34,6 @@ struct cp_capture {
 	 * its records are used.
 	 */
 	int fd;				/* -1: none */
-	void *sections;			/* memory owned */
 	struct connprobe_record *chunk;	/* records read from @fd */
 	unsigned long long chunk_first, chunk_len;
 	unsigned long long next;	/* capture_next()'s record */
