@@ -36,9 +36,7 @@ static bool family_match(const struct cp_filter *f,
 static bool port_match(const struct cp_filter *f,
 		       const struct connprobe_record *rec)
 {
-	unsigned int i;
-
-	unsigned int fam = rec_daddr_family(rec);
+	unsigned int fam = rec_daddr_family(rec), i;
 
 	if (fam != AF_INET && fam != AF_INET6)
 		return false;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Validating and mapping captures. */
+/* Validating and reading captures. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,7 +14,16 @@
 #include "reader.h"
 #include "timefmt.h"
 
-#define CP_SECTION_LOSSES_HEAD	(3 * sizeof(__u64))
+#define REC_SIZE	sizeof(struct connprobe_record)
+/*
+ * Sections are a few KiB (losses, cgroup paths); more than this is a
+ * corrupt file, not an allocation to try.
+ */
+#define MAX_SECTIONS_SIZE	(64 << 20)
+/* Records per read(): 232 KiB, at home in a core's L2 cache. */
+#define CHUNK_RECORDS	1024
+#define TRUNCATED \
+	"truncated capture: no end marker (was the recording cut short?)"
 
 /* Load a CP_SECTION_LOSSES payload into c->lost. */
 static int load_losses(struct cp_capture *c, const unsigned char *p,
@@ -21,39 +31,35 @@ static int load_losses(struct cp_capture *c, const unsigned char *p,
 {
 	struct cp_capture_lost_cpu cpu;
 	struct cp_capture_probe probe;
+	struct cp_stats *l = &c->lost;
 	__u64 head[3];
-	size_t i;
 
 	if (c->lost_known || size < sizeof(head))
 		goto bad;
 	memcpy(head, p, sizeof(head));
+	p += sizeof(head);
 	/* divide rather than multiply: hostile counts must not wrap */
 	if (head[1] > (size - sizeof(head)) / sizeof(cpu) ||
 	    head[2] > (size - sizeof(head) - head[1] * sizeof(cpu)) / sizeof(probe))
 		goto bad;
-	c->lost.total_lost = head[0];
-	c->lost.cpus = calloc(head[1] ? head[1] : 1, sizeof(*c->lost.cpus));
-	c->lost.probes = calloc(head[2] ? head[2] : 1, sizeof(*c->lost.probes));
-	if (!c->lost.cpus || !c->lost.probes)
+	l->total_lost = head[0];
+	l->cpus = calloc(head[1] + 1, sizeof(*l->cpus));
+	l->probes = calloc(head[2] + 1, sizeof(*l->probes));
+	if (!l->cpus || !l->probes)
 		goto oom;
-	p += sizeof(head);
-	for (i = 0; i < head[1]; i++, p += sizeof(cpu)) {
+	for (; l->nr_cpus < head[1]; p += sizeof(cpu)) {
 		memcpy(&cpu, p, sizeof(cpu));
-		c->lost.cpus[i].cpu = cpu.cpu;
-		c->lost.cpus[i].written = cpu.written;
-		c->lost.cpus[i].lost = cpu.lost;
-		c->lost.nr_cpus++;
+		l->cpus[l->nr_cpus++] = (struct cp_stats_cpu){
+			.cpu = cpu.cpu, .written = cpu.written,
+			.lost = cpu.lost };
 	}
-	for (i = 0; i < head[2]; i++, p += sizeof(probe)) {
+	for (; l->nr_probes < head[2]; p += sizeof(probe)) {
 		memcpy(&probe, p, sizeof(probe));
-		c->lost.probes[i].symbol = strndup(probe.symbol,
-						   sizeof(probe.symbol));
-		if (!c->lost.probes[i].symbol)
+		l->probes[l->nr_probes] = (struct cp_stats_probe){
+			strndup(probe.symbol, sizeof(probe.symbol)),
+			probe.nmissed, probe.kp_nmissed, probe.maxactive };
+		if (!l->probes[l->nr_probes++].symbol)
 			goto oom;
-		c->lost.nr_probes++;
-		c->lost.probes[i].nmissed = probe.nmissed;
-		c->lost.probes[i].kp_nmissed = probe.kp_nmissed;
-		c->lost.probes[i].maxactive = probe.maxactive;
 	}
 	c->lost_known = true;
 	return 0;
@@ -83,8 +89,8 @@ static int load_cgroups(const unsigned char *p, __u64 size,
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		off += e.path_len;
-		off = off + 7 < off ? size + 1 : CP_ALIGN8(off);
+		/* the section is at most MAX_SECTIONS_SIZE: no wrap */
+		off = CP_ALIGN8(off + e.path_len);
 		if (off > size)
 			goto bad;
 	}
@@ -115,90 +121,73 @@ static int load_sections(struct cp_capture *c, const unsigned char *p,
 				 sec.size);
 			return -1;
 		}
-		if (sec.type == CP_SECTION_LOSSES &&
-		    load_losses(c, p + off, sec.size, err, errlen))
-			return -1;
-		if (sec.type == CP_SECTION_CGROUPS &&
-		    load_cgroups(p + off, sec.size, cgroups, err, errlen))
+		if ((sec.type == CP_SECTION_LOSSES &&
+		     load_losses(c, p + off, sec.size, err, errlen)) ||
+		    (sec.type == CP_SECTION_CGROUPS &&
+		     load_cgroups(p + off, sec.size, cgroups, err, errlen)))
 			return -1;
 		off += padded;
 	}
 	return 0;
 }
 
-/* Header checks, most telling first: magic, byte order, versions. */
-static int check_header(const struct cp_capture_header *h, size_t size,
-			char *err, size_t errlen)
-{
-	if (h->byte_order != CP_CAPTURE_BYTE_ORDER) {
-		snprintf(err, errlen,
-			 "capture written on a host of another byte order");
-		return -1;
-	}
-	if (h->version != CP_CAPTURE_VERSION) {
-		snprintf(err, errlen,
-			 "capture format version %u, this tool reads version %u",
-			 h->version, CP_CAPTURE_VERSION);
-		return -1;
-	}
-	if (h->record_version != CONNPROBE_RECORD_VERSION ||
-	    h->record_size != sizeof(struct connprobe_record)) {
-		snprintf(err, errlen,
-			 "capture holds version %u records of %u bytes, this tool reads version %u records of %zu bytes",
-			 h->record_version, h->record_size,
-			 CONNPROBE_RECORD_VERSION,
-			 sizeof(struct connprobe_record));
-		return -1;
-	}
-	if (h->header_size < sizeof(*h) || h->header_size % 8) {
-		snprintf(err, errlen, "corrupt capture: header size %u",
-			 h->header_size);
-		return -1;
-	}
-	if (size < h->header_size + sizeof(struct cp_capture_footer)) {
-		snprintf(err, errlen,
-			 "truncated capture: no end marker (was the recording cut short?)");
-		return -1;
-	}
-	return 0;
-}
-
 /*
- * The header, from the first @len bytes (all there are, if fewer), of a
- * file of @size bytes.
+ * The header, from the first @len bytes (all there are, if fewer) of a
+ * file of @size bytes; the checks most telling first: magic, byte order,
+ * versions.
  */
 static int parse_head(struct cp_capture *c, const void *head, size_t len,
 		      size_t size, char *err, size_t errlen)
 {
-	if (len < sizeof(c->hdr.magic) ||
-	    memcmp(head, CP_CAPTURE_MAGIC, sizeof(c->hdr.magic))) {
+	const struct cp_capture_header *h = &c->hdr;
+
+	if (len < sizeof(h->magic) ||
+	    memcmp(head, CP_CAPTURE_MAGIC, sizeof(h->magic))) {
 		snprintf(err, errlen, "not a connprobe capture");
 		return -1;
 	}
-	if (len < sizeof(c->hdr)) {
+	if (len < sizeof(*h)) {
 		snprintf(err, errlen, "truncated capture: header cut short");
 		return -1;
 	}
-	memcpy(&c->hdr, head, sizeof(c->hdr));
-	c->hdr.hostname[sizeof(c->hdr.hostname) - 1] = '\0';
-	return check_header(&c->hdr, size, err, errlen);
+	memcpy(&c->hdr, head, sizeof(*h));
+	c->hdr.hostname[sizeof(h->hostname) - 1] = '\0';
+	if (h->byte_order != CP_CAPTURE_BYTE_ORDER)
+		snprintf(err, errlen,
+			 "capture written on a host of another byte order");
+	else if (h->version != CP_CAPTURE_VERSION)
+		snprintf(err, errlen,
+			 "capture format version %u, this tool reads version %u",
+			 h->version, CP_CAPTURE_VERSION);
+	else if (h->record_version != CONNPROBE_RECORD_VERSION ||
+		 h->record_size != REC_SIZE)
+		snprintf(err, errlen,
+			 "capture holds version %u records of %u bytes, this tool reads version %u records of %zu bytes",
+			 h->record_version, h->record_size,
+			 CONNPROBE_RECORD_VERSION, REC_SIZE);
+	else if (h->header_size < sizeof(*h) || h->header_size % 8)
+		snprintf(err, errlen, "corrupt capture: header size %u",
+			 h->header_size);
+	else if (size < h->header_size + sizeof(struct cp_capture_footer))
+		snprintf(err, errlen, TRUNCATED);
+	else
+		return 0;
+	return -1;
 }
 
 /* The footer, from the last bytes of the file: the parts must add up. */
 static int parse_foot(struct cp_capture *c, const void *foot, size_t size,
 		      char *err, size_t errlen)
 {
-	const size_t rec_size = sizeof(struct connprobe_record);
 	__u64 body = size - c->hdr.header_size - sizeof(c->foot);
 
 	memcpy(&c->foot, foot, sizeof(c->foot));
 	if (memcmp(c->foot.magic, CP_CAPTURE_END_MAGIC, sizeof(c->foot.magic))) {
-		snprintf(err, errlen,
-			 "truncated capture: no end marker (was the recording cut short?)");
+		snprintf(err, errlen, TRUNCATED);
 		return -1;
 	}
-	if (c->foot.nr_records > body / rec_size ||
-	    c->foot.sections_size != body - c->foot.nr_records * rec_size) {
+	if (c->foot.nr_records > body / REC_SIZE ||
+	    c->foot.sections_size != body - c->foot.nr_records * REC_SIZE) {
 		snprintf(err, errlen,
 			 "corrupt capture: %llu records and %llu bytes of sections do not fill its %zu bytes",
 			 (unsigned long long)c->foot.nr_records,
@@ -209,93 +198,77 @@ static int parse_foot(struct cp_capture *c, const void *foot, size_t size,
 	return 0;
 }
 
-/* Where the sections start in the file. */
-static size_t sections_offset(const struct cp_capture *c)
+/*
+ * Read exactly @len bytes at @off: NULL, or what went wrong.  A regular
+ * file gives all that is asked but at its end, and report installs no
+ * signal handler that could interrupt the read.
+ */
+static const char *pread_all(int fd, void *buf, size_t len, off_t off)
 {
-	return c->hdr.header_size + c->nr_records * sizeof(struct connprobe_record);
+	ssize_t n = pread(fd, buf, len, off);
+
+	if (n == (ssize_t)len)
+		return NULL;
+	return n < 0 ? strerror(errno) : "file changed while read";
+}
+
+/*
+ * Take capture file @fd of @size bytes (closed by capture_close()): its
+ * header, footer and sections, read now; the records later, by
+ * capture_next().
+ */
+static int open_fd(struct cp_capture *c, int fd, size_t size,
+		   struct cp_cgroups *cgroups, char *err, size_t errlen)
+{
+	unsigned char head[sizeof(c->hdr)], foot[sizeof(c->foot)], *sec;
+	size_t n = size < sizeof(head) ? size : sizeof(head);
+	const char *problem;
+	__u64 len;
+	int ret = -1;
+
+	c->fd = fd;
+	if ((problem = pread_all(fd, head, n, 0)))
+		goto out_problem;
+	if (parse_head(c, head, n, size, err, errlen))
+		return -1;
+	if ((problem = pread_all(fd, foot, sizeof(foot), size - sizeof(foot))))
+		goto out_problem;
+	if (parse_foot(c, foot, size, err, errlen))
+		return -1;
+	len = c->foot.sections_size;
+	if (len > MAX_SECTIONS_SIZE) {
+		snprintf(err, errlen, "corrupt capture: %llu bytes of sections",
+			 (unsigned long long)len);
+		return -1;
+	}
+	/* loading copies out what the sections hold */
+	sec = malloc(len + 1);
+	problem = !sec ? "out of memory" : pread_all(fd, sec, len,
+		c->hdr.header_size + c->nr_records * REC_SIZE);
+	if (problem)
+		snprintf(err, errlen, "%s", problem);
+	else
+		ret = load_sections(c, sec, len, cgroups, err, errlen);
+	free(sec);
+	return ret;
+
+out_problem:
+	snprintf(err, errlen, "%s", problem);
+	return -1;
 }
 
 int capture_parse(struct cp_capture *c, const void *data, size_t size,
 		  struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
-	const unsigned char *d = data;
+	int fd = memfd_create("connprobe-capture", MFD_CLOEXEC);
 
 	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-	c->size = size;
-	if (parse_head(c, d, size, size, err, errlen) ||
-	    parse_foot(c, d + size - sizeof(c->foot), size, err, errlen))
-		return -1;
-	c->records = d + c->hdr.header_size;
-	return load_sections(c, d + sections_offset(c), c->foot.sections_size,
-			     cgroups, err, errlen);
-}
-
-/* Read exactly @len bytes at @off; -1 with errno (0: the file ended). */
-static int pread_all(int fd, void *buf, size_t len, off_t off)
-{
-	ssize_t n;
-
-	while (len) {
-		n = pread(fd, buf, len, off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (!n)
-				errno = 0;
-			return -1;
-		}
-		buf = (char *)buf + n;
-		len -= n;
-		off += n;
-	}
-	return 0;
-}
-
-/*
- * A regular file: its header, footer and sections, read now; the records
- * later, by capture_next().  Sections are a few KiB (losses, cgroup
- * paths); more than this is a corrupt file, not an allocation to try.
- */
-#define MAX_SECTIONS_SIZE	(64 << 20)
-
-/* Bytes per read() of a pipe, as a file's records are read: 232 KiB. */
-#define SPOOL_CHUNK	(1024 * sizeof(struct connprobe_record))
-
-static int open_file(struct cp_capture *c, int fd, size_t size,
-		     struct cp_cgroups *cgroups, char *err, size_t errlen)
-{
-	unsigned char head[sizeof(c->hdr)], foot[sizeof(c->foot)];
-	size_t n = size < sizeof(head) ? size : sizeof(head);
-
-	c->size = size;
-	if (pread_all(fd, head, n, 0))
-		goto out_errno;
-	if (parse_head(c, head, n, size, err, errlen))
-		return -1;
-	if (pread_all(fd, foot, sizeof(foot), size - sizeof(foot)))
-		goto out_errno;
-	if (parse_foot(c, foot, size, err, errlen))
-		return -1;
-	if (c->foot.sections_size > MAX_SECTIONS_SIZE) {
-		snprintf(err, errlen, "corrupt capture: %llu bytes of sections",
-			 (unsigned long long)c->foot.sections_size);
-		return -1;
-	}
-	c->sections = malloc(c->foot.sections_size + 1);
-	if (!c->sections) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (pread_all(fd, c->sections, c->foot.sections_size, sections_offset(c)))
-		goto out_errno;
 	c->fd = fd;
-	return load_sections(c, c->sections, c->foot.sections_size, cgroups,
-			     err, errlen);
-
-out_errno:
-	snprintf(err, errlen, "%s", errno ? strerror(errno) : "file changed while read");
-	return -1;
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
+		snprintf(err, errlen, "memory file: %s", strerror(errno));
+		return -1;
+	}
+	return open_fd(c, fd, size, cgroups, err, errlen);
 }
 
 /* Where report -i - keeps its copy of a pipe. */
@@ -306,33 +279,17 @@ static const char *spool_dir(void)
 	return dir && *dir ? dir : "/var/tmp";
 }
 
-/* Write all @len bytes; -1 with errno. */
-static int write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /*
  * Standard input (a pipe) copied to an unlinked temporary file, which is
  * then read as a capture file is: a capture of gigabytes costs its size
  * in $TMPDIR (default /var/tmp), not in memory, and is checked whole (its
  * footer, cgroup paths and losses come after the records) before any of
- * it is shown.  The file's descriptor, or -1 with errno.
+ * it is shown.  The file's descriptor (its size in *@size), or -1 with
+ * errno.
  */
-static int spool(int in)
+static int spool(int in, off_t *size)
 {
-	char path[PATH_MAX], *buf = malloc(SPOOL_CHUNK);
+	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
 	int fd = -1, saved;
 	ssize_t n;
 
@@ -343,20 +300,19 @@ static int spool(int in)
 	if (fd < 0)
 		goto out_free;
 	unlink(path);
-	while ((n = read(in, buf, SPOOL_CHUNK))) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || write_all(fd, buf, n))
-			goto out_close;
+	for (*size = 0; (n = read(in, buf, CHUNK_RECORDS * REC_SIZE)) > 0;
+	     *size += n) {
+		/* a short write: the disk is full */
+		errno = ENOSPC;
+		if (write(fd, buf, n) != n)
+			break;
 	}
-	free(buf);
-	return fd;
-
-out_close:
-	saved = errno;
-	close(fd);
-	fd = -1;
-	errno = saved;
+	if (n) {
+		saved = errno;
+		close(fd);
+		fd = -1;
+		errno = saved;
+	}
 out_free:
 	free(buf);
 	return fd;
@@ -366,25 +322,23 @@ int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd, tmp, ret;
+	int fd, tmp;
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->name = path;
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	if (fd < 0 || fstat(fd, &st))
-		goto out_errno;
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		goto out_close;
+	}
 	if (S_ISDIR(st.st_mode)) {
-		errno = EISDIR;
-		goto out_errno;
+		snprintf(err, errlen, "%s", strerror(EISDIR));
+		goto out_close;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		/* a pipe: read on from a file of our own */
-		tmp = spool(fd);
-		if (tmp >= 0 && fstat(tmp, &st)) {
-			close(tmp);
-			tmp = -1;
-		}
+		tmp = spool(fd, &st.st_size);
 		if (tmp < 0) {
 			snprintf(err, errlen, "copying to a temporary file in %s (TMPDIR): %s",
 				 spool_dir(), strerror(errno));
@@ -394,73 +348,44 @@ int capture_open(struct cp_capture *c, const char *path,
 			close(fd);
 		fd = tmp;
 	}
-	ret = open_file(c, fd, st.st_size, cgroups, err, errlen);
-	if (c->fd < 0 && fd != STDIN_FILENO)
-		close(fd);
-	return ret;
+	return open_fd(c, fd, st.st_size, cgroups, err, errlen);
 
-out_errno:
-	snprintf(err, errlen, "%s", strerror(errno));
 out_close:
 	if (fd > STDIN_FILENO)
 		close(fd);
 	return -1;
 }
 
-/* Records per read() of a file: 232 KiB, at home in a core's L2 cache. */
-#define CHUNK_RECORDS	1024
-
-/* Read the chunk holding record c->next from the file. */
-static int read_chunk(struct cp_capture *c, char *err, size_t errlen)
-{
-	const size_t rec_size = sizeof(struct connprobe_record);
-	unsigned long long n = c->nr_records - c->next;
-
-	if (!c->chunk && !(c->chunk = malloc(CHUNK_RECORDS * rec_size))) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (n > CHUNK_RECORDS)
-		n = CHUNK_RECORDS;
-	if (pread_all(c->fd, c->chunk, n * rec_size,
-		      c->hdr.header_size + c->next * rec_size)) {
-		snprintf(err, errlen, "reading record %llu: %s", c->next,
-			 errno ? strerror(errno) : "file changed while read");
-		return -1;
-	}
-	c->chunk_first = c->next;
-	c->chunk_len = n;
-	return 0;
-}
-
 const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 						 char *err, size_t errlen)
 {
 	const struct connprobe_record *rec;
+	unsigned long long n = c->nr_records - c->next;
+	const char *problem;
 	char msg[256];
-	const unsigned char *p;
 
 	err[0] = '\0';
-	if (c->next >= c->nr_records)
+	if (!n)
 		return NULL;
-	if (c->records) {
-		p = c->records + c->next * sizeof(*rec);
-		rec = (const void *)p;
-		if ((uintptr_t)p % _Alignof(struct connprobe_record)) {
-			if (!c->chunk && !(c->chunk = malloc(sizeof(*rec)))) {
-				snprintf(err, errlen, "out of memory");
-				return NULL;
-			}
-			memcpy(c->chunk, p, sizeof(*rec));
-			rec = c->chunk;
-		}
-	} else {
-		if (c->next >= c->chunk_first + c->chunk_len &&
-		    read_chunk(c, err, errlen))
+	if (c->next - c->chunk_first >= c->chunk_len) {
+		if (!c->chunk &&
+		    !(c->chunk = malloc(CHUNK_RECORDS * REC_SIZE))) {
+			snprintf(err, errlen, "out of memory");
 			return NULL;
-		rec = &c->chunk[c->next - c->chunk_first];
+		}
+		n = n < CHUNK_RECORDS ? n : CHUNK_RECORDS;
+		problem = pread_all(c->fd, c->chunk, n * REC_SIZE,
+				    c->hdr.header_size + c->next * REC_SIZE);
+		if (problem) {
+			snprintf(err, errlen, "reading record %llu: %s",
+				 c->next, problem);
+			return NULL;
+		}
+		c->chunk_first = c->next;
+		c->chunk_len = n;
 	}
-	if (!record_ok(rec) && record_check(rec, msg, sizeof(msg))) {
+	rec = &c->chunk[c->next - c->chunk_first];
+	if (record_check(rec, msg, sizeof(msg))) {
 		snprintf(err, errlen, "record %llu: %s", c->next, msg);
 		return NULL;
 	}
@@ -473,7 +398,6 @@ void capture_close(struct cp_capture *c)
 	if (c->fd > STDIN_FILENO)
 		close(c->fd);
 	free(c->chunk);
-	free(c->sections);
 	stats_free(&c->lost);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;

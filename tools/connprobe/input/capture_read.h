@@ -20,7 +20,6 @@
 
 struct cp_capture {
 	const char *name;		/* the path, for messages */
-	size_t size;			/* of the whole file */
 	struct cp_capture_header hdr;	/* copied: aligned, NUL-terminated */
 	struct cp_capture_footer foot;
 	unsigned long long nr_records;
@@ -28,49 +27,40 @@ struct cp_capture {
 	struct cp_stats lost;		/* what the recording lost */
 
 	/*
-	 * Where the records are: in memory (a fuzzer's input), or in file
-	 * @fd from hdr.header_size on, read in chunks (standard input too,
-	 * copied to a temporary file first).  A mapped file of gigabytes
-	 * costs a TLB miss per page on every pass; read() copies through
-	 * the kernel's huge-page mapping into a chunk that stays in cache
-	 * while its records are used.
+	 * The records are read from file @fd in chunks (standard input
+	 * too, copied to a temporary file first).  A mapped file of
+	 * gigabytes costs a TLB miss per page; read() copies through the
+	 * kernel's huge-page mapping into a chunk that stays in cache while
+	 * its records are used.
 	 */
-	const unsigned char *records;	/* NULL: in @fd */
 	int fd;				/* -1: none */
-	void *sections;			/* memory owned */
 	struct connprobe_record *chunk;	/* records read from @fd */
 	unsigned long long chunk_first, chunk_len;
 	unsigned long long next;	/* capture_next()'s record */
 };
 
 /*
- * Check the @size bytes at @data (which must stay valid) as a capture:
- * its header, its footer and that the parts add up to the file, its
- * sections; load the sections, the cgroup paths into @cgroups (may be
- * NULL).  Records are checked one by one as they are read
+ * Open capture file @path and check its header, its footer, that the
+ * parts add up to the file, and its sections, loading the cgroup paths
+ * into @cgroups (may be NULL).  Records are checked one by one as they are read
  * (capture_next()): a second pass over a capture of gigabytes would cost
- * more than the report itself.  Returns -1 with a message in @err;
- * capture_close() is safe either way.
- */
-int capture_parse(struct cp_capture *c, const void *data, size_t size,
-		  struct cp_cgroups *cgroups, char *err, size_t errlen);
-
-/*
- * capture_parse() file @path, reading only its header, footer and
- * sections now.  "-", or any file that is not a regular one (a pipe),
- * is first copied to an unlinked file in $TMPDIR (default /var/tmp):
- * memory holds a chunk of records, never the whole capture.
+ * more than the report itself.  "-", or any file that is not a regular
+ * one (a pipe), is first copied to an unlinked file in $TMPDIR (default
+ * /var/tmp): memory holds a chunk of records, never the whole capture.
+ * Returns -1 with a message in @err; capture_close() is safe either way.
  */
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen);
 
+/* capture_open() the @size bytes at @data (a fuzzer's input). */
+int capture_parse(struct cp_capture *c, const void *data, size_t size,
+		  struct cp_cgroups *cgroups, char *err, size_t errlen);
+
 void capture_close(struct cp_capture *c);
 
 /*
- * The next record, checked and aligned (copied out as bcc copies events
- * out of the perf buffer, where the input does not keep it aligned).  NULL
- * at the end, with @err empty, or on a record this tool cannot read or a
- * read error, with the message in @err.
+ * The next record, checked.  NULL at the end, with @err empty, or on a
+ * record this tool cannot read or a read error, with the message in @err.
  */
 const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 						 char *err, size_t errlen);
@@ -81,8 +71,7 @@ capture_next(struct cp_capture *c, char *err, size_t errlen)
 	const struct connprobe_record *rec;
 
 	/* the common case, inline: a good record in the chunk already read */
-	if (!c->records && c->next >= c->chunk_first &&
-	    c->next < c->chunk_first + c->chunk_len) {
+	if (c->next - c->chunk_first < c->chunk_len) {
 		rec = &c->chunk[c->next - c->chunk_first];
 		if (record_ok(rec)) {
 			err[0] = '\0';

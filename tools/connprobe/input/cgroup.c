@@ -1,30 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Walking the cgroup v2 hierarchy and caching id -> path. */
+/*
+ * Walking the cgroup v2 hierarchy and caching id -> path.  A walk, not
+ * open_by_handle_at() of a kernfs handle (systemd's way): that needs
+ * CAP_DAC_READ_SEARCH and a real cgroup2 mount, where a walk works for
+ * any user and on the directory tree --cgroupfs names (the tests' too).
+ */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <fts.h>
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cgroup.h"
+#include "timefmt.h"
 
-#define MOUNTINFO		"/proc/self/mountinfo"
+#define MOUNTS			"/proc/self/mounts"
 #define RESCAN_INTERVAL_NS	1000000000LL
-/* Deeper than any real hierarchy; bounds the fds the walk holds open. */
-#define MAX_DEPTH		64
-
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 void cgroups_init(struct cp_cgroups *c)
 {
@@ -50,64 +43,38 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 	return 0;
 }
 
-/* Add the directories below @fd, whose path below the mount is @path. */
-static void scan_dir(struct cp_cgroups *c, int fd, char *path, size_t len,
-		     int depth)
-{
-	DIR *d = fdopendir(fd);
-	struct dirent *de;
-	struct stat st;
-	size_t n;
-	int sub;
-
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		if ((de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
-		    !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		n = strlen(de->d_name);
-		if (len + 1 + n >= PATH_MAX)
-			continue;
-		sub = openat(dirfd(d), de->d_name,
-			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0)
-			continue;
-		if (fstat(sub, &st)) {
-			close(sub);
-			continue;
-		}
-		path[len] = '/';
-		memcpy(path + len + 1, de->d_name, n + 1);
-		cgroups_add(c, st.st_ino, path, len + 1 + n);
-		if (depth < MAX_DEPTH)
-			scan_dir(c, sub, path, len + 1 + n, depth + 1);
-		else
-			close(sub);
-		path[len] = '\0';
-	}
-	closedir(d);
-}
-
 /* Walk the whole hierarchy; -1 with errno if the mount cannot be read. */
 static int scan(struct cp_cgroups *c)
 {
-	char path[PATH_MAX] = "";
-	struct stat st;
-	int fd;
+	char *roots[] = { c->mount, NULL };
+	size_t m = strlen(c->mount);
+	FTSENT *e;
+	FTS *fts;
+	int err;
 
-	c->last_scan_ns = mono_ns();
-	fd = open(c->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	c->last_scan_ns = mono_now();
+	/*
+	 * No stat() of the many files of each cgroup: fts_ino, the cgroup
+	 * id, is there for directories all the same.
+	 */
+	fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR | FTS_NOSTAT, NULL);
+	if (!fts)
 		return -1;
-	if (fstat(fd, &st)) {
-		close(fd);
+	/* fts joins a root that ends in '/' without another */
+	m -= m && c->mount[m - 1] == '/';
+	e = fts_read(fts);
+	if (!e || e->fts_info != FTS_D) {
+		err = !e ? errno : e->fts_errno ? e->fts_errno : ENOTDIR;
+		fts_close(fts);
+		errno = err;
 		return -1;
 	}
-	cgroups_add(c, st.st_ino, "/", 1);
-	scan_dir(c, fd, path, 0, 0);
+	cgroups_add(c, e->fts_ino, "/", 1);
+	while ((e = fts_read(fts)))
+		if (e->fts_info == FTS_D)
+			cgroups_add(c, e->fts_ino, e->fts_path + m,
+				    e->fts_pathlen - m);
+	fts_close(fts);
 	return 0;
 }
 
@@ -118,7 +85,7 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 
 	cgroups_init(c);
 	if (!mount) {
-		if (cgroup2_mount_find(MOUNTINFO, found, sizeof(found)))
+		if (cgroup2_mount_find(MOUNTS, found, sizeof(found)))
 			return 0;
 		mount = found;
 	}
@@ -142,7 +109,8 @@ const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c, __u64 id)
 	if (cg && cg->id == id)
 		return cg;
 	cg = htab_find(&c->tab, &id);
-	if (!cg && c->mount && mono_ns() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
+	if (!cg && c->mount &&
+	    mono_now() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
 		scan(c);
 		cg = htab_find(&c->tab, &id);
 		/* a fresh walk did not find it: it is gone, do not walk again */
@@ -169,51 +137,21 @@ void cgroups_free(struct cp_cgroups *c)
 	cgroups_init(c);
 }
 
-/* Undo mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape_octal(char *s)
+int cgroup2_mount_find(const char *mounts, char *buf, size_t len)
 {
-	char *out = s;
+	FILE *f = setmntent(mounts, "re");
+	struct mntent *m;
+	int ret = -1;
 
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*out++ = (s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0');
-			s += 4;
-		} else {
-			*out++ = *s++;
-		}
-	}
-	*out = '\0';
-}
-
-int cgroup2_mount_find(const char *mountinfo, char *buf, size_t len)
-{
-	char *line = NULL, *sep, *fields[5], *save, *p;
-	FILE *f = fopen(mountinfo, "re");
-	size_t cap = 0;
-	int i, ret = -1;
-
-	if (!f)
-		return -1;
-	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - FSTYPE SOURCE ..." */
-	while (ret && getline(&line, &cap, f) > 0) {
-		sep = strstr(line, " - ");
-		if (!sep || strncmp(sep + 3, "cgroup2 ", 8))
-			continue;
-		*sep = '\0';
-		for (i = 0, p = line; i < 5; i++, p = NULL)
-			if (!(fields[i] = strtok_r(p, " ", &save)))
-				break;
-		if (i < 5)
-			continue;
-		unescape_octal(fields[4]);
-		if (strlen(fields[4]) < len) {
-			strcpy(buf, fields[4]);
+	/* getmntent() undoes the octal escapes (\040 for a space) */
+	while (f && ret && (m = getmntent(f)))
+		if (!strcmp(m->mnt_type, "cgroup2") &&
+		    strlen(m->mnt_dir) < len) {
+			strcpy(buf, m->mnt_dir);
 			ret = 0;
 		}
-	}
-	free(line);
-	fclose(f);
+	if (f)
+		endmntent(f);
 	return ret;
 }
 

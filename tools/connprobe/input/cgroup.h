@@ -40,7 +40,7 @@ struct cp_cgroups {
 
 /*
  * Cache the hierarchy mounted at @mount, or, with @mount NULL, at the
- * first cgroup2 mount in /proc/self/mountinfo.  Without cgroup v2 the
+ * first cgroup2 mount in /proc/self/mounts.  Without cgroup v2 the
  * cache stays empty and lookups find nothing: not an error.  Returns -1
  * with a message in @err only if @mount was given and cannot be read.
  */
@@ -60,10 +60,10 @@ const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c, __u64 id);
 void cgroups_free(struct cp_cgroups *c);
 
 /*
- * The mount point of the first cgroup2 filesystem listed in @mountinfo (a
- * /proc/PID/mountinfo file), with its octal escapes undone.  -1 if none.
+ * The mount point of the first cgroup2 filesystem listed in @mounts (a
+ * /proc/PID/mounts file), with its octal escapes undone.  -1 if none.
  */
-int cgroup2_mount_find(const char *mountinfo, char *buf, size_t len);
+int cgroup2_mount_find(const char *mounts, char *buf, size_t len);
 
 /* Is @path (below the mount) the cgroup @root or inside it? */
 bool cgroup_path_under(const char *path, const char *root);

@@ -2,7 +2,6 @@
 /* Pushing the tool's filter into the module: see filter_push.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,38 +14,14 @@
 #include "filter_push.h"
 #include "readfile.h"
 
-/* Append to @buf, a term after a blank; -1 once @len is exceeded. */
-static int add(char *buf, size_t len, size_t *used, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int add(char *buf, size_t len, size_t *used, const char *fmt, ...)
+/* " key=N,N,...". */
+static void put_list(FILE *o, const char *key, const __u16 *v,
+		     unsigned int n, unsigned int max)
 {
-	va_list ap;
-	int n;
-
-	if (*used && *used + 1 < len)
-		buf[(*used)++] = ' ';
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, len - *used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= len - *used)
-		return -1;
-	*used += n;
-	return 0;
-}
-
-/* "key=N,N,...": at most 16 values of at most 5 digits. */
-static int add_list(char *buf, size_t len, size_t *used, const char *key,
-		    const __u16 *v, unsigned int n)
-{
-	char list[CP_FILTER_MAX_PORTS * 6 + 1];
-	size_t at = 0;
 	unsigned int i;
 
-	for (i = 0; i < n && i < CP_FILTER_MAX_PORTS; i++)
-		at += snprintf(list + at, sizeof(list) - at, "%s%u",
-			       i ? "," : "", v[i]);
-	return add(buf, len, used, "%s=%s", key, list);
+	for (i = 0; i < n && i < max; i++)
+		fprintf(o, "%s%u", i ? "," : key, v[i]);
 }
 
 /* The module takes a comm of up to 15 bytes, without blanks. */
@@ -60,41 +35,44 @@ static bool comm_pushable(const char *comm)
 int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 {
 	__u32 m = f->mask;
-	size_t used = 0;
-	int err = 0;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *o = open_memstream(&text, &n);
+	int ret;
 
-	if (!len)
+	if (!o)
 		return -1;
-	buf[0] = '\0';
+	/* each term after a blank, which the end drops */
 	if (m & CP_FILTER_PID)
-		err |= add(buf, len, &used, "pid=%u", f->pid);
+		fprintf(o, " pid=%u", f->pid);
 	if (m & CP_FILTER_TID)
-		err |= add(buf, len, &used, "tid=%u", f->tid);
+		fprintf(o, " tid=%u", f->tid);
 	if (m & CP_FILTER_UID)
-		err |= add(buf, len, &used, "uid=%u", f->uid);
+		fprintf(o, " uid=%u", f->uid);
 	if ((m & CP_FILTER_COMM) && comm_pushable(f->comm))
-		err |= add(buf, len, &used, "comm=%s", f->comm);
+		fprintf(o, " comm=%s", f->comm);
 	if ((m & CP_FILTER_CGROUP) && f->cgroup_id)
-		err |= add(buf, len, &used, "cgroup=%llu",
-			   (unsigned long long)f->cgroup_id);
+		fprintf(o, " cgroup=%llu", (unsigned long long)f->cgroup_id);
 	if (m & (CP_FILTER_IPV4 | CP_FILTER_IPV6))
-		err |= add(buf, len, &used, "family=%s",
-			   !(m & CP_FILTER_IPV6) ? "ipv4" :
-			   !(m & CP_FILTER_IPV4) ? "ipv6" : "ipv4,ipv6");
-	if ((m & CP_FILTER_PORT) && f->nr_ports)
-		err |= add_list(buf, len, &used, "port", f->ports,
-				f->nr_ports);
+		fprintf(o, " family=%s", !(m & CP_FILTER_IPV6) ? "ipv4" :
+			!(m & CP_FILTER_IPV4) ? "ipv6" : "ipv4,ipv6");
+	if (m & CP_FILTER_PORT)
+		put_list(o, " port=", f->ports, f->nr_ports,
+			 CP_FILTER_MAX_PORTS);
 	if (m & CP_FILTER_FAILED)
-		err |= add(buf, len, &used, "failed");
-	if ((m & CP_FILTER_ERRNO) && f->nr_errnos)
-		err |= add_list(buf, len, &used, "errno", f->errnos,
-				f->nr_errnos);
+		fputs(" failed", o);
+	if (m & CP_FILTER_ERRNO)
+		put_list(o, " errno=", f->errnos, f->nr_errnos,
+			 CP_FILTER_MAX_ERRNOS);
 	if (m & CP_FILTER_LATENCY)
-		err |= add(buf, len, &used, "min_latency_ns=%llu",
-			   (unsigned long long)f->min_latency_ns);
-	if (!err && !used)
-		err = add(buf, len, &used, "none");
-	return err ? -1 : 0;
+		fprintf(o, " min_latency_ns=%llu",
+			(unsigned long long)f->min_latency_ns);
+	ret = fclose(o) || !text ? -1 : 0;
+	if (!ret &&
+	    (size_t)snprintf(buf, len, "%s", n ? text + 1 : "none") >= len)
+		ret = -1;
+	free(text);
+	return ret;
 }
 
 /* Write @text to @path; -1 with errno. */
@@ -114,30 +92,19 @@ static int write_text(const char *path, const char *text)
 	return 0;
 }
 
-/* $CONNPROBE_RUNDIR/filter.owner, or FILTER_RUNDIR's, into @buf. */
-static const char *owner_path(char *buf, size_t len, const char **dir)
-{
-	*dir = getenv("CONNPROBE_RUNDIR");
-	if (!*dir || !**dir)
-		*dir = FILTER_RUNDIR;
-	if (snprintf(buf, len, "%s/%s", *dir, FILTER_OWNER_FILE) >= (int)len)
-		return NULL;
-	return buf;
-}
-
 /*
- * The owner file at @path, open and locked: a run that ends well removes
- * it while it holds the lock, so a lock taken on a file no longer at
- * @path is worth nothing, and the open starts again.  -1 with errno
- * (EWOULDBLOCK: a live run holds it; ENOENT: there is none).
+ * The owner file at p->owner, open and locked: a run that ends well
+ * removes it while it holds the lock, so a lock taken on a file no
+ * longer at that path is worth nothing, and the open starts again.  -1
+ * with errno (EWOULDBLOCK: a live run holds it; ENOENT: there is none).
  */
-static int owner_lock(const char *path, bool create)
+static int owner_lock(const struct cp_filter_push *p, bool create)
 {
 	struct stat a, b;
 	int fd, tries, e;
 
 	for (tries = 0; tries < 3; tries++) {
-		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW |
+		fd = open(p->owner, O_RDWR | O_CLOEXEC | O_NOFOLLOW |
 			  (create ? O_CREAT : 0), 0644);
 		if (fd < 0)
 			return -1;
@@ -147,8 +114,8 @@ static int owner_lock(const char *path, bool create)
 			errno = e;
 			return -1;
 		}
-		if (!fstat(fd, &a) && !stat(path, &b) && a.st_ino == b.st_ino &&
-		    a.st_dev == b.st_dev)
+		if (!fstat(fd, &a) && !stat(p->owner, &b) &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			return fd;
 		close(fd);
 		if (!create)
@@ -181,17 +148,10 @@ static bool owner_names(int fd, const char *terms, long *pid)
 static int filter_owner(struct cp_filter_push *p, const char *theirs,
 			long *pid)
 {
-	char path[PATH_MAX];
-	const char *dir;
-	int fd;
+	int fd = owner_lock(p, false);
 
-	if (!owner_path(path, sizeof(path), &dir))
-		return -1;
-	fd = owner_lock(path, false);
-	if (fd < 0 && errno != EWOULDBLOCK)
-		return -1;
-	if (fd < 0) {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == EWOULDBLOCK) {
+		fd = open(p->owner, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0)
 			return -1;
 		if (!owner_names(fd, theirs, pid))
@@ -199,26 +159,23 @@ static int filter_owner(struct cp_filter_push *p, const char *theirs,
 		close(fd);
 		return 1;
 	}
-	if (!owner_names(fd, theirs, pid)) {
-		close(fd);
-		return -1;
+	if (fd >= 0 && owner_names(fd, theirs, pid)) {
+		p->owner_fd = fd;
+		return 0;
 	}
-	p->owner_fd = fd;
-	return 0;
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 /* Let the owner file go: removed while it is locked, then unlocked. */
 static void filter_disown(struct cp_filter_push *p)
 {
-	char path[PATH_MAX];
-	const char *dir;
-
 	if (p->owner_fd < 0)
 		return;
-	if (owner_path(path, sizeof(path), &dir) && unlink(path) &&
-	    ftruncate(p->owner_fd, 0))
-		fprintf(stderr, "connprobe: %s: cannot remove it: %s\n", path,
-			strerror(errno));
+	if (unlink(p->owner) && ftruncate(p->owner_fd, 0))
+		fprintf(stderr, "connprobe: %s: cannot remove it: %s\n",
+			p->owner, strerror(errno));
 	close(p->owner_fd);
 	p->owner_fd = -1;
 }
@@ -232,45 +189,50 @@ static void filter_disown(struct cp_filter_push *p)
  */
 static int filter_own(struct cp_filter_push *p, const char *ours)
 {
-	char path[PATH_MAX], text[600];
-	const char *dir;
+	char text[600], *slash = strrchr(p->owner, '/');
 	int n;
 
-	if (p->owner_fd < 0 && owner_path(path, sizeof(path), &dir)) {
-		if (mkdir(dir, 0755) && errno != EEXIST)
+	if (p->owner_fd < 0) {
+		*slash = '\0';		/* the run directory */
+		n = mkdir(p->owner, 0755) && errno != EEXIST;
+		*slash = '/';
+		if (n)
 			goto out_note;
-		p->owner_fd = owner_lock(path, true);
+		p->owner_fd = owner_lock(p, true);
 		if (p->owner_fd < 0 && errno == EWOULDBLOCK)
 			return -1;
 		if (p->owner_fd < 0)
 			goto out_note;
 	}
 	n = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(), ours);
-	if (p->owner_fd >= 0 && !ftruncate(p->owner_fd, 0) &&
-	    pwrite(p->owner_fd, text, n, 0) == n)
+	if (!ftruncate(p->owner_fd, 0) && pwrite(p->owner_fd, text, n, 0) == n)
 		return 0;
 	n = errno;
 	filter_disown(p);
 	errno = n;
 out_note:
-	owner_path(path, sizeof(path), &dir);
 	fprintf(stderr,
-		"connprobe: note: cannot record this run as the filter's owner in %s (%s): if it is killed, clear the filter with: echo none > %s\n",
-		dir, strerror(errno), p->path);
+		"connprobe: note: cannot record this run as the filter's owner in %.*s (%s): if it is killed, clear the filter with: echo none > %s\n",
+		(int)(slash - p->owner), p->owner, strerror(errno), p->path);
 	return 0;
 }
 
 int filter_push(struct cp_filter_push *p, const char *dir,
 		const struct cp_filter *f, char *err, size_t errlen)
 {
+	const char *rundir = getenv("CONNPROBE_RUNDIR");
 	char ours[512], *theirs;
 	int ret = 0, owner = -1;
 	long pid = 0;
 
+	if (!rundir || !*rundir)
+		rundir = FILTER_RUNDIR;
 	p->pushed = false;
 	p->owner_fd = -1;
 	if (snprintf(p->path, sizeof(p->path), "%s/%s", dir,
 		     CONNPROBE_FILTER_FILE) >= (int)sizeof(p->path) ||
+	    snprintf(p->owner, sizeof(p->owner), "%s/%s", rundir,
+		     FILTER_OWNER_FILE) >= (int)sizeof(p->owner) ||
 	    filter_kernel_text(f, ours, sizeof(ours))) {
 		snprintf(err, errlen, "filter too long for the module");
 		return -1;

@@ -34,7 +34,8 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len);
 #define FILTER_OWNER_FILE	"filter.owner"
 
 struct cp_filter_push {
-	char path[PATH_MAX];
+	char path[PATH_MAX];	/* the module's filter file */
+	char owner[PATH_MAX];	/* the owner file */
 	bool pushed;		/* ours is in force: put "none" back at exit */
 	int owner_fd;		/* the locked owner file; -1: none */
 };

@@ -4,7 +4,6 @@
  * the sink, drain on SIGINT/SIGTERM or at the end of --duration, then
  * report losses from the difference between two reads of the stats file.
  */
-#include <limits.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -119,7 +118,7 @@ static int round_timeout_ms(long long deadline, long long now)
 
 struct live {
 	struct cp_sink *sink;
-	char stats_path[PATH_MAX];
+	const char *dir;
 	struct cp_stats start;
 	struct cp_reader rd;
 	struct cp_records recs;
@@ -136,7 +135,7 @@ static int losses_now(struct live *l, struct cp_stats *delta)
 	int ret;
 
 	memset(delta, 0, sizeof(*delta));
-	if (stats_read(l->stats_path, &now, l->err, sizeof(l->err))) {
+	if (stats_read(l->dir, &now, l->err, sizeof(l->err))) {
 		stats_free(&now);
 		return -1;
 	}
@@ -221,19 +220,14 @@ static int drain(struct live *l)
 
 int live_run(const struct live_opts *opts, struct cp_sink *sink)
 {
-	struct live l = { .sink = sink };
+	struct live l = { .sink = sink, .dir = opts->dir };
 	struct cp_source_info info = { .live = true };
 	struct cp_stats delta = { 0 };
 	struct utsname uts;
 	int ret = 1;
 
-	if (snprintf(l.stats_path, sizeof(l.stats_path), "%s/%s", opts->dir,
-		     CONNPROBE_STATS_FILE) >= (int)sizeof(l.stats_path)) {
-		snprintf(l.err, sizeof(l.err), "%s: path too long", opts->dir);
-		goto cleanup;
-	}
 	/* Losses are counted from here: read the stats before any record. */
-	if (stats_read(l.stats_path, &l.start, l.err, sizeof(l.err)) ||
+	if (stats_read(opts->dir, &l.start, l.err, sizeof(l.err)) ||
 	    reader_open(&l.rd, opts->dir, l.err, sizeof(l.err)))
 		goto cleanup;
 	if (install_signal_handlers()) {

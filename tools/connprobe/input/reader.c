@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Open, poll and read <debugfs>/connprobe/cpuN. */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,76 +41,50 @@ static int cpu_file_number(const char *name, unsigned int *cpu)
 	return 0;
 }
 
-static int cmp_uint(const void *a, const void *b)
+static int is_cpu_file(const struct dirent *de)
 {
-	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+	unsigned int cpu;
 
-	return (x > y) - (x < y);
-}
-
-/* The sorted CPU numbers of the cpuN files in @dir, in r->cpus/r->nr. */
-static int list_cpu_files(struct cp_reader *r, const char *dir,
-			  char *err, size_t errlen)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	unsigned int cpu, *p;
-
-	if (!d) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d))) {
-		if (cpu_file_number(de->d_name, &cpu))
-			continue;
-		p = realloc(r->cpus, (r->nr + 1) * sizeof(*p));
-		if (!p) {
-			closedir(d);
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		r->cpus = p;
-		r->cpus[r->nr++] = cpu;
-	}
-	closedir(d);
-	if (!r->nr) {
-		snprintf(err, errlen, "%s: no %sN files", dir,
-			 CONNPROBE_CPU_FILE_BASE);
-		return -1;
-	}
-	qsort(r->cpus, r->nr, sizeof(*r->cpus), cmp_uint);
-	return 0;
+	return !cpu_file_number(de->d_name, &cpu);
 }
 
 int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
 {
-	char path[4096];
-	size_t i;
+	struct dirent **names;
+	char path[PATH_MAX];
+	int n, i;
 
 	memset(r, 0, sizeof(*r));
-	if (list_cpu_files(r, dir, err, errlen))
-		goto out_close;
-	r->pfds = calloc(r->nr, sizeof(*r->pfds));
-	if (!r->pfds) {
-		snprintf(err, errlen, "out of memory");
-		goto out_close;
+	/* versionsort: cpu2 before cpu10 */
+	n = scandir(dir, &names, is_cpu_file, versionsort);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
 	}
-	for (i = 0; i < r->nr; i++)
-		r->pfds[i].fd = -1;
-	for (i = 0; i < r->nr; i++) {
-		snprintf(path, sizeof(path), "%s/%s%u", dir,
-			 CONNPROBE_CPU_FILE_BASE, r->cpus[i]);
+	r->pfds = calloc(n + 1, sizeof(*r->pfds));
+	r->cpus = calloc(n + 1, sizeof(*r->cpus));
+	if (!n)
+		snprintf(err, errlen, "%s: no %sN files", dir,
+			 CONNPROBE_CPU_FILE_BASE);
+	else if (!r->pfds || !r->cpus)
+		snprintf(err, errlen, "out of memory");
+	/* up to the first that fails to open */
+	for (i = 0; r->pfds && r->cpus && i < n && r->nr == (size_t)i; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		cpu_file_number(names[i]->d_name, &r->cpus[i]);
+		r->pfds[i].events = POLLIN;
 		/* Non-blocking is belt and braces: the module never blocks. */
 		r->pfds[i].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (r->pfds[i].fd < 0) {
+		if (r->pfds[i].fd < 0)
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto out_close;
-		}
-		r->pfds[i].events = POLLIN;
+		else
+			r->nr++;
 	}
-	return 0;
-
-out_close:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (n && (int)r->nr == n)
+		return 0;
 	reader_close(r);
 	return -1;
 }
@@ -117,9 +93,8 @@ void reader_close(struct cp_reader *r)
 {
 	size_t i;
 
-	for (i = 0; r->pfds && i < r->nr; i++)
-		if (r->pfds[i].fd >= 0)
-			close(r->pfds[i].fd);
+	for (i = 0; i < r->nr; i++)
+		close(r->pfds[i].fd);
 	free(r->pfds);
 	free(r->cpus);
 	memset(r, 0, sizeof(*r));
@@ -151,24 +126,19 @@ int reader_wait(struct cp_reader *r, int timeout_ms, char *err, size_t errlen)
 
 int record_check(const struct connprobe_record *rec, char *err, size_t errlen)
 {
-	if (rec->size != sizeof(*rec)) {
+	if (record_ok(rec))
+		return 0;
+	if (rec->size != sizeof(*rec))
 		snprintf(err, errlen,
 			 "record size %u, this tool reads %zu-byte records: module and tool were built from different connprobe.h",
 			 rec->size, sizeof(*rec));
-		return -1;
-	}
-	if (rec->version != CONNPROBE_RECORD_VERSION) {
+	else if (rec->version != CONNPROBE_RECORD_VERSION)
 		snprintf(err, errlen,
 			 "record version %u, this tool reads version %u: module and tool were built from different connprobe.h",
 			 rec->version, CONNPROBE_RECORD_VERSION);
-		return -1;
-	}
-	if (rec->event != CONNPROBE_EVENT_CONNECT &&
-	    rec->event != CONNPROBE_EVENT_COMPLETE) {
+	else
 		snprintf(err, errlen, "unknown record event %u", rec->event);
-		return -1;
-	}
-	return 0;
+	return -1;
 }
 
 static int records_reserve(struct cp_records *recs, size_t more)

@@ -24,165 +24,160 @@
 #include "stats.h"
 
 #define SYMBOL_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$"
-#define MAX_WORDS	10	/* the longest known line has 10 words */
 /* Far more than any module writes; stops us slurping a wrong file. */
 #define MAX_STATS_SIZE	(1 << 20)
+#define OFF(field)	offsetof(struct cp_stats, field)
 
-enum line_kind { L_CPU, L_TOTAL, L_PROBE, L_MODE, L_SCALAR };
+/* The known lines; bit 1 << L_x of cp_stats.have says the file had it. */
+enum { L_CPU, L_PROBE, L_MODE, L_TOTAL, L_BUF_SIZE, L_UNTRACKED,
+       L_RECLAIMED, L_FILTERED, NR_LINES };
 
 /*
- * The known lines, word by word: "N" is an unsigned decimal, "SYMBOL" any
+ * Each known line word by word: "N" is an unsigned decimal, "SYMBOL" any
  * word, anything else must appear literally; the shape is also the
- * "expected" text of the error message.  A scalar line stores its numbers
- * at @off[] in struct cp_stats and sets @have.  Other first words are
- * lines of a newer module, skipped.
+ * "expected" text of the error message.  The numbers of a line other
+ * than cpu and probe go to @off[] in struct cp_stats; @json names them
+ * in JSON, @text prints them (label, ':', the numbers).  Other first
+ * words are lines of a newer module, skipped.
  */
 static const struct line_def {
 	const char *shape;
-	enum line_kind kind;
-	unsigned int have;
-	size_t off[2];
-} lines[] = {
-	{ "cpu N written N read N lost N buffered N", L_CPU, 0, { 0 } },
-	{ "total written N read N lost N buffered N", L_TOTAL, 0, { 0 } },
-	{ "probe SYMBOL nmissed N kp_nmissed N maxactive N", L_PROBE, 0, { 0 } },
-	{ "mode SYMBOL", L_MODE, 0, { 0 } },
-	{ "buf_size N", L_SCALAR, STATS_HAVE_BUF_SIZE,
-	  { offsetof(struct cp_stats, buf_size) } },
-	{ "attempts_untracked N", L_SCALAR, STATS_HAVE_UNTRACKED,
-	  { offsetof(struct cp_stats, attempts_untracked) } },
-	{ "attempts_reclaimed N", L_SCALAR, STATS_HAVE_RECLAIMED,
-	  { offsetof(struct cp_stats, attempts_reclaimed) } },
-	{ "filtered calls N records N", L_SCALAR, STATS_HAVE_FILTERED,
-	  { offsetof(struct cp_stats, filtered_calls),
-	    offsetof(struct cp_stats, filtered_records) } },
+	size_t off[4];
+	const char *json[2];
+	const char *text;
+} lines[NR_LINES] = {
+	[L_CPU] = { .shape = "cpu N written N read N lost N buffered N" },
+	[L_PROBE] = { .shape = "probe SYMBOL nmissed N kp_nmissed N maxactive N" },
+	[L_MODE] = { .shape = "mode SYMBOL" },
+	[L_TOTAL] = { .shape = "total written N read N lost N buffered N",
+		      .off = { OFF(total_written), OFF(total_read),
+			       OFF(total_lost), OFF(total_buffered) } },
+	[L_BUF_SIZE] = { .shape = "buf_size N", .off = { OFF(buf_size) },
+			 .json = { "buf_size" } },
+	[L_UNTRACKED] = { .shape = "attempts_untracked N",
+			  .off = { OFF(attempts_untracked) },
+			  .json = { "attempts_untracked" },
+			  .text = "TCP attempts untracked (table full): %llu\n" },
+	[L_RECLAIMED] = { .shape = "attempts_reclaimed N",
+			  .off = { OFF(attempts_reclaimed) },
+			  .json = { "attempts_reclaimed" },
+			  .text = "TCP attempts gone with their socket, no record: %llu\n" },
+	[L_FILTERED] = { .shape = "filtered calls N records N",
+			 .off = { OFF(filtered_calls), OFF(filtered_records) },
+			 .json = { "filtered_calls", "filtered_records" },
+			 .text = "Turned away by the module's filter: %llu calls, %llu records\n" },
 };
 
+static unsigned long long *field(const struct cp_stats *st, size_t off)
+{
+	return (unsigned long long *)((char *)st + off);
+}
+
 /*
- * Match @words against @shape: 0 with the numbers in @n and the symbol in
- * @sym, or -1.  strtoull() alone would take "+1", " 1" and even "-1".
+ * Match the words after the first (from strtok_r() state @save) against
+ * @shape: 0 with the numbers in @n and the symbol in @sym, or -1.
+ * strtoull() alone would take "+1", " 1" and even "-1".
  */
-static int match_shape(char **words, int nwords, const char *shape,
+static int match_shape(const char *shape, char **save,
 		       unsigned long long *n, const char **sym)
 {
-	const char *s = shape;
-	char *end;
-	int i;
+	const char *s;
+	char *w, *end;
+	size_t len;
 
-	for (i = 0; *s; i++, s += strcspn(s, " "), s += *s == ' ') {
-		size_t len = strcspn(s, " ");
-
-		if (i >= nwords)
+	for (s = shape; *s; s += len + (s[len] == ' ')) {
+		len = strcspn(s, " ");
+		w = strtok_r(NULL, " \t", save);
+		if (!w)
 			return -1;
 		if (len == 1 && *s == 'N') {
 			errno = 0;
-			*n++ = strtoull(words[i], &end, 10);
-			if (!isdigit((unsigned char)words[i][0]) || errno || *end)
+			*n++ = strtoull(w, &end, 10);
+			if (!isdigit((unsigned char)w[0]) || errno || *end)
 				return -1;
 		} else if (len == 6 && !strncmp(s, "SYMBOL", 6)) {
 			/* a kernel symbol, a mode: what JSON takes unescaped */
-			if (words[i][strspn(words[i], SYMBOL_CHARS)])
+			if (w[strspn(w, SYMBOL_CHARS)])
 				return -1;
-			*sym = words[i];
-		} else if (strlen(words[i]) != len || strncmp(s, words[i], len)) {
+			*sym = w;
+		} else if (strlen(w) != len || strncmp(s, w, len)) {
 			return -1;
 		}
 	}
-	return i == nwords ? 0 : -1;
+	return strtok_r(NULL, " \t", save) ? -1 : 0;
 }
 
-/* Room for one more of @size bytes at *@array, which holds @nr. */
-static void *grow(void *array, size_t nr, size_t size)
-{
-	return realloc(array, (nr + 1) * size);
-}
-
-/* Store a matched line; NULL, or what is wrong with it. */
-static const char *store(struct cp_stats *st, const struct line_def *d,
-			 const unsigned long long *n, const char *sym,
-			 bool *have_total)
+/* Store matched line @i; NULL, or what is wrong with it. */
+static const char *store(struct cp_stats *st, int i,
+			 const unsigned long long *n, const char *sym)
 {
 	struct cp_stats_cpu *c;
-	size_t i;
+	struct cp_stats_probe *p;
+	size_t k;
 
-	switch (d->kind) {
-	case L_CPU:
+	if (i == L_CPU) {
 		if (n[0] > UINT_MAX)
 			return "CPU number out of range";
-		for (i = 0; i < st->nr_cpus; i++)
-			if (st->cpus[i].cpu == n[0])
-				return "duplicate cpu line";
-		c = grow(st->cpus, st->nr_cpus, sizeof(*c));
+		c = realloc(st->cpus, (st->nr_cpus + 1) * sizeof(*c));
 		if (!c)
 			return "out of memory";
 		st->cpus = c;
 		st->cpus[st->nr_cpus++] = (struct cp_stats_cpu){
 			n[0], n[1], n[2], n[3], n[4] };
-		return NULL;
-	case L_TOTAL:
-		if (*have_total)
-			return "duplicate total line";
-		*have_total = true;
-		st->total_written = n[0];
-		st->total_read = n[1];
-		st->total_lost = n[2];
-		st->total_buffered = n[3];
-		return NULL;
-	case L_PROBE: {
-		struct cp_stats_probe *p = grow(st->probes, st->nr_probes,
-						sizeof(*p));
-		char *copy = p ? strdup(sym) : NULL;
-
+	} else if (i == L_PROBE) {
+		p = realloc(st->probes, (st->nr_probes + 1) * sizeof(*p));
 		if (p)
 			st->probes = p;
-		if (!copy)
+		if (!p || !(sym = strdup(sym)))
 			return "out of memory";
 		st->probes[st->nr_probes++] = (struct cp_stats_probe){
-			copy, n[0], n[1], n[2] };
-		return NULL;
-	}
-	case L_MODE:
+			(char *)sym, n[0], n[1], n[2] };
+	} else if (i == L_MODE) {
 		if (strlen(sym) >= sizeof(st->mode))
 			return "mode name too long";
 		strcpy(st->mode, sym);
-		return NULL;
-	case L_SCALAR:
-		for (i = 0; i < 2 && d->off[i]; i++)
-			*(unsigned long long *)((char *)st + d->off[i]) = n[i];
-		st->have |= d->have;
-		return NULL;
 	}
+	for (k = 0; k < 4 && lines[i].off[k]; k++)
+		*field(st, lines[i].off[k]) = n[k];
+	st->have |= 1u << i;
 	return NULL;
 }
 
-/* Parse one line (@line is cut into words); @lineno for messages. */
+/* Parse one line (cut into words); @lineno for messages. */
 static int parse_line(char *line, int lineno, struct cp_stats *st,
-		      bool *have_total, char *err, size_t errlen)
+		      char *err, size_t errlen)
 {
-	char whole[256], *words[MAX_WORDS + 1], *save, *w;
-	const struct line_def *d = NULL;
-	unsigned long long n[5];
+	char whole[256], *save, *w;
 	const char *sym = NULL, *problem;
-	int nwords = 0;
-	size_t i;
+	unsigned long long n[5];
+	bool dup;
+	size_t len, k;
+	int i;
 
 	snprintf(whole, sizeof(whole), "%s", line);
-	/* One word too many is enough to know a known line is malformed. */
-	for (w = strtok_r(line, " \t", &save); w && nwords <= MAX_WORDS;
-	     w = strtok_r(NULL, " \t", &save))
-		words[nwords++] = w;
-	for (i = 0; nwords && i < sizeof(lines) / sizeof(lines[0]); i++)
-		if (!strncmp(lines[i].shape, words[0], strlen(words[0])) &&
-		    lines[i].shape[strlen(words[0])] == ' ')
-			d = &lines[i];
-	if (!d)
+	w = strtok_r(line, " \t", &save);
+	len = w ? strlen(w) : 0;
+	for (i = 0; i < NR_LINES; i++)
+		if (w && !strncmp(lines[i].shape, w, len) &&
+		    lines[i].shape[len] == ' ')
+			break;
+	if (i == NR_LINES)
 		return 0;
-	if (match_shape(words, nwords, d->shape, n, &sym)) {
+	if (match_shape(lines[i].shape + len + 1, &save, n, &sym)) {
 		snprintf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
-			 lineno, words[0], whole, d->shape);
+			 lineno, w, whole, lines[i].shape);
 		return -1;
 	}
-	problem = store(st, d, n, sym, have_total);
+	/* one of each line, one cpu line per CPU, any number of probes */
+	dup = i != L_PROBE && i != L_CPU && (st->have & 1u << i);
+	for (k = 0; i == L_CPU && k < st->nr_cpus; k++)
+		dup |= st->cpus[k].cpu == n[0];
+	if (dup) {
+		snprintf(err, errlen, "line %d: duplicate %s line: \"%s\"",
+			 lineno, w, whole);
+		return -1;
+	}
+	problem = store(st, i, n, sym);
 	if (problem)
 		snprintf(err, errlen, "line %d: %s: \"%s\"", lineno, problem, whole);
 	return problem ? -1 : 0;
@@ -192,7 +187,6 @@ int stats_parse(const char *text, struct cp_stats *st,
 		char *err, size_t errlen)
 {
 	char *copy = strdup(text), *line, *next;
-	bool have_total = false;
 	int lineno = 0, ret = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -204,13 +198,13 @@ int stats_parse(const char *text, struct cp_stats *st,
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (parse_line(line, ++lineno, st, &have_total, err, errlen))
+		if (parse_line(line, ++lineno, st, err, errlen))
 			goto out;
 	}
 	/* Loss reporting needs both; a file without them is not ours. */
 	if (!st->nr_cpus)
 		snprintf(err, errlen, "no 'cpu' line");
-	else if (!have_total)
+	else if (!(st->have & 1u << L_TOTAL))
 		snprintf(err, errlen, "no 'total' line");
 	else
 		ret = 0;
@@ -219,19 +213,19 @@ out:
 	return ret;
 }
 
-int stats_read(const char *path, struct cp_stats *st,
+int stats_read(const char *dir, struct cp_stats *st,
 	       char *err, size_t errlen)
 {
-	char msg[512], *text = read_whole_file(path, MAX_STATS_SIZE);
-	int ret;
+	char path[PATH_MAX], msg[512], *text = NULL;
+	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
-	if (!text) {
+	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
+	    (int)sizeof(path))
+		snprintf(err, errlen, "%s: path too long", dir);
+	else if (!(text = read_whole_file(path, MAX_STATS_SIZE)))
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	ret = stats_parse(text, st, msg, sizeof(msg));
-	if (ret)
+	else if ((ret = stats_parse(text, st, msg, sizeof(msg))))
 		snprintf(err, errlen, "%s: %s", path, msg);
 	free(text);
 	return ret;
@@ -248,30 +242,12 @@ void stats_free(struct cp_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/*
- * @fmt with @name and @v, or with @unknown (text: unknown, JSON: null)
- * in @v's place when the module had no line for it.
- */
-static void scalar(FILE *f, const char *fmt, const char *name,
-		   unsigned long long v, bool known, const char *unknown)
-{
-	char num[24];
-
-	snprintf(num, sizeof(num), "%llu", v);
-	fprintf(f, fmt, name, known ? num : unknown);
-}
-
-static void text_scalar(FILE *f, const char *what, unsigned long long v,
-			bool known)
-{
-	scalar(f, "%s: %s\n", what, v, known, "unknown");
-}
-
 void stats_print_text(FILE *f, const struct cp_stats *st)
 {
+	const struct line_def *d;
 	size_t i;
 
-	if (st->mode[0] && (st->have & STATS_HAVE_BUF_SIZE))
+	if (st->mode[0] && (st->have & 1u << L_BUF_SIZE))
 		fprintf(f, "mode %s, buffer %llu bytes per CPU\n\n", st->mode,
 			st->buf_size);
 	else if (st->mode[0])
@@ -292,21 +268,18 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 			st->probes[i].symbol, st->probes[i].nmissed,
 			st->probes[i].kp_nmissed, st->probes[i].maxactive);
 	fputc('\n', f);
-	text_scalar(f, "TCP attempts untracked (table full)",
-		    st->attempts_untracked, st->have & STATS_HAVE_UNTRACKED);
-	text_scalar(f, "TCP attempts gone with their socket, no record",
-		    st->attempts_reclaimed, st->have & STATS_HAVE_RECLAIMED);
-	if (st->have & STATS_HAVE_FILTERED)
-		fprintf(f, "Turned away by the module's filter: %llu calls, %llu records\n",
-			st->filtered_calls, st->filtered_records);
-	else
-		fprintf(f, "Turned away by the module's filter: unknown\n");
-}
-
-static void json_scalar(FILE *f, const char *key, unsigned long long v,
-			bool known)
-{
-	scalar(f, ",\"%s\":%s", key, v, known, "null");
+	/* what an older module did not write is "unknown", not 0 */
+	for (d = lines; d < lines + NR_LINES; d++) {
+		if (!d->text)
+			continue;
+		if (st->have & 1u << (d - lines))
+			fprintf(f, d->text, *field(st, d->off[0]),
+				d->off[1] ? *field(st, d->off[1]) : 0);
+		else
+			fprintf(f, "%.*s unknown\n",
+				(int)(strchr(d->text, ':') + 1 - d->text),
+				d->text);
+	}
 }
 
 /* Symbols and the mode are word characters (match_shape()): no escaping. */
@@ -314,7 +287,7 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 {
 	const struct cp_stats_cpu *c;
 	const struct cp_stats_probe *p;
-	size_t i;
+	size_t i, k;
 
 	fputs("{\"cpus\":[", f);
 	for (i = 0; i < st->nr_cpus; i++) {
@@ -334,15 +307,14 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 	}
 	fprintf(f, st->mode[0] ? "],\"mode\":\"%s\"" : "],\"mode\":null",
 		st->mode);
-	json_scalar(f, "buf_size", st->buf_size, st->have & STATS_HAVE_BUF_SIZE);
-	json_scalar(f, "attempts_untracked", st->attempts_untracked,
-		    st->have & STATS_HAVE_UNTRACKED);
-	json_scalar(f, "attempts_reclaimed", st->attempts_reclaimed,
-		    st->have & STATS_HAVE_RECLAIMED);
-	json_scalar(f, "filtered_calls", st->filtered_calls,
-		    st->have & STATS_HAVE_FILTERED);
-	json_scalar(f, "filtered_records", st->filtered_records,
-		    st->have & STATS_HAVE_FILTERED);
+	/* what an older module did not write is null, not 0 */
+	for (i = 0; i < NR_LINES; i++)
+		for (k = 0; k < 2 && lines[i].json[k]; k++)
+			if (st->have & 1u << i)
+				fprintf(f, ",\"%s\":%llu", lines[i].json[k],
+					*field(st, lines[i].off[k]));
+			else
+				fprintf(f, ",\"%s\":null", lines[i].json[k]);
 	fputs("}\n", f);
 }
 
@@ -359,6 +331,8 @@ unsigned long long stats_delta(unsigned long long start,
 int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	       struct cp_stats *delta)
 {
+	static const struct cp_stats_probe no_probe;
+	static const struct cp_stats_cpu no_cpu;
 	const struct cp_stats_probe *p0, *p1;
 	const struct cp_stats_cpu *c0, *c1;
 	size_t i, j;
@@ -373,10 +347,8 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 		return -1;
 	/* a CPU or probe missing from @start counts from 0 */
 	for (i = 0; i < end->nr_cpus; i++) {
-		static const struct cp_stats_cpu none;
-
 		c1 = &end->cpus[i];
-		for (j = 0, c0 = &none; j < start->nr_cpus; j++)
+		for (j = 0, c0 = &no_cpu; j < start->nr_cpus; j++)
 			if (start->cpus[j].cpu == c1->cpu)
 				c0 = &start->cpus[j];
 		delta->cpus[delta->nr_cpus++] = (struct cp_stats_cpu){
@@ -385,19 +357,17 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 			stats_delta(c0->lost, c1->lost), c1->buffered };
 	}
 	for (i = 0; i < end->nr_probes; i++) {
-		static const struct cp_stats_probe none;
-		char *symbol = strdup(end->probes[i].symbol);
-
-		if (!symbol)
-			return -1;
 		p1 = &end->probes[i];
-		for (j = 0, p0 = &none; j < start->nr_probes; j++)
-			if (!strcmp(start->probes[j].symbol, symbol))
+		for (j = 0, p0 = &no_probe; j < start->nr_probes; j++)
+			if (!strcmp(start->probes[j].symbol, p1->symbol))
 				p0 = &start->probes[j];
-		delta->probes[delta->nr_probes++] = (struct cp_stats_probe){
-			symbol, stats_delta(p0->nmissed, p1->nmissed),
+		delta->probes[i] = (struct cp_stats_probe){
+			strdup(p1->symbol),
+			stats_delta(p0->nmissed, p1->nmissed),
 			stats_delta(p0->kp_nmissed, p1->kp_nmissed),
 			p1->maxactive };
+		if (!delta->probes[delta->nr_probes++].symbol)
+			return -1;
 	}
 	return 0;
 }
@@ -424,16 +394,11 @@ void stats_print_losses(FILE *f, const struct cp_stats *delta)
 
 int stats_command(const char *dir, bool json)
 {
-	char path[PATH_MAX], err[1024];
+	char err[1024];
 	struct cp_stats st;
 	int ret = 1;
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
-	    (int)sizeof(path)) {
-		fprintf(stderr, "connprobe: %s: path too long\n", dir);
-		return 1;
-	}
-	if (stats_read(path, &st, err, sizeof(err))) {
+	if (stats_read(dir, &st, err, sizeof(err))) {
 		fprintf(stderr, "connprobe: %s\n", err);
 		goto out;
 	}

@@ -40,14 +40,9 @@ struct cp_stats {
 	/* what the module's filter turned away: calls at entry, records */
 	unsigned long long filtered_calls;
 	unsigned long long filtered_records;
-	/* STATS_HAVE_*: the lines the file had (an older module lacks some) */
+	/* a bit per known line the file had (an older module lacks some) */
 	unsigned int have;
 };
-
-#define STATS_HAVE_BUF_SIZE	0x1
-#define STATS_HAVE_UNTRACKED	0x2
-#define STATS_HAVE_FILTERED	0x4
-#define STATS_HAVE_RECLAIMED	0x8
 
 /*
  * Parse the text of the stats file into @st (zeroed first; free it with
@@ -58,8 +53,11 @@ struct cp_stats {
 int stats_parse(const char *text, struct cp_stats *st,
 		char *err, size_t errlen);
 
-/* Read and parse the file at @path; the message in @err names the path. */
-int stats_read(const char *path, struct cp_stats *st,
+/*
+ * Read and parse the stats file of the module's debugfs directory @dir;
+ * the message in @err names the file.
+ */
+int stats_read(const char *dir, struct cp_stats *st,
 	       char *err, size_t errlen);
 
 void stats_free(struct cp_stats *st);

@@ -11,25 +11,25 @@
 
 #define ID "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899"
 
-static int test_mount_from_mountinfo(const void *arg)
+static int test_mount_from_mounts(const void *arg)
 {
-	static const char MOUNTINFO[] =
-		"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/vda rw\n"
-		"35 22 0:30 / /sys/fs/cgroup/cpu rw shared:9 - cgroup cgroup rw,cpu\n"
-		"36 22 0:31 / /sys/fs/cgroup/unified\\040v2 rw shared:10 - cgroup2 cgroup2 rw,nsdelegate\n"
-		"37 22 0:32 / /other rw - cgroup2 cgroup2 rw\n";
+	static const char MOUNTS[] =
+		"/dev/vda / ext4 rw,relatime 0 0\n"
+		"cgroup /sys/fs/cgroup/cpu cgroup rw,cpu 0 0\n"
+		"cgroup2 /sys/fs/cgroup/unified\\040v2 cgroup2 rw,nsdelegate 0 0\n"
+		"cgroup2 /other cgroup2 rw 0 0\n";
 	struct fakefs fs = { 0 };
 	char path[160], mount[128];
 	int ret = 1;
 
 	(void)arg;
 	CHECK_INT(fakefs_create(&fs), 0);
-	snprintf(path, sizeof(path), "%s/mountinfo", fs.dir);
-	CHECK_INT(write_file(path, MOUNTINFO, sizeof(MOUNTINFO) - 1), 0);
+	snprintf(path, sizeof(path), "%s/mounts", fs.dir);
+	CHECK_INT(write_file(path, MOUNTS, sizeof(MOUNTS) - 1), 0);
 	/* the first cgroup2 mount, its octal escape undone; v1 is skipped */
 	CHECK_INT(cgroup2_mount_find(path, mount, sizeof(mount)), 0);
 	CHECK_STR(mount, "/sys/fs/cgroup/unified v2");
-	CHECK_INT(write_file(path, MOUNTINFO, 150), 0);	/* no cgroup2 line */
+	CHECK_INT(write_file(path, MOUNTS, 76), 0);	/* no cgroup2 line */
 	CHECK_INT(cgroup2_mount_find(path, mount, sizeof(mount)), -1);
 	ret = 0;
 fail:
@@ -203,7 +203,7 @@ fail:
 }
 
 TEST_LIST(cgroup_tests) = {
-	{ "cgroup: cgroup2 mount from mountinfo, escapes undone", test_mount_from_mountinfo },
+	{ "cgroup: cgroup2 mount from /proc/self/mounts, escapes undone", test_mount_from_mounts },
 	{ "cgroup: the walk maps inode numbers to paths and containers", test_cache_walks_tree },
 	{ "cgroup: walks again for new ids, at most once a second; gone ids kept", test_cache_rescans_and_forgets },
 	{ "cgroup: unreadable --cgroupfs is an error", test_open_errors },
