@@ -13,7 +13,6 @@
 #include "capture_read.h"
 #include "csv.h"
 #include "jsonl.h"
-#include "log2hist.h"
 #include "views.h"
 #include "table.h"
 

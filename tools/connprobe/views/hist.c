@@ -2,6 +2,7 @@
 /* hist: a bcc log2 histogram per outcome, from the aggregator. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json.h"
 #include "views.h"
@@ -46,18 +47,28 @@ void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 }
 
 
+int outcome_by_count(const void *a, const void *b)
+{
+	const struct group *x = *(void *const *)a, *y = *(void *const *)b;
+
+	if (x->st.count != y->st.count)
+		return x->st.count < y->st.count ? 1 : -1;
+	return memcmp(&x->key.oc, &y->key.oc, sizeof(x->key.oc));
+}
+
 static void print_text(struct cp_out *o, const struct cp_agg *a,
-		       const size_t *idx, const char *unit)
+		       const void **groups, const char *unit)
 {
 	char label[OUTCOME_BUF_LEN];
+	const struct outcome_group *e;
 	size_t i, n = a->outcomes.tab.nr;
 
 	for (i = 0; i < n; i++) {
+		e = groups[i];
 		out_str(o, i ? "\noutcome = " : "outcome = ");
-		out_str(o, outcome_label(htab_entry(&a->outcomes.tab, idx[i]),
-					 label, sizeof(label)));
+		out_str(o, outcome_label(&e->g.key.oc, label, sizeof(label)));
 		out_char(o, '\n');
-		log2hist_print(o, &agg_extra(a, idx[i])->log2, unit);
+		log2hist_print(o, &e->log2, unit);
 	}
 	out_str(o, n ? "\n" : "");
 	out_u64(o, a->records);
@@ -65,25 +76,26 @@ static void print_text(struct cp_out *o, const struct cp_agg *a,
 }
 
 static void print_json(struct cp_out *o, const struct cp_agg *a,
-		       const size_t *idx)
+		       const void **groups)
 {
 	char label[OUTCOME_BUF_LEN];
-	const struct cp_outcome *oc;
+	const struct outcome_group *e;
 	const uint64_t *slot;
 	size_t i;
 	int s, last;
 
 	out_str(o, ",\"histograms\":[");
 	for (i = 0; i < a->outcomes.tab.nr; i++) {
-		oc = htab_entry(&a->outcomes.tab, idx[i]);
-		slot = agg_extra(a, idx[i])->log2.slot;
+		e = groups[i];
+		slot = e->log2.slot;
 		out_str(o, i ? ",{\"event\":" : "{\"event\":");
-		out_str(o, oc->event == CONNPROBE_EVENT_COMPLETE ?
+		out_str(o, e->g.key.oc.event == CONNPROBE_EVENT_COMPLETE ?
 			"\"complete\"" : "\"connect\"");
 		json_key(o, "outcome");
-		json_string_or_null(o, outcome_result(oc, label, sizeof(label)));
+		json_string_or_null(o, outcome_result(&e->g.key.oc, label,
+						      sizeof(label)));
 		json_key(o, "count");
-		out_u64(o, group_stats_of(&a->outcomes, idx[i])->count);
+		out_u64(o, e->g.st.count);
 		out_str(o, ",\"buckets\":[");
 		for (last = LOG2HIST_SLOTS - 1; last > 0 && !slot[last]; last--)
 			;
@@ -104,10 +116,9 @@ static void print_json(struct cp_out *o, const struct cp_agg *a,
 void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
 		bool json, const struct cp_stats *lost)
 {
-	size_t *idx = sorted_indexes(a->outcomes.tab.nr, outcome_by_count,
-				     &a->outcomes);
+	const void **groups = htab_sorted(&a->outcomes.tab, outcome_by_count);
 
-	if (!idx)
+	if (!groups)
 		return;
 	if (json) {
 		out_str(o, "{\"unit\":\"");
@@ -119,9 +130,9 @@ void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
 			out_u64(o, lost->total_lost);
 		else
 			out_str(o, "null");
-		print_json(o, a, idx);
+		print_json(o, a, groups);
 	} else {
-		print_text(o, a, idx, unit);
+		print_text(o, a, groups, unit);
 		if (lost) {
 			out_u64(o, lost->total_lost);
 			out_str(o, " lost\n");
@@ -129,5 +140,5 @@ void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
 			out_str(o, "lost unknown\n");
 		}
 	}
-	free(idx);
+	free(groups);
 }

@@ -89,11 +89,9 @@ static void top_frame(struct view_sink *v, struct cp_out *o,
 		out_char(o, '\n');
 }
 
-static void view_print(struct cp_sink *s, struct cp_out *o,
+static void view_print(struct view_sink *v, struct cp_out *o,
 		       const struct cp_stats *lost)
 {
-	struct view_sink *v = to_view(s);
-
 	switch (v->opts.view) {
 	case AV_SUMMARY:
 		if (v->opts.json)
@@ -114,38 +112,16 @@ static void view_print(struct cp_sink *s, struct cp_out *o,
 	case AV_COUNT:
 		count_print(o, &v->agg);
 		break;
-	case AV_IN_PROGRESS:
 	case AV_HEATMAP:
+		heatmap_print(o, &v->agg);
+		break;
+	case AV_IN_PROGRESS:
 		break;
 	}
 }
 
-/* The heat map into its file, or onto opts.f for "-". */
-static int write_heatmap(struct cp_sink *s)
-{
-	struct view_sink *v = to_view(s);
-	bool to_f = !strcmp(v->opts.heatmap, "-");
-	FILE *f = to_f ? v->opts.f : fopen(v->opts.heatmap, "w");
-
-	if (!f) {
-		snprintf(s->err, sizeof(s->err), "%s: %s", v->opts.heatmap,
-			 strerror(errno));
-		return -1;
-	}
-	heatmap_print(f, &v->agg);
-	if ((to_f ? fflush(f) : fclose(f)) || (to_f && ferror(f))) {
-		snprintf(s->err, sizeof(s->err), "%s: write error",
-			 v->opts.heatmap);
-		return -1;
-	}
-	return 0;
-}
-
-/* @view onto @f in one buffered piece; -1 with a message in s->err. */
-static int print_view(struct cp_sink *s, FILE *f,
-		      void (*view)(struct cp_sink *, struct cp_out *,
-				   const struct cp_stats *),
-		      const struct cp_stats *lost)
+/* The view onto @f in one buffered piece; -1 with s->err set. */
+static int print_to(struct cp_sink *s, FILE *f, const struct cp_stats *lost)
 {
 	struct cp_out o;
 
@@ -153,7 +129,7 @@ static int print_view(struct cp_sink *s, FILE *f,
 		snprintf(s->err, sizeof(s->err), "out of memory");
 		return -1;
 	}
-	view(s, &o, lost);
+	view_print(to_view(s), &o, lost);
 	if (out_close(&o)) {
 		snprintf(s->err, sizeof(s->err), "write error on standard output");
 		return -1;
@@ -171,13 +147,32 @@ static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
 
 	if (!f)
 		snprintf(s->err, sizeof(s->err), "out of memory");
-	else if (!print_view(s, f, view_print, lost))
+	else if (!print_to(s, f, lost))
 		ret = textfile_write(to_view(s)->opts.textfile_dir,
 				     PROM_TEXTFILE_NAME, text, len, s->err,
 				     sizeof(s->err));
 	if (f)
 		fclose(f);
 	free(text);
+	return ret;
+}
+
+/* The heat map into its file, or onto opts.f for "-". */
+static int write_heatmap(struct cp_sink *s, const struct cp_stats *lost)
+{
+	const char *path = to_view(s)->opts.heatmap;
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : to_view(s)->opts.f;
+	int ret;
+
+	if (!f) {
+		snprintf(s->err, sizeof(s->err), "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ret = print_to(s, f, lost);
+	if (f != to_view(s)->opts.f && fclose(f))
+		ret = -1;
+	if (ret)
+		snprintf(s->err, sizeof(s->err), "%s: write error", path);
 	return ret;
 }
 
@@ -195,8 +190,8 @@ static int show_held(struct cp_sink *s, const struct cp_stats *lost)
 	struct cp_sink *st = to_view(s)->opts.stream;
 	size_t i;
 
+	/* the run is over: the table may lose its index to the order */
 	qsort(held->entries, held->nr, held->entry_size, by_ts);
-	htab_reindex(held);
 	for (i = 0; i < held->nr; i++)
 		if (st->ops->record(st, &((struct pending *)htab_entry(held, i))->rec))
 			goto fail;
@@ -218,7 +213,7 @@ static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 
 	if (v->opts.view == AV_PROM)
 		return write_textfile(s, lost);
-	ret = print_view(s, v->opts.f, view_print, lost);
+	ret = print_to(s, v->opts.f, lost);
 	agg_reset(&v->agg);	/* top: the next frame starts empty */
 	return ret;
 }
@@ -226,27 +221,22 @@ static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 static int view_end(struct cp_sink *s, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
+	int ret;
 
 	switch (v->opts.view) {
 	case AV_IN_PROGRESS:
 		return show_held(s, lost);
-	case AV_HEATMAP:
-		if (write_heatmap(s))
-			return -1;
-		break;
 	case AV_TOP:
 		return view_tick(s, lost);
-	case AV_PROM:
-		if (v->opts.textfile_dir) {
-			if (write_textfile(s, lost))
-				return -1;
-			break;
-		}
-		/* fall through */
+	case AV_HEATMAP:
+		ret = write_heatmap(s, lost);
+		break;
 	default:
-		if (print_view(s, v->opts.f, view_print, lost))
-			return -1;
+		ret = v->opts.view == AV_PROM && v->opts.textfile_dir ?
+		      write_textfile(s, lost) : print_to(s, v->opts.f, lost);
 	}
+	if (ret)
+		return -1;
 	if (v->opts.view == AV_COUNT)
 		sink_report_counts(s, lost);
 	else if (lost)

@@ -81,23 +81,15 @@ void prom_print(struct cp_out *o, const struct cp_agg *a,
 		const struct cp_stats *lost);
 
 /* The heat map as an SVG document: a panel per outcome. */
-void heatmap_print(FILE *f, const struct cp_agg *a);
+void heatmap_print(struct cp_out *o, const struct cp_agg *a);
 
 /* -c's table, as tcpconnect prints it, largest count first. */
 void count_print(struct cp_out *o, const struct cp_agg *a);
 
 /*
- * The indexes 0..@n-1 sorted by @cmp (which compares the entries they
- * name); free() them; NULL if out of memory.  Views sort what they show,
- * not the aggregator's tables, which go on counting (top, prom).
+ * For htab_sorted() of a->outcomes.tab: the most frequent outcome first,
+ * then by key, so that the order is repeatable (hist, the heat map).
  */
-typedef int (*index_cmp)(size_t i, size_t j, const void *ctx);
-size_t *sorted_indexes(size_t n, index_cmp cmp, const void *ctx);
-
-/*
- * For @outcomes (a->outcomes): the most frequent outcome first, then by
- * key, so that the order is repeatable (hist, the heat map).
- */
-int outcome_by_count(size_t i, size_t j, const void *outcomes);
+int outcome_by_count(const void *a, const void *b);
 
 #endif /* CONNPROBE_VIEWS_H */
