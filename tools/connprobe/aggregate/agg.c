@@ -29,7 +29,6 @@ void agg_init(struct cp_agg *a, const struct agg_opts *opts)
 	/* an attempt's record is kept only for --in-progress */
 	htab_init(&a->pending, sizeof(__u64), opts->parts & AGG_HELD ?
 		  sizeof(struct pending) : offsetof(struct pending, rec));
-	htab_init(&a->unix_paths, sizeof(__u64), sizeof(struct unix_path));
 	htab_init(&a->series, offsetof(struct prom_series, count),
 		  sizeof(struct prom_series));
 	htab_init(&a->prom_dests, offsetof(struct prom_dest, count),
@@ -47,7 +46,6 @@ void agg_free(struct cp_agg *a)
 	htab_free(&a->dests.tab);
 	htab_free(&a->procs.tab);
 	htab_free(&a->pending);
-	htab_free(&a->unix_paths);
 	htab_free(&a->series);
 	htab_free(&a->prom_dests);
 	htab_free(&a->prom_dest_names);
@@ -94,34 +92,11 @@ static void add_sample(struct group_stats *st, __u64 latency, bool failed)
 	st->failed += failed;
 }
 
-/* Key a path by its hash, and keep the path for printing. */
-static void unix_key(struct cp_agg *a, const struct connprobe_record *rec,
-		     struct dest_key *k)
+static void dest_key_of(const struct connprobe_record *rec,
+			struct dest_key *k)
 {
-	struct unix_path *up;
 	__u64 hash;
 
-	k->len = rec->addrlen - SUN_PATH_OFFSET < CONNPROBE_PATH_LEN ?
-		 rec->addrlen - SUN_PATH_OFFSET : CONNPROBE_PATH_LEN;
-	hash = hash_bytes(rec->sun_path, k->len);
-	memcpy(k->addr, &hash, sizeof(hash));
-	if (htab_find(&a->unix_paths, &hash))
-		return;
-	up = htab_insert(&a->unix_paths, &hash);
-	if (up)
-		memcpy(up->path, rec->sun_path, k->len);
-}
-
-const char *agg_unix_path(const struct cp_agg *a, const struct dest_key *k)
-{
-	const struct unix_path *up = htab_find(&a->unix_paths, k->addr);
-
-	return up ? up->path : NULL;
-}
-
-static void dest_key_of(struct cp_agg *a,
-			const struct connprobe_record *rec, struct dest_key *k)
-{
 	memset(k, 0, sizeof(*k));
 	if (rec->flags & CONNPROBE_F_SOCK) {
 		k->sock_family = rec->family;
@@ -136,7 +111,11 @@ static void dest_key_of(struct cp_agg *a,
 		k->len = rec->daddr_family == AF_INET ? 4 : 16;
 		memcpy(k->addr, rec->daddr, k->len);
 	} else if (rec_daddr_family(rec) == AF_UNIX) {
-		unix_key(a, rec, k);
+		/* keyed by its hash: the group keeps the path to show */
+		k->len = rec->addrlen - SUN_PATH_OFFSET < CONNPROBE_PATH_LEN ?
+			 rec->addrlen - SUN_PATH_OFFSET : CONNPROBE_PATH_LEN;
+		hash = hash_bytes(rec->sun_path, k->len);
+		memcpy(k->addr, &hash, sizeof(hash));
 	}
 }
 
@@ -148,6 +127,7 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 	struct group_stats *st[2];
 	struct pending *p;
 	struct dest_key dk;
+	struct group *gd;
 	size_t dest, proc;
 	int i;
 
@@ -159,10 +139,13 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 		htab_remove(&a->pending, &rec->id);
 		return;
 	}
-	dest_key_of(a, rec, &dk);
+	dest_key_of(rec, &dk);
 	/* the kernel NUL-pads comm: the 16 bytes are the name */
 	memcpy(pk.comm, rec->comm, sizeof(pk.comm));
 	dest = group_of(&a->dests, &dk, sizeof(dk));
+	gd = dest ? htab_entry(&a->dests.tab, dest - 1) : NULL;
+	if (gd && !gd->st.count && dk.daddr_family == AF_UNIX)
+		memcpy(gd->path, rec->sun_path, dk.len);	/* a new group */
 	proc = group_of(&a->procs, &pk, sizeof(pk));
 	/* in progress: counts now; its latency and result come later */
 	if (record_in_progress(rec) && a->pending.nr < AGG_MAX_PENDING &&

@@ -102,6 +102,7 @@ struct group {
 		struct dest_key dest;
 		struct proc_key proc;
 	} key;
+	char path[CONNPROBE_PATH_LEN];	/* an AF_UNIX dest's, dest.len bytes */
 	struct group_stats st;
 };
 
@@ -126,12 +127,6 @@ struct group_table {
 	 * a key costs less than hashing it.
 	 */
 	size_t last;
-};
-
-/* An AF_UNIX path, keyed by its hash as dest_key.addr holds it. */
-struct unix_path {
-	__u64 hash;
-	char path[CONNPROBE_PATH_LEN];
 };
 
 /* An attempt in progress: where it counted, and (AGG_HELD) its record. */
@@ -202,7 +197,6 @@ struct cp_agg {
 	struct group_table dests;
 	struct group_table procs;
 	struct cp_htab pending;		/* struct pending by id */
-	struct cp_htab unix_paths;	/* struct unix_path */
 	struct cp_htab series;		/* struct prom_series */
 	struct cp_htab prom_dests;	/* struct prom_dest */
 	struct cp_htab prom_dest_names;	/* the destinations with a series */
@@ -228,8 +222,5 @@ static inline unsigned long long agg_in_progress(const struct cp_agg *a)
 {
 	return a->pending.nr;
 }
-
-/* The AF_UNIX path a dest_key stands for, with its length in k->len. */
-const char *agg_unix_path(const struct cp_agg *a, const struct dest_key *k);
 
 #endif /* CONNPROBE_AGG_H */

@@ -18,16 +18,15 @@
 struct table_kind {
 	const char *title[2];	/* title[1] NULL: one label column */
 	const char *section;	/* JSON array name */
-	void (*show)(const struct cp_agg *a, const struct group *g,
-		     char l[2][LABEL_LEN], struct cp_out *o);
+	void (*show)(const struct group *g, char l[2][LABEL_LEN],
+		     struct cp_out *o);
 };
 
-static void outcome_show(const struct cp_agg *a, const struct group *g,
+static void outcome_show(const struct group *g,
 			 char l[2][LABEL_LEN], struct cp_out *o)
 {
 	char buf[OUTCOME_BUF_LEN];
 
-	(void)a;
 	if (!o) {
 		strcpy(l[0], outcome_label(&g->key.oc, buf, sizeof(buf)));
 		return;
@@ -39,7 +38,7 @@ static void outcome_show(const struct cp_agg *a, const struct group *g,
 	json_string_or_null(o, outcome_result(&g->key.oc, buf, sizeof(buf)));
 }
 
-static void dest_show(const struct cp_agg *a, const struct group *g,
+static void dest_show(const struct group *g,
 		      char l[2][LABEL_LEN], struct cp_out *o)
 {
 	const struct dest_key *k = &g->key.dest;
@@ -47,7 +46,7 @@ static void dest_show(const struct cp_agg *a, const struct group *g,
 	const char *p = k->sock_family ? proto_str(k->sock_family, k->type,
 				k->protocol, proto, sizeof(proto)) : NULL;
 	const char *s = !k->len ? NULL : k->daddr_family == AF_UNIX ?
-		unix_path_str(agg_unix_path(a, k), k->len, addr) :
+		unix_path_str(g->path, k->len, addr) :
 		addr_str(k->daddr_family, k->addr, addr, sizeof(addr));
 	bool port = k->len && k->daddr_family != AF_UNIX;
 
@@ -76,10 +75,9 @@ static void dest_show(const struct cp_agg *a, const struct group *g,
 	l[1][text_ascii(buf, LABEL_LEN - 1, l[1])] = '\0';
 }
 
-static void proc_show(const struct cp_agg *a, const struct group *g,
+static void proc_show(const struct group *g,
 		      char l[2][LABEL_LEN], struct cp_out *o)
 {
-	(void)a;
 	if (o) {
 		json_key(o, "pid");
 		out_u64(o, g->key.proc.pid);
@@ -132,8 +130,7 @@ static int cmp_row(const void *a, const void *b)
 }
 
 /* The table's rows, labelled, sorted and cut to @limit (0: all); free(). */
-static struct srow *rows_of(const struct cp_agg *a,
-			    const struct group_table *t,
+static struct srow *rows_of(const struct group_table *t,
 			    const struct table_kind *k, unsigned int limit,
 			    size_t *n)
 {
@@ -146,7 +143,7 @@ static struct srow *rows_of(const struct cp_agg *a,
 	for (i = 0; i < t->tab.nr; i++, nr++) {
 		r[nr].g = htab_entry(&t->tab, i);
 		r[nr].st = &r[nr].g->st;
-		k->show(a, r[nr].g, r[nr].label, NULL);
+		k->show(r[nr].g, r[nr].label, NULL);
 	}
 	if (t->other.st.count || t->other.st.lat.count) {
 		r[nr].st = &t->other.st;
@@ -199,13 +196,12 @@ static void stats_cols(struct cp_out *o, const struct group_stats *st)
 	out_char(o, '\n');
 }
 
-static void print_one_table(struct cp_out *o, const struct cp_agg *a,
-			    const struct group_table *t,
+static void print_one_table(struct cp_out *o, const struct group_table *t,
 			    const struct table_kind *k, unsigned int limit)
 {
 	size_t n, i, w[2] = { strlen(k->title[0]),
 			      k->title[1] ? strlen(k->title[1]) : 0 };
-	struct srow *r = rows_of(a, t, k, limit, &n);
+	struct srow *r = rows_of(t, k, limit, &n);
 	int c, ncols = k->title[1] ? 2 : 1;
 
 	if (!r)
@@ -236,7 +232,7 @@ void summary_print_table(struct cp_out *o, const struct cp_agg *a,
 
 	for (i = 0; i < 3; i++) {
 		out_str(o, i ? "\n" : "");
-		print_one_table(o, a, table_of(a, i), &kinds[i], rows);
+		print_one_table(o, table_of(a, i), &kinds[i], rows);
 	}
 	snprintf(line, sizeof(line),
 		 "\n%llu records (%llu connect, %llu complete), %llu failed, %llu in progress, ",
@@ -250,12 +246,11 @@ void summary_print_table(struct cp_out *o, const struct cp_agg *a,
 	out_str(o, line);
 }
 
-static void print_one_json(struct cp_out *o, const struct cp_agg *a,
-			   const struct group_table *t,
+static void print_one_json(struct cp_out *o, const struct group_table *t,
 			   const struct table_kind *k, unsigned int limit)
 {
 	size_t n, i;
-	struct srow *r = rows_of(a, t, k, limit, &n);
+	struct srow *r = rows_of(t, k, limit, &n);
 	int l;
 
 	json_key(o, k->section);
@@ -265,7 +260,7 @@ static void print_one_json(struct cp_out *o, const struct cp_agg *a,
 		out_str(o, i ? ",{\"count\":" : "{\"count\":");
 		out_u64(o, r[i].st->count);
 		if (r[i].g)
-			k->show(a, r[i].g, NULL, o);
+			k->show(r[i].g, NULL, o);
 		else
 			out_str(o, ",\"other\":true");
 		json_key(o, "failed");
@@ -304,6 +299,6 @@ void summary_print_json(struct cp_out *o, const struct cp_agg *a,
 	else
 		out_str(o, "null");
 	for (i = 0; i < 3; i++)
-		print_one_json(o, a, table_of(a, i), &kinds[i], rows);
+		print_one_json(o, table_of(a, i), &kinds[i], rows);
 	out_str(o, "}\n");
 }
