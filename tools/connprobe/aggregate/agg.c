@@ -71,7 +71,7 @@ size_t group_of(struct group_table *t, const void *key, size_t n)
 {
 	size_t g = t->last;
 
-	if (g && htab_keys_equal(htab_entry(&t->tab, g - 1), key, n))
+	if (g && !memcmp(htab_entry(&t->tab, g - 1), key, n))
 		return g;
 	g = htab_find_idx_n(&t->tab, key, n);
 	if (!g && t->tab.nr < AGG_MAX_GROUPS)

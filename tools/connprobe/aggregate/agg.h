@@ -86,7 +86,6 @@ struct dest_key {
 struct proc_key {
 	__u32 pid;
 	char comm[CONNPROBE_COMM_LEN];
-	__u32 __pad;		/* whole words compare faster */
 };
 
 struct group_stats {

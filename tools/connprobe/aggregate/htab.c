@@ -21,23 +21,25 @@ void htab_free(struct cp_htab *h)
 	htab_init(h, h->key_size, h->entry_size);
 }
 
-static struct cp_htab_slot *probe(const struct cp_htab *h, const void *key,
-				  uint32_t hash)
+/*
+ * The slot holding @key, or the empty slot where it would go.  Not
+ * inline: htab_find() on an empty table (no cgroups known, per record)
+ * then returns without saving the registers this needs.
+ */
+static __attribute__((noinline))
+struct cp_htab_slot *slot_of(const struct cp_htab *h, const void *key)
 {
-	return htab_probe(h, key, hash, h->key_size);
-}
-
-size_t htab_find_idx(const struct cp_htab *h, const void *key)
-{
-	/* an empty table (no cgroups known) costs no hashing */
-	return h->slots ? htab_find_idx_n(h, key, h->key_size) : 0;
+	return htab_probe(h, key, hash_bytes(key, h->key_size), h->key_size);
 }
 
 void *htab_find(const struct cp_htab *h, const void *key)
 {
-	size_t i = htab_find_idx(h, key);
+	struct cp_htab_slot *s;
 
-	return i ? htab_entry(h, i - 1) : NULL;
+	if (!h->slots)	/* empty (no cgroups known): no hashing */
+		return NULL;
+	s = slot_of(h, key);
+	return s->idx ? htab_entry(h, s->idx - 1) : NULL;
 }
 
 /* Twice the slots, or the first ones; the entries hashed into them. */
@@ -55,8 +57,8 @@ static int grow(struct cp_htab *h)
 	h->mask = n - 1;
 	for (i = 0; i < old_n; i++)
 		if (old[i].idx)
-			*probe(h, htab_entry(h, old[i].idx - 1), old[i].hash) =
-				old[i];
+			*htab_probe(h, htab_entry(h, old[i].idx - 1),
+				    old[i].hash, h->key_size) = old[i];
 	free(old);
 	return 0;
 }
@@ -70,7 +72,7 @@ size_t htab_insert_idx(struct cp_htab *h, const void *key)
 
 	if ((h->nr + 1) * 2 > (h->slots ? h->mask + 1 : 0) && grow(h))
 		return 0;
-	s = probe(h, key, hash);
+	s = htab_probe(h, key, hash, h->key_size);
 	if (s->idx)
 		return s->idx;
 	if (h->nr == h->cap) {
@@ -101,7 +103,7 @@ void htab_remove(struct cp_htab *h, const void *key)
 	struct cp_htab_slot *s;
 	size_t i, j, idx, last = h->nr - 1;
 
-	if (!h->slots || !(s = probe(h, key, hash_bytes(key, h->key_size)))->idx)
+	if (!h->slots || !(s = slot_of(h, key))->idx)
 		return;
 	idx = s->idx - 1;
 	/*
@@ -120,7 +122,7 @@ void htab_remove(struct cp_htab *h, const void *key)
 	/* keep the entries dense: the last one moves into the hole */
 	if (idx != last) {
 		key = htab_entry(h, last);
-		probe(h, key, hash_bytes(key, h->key_size))->idx = idx + 1;
+		slot_of(h, key)->idx = idx + 1;
 		memcpy(htab_entry(h, idx), key, h->entry_size);
 	}
 	h->nr--;

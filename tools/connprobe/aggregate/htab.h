@@ -8,7 +8,6 @@
 #ifndef CONNPROBE_HTAB_H
 #define CONNPROBE_HTAB_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -31,19 +30,17 @@ struct cp_htab {
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size);
 void htab_free(struct cp_htab *h);
 
-/* The index + 1 of the entry whose key equals @key; 0 if none. */
-size_t htab_find_idx(const struct cp_htab *h, const void *key);
+/* The entry whose key equals @key, or NULL. */
+void *htab_find(const struct cp_htab *h, const void *key);
 
 /*
- * htab_find_idx(), adding the entry (zeroed, key copied) if there was
- * none; 0 if out of memory.  Entry pointers are valid until the next
- * insert.
+ * The entry for @key, a new one (zeroed, key copied) if there was none;
+ * NULL if out of memory.  Entry pointers are valid until the next insert.
  */
-size_t htab_insert_idx(struct cp_htab *h, const void *key);
-
-/* The same, as pointers to the entry (or NULL). */
-void *htab_find(const struct cp_htab *h, const void *key);
 void *htab_insert(struct cp_htab *h, const void *key);
+
+/* htab_insert(), as the entry's index + 1; 0 if out of memory. */
+size_t htab_insert_idx(struct cp_htab *h, const void *key);
 
 /*
  * Remove the entry for @key, if any.  The last entry moves into its
@@ -67,8 +64,7 @@ static inline void *htab_entry(const struct cp_htab *h, size_t i)
 /*
  * What follows is inline so that a caller with a key of constant size
  * gets hashing and compares unrolled for it: the summary looks up three
- * keys per record.  The functions above are these with the size known
- * only at run time.
+ * keys per record.
  */
 static inline uint64_t hash_bytes(const void *p, size_t n)
 {
@@ -93,23 +89,6 @@ static inline uint64_t hash_bytes(const void *p, size_t n)
 	return h ^ (h >> 31);
 }
 
-/* Keys of @n bytes equal?  memcmp() is a call, longer than the compare. */
-static inline bool htab_keys_equal(const void *a, const void *b, size_t n)
-{
-	uint64_t x, y;
-	size_t i;
-
-	if (n % 8)
-		return !memcmp(a, b, n);
-	for (i = 0; i < n; i += 8) {
-		memcpy(&x, (const char *)a + i, 8);
-		memcpy(&y, (const char *)b + i, 8);
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
 /* The slot holding @key (@n bytes), or the empty slot where it would go. */
 static inline struct cp_htab_slot *htab_probe(const struct cp_htab *h,
 					      const void *key, uint32_t hash,
@@ -121,12 +100,12 @@ static inline struct cp_htab_slot *htab_probe(const struct cp_htab *h,
 	for (i = hash & h->mask;; i = (i + 1) & h->mask) {
 		s = &h->slots[i];
 		if (!s->idx || (s->hash == hash &&
-				htab_keys_equal(htab_entry(h, s->idx - 1), key, n)))
+				!memcmp(htab_entry(h, s->idx - 1), key, n)))
 			return s;
 	}
 }
 
-/* htab_find_idx() of a key of @n bytes, h->key_size. */
+/* The index + 1 of the entry whose key (@n bytes) equals @key; 0: none. */
 static inline size_t htab_find_idx_n(const struct cp_htab *h,
 				     const void *key, size_t n)
 {
