@@ -156,10 +156,8 @@ static const char *render(struct memout *c, const struct cp_agg *s,
 
 	if (!o)
 		return NULL;
-	if (json)
-		summary_print_json(o, s, rows, lost);
-	else
-		summary_print_table(o, s, rows, lost);
+	summary_print(o, s, &(struct view_opts){ .json = json, .rows = rows },
+		      lost);
 	return memout_text(c);
 }
 

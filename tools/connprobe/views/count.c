@@ -30,17 +30,19 @@ static void port_col(struct cp_out *o, int port)
 	col(o, port < 0 ? "" : buf, 20);
 }
 
-void count_print(struct cp_out *o, const struct cp_agg *a)
+void count_print(struct cp_out *o, const struct cp_agg *a,
+		 const struct view_opts *vo, const struct cp_stats *lost)
 {
 	const void **flows = htab_sorted(&a->flows, by_count);
 	const struct flow *f;
 	size_t i;
 
+	(void)lost;
 	if (!flows)
 		return;
 	col(o, "LADDR", 25);
 	col(o, "RADDR", 25);
-	if (a->opts.flow_lport)
+	if (vo->lport)
 		col(o, "LPORT", 20);
 	col(o, "RPORT", 20);
 	out_str(o, "CONNECTS\n");
@@ -48,7 +50,7 @@ void count_print(struct cp_out *o, const struct cp_agg *a)
 		f = flows[i];
 		col(o, f->key.laddr, 25);
 		col(o, f->key.raddr, 25);
-		if (a->opts.flow_lport)
+		if (vo->lport)
 			port_col(o, f->key.lport);
 		port_col(o, f->key.rport);
 		out_u64(o, f->connects);

@@ -108,12 +108,15 @@ static void panel(struct cp_out *o, const struct cp_agg *a,
 	     (double)a->heat_width_ns / 1e9);
 }
 
-void heatmap_print(struct cp_out *o, const struct cp_agg *a)
+void heatmap_print(struct cp_out *o, const struct cp_agg *a,
+		   const struct view_opts *vo, const struct cp_stats *lost)
 {
 	const void **groups = htab_sorted(&a->outcomes.tab, outcome_by_count);
 	size_t n = a->outcomes.tab.nr, i;
 	int lo, hi, panel_h;
 
+	(void)vo;
+	(void)lost;
 	if (!groups)
 		return;
 	rows_used(a, &lo, &hi);

@@ -113,14 +113,15 @@ static void print_json(struct cp_out *o, const struct cp_agg *a,
 	out_str(o, "]}\n");
 }
 
-void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
-		bool json, const struct cp_stats *lost)
+void hist_print(struct cp_out *o, const struct cp_agg *a,
+		const struct view_opts *vo, const struct cp_stats *lost)
 {
 	const void **groups = htab_sorted(&a->outcomes.tab, outcome_by_count);
+	const char *unit = vo->msecs ? "msecs" : "usecs";
 
 	if (!groups)
 		return;
-	if (json) {
+	if (vo->json) {
 		out_str(o, "{\"unit\":\"");
 		out_str(o, unit);
 		out_str(o, "\",\"records\":");

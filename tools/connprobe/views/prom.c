@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Prometheus counters and histograms, from the aggregator. */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,24 +8,6 @@
 #include "format.h"
 #include "names.h"
 #include "views.h"
-
-/* Label values are names, but escape as the format requires anyway. */
-static void label(struct cp_out *o, const char *name, const char *value,
-		  bool first)
-{
-	out_str(o, first ? "{" : ",");
-	out_str(o, name);
-	out_str(o, "=\"");
-	for (; *value; value++) {
-		if (*value == '\\' || *value == '"')
-			out_char(o, '\\');
-		if (*value == '\n')
-			out_str(o, "\\n");
-		else
-			out_char(o, *value);
-	}
-	out_char(o, '"');
-}
 
 static void family_header(struct cp_out *o, const char *name,
 			  const char *type, const char *help)
@@ -40,6 +23,49 @@ static void family_header(struct cp_out *o, const char *name,
 	out_char(o, '\n');
 }
 
+/* @v as text in @buf (32 bytes). */
+static const char *num(char *buf, unsigned long long v)
+{
+	buf[fmt_u64(buf, v)] = '\0';
+	return buf;
+}
+
+/*
+ * One sample: @name@suffix, its labels (name, value pairs up to a NULL
+ * name), @value.  Label values are names, but escape as the format
+ * requires anyway.
+ */
+static void sample(struct cp_out *o, const char *name, const char *suffix,
+		   const char *value, ...)
+{
+	const char *l, *v;
+	char sep = '{';
+	va_list ap;
+
+	out_str(o, name);
+	out_str(o, suffix);
+	va_start(ap, value);
+	while ((l = va_arg(ap, const char *))) {
+		out_char(o, sep);
+		out_str(o, l);
+		out_str(o, "=\"");
+		for (v = va_arg(ap, const char *); *v; v++) {
+			if (*v == '\\' || *v == '"')
+				out_char(o, '\\');
+			if (*v == '\n')
+				out_str(o, "\\n");
+			else
+				out_char(o, *v);
+		}
+		out_char(o, '"');
+		sep = ',';
+	}
+	va_end(ap);
+	out_str(o, sep == ',' ? "} " : " ");
+	out_str(o, value);
+	out_char(o, '\n');
+}
+
 /* The series of one kind, sorted by key, for a stable file. */
 static int by_series(const void *a, const void *b)
 {
@@ -52,6 +78,7 @@ static void print_counters(struct cp_out *o, const void **series, size_t n,
 {
 	char res[OUTCOME_BUF_LEN], fam[NAME_BUF_LEN], proto[NAME_BUF_LEN];
 	const struct prom_series *s;
+	char buf[32];
 	size_t i;
 
 	family_header(o, name, "counter", help);
@@ -59,20 +86,17 @@ static void print_counters(struct cp_out *o, const void **series, size_t n,
 		s = series[i];
 		if (s->outcome.event != event)
 			continue;
-		out_str(o, name);
-		label(o, "outcome", outcome_result(&s->outcome, res, sizeof(res)), true);
-		label(o, "family", s->sock_known ?
-		      family_str(s->family, fam, sizeof(fam)) : "unknown", false);
-		label(o, "protocol", s->sock_known ?
-		      proto_str(s->family, s->type, s->protocol,
-				proto, sizeof(proto)) : "unknown", false);
-		out_str(o, "} ");
-		out_u64(o, s->count);
-		out_char(o, '\n');
+		sample(o, name, "", num(buf, s->count), "outcome",
+		       outcome_result(&s->outcome, res, sizeof(res)),
+		       "family", s->sock_known ?
+		       family_str(s->family, fam, sizeof(fam)) : "unknown",
+		       "protocol", s->sock_known ?
+		       proto_str(s->family, s->type, s->protocol, proto,
+				 sizeof(proto)) : "unknown", NULL);
 	}
 }
 
-/* A series of failures by destination, by its labels. */
+/* A series of failures by destination, by the labels it sorts by. */
 struct dest_row {
 	struct cp_outcome outcome;
 	char daddr[48];		/* INET6_ADDRSTRLEN, rounded up; "other" */
@@ -93,48 +117,35 @@ static void print_dests(struct cp_out *o, const struct cp_agg *a)
 {
 	static const char name[] = "connprobe_connect_failures_by_destination_total";
 	struct dest_row *r = calloc(a->prom_dests.nr + 1, sizeof(*r));
-	char res[OUTCOME_BUF_LEN], port[16];
+	char res[OUTCOME_BUF_LEN], port[16], buf[32];
 	const struct prom_dest *d;
 	size_t i;
 
 	family_header(o, name, "counter",
 		      "Failed connect() calls (event connect) and failed ends of non-blocking connects (event complete), by IPv4 or IPv6 destination; destinations past the first 64 count as \"other\".");
-	for (i = 0; r && i < a->prom_dests.nr; i++) {
+	if (!r)
+		return;
+	for (i = 0; i < a->prom_dests.nr; i++) {
 		d = htab_entry(&a->prom_dests, i);
 		r[i].outcome = d->outcome;
 		r[i].count = d->count;
 		r[i].dport = d->family ? d->port : -1;
-		if (!d->family)
-			strcpy(r[i].daddr, "other");
-		else
+		if (d->family)
 			addr_fmt(d->family, d->addr, r[i].daddr);
+		else
+			strcpy(r[i].daddr, "other");
 	}
-	if (r)
-		qsort(r, a->prom_dests.nr, sizeof(*r), by_dest_row);
-	for (i = 0; r && i < a->prom_dests.nr; i++) {
+	qsort(r, a->prom_dests.nr, sizeof(*r), by_dest_row);
+	for (i = 0; i < a->prom_dests.nr; i++) {
 		snprintf(port, sizeof(port), "%d", r[i].dport);
-		out_str(o, name);
-		label(o, "event", r[i].outcome.event == CONNPROBE_EVENT_COMPLETE ?
-		      "complete" : "connect", true);
-		label(o, "outcome", outcome_result(&r[i].outcome, res, sizeof(res)), false);
-		label(o, "destination", r[i].daddr, false);
-		label(o, "port", r[i].dport < 0 ? "" : port, false);
-		out_str(o, "} ");
-		out_u64(o, r[i].count);
-		out_char(o, '\n');
+		sample(o, name, "", num(buf, r[i].count), "event",
+		       r[i].outcome.event == CONNPROBE_EVENT_COMPLETE ?
+		       "complete" : "connect",
+		       "outcome", outcome_result(&r[i].outcome, res, sizeof(res)),
+		       "destination", r[i].daddr,
+		       "port", r[i].dport < 0 ? "" : port, NULL);
 	}
 	free(r);
-}
-
-static void print_sample(struct cp_out *o, const char *name, const char *suffix,
-			 const char *outcome, const char *le)
-{
-	out_str(o, name);
-	out_str(o, suffix);
-	label(o, "outcome", outcome, true);
-	if (le)
-		label(o, "le", le, false);
-	out_str(o, "} ");
 }
 
 static int by_outcome(const void *a, const void *b)
@@ -147,7 +158,7 @@ static int by_outcome(const void *a, const void *b)
 static void print_hists(struct cp_out *o, const void **groups, size_t n,
 			__u8 event, const char *name, const char *help)
 {
-	char res[OUTCOME_BUF_LEN], buf[32];
+	char res[OUTCOME_BUF_LEN], le[32], buf[32];
 	const struct outcome_group *e;
 	unsigned long long cum;
 	const char *oc;
@@ -163,56 +174,49 @@ static void print_hists(struct cp_out *o, const void **groups, size_t n,
 		for (b = 0, cum = 0; b < PROM_NR_BUCKETS; b++) {
 			cum += e->prom_bucket[b];
 			/* the bounds as Prometheus' clients write them */
-			snprintf(buf, sizeof(buf), "%g", prom_bucket_ns[b] / 1e9);
-			print_sample(o, name, "_bucket", oc, buf);
-			out_u64(o, cum);
-			out_char(o, '\n');
+			snprintf(le, sizeof(le), "%g", prom_bucket_ns[b] / 1e9);
+			sample(o, name, "_bucket", num(buf, cum),
+			       "outcome", oc, "le", le, NULL);
 		}
-		print_sample(o, name, "_bucket", oc, "+Inf");
-		out_u64(o, e->g.st.count);
-		out_char(o, '\n');
-		print_sample(o, name, "_sum", oc, NULL);
-		out_mem(o, buf, fmt_fixed(buf, e->prom_sum_ns, 9));
-		out_char(o, '\n');
-		print_sample(o, name, "_count", oc, NULL);
-		out_u64(o, e->g.st.count);
-		out_char(o, '\n');
+		sample(o, name, "_bucket", num(buf, e->g.st.count),
+		       "outcome", oc, "le", "+Inf", NULL);
+		buf[fmt_fixed(buf, e->prom_sum_ns, 9)] = '\0';
+		sample(o, name, "_sum", buf, "outcome", oc, NULL);
+		sample(o, name, "_count", num(buf, e->g.st.count),
+		       "outcome", oc, NULL);
 	}
 }
 
 static void print_losses(struct cp_out *o, const struct cp_stats *lost)
 {
+	static const char missed[] = "connprobe_missed_calls_total";
+	char buf[32];
 	size_t i;
 
 	family_header(o, "connprobe_lost_records_total", "counter",
 		      "Records the module dropped because its buffer was full.");
-	out_str(o, "connprobe_lost_records_total ");
-	out_u64(o, lost->total_lost);
-	out_char(o, '\n');
-	family_header(o, "connprobe_missed_calls_total", "counter",
+	sample(o, "connprobe_lost_records_total", "",
+	       num(buf, lost->total_lost), NULL);
+	family_header(o, missed, "counter",
 		      "connect() calls a probe missed: maxactive exhausted, or hit while a handler ran (recursion).");
 	for (i = 0; i < lost->nr_probes; i++) {
-		out_str(o, "connprobe_missed_calls_total");
-		label(o, "probe", lost->probes[i].symbol, true);
-		label(o, "reason", "maxactive", false);
-		out_str(o, "} ");
-		out_u64(o, lost->probes[i].nmissed);
-		out_str(o, "\nconnprobe_missed_calls_total");
-		label(o, "probe", lost->probes[i].symbol, true);
-		label(o, "reason", "recursion", false);
-		out_str(o, "} ");
-		out_u64(o, lost->probes[i].kp_nmissed);
-		out_char(o, '\n');
+		sample(o, missed, "", num(buf, lost->probes[i].nmissed),
+		       "probe", lost->probes[i].symbol,
+		       "reason", "maxactive", NULL);
+		sample(o, missed, "", num(buf, lost->probes[i].kp_nmissed),
+		       "probe", lost->probes[i].symbol,
+		       "reason", "recursion", NULL);
 	}
 }
 
 void prom_print(struct cp_out *o, const struct cp_agg *a,
-		const struct cp_stats *lost)
+		const struct view_opts *vo, const struct cp_stats *lost)
 {
 	const void **series = htab_sorted(&a->series, by_series);
 	const void **hists = htab_sorted(&a->outcomes.tab, by_outcome);
 	size_t ns = a->series.nr, nh = a->outcomes.tab.nr;
 
+	(void)vo;
 	if (series && hists) {
 		print_counters(o, series, ns, CONNPROBE_EVENT_CONNECT,
 			       "connprobe_connect_calls_total",

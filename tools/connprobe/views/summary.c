@@ -224,8 +224,8 @@ static void print_one_table(struct cp_out *o, const struct group_table *t,
 	free(r);
 }
 
-void summary_print_table(struct cp_out *o, const struct cp_agg *a,
-			 unsigned int rows, const struct cp_stats *lost)
+static void print_text(struct cp_out *o, const struct cp_agg *a,
+		       unsigned int rows, const struct cp_stats *lost)
 {
 	char line[256];
 	int i;
@@ -278,8 +278,8 @@ static void print_one_json(struct cp_out *o, const struct group_table *t,
 	free(r);
 }
 
-void summary_print_json(struct cp_out *o, const struct cp_agg *a,
-			unsigned int rows, const struct cp_stats *lost)
+static void print_json(struct cp_out *o, const struct cp_agg *a,
+		       unsigned int rows, const struct cp_stats *lost)
 {
 	int i;
 
@@ -301,4 +301,13 @@ void summary_print_json(struct cp_out *o, const struct cp_agg *a,
 	for (i = 0; i < 3; i++)
 		print_one_json(o, table_of(a, i), &kinds[i], rows);
 	out_str(o, "}\n");
+}
+
+void summary_print(struct cp_out *o, const struct cp_agg *a,
+		   const struct view_opts *vo, const struct cp_stats *lost)
+{
+	if (vo->json)
+		print_json(o, a, vo->rows, lost);
+	else
+		print_text(o, a, vo->rows, lost);
 }

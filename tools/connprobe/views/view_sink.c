@@ -27,11 +27,19 @@ struct view_sink {
 
 #define to_view(s) ((struct view_sink *)(s))
 
-/* What each view aggregates. */
-static const unsigned int view_parts[] = {
-	[AV_SUMMARY] = AGG_GROUPS, [AV_TOP] = AGG_GROUPS, [AV_HIST] = AGG_LOG2,
-	[AV_PROM] = AGG_PROM, [AV_IN_PROGRESS] = AGG_HELD,
-	[AV_COUNT] = AGG_FLOWS, [AV_HEATMAP] = AGG_HEAT,
+/* What each view aggregates, and how it shows it (top: top_frame()). */
+static const struct {
+	unsigned int parts;
+	void (*print)(struct cp_out *o, const struct cp_agg *a,
+		      const struct view_opts *vo, const struct cp_stats *lost);
+} views[] = {
+	[AV_SUMMARY] = { AGG_GROUPS, summary_print },
+	[AV_TOP] = { AGG_GROUPS, NULL },
+	[AV_HIST] = { AGG_LOG2, hist_print },
+	[AV_PROM] = { AGG_PROM, prom_print },
+	[AV_IN_PROGRESS] = { AGG_HELD, NULL },
+	[AV_COUNT] = { AGG_FLOWS, count_print },
+	[AV_HEATMAP] = { AGG_HEAT, heatmap_print },
 };
 
 static int view_begin(struct cp_sink *s, const struct cp_source_info *info)
@@ -83,8 +91,7 @@ static void top_frame(struct view_sink *v, struct cp_out *o,
 						       lost->total_lost);
 		v->lost_before = lost->total_lost;
 	}
-	summary_print_table(o, &v->agg, v->opts.rows,
-			    lost ? &interval_lost : NULL);
+	summary_print(o, &v->agg, &v->opts, lost ? &interval_lost : NULL);
 	if (!v->tty)
 		out_char(o, '\n');
 }
@@ -92,32 +99,10 @@ static void top_frame(struct view_sink *v, struct cp_out *o,
 static void view_print(struct view_sink *v, struct cp_out *o,
 		       const struct cp_stats *lost)
 {
-	switch (v->opts.view) {
-	case AV_SUMMARY:
-		if (v->opts.json)
-			summary_print_json(o, &v->agg, v->opts.rows, lost);
-		else
-			summary_print_table(o, &v->agg, v->opts.rows, lost);
-		break;
-	case AV_TOP:
+	if (v->opts.view == AV_TOP)
 		top_frame(v, o, lost);
-		break;
-	case AV_HIST:
-		hist_print(o, &v->agg, v->opts.msecs ? "msecs" : "usecs",
-			   v->opts.json, lost);
-		break;
-	case AV_PROM:
-		prom_print(o, &v->agg, lost);
-		break;
-	case AV_COUNT:
-		count_print(o, &v->agg);
-		break;
-	case AV_HEATMAP:
-		heatmap_print(o, &v->agg);
-		break;
-	case AV_IN_PROGRESS:
-		break;
-	}
+	else if (views[v->opts.view].print)
+		views[v->opts.view].print(o, &v->agg, &v->opts, lost);
 }
 
 /* The view onto @f in one buffered piece; -1 with s->err set. */
@@ -263,7 +248,7 @@ struct cp_sink *view_sink_new(const struct view_opts *o)
 {
 	struct view_sink *v = calloc(1, sizeof(*v));
 	struct agg_opts ao = {
-		.parts = view_parts[o->view], .flow_lport = o->lport,
+		.parts = views[o->view].parts, .flow_lport = o->lport,
 		.log2_div = o->msecs ? 1000000 : 1000,
 	};
 
