@@ -57,7 +57,8 @@ int outcome_by_count(const void *a, const void *b)
 }
 
 static void print_text(struct cp_out *o, const struct cp_agg *a,
-		       const void **groups, const char *unit)
+		       const void **groups, const char *unit,
+		       const struct cp_stats *lost)
 {
 	char label[OUTCOME_BUF_LEN];
 	const struct outcome_group *e;
@@ -73,12 +74,12 @@ static void print_text(struct cp_out *o, const struct cp_agg *a,
 	out_str(o, n ? "\n" : "");
 	out_u64(o, a->records);
 	out_str(o, " records, ");
+	lost_print(o, lost, false);
 }
 
 static void print_json(struct cp_out *o, const struct cp_agg *a,
 		       const void **groups)
 {
-	char label[OUTCOME_BUF_LEN];
 	const struct outcome_group *e;
 	const uint64_t *slot;
 	size_t i;
@@ -88,12 +89,8 @@ static void print_json(struct cp_out *o, const struct cp_agg *a,
 	for (i = 0; i < a->outcomes.tab.nr; i++) {
 		e = groups[i];
 		slot = e->log2.slot;
-		out_str(o, i ? ",{\"event\":" : "{\"event\":");
-		out_str(o, e->g.key.oc.event == CONNPROBE_EVENT_COMPLETE ?
-			"\"complete\"" : "\"connect\"");
-		json_key(o, "outcome");
-		json_string_or_null(o, outcome_result(&e->g.key.oc, label,
-						      sizeof(label)));
+		out_str(o, i ? ",{" : "{");
+		outcome_json(o, &e->g.key.oc);
 		json_key(o, "count");
 		out_u64(o, e->g.st.count);
 		out_str(o, ",\"buckets\":[");
@@ -126,20 +123,10 @@ void hist_print(struct cp_out *o, const struct cp_agg *a,
 		out_str(o, unit);
 		out_str(o, "\",\"records\":");
 		out_u64(o, a->records);
-		json_key(o, "lost");
-		if (lost)
-			out_u64(o, lost->total_lost);
-		else
-			out_str(o, "null");
+		lost_print(o, lost, true);
 		print_json(o, a, groups);
 	} else {
-		print_text(o, a, groups, unit);
-		if (lost) {
-			out_u64(o, lost->total_lost);
-			out_str(o, " lost\n");
-		} else {
-			out_str(o, "lost unknown\n");
-		}
+		print_text(o, a, groups, unit, lost);
 	}
 	free(groups);
 }

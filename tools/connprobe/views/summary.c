@@ -27,15 +27,12 @@ static void outcome_show(const struct group *g,
 {
 	char buf[OUTCOME_BUF_LEN];
 
-	if (!o) {
+	if (o) {
+		out_char(o, ',');
+		outcome_json(o, &g->key.oc);
+	} else {
 		strcpy(l[0], outcome_label(&g->key.oc, buf, sizeof(buf)));
-		return;
 	}
-	json_key(o, "event");
-	out_str(o, g->key.oc.event == CONNPROBE_EVENT_COMPLETE ?
-		"\"complete\"" : "\"connect\"");
-	json_key(o, "outcome");
-	json_string_or_null(o, outcome_result(&g->key.oc, buf, sizeof(buf)));
 }
 
 static void dest_show(const struct group *g,
@@ -224,28 +221,6 @@ static void print_one_table(struct cp_out *o, const struct group_table *t,
 	free(r);
 }
 
-static void print_text(struct cp_out *o, const struct cp_agg *a,
-		       unsigned int rows, const struct cp_stats *lost)
-{
-	char line[256];
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		out_str(o, i ? "\n" : "");
-		print_one_table(o, table_of(a, i), &kinds[i], rows);
-	}
-	snprintf(line, sizeof(line),
-		 "\n%llu records (%llu connect, %llu complete), %llu failed, %llu in progress, ",
-		 a->records, a->connects, a->completes, a->failed,
-		 agg_in_progress(a));
-	out_str(o, line);
-	if (lost)
-		snprintf(line, sizeof(line), "%llu lost\n", lost->total_lost);
-	else
-		snprintf(line, sizeof(line), "lost unknown\n");
-	out_str(o, line);
-}
-
 static void print_one_json(struct cp_out *o, const struct group_table *t,
 			   const struct table_kind *k, unsigned int limit)
 {
@@ -278,36 +253,51 @@ static void print_one_json(struct cp_out *o, const struct group_table *t,
 	free(r);
 }
 
-static void print_json(struct cp_out *o, const struct cp_agg *a,
-		       unsigned int rows, const struct cp_stats *lost)
+void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json)
 {
-	int i;
-
-	out_str(o, "{\"records\":");
-	out_u64(o, a->records);
-	json_key(o, "connect");
-	out_u64(o, a->connects);
-	json_key(o, "complete");
-	out_u64(o, a->completes);
-	json_key(o, "failed");
-	out_u64(o, a->failed);
-	json_key(o, "in_progress");
-	out_u64(o, agg_in_progress(a));
-	json_key(o, "lost");
+	if (json)
+		json_key(o, "lost");
 	if (lost)
 		out_u64(o, lost->total_lost);
-	else
+	if (!json)
+		out_str(o, lost ? " lost\n" : "lost unknown\n");
+	else if (!lost)
 		out_str(o, "null");
-	for (i = 0; i < 3; i++)
-		print_one_json(o, table_of(a, i), &kinds[i], rows);
-	out_str(o, "}\n");
+}
+
+void outcome_json(struct cp_out *o, const struct cp_outcome *oc)
+{
+	char buf[OUTCOME_BUF_LEN];
+
+	out_str(o, oc->event == CONNPROBE_EVENT_COMPLETE ?
+		"\"event\":\"complete\"" : "\"event\":\"connect\"");
+	json_key(o, "outcome");
+	json_string_or_null(o, outcome_result(oc, buf, sizeof(buf)));
 }
 
 void summary_print(struct cp_out *o, const struct cp_agg *a,
 		   const struct view_opts *vo, const struct cp_stats *lost)
 {
-	if (vo->json)
-		print_json(o, a, vo->rows, lost);
-	else
-		print_text(o, a, vo->rows, lost);
+	char line[256];
+	int i;
+
+	snprintf(line, sizeof(line), vo->json ?
+		 "{\"records\":%llu,\"connect\":%llu,\"complete\":%llu,\"failed\":%llu,\"in_progress\":%llu" :
+		 "\n%llu records (%llu connect, %llu complete), %llu failed, %llu in progress, ",
+		 a->records, a->connects, a->completes, a->failed,
+		 agg_in_progress(a));
+	if (vo->json) {
+		out_str(o, line);
+		lost_print(o, lost, true);
+		for (i = 0; i < 3; i++)
+			print_one_json(o, table_of(a, i), &kinds[i], vo->rows);
+		out_str(o, "}\n");
+		return;
+	}
+	for (i = 0; i < 3; i++) {
+		out_str(o, i ? "\n" : "");
+		print_one_table(o, table_of(a, i), &kinds[i], vo->rows);
+	}
+	out_str(o, line);
+	lost_print(o, lost, false);
 }

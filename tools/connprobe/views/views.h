@@ -88,6 +88,12 @@ void heatmap_print(struct cp_out *o, const struct cp_agg *a,
 void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 		    const char *unit);
 
+/* The totals' end: "N lost\n", "lost unknown\n"; JSON's ,"lost":N or null. */
+void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json);
+
+/* "event":..,"outcome":.. of an outcome (summary's and hist's JSON). */
+void outcome_json(struct cp_out *o, const struct cp_outcome *oc);
+
 /*
  * For htab_sorted() of a->outcomes.tab: the most frequent outcome first,
  * then by key, so that the order is repeatable (hist, the heat map).
