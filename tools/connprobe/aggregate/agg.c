@@ -80,10 +80,16 @@ size_t group_of(struct group_table *t, const void *key, size_t n)
 	return g;
 }
 
-static struct group_stats *stats_at(struct group_table *t, size_t g)
+/* Group @g: index + 1, 0 for "(other)". */
+static struct group *group_at(struct group_table *t, size_t g)
 {
-	return g ? &((struct group *)htab_entry(&t->tab, g - 1))->st
-		 : &t->other.st;
+	return g ? htab_entry(&t->tab, g - 1) : &t->other.g;
+}
+
+/* Outcome group @g, with what hist, prom and the heat map add. */
+static struct outcome_group *outcome_at(struct cp_agg *a, size_t g)
+{
+	return (struct outcome_group *)group_at(&a->outcomes, g);
 }
 
 static void add_sample(struct group_stats *st, __u64 latency, bool failed)
@@ -124,18 +130,19 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 		       bool failed)
 {
 	struct proc_key pk = { .pid = rec->pid };
-	struct group_stats *st[2];
 	struct pending *p;
 	struct dest_key dk;
-	struct group *gd;
+	struct group *g[2];
 	size_t dest, proc;
 	int i;
 
 	p = rec->event == CONNPROBE_EVENT_COMPLETE ?
 	    htab_find(&a->pending, &rec->id) : NULL;
 	if (p) {	/* the end of an attempt counted in progress */
-		add_sample(stats_at(&a->dests, p->dest), rec->latency_ns, failed);
-		add_sample(stats_at(&a->procs, p->proc), rec->latency_ns, failed);
+		add_sample(&group_at(&a->dests, p->dest)->st, rec->latency_ns,
+			   failed);
+		add_sample(&group_at(&a->procs, p->proc)->st, rec->latency_ns,
+			   failed);
 		htab_remove(&a->pending, &rec->id);
 		return;
 	}
@@ -143,9 +150,6 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 	/* the kernel NUL-pads comm: the 16 bytes are the name */
 	memcpy(pk.comm, rec->comm, sizeof(pk.comm));
 	dest = group_of(&a->dests, &dk, sizeof(dk));
-	gd = dest ? htab_entry(&a->dests.tab, dest - 1) : NULL;
-	if (gd && !gd->st.count && dk.daddr_family == AF_UNIX)
-		memcpy(gd->path, rec->sun_path, dk.len);	/* a new group */
 	proc = group_of(&a->procs, &pk, sizeof(pk));
 	/* in progress: counts now; its latency and result come later */
 	if (record_in_progress(rec) && a->pending.nr < AGG_MAX_PENDING &&
@@ -153,12 +157,14 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 		p->dest = dest;
 		p->proc = proc;
 	}
-	st[0] = stats_at(&a->dests, dest);
-	st[1] = stats_at(&a->procs, proc);
+	g[0] = group_at(&a->dests, dest);
+	g[1] = group_at(&a->procs, proc);
+	if (!g[0]->st.count && dk.daddr_family == AF_UNIX)
+		memcpy(g[0]->path, rec->sun_path, dk.len);	/* a new group */
 	for (i = 0; i < 2; i++) {
-		st[i]->count++;
+		g[i]->st.count++;
 		if (!p)
-			add_sample(st[i], rec->latency_ns, failed);
+			add_sample(&g[i]->st, rec->latency_ns, failed);
 	}
 }
 
@@ -198,22 +204,19 @@ static int add_prom_dest(struct cp_agg *a, const struct connprobe_record *rec,
 static int add_extras(struct cp_agg *a, const struct connprobe_record *rec,
 		      const struct cp_outcome *oc, size_t g)
 {
-	/* the "(other)" outcome has no histograms: no view shows them */
-	struct outcome_group *e = g ? htab_entry(&a->outcomes.tab, g - 1) : NULL;
+	struct outcome_group *e = outcome_at(a, g);
 	struct prom_series k = { .outcome = *oc }, *s;
 	unsigned int b;
 
-	if (e && (a->opts.parts & AGG_LOG2))
+	if (a->opts.parts & AGG_LOG2)
 		log2hist_add(&e->log2, rec->latency_ns / a->opts.log2_div);
 	if (!(a->opts.parts & AGG_PROM))
 		return 0;
 	for (b = 0; b < PROM_NR_BUCKETS && rec->latency_ns > prom_bucket_ns[b]; b++)
 		;
-	if (e) {
-		e->prom_sum_ns += rec->latency_ns;
-		if (b < PROM_NR_BUCKETS)
-			e->prom_bucket[b]++;
-	}
+	e->prom_sum_ns += rec->latency_ns;
+	if (b < PROM_NR_BUCKETS)
+		e->prom_bucket[b]++;
 	if (rec->flags & CONNPROBE_F_SOCK) {
 		k.family = rec->family;
 		k.type = rec->type;
@@ -257,9 +260,8 @@ static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 		a->heat_width_ns *= 2;
 	}
 	row = log2hist_slot(rec->latency_ns / 1000);
-	e = g ? htab_entry(&a->outcomes.tab, g - 1) : NULL;
-	if (e)
-		e->heat[col * HEAT_ROWS + (row < HEAT_ROWS ? row : HEAT_ROWS - 1)]++;
+	e = outcome_at(a, g);
+	e->heat[col * HEAT_ROWS + (row < HEAT_ROWS ? row : HEAT_ROWS - 1)]++;
 }
 
 /* -c's part: a CONNECT record, by its addresses as text. */
@@ -324,7 +326,7 @@ int agg_add(struct cp_agg *a, const struct connprobe_record *rec)
 	else
 		a->connects++;
 	g = group_of(&a->outcomes, &oc, sizeof(oc));
-	st = stats_at(&a->outcomes, g);
+	st = &group_at(&a->outcomes, g)->st;
 	st->count++;
 	if (parts & AGG_GROUPS) {
 		add_sample(st, rec->latency_ns, failed);

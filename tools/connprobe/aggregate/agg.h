@@ -118,8 +118,9 @@ struct outcome_group {
 };
 
 struct group_table {
-	struct cp_htab tab;	/* struct group; outcomes: outcome_group */
-	struct group other;	/* keys beyond AGG_MAX_GROUPS */
+	struct cp_htab tab;		/* struct group; outcomes: outcome_group */
+	/* keys beyond AGG_MAX_GROUPS; sized for an outcome's extras */
+	struct outcome_group other;
 	/*
 	 * The group of the last key (index + 1; 0: none): records come in
 	 * bursts of one outcome, one task, one destination, and comparing

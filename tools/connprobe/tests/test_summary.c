@@ -137,10 +137,10 @@ static int test_other_row(const void *arg)
 	}
 	/* beyond the cap, processes fold into one row; nothing is lost */
 	CHECK_INT(s->procs.tab.nr, AGG_MAX_GROUPS);
-	CHECK_INT(s->procs.other.st.count, 10);
+	CHECK_INT(s->procs.other.g.st.count, 10);
 	r.pid = 3;	/* a known group still counts as itself */
 	CHECK_INT(agg_add(s, &r), 0);
-	CHECK_INT(s->procs.other.st.count, 10);
+	CHECK_INT(s->procs.other.g.st.count, 10);
 	ret = 0;
 fail:
 	free_summary(s);

@@ -99,8 +99,8 @@ static const struct group_table *table_of(const struct cp_agg *a, int i)
 }
 
 struct srow {
-	const struct group *g;	/* NULL: the "(other)" row */
-	const struct group_stats *st;
+	const struct group *g;
+	bool other;		/* the "(other)" row */
 	char label[2][LABEL_LEN];
 };
 
@@ -114,12 +114,12 @@ static int cmp_row(const void *a, const void *b)
 	const struct srow *x = a, *y = b;
 	int c;
 
-	if (x->st->count != y->st->count)
-		return x->st->count < y->st->count ? 1 : -1;
-	if (x->st->failed != y->st->failed)
-		return x->st->failed < y->st->failed ? 1 : -1;
-	if (!x->g || !y->g)
-		return !x->g - !y->g;	/* "(other)" last */
+	if (x->g->st.count != y->g->st.count)
+		return x->g->st.count < y->g->st.count ? 1 : -1;
+	if (x->g->st.failed != y->g->st.failed)
+		return x->g->st.failed < y->g->st.failed ? 1 : -1;
+	if (x->other || y->other)
+		return x->other - y->other;	/* "(other)" last */
 	c = strcmp(x->label[1], y->label[1]);
 	if (!c)
 		c = strcmp(x->label[0], y->label[0]);
@@ -139,11 +139,11 @@ static struct srow *rows_of(const struct group_table *t,
 		return NULL;
 	for (i = 0; i < t->tab.nr; i++, nr++) {
 		r[nr].g = htab_entry(&t->tab, i);
-		r[nr].st = &r[nr].g->st;
 		k->show(r[nr].g, r[nr].label, NULL);
 	}
-	if (t->other.st.count || t->other.st.lat.count) {
-		r[nr].st = &t->other.st;
+	if (t->other.g.st.count || t->other.g.st.lat.count) {
+		r[nr].g = &t->other.g;
+		r[nr].other = true;
 		strcpy(r[nr++].label[k->title[1] ? 1 : 0], "(other)");
 	}
 	qsort(r, nr, sizeof(*r), cmp_row);
@@ -216,7 +216,7 @@ static void print_one_table(struct cp_out *o, const struct group_table *t,
 	for (i = 0; i < n; i++) {
 		for (c = 0; c < ncols; c++)
 			out_col(o, r[i].label[c], strlen(r[i].label[c]), w[c]);
-		stats_cols(o, r[i].st);
+		stats_cols(o, &r[i].g->st);
 	}
 	free(r);
 }
@@ -233,17 +233,17 @@ static void print_one_json(struct cp_out *o, const struct group_table *t,
 	for (i = 0; i < n; i++) {
 		/* every kind's first key is written with a leading comma */
 		out_str(o, i ? ",{\"count\":" : "{\"count\":");
-		out_u64(o, r[i].st->count);
-		if (r[i].g)
-			k->show(r[i].g, NULL, o);
-		else
+		out_u64(o, r[i].g->st.count);
+		if (r[i].other)
 			out_str(o, ",\"other\":true");
+		else
+			k->show(r[i].g, NULL, o);
 		json_key(o, "failed");
-		out_u64(o, r[i].st->failed);
+		out_u64(o, r[i].g->st.failed);
 		for (l = 0; l < 3; l++) {
 			json_key(o, stat_json[l]);
-			if (r[i].st->lat.count)
-				out_u64(o, latency(&r[i].st->lat, l));
+			if (r[i].g->st.lat.count)
+				out_u64(o, latency(&r[i].g->st.lat, l));
 			else
 				out_str(o, "null");
 		}
