@@ -33,10 +33,8 @@ void agg_init(struct cp_agg *a, const struct agg_opts *opts)
 		  sizeof(struct prom_series));
 	htab_init(&a->prom_dests, offsetof(struct prom_dest, count),
 		  sizeof(struct prom_dest));
-	htab_init(&a->prom_dest_names, offsetof(struct prom_dest, count) -
-		  offsetof(struct prom_dest, family),
-		  offsetof(struct prom_dest, count) -
-		  offsetof(struct prom_dest, family));
+	htab_init(&a->prom_dest_names, sizeof(struct prom_dest_key),
+		  sizeof(struct prom_dest_key));
 	htab_init(&a->flows, sizeof(struct flow_key), sizeof(struct flow));
 }
 
@@ -177,21 +175,21 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 static int add_prom_dest(struct cp_agg *a, const struct connprobe_record *rec,
 			 const struct cp_outcome *oc)
 {
-	struct prom_dest k = { .outcome = *oc, .port = rec->dport };
+	struct prom_dest k = { .outcome = *oc, .dest.port = rec->dport };
 	struct cp_htab *names = &a->prom_dest_names;
 	struct prom_dest *d;
 
-	k.family = rec_daddr_family(rec);
-	if (k.family != AF_INET && k.family != AF_INET6)
+	k.dest.family = rec_daddr_family(rec);
+	if (k.dest.family != AF_INET && k.dest.family != AF_INET6)
 		return 0;
-	memcpy(k.addr, rec->daddr, k.family == AF_INET ? 4 : 16);
+	memcpy(k.dest.addr, rec->daddr, k.dest.family == AF_INET ? 4 : 16);
 	d = htab_find(&a->prom_dests, &k);
-	if (!d && !htab_find(names, &k.family)) {
+	if (!d && !htab_find(names, &k.dest)) {
 		if (names->nr < PROM_MAX_DESTINATIONS) {
-			if (!htab_insert(names, &k.family))
+			if (!htab_insert(names, &k.dest))
 				return -1;
 		} else {
-			memset(&k.family, 0, names->key_size);
+			memset(&k.dest, 0, sizeof(k.dest));
 		}
 	}
 	if (!d && !(d = htab_insert(&a->prom_dests, &k)))

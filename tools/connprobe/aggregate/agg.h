@@ -159,9 +159,11 @@ struct prom_series {
 
 struct prom_dest {
 	struct cp_outcome outcome;	/* the key: up to count */
-	__u16 family;			/* from here the destinations' key */
-	__u16 port;
-	__u8 addr[16];
+	struct prom_dest_key {
+		__u16 family;		/* 0: "other" */
+		__u16 port;
+		__u8 addr[16];
+	} dest;
 	unsigned long long count;
 };
 

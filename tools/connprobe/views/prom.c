@@ -129,9 +129,9 @@ static void print_dests(struct cp_out *o, const struct cp_agg *a)
 		d = htab_entry(&a->prom_dests, i);
 		r[i].outcome = d->outcome;
 		r[i].count = d->count;
-		r[i].dport = d->family ? d->port : -1;
-		if (d->family)
-			addr_fmt(d->family, d->addr, r[i].daddr);
+		r[i].dport = d->dest.family ? d->dest.port : -1;
+		if (d->dest.family)
+			addr_fmt(d->dest.family, d->dest.addr, r[i].daddr);
 		else
 			strcpy(r[i].daddr, "other");
 	}
