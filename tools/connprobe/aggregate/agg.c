@@ -157,8 +157,9 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 	}
 	g[0] = group_at(&a->dests, dest);
 	g[1] = group_at(&a->procs, proc);
+	/* a new AF_UNIX group keeps the path it stands for */
 	if (!g[0]->st.count && dk.daddr_family == AF_UNIX)
-		memcpy(g[0]->path, rec->sun_path, dk.len);	/* a new group */
+		memcpy(g[0]->path, rec->sun_path, dk.len);
 	for (i = 0; i < 2; i++) {
 		g[i]->st.count++;
 		if (!p)
@@ -246,14 +247,18 @@ static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 	}
 	/* records come sorted per CPU only: an early one joins column 0 */
 	ts = ts > a->heat_start_ns ? ts - a->heat_start_ns : 0;
-	/* past the last column: halve the resolution, columns merge pairwise */
+	/*
+	 * Past the last column: halve the resolution, cell c (of column
+	 * c / HEAT_ROWS) taking the cells of columns twice that and after.
+	 */
 	while ((col = ts / a->heat_width_ns) >= HEAT_COLS) {
 		for (i = 0; i < a->outcomes.tab.nr; i++) {
 			e = htab_entry(&a->outcomes.tab, i);
 			for (c = 0; c < HEAT_COLS * HEAT_ROWS; c++)
-				e->heat[c] = c / HEAT_ROWS < HEAT_COLS / 2 ?
+				e->heat[c] = c / HEAT_ROWS >= HEAT_COLS / 2 ? 0 :
 					e->heat[c + c / HEAT_ROWS * HEAT_ROWS] +
-					e->heat[c + (c / HEAT_ROWS + 1) * HEAT_ROWS] : 0;
+					e->heat[c + c / HEAT_ROWS * HEAT_ROWS +
+						HEAT_ROWS];
 		}
 		a->heat_width_ns *= 2;
 	}

@@ -101,7 +101,7 @@ struct group {
 		struct dest_key dest;
 		struct proc_key proc;
 	} key;
-	char path[CONNPROBE_PATH_LEN];	/* an AF_UNIX dest's, dest.len bytes */
+	char path[CONNPROBE_PATH_LEN];	/* AF_UNIX dests: dest.len bytes */
 	struct group_stats st;
 };
 
@@ -118,7 +118,7 @@ struct outcome_group {
 };
 
 struct group_table {
-	struct cp_htab tab;		/* struct group; outcomes: outcome_group */
+	struct cp_htab tab;	/* struct group; outcomes: outcome_group */
 	/* keys beyond AGG_MAX_GROUPS; sized for an outcome's extras */
 	struct outcome_group other;
 	/*

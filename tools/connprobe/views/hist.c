@@ -56,58 +56,29 @@ int outcome_by_count(const void *a, const void *b)
 	return memcmp(&x->key.oc, &y->key.oc, sizeof(x->key.oc));
 }
 
-static void print_text(struct cp_out *o, const struct cp_agg *a,
-		       const void **groups, const char *unit,
-		       const struct cp_stats *lost)
+/* One outcome's histogram as a JSON object. */
+static void json_hist(struct cp_out *o, const struct outcome_group *e)
 {
-	char label[OUTCOME_BUF_LEN];
-	const struct outcome_group *e;
-	size_t i, n = a->outcomes.tab.nr;
-
-	for (i = 0; i < n; i++) {
-		e = groups[i];
-		out_str(o, i ? "\noutcome = " : "outcome = ");
-		out_str(o, outcome_label(&e->g.key.oc, label, sizeof(label)));
-		out_char(o, '\n');
-		log2hist_print(o, &e->log2, unit);
-	}
-	out_str(o, n ? "\n" : "");
-	out_u64(o, a->records);
-	out_str(o, " records, ");
-	lost_print(o, lost, false);
-}
-
-static void print_json(struct cp_out *o, const struct cp_agg *a,
-		       const void **groups)
-{
-	const struct outcome_group *e;
-	const uint64_t *slot;
-	size_t i;
+	const uint64_t *slot = e->log2.slot;
 	int s, last;
 
-	out_str(o, ",\"histograms\":[");
-	for (i = 0; i < a->outcomes.tab.nr; i++) {
-		e = groups[i];
-		slot = e->log2.slot;
-		out_str(o, i ? ",{" : "{");
-		outcome_json(o, &e->g.key.oc);
+	out_char(o, '{');
+	outcome_json(o, &e->g.key.oc);
+	json_key(o, "count");
+	out_u64(o, e->g.st.count);
+	out_str(o, ",\"buckets\":[");
+	for (last = LOG2HIST_SLOTS - 1; last > 0 && !slot[last]; last--)
+		;
+	for (s = 0; s <= last; s++) {
+		out_str(o, s ? ",{\"low\":" : "{\"low\":");
+		out_u64(o, s ? 1ULL << s : 0);
+		json_key(o, "high");
+		out_u64(o, s == 63 ? ~0ULL : (1ULL << (s + 1)) - 1);
 		json_key(o, "count");
-		out_u64(o, e->g.st.count);
-		out_str(o, ",\"buckets\":[");
-		for (last = LOG2HIST_SLOTS - 1; last > 0 && !slot[last]; last--)
-			;
-		for (s = 0; s <= last; s++) {
-			out_str(o, s ? ",{\"low\":" : "{\"low\":");
-			out_u64(o, s ? 1ULL << s : 0);
-			json_key(o, "high");
-			out_u64(o, s == 63 ? ~0ULL : (1ULL << (s + 1)) - 1);
-			json_key(o, "count");
-			out_u64(o, slot[s]);
-			out_char(o, '}');
-		}
-		out_str(o, "]}");
+		out_u64(o, slot[s]);
+		out_char(o, '}');
 	}
-	out_str(o, "]}\n");
+	out_str(o, "]}");
 }
 
 void hist_print(struct cp_out *o, const struct cp_agg *a,
@@ -115,6 +86,9 @@ void hist_print(struct cp_out *o, const struct cp_agg *a,
 {
 	const void **groups = htab_sorted(&a->outcomes.tab, outcome_by_count);
 	const char *unit = vo->msecs ? "msecs" : "usecs";
+	size_t i, n = a->outcomes.tab.nr;
+	char label[OUTCOME_BUF_LEN];
+	const struct outcome_group *e;
 
 	if (!groups)
 		return;
@@ -124,9 +98,27 @@ void hist_print(struct cp_out *o, const struct cp_agg *a,
 		out_str(o, "\",\"records\":");
 		out_u64(o, a->records);
 		lost_print(o, lost, true);
-		print_json(o, a, groups);
+		out_str(o, ",\"histograms\":[");
+	}
+	for (i = 0; i < n; i++) {
+		e = groups[i];
+		if (vo->json) {
+			out_str(o, i ? "," : "");
+			json_hist(o, e);
+			continue;
+		}
+		out_str(o, i ? "\noutcome = " : "outcome = ");
+		out_str(o, outcome_label(&e->g.key.oc, label, sizeof(label)));
+		out_char(o, '\n');
+		log2hist_print(o, &e->log2, unit);
+	}
+	if (vo->json) {
+		out_str(o, "]}\n");
 	} else {
-		print_text(o, a, groups, unit, lost);
+		out_str(o, n ? "\n" : "");
+		out_u64(o, a->records);
+		out_str(o, " records, ");
+		lost_print(o, lost, false);
 	}
 	free(groups);
 }

@@ -141,7 +141,8 @@ static void print_dests(struct cp_out *o, const struct cp_agg *a)
 		sample(o, name, "", num(buf, r[i].count), "event",
 		       r[i].outcome.event == CONNPROBE_EVENT_COMPLETE ?
 		       "complete" : "connect",
-		       "outcome", outcome_result(&r[i].outcome, res, sizeof(res)),
+		       "outcome",
+		       outcome_result(&r[i].outcome, res, sizeof(res)),
 		       "destination", r[i].daddr,
 		       "port", r[i].dport < 0 ? "" : port, NULL);
 	}
