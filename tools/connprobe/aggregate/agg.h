@@ -164,6 +164,7 @@ struct prom_dest {
 		__u16 port;
 		__u8 addr[16];
 	} dest;
+	__u32 __pad;			/* no hole in the key */
 	unsigned long long count;
 };
 
