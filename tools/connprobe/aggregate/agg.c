@@ -21,6 +21,8 @@ void agg_init(struct cp_agg *a, const struct agg_opts *opts)
 {
 	memset(a, 0, sizeof(*a));
 	a->opts = *opts;
+	a->heat_lo = HEAT_ROWS;
+	a->heat_hi = -1;
 	htab_init(&a->outcomes.tab, sizeof(struct cp_outcome),
 		  opts->parts & AGG_HEAT ? sizeof(struct outcome_group) :
 		  offsetof(struct outcome_group, heat));
@@ -236,7 +238,8 @@ static int add_extras(struct cp_agg *a, const struct connprobe_record *rec,
 static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 		     size_t g)
 {
-	unsigned long long ts = rec->ts_ns, col, row, c, i;
+	unsigned long long ts = rec->ts_ns, col, c, i;
+	int row = log2hist_slot(rec->latency_ns / 1000);
 	struct outcome_group *e;
 
 	if (rec->event == CONNPROBE_EVENT_COMPLETE)
@@ -262,9 +265,12 @@ static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 		}
 		a->heat_width_ns *= 2;
 	}
-	row = log2hist_slot(rec->latency_ns / 1000);
-	e = outcome_at(a, g);
-	e->heat[col * HEAT_ROWS + (row < HEAT_ROWS ? row : HEAT_ROWS - 1)]++;
+	row = row < HEAT_ROWS ? row : HEAT_ROWS - 1;
+	outcome_at(a, g)->heat[col * HEAT_ROWS + row]++;
+	if (g) {	/* the panels share the rows of those shown */
+		a->heat_lo = row < a->heat_lo ? row : a->heat_lo;
+		a->heat_hi = row > a->heat_hi ? row : a->heat_hi;
+	}
 }
 
 /* -c's part: a CONNECT record, by its addresses as text. */

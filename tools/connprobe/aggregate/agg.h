@@ -205,6 +205,7 @@ struct cp_agg {
 	struct cp_htab prom_dest_names;	/* the destinations with a series */
 	struct cp_htab flows;		/* struct flow */
 	unsigned long long heat_start_ns, heat_width_ns;	/* 0: no record */
+	int heat_lo, heat_hi;	/* the rows the groups use; lo > hi: none */
 	unsigned long long records;
 	unsigned long long connects;
 	unsigned long long completes;

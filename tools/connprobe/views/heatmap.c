@@ -30,27 +30,6 @@ outf(struct cp_out *o, const char *fmt, ...)
 	out_mem(o, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
 }
 
-/* The rows any panel uses, so that every panel has the same axis. */
-static void rows_used(const struct cp_agg *a, int *lo, int *hi)
-{
-	const struct outcome_group *e;
-	size_t i;
-	int c, r;
-
-	*lo = HEAT_ROWS;
-	*hi = -1;
-	for (i = 0; i < a->outcomes.tab.nr; i++) {
-		e = htab_entry(&a->outcomes.tab, i);
-		for (c = 0; c < HEAT_COLS * HEAT_ROWS; c++) {
-			r = c % HEAT_ROWS;
-			if (e->heat[c]) {
-				*lo = r < *lo ? r : *lo;
-				*hi = r > *hi ? r : *hi;
-			}
-		}
-	}
-}
-
 /* 2^@row microseconds, the row's lower bound: "512us", "1.02ms". */
 static void latency_label(int row, char *buf, size_t len)
 {
@@ -113,13 +92,12 @@ void heatmap_print(struct cp_out *o, const struct cp_agg *a,
 {
 	const void **groups = htab_sorted(&a->outcomes.tab, outcome_by_count);
 	size_t n = a->outcomes.tab.nr, i;
-	int lo, hi, panel_h;
+	int lo = a->heat_lo, hi = a->heat_hi, panel_h;
 
 	(void)vo;
 	(void)lost;
 	if (!groups)
 		return;
-	rows_used(a, &lo, &hi);
 	if (hi < 0)
 		lo = hi = 0;
 	panel_h = (hi - lo + 1) * CELL_H + PANEL_GAP;
