@@ -7,11 +7,6 @@
 
 #define MIN_SLOTS	64
 
-uint64_t hash_bytes(const void *p, size_t n)
-{
-	return htab_hash(p, n);
-}
-
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size)
 {
 	memset(h, 0, sizeof(*h));
@@ -26,32 +21,33 @@ void htab_free(struct cp_htab *h)
 	htab_init(h, h->key_size, h->entry_size);
 }
 
-static struct cp_htab_slot *probe(const struct cp_htab *h, const void *key,
-				  uint32_t hash)
+/*
+ * The slot holding @key, or the empty slot where it would go.  Not
+ * inline: htab_find() on an empty table (no cgroups known, per record)
+ * then returns without saving the registers this needs.
+ */
+static __attribute__((noinline))
+struct cp_htab_slot *slot_of(const struct cp_htab *h, const void *key)
 {
-	return htab_probe(h, key, hash, h->key_size);
-}
-
-size_t htab_find_idx(const struct cp_htab *h, const void *key)
-{
-	if (!h->slots)
-		return 0;
-	return probe(h, key, (uint32_t)hash_bytes(key, h->key_size))->idx;
+	return htab_probe(h, key, hash_bytes(key, h->key_size), h->key_size);
 }
 
 void *htab_find(const struct cp_htab *h, const void *key)
 {
-	size_t i = htab_find_idx(h, key);
+	struct cp_htab_slot *s;
 
-	return i ? htab_entry(h, i - 1) : NULL;
+	if (!h->slots)	/* empty (no cgroups known): no hashing */
+		return NULL;
+	s = slot_of(h, key);
+	return s->idx ? htab_entry(h, s->idx - 1) : NULL;
 }
 
-/* Double the slots (kept at most half full) and rehash. */
-static int grow_slots(struct cp_htab *h)
+/* Twice the slots, or the first ones; the entries hashed into them. */
+static int grow(struct cp_htab *h)
 {
-	size_t n = h->slots ? (h->mask + 1) * 2 : MIN_SLOTS, i;
-	struct cp_htab_slot *old = h->slots, *s;
-	size_t old_n = h->slots ? h->mask + 1 : 0;
+	size_t old_n = h->slots ? h->mask + 1 : 0, i;
+	size_t n = old_n ? old_n * 2 : MIN_SLOTS;
+	struct cp_htab_slot *old = h->slots;
 
 	h->slots = calloc(n, sizeof(*h->slots));
 	if (!h->slots) {
@@ -59,47 +55,37 @@ static int grow_slots(struct cp_htab *h)
 		return -1;
 	}
 	h->mask = n - 1;
-	for (i = 0; i < old_n; i++) {
-		if (!old[i].idx)
-			continue;
-		s = probe(h, htab_entry(h, old[i].idx - 1), old[i].hash);
-		*s = old[i];
-	}
+	for (i = 0; i < old_n; i++)
+		if (old[i].idx)
+			*htab_probe(h, htab_entry(h, old[i].idx - 1),
+				    old[i].hash, h->key_size) = old[i];
 	free(old);
-	return 0;
-}
-
-static int grow_entries(struct cp_htab *h)
-{
-	size_t cap = h->cap ? h->cap * 2 : 16;
-	unsigned char *p;
-
-	if (cap > UINT32_MAX - 1)
-		return -1;
-	p = realloc(h->entries, cap * h->entry_size);
-	if (!p)
-		return -1;
-	h->entries = p;
-	h->cap = cap;
 	return 0;
 }
 
 size_t htab_insert_idx(struct cp_htab *h, const void *key)
 {
-	uint32_t hash = (uint32_t)hash_bytes(key, h->key_size);
+	uint32_t hash = hash_bytes(key, h->key_size);
+	size_t cap = h->cap ? h->cap * 2 : 16;
 	struct cp_htab_slot *s;
-	void *e;
+	unsigned char *p;
 
-	if ((!h->slots || (h->nr + 1) * 2 > h->mask + 1) && grow_slots(h))
+	if ((h->nr + 1) * 2 > (h->slots ? h->mask + 1 : 0) && grow(h))
 		return 0;
-	s = probe(h, key, hash);
+	s = htab_probe(h, key, hash, h->key_size);
 	if (s->idx)
 		return s->idx;
-	if (h->nr == h->cap && grow_entries(h))
-		return 0;
-	e = htab_entry(h, h->nr);
-	memset(e, 0, h->entry_size);
-	memcpy(e, key, h->key_size);
+	if (h->nr == h->cap) {
+		p = cap < UINT32_MAX ? realloc(h->entries, cap * h->entry_size)
+				     : NULL;
+		if (!p)
+			return 0;
+		h->entries = p;
+		h->cap = cap;
+	}
+	p = htab_entry(h, h->nr);
+	memset(p, 0, h->entry_size);
+	memcpy(p, key, h->key_size);
 	s->idx = ++h->nr;
 	s->hash = hash;
 	return s->idx;
@@ -112,71 +98,46 @@ void *htab_insert(struct cp_htab *h, const void *key)
 	return i ? htab_entry(h, i - 1) : NULL;
 }
 
-/* The slot that points at entry @idx (which must exist). */
-static struct cp_htab_slot *slot_of(const struct cp_htab *h, size_t idx)
-{
-	const void *key = htab_entry(h, idx);
-
-	return probe(h, key, (uint32_t)hash_bytes(key, h->key_size));
-}
-
 void htab_remove(struct cp_htab *h, const void *key)
 {
-	struct cp_htab_slot *s, *next;
-	size_t i, j, want, idx, last;
+	struct cp_htab_slot *s;
+	size_t i, j, idx, last = h->nr - 1;
 
-	if (!h->slots)
-		return;
-	s = probe(h, key, (uint32_t)hash_bytes(key, h->key_size));
-	if (!s->idx)
+	if (!h->slots || !(s = slot_of(h, key))->idx)
 		return;
 	idx = s->idx - 1;
 	/*
-	 * Backward-shift deletion: pull later entries of the probe run into
+	 * Backward-shift deletion: pull later slots of the probe run into
 	 * the hole when their home slot allows, so lookups need no tombstones.
 	 */
 	i = s - h->slots;
-	for (j = (i + 1) & h->mask;; j = (j + 1) & h->mask) {
-		next = &h->slots[j];
-		if (!next->idx)
-			break;
-		want = next->hash & h->mask;
-		/* may next move to i?  only if its home is not in (i, j] */
-		if (((j - want) & h->mask) >= ((j - i) & h->mask)) {
-			h->slots[i] = *next;
+	for (j = (i + 1) & h->mask; h->slots[j].idx; j = (j + 1) & h->mask) {
+		/* may j move to i?  only if its home is not in (i, j] */
+		if (((j - h->slots[j].hash) & h->mask) >= ((j - i) & h->mask)) {
+			h->slots[i] = h->slots[j];
 			i = j;
 		}
 	}
 	h->slots[i].idx = 0;
-	/* keep the entries dense: move the last one into the hole */
-	last = h->nr - 1;
+	/* keep the entries dense: the last one moves into the hole */
 	if (idx != last) {
-		slot_of(h, last)->idx = idx + 1;
-		memcpy(htab_entry(h, idx), htab_entry(h, last), h->entry_size);
+		key = htab_entry(h, last);
+		slot_of(h, key)->idx = idx + 1;
+		memcpy(htab_entry(h, idx), key, h->entry_size);
 	}
 	h->nr--;
 }
 
-void htab_clear(struct cp_htab *h)
+const void **htab_sorted(const struct cp_htab *h,
+			 int (*cmp)(const void *, const void *))
 {
-	if (h->slots)
-		memset(h->slots, 0, (h->mask + 1) * sizeof(*h->slots));
-	h->nr = 0;
-}
-
-void htab_reindex(struct cp_htab *h)
-{
-	struct cp_htab_slot *s;
-	uint32_t hash;
+	const void **p = malloc((h->nr + 1) * sizeof(*p));
 	size_t i;
 
-	if (!h->slots)
-		return;
-	memset(h->slots, 0, (h->mask + 1) * sizeof(*h->slots));
-	for (i = 0; i < h->nr; i++) {
-		hash = (uint32_t)hash_bytes(htab_entry(h, i), h->key_size);
-		s = probe(h, htab_entry(h, i), hash);
-		s->idx = i + 1;
-		s->hash = hash;
-	}
+	if (!p)
+		return NULL;
+	for (i = 0; i < h->nr; i++)
+		p[i] = htab_entry(h, i);
+	qsort(p, h->nr, sizeof(*p), cmp);
+	return p;
 }

@@ -4,12 +4,6 @@
 
 #include "latdist.h"
 
-/* The smallest value bucket @i holds. */
-static uint64_t bucket_min(unsigned int i)
-{
-	return i ? latdist_bucket_max(i - 1) + 1 : 0;
-}
-
 uint64_t latdist_bucket_max(unsigned int i)
 {
 	unsigned int octave, e;
@@ -26,7 +20,7 @@ uint64_t latdist_bucket_max(unsigned int i)
 
 uint64_t latdist_percentile(const struct cp_latdist *d, double pct)
 {
-	uint64_t rank, seen = 0, v;
+	uint64_t rank, seen = 0, lo, v;
 	unsigned int i;
 
 	if (!d->count)
@@ -43,7 +37,8 @@ uint64_t latdist_percentile(const struct cp_latdist *d, double pct)
 			break;
 	}
 	/* the middle of the bucket: off by at most half its width */
-	v = bucket_min(i) + (latdist_bucket_max(i) - bucket_min(i)) / 2;
+	lo = i ? latdist_bucket_max(i - 1) + 1 : 0;
+	v = lo + (latdist_bucket_max(i) - lo) / 2;
 	if (v > d->max)
 		v = d->max;
 	if (v < d->min)

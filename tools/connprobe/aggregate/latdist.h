@@ -5,8 +5,8 @@
  * middle of its bucket, so it is within 1/32 (3.1 %) of the true value
  * while a group costs a fixed 2.4 KiB however many records it sees (the
  * summary has thousands of groups, hit in any order: their size is what
- * decides how often a record waits for memory).  Count, sum, min and max
- * are exact; a bucket's count stops at 2^32 - 1.
+ * decides how often a record waits for memory).  Count, min and max are
+ * exact; a bucket's count stops at 2^32 - 1.
  */
 #ifndef CONNPROBE_LATDIST_H
 #define CONNPROBE_LATDIST_H
@@ -21,7 +21,6 @@
 
 struct cp_latdist {
 	uint64_t count;
-	uint64_t sum;
 	uint64_t min;
 	uint64_t max;
 	uint32_t bucket[LATDIST_BUCKETS];
@@ -48,7 +47,6 @@ static inline void latdist_add(struct cp_latdist *d, uint64_t v)
 	if (v > d->max)
 		d->max = v;
 	d->count++;
-	d->sum += v;
 	/* saturate rather than wrap: 4 billion samples of one bucket */
 	d->bucket[latdist_index(v)] += d->bucket[latdist_index(v)] != UINT32_MAX;
 }

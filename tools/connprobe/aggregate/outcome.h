@@ -6,6 +6,7 @@
 #ifndef CONNPROBE_OUTCOME_H
 #define CONNPROBE_OUTCOME_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -34,7 +35,6 @@ static inline struct cp_outcome outcome_of(const struct connprobe_record *rec)
 {
 	struct cp_outcome o = { .event = rec->event, .ret = rec->ret };
 
-	/* what the caller got: EINTR for the kernel's restart codes */
 	if (rec->ret < 0)
 		o.ret = -caller_errno(-(long long)rec->ret);
 	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
@@ -45,15 +45,15 @@ static inline struct cp_outcome outcome_of(const struct connprobe_record *rec)
 	return o;
 }
 
-/* "OK", the errno name ("ECONNREFUSED") or a positive ret as a number. */
-const char *result_str(__s32 ret, char *buf, size_t len);
-
-/* result_str(), or "abandoned": prom's outcome label. */
+/*
+ * "OK", the errno name ("ECONNREFUSED"), a positive ret as a number, or
+ * "abandoned": prom's outcome label.
+ */
 const char *outcome_result(const struct cp_outcome *o, char *buf, size_t len);
 
 /*
- * The table's RESULT: result_str() for a CONNECT record; for a COMPLETE
- * record "done:" and the result, or "abandoned".
+ * The table's RESULT: outcome_result(), after "done:" for a COMPLETE;
+ * @len at least OUTCOME_BUF_LEN.
  */
 const char *outcome_label(const struct cp_outcome *o, char *buf, size_t len);
 
@@ -63,8 +63,19 @@ const char *outcome_label(const struct cp_outcome *o, char *buf, size_t len);
  * COMPLETE record fails with any error, or when abandoned.  An EINTR
  * (ERESTARTSYS) is a failure: the caller did not get a connection.
  */
-bool outcome_failed(const struct cp_outcome *o);
-bool record_failed(const struct connprobe_record *rec);
+static inline bool outcome_failed(const struct cp_outcome *o)
+{
+	if (o->event == CONNPROBE_EVENT_COMPLETE)
+		return o->abandoned || o->ret != 0;
+	return o->ret < 0 && o->ret != -EINPROGRESS;
+}
+
+static inline bool record_failed(const struct connprobe_record *rec)
+{
+	struct cp_outcome o = outcome_of(rec);
+
+	return outcome_failed(&o);
+}
 
 /*
  * The one definition of "in progress", for --in-progress and summary: a

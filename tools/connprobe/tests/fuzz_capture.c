@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness: any bytes as a capture.  A capture that parses is
- * then put through every view (table, JSON, CSV, summary, hist, prom),
- * so a record the parser lets through cannot crash a renderer either.
+ * then put through every view (table, JSON, CSV, summary, hist, prom,
+ * -c, the heat map), so a record the parser lets through cannot crash a
+ * renderer either.
  * Built with clang -fsanitize=fuzzer,address,undefined; run by the
  * "fuzz" test with a time bound.
  */
@@ -13,7 +14,6 @@
 #include "capture_read.h"
 #include "csv.h"
 #include "jsonl.h"
-#include "log2hist.h"
 #include "views.h"
 #include "table.h"
 
@@ -27,9 +27,11 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 	struct emit_state st = { .opts = { .wallclock = true, .cgroups = cg,
 		.realtime_offset_ns = c->hdr.realtime_offset_ns } };
 	static const struct agg_opts every_part = {
-		.parts = AGG_GROUPS | AGG_LOG2 | AGG_PROM | AGG_FLOWS,
+		.parts = AGG_GROUPS | AGG_LOG2 | AGG_PROM | AGG_FLOWS | AGG_HEAT,
 		.log2_div = 1000,
 	};
+	struct view_opts text = { 0 }, json = { .json = true, .rows = 3 };
+	const struct cp_stats *lost = c->lost_known ? &c->lost : NULL;
 	static struct cp_agg sum;
 	const struct connprobe_record *rec;
 	struct cp_log2hist h = { 0 };
@@ -49,11 +51,12 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 		agg_add(&sum, rec);
 		log2hist_add(&h, rec->latency_ns / 1000);
 	}
-	summary_print_table(&o, &sum, 0, c->lost_known ? &c->lost : NULL);
-	summary_print_json(&o, &sum, 3, c->lost_known ? &c->lost : NULL);
-	prom_print(&o, &sum, c->lost_known ? &c->lost : NULL);
-	hist_print(&o, &sum, "usecs", true, NULL);
-	count_print(&o, &sum);
+	summary_print(&o, &sum, &text, lost);
+	summary_print(&o, &sum, &json, lost);
+	prom_print(&o, &sum, &text, lost);
+	hist_print(&o, &sum, &json, NULL);
+	count_print(&o, &sum, &text, lost);
+	heatmap_print(&o, &sum, &text, lost);
 	log2hist_print(&o, &h, "usecs");
 	agg_free(&sum);
 	out_close(&o);

@@ -3,8 +3,6 @@
 #include <stdlib.h>
 
 #include "views.h"
-#include "latdist.h"
-#include "log2hist.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -20,7 +20,7 @@ static const char *render(struct memout *c, struct cp_agg *p,
 
 	if (!o)
 		return NULL;
-	prom_print(o, p, lost);
+	prom_print(o, p, &(struct view_opts){ .view = AV_PROM }, lost);
 	return memout_text(c);
 }
 

@@ -29,15 +29,16 @@ static void free_summary(struct cp_agg *s)
 /* The stats of the only group of @t. */
 static const struct group_stats *only(const struct group_table *t)
 {
-	return t->tab.nr == 1 ? group_stats_of(t, 0) : NULL;
+	return t->tab.nr == 1 ? &((struct group *)htab_entry(&t->tab, 0))->st
+			      : NULL;
 }
 
 static int test_outcomes_count_records(const void *arg)
 {
 	struct connprobe_record ok = rec_refused_v4(1, 0, 1), refused;
 	struct cp_agg *s = new_summary();
-	const struct group_stats *st;
-	struct outcome_key key = { .oc = { .event = CONNPROBE_EVENT_CONNECT } };
+	struct cp_outcome key = { .event = CONNPROBE_EVENT_CONNECT };
+	const struct group *g;
 	int i, ret = 1;
 
 	(void)arg;
@@ -48,11 +49,10 @@ static int test_outcomes_count_records(const void *arg)
 		CHECK_INT(agg_add(s, &ok), 0);
 	CHECK_INT(agg_add(s, &refused), 0);
 	CHECK_INT(s->outcomes.tab.nr, 2);
-	CHECK(htab_find_idx(&s->outcomes.tab, &key));
-	st = group_stats_of(&s->outcomes,
-			    htab_find_idx(&s->outcomes.tab, &key) - 1);
-	CHECK_INT(st->count, 3);
-	CHECK_INT(st->failed, 0);
+	g = htab_find(&s->outcomes.tab, &key);
+	CHECK(g);
+	CHECK_INT(g->st.count, 3);
+	CHECK_INT(g->st.failed, 0);
 	/* same destination and process: one group each, 1 of 4 failed */
 	CHECK(only(&s->dests) && only(&s->procs));
 	CHECK_INT(only(&s->dests)->count, 4);
@@ -137,10 +137,10 @@ static int test_other_row(const void *arg)
 	}
 	/* beyond the cap, processes fold into one row; nothing is lost */
 	CHECK_INT(s->procs.tab.nr, AGG_MAX_GROUPS);
-	CHECK_INT(s->procs.other.count, 10);
+	CHECK_INT(s->procs.other.g.st.count, 10);
 	r.pid = 3;	/* a known group still counts as itself */
 	CHECK_INT(agg_add(s, &r), 0);
-	CHECK_INT(s->procs.other.count, 10);
+	CHECK_INT(s->procs.other.g.st.count, 10);
 	ret = 0;
 fail:
 	free_summary(s);
@@ -156,10 +156,8 @@ static const char *render(struct memout *c, const struct cp_agg *s,
 
 	if (!o)
 		return NULL;
-	if (json)
-		summary_print_json(o, s, rows, lost);
-	else
-		summary_print_table(o, s, rows, lost);
+	summary_print(o, s, &(struct view_opts){ .json = json, .rows = rows },
+		      lost);
 	return memout_text(c);
 }
 

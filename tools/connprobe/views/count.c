@@ -7,9 +7,9 @@
 #include "views.h"
 
 /* Largest count first; equal counts in key order, for stable output. */
-static int by_count(size_t i, size_t j, const void *ctx)
+static int by_count(const void *a, const void *b)
 {
-	const struct flow *x = htab_entry(ctx, i), *y = htab_entry(ctx, j);
+	const struct flow *x = *(void *const *)a, *y = *(void *const *)b;
 
 	if (x->connects != y->connects)
 		return x->connects < y->connects ? 1 : -1;
@@ -30,28 +30,31 @@ static void port_col(struct cp_out *o, int port)
 	col(o, port < 0 ? "" : buf, 20);
 }
 
-void count_print(struct cp_out *o, const struct cp_agg *a)
+void count_print(struct cp_out *o, const struct cp_agg *a,
+		 const struct view_opts *vo, const struct cp_stats *lost)
 {
-	size_t *idx = sorted_indexes(a->flows.nr, by_count, &a->flows), i;
+	const void **flows = htab_sorted(&a->flows, by_count);
 	const struct flow *f;
+	size_t i;
 
-	if (!idx)
+	(void)lost;
+	if (!flows)
 		return;
 	col(o, "LADDR", 25);
 	col(o, "RADDR", 25);
-	if (a->opts.flow_lport)
+	if (vo->lport)
 		col(o, "LPORT", 20);
 	col(o, "RPORT", 20);
 	out_str(o, "CONNECTS\n");
 	for (i = 0; i < a->flows.nr; i++) {
-		f = htab_entry(&a->flows, idx[i]);
+		f = flows[i];
 		col(o, f->key.laddr, 25);
 		col(o, f->key.raddr, 25);
-		if (a->opts.flow_lport)
+		if (vo->lport)
 			port_col(o, f->key.lport);
 		port_col(o, f->key.rport);
 		out_u64(o, f->connects);
 		out_char(o, '\n');
 	}
-	free(idx);
+	free(flows);
 }

@@ -2,6 +2,7 @@
 /* hist: a bcc log2 histogram per outcome, from the aggregator. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json.h"
 #include "views.h"
@@ -46,88 +47,78 @@ void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 }
 
 
-static void print_text(struct cp_out *o, const struct cp_agg *a,
-		       const size_t *idx, const char *unit)
+int outcome_by_count(const void *a, const void *b)
 {
-	char label[OUTCOME_BUF_LEN];
-	size_t i, n = a->outcomes.tab.nr;
+	const struct group *x = *(void *const *)a, *y = *(void *const *)b;
 
-	for (i = 0; i < n; i++) {
-		out_str(o, i ? "\noutcome = " : "outcome = ");
-		out_str(o, outcome_label(htab_entry(&a->outcomes.tab, idx[i]),
-					 label, sizeof(label)));
-		out_char(o, '\n');
-		log2hist_print(o, &agg_extra(a, idx[i])->log2, unit);
-	}
-	out_str(o, n ? "\n" : "");
-	out_u64(o, a->records);
-	out_str(o, " records, ");
+	if (x->st.count != y->st.count)
+		return x->st.count < y->st.count ? 1 : -1;
+	return memcmp(&x->key.oc, &y->key.oc, sizeof(x->key.oc));
 }
 
-static void print_json(struct cp_out *o, const struct cp_agg *a,
-		       const size_t *idx)
+/* One outcome's histogram as a JSON object. */
+static void json_hist(struct cp_out *o, const struct outcome_group *e)
 {
-	char label[OUTCOME_BUF_LEN];
-	const struct cp_outcome *oc;
-	const uint64_t *slot;
-	size_t i;
+	const uint64_t *slot = e->log2.slot;
 	int s, last;
 
-	out_str(o, ",\"histograms\":[");
-	for (i = 0; i < a->outcomes.tab.nr; i++) {
-		oc = htab_entry(&a->outcomes.tab, idx[i]);
-		slot = agg_extra(a, idx[i])->log2.slot;
-		out_str(o, i ? ",{\"event\":" : "{\"event\":");
-		out_str(o, oc->event == CONNPROBE_EVENT_COMPLETE ?
-			"\"complete\"" : "\"connect\"");
-		json_key(o, "outcome");
-		json_string_or_null(o, outcome_result(oc, label, sizeof(label)));
+	out_char(o, '{');
+	outcome_json(o, &e->g.key.oc);
+	json_key(o, "count");
+	out_u64(o, e->g.st.count);
+	out_str(o, ",\"buckets\":[");
+	for (last = LOG2HIST_SLOTS - 1; last > 0 && !slot[last]; last--)
+		;
+	for (s = 0; s <= last; s++) {
+		out_str(o, s ? ",{\"low\":" : "{\"low\":");
+		out_u64(o, s ? 1ULL << s : 0);
+		json_key(o, "high");
+		out_u64(o, s == 63 ? ~0ULL : (1ULL << (s + 1)) - 1);
 		json_key(o, "count");
-		out_u64(o, group_stats_of(&a->outcomes, idx[i])->count);
-		out_str(o, ",\"buckets\":[");
-		for (last = LOG2HIST_SLOTS - 1; last > 0 && !slot[last]; last--)
-			;
-		for (s = 0; s <= last; s++) {
-			out_str(o, s ? ",{\"low\":" : "{\"low\":");
-			out_u64(o, s ? 1ULL << s : 0);
-			json_key(o, "high");
-			out_u64(o, s == 63 ? ~0ULL : (1ULL << (s + 1)) - 1);
-			json_key(o, "count");
-			out_u64(o, slot[s]);
-			out_char(o, '}');
-		}
-		out_str(o, "]}");
+		out_u64(o, slot[s]);
+		out_char(o, '}');
 	}
-	out_str(o, "]}\n");
+	out_str(o, "]}");
 }
 
-void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
-		bool json, const struct cp_stats *lost)
+void hist_print(struct cp_out *o, const struct cp_agg *a,
+		const struct view_opts *vo, const struct cp_stats *lost)
 {
-	size_t *idx = sorted_indexes(a->outcomes.tab.nr, outcome_by_count,
-				     &a->outcomes);
+	const void **groups = htab_sorted(&a->outcomes.tab, outcome_by_count);
+	const char *unit = vo->msecs ? "msecs" : "usecs";
+	size_t i, n = a->outcomes.tab.nr;
+	char label[OUTCOME_BUF_LEN];
+	const struct outcome_group *e;
 
-	if (!idx)
+	if (!groups)
 		return;
-	if (json) {
+	if (vo->json) {
 		out_str(o, "{\"unit\":\"");
 		out_str(o, unit);
 		out_str(o, "\",\"records\":");
 		out_u64(o, a->records);
-		json_key(o, "lost");
-		if (lost)
-			out_u64(o, lost->total_lost);
-		else
-			out_str(o, "null");
-		print_json(o, a, idx);
-	} else {
-		print_text(o, a, idx, unit);
-		if (lost) {
-			out_u64(o, lost->total_lost);
-			out_str(o, " lost\n");
-		} else {
-			out_str(o, "lost unknown\n");
-		}
+		lost_print(o, lost, true);
+		out_str(o, ",\"histograms\":[");
 	}
-	free(idx);
+	for (i = 0; i < n; i++) {
+		e = groups[i];
+		if (vo->json) {
+			out_str(o, i ? "," : "");
+			json_hist(o, e);
+			continue;
+		}
+		out_str(o, i ? "\noutcome = " : "outcome = ");
+		out_str(o, outcome_label(&e->g.key.oc, label, sizeof(label)));
+		out_char(o, '\n');
+		log2hist_print(o, &e->log2, unit);
+	}
+	if (vo->json) {
+		out_str(o, "]}\n");
+	} else {
+		out_str(o, n ? "\n" : "");
+		out_u64(o, a->records);
+		out_str(o, " records, ");
+		lost_print(o, lost, false);
+	}
+	free(groups);
 }

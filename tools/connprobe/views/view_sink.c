@@ -27,11 +27,19 @@ struct view_sink {
 
 #define to_view(s) ((struct view_sink *)(s))
 
-/* What each view aggregates. */
-static const unsigned int view_parts[] = {
-	[AV_SUMMARY] = AGG_GROUPS, [AV_TOP] = AGG_GROUPS, [AV_HIST] = AGG_LOG2,
-	[AV_PROM] = AGG_PROM, [AV_IN_PROGRESS] = AGG_HELD,
-	[AV_COUNT] = AGG_FLOWS, [AV_HEATMAP] = AGG_HEAT,
+/* What each view aggregates, and how it shows it (top: top_frame()). */
+static const struct {
+	unsigned int parts;
+	void (*print)(struct cp_out *o, const struct cp_agg *a,
+		      const struct view_opts *vo, const struct cp_stats *lost);
+} views[] = {
+	[AV_SUMMARY] = { AGG_GROUPS, summary_print },
+	[AV_TOP] = { AGG_GROUPS, NULL },
+	[AV_HIST] = { AGG_LOG2, hist_print },
+	[AV_PROM] = { AGG_PROM, prom_print },
+	[AV_IN_PROGRESS] = { AGG_HELD, NULL },
+	[AV_COUNT] = { AGG_FLOWS, count_print },
+	[AV_HEATMAP] = { AGG_HEAT, heatmap_print },
 };
 
 static int view_begin(struct cp_sink *s, const struct cp_source_info *info)
@@ -83,69 +91,22 @@ static void top_frame(struct view_sink *v, struct cp_out *o,
 						       lost->total_lost);
 		v->lost_before = lost->total_lost;
 	}
-	summary_print_table(o, &v->agg, v->opts.rows,
-			    lost ? &interval_lost : NULL);
+	summary_print(o, &v->agg, &v->opts, lost ? &interval_lost : NULL);
 	if (!v->tty)
 		out_char(o, '\n');
 }
 
-static void view_print(struct cp_sink *s, struct cp_out *o,
+static void view_print(struct view_sink *v, struct cp_out *o,
 		       const struct cp_stats *lost)
 {
-	struct view_sink *v = to_view(s);
-
-	switch (v->opts.view) {
-	case AV_SUMMARY:
-		if (v->opts.json)
-			summary_print_json(o, &v->agg, v->opts.rows, lost);
-		else
-			summary_print_table(o, &v->agg, v->opts.rows, lost);
-		break;
-	case AV_TOP:
+	if (v->opts.view == AV_TOP)
 		top_frame(v, o, lost);
-		break;
-	case AV_HIST:
-		hist_print(o, &v->agg, v->opts.msecs ? "msecs" : "usecs",
-			   v->opts.json, lost);
-		break;
-	case AV_PROM:
-		prom_print(o, &v->agg, lost);
-		break;
-	case AV_COUNT:
-		count_print(o, &v->agg);
-		break;
-	case AV_IN_PROGRESS:
-	case AV_HEATMAP:
-		break;
-	}
+	else if (views[v->opts.view].print)
+		views[v->opts.view].print(o, &v->agg, &v->opts, lost);
 }
 
-/* The heat map into its file, or onto opts.f for "-". */
-static int write_heatmap(struct cp_sink *s)
-{
-	struct view_sink *v = to_view(s);
-	bool to_f = !strcmp(v->opts.heatmap, "-");
-	FILE *f = to_f ? v->opts.f : fopen(v->opts.heatmap, "w");
-
-	if (!f) {
-		snprintf(s->err, sizeof(s->err), "%s: %s", v->opts.heatmap,
-			 strerror(errno));
-		return -1;
-	}
-	heatmap_print(f, &v->agg);
-	if ((to_f ? fflush(f) : fclose(f)) || (to_f && ferror(f))) {
-		snprintf(s->err, sizeof(s->err), "%s: write error",
-			 v->opts.heatmap);
-		return -1;
-	}
-	return 0;
-}
-
-/* @view onto @f in one buffered piece; -1 with a message in s->err. */
-static int print_view(struct cp_sink *s, FILE *f,
-		      void (*view)(struct cp_sink *, struct cp_out *,
-				   const struct cp_stats *),
-		      const struct cp_stats *lost)
+/* The view onto @f in one buffered piece; -1 with s->err set. */
+static int print_to(struct cp_sink *s, FILE *f, const struct cp_stats *lost)
 {
 	struct cp_out o;
 
@@ -153,7 +114,7 @@ static int print_view(struct cp_sink *s, FILE *f,
 		snprintf(s->err, sizeof(s->err), "out of memory");
 		return -1;
 	}
-	view(s, &o, lost);
+	view_print(to_view(s), &o, lost);
 	if (out_close(&o)) {
 		snprintf(s->err, sizeof(s->err), "write error on standard output");
 		return -1;
@@ -171,13 +132,32 @@ static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
 
 	if (!f)
 		snprintf(s->err, sizeof(s->err), "out of memory");
-	else if (!print_view(s, f, view_print, lost))
+	else if (!print_to(s, f, lost))
 		ret = textfile_write(to_view(s)->opts.textfile_dir,
 				     PROM_TEXTFILE_NAME, text, len, s->err,
 				     sizeof(s->err));
 	if (f)
 		fclose(f);
 	free(text);
+	return ret;
+}
+
+/* The heat map into its file, or onto opts.f for "-". */
+static int write_heatmap(struct cp_sink *s, const struct cp_stats *lost)
+{
+	const char *path = to_view(s)->opts.heatmap;
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : to_view(s)->opts.f;
+	int ret;
+
+	if (!f) {
+		snprintf(s->err, sizeof(s->err), "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ret = print_to(s, f, lost);
+	if (f != to_view(s)->opts.f && fclose(f))
+		ret = -1;
+	if (ret)
+		snprintf(s->err, sizeof(s->err), "%s: write error", path);
 	return ret;
 }
 
@@ -195,8 +175,8 @@ static int show_held(struct cp_sink *s, const struct cp_stats *lost)
 	struct cp_sink *st = to_view(s)->opts.stream;
 	size_t i;
 
+	/* the run is over: the table may lose its index to the order */
 	qsort(held->entries, held->nr, held->entry_size, by_ts);
-	htab_reindex(held);
 	for (i = 0; i < held->nr; i++)
 		if (st->ops->record(st, &((struct pending *)htab_entry(held, i))->rec))
 			goto fail;
@@ -218,7 +198,7 @@ static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 
 	if (v->opts.view == AV_PROM)
 		return write_textfile(s, lost);
-	ret = print_view(s, v->opts.f, view_print, lost);
+	ret = print_to(s, v->opts.f, lost);
 	agg_reset(&v->agg);	/* top: the next frame starts empty */
 	return ret;
 }
@@ -226,27 +206,22 @@ static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 static int view_end(struct cp_sink *s, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
+	int ret;
 
 	switch (v->opts.view) {
 	case AV_IN_PROGRESS:
 		return show_held(s, lost);
-	case AV_HEATMAP:
-		if (write_heatmap(s))
-			return -1;
-		break;
 	case AV_TOP:
 		return view_tick(s, lost);
-	case AV_PROM:
-		if (v->opts.textfile_dir) {
-			if (write_textfile(s, lost))
-				return -1;
-			break;
-		}
-		/* fall through */
+	case AV_HEATMAP:
+		ret = write_heatmap(s, lost);
+		break;
 	default:
-		if (print_view(s, v->opts.f, view_print, lost))
-			return -1;
+		ret = v->opts.view == AV_PROM && v->opts.textfile_dir ?
+		      write_textfile(s, lost) : print_to(s, v->opts.f, lost);
 	}
+	if (ret)
+		return -1;
 	if (v->opts.view == AV_COUNT)
 		sink_report_counts(s, lost);
 	else if (lost)
@@ -273,7 +248,7 @@ struct cp_sink *view_sink_new(const struct view_opts *o)
 {
 	struct view_sink *v = calloc(1, sizeof(*v));
 	struct agg_opts ao = {
-		.parts = view_parts[o->view], .flow_lport = o->lport,
+		.parts = views[o->view].parts, .flow_lport = o->lport,
 		.log2_div = o->msecs ? 1000000 : 1000,
 	};
 

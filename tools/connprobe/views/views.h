@@ -42,13 +42,43 @@ struct view_opts {
 struct cp_sink *view_sink_new(const struct view_opts *o);
 
 /*
- * The three summary tables, largest groups first, at most @rows rows each
- * (0: all), then a totals line; @lost NULL: unknown.
+ * The views, onto @o from @a as @vo asks; @lost NULL: unknown.
+ *
+ * summary: the outcome, destination and process tables, largest groups
+ * first, at most vo->rows rows each (0: all), then a totals line; or one
+ * JSON object.
+ *
+ * hist: bcc's log2 histogram per outcome, most frequent first, in usecs
+ * (msecs with vo->msecs); or one JSON object.
+ *
+ * prom: the exposition, series sorted; counters count from the start of
+ * the run, and without @lost the loss counters are left out:
+ *
+ *	connprobe_connect_calls_total{outcome,family,protocol}	counter
+ *	connprobe_connect_completions_total{outcome,family,protocol} counter
+ *	connprobe_connect_duration_seconds{outcome}		histogram
+ *	connprobe_connect_completion_seconds{outcome}		histogram
+ *	connprobe_connect_failures_by_destination_total{event,outcome,
+ *		destination,port}				counter
+ *	connprobe_lost_records_total				counter
+ *	connprobe_missed_calls_total{probe,reason}		counter
+ *
+ * count: -c's table, as tcpconnect prints it, largest count first.
+ *
+ * heatmap: the heat map as an SVG document, a panel per outcome.
  */
-void summary_print_table(struct cp_out *o, const struct cp_agg *a,
-			 unsigned int rows, const struct cp_stats *lost);
-void summary_print_json(struct cp_out *o, const struct cp_agg *a,
-			unsigned int rows, const struct cp_stats *lost);
+void summary_print(struct cp_out *o, const struct cp_agg *a,
+		   const struct view_opts *vo, const struct cp_stats *lost);
+void hist_print(struct cp_out *o, const struct cp_agg *a,
+		const struct view_opts *vo, const struct cp_stats *lost);
+void prom_print(struct cp_out *o, const struct cp_agg *a,
+		const struct view_opts *vo, const struct cp_stats *lost);
+void count_print(struct cp_out *o, const struct cp_agg *a,
+		 const struct view_opts *vo, const struct cp_stats *lost);
+void heatmap_print(struct cp_out *o, const struct cp_agg *a,
+		   const struct view_opts *vo, const struct cp_stats *lost);
+
+#define PROM_TEXTFILE_NAME	"connprobe.prom"
 
 /*
  * A log2 histogram in bcc's layout: a "@unit : count distribution"
@@ -58,46 +88,16 @@ void summary_print_json(struct cp_out *o, const struct cp_agg *a,
 void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 		    const char *unit);
 
-/* hist, in @unit ("usecs", "msecs"), most frequent outcome first. */
-void hist_print(struct cp_out *o, const struct cp_agg *a, const char *unit,
-		bool json, const struct cp_stats *lost);
+/* The totals' end: "N lost\n", "lost unknown\n"; JSON's ,"lost":N or null. */
+void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json);
 
-#define PROM_TEXTFILE_NAME	"connprobe.prom"
-
-/*
- * The exposition, series sorted:
- *
- *	connprobe_connect_calls_total{outcome,family,protocol}	counter
- *	connprobe_connect_completions_total{outcome,family,protocol} counter
- *	connprobe_connect_duration_seconds{outcome}		histogram
- *	connprobe_connect_completion_seconds{outcome}		histogram
- *	connprobe_lost_records_total				counter
- *	connprobe_missed_calls_total{probe,reason}		counter
- *
- * Counters count from the start of the run; @lost NULL: the loss
- * counters are left out.
- */
-void prom_print(struct cp_out *o, const struct cp_agg *a,
-		const struct cp_stats *lost);
-
-/* The heat map as an SVG document: a panel per outcome. */
-void heatmap_print(FILE *f, const struct cp_agg *a);
-
-/* -c's table, as tcpconnect prints it, largest count first. */
-void count_print(struct cp_out *o, const struct cp_agg *a);
+/* "event":..,"outcome":.. of an outcome (summary's and hist's JSON). */
+void outcome_json(struct cp_out *o, const struct cp_outcome *oc);
 
 /*
- * The indexes 0..@n-1 sorted by @cmp (which compares the entries they
- * name); free() them; NULL if out of memory.  Views sort what they show,
- * not the aggregator's tables, which go on counting (top, prom).
+ * For htab_sorted() of a->outcomes.tab: the most frequent outcome first,
+ * then by key, so that the order is repeatable (hist, the heat map).
  */
-typedef int (*index_cmp)(size_t i, size_t j, const void *ctx);
-size_t *sorted_indexes(size_t n, index_cmp cmp, const void *ctx);
-
-/*
- * For @outcomes (a->outcomes): the most frequent outcome first, then by
- * key, so that the order is repeatable (hist, the heat map).
- */
-int outcome_by_count(size_t i, size_t j, const void *outcomes);
+int outcome_by_count(const void *a, const void *b);
 
 #endif /* CONNPROBE_VIEWS_H */
