@@ -209,11 +209,43 @@ fail:
 	return ret;
 }
 
+/*
+ * Two AF_UNIX paths whose hashes collide ("b" and "a\0", a path that
+ * ends in a NUL) stay two groups, each shown with its own path.
+ */
+static int test_unix_paths_own_group(const void *arg)
+{
+	struct connprobe_record r[2] = { rec_new(1, 0, 1), rec_new(2, 0, 2) };
+	struct cp_agg *s = new_summary();
+	struct memout c = { 0 };
+	const char *text;
+	int ret = 1;
+
+	(void)arg;
+	CHECK(s);
+	rec_unix(&r[0], SOCK_STREAM, "b", 1);
+	rec_unix(&r[1], SOCK_STREAM, "a\0", 2);
+	r[1].ret = -111;
+	CHECK_INT(agg_add(s, &r[0]), 0);
+	CHECK_INT(agg_add(s, &r[1]), 0);
+	CHECK_INT(s->dests.tab.nr, 2);
+	text = render(&c, s, true, 0, NULL);
+	CHECK(text);
+	CHECK_HAS(text, "\"daddr\":\"b\",\"dport\":null,\"failed\":0");
+	CHECK_HAS(text, "\"daddr\":\"a\",\"dport\":null,\"failed\":1");
+	ret = 0;
+fail:
+	memout_close(&c);
+	free_summary(s);
+	return ret;
+}
+
 TEST_LIST(summary_tests) = {
 	{ "summary: outcomes count records; one group per destination/process", test_outcomes_count_records },
 	{ "summary: EINPROGRESS + COMPLETE is one attempt, by id", test_nonblocking_is_one_attempt },
 	{ "summary: a COMPLETE without its connect is an attempt", test_complete_without_connect },
 	{ "summary: groups beyond the cap fold into (other)", test_other_row },
 	{ "summary: tables and JSON, rows sorted and cut", test_print },
+	{ "summary: AF_UNIX paths whose hashes collide keep their own groups", test_unix_paths_own_group },
 	{ NULL, NULL },
 };
