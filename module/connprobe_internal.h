@@ -8,6 +8,8 @@
 
 #include <linux/types.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/socket.h>
 #include <linux/spinlock_types.h>
@@ -199,9 +201,46 @@ bool cp_pending_on_return(const struct socket *sock,
 void cp_pending_forget(const struct sock *sk);
 void cp_pending_show_stats(struct seq_file *m);
 
-bool cp_filter_task(void);
+struct cp_filter;
+extern struct cp_filter __rcu *cp_filter;
+bool cp_filter_task_slow(void);
+bool cp_filter_record_slow(const struct connprobe_record *rec);
+
+/*
+ * With no filter in force, the usual case, each test of the filter is one
+ * load, inline in the probe: rcu_access_pointer() only tests the pointer,
+ * which needs no read-side section.  With one, the test proper
+ * (filter.c) takes rcu_read_lock(), as the tracepoint probes may be
+ * preemptible (7.x runs them under SRCU, preemption on).
+ */
+
+/**
+ * cp_filter_task() - whether current's calls are traced
+ *
+ * Called at the entry of a call, and where a TCP attempt starts.
+ *
+ * Return: false if the filter in force turns current away.
+ */
+static inline bool cp_filter_task(void)
+{
+	return !rcu_access_pointer(cp_filter) || cp_filter_task_slow();
+}
+
+/**
+ * cp_filter_record() - whether a record is written
+ * @rec: the record, complete but for its sequence number
+ *
+ * Only the terms on the record's contents are tested here: the caller's
+ * were tested at the call's entry.  A record turned away is counted.
+ *
+ * Return: false if the filter in force turns @rec away.
+ */
+static inline bool cp_filter_record(const struct connprobe_record *rec)
+{
+	return !rcu_access_pointer(cp_filter) || cp_filter_record_slow(rec);
+}
+
 void cp_filter_count_call(void);
-bool cp_filter_record(const struct connprobe_record *rec);
 int cp_filter_set(char *buf);
 void cp_filter_show(struct seq_file *m);
 void cp_filter_show_stats(struct seq_file *m);

@@ -115,9 +115,12 @@ static int cp_connect_entry(struct kretprobe_instance *ri,
 	    len <= (int)sizeof(call->addr.ss) &&
 	    cp_copy_user_addr(&call->addr.ss, uaddr, len))
 		call->addr.len = len;
-	rcu_read_lock();
+	/*
+	 * Kprobe handlers run with preemption off: an RCU read-side section
+	 * (since 4.20) for the descriptor table, which a table that grows is
+	 * freed after.  The file is only compared, never dereferenced.
+	 */
 	call->file = cp_files_lookup_fd_raw(current->files, call->fd);
-	rcu_read_unlock();
 	return 0;
 }
 

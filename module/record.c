@@ -27,17 +27,19 @@
 #include "connprobe.h"
 #include "connprobe_internal.h"
 
-/* The task's cgroup v2 id, as bpf_get_current_cgroup_id() gives it. */
+/*
+ * The task's cgroup v2 id, as bpf_get_current_cgroup_id() gives it.  Only
+ * from the probes' return handlers: they run with preemption off, an RCU
+ * read-side section for the css_set and the cgroup (freed after a grace
+ * period), which task_css_set_check() accepts (rcu_read_lock_sched_held()).
+ */
 static u64 cp_current_cgroup_id(void)
 {
-	u64 id = 0;
-
 #ifdef CONFIG_CGROUPS
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(current));
-	rcu_read_unlock();
+	return cgroup_id(task_dfl_cgroup(current));
+#else
+	return 0;
 #endif
-	return id;
 }
 
 NOKPROBE_SYMBOL(cp_current_cgroup_id);
