@@ -214,7 +214,8 @@ static DEFINE_PER_CPU(struct connprobe_record, cp_scratch);
  * they never see a record half built.  This is relay_reserve() with the
  * drop made visible.
  */
-static void cp_sink_reserve(struct cp_sink *sink, struct cp_slot *slot)
+static __always_inline void cp_sink_reserve(struct cp_sink *sink,
+					    struct cp_slot *slot)
 	__acquires(&cp_buf_lock)
 {
 	struct rchan_buf *buf;
@@ -241,14 +242,12 @@ static void cp_sink_reserve(struct cp_sink *sink, struct cp_slot *slot)
 	slot->rec = buf->data + buf->offset;
 }
 
-NOKPROBE_SYMBOL(cp_sink_reserve);
-
 /*
  * Keep the record built in @slot (@keep), or let its room go to the next
  * one.  A kept record counts as written, whether it is stored or lost for
  * want of room; its @cpu and @seq are set here.
  */
-static void cp_sink_commit(struct cp_slot *slot, bool keep)
+static __always_inline void cp_sink_commit(struct cp_slot *slot, bool keep)
 	__releases(&cp_buf_lock)
 {
 	struct cp_cpu_stats *stats = this_cpu_ptr(slot->sink->stats);
@@ -272,8 +271,6 @@ static void cp_sink_commit(struct cp_slot *slot, bool keep)
 	raw_spin_unlock(this_cpu_ptr(&cp_buf_lock));
 	local_irq_restore(slot->flags);
 }
-
-NOKPROBE_SYMBOL(cp_sink_commit);
 
 /* Store a copy of @rec in this CPU's buffer of @sink, or count it lost. */
 static void cp_sink_write(struct cp_sink *sink,

@@ -7,6 +7,7 @@
 #define _CONNPROBE_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
@@ -189,7 +190,30 @@ u16 cp_sock_dest(const struct sock *sk, u8 *daddr);
 void cp_record_used_daddr(struct connprobe_record *rec, u16 family,
 			  const u8 *daddr, u16 dport);
 
-u64 cp_new_id(void);
+/* Low bits of an id: the CPU that made it. */
+#define CP_ID_CPU_BITS	order_base_2(NR_CPUS)
+DECLARE_PER_CPU(u64, cp_next_id);
+
+/**
+ * cp_new_id() - a fresh correlation id, never 0
+ *
+ * A counter of this CPU's, shifted over the CPU's number: unique without
+ * a counter shared by all CPUs.  Inline: the probes call it for every
+ * call on a socket.
+ *
+ * Return: the id.
+ */
+static inline u64 cp_new_id(void)
+{
+	u64 id;
+
+	preempt_disable();
+	id = this_cpu_inc_return(cp_next_id) << CP_ID_CPU_BITS |
+	     smp_processor_id();
+	preempt_enable();
+	return id;
+}
+
 unsigned long cp_percpu_sum(unsigned long __percpu *counter);
 int cp_pending_init(unsigned int attempts);
 void cp_pending_exit(void);
@@ -198,6 +222,7 @@ void cp_pending_end(const struct sock *sk, const struct cp_attempt_end *end);
 bool cp_pending_on_return(const struct socket *sock,
 			  struct connprobe_record *rec,
 			  struct cp_attempt_end *end);
+bool cp_pending_none(const struct sock *sk);
 void cp_pending_forget(const struct sock *sk);
 void cp_pending_show_stats(struct seq_file *m);
 

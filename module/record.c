@@ -104,28 +104,28 @@ NOKPROBE_SYMBOL(cp_current_uid);
  * instruction-counted VM).  A name changed meanwhile may come out torn,
  * as with strscpy(); it still ends in NUL.
  */
-static void cp_copy_comm(char comm[CONNPROBE_COMM_LEN])
+static __always_inline void cp_copy_comm(char comm[CONNPROBE_COMM_LEN])
 {
 	const struct word_at_a_time zero = WORD_AT_A_TIME_CONSTANTS;
-	unsigned long w[CONNPROBE_COMM_LEN / sizeof(long)], bits;
-	int i;
+	unsigned long lo, hi, bits;
 
-	BUILD_BUG_ON(sizeof(current->comm) < sizeof(w));
-	memcpy(w, current->comm, sizeof(w));
-	for (i = 0; i < ARRAY_SIZE(w); i++)
-		if (has_zero(w[i], &bits, &zero))
-			break;
-	if (i < ARRAY_SIZE(w)) {
-		bits = prep_zero_mask(w[i], bits, &zero);
-		w[i] &= zero_bytemask(create_zero_mask(bits));
-		while (++i < ARRAY_SIZE(w))
-			w[i] = 0;
+	/* Two words, in registers: no array on the stack to guard. */
+	BUILD_BUG_ON(CONNPROBE_COMM_LEN != 2 * sizeof(long) ||
+		     sizeof(current->comm) < CONNPROBE_COMM_LEN);
+	memcpy(&lo, current->comm, sizeof(lo));
+	memcpy(&hi, current->comm + sizeof(lo), sizeof(hi));
+	if (has_zero(lo, &bits, &zero)) {
+		bits = prep_zero_mask(lo, bits, &zero);
+		lo &= zero_bytemask(create_zero_mask(bits));
+		hi = 0;
+	} else if (has_zero(hi, &bits, &zero)) {
+		bits = prep_zero_mask(hi, bits, &zero);
+		hi &= zero_bytemask(create_zero_mask(bits));
 	}
-	memcpy(comm, w, sizeof(w));
+	memcpy(comm, &lo, sizeof(lo));
+	memcpy(comm + sizeof(lo), &hi, sizeof(hi));
 	comm[CONNPROBE_COMM_LEN - 1] = '\0';
 }
-
-NOKPROBE_SYMBOL(cp_copy_comm);
 
 /**
  * cp_call_addr_set() - keep the kernel's own copy of a call's address
@@ -146,16 +146,32 @@ void cp_call_addr_set(struct cp_call_addr *addr,
 
 NOKPROBE_SYMBOL(cp_call_addr_set);
 
-/* Zero @rec (no byte is left uninitialised) and give it its header. */
-static void cp_record_init(struct connprobe_record *rec, u8 event)
+/* The part of a record from @uid on, zeroed whole by cp_record_init(). */
+struct cp_record_tail {
+	u64 w[(sizeof(struct connprobe_record) -
+	       offsetof(struct connprobe_record, uid)) / sizeof(u64)];
+};
+
+/*
+ * Give @rec its header and zero every byte that its builder may leave
+ * unset, so that no byte is left uninitialised: all from @uid on, and
+ * @flags and @id.  The other fields before @uid are written by each
+ * builder (cp_record_begin(), cp_write_complete()), and @seq and @cpu at
+ * the commit: zeroing them too would write them twice, a rep stos step
+ * per word.  The tail is zeroed as aligned words, as one struct.
+ */
+static __always_inline void cp_record_init(struct connprobe_record *rec,
+					   u8 event)
 {
-	memset(rec, 0, sizeof(*rec));
+	BUILD_BUG_ON(offsetof(struct connprobe_record, uid) % sizeof(u64) ||
+		     sizeof(*rec) % sizeof(u64));
+	*(struct cp_record_tail *)&rec->uid = (struct cp_record_tail){};
 	rec->size = sizeof(*rec);
 	rec->version = CONNPROBE_RECORD_VERSION;
 	rec->event = event;
+	rec->flags = 0;
+	rec->id = 0;
 }
-
-NOKPROBE_SYMBOL(cp_record_init);
 
 /**
  * cp_record_begin() - start the CONNECT record of a call that just returned
@@ -219,7 +235,8 @@ static void cp_record_daddr(struct connprobe_record *rec,
 NOKPROBE_SYMBOL(cp_record_daddr);
 
 /* The source (or, with @dest, the destination) of an inet socket. */
-static u16 cp_sock_end(const struct sock *sk, bool dest, u8 *addr)
+static __always_inline u16 cp_sock_end(const struct sock *sk, bool dest,
+				       u8 *addr)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	__be16 port = dest ? READ_ONCE(inet->inet_dport) :
@@ -239,8 +256,6 @@ static u16 cp_sock_end(const struct sock *sk, bool dest, u8 *addr)
 #endif
 	return ntohs(port);
 }
-
-NOKPROBE_SYMBOL(cp_sock_end);
 
 /**
  * cp_sock_source() - an inet socket's source address and port
@@ -308,6 +323,70 @@ static bool cp_sock_is_tcp(const struct sock *sk)
 
 NOKPROBE_SYMBOL(cp_sock_is_tcp);
 
+/*
+ * Commit the CONNECT record of a call on a TCP socket whose bucket of the
+ * attempt table has entries: the attempt, if the call made one, gives the
+ * record its id and what the error path cleared, and a COMPLETE record
+ * follows it when the attempt ended inside a call that still said
+ * EINPROGRESS.  Out of line: its locals are set up only here.
+ */
+static noinline void cp_record_commit_attempt(struct cp_slot *slot,
+					      const struct socket *sock)
+{
+	struct connprobe_record *rec = slot->rec;
+	struct cp_attempt_call call;
+	struct cp_attempt_end end;
+
+	if (!cp_pending_on_return(sock, rec, &end)) {
+		cp_buffer_commit(slot, cp_filter_record(rec));
+		return;
+	}
+	/* Kept before the commit: the slot may be another record's after. */
+	cp_attempt_call_save(&call, rec);
+	cp_buffer_commit(slot, cp_filter_record(rec));
+	cp_write_complete(&call, &end);
+}
+
+NOKPROBE_SYMBOL(cp_record_commit_attempt);
+
+/* Where an inet socket with a destination port went, if not where asked. */
+static noinline void cp_record_sock_dest(struct connprobe_record *rec,
+					 const struct sock *sk)
+{
+	u8 daddr[CONNPROBE_ADDR_LEN];
+	u16 dport;
+
+	dport = cp_sock_dest(sk, daddr);
+	cp_record_used_daddr(rec, sk->sk_family, daddr, dport);
+}
+
+NOKPROBE_SYMBOL(cp_record_sock_dest);
+
+/* The socket's part of a CONNECT record. */
+static __always_inline void cp_record_sock(struct connprobe_record *rec,
+					   const struct sock *sk)
+{
+	rec->flags |= CONNPROBE_F_SOCK;
+	rec->family = sk->sk_family;
+	rec->type = sk->sk_type;
+	rec->protocol = sk->sk_protocol;
+	rec->netns = sock_net(sk)->ns.inum;
+	/*
+	 * No port, no source (e.g. EAFNOSUPPORT before autobind).  A failed
+	 * TCP attempt gets back what it used from the table.  No destination
+	 * port, no destination to compare with the one given: the test comes
+	 * first, so that a call that failed before the socket had one (no
+	 * route, say) costs no more.
+	 */
+	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
+		return;
+	rec->sport = cp_sock_source(sk, rec->saddr);
+	if (rec->sport)
+		rec->flags |= CONNPROBE_F_SADDR;
+	if (READ_ONCE(inet_sk(sk)->inet_dport))
+		cp_record_sock_dest(rec, sk);
+}
+
 /**
  * cp_record_emit() - finish a CONNECT record from its socket and commit it
  * @slot: where the record is, begun with cp_record_begin(); committed here
@@ -323,43 +402,20 @@ void cp_record_emit(struct cp_slot *slot, const struct socket *sock,
 {
 	const struct sock *sk = sock ? sock->sk : NULL;
 	struct connprobe_record *rec = slot->rec;
-	struct cp_attempt_call call;
-	struct cp_attempt_end end;
-	bool complete = false;
-	u8 daddr[CONNPROBE_ADDR_LEN];
-	u16 dport;
 
 	/* EBADF and EFAULT: the kernel never had the address. */
 	if (addr->len && rec->ret != -EBADF && rec->ret != -EFAULT)
 		cp_record_daddr(rec, &addr->ss, addr->len);
 	if (sk) {
-		rec->flags |= CONNPROBE_F_SOCK;
-		rec->family = sk->sk_family;
-		rec->type = sk->sk_type;
-		rec->protocol = sk->sk_protocol;
-		rec->netns = sock_net(sk)->ns.inum;
-		/*
-		 * No port, no source (e.g. EAFNOSUPPORT before autobind).  A
-		 * failed TCP attempt gets back what it used from the table.
-		 */
-		if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) {
-			rec->sport = cp_sock_source(sk, rec->saddr);
-			dport = cp_sock_dest(sk, daddr);
-			cp_record_used_daddr(rec, sk->sk_family, daddr, dport);
+		cp_record_sock(rec, sk);
+		/* No entry in the socket's bucket: no attempt of the call's. */
+		if (cp_sock_is_tcp(sk) && !cp_pending_none(sk)) {
+			cp_record_commit_attempt(slot, sock);
+			return;
 		}
-		if (rec->sport)
-			rec->flags |= CONNPROBE_F_SADDR;
-		if (cp_sock_is_tcp(sk))
-			complete = cp_pending_on_return(sock, rec, &end);
-		else
-			rec->id = cp_new_id();
+		rec->id = cp_new_id();
 	}
-	/* Kept before the commit: the slot may be another record's after. */
-	if (complete)
-		cp_attempt_call_save(&call, rec);
 	cp_buffer_commit(slot, cp_filter_record(rec));
-	if (complete)
-		cp_write_complete(&call, &end);
 }
 
 NOKPROBE_SYMBOL(cp_record_emit);
