@@ -56,28 +56,47 @@ static_assert(__same_type(&__sys_connect_file,
  * word at a time in one user-access section, page faults off: a page not
  * present fails the copy, as a handler must not wait for one.  This is
  * copy_from_user_nofault() made for a few dozen bytes, which on 6.1 costs
- * ~240 instructions for a sockaddr_in where this costs ~50 (measured in
- * the instruction-counted VM).  Returns whether all of it was read.
+ * ~240 instructions for a sockaddr_in where this costs ~35 (measured in
+ * the instruction-counted VM).  A sockaddr_in, the commonest, is two
+ * words, copied without a loop; what is left after the words, one access
+ * per power of two.  Returns whether all of it was read.
  */
 static bool cp_copy_user_addr(struct sockaddr_storage *ss,
 			      const void __user *uaddr, int len)
 {
-	const unsigned long __user *src = uaddr;
-	unsigned long *dst = (unsigned long *)ss;
-	int i, words = len / sizeof(long);
-	const u8 __user *src_tail;
+	const u64 __user *src = uaddr;
+	u64 *dst = (u64 *)ss;
+	int i, words = len / sizeof(u64);
 	bool done = false;
-	u8 *dst_tail;
 
 	pagefault_disable();
 	if (!user_access_begin(uaddr, len))
 		goto out_enable_faults;
+	if (len == 2 * sizeof(u64)) {
+		unsafe_get_user(dst[0], &src[0], out_end_access);
+		unsafe_get_user(dst[1], &src[1], out_end_access);
+		done = true;
+		goto out_end_access;
+	}
 	for (i = 0; i < words; i++)
 		unsafe_get_user(dst[i], &src[i], out_end_access);
-	src_tail = (const u8 __user *)&src[words];
-	dst_tail = (u8 *)&dst[words];
-	for (i = 0; i < len % sizeof(long); i++)
-		unsafe_get_user(dst_tail[i], &src_tail[i], out_end_access);
+	if (len & 4) {
+		unsafe_get_user(*(u32 *)((u8 *)ss + (len & ~7)),
+				(const u32 __user *)((const u8 __user *)uaddr +
+						     (len & ~7)),
+				out_end_access);
+	}
+	if (len & 2) {
+		unsafe_get_user(*(u16 *)((u8 *)ss + (len & ~3)),
+				(const u16 __user *)((const u8 __user *)uaddr +
+						     (len & ~3)),
+				out_end_access);
+	}
+	if (len & 1) {
+		unsafe_get_user(*((u8 *)ss + (len & ~1)),
+				(const u8 __user *)uaddr + (len & ~1),
+				out_end_access);
+	}
 	done = true;
 out_end_access:
 	user_access_end();
