@@ -209,20 +209,18 @@ static DEFINE_PER_CPU(struct connprobe_record, cp_scratch);
  * sub-buffers, which a full stream buffer refuses) or there is no channel
  * (a resize replacing it).  Until cp_sink_commit(), interrupts are off
  * (so that no writer on this CPU interleaves with us, and, as an RCU
- * read-side section, so that a resize waits for us) and the buffer's lock
- * is held, which readers take to see the positions whole (buffer_read.c):
- * they never see a record half built.  This is relay_reserve() with the
- * drop made visible.
+ * read-side section, so that a resize waits for us).  The record is built
+ * past the sub-buffer's offset, where no reader looks: it is published
+ * whole, by the commit's move of the offset.  This is relay_reserve()
+ * with the drop made visible.
  */
 static __always_inline void cp_sink_reserve(struct cp_sink *sink,
 					    struct cp_slot *slot)
-	__acquires(&cp_buf_lock)
 {
 	struct rchan_buf *buf;
 	struct rchan *chan;
 
 	local_irq_save(slot->flags);
-	raw_spin_lock(this_cpu_ptr(&cp_buf_lock));
 	slot->sink = sink;
 	slot->buf = NULL;
 	slot->rec = this_cpu_ptr(&cp_scratch);
@@ -243,32 +241,60 @@ static __always_inline void cp_sink_reserve(struct cp_sink *sink,
 }
 
 /*
+ * Switch @buf to its next sub-buffer and copy @rec in: false if a full
+ * stream buffer refuses.  Under the buffer's lock, which readers take to
+ * see the positions relay_switch_subbuf() changes one after the other
+ * (buffer_read.c).
+ */
+static bool cp_sink_switch(struct rchan_buf *buf,
+			   const struct connprobe_record *rec)
+{
+	raw_spinlock_t *lock = this_cpu_ptr(&cp_buf_lock);
+	bool stored = false;
+
+	raw_spin_lock(lock);
+	if (relay_switch_subbuf(buf, CP_REC_SIZE)) {
+		memcpy(buf->data + buf->offset, rec, CP_REC_SIZE);
+		buf->offset += CP_REC_SIZE;
+		stored = true;
+	}
+	raw_spin_unlock(lock);
+	return stored;
+}
+
+NOKPROBE_SYMBOL(cp_sink_switch);
+
+/*
  * Keep the record built in @slot (@keep), or let its room go to the next
  * one.  A kept record counts as written, whether it is stored or lost for
  * want of room; its @cpu and @seq are set here.
+ *
+ * A record built in place is published by one store of the offset past
+ * it, a release, which readers load with an acquire (buffer_read.c):
+ * whoever sees the offset sees the record whole.  Only this CPU's writer
+ * moves the offset, and within the sub-buffer being written, which no
+ * reader changes: no lock is needed for it.  A record built aside takes
+ * the lock, for the switch.
  */
 static __always_inline void cp_sink_commit(struct cp_slot *slot, bool keep)
-	__releases(&cp_buf_lock)
 {
 	struct cp_cpu_stats *stats = this_cpu_ptr(slot->sink->stats);
+	struct rchan_buf *buf = slot->buf;
 
 	if (keep) {
 		slot->rec->cpu = smp_processor_id();
 		slot->rec->seq = stats->written++;
-		/* Built aside for a full sub-buffer: switch, then copy it in. */
-		if (slot->buf && slot->rec == this_cpu_ptr(&cp_scratch)) {
-			if (relay_switch_subbuf(slot->buf, CP_REC_SIZE))
-				memcpy(slot->buf->data + slot->buf->offset,
-				       slot->rec, CP_REC_SIZE);
-			else
-				slot->buf = NULL;
-		}
-		if (slot->buf)
-			slot->buf->offset += CP_REC_SIZE;
-		else
+		if (unlikely(!buf)) {
 			stats->lost++;
+		} else if (unlikely(slot->rec == this_cpu_ptr(&cp_scratch))) {
+			/* Built aside for a full sub-buffer. */
+			stats->lost += !cp_sink_switch(buf, slot->rec);
+		} else {
+			/* Pairs with cp_write_offset(): the record first. */
+			smp_store_release(&buf->offset,
+					  buf->offset + CP_REC_SIZE);
+		}
 	}
-	raw_spin_unlock(this_cpu_ptr(&cp_buf_lock));
 	local_irq_restore(slot->flags);
 }
 
@@ -292,7 +318,6 @@ static void cp_sink_write(struct cp_sink *sink,
  * between that writes a record.
  */
 void cp_buffer_reserve(struct cp_slot *slot)
-	__acquires(&cp_buf_lock)
 {
 	cp_sink_reserve(&cp_live, slot);
 }
@@ -305,7 +330,6 @@ NOKPROBE_SYMBOL(cp_buffer_reserve);
  * @keep: false to drop the record (a filter turned it away), uncounted
  */
 void cp_buffer_commit(struct cp_slot *slot, bool keep)
-	__releases(&cp_buf_lock)
 {
 	cp_sink_commit(slot, keep);
 }
