@@ -202,6 +202,9 @@ void cp_buffer_close(void)
  */
 static DEFINE_PER_CPU(struct connprobe_record, cp_scratch);
 
+/* The slot of the record a CPU builds, between reserve and commit. */
+static DEFINE_PER_CPU(struct cp_slot, cp_slots);
+
 /*
  * Reserve room for one record in this CPU's buffer of @sink: @slot->rec
  * is where to build it, in the buffer itself, or in this CPU's scratch
@@ -214,20 +217,23 @@ static DEFINE_PER_CPU(struct connprobe_record, cp_scratch);
  * whole, by the commit's move of the offset.  This is relay_reserve()
  * with the drop made visible.
  */
-static __always_inline void cp_sink_reserve(struct cp_sink *sink,
-					    struct cp_slot *slot)
+static __always_inline struct cp_slot *cp_sink_reserve(struct cp_sink *sink)
 {
 	struct rchan_buf *buf;
+	struct cp_slot *slot;
+	unsigned long flags;
 	struct rchan *chan;
 
-	local_irq_save(slot->flags);
+	local_irq_save(flags);
+	slot = this_cpu_ptr(&cp_slots);
+	slot->flags = flags;
 	slot->sink = sink;
 	slot->buf = NULL;
 	slot->rec = this_cpu_ptr(&cp_scratch);
 	chan = rcu_dereference_sched(sink->chan);
 	buf = chan ? *this_cpu_ptr(chan->buf) : NULL;
 	if (unlikely(!buf))
-		return;
+		return slot;
 	slot->buf = buf;
 	/*
 	 * The sub-buffer is full: the record is built in the scratch record
@@ -236,8 +242,9 @@ static __always_inline void cp_sink_reserve(struct cp_sink *sink,
 	 * flight recorder.
 	 */
 	if (unlikely(buf->offset + CP_REC_SIZE > buf->chan->subbuf_size))
-		return;
+		return slot;
 	slot->rec = buf->data + buf->offset;
+	return slot;
 }
 
 /*
@@ -280,6 +287,7 @@ static __always_inline void cp_sink_commit(struct cp_slot *slot, bool keep)
 {
 	struct cp_cpu_stats *stats = this_cpu_ptr(slot->sink->stats);
 	struct rchan_buf *buf = slot->buf;
+	unsigned long flags = slot->flags;
 
 	if (keep) {
 		slot->rec->cpu = smp_processor_id();
@@ -295,31 +303,31 @@ static __always_inline void cp_sink_commit(struct cp_slot *slot, bool keep)
 					  buf->offset + CP_REC_SIZE);
 		}
 	}
-	local_irq_restore(slot->flags);
+	local_irq_restore(flags);
 }
 
 /* Store a copy of @rec in this CPU's buffer of @sink, or count it lost. */
 static void cp_sink_write(struct cp_sink *sink,
 			  const struct connprobe_record *rec)
 {
-	struct cp_slot slot;
+	struct cp_slot *slot = cp_sink_reserve(sink);
 
-	cp_sink_reserve(sink, &slot);
-	memcpy(slot.rec, rec, CP_REC_SIZE);
-	cp_sink_commit(&slot, true);
+	memcpy(slot->rec, rec, CP_REC_SIZE);
+	cp_sink_commit(slot, true);
 }
 
 /**
  * cp_buffer_reserve() - room for one record in this CPU's buffer
- * @slot: set here: @slot->rec is where to build the record, every byte
  *
  * Runs in the probes' atomic context.  Interrupts stay off until
  * cp_buffer_commit(), which must follow on this CPU, with nothing in
  * between that writes a record.
+ *
+ * Return: this CPU's slot: @rec is where to build the record, every byte.
  */
-void cp_buffer_reserve(struct cp_slot *slot)
+struct cp_slot *cp_buffer_reserve(void)
 {
-	cp_sink_reserve(&cp_live, slot);
+	return cp_sink_reserve(&cp_live);
 }
 
 NOKPROBE_SYMBOL(cp_buffer_reserve);

@@ -138,6 +138,10 @@ struct cp_sink;
  *	CPU's scratch record when the buffer's current sub-buffer is full
  *	(cp_buffer_commit() switches to the next and copies it in)
  * @flags: interrupt state to restore at the commit
+ *
+ * One per CPU, in use from cp_buffer_reserve() to cp_buffer_commit(),
+ * interrupts off: never two at once on a CPU, and never on the stack,
+ * where the kernel would zero it and guard it with the canary.
  */
 struct cp_slot {
 	struct connprobe_record *rec;
@@ -150,7 +154,7 @@ bool cp_files_ready(void);
 bool cp_buf_size_valid(unsigned long size);
 int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode);
 void cp_buffer_close(void);
-void cp_buffer_reserve(struct cp_slot *slot);
+struct cp_slot *cp_buffer_reserve(void);
 void cp_buffer_commit(struct cp_slot *slot, bool keep);
 void cp_buffer_show_stats(struct seq_file *m);
 int cp_buffer_mode_parse(const char *name);

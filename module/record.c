@@ -462,11 +462,9 @@ NOKPROBE_SYMBOL(cp_attempt_call_save);
 void cp_write_complete(const struct cp_attempt_call *call,
 		       const struct cp_attempt_end *end)
 {
-	struct connprobe_record *rec;
-	struct cp_slot slot;
+	struct cp_slot *slot = cp_buffer_reserve();
+	struct connprobe_record *rec = slot->rec;
 
-	cp_buffer_reserve(&slot);
-	rec = slot.rec;
 	cp_record_init(rec, CONNPROBE_EVENT_COMPLETE);
 	rec->flags = call->flags;
 	rec->ts_ns = call->ts_ns;
@@ -497,7 +495,7 @@ void cp_write_complete(const struct cp_attempt_call *call,
 		rec->sport = end->sport;
 		memcpy(rec->saddr, end->saddr, sizeof(rec->saddr));
 	}
-	cp_buffer_commit(&slot, cp_filter_record(rec));
+	cp_buffer_commit(slot, cp_filter_record(rec));
 }
 
 NOKPROBE_SYMBOL(cp_write_complete);
