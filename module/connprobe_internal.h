@@ -9,7 +9,6 @@
 #include <linux/types.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
-#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/socket.h>
@@ -202,20 +201,18 @@ DECLARE_PER_CPU(u64, cp_next_id);
  * cp_new_id() - a fresh correlation id, never 0
  *
  * A counter of this CPU's, shifted over the CPU's number: unique without
- * a counter shared by all CPUs.  Inline: the probes call it for every
- * call on a socket.
+ * a counter shared by all CPUs.  Called with preemption off (the probes'
+ * handlers, and under a bucket lock of the attempt table), so that the
+ * CPU whose counter moved is the one named; the increment itself is safe
+ * against an interrupt that takes an id on the same CPU.  Inline: the
+ * probes call it for every call on a socket.
  *
  * Return: the id.
  */
 static inline u64 cp_new_id(void)
 {
-	u64 id;
-
-	preempt_disable();
-	id = this_cpu_inc_return(cp_next_id) << CP_ID_CPU_BITS |
-	     smp_processor_id();
-	preempt_enable();
-	return id;
+	return this_cpu_inc_return(cp_next_id) << CP_ID_CPU_BITS |
+	       smp_processor_id();
 }
 
 unsigned long cp_percpu_sum(unsigned long __percpu *counter);

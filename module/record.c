@@ -202,8 +202,9 @@ NOKPROBE_SYMBOL(cp_record_begin);
  * @dport zero: readers tell by @addrlen.  One too short for a family, or
  * too long, is none the kernel accepts: nothing is recorded.
  */
-static void cp_record_daddr(struct connprobe_record *rec,
-			    const struct sockaddr_storage *ss, int addrlen)
+static __always_inline void cp_record_daddr(struct connprobe_record *rec,
+					    const struct sockaddr_storage *ss,
+					    int addrlen)
 {
 	if (addrlen < (int)sizeof(ss->ss_family) || addrlen > (int)sizeof(*ss))
 		return;
@@ -231,8 +232,6 @@ static void cp_record_daddr(struct connprobe_record *rec,
 		rec->dport = ntohs(sin6->sin6_port);
 	}
 }
-
-NOKPROBE_SYMBOL(cp_record_daddr);
 
 /* The source (or, with @dest, the destination) of an inet socket. */
 static __always_inline u16 cp_sock_end(const struct sock *sk, bool dest,
@@ -380,7 +379,7 @@ static __always_inline void cp_record_sock(struct connprobe_record *rec,
 	 */
 	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
 		return;
-	rec->sport = cp_sock_source(sk, rec->saddr);
+	rec->sport = cp_sock_end(sk, false, rec->saddr);
 	if (rec->sport)
 		rec->flags |= CONNPROBE_F_SADDR;
 	if (READ_ONCE(inet_sk(sk)->inet_dport))
