@@ -181,9 +181,9 @@ ssize_t cp_buffer_read(struct rchan_buf *buf, char __user *ubuf, size_t count);
 bool cp_ret_interrupted(int ret);
 void cp_call_addr_set(struct cp_call_addr *addr,
 		      const struct sockaddr_storage *ss, int len);
-void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
-void cp_record_emit(struct cp_slot *slot, const struct socket *sock,
-		    const struct cp_call_addr *addr);
+void cp_record_connect(u64 start_ns, int ret, int fd, u32 flags,
+		       const struct socket *sock,
+		       const struct cp_call_addr *addr);
 void cp_attempt_call_save(struct cp_attempt_call *call,
 			  const struct connprobe_record *rec);
 void cp_write_complete(const struct cp_attempt_call *call,

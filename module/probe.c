@@ -166,9 +166,7 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 	int ret = (int)regs_return_value(regs);
 	struct file *file = NULL, *held = NULL;
 	struct socket *sock = NULL;
-	struct connprobe_record *rec;
-	bool fd_changed = false;
-	struct cp_slot *slot;
+	u32 flags = 0;
 
 	/*
 	 * EBADF: no file at entry, none to look at now.  The call held its
@@ -189,16 +187,10 @@ static int cp_connect_return(struct kretprobe_instance *ri,
 		if (file == call->file)
 			sock = cp_sock_from_file(file);
 		else
-			fd_changed = true;
+			flags = CONNPROBE_F_FD_CHANGED;
 	}
-	/* Built in place, in the buffer: no copy of it on the stack. */
-	slot = cp_buffer_reserve();
-	rec = slot->rec;
-	cp_record_begin(rec, call->start_ns, ret);
-	rec->fd = call->fd;
-	if (fd_changed)
-		rec->flags |= CONNPROBE_F_FD_CHANGED;
-	cp_record_emit(slot, sock, &call->addr);
+	cp_record_connect(call->start_ns, ret, call->fd, flags, sock,
+			  &call->addr);
 	if (held)
 		fput(held);
 	return 0;
@@ -263,13 +255,11 @@ static int cp_connect_file_return(struct kretprobe_instance *ri,
 				  struct pt_regs *regs)
 {
 	const struct cp_file_call *call = (const struct cp_file_call *)ri->data;
-	struct cp_slot *slot = cp_buffer_reserve();
 
-	cp_record_begin(slot->rec, call->start_ns, (int)regs_return_value(regs));
-	slot->rec->flags |= CONNPROBE_F_IO_URING;
 	/* io_uring may use a registered file: no descriptor to report. */
-	slot->rec->fd = -1;
-	cp_record_emit(slot, cp_sock_from_file(call->file), &call->addr);
+	cp_record_connect(call->start_ns, (int)regs_return_value(regs), -1,
+			  CONNPROBE_F_IO_URING, cp_sock_from_file(call->file),
+			  &call->addr);
 	return 0;
 }
 

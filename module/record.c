@@ -173,13 +173,9 @@ static __always_inline void cp_record_init(struct connprobe_record *rec,
 	rec->id = 0;
 }
 
-/**
- * cp_record_begin() - start the CONNECT record of a call that just returned
- * @rec: the record, zeroed here first (no byte is left uninitialised)
- * @start_ns: ktime_get_ns() at the call's entry
- * @ret: what the call returned
- */
-void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret)
+/* Start the CONNECT record of a call that just returned: who, when, what. */
+static __always_inline void cp_record_begin(struct connprobe_record *rec,
+					    u64 start_ns, int ret)
 {
 	cp_record_init(rec, CONNPROBE_EVENT_CONNECT);
 	rec->latency_ns = ktime_get_ns() - start_ns;
@@ -193,8 +189,6 @@ void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret)
 	if (cp_ret_interrupted(ret))
 		rec->signal = cp_interrupting_signal();
 }
-
-NOKPROBE_SYMBOL(cp_record_begin);
 
 /*
  * The destination, from the address the call was given.  An inet address
@@ -387,23 +381,33 @@ static __always_inline void cp_record_sock(struct connprobe_record *rec,
 }
 
 /**
- * cp_record_emit() - finish a CONNECT record from its socket and commit it
- * @slot: where the record is, begun with cp_record_begin(); committed here
+ * cp_record_connect() - write the CONNECT record of a call that just returned
+ * @start_ns: ktime_get_ns() at the call's entry
+ * @ret: what the call returned
+ * @fd: the descriptor it was given; -1 for none (io_uring)
+ * @flags: the CONNPROBE_F_* bits the probe knows of the call
+ *	(CONNPROBE_F_FD_CHANGED, CONNPROBE_F_IO_URING)
  * @sock: the socket the call was made on, or NULL when there was none
  * @addr: the address the call was given
  *
  * A TCP attempt that the call left in progress is remembered, to write its
  * COMPLETE record when it ends; one that ended inside a call that still
- * said EINPROGRESS gets its COMPLETE record right after this one.
+ * said EINPROGRESS gets its COMPLETE record right after this one.  The
+ * record is built in place, in the buffer: no copy of it on the stack.
  */
-void cp_record_emit(struct cp_slot *slot, const struct socket *sock,
-		    const struct cp_call_addr *addr)
+void cp_record_connect(u64 start_ns, int ret, int fd, u32 flags,
+		       const struct socket *sock,
+		       const struct cp_call_addr *addr)
 {
 	const struct sock *sk = sock ? sock->sk : NULL;
+	struct cp_slot *slot = cp_buffer_reserve();
 	struct connprobe_record *rec = slot->rec;
 
+	cp_record_begin(rec, start_ns, ret);
+	rec->fd = fd;
+	rec->flags |= flags;
 	/* EBADF and EFAULT: the kernel never had the address. */
-	if (addr->len && rec->ret != -EBADF && rec->ret != -EFAULT)
+	if (addr->len && ret != -EBADF && ret != -EFAULT)
 		cp_record_daddr(rec, &addr->ss, addr->len);
 	if (sk) {
 		cp_record_sock(rec, sk);
@@ -417,7 +421,7 @@ void cp_record_emit(struct cp_slot *slot, const struct socket *sock,
 	cp_buffer_commit(slot, cp_filter_record(rec));
 }
 
-NOKPROBE_SYMBOL(cp_record_emit);
+NOKPROBE_SYMBOL(cp_record_connect);
 
 /**
  * cp_attempt_call_save() - keep what an attempt's COMPLETE record repeats
