@@ -7,6 +7,7 @@
 #define _CONNPROBE_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
@@ -178,7 +179,20 @@ DECLARE_PER_CPU(raw_spinlock_t, cp_buf_lock);
 void cp_buffer_read_init(void);
 ssize_t cp_buffer_read(struct rchan_buf *buf, char __user *ubuf, size_t count);
 
-bool cp_ret_interrupted(int ret);
+/**
+ * cp_ret_interrupted() - whether a connect call was interrupted by a signal
+ * @ret: what it returned: EINTR or one of the kernel's restart codes
+ *
+ * Inline: every record and every attempt asks.
+ *
+ * Return: true if it was.
+ */
+static inline bool cp_ret_interrupted(int ret)
+{
+	return ret == -EINTR || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	       ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK;
+}
+
 void cp_call_addr_set(struct cp_call_addr *addr,
 		      const struct sockaddr_storage *ss, int len);
 void cp_record_connect(u64 start_ns, int ret, int fd, u32 flags,

@@ -44,20 +44,6 @@ static u64 cp_current_cgroup_id(void)
 
 NOKPROBE_SYMBOL(cp_current_cgroup_id);
 
-/**
- * cp_ret_interrupted() - whether a connect call was interrupted by a signal
- * @ret: what it returned: EINTR or one of the kernel's restart codes
- *
- * Return: true if it was.
- */
-bool cp_ret_interrupted(int ret)
-{
-	return ret == -EINTR || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
-	       ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK;
-}
-
-NOKPROBE_SYMBOL(cp_ret_interrupted);
-
 /*
  * The signal that interrupted current's call: the lowest-numbered one
  * pending (for the thread or its process) and not blocked, as the kernel
@@ -278,6 +264,30 @@ u16 cp_sock_dest(const struct sock *sk, u8 *daddr)
 
 NOKPROBE_SYMBOL(cp_sock_dest);
 
+/*
+ * Whether two addresses of @family (AF_INET or AF_INET6), as in struct
+ * connprobe_record, are the same: loads of constant size, where memcmp()
+ * of a length known only at run time is a call and a loop.
+ */
+static bool cp_addr_equal(const u8 *a, const u8 *b, u16 family)
+{
+	u64 a0, a1, b0, b1;
+	u32 a4, b4;
+
+	if (family == AF_INET) {
+		memcpy(&a4, a, sizeof(a4));
+		memcpy(&b4, b, sizeof(b4));
+		return a4 == b4;
+	}
+	memcpy(&a0, a, sizeof(a0));
+	memcpy(&a1, a + sizeof(a0), sizeof(a1));
+	memcpy(&b0, b, sizeof(b0));
+	memcpy(&b1, b + sizeof(b0), sizeof(b1));
+	return !((a0 ^ b0) | (a1 ^ b1));
+}
+
+NOKPROBE_SYMBOL(cp_addr_equal);
+
 /**
  * cp_record_used_daddr() - the destination the kernel used, if it differs
  * @rec: a record with the destination as the call was given it
@@ -298,7 +308,7 @@ void cp_record_used_daddr(struct connprobe_record *rec, u16 family,
 
 	if (!dport || !(rec->flags & CONNPROBE_F_DADDR) ||
 	    rec->daddr_family != family ||
-	    (rec->dport == dport && !memcmp(rec->daddr, daddr, len)))
+	    (rec->dport == dport && cp_addr_equal(rec->daddr, daddr, family)))
 		return;
 	rec->flags |= CONNPROBE_F_DADDR_CHANGED;
 	rec->dport = dport;
