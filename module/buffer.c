@@ -202,6 +202,9 @@ void cp_buffer_close(void)
  */
 static DEFINE_PER_CPU(struct connprobe_record, cp_scratch);
 
+/* The slot of the record a CPU builds, between reserve and commit. */
+static DEFINE_PER_CPU(struct cp_slot, cp_slots);
+
 /*
  * Reserve room for one record in this CPU's buffer of @sink: @slot->rec
  * is where to build it, in the buffer itself, or in this CPU's scratch
@@ -209,26 +212,28 @@ static DEFINE_PER_CPU(struct connprobe_record, cp_scratch);
  * sub-buffers, which a full stream buffer refuses) or there is no channel
  * (a resize replacing it).  Until cp_sink_commit(), interrupts are off
  * (so that no writer on this CPU interleaves with us, and, as an RCU
- * read-side section, so that a resize waits for us) and the buffer's lock
- * is held, which readers take to see the positions whole (buffer_read.c):
- * they never see a record half built.  This is relay_reserve() with the
- * drop made visible.
+ * read-side section, so that a resize waits for us).  The record is built
+ * past the sub-buffer's offset, where no reader looks: it is published
+ * whole, by the commit's move of the offset.  This is relay_reserve()
+ * with the drop made visible.
  */
-static void cp_sink_reserve(struct cp_sink *sink, struct cp_slot *slot)
-	__acquires(&cp_buf_lock)
+static __always_inline struct cp_slot *cp_sink_reserve(struct cp_sink *sink)
 {
 	struct rchan_buf *buf;
+	struct cp_slot *slot;
+	unsigned long flags;
 	struct rchan *chan;
 
-	local_irq_save(slot->flags);
-	raw_spin_lock(this_cpu_ptr(&cp_buf_lock));
+	local_irq_save(flags);
+	slot = this_cpu_ptr(&cp_slots);
+	slot->flags = flags;
 	slot->sink = sink;
 	slot->buf = NULL;
 	slot->rec = this_cpu_ptr(&cp_scratch);
 	chan = rcu_dereference_sched(sink->chan);
 	buf = chan ? *this_cpu_ptr(chan->buf) : NULL;
 	if (unlikely(!buf))
-		return;
+		return slot;
 	slot->buf = buf;
 	/*
 	 * The sub-buffer is full: the record is built in the scratch record
@@ -237,67 +242,92 @@ static void cp_sink_reserve(struct cp_sink *sink, struct cp_slot *slot)
 	 * flight recorder.
 	 */
 	if (unlikely(buf->offset + CP_REC_SIZE > buf->chan->subbuf_size))
-		return;
+		return slot;
 	slot->rec = buf->data + buf->offset;
+	return slot;
 }
 
-NOKPROBE_SYMBOL(cp_sink_reserve);
+/*
+ * Switch @buf to its next sub-buffer and copy @rec in: false if a full
+ * stream buffer refuses.  Under the buffer's lock, which readers take to
+ * see the positions relay_switch_subbuf() changes one after the other
+ * (buffer_read.c).
+ */
+static bool cp_sink_switch(struct rchan_buf *buf,
+			   const struct connprobe_record *rec)
+{
+	raw_spinlock_t *lock = this_cpu_ptr(&cp_buf_lock);
+	bool stored = false;
+
+	raw_spin_lock(lock);
+	if (relay_switch_subbuf(buf, CP_REC_SIZE)) {
+		memcpy(buf->data + buf->offset, rec, CP_REC_SIZE);
+		buf->offset += CP_REC_SIZE;
+		stored = true;
+	}
+	raw_spin_unlock(lock);
+	return stored;
+}
+
+NOKPROBE_SYMBOL(cp_sink_switch);
 
 /*
  * Keep the record built in @slot (@keep), or let its room go to the next
  * one.  A kept record counts as written, whether it is stored or lost for
  * want of room; its @cpu and @seq are set here.
+ *
+ * A record built in place is published by one store of the offset past
+ * it, a release, which readers load with an acquire (buffer_read.c):
+ * whoever sees the offset sees the record whole.  Only this CPU's writer
+ * moves the offset, and within the sub-buffer being written, which no
+ * reader changes: no lock is needed for it.  A record built aside takes
+ * the lock, for the switch.
  */
-static void cp_sink_commit(struct cp_slot *slot, bool keep)
-	__releases(&cp_buf_lock)
+static __always_inline void cp_sink_commit(struct cp_slot *slot, bool keep)
 {
 	struct cp_cpu_stats *stats = this_cpu_ptr(slot->sink->stats);
+	struct rchan_buf *buf = slot->buf;
+	unsigned long flags = slot->flags;
 
 	if (keep) {
 		slot->rec->cpu = smp_processor_id();
 		slot->rec->seq = stats->written++;
-		/* Built aside for a full sub-buffer: switch, then copy it in. */
-		if (slot->buf && slot->rec == this_cpu_ptr(&cp_scratch)) {
-			if (relay_switch_subbuf(slot->buf, CP_REC_SIZE))
-				memcpy(slot->buf->data + slot->buf->offset,
-				       slot->rec, CP_REC_SIZE);
-			else
-				slot->buf = NULL;
-		}
-		if (slot->buf)
-			slot->buf->offset += CP_REC_SIZE;
-		else
+		if (unlikely(!buf)) {
 			stats->lost++;
+		} else if (unlikely(slot->rec == this_cpu_ptr(&cp_scratch))) {
+			/* Built aside for a full sub-buffer. */
+			stats->lost += !cp_sink_switch(buf, slot->rec);
+		} else {
+			/* Pairs with cp_write_offset(): the record first. */
+			smp_store_release(&buf->offset,
+					  buf->offset + CP_REC_SIZE);
+		}
 	}
-	raw_spin_unlock(this_cpu_ptr(&cp_buf_lock));
-	local_irq_restore(slot->flags);
+	local_irq_restore(flags);
 }
-
-NOKPROBE_SYMBOL(cp_sink_commit);
 
 /* Store a copy of @rec in this CPU's buffer of @sink, or count it lost. */
 static void cp_sink_write(struct cp_sink *sink,
 			  const struct connprobe_record *rec)
 {
-	struct cp_slot slot;
+	struct cp_slot *slot = cp_sink_reserve(sink);
 
-	cp_sink_reserve(sink, &slot);
-	memcpy(slot.rec, rec, CP_REC_SIZE);
-	cp_sink_commit(&slot, true);
+	memcpy(slot->rec, rec, CP_REC_SIZE);
+	cp_sink_commit(slot, true);
 }
 
 /**
  * cp_buffer_reserve() - room for one record in this CPU's buffer
- * @slot: set here: @slot->rec is where to build the record, every byte
  *
  * Runs in the probes' atomic context.  Interrupts stay off until
  * cp_buffer_commit(), which must follow on this CPU, with nothing in
  * between that writes a record.
+ *
+ * Return: this CPU's slot: @rec is where to build the record, every byte.
  */
-void cp_buffer_reserve(struct cp_slot *slot)
-	__acquires(&cp_buf_lock)
+struct cp_slot *cp_buffer_reserve(void)
 {
-	cp_sink_reserve(&cp_live, slot);
+	return cp_sink_reserve(&cp_live);
 }
 
 NOKPROBE_SYMBOL(cp_buffer_reserve);
@@ -308,7 +338,6 @@ NOKPROBE_SYMBOL(cp_buffer_reserve);
  * @keep: false to drop the record (a filter turned it away), uncounted
  */
 void cp_buffer_commit(struct cp_slot *slot, bool keep)
-	__releases(&cp_buf_lock)
 {
 	cp_sink_commit(slot, keep);
 }

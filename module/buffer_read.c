@@ -14,12 +14,17 @@
  * buffer overflowing under 16 connecting threads while the tool read).
  *
  * So each CPU's buffer has a raw spinlock, taken by its writer around
- * each record (interrupts are off there already) and by readers around
- * looking at and moving the read position.  The copy to user space runs
- * outside it: a stream writer never enters a sub-buffer before the reader
- * has consumed it, and a flight recorder's overwrite of the part being
- * copied is seen afterwards, under the lock, and that part dropped (its
- * records were counted lost when they were overwritten).
+ * each switch of sub-buffers (interrupts are off there already) and by
+ * readers around looking at and moving the read position.  Between
+ * switches the writer only moves the write offset on, within the
+ * sub-buffer being written, after the record it covers is whole: a store
+ * release, without the lock, which readers load with an acquire
+ * (cp_write_offset()); one that reads the offset just before the move
+ * reads one record less, never part of one.  The copy to user space runs
+ * outside the lock: a stream writer never enters a sub-buffer before the
+ * reader has consumed it, and a flight recorder's overwrite of the part
+ * being copied is seen afterwards, under the lock, and that part dropped
+ * (its records were counted lost when they were overwritten).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -49,6 +54,18 @@ void cp_buffer_read_init(void)
 }
 
 /*
+ * The write offset, which the writer moves on between switches without
+ * the lock: the records before it are whole (cp_sink_commit()).  A full
+ * stream buffer's offset, past the end, is set at a switch, under the
+ * lock; the writer never moves it there otherwise.
+ */
+static size_t cp_write_offset(const struct rchan_buf *buf)
+{
+	/* Pairs with cp_sink_commit()'s release: the records it covers. */
+	return smp_load_acquire(&buf->offset);
+}
+
+/*
  * How many sub-buffers, counting back from the one relay would write next,
  * can still hold unread records: all n of a full stream buffer (relay
  * marks it with an offset past the end and stops writing), else the n - 1
@@ -57,7 +74,7 @@ void cp_buffer_read_init(void)
 static size_t cp_subbufs_kept(const struct rchan_buf *buf)
 {
 	return buf->chan->n_subbufs -
-	       (buf->offset <= buf->chan->subbuf_size ? 1 : 0);
+	       (cp_write_offset(buf) <= buf->chan->subbuf_size ? 1 : 0);
 }
 
 /*
@@ -96,11 +113,12 @@ static size_t cp_read_resume(const struct rchan_buf *buf, size_t *consumed)
  */
 static size_t cp_subbuf_end(const struct rchan_buf *buf, size_t i)
 {
-	size_t size = buf->chan->subbuf_size;
+	size_t size = buf->chan->subbuf_size, offset;
 
 	if (i != buf->subbufs_produced)
 		return size - buf->padding[i % buf->chan->n_subbufs];
-	return buf->offset <= size ? buf->offset : 0;
+	offset = cp_write_offset(buf);
+	return offset <= size ? offset : 0;
 }
 
 /*

@@ -7,7 +7,10 @@
 #define _CONNPROBE_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/log2.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/socket.h>
 #include <linux/spinlock_types.h>
@@ -135,6 +138,10 @@ struct cp_sink;
  *	CPU's scratch record when the buffer's current sub-buffer is full
  *	(cp_buffer_commit() switches to the next and copies it in)
  * @flags: interrupt state to restore at the commit
+ *
+ * One per CPU, in use from cp_buffer_reserve() to cp_buffer_commit(),
+ * interrupts off: never two at once on a CPU, and never on the stack,
+ * where the kernel would zero it and guard it with the canary.
  */
 struct cp_slot {
 	struct connprobe_record *rec;
@@ -147,7 +154,7 @@ bool cp_files_ready(void);
 bool cp_buf_size_valid(unsigned long size);
 int cp_buffer_open(struct dentry *dir, size_t buf_size, enum cp_mode mode);
 void cp_buffer_close(void);
-void cp_buffer_reserve(struct cp_slot *slot);
+struct cp_slot *cp_buffer_reserve(void);
 void cp_buffer_commit(struct cp_slot *slot, bool keep);
 void cp_buffer_show_stats(struct seq_file *m);
 int cp_buffer_mode_parse(const char *name);
@@ -172,12 +179,25 @@ DECLARE_PER_CPU(raw_spinlock_t, cp_buf_lock);
 void cp_buffer_read_init(void);
 ssize_t cp_buffer_read(struct rchan_buf *buf, char __user *ubuf, size_t count);
 
-bool cp_ret_interrupted(int ret);
+/**
+ * cp_ret_interrupted() - whether a connect call was interrupted by a signal
+ * @ret: what it returned: EINTR or one of the kernel's restart codes
+ *
+ * Inline: every record and every attempt asks.
+ *
+ * Return: true if it was.
+ */
+static inline bool cp_ret_interrupted(int ret)
+{
+	return ret == -EINTR || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+	       ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK;
+}
+
 void cp_call_addr_set(struct cp_call_addr *addr,
 		      const struct sockaddr_storage *ss, int len);
-void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret);
-void cp_record_emit(struct cp_slot *slot, const struct socket *sock,
-		    const struct cp_call_addr *addr);
+void cp_record_connect(u64 start_ns, int ret, int fd, u32 flags,
+		       const struct socket *sock,
+		       const struct cp_call_addr *addr);
 void cp_attempt_call_save(struct cp_attempt_call *call,
 			  const struct connprobe_record *rec);
 void cp_write_complete(const struct cp_attempt_call *call,
@@ -187,7 +207,28 @@ u16 cp_sock_dest(const struct sock *sk, u8 *daddr);
 void cp_record_used_daddr(struct connprobe_record *rec, u16 family,
 			  const u8 *daddr, u16 dport);
 
-u64 cp_new_id(void);
+/* Low bits of an id: the CPU that made it. */
+#define CP_ID_CPU_BITS	order_base_2(NR_CPUS)
+DECLARE_PER_CPU(u64, cp_next_id);
+
+/**
+ * cp_new_id() - a fresh correlation id, never 0
+ *
+ * A counter of this CPU's, shifted over the CPU's number: unique without
+ * a counter shared by all CPUs.  Called with preemption off (the probes'
+ * handlers, and under a bucket lock of the attempt table), so that the
+ * CPU whose counter moved is the one named; the increment itself is safe
+ * against an interrupt that takes an id on the same CPU.  Inline: the
+ * probes call it for every call on a socket.
+ *
+ * Return: the id.
+ */
+static inline u64 cp_new_id(void)
+{
+	return this_cpu_inc_return(cp_next_id) << CP_ID_CPU_BITS |
+	       smp_processor_id();
+}
+
 unsigned long cp_percpu_sum(unsigned long __percpu *counter);
 int cp_pending_init(unsigned int attempts);
 void cp_pending_exit(void);
@@ -196,12 +237,50 @@ void cp_pending_end(const struct sock *sk, const struct cp_attempt_end *end);
 bool cp_pending_on_return(const struct socket *sock,
 			  struct connprobe_record *rec,
 			  struct cp_attempt_end *end);
+bool cp_pending_none(const struct sock *sk);
 void cp_pending_forget(const struct sock *sk);
 void cp_pending_show_stats(struct seq_file *m);
 
-bool cp_filter_task(void);
+struct cp_filter;
+extern struct cp_filter __rcu *cp_filter;
+bool cp_filter_task_slow(void);
+bool cp_filter_record_slow(const struct connprobe_record *rec);
+
+/*
+ * With no filter in force, the usual case, each test of the filter is one
+ * load, inline in the probe: rcu_access_pointer() only tests the pointer,
+ * which needs no read-side section.  With one, the test proper
+ * (filter.c) takes rcu_read_lock(), as the tracepoint probes may be
+ * preemptible (7.x runs them under SRCU, preemption on).
+ */
+
+/**
+ * cp_filter_task() - whether current's calls are traced
+ *
+ * Called at the entry of a call, and where a TCP attempt starts.
+ *
+ * Return: false if the filter in force turns current away.
+ */
+static inline bool cp_filter_task(void)
+{
+	return !rcu_access_pointer(cp_filter) || cp_filter_task_slow();
+}
+
+/**
+ * cp_filter_record() - whether a record is written
+ * @rec: the record, complete but for its sequence number
+ *
+ * Only the terms on the record's contents are tested here: the caller's
+ * were tested at the call's entry.  A record turned away is counted.
+ *
+ * Return: false if the filter in force turns @rec away.
+ */
+static inline bool cp_filter_record(const struct connprobe_record *rec)
+{
+	return !rcu_access_pointer(cp_filter) || cp_filter_record_slow(rec);
+}
+
 void cp_filter_count_call(void);
-bool cp_filter_record(const struct connprobe_record *rec);
 int cp_filter_set(char *buf);
 void cp_filter_show(struct seq_file *m);
 void cp_filter_show_stats(struct seq_file *m);

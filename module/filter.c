@@ -67,7 +67,8 @@ struct cp_filter {
 	struct rcu_head rcu;
 };
 
-static struct cp_filter __rcu *cp_filter;
+/* The filter in force, NULL for none (cp_filter_task() tests that inline). */
+struct cp_filter __rcu *cp_filter;
 /* Serialises writers; readers go by RCU. */
 static DEFINE_MUTEX(cp_filter_lock);
 /* Records turned away, and calls turned away at their entry. */
@@ -114,14 +115,11 @@ static bool cp_task_match(const struct cp_filter *f)
 NOKPROBE_SYMBOL(cp_task_match);
 
 /**
- * cp_filter_task() - whether current's calls are traced
- *
- * Called at the entry of a call, and where a TCP attempt starts, in the
- * probes' atomic context.
+ * cp_filter_task_slow() - cp_filter_task() when a filter may be in force
  *
  * Return: false if the filter in force turns current away.
  */
-bool cp_filter_task(void)
+bool cp_filter_task_slow(void)
 {
 	const struct cp_filter *f;
 	bool match = true;
@@ -134,7 +132,7 @@ bool cp_filter_task(void)
 	return match;
 }
 
-NOKPROBE_SYMBOL(cp_filter_task);
+NOKPROBE_SYMBOL(cp_filter_task_slow);
 
 /**
  * cp_filter_count_call() - count a call turned away at its entry
@@ -241,15 +239,12 @@ static bool cp_record_match(const struct cp_filter *f,
 NOKPROBE_SYMBOL(cp_record_match);
 
 /**
- * cp_filter_record() - whether a record is written
+ * cp_filter_record_slow() - cp_filter_record() when a filter may be in force
  * @rec: the record, complete but for its sequence number
- *
- * Only the terms on the record's contents are tested here: the caller's
- * were tested at the call's entry.  A record turned away is counted.
  *
  * Return: false if the filter in force turns @rec away.
  */
-bool cp_filter_record(const struct connprobe_record *rec)
+bool cp_filter_record_slow(const struct connprobe_record *rec)
 {
 	const struct cp_filter *f;
 	bool match = true;
@@ -264,7 +259,7 @@ bool cp_filter_record(const struct connprobe_record *rec)
 	return match;
 }
 
-NOKPROBE_SYMBOL(cp_filter_record);
+NOKPROBE_SYMBOL(cp_filter_record_slow);
 
 /* --------------------------------------------------------------- parsing */
 

@@ -57,8 +57,6 @@
 
 /* Slots per bucket: a few, scanned in a row. */
 #define CP_WAYS		8
-/* Low bits of an id: the CPU that made it. */
-#define CP_ID_CPU_BITS	order_base_2(NR_CPUS)
 
 enum cp_attempt_state {
 	CP_IN_CALL,	/* SYN_SENT, the connect call still running */
@@ -91,30 +89,10 @@ struct cp_bucket {
 
 static struct cp_bucket *cp_buckets;
 static unsigned int cp_bucket_bits;
-static DEFINE_PER_CPU(u64, cp_next_id);
+/* The last id each CPU handed out, less its CPU bits (cp_new_id()). */
+DEFINE_PER_CPU(u64, cp_next_id);
 static DEFINE_PER_CPU(unsigned long, cp_pending_full);
 static DEFINE_PER_CPU(unsigned long, cp_pending_reclaimed);
-
-/**
- * cp_new_id() - a fresh correlation id, never 0
- *
- * A counter of this CPU's, shifted over the CPU's number: unique without
- * a counter shared by all CPUs.
- *
- * Return: the id.
- */
-u64 cp_new_id(void)
-{
-	u64 id;
-
-	preempt_disable();
-	id = this_cpu_inc_return(cp_next_id) << CP_ID_CPU_BITS |
-	     smp_processor_id();
-	preempt_enable();
-	return id;
-}
-
-NOKPROBE_SYMBOL(cp_new_id);
 
 static struct cp_bucket *cp_bucket_of(const struct sock *sk)
 {
@@ -278,6 +256,28 @@ static bool cp_ret_in_progress(int ret)
 NOKPROBE_SYMBOL(cp_ret_in_progress);
 
 /**
+ * cp_pending_none() - whether a TCP socket surely has no attempt entry
+ * @sk: the socket, whose connect call just returned
+ *
+ * An empty bucket, read without the lock, says so: one this call started
+ * was made in this thread, before; one another thread's call started was
+ * made before that call let go of the socket's lock, which this call took
+ * after it (the lock's release and acquisition order the store of @used
+ * before this load).  The attempts that matter to this call cannot be
+ * missed; an entry being made for another socket of the bucket meanwhile
+ * does not concern it.
+ *
+ * Return: true if the socket's bucket is empty: cp_pending_on_return()
+ * would find nothing and only hand out a new id.
+ */
+bool cp_pending_none(const struct sock *sk)
+{
+	return !READ_ONCE(cp_bucket_of(sk)->used);
+}
+
+NOKPROBE_SYMBOL(cp_pending_none);
+
+/**
  * cp_pending_on_return() - a connect call on a TCP socket returned
  * @sock: the socket
  * @rec: its CONNECT record, complete but for @id; the source of a failed
@@ -297,16 +297,6 @@ bool cp_pending_on_return(const struct socket *sock,
 	unsigned long flags;
 	bool complete = false;
 
-	/*
-	 * An empty bucket, without the lock: no attempt on the socket.  One
-	 * this call started was made in this thread; one another thread's
-	 * call started was made before that call let go of the socket's
-	 * lock, which this call took after it.
-	 */
-	if (!READ_ONCE(b->used)) {
-		rec->id = cp_new_id();
-		return false;
-	}
 	raw_spin_lock_irqsave(&b->lock, flags);
 	a = cp_attempt_find(b, sock->sk);
 	if (a && a->ino != ino) {

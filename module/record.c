@@ -27,34 +27,22 @@
 #include "connprobe.h"
 #include "connprobe_internal.h"
 
-/* The task's cgroup v2 id, as bpf_get_current_cgroup_id() gives it. */
+/*
+ * The task's cgroup v2 id, as bpf_get_current_cgroup_id() gives it.  Only
+ * from the probes' return handlers: they run with preemption off, an RCU
+ * read-side section for the css_set and the cgroup (freed after a grace
+ * period), which task_css_set_check() accepts (rcu_read_lock_sched_held()).
+ */
 static u64 cp_current_cgroup_id(void)
 {
-	u64 id = 0;
-
 #ifdef CONFIG_CGROUPS
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(current));
-	rcu_read_unlock();
+	return cgroup_id(task_dfl_cgroup(current));
+#else
+	return 0;
 #endif
-	return id;
 }
 
 NOKPROBE_SYMBOL(cp_current_cgroup_id);
-
-/**
- * cp_ret_interrupted() - whether a connect call was interrupted by a signal
- * @ret: what it returned: EINTR or one of the kernel's restart codes
- *
- * Return: true if it was.
- */
-bool cp_ret_interrupted(int ret)
-{
-	return ret == -EINTR || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
-	       ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK;
-}
-
-NOKPROBE_SYMBOL(cp_ret_interrupted);
 
 /*
  * The signal that interrupted current's call: the lowest-numbered one
@@ -102,28 +90,28 @@ NOKPROBE_SYMBOL(cp_current_uid);
  * instruction-counted VM).  A name changed meanwhile may come out torn,
  * as with strscpy(); it still ends in NUL.
  */
-static void cp_copy_comm(char comm[CONNPROBE_COMM_LEN])
+static __always_inline void cp_copy_comm(char comm[CONNPROBE_COMM_LEN])
 {
 	const struct word_at_a_time zero = WORD_AT_A_TIME_CONSTANTS;
-	unsigned long w[CONNPROBE_COMM_LEN / sizeof(long)], bits;
-	int i;
+	unsigned long lo, hi, bits;
 
-	BUILD_BUG_ON(sizeof(current->comm) < sizeof(w));
-	memcpy(w, current->comm, sizeof(w));
-	for (i = 0; i < ARRAY_SIZE(w); i++)
-		if (has_zero(w[i], &bits, &zero))
-			break;
-	if (i < ARRAY_SIZE(w)) {
-		bits = prep_zero_mask(w[i], bits, &zero);
-		w[i] &= zero_bytemask(create_zero_mask(bits));
-		while (++i < ARRAY_SIZE(w))
-			w[i] = 0;
+	/* Two words, in registers: no array on the stack to guard. */
+	BUILD_BUG_ON(CONNPROBE_COMM_LEN != 2 * sizeof(long) ||
+		     sizeof(current->comm) < CONNPROBE_COMM_LEN);
+	memcpy(&lo, current->comm, sizeof(lo));
+	memcpy(&hi, current->comm + sizeof(lo), sizeof(hi));
+	if (has_zero(lo, &bits, &zero)) {
+		bits = prep_zero_mask(lo, bits, &zero);
+		lo &= zero_bytemask(create_zero_mask(bits));
+		hi = 0;
+	} else if (has_zero(hi, &bits, &zero)) {
+		bits = prep_zero_mask(hi, bits, &zero);
+		hi &= zero_bytemask(create_zero_mask(bits));
 	}
-	memcpy(comm, w, sizeof(w));
+	memcpy(comm, &lo, sizeof(lo));
+	memcpy(comm + sizeof(lo), &hi, sizeof(hi));
 	comm[CONNPROBE_COMM_LEN - 1] = '\0';
 }
-
-NOKPROBE_SYMBOL(cp_copy_comm);
 
 /**
  * cp_call_addr_set() - keep the kernel's own copy of a call's address
@@ -144,24 +132,36 @@ void cp_call_addr_set(struct cp_call_addr *addr,
 
 NOKPROBE_SYMBOL(cp_call_addr_set);
 
-/* Zero @rec (no byte is left uninitialised) and give it its header. */
-static void cp_record_init(struct connprobe_record *rec, u8 event)
+/* The part of a record from @uid on, zeroed whole by cp_record_init(). */
+struct cp_record_tail {
+	u64 w[(sizeof(struct connprobe_record) -
+	       offsetof(struct connprobe_record, uid)) / sizeof(u64)];
+};
+
+/*
+ * Give @rec its header and zero every byte that its builder may leave
+ * unset, so that no byte is left uninitialised: all from @uid on, and
+ * @flags and @id.  The other fields before @uid are written by each
+ * builder (cp_record_begin(), cp_write_complete()), and @seq and @cpu at
+ * the commit: zeroing them too would write them twice, a rep stos step
+ * per word.  The tail is zeroed as aligned words, as one struct.
+ */
+static __always_inline void cp_record_init(struct connprobe_record *rec,
+					   u8 event)
 {
-	memset(rec, 0, sizeof(*rec));
+	BUILD_BUG_ON(offsetof(struct connprobe_record, uid) % sizeof(u64) ||
+		     sizeof(*rec) % sizeof(u64));
+	*(struct cp_record_tail *)&rec->uid = (struct cp_record_tail){};
 	rec->size = sizeof(*rec);
 	rec->version = CONNPROBE_RECORD_VERSION;
 	rec->event = event;
+	rec->flags = 0;
+	rec->id = 0;
 }
 
-NOKPROBE_SYMBOL(cp_record_init);
-
-/**
- * cp_record_begin() - start the CONNECT record of a call that just returned
- * @rec: the record, zeroed here first (no byte is left uninitialised)
- * @start_ns: ktime_get_ns() at the call's entry
- * @ret: what the call returned
- */
-void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret)
+/* Start the CONNECT record of a call that just returned: who, when, what. */
+static __always_inline void cp_record_begin(struct connprobe_record *rec,
+					    u64 start_ns, int ret)
 {
 	cp_record_init(rec, CONNPROBE_EVENT_CONNECT);
 	rec->latency_ns = ktime_get_ns() - start_ns;
@@ -176,16 +176,15 @@ void cp_record_begin(struct connprobe_record *rec, u64 start_ns, int ret)
 		rec->signal = cp_interrupting_signal();
 }
 
-NOKPROBE_SYMBOL(cp_record_begin);
-
 /*
  * The destination, from the address the call was given.  An inet address
  * too short to hold the address (the kernel refuses it) leaves @daddr and
  * @dport zero: readers tell by @addrlen.  One too short for a family, or
  * too long, is none the kernel accepts: nothing is recorded.
  */
-static void cp_record_daddr(struct connprobe_record *rec,
-			    const struct sockaddr_storage *ss, int addrlen)
+static __always_inline void cp_record_daddr(struct connprobe_record *rec,
+					    const struct sockaddr_storage *ss,
+					    int addrlen)
 {
 	if (addrlen < (int)sizeof(ss->ss_family) || addrlen > (int)sizeof(*ss))
 		return;
@@ -214,10 +213,9 @@ static void cp_record_daddr(struct connprobe_record *rec,
 	}
 }
 
-NOKPROBE_SYMBOL(cp_record_daddr);
-
 /* The source (or, with @dest, the destination) of an inet socket. */
-static u16 cp_sock_end(const struct sock *sk, bool dest, u8 *addr)
+static __always_inline u16 cp_sock_end(const struct sock *sk, bool dest,
+				       u8 *addr)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	__be16 port = dest ? READ_ONCE(inet->inet_dport) :
@@ -237,8 +235,6 @@ static u16 cp_sock_end(const struct sock *sk, bool dest, u8 *addr)
 #endif
 	return ntohs(port);
 }
-
-NOKPROBE_SYMBOL(cp_sock_end);
 
 /**
  * cp_sock_source() - an inet socket's source address and port
@@ -268,6 +264,30 @@ u16 cp_sock_dest(const struct sock *sk, u8 *daddr)
 
 NOKPROBE_SYMBOL(cp_sock_dest);
 
+/*
+ * Whether two addresses of @family (AF_INET or AF_INET6), as in struct
+ * connprobe_record, are the same: loads of constant size, where memcmp()
+ * of a length known only at run time is a call and a loop.
+ */
+static bool cp_addr_equal(const u8 *a, const u8 *b, u16 family)
+{
+	u64 a0, a1, b0, b1;
+	u32 a4, b4;
+
+	if (family == AF_INET) {
+		memcpy(&a4, a, sizeof(a4));
+		memcpy(&b4, b, sizeof(b4));
+		return a4 == b4;
+	}
+	memcpy(&a0, a, sizeof(a0));
+	memcpy(&a1, a + sizeof(a0), sizeof(a1));
+	memcpy(&b0, b, sizeof(b0));
+	memcpy(&b1, b + sizeof(b0), sizeof(b1));
+	return !((a0 ^ b0) | (a1 ^ b1));
+}
+
+NOKPROBE_SYMBOL(cp_addr_equal);
+
 /**
  * cp_record_used_daddr() - the destination the kernel used, if it differs
  * @rec: a record with the destination as the call was given it
@@ -288,7 +308,7 @@ void cp_record_used_daddr(struct connprobe_record *rec, u16 family,
 
 	if (!dport || !(rec->flags & CONNPROBE_F_DADDR) ||
 	    rec->daddr_family != family ||
-	    (rec->dport == dport && !memcmp(rec->daddr, daddr, len)))
+	    (rec->dport == dport && cp_addr_equal(rec->daddr, daddr, family)))
 		return;
 	rec->flags |= CONNPROBE_F_DADDR_CHANGED;
 	rec->dport = dport;
@@ -306,61 +326,112 @@ static bool cp_sock_is_tcp(const struct sock *sk)
 
 NOKPROBE_SYMBOL(cp_sock_is_tcp);
 
+/*
+ * Commit the CONNECT record of a call on a TCP socket whose bucket of the
+ * attempt table has entries: the attempt, if the call made one, gives the
+ * record its id and what the error path cleared, and a COMPLETE record
+ * follows it when the attempt ended inside a call that still said
+ * EINPROGRESS.  Out of line: its locals are set up only here.
+ */
+static noinline void cp_record_commit_attempt(struct cp_slot *slot,
+					      const struct socket *sock)
+{
+	struct connprobe_record *rec = slot->rec;
+	struct cp_attempt_call call;
+	struct cp_attempt_end end;
+
+	if (!cp_pending_on_return(sock, rec, &end)) {
+		cp_buffer_commit(slot, cp_filter_record(rec));
+		return;
+	}
+	/* Kept before the commit: the slot may be another record's after. */
+	cp_attempt_call_save(&call, rec);
+	cp_buffer_commit(slot, cp_filter_record(rec));
+	cp_write_complete(&call, &end);
+}
+
+NOKPROBE_SYMBOL(cp_record_commit_attempt);
+
+/* Where an inet socket with a destination port went, if not where asked. */
+static noinline void cp_record_sock_dest(struct connprobe_record *rec,
+					 const struct sock *sk)
+{
+	u8 daddr[CONNPROBE_ADDR_LEN];
+	u16 dport;
+
+	dport = cp_sock_dest(sk, daddr);
+	cp_record_used_daddr(rec, sk->sk_family, daddr, dport);
+}
+
+NOKPROBE_SYMBOL(cp_record_sock_dest);
+
+/* The socket's part of a CONNECT record. */
+static __always_inline void cp_record_sock(struct connprobe_record *rec,
+					   const struct sock *sk)
+{
+	rec->flags |= CONNPROBE_F_SOCK;
+	rec->family = sk->sk_family;
+	rec->type = sk->sk_type;
+	rec->protocol = sk->sk_protocol;
+	rec->netns = sock_net(sk)->ns.inum;
+	/*
+	 * No port, no source (e.g. EAFNOSUPPORT before autobind).  A failed
+	 * TCP attempt gets back what it used from the table.  No destination
+	 * port, no destination to compare with the one given: the test comes
+	 * first, so that a call that failed before the socket had one (no
+	 * route, say) costs no more.
+	 */
+	if (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)
+		return;
+	rec->sport = cp_sock_end(sk, false, rec->saddr);
+	if (rec->sport)
+		rec->flags |= CONNPROBE_F_SADDR;
+	if (READ_ONCE(inet_sk(sk)->inet_dport))
+		cp_record_sock_dest(rec, sk);
+}
+
 /**
- * cp_record_emit() - finish a CONNECT record from its socket and commit it
- * @slot: where the record is, begun with cp_record_begin(); committed here
+ * cp_record_connect() - write the CONNECT record of a call that just returned
+ * @start_ns: ktime_get_ns() at the call's entry
+ * @ret: what the call returned
+ * @fd: the descriptor it was given; -1 for none (io_uring)
+ * @flags: the CONNPROBE_F_* bits the probe knows of the call
+ *	(CONNPROBE_F_FD_CHANGED, CONNPROBE_F_IO_URING)
  * @sock: the socket the call was made on, or NULL when there was none
  * @addr: the address the call was given
  *
  * A TCP attempt that the call left in progress is remembered, to write its
  * COMPLETE record when it ends; one that ended inside a call that still
- * said EINPROGRESS gets its COMPLETE record right after this one.
+ * said EINPROGRESS gets its COMPLETE record right after this one.  The
+ * record is built in place, in the buffer: no copy of it on the stack.
  */
-void cp_record_emit(struct cp_slot *slot, const struct socket *sock,
-		    const struct cp_call_addr *addr)
+void cp_record_connect(u64 start_ns, int ret, int fd, u32 flags,
+		       const struct socket *sock,
+		       const struct cp_call_addr *addr)
 {
 	const struct sock *sk = sock ? sock->sk : NULL;
+	struct cp_slot *slot = cp_buffer_reserve();
 	struct connprobe_record *rec = slot->rec;
-	struct cp_attempt_call call;
-	struct cp_attempt_end end;
-	bool complete = false;
-	u8 daddr[CONNPROBE_ADDR_LEN];
-	u16 dport;
 
+	cp_record_begin(rec, start_ns, ret);
+	rec->fd = fd;
+	rec->flags |= flags;
 	/* EBADF and EFAULT: the kernel never had the address. */
-	if (addr->len && rec->ret != -EBADF && rec->ret != -EFAULT)
+	if (addr->len && ret != -EBADF && ret != -EFAULT)
 		cp_record_daddr(rec, &addr->ss, addr->len);
 	if (sk) {
-		rec->flags |= CONNPROBE_F_SOCK;
-		rec->family = sk->sk_family;
-		rec->type = sk->sk_type;
-		rec->protocol = sk->sk_protocol;
-		rec->netns = sock_net(sk)->ns.inum;
-		/*
-		 * No port, no source (e.g. EAFNOSUPPORT before autobind).  A
-		 * failed TCP attempt gets back what it used from the table.
-		 */
-		if (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) {
-			rec->sport = cp_sock_source(sk, rec->saddr);
-			dport = cp_sock_dest(sk, daddr);
-			cp_record_used_daddr(rec, sk->sk_family, daddr, dport);
+		cp_record_sock(rec, sk);
+		/* No entry in the socket's bucket: no attempt of the call's. */
+		if (cp_sock_is_tcp(sk) && !cp_pending_none(sk)) {
+			cp_record_commit_attempt(slot, sock);
+			return;
 		}
-		if (rec->sport)
-			rec->flags |= CONNPROBE_F_SADDR;
-		if (cp_sock_is_tcp(sk))
-			complete = cp_pending_on_return(sock, rec, &end);
-		else
-			rec->id = cp_new_id();
+		rec->id = cp_new_id();
 	}
-	/* Kept before the commit: the slot may be another record's after. */
-	if (complete)
-		cp_attempt_call_save(&call, rec);
 	cp_buffer_commit(slot, cp_filter_record(rec));
-	if (complete)
-		cp_write_complete(&call, &end);
 }
 
-NOKPROBE_SYMBOL(cp_record_emit);
+NOKPROBE_SYMBOL(cp_record_connect);
 
 /**
  * cp_attempt_call_save() - keep what an attempt's COMPLETE record repeats
@@ -404,11 +475,9 @@ NOKPROBE_SYMBOL(cp_attempt_call_save);
 void cp_write_complete(const struct cp_attempt_call *call,
 		       const struct cp_attempt_end *end)
 {
-	struct connprobe_record *rec;
-	struct cp_slot slot;
+	struct cp_slot *slot = cp_buffer_reserve();
+	struct connprobe_record *rec = slot->rec;
 
-	cp_buffer_reserve(&slot);
-	rec = slot.rec;
 	cp_record_init(rec, CONNPROBE_EVENT_COMPLETE);
 	rec->flags = call->flags;
 	rec->ts_ns = call->ts_ns;
@@ -439,7 +508,7 @@ void cp_write_complete(const struct cp_attempt_call *call,
 		rec->sport = end->sport;
 		memcpy(rec->saddr, end->saddr, sizeof(rec->saddr));
 	}
-	cp_buffer_commit(&slot, cp_filter_record(rec));
+	cp_buffer_commit(slot, cp_filter_record(rec));
 }
 
 NOKPROBE_SYMBOL(cp_write_complete);

@@ -59,23 +59,16 @@ static bool cp_attempt_ends(const struct sock *sk, int oldstate, int newstate)
 
 NOKPROBE_SYMBOL(cp_attempt_ends);
 
-static void cp_on_inet_state(void *data, const struct sock *sk,
-			     const int oldstate, const int newstate)
+/*
+ * An attempt ended: how, when, and what it used, to the attempt table.
+ * Out of line, so that its locals, which the kernel zeroes on the stack,
+ * cost nothing to the state changes that end no attempt.
+ */
+static noinline void cp_on_attempt_end(const struct sock *sk, int newstate)
 {
-	struct cp_attempt_end end;
+	struct cp_attempt_end end = {};
 	int err;
 
-	if (sk->sk_protocol != IPPROTO_TCP)
-		return;
-	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
-		if (cp_attempt_traced(sk))
-			cp_pending_start(sk);
-		return;
-	}
-	if (!cp_attempt_ends(sk, oldstate, newstate))
-		return;
-
-	memset(&end, 0, sizeof(end));
 	end.ns = ktime_get_ns();
 	/* Set before the state changes: what SO_ERROR will give. */
 	err = READ_ONCE(sk->sk_err);
@@ -84,6 +77,22 @@ static void cp_on_inet_state(void *data, const struct sock *sk,
 	end.sport = cp_sock_source(sk, end.saddr);
 	end.dport = cp_sock_dest(sk, end.daddr);
 	cp_pending_end(sk, &end);
+}
+
+NOKPROBE_SYMBOL(cp_on_attempt_end);
+
+static void cp_on_inet_state(void *data, const struct sock *sk,
+			     const int oldstate, const int newstate)
+{
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return;
+	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT) {
+		if (cp_attempt_traced(sk))
+			cp_pending_start(sk);
+		return;
+	}
+	if (cp_attempt_ends(sk, oldstate, newstate))
+		cp_on_attempt_end(sk, newstate);
 }
 
 NOKPROBE_SYMBOL(cp_on_inet_state);

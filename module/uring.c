@@ -147,7 +147,6 @@ static int cp_uring_returned(struct kprobe *p, struct pt_regs *regs)
 {
 	struct cp_uring_bucket *b = cp_uring_bucket_of(current);
 	struct cp_uring_call call;
-	struct cp_slot slot;
 	struct cp_uring_call *c;
 	unsigned long flags;
 
@@ -166,13 +165,13 @@ static int cp_uring_returned(struct kprobe *p, struct pt_regs *regs)
 	    call.site != cp_uring_site(p))
 		return 0;
 
-	/* __sys_connect_file() returns int: narrow the 64-bit register. */
-	cp_buffer_reserve(&slot);
-	cp_record_begin(slot.rec, call.start_ns, (int)regs_return_value(regs));
-	slot.rec->flags |= CONNPROBE_F_IO_URING;
-	/* io_uring may use a registered file: no descriptor to report. */
-	slot.rec->fd = -1;
-	cp_record_emit(&slot, cp_sock_from_file(call.file), &call.addr);
+	/*
+	 * __sys_connect_file() returns int: narrow the 64-bit register.
+	 * io_uring may use a registered file: no descriptor to report.
+	 */
+	cp_record_connect(call.start_ns, (int)regs_return_value(regs), -1,
+			  CONNPROBE_F_IO_URING, cp_sock_from_file(call.file),
+			  &call.addr);
 	return 0;
 }
 
