@@ -65,6 +65,10 @@ vm_debug() {
 	list=$logdir/vm-debug-$part.expected
 	if [ "$part" = selftests ]; then
 		selftests_listed "$list" || return 1
+		# and the debug guest's own check after them: the leak scan
+		sed -n 's/^\techo "ok - \(leak scan .*\)"$/selftests.sh\t\1/p' \
+			scripts/guest/check-debug.sh |
+			sed 's/\$DEBUG_PART/selftests/' >>"$list"
 	fi
 	for var in TORTURE_SECONDS TORTURE_SEED TORTURE_OPERATORS \
 		TORTURE_LOADERS TORTURE_HANG_SECONDS TORTURE_SKIP; do
