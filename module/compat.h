@@ -31,6 +31,7 @@
 #endif
 
 #include <linux/fdtable.h>
+#include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/net.h>
 #include <linux/ptrace.h>
@@ -212,5 +213,21 @@ static_assert(__same_type(((struct kretprobe *)NULL)->handler,
 			  int (*)(struct kretprobe_instance *,
 				  struct pt_regs *)),
 	      "kretprobe handlers changed");
+
+/*
+ * An irq_work that runs in hard interrupt context on PREEMPT_RT too, where
+ * a plain one runs in a per-CPU thread.  IRQ_WORK_INIT_HARD() came after
+ * 5.10, whose RT patches are no line of ours: there every irq_work runs in
+ * hard interrupt context.
+ */
+static inline void cp_init_irq_work_hard(struct irq_work *work,
+					 void (*func)(struct irq_work *))
+{
+#ifdef IRQ_WORK_INIT_HARD
+	*work = IRQ_WORK_INIT_HARD(func);
+#else
+	init_irq_work(work, func);
+#endif
+}
 
 #endif /* _CONNPROBE_COMPAT_H */

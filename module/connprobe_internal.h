@@ -105,6 +105,27 @@ struct cp_call_addr {
 	struct sockaddr_storage ss;
 };
 
+/**
+ * struct cp_task_info - what a record takes from the calling task, kept
+ *	for a record built elsewhere (uring.c builds it from an irq_work)
+ * @end_ns: the call's return, ktime_get_mono_fast_ns()
+ * @cgroup_id: as in struct connprobe_record, and each field below
+ * @pid: likewise
+ * @tid: likewise
+ * @uid: likewise
+ * @signal: likewise
+ * @comm: likewise
+ */
+struct cp_task_info {
+	u64 end_ns;
+	u64 cgroup_id;
+	u32 pid;
+	u32 tid;
+	u32 uid;
+	u16 signal;
+	char comm[16];
+};
+
 /* What a full buffer does. */
 enum cp_mode {
 	CP_MODE_STREAM,	/* drops the new record */
@@ -198,6 +219,11 @@ void cp_call_addr_set(struct cp_call_addr *addr,
 void cp_record_connect(u64 start_ns, int ret, int fd, u32 flags,
 		       const struct socket *sock,
 		       const struct cp_call_addr *addr);
+void cp_task_info_get(struct cp_task_info *who, int ret);
+void cp_record_connect_as(const struct cp_task_info *who, u64 start_ns,
+			  int ret, int fd, u32 flags,
+			  const struct socket *sock,
+			  const struct cp_call_addr *addr);
 void cp_attempt_call_save(struct cp_attempt_call *call,
 			  const struct connprobe_record *rec);
 void cp_write_complete(const struct cp_attempt_call *call,

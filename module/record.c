@@ -176,6 +176,49 @@ static __always_inline void cp_record_begin(struct connprobe_record *rec,
 		rec->signal = cp_interrupting_signal();
 }
 
+/**
+ * cp_task_info_get() - keep what a record takes from current, now
+ * @who: where
+ * @ret: what the call returned (an interrupted call keeps its signal)
+ *
+ * Safe in NMI context (an unoptimized kprobe's int3): no lock, and the
+ * NMI-safe clock, which is CLOCK_MONOTONIC as ktime_get_ns() is.
+ */
+void cp_task_info_get(struct cp_task_info *who, int ret)
+{
+	BUILD_BUG_ON(sizeof(who->comm) != CONNPROBE_COMM_LEN);
+	who->end_ns = ktime_get_mono_fast_ns();
+	who->pid = task_tgid_nr(current);
+	who->tid = task_pid_nr(current);
+	who->uid = cp_current_uid();
+	who->cgroup_id = cp_current_cgroup_id();
+	cp_copy_comm(who->comm);
+	who->signal = cp_ret_interrupted(ret) ? cp_interrupting_signal() : 0;
+}
+
+NOKPROBE_SYMBOL(cp_task_info_get);
+
+/*
+ * cp_record_begin() for a call whose task and end @who kept.  Its start
+ * and end may come from two CPUs' clocks: an end that reads before the
+ * start gives a latency of 0, never a wrapped one.
+ */
+static __always_inline void cp_record_begin_as(struct connprobe_record *rec,
+					       const struct cp_task_info *who,
+					       u64 start_ns, int ret)
+{
+	cp_record_init(rec, CONNPROBE_EVENT_CONNECT);
+	rec->latency_ns = who->end_ns > start_ns ? who->end_ns - start_ns : 0;
+	rec->ts_ns = start_ns;
+	rec->ret = ret;
+	rec->pid = who->pid;
+	rec->tid = who->tid;
+	rec->uid = who->uid;
+	rec->cgroup_id = who->cgroup_id;
+	memcpy(rec->comm, who->comm, sizeof(rec->comm));
+	rec->signal = who->signal;
+}
+
 /*
  * The destination, from the address the call was given.  An inet address
  * too short to hold the address (the kernel refuses it) leaves @daddr and
@@ -390,6 +433,36 @@ static __always_inline void cp_record_sock(struct connprobe_record *rec,
 		cp_record_sock_dest(rec, sk);
 }
 
+/*
+ * The rest of a CONNECT record @rec, @slot's, after its who and when, and
+ * its commit; @sk is @sock's, or NULL.  Inline in both builders, so that connect(2)'s
+ * is compiled as it was before the other came.
+ */
+static __always_inline void cp_record_finish(struct cp_slot *slot,
+					     struct connprobe_record *rec,
+					     int ret, int fd, u32 flags,
+					     const struct socket *sock,
+					     const struct sock *sk,
+					     const struct cp_call_addr *addr)
+{
+
+	rec->fd = fd;
+	rec->flags |= flags;
+	/* EBADF and EFAULT: the kernel never had the address. */
+	if (addr->len && ret != -EBADF && ret != -EFAULT)
+		cp_record_daddr(rec, &addr->ss, addr->len);
+	if (sk) {
+		cp_record_sock(rec, sk);
+		/* No entry in the socket's bucket: no attempt of the call's. */
+		if (cp_sock_is_tcp(sk) && !cp_pending_none(sk)) {
+			cp_record_commit_attempt(slot, sock);
+			return;
+		}
+		rec->id = cp_new_id();
+	}
+	cp_buffer_commit(slot, cp_filter_record(rec));
+}
+
 /**
  * cp_record_connect() - write the CONNECT record of a call that just returned
  * @start_ns: ktime_get_ns() at the call's entry
@@ -414,24 +487,36 @@ void cp_record_connect(u64 start_ns, int ret, int fd, u32 flags,
 	struct connprobe_record *rec = slot->rec;
 
 	cp_record_begin(rec, start_ns, ret);
-	rec->fd = fd;
-	rec->flags |= flags;
-	/* EBADF and EFAULT: the kernel never had the address. */
-	if (addr->len && ret != -EBADF && ret != -EFAULT)
-		cp_record_daddr(rec, &addr->ss, addr->len);
-	if (sk) {
-		cp_record_sock(rec, sk);
-		/* No entry in the socket's bucket: no attempt of the call's. */
-		if (cp_sock_is_tcp(sk) && !cp_pending_none(sk)) {
-			cp_record_commit_attempt(slot, sock);
-			return;
-		}
-		rec->id = cp_new_id();
-	}
-	cp_buffer_commit(slot, cp_filter_record(rec));
+	cp_record_finish(slot, rec, ret, fd, flags, sock, sk, addr);
 }
 
 NOKPROBE_SYMBOL(cp_record_connect);
+
+/**
+ * cp_record_connect_as() - cp_record_connect() of a call that returned
+ *	earlier, from anywhere: its task's part from @who, not from current
+ * @who: what cp_task_info_get() kept at the call's return
+ * @start_ns: the call's entry, on the clock of @who->end_ns
+ * @ret: what the call returned
+ * @fd: the descriptor it was given; -1 for none (io_uring)
+ * @flags: the CONNPROBE_F_* bits the probe knows of the call
+ * @sock: the socket the call was made on, or NULL; the caller holds it
+ * @addr: the address the call was given
+ */
+void cp_record_connect_as(const struct cp_task_info *who, u64 start_ns,
+			  int ret, int fd, u32 flags,
+			  const struct socket *sock,
+			  const struct cp_call_addr *addr)
+{
+	const struct sock *sk = sock ? sock->sk : NULL;
+	struct cp_slot *slot = cp_buffer_reserve();
+	struct connprobe_record *rec = slot->rec;
+
+	cp_record_begin_as(rec, who, start_ns, ret);
+	cp_record_finish(slot, rec, ret, fd, flags, sock, sk, addr);
+}
+
+NOKPROBE_SYMBOL(cp_record_connect_as);
 
 /**
  * cp_attempt_call_save() - keep what an attempt's COMPLETE record repeats

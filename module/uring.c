@@ -14,22 +14,35 @@
  * small table keyed by the task, checked by the stack pointer, which the
  * call leaves as it found it.
  *
+ * Either kprobe runs from an int3 until, and unless, the kernel optimizes
+ * it into a jump to a detour; an int3 handler runs in NMI context: lockdep says so, and a lock or the timekeeper's seqcount taken
+ * there could be one its CPU already holds.  So the handlers take no lock
+ * (a slot is claimed with a cmpxchg, then only its task writes it), read
+ * the NMI-safe clock, and leave the record, whose path takes the buffer's
+ * and the attempt table's locks, to an irq_work of the CPU of the return:
+ * it runs as soon as the int3 returns, with what the return kept of the
+ * task (pid, comm, cgroup, the end of the call) and a reference to the
+ * file, so that the socket is still there.
+ *
  * Where io_connect() has no such call to find (another architecture, a
  * compiler that inlined or moved it), probe.c keeps its kretprobe on
  * __sys_connect_file().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/hash.h>
+#include <linux/irq_work.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/llist.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 
@@ -39,18 +52,31 @@
 /* Slots per bucket of the table of calls under way. */
 #define CP_URING_WAYS	4
 
-/* An io_uring connect call under way, from the call to its return. */
+/*
+ * The owner of a slot whose call returned: queued for its record, which
+ * frees it.  No task's address: the owner's next call takes another slot.
+ */
+#define CP_URING_QUEUED	((struct task_struct *)1UL)
+
+/*
+ * An io_uring connect call under way, from the call to its record.
+ * @task is the only field two tasks touch: a task claims a free slot
+ * with a cmpxchg of it, and from then on only the owner writes the slot,
+ * until its return hands it to its CPU's irq_work, which frees it.
+ */
 struct cp_uring_call {
-	const struct task_struct *task;	/* key; NULL in a free slot */
+	struct task_struct *task;	/* owner; NULL in a free slot */
 	unsigned long sp;		/* the stack pointer at the call */
 	unsigned int site;		/* which call of io_connect()'s */
-	u64 start_ns;
+	int ret;			/* what the call returned */
+	u64 start_ns;			/* ktime_get_mono_fast_ns() */
 	struct file *file;		/* held by io_uring for the call */
+	struct llist_node node;		/* on its CPU's cp_uring_done */
+	struct cp_task_info who;	/* the task, at the return */
 	struct cp_call_addr addr;
 };
 
 struct cp_uring_bucket {
-	raw_spinlock_t lock;
 	struct cp_uring_call slot[CP_URING_WAYS];
 };
 
@@ -59,6 +85,14 @@ static unsigned int cp_uring_bits;
 /* Calls not traced: every slot of their bucket was in use. */
 static DEFINE_PER_CPU(unsigned long, cp_uring_missed);
 static unsigned int cp_uring_max;
+
+/*
+ * Calls that returned on a CPU, and the irq_work that writes their
+ * records: the return handler may run in NMI context, the record path
+ * (buffer, attempt table) takes locks.
+ */
+static DEFINE_PER_CPU(struct llist_head, cp_uring_done);
+static DEFINE_PER_CPU(struct irq_work, cp_uring_work);
 
 /*
  * The calls of __sys_connect_file() in io_connect(): a compiler may make
@@ -85,97 +119,135 @@ static struct cp_uring_bucket *cp_uring_bucket_of(const struct task_struct *t)
 
 NOKPROBE_SYMBOL(cp_uring_bucket_of);
 
+/* The slot @t owns in @b, if any: only @t makes a slot its own. */
 static struct cp_uring_call *cp_uring_find(struct cp_uring_bucket *b,
 					   const struct task_struct *t)
 {
 	struct cp_uring_call *c;
 
 	for (c = b->slot; c < b->slot + CP_URING_WAYS; c++)
-		if (c->task == t)
+		if (READ_ONCE(c->task) == t)
 			return c;
 	return NULL;
 }
 
 NOKPROBE_SYMBOL(cp_uring_find);
 
+/* Make a free slot of @b current's, lock-free: NULL if none is free. */
+static struct cp_uring_call *cp_uring_claim(struct cp_uring_bucket *b)
+{
+	struct cp_uring_call *c;
+
+	for (c = b->slot; c < b->slot + CP_URING_WAYS; c++)
+		if (!READ_ONCE(c->task) && !cmpxchg(&c->task, NULL, current))
+			return c;
+	return NULL;
+}
+
+NOKPROBE_SYMBOL(cp_uring_claim);
+
+/* Free @c: what was read of it before is read before its next owner's. */
+static void cp_uring_free(struct cp_uring_call *c)
+{
+	smp_store_release(&c->task, NULL);
+}
+
+NOKPROBE_SYMBOL(cp_uring_free);
+
 /*
  * Runs on io_connect()'s call instruction: __sys_connect_file(struct file
  * *, struct sockaddr_storage *, int addrlen, int flags) is about to run.
- * A slot the task still holds is from a call whose return was missed: the
- * new call takes it over.
+ * From an int3 until the probe is optimized: NMI context, where no lock
+ * may be taken and only the NMI-safe clock read.  A slot the task still
+ * holds is from a call whose return was missed: the new call takes it
+ * over.
  */
 static int cp_uring_call(struct kprobe *p, struct pt_regs *regs)
 {
 	struct cp_uring_bucket *b = cp_uring_bucket_of(current);
-	struct cp_uring_call *c;
-	unsigned long flags;
-	bool traced;
+	struct cp_uring_call *c = cp_uring_find(b, current);
 
-	traced = cp_filter_task();
-	if (!traced)
+	if (!cp_filter_task()) {
 		cp_filter_count_call();
-	raw_spin_lock_irqsave(&b->lock, flags);
-	c = cp_uring_find(b, current);
-	if (!traced) {
 		if (c)
-			c->task = NULL;
-		goto out;
+			cp_uring_free(c);
+		return 0;
 	}
 	if (!c)
-		c = cp_uring_find(b, NULL);
+		c = cp_uring_claim(b);
 	if (!c) {
 		this_cpu_inc(cp_uring_missed);
-		goto out;
+		return 0;
 	}
-	c->task = current;
 	c->sp = kernel_stack_pointer(regs);
 	c->site = cp_uring_site(p);
-	c->start_ns = ktime_get_ns();
+	c->start_ns = ktime_get_mono_fast_ns();
 	c->file = (struct file *)regs_get_kernel_argument(regs, 0);
 	cp_call_addr_set(&c->addr, (const struct sockaddr_storage *)
 			 regs_get_kernel_argument(regs, 1),
 			 (int)regs_get_kernel_argument(regs, 2));
-out:
-	raw_spin_unlock_irqrestore(&b->lock, flags);
 	return 0;
 }
 
 NOKPROBE_SYMBOL(cp_uring_call);
 
-/* Runs on the instruction after the call: __sys_connect_file() returned. */
+/*
+ * Runs on the instruction after the call: __sys_connect_file() returned.
+ * NMI context too, from an int3: what the record needs of the task and
+ * of the moment is kept here, with a reference to the file (io_uring
+ * holds one for the call, so it is still there), and the record is
+ * written by this CPU's irq_work, in hard interrupt context.
+ */
 static int cp_uring_returned(struct kprobe *p, struct pt_regs *regs)
 {
-	struct cp_uring_bucket *b = cp_uring_bucket_of(current);
-	struct cp_uring_call call;
-	struct cp_uring_call *c;
-	unsigned long flags;
+	struct cp_uring_call *c = cp_uring_find(cp_uring_bucket_of(current),
+						current);
 
-	raw_spin_lock_irqsave(&b->lock, flags);
-	c = cp_uring_find(b, current);
-	if (c) {
-		call = *c;
-		c->task = NULL;
-	}
-	raw_spin_unlock_irqrestore(&b->lock, flags);
-	/*
-	 * Not traced, or a stale slot of a call whose return was missed: the
-	 * same task, stack pointer and call site, or nothing.
-	 */
-	if (!c || call.sp != kernel_stack_pointer(regs) ||
-	    call.site != cp_uring_site(p))
+	if (!c)
 		return 0;
-
 	/*
-	 * __sys_connect_file() returns int: narrow the 64-bit register.
-	 * io_uring may use a registered file: no descriptor to report.
+	 * A stale slot of a call whose return was missed: not the same
+	 * stack pointer and call site.
 	 */
-	cp_record_connect(call.start_ns, (int)regs_return_value(regs), -1,
-			  CONNPROBE_F_IO_URING, cp_sock_from_file(call.file),
-			  &call.addr);
+	if (c->sp != kernel_stack_pointer(regs) ||
+	    c->site != cp_uring_site(p)) {
+		cp_uring_free(c);
+		return 0;
+	}
+	/* __sys_connect_file() returns int: narrow the 64-bit register. */
+	c->ret = (int)regs_return_value(regs);
+	cp_task_info_get(&c->who, c->ret);
+	get_file(c->file);
+	WRITE_ONCE(c->task, CP_URING_QUEUED);
+	llist_add(&c->node, this_cpu_ptr(&cp_uring_done));
+	irq_work_queue(this_cpu_ptr(&cp_uring_work));
 	return 0;
 }
 
 NOKPROBE_SYMBOL(cp_uring_returned);
+
+/*
+ * This CPU's irq_work: the records of the calls that returned on it, in
+ * the order they returned, through the common path.  Hard interrupt
+ * context (on PREEMPT_RT too), not NMI: the record path's raw locks are
+ * taken with interrupts off everywhere.
+ */
+static void cp_uring_flush(struct irq_work *work)
+{
+	struct llist_node *list = llist_del_all(this_cpu_ptr(&cp_uring_done));
+	struct cp_uring_call *c, *next;
+
+	llist_for_each_entry_safe(c, next, llist_reverse_order(list), node) {
+		/* io_uring may use a registered file: no descriptor. */
+		cp_record_connect_as(&c->who, c->start_ns, c->ret, -1,
+				     CONNPROBE_F_IO_URING,
+				     cp_sock_from_file(c->file), &c->addr);
+		fput(c->file);
+		cp_uring_free(c);
+	}
+}
+
+NOKPROBE_SYMBOL(cp_uring_flush);
 
 /**
  * cp_symbol_range() - where a function of the kernel lies
@@ -223,6 +295,20 @@ static unsigned int cp_uring_order(unsigned int i, unsigned int sites)
 	return i < sites ? 2 * i + 1 : 2 * (i - sites);
 }
 
+/*
+ * Wait until every irq_work queued by a return handler has run: the
+ * probes are gone, so none is queued any more, and the records are
+ * written (the buffer and the attempt table go only after us) and the
+ * files put.  A CPU taken offline ran its work on its way down.
+ */
+static void cp_uring_sync(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		irq_work_sync(per_cpu_ptr(&cp_uring_work, cpu));
+}
+
 /**
  * cp_uring_register() - trace io_uring's connects inside io_connect()
  * @target: the start of __sys_connect_file()
@@ -235,7 +321,7 @@ int cp_uring_register(unsigned long target, unsigned int calls)
 {
 	unsigned long start, end, site;
 	unsigned int i, n, sites = 0;
-	int ret;
+	int cpu, ret;
 
 	ret = cp_symbol_range("io_connect", &start, &end);
 	if (ret)
@@ -259,8 +345,11 @@ int cp_uring_register(unsigned long target, unsigned int calls)
 	cp_uring_table = kvcalloc(n, sizeof(*cp_uring_table), GFP_KERNEL);
 	if (!cp_uring_table)
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		raw_spin_lock_init(&cp_uring_table[i].lock);
+	for_each_possible_cpu(cpu) {
+		init_llist_head(per_cpu_ptr(&cp_uring_done, cpu));
+		cp_init_irq_work_hard(per_cpu_ptr(&cp_uring_work, cpu),
+				      cp_uring_flush);
+	}
 	cp_uring_bits = ilog2(n);
 	cp_uring_max = n * CP_URING_WAYS;
 
@@ -285,16 +374,21 @@ int cp_uring_register(unsigned long target, unsigned int calls)
 out_unregister:
 	while (i--)
 		unregister_kprobe(&cp_uring_probes[cp_uring_order(i, sites)]);
+	cp_uring_sync();
 	kvfree(cp_uring_table);
 	cp_uring_table = NULL;
 	return ret;
 }
 
 /**
- * cp_uring_unregister() - detach; returns once no handler runs
+ * cp_uring_unregister() - detach; returns once no handler or irq_work runs
  *
- * The table goes only after a grace period: unregister_kprobe() waits
- * for one, and every handler runs with preemption off.
+ * unregister_kprobe() waits for a grace period, and every handler runs
+ * with preemption off (or in NMI context): after it, no handler queues
+ * an irq_work; after cp_uring_sync(), none runs, and no slot holds a file.
+ * Only then does the table go.  A call the call-site probe saw but whose
+ * return site was gone first leaves its slot claimed: freed with the
+ * table, it holds nothing.
  */
 void cp_uring_unregister(void)
 {
@@ -304,6 +398,7 @@ void cp_uring_unregister(void)
 	while (cp_uring_nr_probes)
 		unregister_kprobe(&cp_uring_probes[cp_uring_order(--cp_uring_nr_probes,
 								  sites)]);
+	cp_uring_sync();
 	kvfree(cp_uring_table);
 	cp_uring_table = NULL;
 }
