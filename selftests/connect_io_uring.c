@@ -107,6 +107,7 @@ FIXTURE(io_uring) {
 	struct connprobe_record recs[MAX_RECORDS];
 	ssize_t n;
 	const struct uring_kernel *kernel;
+	int optimization;	/* kprobes' to put back, or -1 */
 };
 
 FIXTURE_VARIANTS_IP4_IP6(io_uring);
@@ -119,6 +120,7 @@ FIXTURE_SETUP(io_uring)
 	self->fd = -1;
 	self->listener = -1;
 	self->queued = -1;
+	self->optimization = -1;
 	err = ring_setup(&self->ring, &setup_err);
 	if (setup_err == ENOSYS)
 		self->skip = "io_uring_setup: ENOSYS: no io_uring in this kernel";
@@ -135,8 +137,34 @@ FIXTURE_SETUP(io_uring)
 	ASSERT_LE(0, self->fd) TH_LOG("socket: %s", strerror(errno));
 }
 
+/* Where kprobes' jump optimization is switched (CONFIG_OPTPROBES). */
+#define KPROBES_OPTIMIZATION	"/proc/sys/debug/kprobes-optimization"
+
+/*
+ * Set kprobes' jump optimization @on or off, for every probe at once (the
+ * kernel has unoptimized them all when the write returns).  Returns the
+ * setting before, or -1 where there is none to change.
+ */
+static int kprobes_optimization(int on)
+{
+	int was = -1;
+	FILE *f;
+
+	f = fopen(KPROBES_OPTIMIZATION, "r+");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &was) != 1 || fseek(f, 0, SEEK_SET) ||
+	    fprintf(f, "%d\n", on) < 0)
+		was = -1;
+	if (fclose(f))
+		was = -1;
+	return was;
+}
+
 FIXTURE_TEARDOWN(io_uring)
 {
+	if (self->optimization >= 0)
+		kprobes_optimization(self->optimization);
 	ring_unmap(&self->ring);
 	if (self->fd >= 0)
 		close(self->fd);
@@ -383,6 +411,38 @@ TEST_F(io_uring, connects_in_worker)
 	self->listener = tcp_listener(variant->family, 1, &self->peer);
 	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
 	run_request(_metadata, self, variant->family, IOSQE_ASYNC, 0, true);
+}
+
+/*
+ * connects and refused with kprobes' jump optimization off: every hit of
+ * io_connect()'s probes is an int3, whose handlers run in NMI context,
+ * and the records are written after the return, by an irq_work.  With it
+ * on, the kernel has optimized the probe after the call by then (the
+ * other tests), whose handler runs in normal context.
+ */
+TEST_F(io_uring, connects_from_int3)
+{
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	self->optimization = kprobes_optimization(0);
+	if (self->optimization < 0)
+		SKIP(return, "no %s to set", KPROBES_OPTIMIZATION);
+	self->listener = tcp_listener(variant->family, 1, &self->peer);
+	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
+	run_request(_metadata, self, variant->family, 0, 0, true);
+}
+
+TEST_F(io_uring, refused_from_int3)
+{
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	self->optimization = kprobes_optimization(0);
+	if (self->optimization < 0)
+		SKIP(return, "no %s to set", KPROBES_OPTIMIZATION);
+	ASSERT_EQ(0, unused_port(variant->family, SOCK_STREAM, &self->peer))
+		TH_LOG("no free port: %s", strerror(errno));
+	run_request(_metadata, self, variant->family, 0, -ECONNREFUSED,
+		    self->kernel->error_called_again);
 }
 
 /* SO_SNDTIMEO of the connect(2) that the retry interrupts. */
