@@ -445,7 +445,6 @@ static __always_inline void cp_record_finish(struct cp_slot *slot,
 					     const struct sock *sk,
 					     const struct cp_call_addr *addr)
 {
-
 	rec->fd = fd;
 	rec->flags |= flags;
 	/* EBADF and EFAULT: the kernel never had the address. */

@@ -15,14 +15,16 @@
  * call leaves as it found it.
  *
  * Either kprobe runs from an int3 until, and unless, the kernel optimizes
- * it into a jump to a detour; an int3 handler runs in NMI context: lockdep says so, and a lock or the timekeeper's seqcount taken
- * there could be one its CPU already holds.  So the handlers take no lock
- * (a slot is claimed with a cmpxchg, then only its task writes it), read
- * the NMI-safe clock, and leave the record, whose path takes the buffer's
- * and the attempt table's locks, to an irq_work of the CPU of the return:
- * it runs as soon as the int3 returns, with what the return kept of the
- * task (pid, comm, cgroup, the end of the call) and a reference to the
- * file, so that the socket is still there.
+ * it into a jump to a detour, and an int3 handler runs in NMI context:
+ * lockdep says so, and a lock, or the timekeeper's seqcount, taken there
+ * could be one its CPU holds already.  So the handlers take no lock (a
+ * slot is claimed with a cmpxchg, then only its task writes it) and read
+ * the NMI-safe clock; the return handler keeps what the record needs of
+ * the task (pid, comm, cgroup, signal, the end of the call) and a
+ * reference to the file, and leaves the record, whose path takes the
+ * buffer's and the attempt table's locks, to an irq_work of its CPU.
+ * That runs in hard interrupt context as soon as interrupts are on again
+ * (at the int3's return), before io_connect() goes on.
  *
  * Where io_connect() has no such call to find (another architecture, a
  * compiler that inlined or moved it), probe.c keeps its kretprobe on
@@ -146,9 +148,13 @@ static struct cp_uring_call *cp_uring_claim(struct cp_uring_bucket *b)
 
 NOKPROBE_SYMBOL(cp_uring_claim);
 
-/* Free @c: what was read of it before is read before its next owner's. */
+/* Free @c, after everything read of it. */
 static void cp_uring_free(struct cp_uring_call *c)
 {
+	/*
+	 * A release: the reads of @c come before its next owner's writes,
+	 * which follow that owner's cmpxchg() in cp_uring_claim().
+	 */
 	smp_store_release(&c->task, NULL);
 }
 

@@ -161,6 +161,23 @@ static int kprobes_optimization(int on)
 	return was;
 }
 
+/* Whether a probe in io_connect() is still jump-optimized. */
+static bool io_connect_optimized(void)
+{
+	char line[512];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/sys/kernel/debug/kprobes/list", "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " io_connect+") &&
+			strstr(line, "[OPTIMIZED]");
+	fclose(f);
+	return found;
+}
+
 FIXTURE_TEARDOWN(io_uring)
 {
 	if (self->optimization >= 0)
@@ -427,6 +444,7 @@ TEST_F(io_uring, connects_from_int3)
 	self->optimization = kprobes_optimization(0);
 	if (self->optimization < 0)
 		SKIP(return, "no %s to set", KPROBES_OPTIMIZATION);
+	ASSERT_FALSE(io_connect_optimized());
 	self->listener = tcp_listener(variant->family, 1, &self->peer);
 	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
 	run_request(_metadata, self, variant->family, 0, 0, true);
@@ -439,6 +457,7 @@ TEST_F(io_uring, refused_from_int3)
 	self->optimization = kprobes_optimization(0);
 	if (self->optimization < 0)
 		SKIP(return, "no %s to set", KPROBES_OPTIMIZATION);
+	ASSERT_FALSE(io_connect_optimized());
 	ASSERT_EQ(0, unused_port(variant->family, SOCK_STREAM, &self->peer))
 		TH_LOG("no free port: %s", strerror(errno));
 	run_request(_metadata, self, variant->family, 0, -ECONNREFUSED,
