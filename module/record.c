@@ -435,8 +435,8 @@ static __always_inline void cp_record_sock(struct connprobe_record *rec,
 
 /*
  * The rest of a CONNECT record @rec, @slot's, after its who and when, and
- * its commit; @sk is @sock's, or NULL.  Inline in both builders, so that connect(2)'s
- * is compiled as it was before the other came.
+ * its commit; @sk is @sock's, or NULL.  Inline in both builders, so that
+ * connect(2)'s is compiled as it was before the other came.
  */
 static __always_inline void cp_record_finish(struct cp_slot *slot,
 					     struct connprobe_record *rec,
