@@ -46,7 +46,20 @@ static inline long long caller_errno(long long err)
 	return err;
 }
 
-/* "inet", "inet6", "unix", ... or "af<num>". */
+/*
+ * A name and its length in 16 bytes, NUL-terminated: a row copies it
+ * with one store.  A number past 14 characters is cut (none of a
+ * record's fields is that large).
+ */
+struct cp_name {
+	char s[15];
+	unsigned char len;
+};
+
+/* "inet", "inet6", "unix", ... or "af<num>" made in @buf. */
+const struct cp_name *family_name(unsigned int family, struct cp_name *buf);
+
+/* family_name() copied into @buf, which it returns. */
 const char *family_str(unsigned int family, char *buf, size_t len);
 
 /*
@@ -55,6 +68,10 @@ const char *family_str(unsigned int family, char *buf, size_t len);
  * "dgram", ...), since their protocol numbers mean nothing outside the
  * family.  Unknown values come out as "proto<num>" or "type<num>".
  */
+const struct cp_name *proto_name(unsigned int family, unsigned int type,
+				 unsigned int protocol, struct cp_name *buf);
+
+/* proto_name() copied into @buf, which it returns. */
 const char *proto_str(unsigned int family, unsigned int type,
 		      unsigned int protocol, char *buf, size_t len);
 
