@@ -306,9 +306,18 @@ static inline enum row_memo_use row_memo_find(struct row_memo *m,
 	/* an AF_UNIX path is longer than the key holds */
 	if (rec->daddr_family == AF_UNIX)
 		return MEMO_MISS;
-	/* the fields that differ most often first: a miss costs little */
-	if (m->key.pid == rec->pid && m->key.tid == rec->tid &&
-	    m->key.dport == rec->dport && m->key.flags == flags &&
+	/*
+	 * Another task: only which one is kept, the rest of the key once it
+	 * comes again, so that ever different records cost two stores.
+	 */
+	if (m->key.pid != rec->pid || m->key.tid != rec->tid) {
+		m->key.pid = rec->pid;
+		m->key.tid = rec->tid;
+		m->whole = false;
+		m->len = 0;
+		return MEMO_MISS;
+	}
+	if (m->whole && m->key.dport == rec->dport && m->key.flags == flags &&
 	    m->key.family == rec->family && m->key.type == rec->type &&
 	    m->key.protocol == rec->protocol &&
 	    m->key.daddr_family == rec->daddr_family &&
@@ -320,8 +329,6 @@ static inline enum row_memo_use row_memo_find(struct row_memo *m,
 		    sizeof(m->key.saddr_comm_daddr)))
 		return m->len ? MEMO_HIT : MEMO_KEEP;
 	m->key.flags = flags;
-	m->key.pid = rec->pid;
-	m->key.tid = rec->tid;
 	m->key.family = rec->family;
 	m->key.type = rec->type;
 	m->key.protocol = rec->protocol;
@@ -333,6 +340,7 @@ static inline enum row_memo_use row_memo_find(struct row_memo *m,
 	m->key.cgroup_known = cgroup_known;
 	memcpy(m->key.saddr_comm_daddr, rec->saddr,
 	       sizeof(m->key.saddr_comm_daddr));
+	m->whole = true;
 	m->len = 0;
 	return MEMO_MISS;
 }
