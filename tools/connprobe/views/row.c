@@ -86,6 +86,10 @@ static char *pad_to(char *p, const char *row, unsigned int stop)
 			 f == ROW_TABLE ? PUT("-") : p)
 /* A key the record does not have: JSON leaves it out, CSV leaves it empty. */
 #define ABSENT()	(f == ROW_JSON ? p : PUT(","))
+/* A literal value, or null, and the key after it: one store. */
+#define LIT_KEY(s, k)	(f == ROW_JSON ? PUT("\"" s "\",\"" k "\":") : \
+			 PUT(s ","))
+#define NUL_KEY(k)	(f == ROW_JSON ? PUT("null,\"" k "\":") : PUT(","))
 #define NUM(v)		(p = put_num(p, v))
 #define UNUM(v)		(p += fmt_u64(p, v))
 
@@ -540,8 +544,8 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 		cg = cgroups_lookup(st->opts.cgroups, rec->cgroup_id);
 	if (f == ROW_JSON)
 		PUT("{\"event\":");
-	rec->event == CONNPROBE_EVENT_COMPLETE ? LIT("complete") : LIT("connect");
-	KEY("ts_ns");
+	rec->event == CONNPROBE_EVENT_COMPLETE ? LIT_KEY("complete", "ts_ns") :
+						 LIT_KEY("connect", "ts_ns");
 	UNUM(rec->ts_ns);
 	KEY("cpu");
 	UNUM(rec->cpu);
@@ -553,10 +557,10 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	if (rec->ret < 0) {
 		error = errno_str(err, ebuf, sizeof(ebuf));
 		p = put_name(p, error, f);
+		KEY("latency_ns");
 	} else {
-		NUL();
+		NUL_KEY("latency_ns");
 	}
-	KEY("latency_ns");
 	UNUM(rec->latency_ns);
 	KEY("seq");
 	UNUM(rec->seq);
@@ -573,18 +577,18 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	KEY("netns");
 	sock ? UNUM(rec->netns) : NUL();
 	KEY("via");
-	uring ? LIT("io_uring") : LIT("syscall");
-	KEY("caller_error");
-	if (!error)
-		NUL();
-	else if (caller_errno(err) != err)	/* the restart codes */
-		LIT("EINTR");
-	else
+	uring ? LIT_KEY("io_uring", "caller_error") :
+		LIT_KEY("syscall", "caller_error");
+	if (!error) {
+		NUL_KEY("cgroup");
+	} else if (caller_errno(err) != err) {	/* the restart codes */
+		LIT_KEY("EINTR", "cgroup");
+	} else {
 		p = put_name(p, error, f);
-	KEY("cgroup");
+		KEY("cgroup");
+	}
 	if (!cg) {
-		NUL();
-		KEY("container");
+		NUL_KEY("container");
 		NUL();
 	} else if (st->cgroup_len && st->cgroup_id == cg->id &&
 		   st->cgroup_json == (f == ROW_JSON)) {
@@ -626,9 +630,7 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 		if (f == ROW_JSON)
 			PUT("\"");
 	}
-	if (f == ROW_JSON)
-		PUT("}");
-	PUT("\n");
+	f == ROW_JSON ? PUT("}\n") : PUT("\n");
 	out_commit(o, p);
 }
 
