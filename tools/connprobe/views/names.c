@@ -3,6 +3,7 @@
 #define _GNU_SOURCE	/* strerrorname_np */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -25,6 +26,8 @@ static const char *const kernel_errno_names[] = {
 	"ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED",
 	"ERECALLCONFLICT", "ENOGRACE",
 };
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A name and its length, for the tables below. */
 #define N(s)	{ s, sizeof(s) - 1 }
@@ -77,12 +80,6 @@ static const struct cp_name sock_type_names[] = {
 	[SOCK_PACKET] = N("packet"),
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Look @i up in a sparse table; NULL for holes and out-of-range values. */
-#define LOOKUP(table, i) \
-	((unsigned long long)(i) < ARRAY_SIZE(table) ? (table)[i] : NULL)
-
 /* @table's name for @i, or @prefix and the number in @buf. */
 #define NAME_OR_NUMBER(table, i, prefix, buf)				\
 	((unsigned long long)(i) < ARRAY_SIZE(table) && (table)[i].len ?	\
@@ -91,17 +88,45 @@ static const struct cp_name sock_type_names[] = {
 static const struct cp_name *number_name(const char *prefix, unsigned int i,
 					 struct cp_name *buf)
 {
-	int n = snprintf(buf->s, sizeof(buf->s), "%s%u", prefix, i);
+	buf->len = snprintf(buf->s, sizeof(buf->s), "%s%u", prefix, i);
+	return buf;
+}
 
-	buf->len = n < (int)sizeof(buf->s) ? n : (int)sizeof(buf->s) - 1;
+/* Every name errno_name() knows, with its length; made at start. */
+static struct cp_name errno_names[KERNEL_ERRNO_BASE +
+				  ARRAY_SIZE(kernel_errno_names)];
+
+static void __attribute__((constructor)) errno_names_init(void)
+{
+	const char *name;
+	size_t e;
+
+	for (e = 1; e < ARRAY_SIZE(errno_names); e++) {
+		name = e < KERNEL_ERRNO_BASE ? strerrorname_np(e) :
+		       kernel_errno_names[e - KERNEL_ERRNO_BASE];
+		if (name)
+			errno_names[e].len = snprintf(errno_names[e].s,
+					sizeof(errno_names[e].s), "%s", name);
+	}
+}
+
+static bool errno_known(long long err)
+{
+	return err > 0 && err < (long long)ARRAY_SIZE(errno_names) &&
+	       errno_names[err].len;
+}
+
+const struct cp_name *errno_cp_name(long long err, struct cp_name *buf)
+{
+	if (errno_known(err))
+		return &errno_names[err];
+	buf->len = snprintf(buf->s, sizeof(buf->s), "E%lld", err);
 	return buf;
 }
 
 const char *errno_name(long long err)
 {
-	if (err >= KERNEL_ERRNO_BASE)
-		return LOOKUP(kernel_errno_names, err - KERNEL_ERRNO_BASE);
-	return err > 0 ? strerrorname_np(err) : NULL;
+	return errno_known(err) ? errno_names[err].s : NULL;
 }
 
 const char *errno_str(long long err, char *buf, size_t len)

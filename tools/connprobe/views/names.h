@@ -47,14 +47,16 @@ static inline long long caller_errno(long long err)
 }
 
 /*
- * A name and its length in 16 bytes, NUL-terminated: a row copies it
- * with one store.  A number past 14 characters is cut (none of a
- * record's fields is that large).
+ * A name and its length, NUL-terminated: a row copies it whole, a few
+ * stores, and adds the length.  Room for the "E<num>" of any errno.
  */
 struct cp_name {
-	char s[15];
+	char s[NAME_BUF_LEN - 1];
 	unsigned char len;
 };
+
+/* errno_str() as a struct cp_name; "E<num>" made in @buf. */
+const struct cp_name *errno_cp_name(long long err, struct cp_name *buf);
 
 /* "inet", "inet6", "unix", ... or "af<num>" made in @buf. */
 const struct cp_name *family_name(unsigned int family, struct cp_name *buf);

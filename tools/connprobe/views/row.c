@@ -114,7 +114,7 @@ ROW_INLINE char *put_name(char *p, const char *s, enum row_format f)
 	return p;
 }
 
-/* put_name() of a struct cp_name: its 16 bytes in one store. */
+/* put_name() of a struct cp_name: whole, then cut to its length. */
 ROW_INLINE char *put_cp_name(char *p, const struct cp_name *n,
 			     enum row_format f)
 {
@@ -537,8 +537,9 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	/* widen before negating: -INT_MIN does not fit in an int */
 	long long err = -(long long)rec->ret;
 	const struct cp_cgroup *cg = NULL;
-	char ebuf[NAME_BUF_LEN], *p = out_reserve(o, ROW_MAX);
-	const char *error = NULL;
+	char *p = out_reserve(o, ROW_MAX);
+	const struct cp_name *error = NULL;
+	struct cp_name ebuf;
 
 	if (st->opts.cgroups)
 		cg = cgroups_lookup(st->opts.cgroups, rec->cgroup_id);
@@ -555,8 +556,8 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	NUM(rec->ret);
 	KEY("error");
 	if (rec->ret < 0) {
-		error = errno_str(err, ebuf, sizeof(ebuf));
-		p = put_name(p, error, f);
+		error = errno_cp_name(err, &ebuf);
+		p = put_cp_name(p, error, f);
 		KEY("latency_ns");
 	} else {
 		NUL_KEY("latency_ns");
@@ -584,7 +585,7 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	} else if (caller_errno(err) != err) {	/* the restart codes */
 		LIT_KEY("EINTR", "cgroup");
 	} else {
-		p = put_name(p, error, f);
+		p = put_cp_name(p, error, f);
 		KEY("cgroup");
 	}
 	if (!cg) {
