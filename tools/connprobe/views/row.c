@@ -175,7 +175,9 @@ static char *csv_put_text(char *p, const char *s, size_t n)
 
 	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
 		*p++ = '\'';
-	for (i = 0; i < n && u[i]; i++) {
+	i = text_copy_plain(p, s, n, '"', ',');
+	p += i;
+	for (; i < n && u[i]; i++) {
 		while (i < n && plain[u[i]])
 			*p++ = u[i++];
 		if (i == n || !u[i])
@@ -203,15 +205,19 @@ static char *csv_put_text(char *p, const char *s, size_t n)
 /*
  * Task-controlled text: escaped in JSON, cleaned in CSV, and in the table
  * every byte that is not printable ASCII as '?' (one byte, one column).
+ * All @n bytes of @s are readable, also past a NUL (text_copy_plain()).
  */
 ROW_INLINE char *put_text(char *p, const char *s, size_t n,
 			  enum row_format f)
 {
+	size_t i;
+
 	if (f == ROW_JSON)
 		return json_put_string(p, s, n);
 	if (f == ROW_CSV)
 		return csv_put_text(p, s, n);
-	return p + text_ascii(s, n, p);
+	i = text_copy_plain(p, s, n, 0, 0);
+	return p + i + text_ascii(s + i, n - i, p + i);
 }
 
 /* The first 12 digits of @cg's container id, as docker ps shows it. */
@@ -576,7 +582,14 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	KEY("cgroup_id");
 	UNUM(rec->cgroup_id);
 	KEY("netns");
-	sock ? UNUM(rec->netns) : NUL();
+	if (sock && (!st->netns_len || st->netns != rec->netns)) {
+		st->netns = rec->netns;
+		st->netns_len = fmt_u64(st->netns_text, rec->netns);
+	}
+	if (sock)
+		p = put(p, st->netns_text, 16) - 16 + st->netns_len;
+	else
+		NUL();
 	KEY("via");
 	uring ? LIT_KEY("io_uring", "caller_error") :
 		LIT_KEY("syscall", "caller_error");

@@ -102,6 +102,10 @@ struct emit_state {
 	struct emit_opts opts;
 	struct cp_timecache utc;
 	struct row_memo memo[2];	/* CSV's, JSON's */
+	/* "netns" as written last: a host has few, each 10 digits long */
+	__u32 netns;
+	unsigned char netns_len;	/* 0: nothing remembered */
+	char netns_text[16];
 	/*
 	 * The "cgroup" and "container" values of the last record's cgroup
 	 * as written: the records of a task share its cgroup, and escaping
