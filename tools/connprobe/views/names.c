@@ -34,28 +34,28 @@ static const char *const kernel_errno_names[] = {
 
 static const struct cp_name family_names[] = {
 	[AF_UNSPEC] = N("unspec"),		[AF_UNIX] = N("unix"),
-	[AF_INET] = N("inet"),		[AF_AX25] = N("ax25"),
-	[AF_IPX] = N("ipx"),		[AF_APPLETALK] = N("appletalk"),
+	[AF_INET] = N("inet"),			[AF_AX25] = N("ax25"),
+	[AF_IPX] = N("ipx"),			[AF_APPLETALK] = N("appletalk"),
 	[AF_NETROM] = N("netrom"),		[AF_BRIDGE] = N("bridge"),
 	[AF_ATMPVC] = N("atmpvc"),		[AF_X25] = N("x25"),
 	[AF_INET6] = N("inet6"),		[AF_ROSE] = N("rose"),
 	[AF_DECnet] = N("decnet"),		[AF_NETBEUI] = N("netbeui"),
-	[AF_SECURITY] = N("security"),	[AF_KEY] = N("key"),
-	[AF_NETLINK] = N("netlink"),	[AF_PACKET] = N("packet"),
-	[AF_ASH] = N("ash"),		[AF_ECONET] = N("econet"),
+	[AF_SECURITY] = N("security"),		[AF_KEY] = N("key"),
+	[AF_NETLINK] = N("netlink"),		[AF_PACKET] = N("packet"),
+	[AF_ASH] = N("ash"),			[AF_ECONET] = N("econet"),
 	[AF_ATMSVC] = N("atmsvc"),		[AF_RDS] = N("rds"),
-	[AF_SNA] = N("sna"),		[AF_IRDA] = N("irda"),
+	[AF_SNA] = N("sna"),			[AF_IRDA] = N("irda"),
 	[AF_PPPOX] = N("pppox"),		[AF_WANPIPE] = N("wanpipe"),
-	[AF_LLC] = N("llc"),		[AF_IB] = N("ib"),
-	[AF_MPLS] = N("mpls"),		[AF_CAN] = N("can"),
-	[AF_TIPC] = N("tipc"),		[AF_BLUETOOTH] = N("bluetooth"),
-	[AF_IUCV] = N("iucv"),		[AF_RXRPC] = N("rxrpc"),
-	[AF_ISDN] = N("isdn"),		[AF_PHONET] = N("phonet"),
+	[AF_LLC] = N("llc"),			[AF_IB] = N("ib"),
+	[AF_MPLS] = N("mpls"),			[AF_CAN] = N("can"),
+	[AF_TIPC] = N("tipc"),			[AF_BLUETOOTH] = N("bluetooth"),
+	[AF_IUCV] = N("iucv"),			[AF_RXRPC] = N("rxrpc"),
+	[AF_ISDN] = N("isdn"),			[AF_PHONET] = N("phonet"),
 	[AF_IEEE802154] = N("ieee802154"),	[AF_CAIF] = N("caif"),
-	[AF_ALG] = N("alg"),		[AF_NFC] = N("nfc"),
+	[AF_ALG] = N("alg"),			[AF_NFC] = N("nfc"),
 	[AF_VSOCK] = N("vsock"),		[AF_KCM] = N("kcm"),
-	[AF_QIPCRTR] = N("qipcrtr"),	[AF_SMC] = N("smc"),
-	[AF_XDP] = N("xdp"),		[AF_MCTP] = N("mctp"),
+	[AF_QIPCRTR] = N("qipcrtr"),		[AF_SMC] = N("smc"),
+	[AF_XDP] = N("xdp"),			[AF_MCTP] = N("mctp"),
 };
 
 #ifndef IPPROTO_MPTCP
@@ -63,19 +63,19 @@ static const struct cp_name family_names[] = {
 #endif
 
 static const struct cp_name inet_proto_names[] = {
-	[IPPROTO_IP] = N("ip"),		[IPPROTO_ICMP] = N("icmp"),
-	[IPPROTO_IGMP] = N("igmp"),	[IPPROTO_TCP] = N("tcp"),
+	[IPPROTO_IP] = N("ip"),			[IPPROTO_ICMP] = N("icmp"),
+	[IPPROTO_IGMP] = N("igmp"),		[IPPROTO_TCP] = N("tcp"),
 	[IPPROTO_UDP] = N("udp"),		[IPPROTO_DCCP] = N("dccp"),
 	[IPPROTO_GRE] = N("gre"),		[IPPROTO_ESP] = N("esp"),
-	[IPPROTO_AH] = N("ah"),		[IPPROTO_ICMPV6] = N("icmpv6"),
+	[IPPROTO_AH] = N("ah"),			[IPPROTO_ICMPV6] = N("icmpv6"),
 	[IPPROTO_PIM] = N("pim"),		[IPPROTO_SCTP] = N("sctp"),
 	[IPPROTO_UDPLITE] = N("udplite"),	[IPPROTO_RAW] = N("raw"),
 	[IPPROTO_MPTCP] = N("mptcp"),
 };
 
 static const struct cp_name sock_type_names[] = {
-	[SOCK_STREAM] = N("stream"),	[SOCK_DGRAM] = N("dgram"),
-	[SOCK_RAW] = N("raw"),		[SOCK_RDM] = N("rdm"),
+	[SOCK_STREAM] = N("stream"),		[SOCK_DGRAM] = N("dgram"),
+	[SOCK_RAW] = N("raw"),			[SOCK_RDM] = N("rdm"),
 	[SOCK_SEQPACKET] = N("seqpacket"),	[SOCK_DCCP] = N("dccp"),
 	[SOCK_PACKET] = N("packet"),
 };
@@ -162,12 +162,21 @@ const struct cp_name *proto_name(unsigned int family, unsigned int type,
 	return NAME_OR_NUMBER(sock_type_names, type, "type", buf);
 }
 
+/* A table's @name as it is, or a copy in @buf of the number made in @n. */
+static const char *name_str(const struct cp_name *name,
+			    const struct cp_name *n, char *buf, size_t len)
+{
+	if (name != n)
+		return name->s;
+	snprintf(buf, len, "%s", n->s);
+	return buf;
+}
+
 const char *family_str(unsigned int family, char *buf, size_t len)
 {
 	struct cp_name n;
 
-	snprintf(buf, len, "%s", family_name(family, &n)->s);
-	return buf;
+	return name_str(family_name(family, &n), &n, buf, len);
 }
 
 const char *proto_str(unsigned int family, unsigned int type,
@@ -175,6 +184,5 @@ const char *proto_str(unsigned int family, unsigned int type,
 {
 	struct cp_name n;
 
-	snprintf(buf, len, "%s", proto_name(family, type, protocol, &n)->s);
-	return buf;
+	return name_str(proto_name(family, type, protocol, &n), &n, buf, len);
 }

@@ -61,7 +61,7 @@ const struct cp_name *errno_cp_name(long long err, struct cp_name *buf);
 /* "inet", "inet6", "unix", ... or "af<num>" made in @buf. */
 const struct cp_name *family_name(unsigned int family, struct cp_name *buf);
 
-/* family_name() copied into @buf, which it returns. */
+/* family_name()'s text; a number is made in @buf. */
 const char *family_str(unsigned int family, char *buf, size_t len);
 
 /*
@@ -73,7 +73,7 @@ const char *family_str(unsigned int family, char *buf, size_t len);
 const struct cp_name *proto_name(unsigned int family, unsigned int type,
 				 unsigned int protocol, struct cp_name *buf);
 
-/* proto_name() copied into @buf, which it returns. */
+/* proto_name()'s text; a number is made in @buf. */
 const char *proto_str(unsigned int family, unsigned int type,
 		      unsigned int protocol, char *buf, size_t len);
 

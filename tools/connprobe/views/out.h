@@ -136,9 +136,10 @@ size_t fmt_u32(char *buf, unsigned int u)
  * Decimal text of @v into @buf (at least 21 bytes), not NUL-terminated;
  * returns the length.  The building block of every number printed per
  * record, hence inline: the magnitude picks how many groups of 4 digits
- * follow the leading ones, each group two table lookups, so a number
- * costs a few compares and a multiply or two, not a loop per digit.
- * Above 2^32 (every ts_ns), the last 8 or 16 digits are groups too.
+ * follow the leading ones, each group a table lookup, so a number costs
+ * a few compares and a multiply or two, not a loop per digit.  Above
+ * 2^32 (every ts_ns), the last 8 or 16 digits are groups too.  Bytes
+ * past the length, up to the 4th, may be written.
  */
 static inline __attribute__((always_inline))
 size_t fmt_u64(char *buf, unsigned long long v)
