@@ -582,14 +582,16 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	KEY("cgroup_id");
 	UNUM(rec->cgroup_id);
 	KEY("netns");
-	if (sock && (!st->netns_len || st->netns != rec->netns)) {
-		st->netns = rec->netns;
-		st->netns_len = fmt_u64(st->netns_text, rec->netns);
-	}
-	if (sock)
-		p = put(p, st->netns_text, 16) - 16 + st->netns_len;
-	else
+	if (!sock) {
 		NUL();
+	} else {
+		if (!st->netns_len || st->netns != rec->netns) {
+			st->netns = rec->netns;
+			st->netns_len = fmt_u64(st->netns_text, rec->netns);
+		}
+		p = put(p, st->netns_text, sizeof(st->netns_text)) -
+		    sizeof(st->netns_text) + st->netns_len;
+	}
 	KEY("via");
 	uring ? LIT_KEY("io_uring", "caller_error") :
 		LIT_KEY("syscall", "caller_error");
