@@ -98,15 +98,18 @@ static struct cp_name errno_names[KERNEL_ERRNO_BASE +
 
 static void __attribute__((constructor)) errno_names_init(void)
 {
+	struct cp_name *n = errno_names;
 	const char *name;
 	size_t e;
 
+	/* not snprintf(): this runs at every start, for 532 numbers */
 	for (e = 1; e < ARRAY_SIZE(errno_names); e++) {
 		name = e < KERNEL_ERRNO_BASE ? strerrorname_np(e) :
 		       kernel_errno_names[e - KERNEL_ERRNO_BASE];
-		if (name)
-			errno_names[e].len = snprintf(errno_names[e].s,
-					sizeof(errno_names[e].s), "%s", name);
+		if (name) {
+			n[e].len = strnlen(name, sizeof(n[e].s) - 1);
+			memcpy(n[e].s, name, n[e].len);
+		}
 	}
 }
 
