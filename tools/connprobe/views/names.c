@@ -144,10 +144,10 @@ const char *errno_str(long long err, char *buf, size_t len)
 
 long long errno_by_name(const char *name)
 {
-	long long e;
+	size_t e;
 
-	for (e = 1; e < KERNEL_ERRNO_BASE + (long long)ARRAY_SIZE(kernel_errno_names); e++)
-		if (errno_name(e) && !strcasecmp(errno_name(e), name))
+	for (e = 1; e < ARRAY_SIZE(errno_names); e++)
+		if (errno_names[e].len && !strcasecmp(errno_names[e].s, name))
 			return e;
 	return -1;
 }
