@@ -120,10 +120,11 @@ static inline struct socket *cp_sock_from_file(struct file *file)
 }
 
 /*
- * The file a descriptor names, unlocked: the caller holds rcu_read_lock()
- * and only compares the pointer.  __fcheck_files() was renamed
- * files_lookup_fd_raw() in 5.11, and in 5.10.220 ("file: Rename
- * __fcheck_files to files_lookup_fd_raw", a stable backport).
+ * The file a descriptor names, unlocked: the caller has preemption off (a
+ * probe's handler) or holds rcu_read_lock(), and only compares the
+ * pointer.  __fcheck_files() was renamed files_lookup_fd_raw() in 5.11,
+ * and in 5.10.220 ("file: Rename __fcheck_files to files_lookup_fd_raw",
+ * a stable backport).
  */
 static inline struct file *cp_files_lookup_fd_raw(struct files_struct *files,
 						  unsigned int fd)

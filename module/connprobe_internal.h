@@ -294,7 +294,7 @@ static inline bool cp_filter_task(void)
 
 /**
  * cp_filter_record() - whether a record is written
- * @rec: the record, complete but for its sequence number
+ * @rec: the record, complete but for its @seq and @cpu
  *
  * Only the terms on the record's contents are tested here: the caller's
  * were tested at the call's entry.  A record turned away is counted.

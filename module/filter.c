@@ -240,7 +240,7 @@ NOKPROBE_SYMBOL(cp_record_match);
 
 /**
  * cp_filter_record_slow() - cp_filter_record() when a filter may be in force
- * @rec: the record, complete but for its sequence number
+ * @rec: the record, complete but for its @seq and @cpu
  *
  * Return: false if the filter in force turns @rec away.
  */

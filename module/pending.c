@@ -265,7 +265,10 @@ NOKPROBE_SYMBOL(cp_ret_in_progress);
  * after it (the lock's release and acquisition order the store of @used
  * before this load).  The attempts that matter to this call cannot be
  * missed; an entry being made for another socket of the bucket meanwhile
- * does not concern it.
+ * does not concern it.  A call that failed before it took the socket's
+ * lock (a bad address, an LSM's refusal) is not ordered so against
+ * another thread's call on the socket: it may get a new id rather than
+ * that attempt's, as either answer is right for two calls at once.
  *
  * Return: true if the socket's bucket is empty: cp_pending_on_return()
  * would find nothing and only hand out a new id.

@@ -39,16 +39,16 @@ mutant module module/filter.c \
 	's/^\t\tif (f->ports\[i\] == rec->dport)$/\t\tif (0 \&\& f->ports[i] == rec->dport)/'
 mutant module module/buffer.c \
 	"module: a record dropped by a full buffer (stream mode) is not counted lost" \
-	'/^\t\tif (slot->buf)$/{n;n;n;s/^\t\t\tstats->lost++;$/\t\t\t\/* mutant: not counted *\/;/}'
+	's/^\t\t\tstats->lost += !cp_sink_switch(buf, slot->rec);$/\t\t\tcp_sink_switch(buf, slot->rec);/'
 mutant module module/record.c \
 	"module: a record's netns is left unset" \
-	's/^\t\trec->netns = sock_net(sk)->ns.inum;$/\t\t\/* mutant: netns unset *\//'
+	's/^\trec->netns = sock_net(sk)->ns.inum;$/\t\/* mutant: netns unset *\//'
 mutant module module/record.c \
 	"module: a COMPLETE record gets a new id, not its CONNECT record's" \
 	's/^\trec->id = call->id;$/\trec->id = cp_new_id();/'
-mutant tool tools/connprobe/views/jsonl.c \
+mutant tool tools/connprobe/views/row.c \
 	"tool: JSON null is printed as 0" \
-	's/^\tmemcpy(j->p, "null", 4);$/\tmemcpy(j->p, "0", 1);/; s/^\tj->p += 4;$/\tj->p += 1;/'
+	's/PUT("null/PUT("0/'
 mutant tool tools/connprobe/filter.c \
 	"tool: the -P port filter turns every record away" \
 	's/^\t\tif (f->ports\[i\] == rec->dport)$/\t\tif (0 \&\& f->ports[i] == rec->dport)/'

@@ -72,8 +72,9 @@ void want_id_new(struct connprobe_record *want,
 		 const struct connprobe_record *earlier);
 
 /*
- * How want_id_new() marks want->id: the module counts ids from 1 and never
- * reaches this bit, so a want with it set names the id @got must not have.
+ * How want_id_new() marks want->id: the module's ids (a per-CPU counter
+ * shifted over the CPU's number, never 0) do not reach this bit in any
+ * run, so a want with it set names the id @got must not have.
  */
 #define WANT_ID_OTHER_THAN	(1ULL << 63)
 

@@ -102,13 +102,10 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 	return 0;
 }
 
-const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c, __u64 id)
+const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id)
 {
-	struct cp_cgroup *cg = c->last;
+	struct cp_cgroup *cg = htab_find(&c->tab, &id);
 
-	if (cg && cg->id == id)
-		return cg;
-	cg = htab_find(&c->tab, &id);
 	if (!cg && c->mount &&
 	    mono_now() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
 		scan(c);

@@ -54,8 +54,22 @@ void cgroups_init(struct cp_cgroups *c);
 int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 		size_t len);
 
-/* The cgroup with @id, marked used; NULL if unknown or gone. */
-const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c, __u64 id);
+/* cgroups_lookup() past its fast cases. */
+const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id);
+
+/*
+ * The cgroup with @id, marked used; NULL if unknown or gone.  Inline for
+ * the cases of nearly every record: the last one's cgroup again, or an
+ * empty cache (a capture without a cgroup table; a walk always finds
+ * the root), which has nothing to find.
+ */
+static inline const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c,
+						     __u64 id)
+{
+	if (c->last && c->last->id == id)
+		return c->last;
+	return c->tab.nr ? cgroups_find(c, id) : NULL;
+}
 
 void cgroups_free(struct cp_cgroups *c);
 

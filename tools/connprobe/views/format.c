@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Decoding a record's numbers and addresses into text. */
+#include <endian.h>
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -8,7 +9,7 @@
 #include "format.h"
 #include "out.h"
 
-/* "0" to "255", and each one's length: an octet is a table lookup. */
+/* "0." to "255.", and each one's length: an octet is a table lookup. */
 static char octet_text[256][4];
 static unsigned char octet_len[256];
 
@@ -42,11 +43,13 @@ static unsigned char longest_zero_run(unsigned int mask)
 static void __attribute__((constructor)) init_tables(void)
 {
 	static const char hex[] = "0123456789abcdef";
+	char octet[8];
 	int i;
 
 	for (i = 0; i < 256; i++) {
-		octet_len[i] = snprintf(octet_text[i], sizeof(octet_text[i]),
-					"%d", i);
+		/* no room for a NUL after "255." */
+		octet_len[i] = snprintf(octet, sizeof(octet), "%d.", i);
+		memcpy(octet_text[i], octet, 4);
 		hex_pairs[i][0] = hex[i >> 4];
 		hex_pairs[i][1] = hex[i & 0xf];
 		zero_run[i] = longest_zero_run(i);
@@ -59,20 +62,20 @@ static size_t ipv4_fmt(const __u8 *addr, char *buf)
 	size_t n = 0;
 	int i;
 
+	/* unrolled: the loop would cost a third more */
+#pragma GCC unroll 4
 	for (i = 0; i < 4; i++) {
+		/* the 4 bytes of "255.", fewer of shorter octets */
 		memcpy(buf + n, octet_text[addr[i]], 4);
 		n += octet_len[addr[i]];
-		buf[n++] = '.';
 	}
 	buf[n - 1] = '\0';
 	return n - 1;
 }
 
-/* Lower-case hex of the group @v without leading zeros, as "%x" has it. */
-static char *put_group(char *p, unsigned int v)
+/* Lower-case hex of the group @hi:@lo without leading zeros, as "%x". */
+static char *put_group(char *p, unsigned int hi, unsigned int lo)
 {
-	unsigned int hi = v >> 8, lo = v & 0xff;
-
 	if (hi) {
 		if (hi >= 0x10)
 			*p++ = hex_pairs[hi][0];
@@ -86,38 +89,60 @@ static char *put_group(char *p, unsigned int v)
 }
 
 /*
+ * Bit i set for each zero group i of the IPv6 address @addr, 8 bytes at
+ * a time: a lane's bytes or'ed into its low byte, which carries into
+ * bit 8 when added to 0xff unless zero; the multiply gathers the four
+ * bits 16 apart into bits 48 to 51 (no two of its products meet).
+ */
+static unsigned int zero_groups(const __u8 *addr)
+{
+	const unsigned long long lo = 0x00ff00ff00ff00ffULL;
+	unsigned long long half[2], x;
+	unsigned int mask = 0, i;
+
+	memcpy(half, addr, sizeof(half));
+	for (i = 0; i < 2; i++) {
+		x = le64toh(half[i]);
+		x = (((x | x >> 8) & lo) + lo) >> 8 & 0x0001000100010001ULL;
+		x ^= 0x0001000100010001ULL;
+		x = x * (1ULL << 48 | 1ULL << 33 | 1ULL << 18 | 1ULL << 3);
+		mask |= (x >> 48 & 0xf) << 4 * i;
+	}
+	return mask;
+}
+
+/*
  * inet_ntop(AF_INET6) without its sprintf() calls, and with its output to
  * the byte: the longest run of two or more zero groups (the first of
  * equal ones) becomes "::", and IPv4-mapped and IPv4-compatible addresses
- * end in dotted quad, as glibc's resolv/inet_ntop.c does.
+ * end in dotted quad, as glibc's resolv/inet_ntop.c does.  Each group is
+ * written with a ':' after it, the run as one ':' (two at the start), and
+ * the last ':' goes unless the run ends the address.
  */
 static size_t ipv6_fmt(const __u8 *addr, char *buf)
 {
-	unsigned int words[8], zeros = 0, run, best, best_len, i;
+	unsigned int run = zero_run[zero_groups(addr)], i;
+	unsigned int start = run ? run >> 4 : 8, end = start + (run & 0xf);
 	char *p = buf;
 
-	for (i = 0; i < 8; i++) {
-		words[i] = addr[2 * i] << 8 | addr[2 * i + 1];
-		zeros |= (words[i] == 0) << i;
+	if (start == 0 && (end == 6 ||
+			   (end == 5 && addr[10] == 0xff && addr[11] == 0xff))) {
+		memcpy(p, "::ffff:", 7);
+		p += end == 6 ? 2 : 7;
+		return p - buf + ipv4_fmt(addr + 12, p);
 	}
-	run = zero_run[zeros];
-	best = run ? run >> 4 : 8;
-	best_len = run & 0xf;
 	for (i = 0; i < 8; i++) {
-		if (i == best) {
+		if (i == start) {
+			if (!i)
+				*p++ = ':';
 			*p++ = ':';
-			i += best_len - 1;
+			i = end - 1;
 			continue;
 		}
-		if (i)
-			*p++ = ':';
-		if (i == 6 && best == 0 &&
-		    (best_len == 6 || (best_len == 5 && words[5] == 0xffff)))
-			return p - buf + ipv4_fmt(addr + 12, p);
-		p = put_group(p, words[i]);
-	}
-	if (run && best + best_len == 8)
+		p = put_group(p, addr[2 * i], addr[2 * i + 1]);
 		*p++ = ':';
+	}
+	p -= !run || end != 8;
 	*p = '\0';
 	return p - buf;
 }

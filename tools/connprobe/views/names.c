@@ -3,6 +3,7 @@
 #define _GNU_SOURCE	/* strerrorname_np */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -26,70 +27,109 @@ static const char *const kernel_errno_names[] = {
 	"ERECALLCONFLICT", "ENOGRACE",
 };
 
-static const char *const family_names[] = {
-	[AF_UNSPEC] = "unspec",		[AF_UNIX] = "unix",
-	[AF_INET] = "inet",		[AF_AX25] = "ax25",
-	[AF_IPX] = "ipx",		[AF_APPLETALK] = "appletalk",
-	[AF_NETROM] = "netrom",		[AF_BRIDGE] = "bridge",
-	[AF_ATMPVC] = "atmpvc",		[AF_X25] = "x25",
-	[AF_INET6] = "inet6",		[AF_ROSE] = "rose",
-	[AF_DECnet] = "decnet",		[AF_NETBEUI] = "netbeui",
-	[AF_SECURITY] = "security",	[AF_KEY] = "key",
-	[AF_NETLINK] = "netlink",	[AF_PACKET] = "packet",
-	[AF_ASH] = "ash",		[AF_ECONET] = "econet",
-	[AF_ATMSVC] = "atmsvc",		[AF_RDS] = "rds",
-	[AF_SNA] = "sna",		[AF_IRDA] = "irda",
-	[AF_PPPOX] = "pppox",		[AF_WANPIPE] = "wanpipe",
-	[AF_LLC] = "llc",		[AF_IB] = "ib",
-	[AF_MPLS] = "mpls",		[AF_CAN] = "can",
-	[AF_TIPC] = "tipc",		[AF_BLUETOOTH] = "bluetooth",
-	[AF_IUCV] = "iucv",		[AF_RXRPC] = "rxrpc",
-	[AF_ISDN] = "isdn",		[AF_PHONET] = "phonet",
-	[AF_IEEE802154] = "ieee802154",	[AF_CAIF] = "caif",
-	[AF_ALG] = "alg",		[AF_NFC] = "nfc",
-	[AF_VSOCK] = "vsock",		[AF_KCM] = "kcm",
-	[AF_QIPCRTR] = "qipcrtr",	[AF_SMC] = "smc",
-	[AF_XDP] = "xdp",		[AF_MCTP] = "mctp",
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A name and its length, for the tables below. */
+#define N(s)	{ s, sizeof(s) - 1 }
+
+static const struct cp_name family_names[] = {
+	[AF_UNSPEC] = N("unspec"),		[AF_UNIX] = N("unix"),
+	[AF_INET] = N("inet"),			[AF_AX25] = N("ax25"),
+	[AF_IPX] = N("ipx"),			[AF_APPLETALK] = N("appletalk"),
+	[AF_NETROM] = N("netrom"),		[AF_BRIDGE] = N("bridge"),
+	[AF_ATMPVC] = N("atmpvc"),		[AF_X25] = N("x25"),
+	[AF_INET6] = N("inet6"),		[AF_ROSE] = N("rose"),
+	[AF_DECnet] = N("decnet"),		[AF_NETBEUI] = N("netbeui"),
+	[AF_SECURITY] = N("security"),		[AF_KEY] = N("key"),
+	[AF_NETLINK] = N("netlink"),		[AF_PACKET] = N("packet"),
+	[AF_ASH] = N("ash"),			[AF_ECONET] = N("econet"),
+	[AF_ATMSVC] = N("atmsvc"),		[AF_RDS] = N("rds"),
+	[AF_SNA] = N("sna"),			[AF_IRDA] = N("irda"),
+	[AF_PPPOX] = N("pppox"),		[AF_WANPIPE] = N("wanpipe"),
+	[AF_LLC] = N("llc"),			[AF_IB] = N("ib"),
+	[AF_MPLS] = N("mpls"),			[AF_CAN] = N("can"),
+	[AF_TIPC] = N("tipc"),			[AF_BLUETOOTH] = N("bluetooth"),
+	[AF_IUCV] = N("iucv"),			[AF_RXRPC] = N("rxrpc"),
+	[AF_ISDN] = N("isdn"),			[AF_PHONET] = N("phonet"),
+	[AF_IEEE802154] = N("ieee802154"),	[AF_CAIF] = N("caif"),
+	[AF_ALG] = N("alg"),			[AF_NFC] = N("nfc"),
+	[AF_VSOCK] = N("vsock"),		[AF_KCM] = N("kcm"),
+	[AF_QIPCRTR] = N("qipcrtr"),		[AF_SMC] = N("smc"),
+	[AF_XDP] = N("xdp"),			[AF_MCTP] = N("mctp"),
 };
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
 
-static const char *const inet_proto_names[] = {
-	[IPPROTO_IP] = "ip",		[IPPROTO_ICMP] = "icmp",
-	[IPPROTO_IGMP] = "igmp",	[IPPROTO_TCP] = "tcp",
-	[IPPROTO_UDP] = "udp",		[IPPROTO_DCCP] = "dccp",
-	[IPPROTO_GRE] = "gre",		[IPPROTO_ESP] = "esp",
-	[IPPROTO_AH] = "ah",		[IPPROTO_ICMPV6] = "icmpv6",
-	[IPPROTO_PIM] = "pim",		[IPPROTO_SCTP] = "sctp",
-	[IPPROTO_UDPLITE] = "udplite",	[IPPROTO_RAW] = "raw",
-	[IPPROTO_MPTCP] = "mptcp",
+static const struct cp_name inet_proto_names[] = {
+	[IPPROTO_IP] = N("ip"),			[IPPROTO_ICMP] = N("icmp"),
+	[IPPROTO_IGMP] = N("igmp"),		[IPPROTO_TCP] = N("tcp"),
+	[IPPROTO_UDP] = N("udp"),		[IPPROTO_DCCP] = N("dccp"),
+	[IPPROTO_GRE] = N("gre"),		[IPPROTO_ESP] = N("esp"),
+	[IPPROTO_AH] = N("ah"),			[IPPROTO_ICMPV6] = N("icmpv6"),
+	[IPPROTO_PIM] = N("pim"),		[IPPROTO_SCTP] = N("sctp"),
+	[IPPROTO_UDPLITE] = N("udplite"),	[IPPROTO_RAW] = N("raw"),
+	[IPPROTO_MPTCP] = N("mptcp"),
 };
 
-static const char *const sock_type_names[] = {
-	[SOCK_STREAM] = "stream",	[SOCK_DGRAM] = "dgram",
-	[SOCK_RAW] = "raw",		[SOCK_RDM] = "rdm",
-	[SOCK_SEQPACKET] = "seqpacket",	[SOCK_DCCP] = "dccp",
-	[SOCK_PACKET] = "packet",
+static const struct cp_name sock_type_names[] = {
+	[SOCK_STREAM] = N("stream"),		[SOCK_DGRAM] = N("dgram"),
+	[SOCK_RAW] = N("raw"),			[SOCK_RDM] = N("rdm"),
+	[SOCK_SEQPACKET] = N("seqpacket"),	[SOCK_DCCP] = N("dccp"),
+	[SOCK_PACKET] = N("packet"),
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* @table's name for @i, or @prefix and the number in @buf. */
+#define NAME_OR_NUMBER(table, i, prefix, buf)				\
+	((unsigned long long)(i) < ARRAY_SIZE(table) && (table)[i].len ?	\
+	 &(table)[i] : number_name(prefix, i, buf))
 
-/* Look @i up in a sparse table; NULL for holes and out-of-range values. */
-#define LOOKUP(table, i) \
-	((unsigned long long)(i) < ARRAY_SIZE(table) ? (table)[i] : NULL)
+static const struct cp_name *number_name(const char *prefix, unsigned int i,
+					 struct cp_name *buf)
+{
+	buf->len = snprintf(buf->s, sizeof(buf->s), "%s%u", prefix, i);
+	return buf;
+}
 
-/* The table's name for @i, or @prefix followed by the number. */
-#define NAME_OR_NUMBER(table, i, prefix, buf, len)			\
-	(LOOKUP(table, i) ? LOOKUP(table, i) :				\
-	 (snprintf(buf, len, prefix "%llu", (unsigned long long)(i)), buf))
+/* Every name errno_name() knows, with its length; made at start. */
+static struct cp_name errno_names[KERNEL_ERRNO_BASE +
+				  ARRAY_SIZE(kernel_errno_names)];
+
+static void __attribute__((constructor)) errno_names_init(void)
+{
+	struct cp_name *n = errno_names;
+	const char *name;
+	size_t e;
+
+	/* not snprintf(): this runs at every start, for 532 numbers */
+	for (e = 1; e < ARRAY_SIZE(errno_names); e++) {
+		name = e < KERNEL_ERRNO_BASE ? strerrorname_np(e) :
+		       kernel_errno_names[e - KERNEL_ERRNO_BASE];
+		if (name) {
+			n[e].len = strnlen(name, sizeof(n[e].s) - 1);
+			memcpy(n[e].s, name, n[e].len);
+		}
+	}
+}
+
+static bool errno_known(long long err)
+{
+	return err > 0 && err < (long long)ARRAY_SIZE(errno_names) &&
+	       errno_names[err].len;
+}
+
+const struct cp_name *errno_cp_name(long long err, struct cp_name *buf)
+{
+	if (errno_known(err))
+		return &errno_names[err];
+	buf->len = snprintf(buf->s, sizeof(buf->s), "E%lld", err);
+	return buf;
+}
 
 const char *errno_name(long long err)
 {
-	if (err >= KERNEL_ERRNO_BASE)
-		return LOOKUP(kernel_errno_names, err - KERNEL_ERRNO_BASE);
-	return err > 0 ? strerrorname_np(err) : NULL;
+	return errno_known(err) ? errno_names[err].s : NULL;
 }
 
 const char *errno_str(long long err, char *buf, size_t len)
@@ -104,24 +144,48 @@ const char *errno_str(long long err, char *buf, size_t len)
 
 long long errno_by_name(const char *name)
 {
-	long long e;
+	size_t e;
 
-	for (e = 1; e < KERNEL_ERRNO_BASE + (long long)ARRAY_SIZE(kernel_errno_names); e++)
-		if (errno_name(e) && !strcasecmp(errno_name(e), name))
+	for (e = 1; e < ARRAY_SIZE(errno_names); e++)
+		if (errno_names[e].len && !strcasecmp(errno_names[e].s, name))
 			return e;
 	return -1;
 }
 
+const struct cp_name *family_name(unsigned int family, struct cp_name *buf)
+{
+	return NAME_OR_NUMBER(family_names, family, "af", buf);
+}
+
+const struct cp_name *proto_name(unsigned int family, unsigned int type,
+				 unsigned int protocol, struct cp_name *buf)
+{
+	if (family == AF_INET || family == AF_INET6)
+		return NAME_OR_NUMBER(inet_proto_names, protocol, "proto", buf);
+	return NAME_OR_NUMBER(sock_type_names, type, "type", buf);
+}
+
+/* A table's @name as it is, or a copy in @buf of the number made in @n. */
+static const char *name_str(const struct cp_name *name,
+			    const struct cp_name *n, char *buf, size_t len)
+{
+	if (name != n)
+		return name->s;
+	snprintf(buf, len, "%s", n->s);
+	return buf;
+}
+
 const char *family_str(unsigned int family, char *buf, size_t len)
 {
-	return NAME_OR_NUMBER(family_names, family, "af", buf, len);
+	struct cp_name n;
+
+	return name_str(family_name(family, &n), &n, buf, len);
 }
 
 const char *proto_str(unsigned int family, unsigned int type,
 		      unsigned int protocol, char *buf, size_t len)
 {
-	if (family == AF_INET || family == AF_INET6)
-		return NAME_OR_NUMBER(inet_proto_names, protocol, "proto",
-				      buf, len);
-	return NAME_OR_NUMBER(sock_type_names, type, "type", buf, len);
+	struct cp_name n;
+
+	return name_str(proto_name(family, type, protocol, &n), &n, buf, len);
 }

@@ -46,7 +46,22 @@ static inline long long caller_errno(long long err)
 	return err;
 }
 
-/* "inet", "inet6", "unix", ... or "af<num>". */
+/*
+ * A name and its length, NUL-terminated: a row copies it whole, a few
+ * stores, and adds the length.  Room for the "E<num>" of any errno.
+ */
+struct cp_name {
+	char s[NAME_BUF_LEN - 1];
+	unsigned char len;
+};
+
+/* errno_str() as a struct cp_name; "E<num>" made in @buf. */
+const struct cp_name *errno_cp_name(long long err, struct cp_name *buf);
+
+/* "inet", "inet6", "unix", ... or "af<num>" made in @buf. */
+const struct cp_name *family_name(unsigned int family, struct cp_name *buf);
+
+/* family_name()'s text; a number is made in @buf. */
 const char *family_str(unsigned int family, char *buf, size_t len);
 
 /*
@@ -55,6 +70,10 @@ const char *family_str(unsigned int family, char *buf, size_t len);
  * "dgram", ...), since their protocol numbers mean nothing outside the
  * family.  Unknown values come out as "proto<num>" or "type<num>".
  */
+const struct cp_name *proto_name(unsigned int family, unsigned int type,
+				 unsigned int protocol, struct cp_name *buf);
+
+/* proto_name()'s text; a number is made in @buf. */
 const char *proto_str(unsigned int family, unsigned int type,
 		      unsigned int protocol, char *buf, size_t len);
 

@@ -52,10 +52,21 @@ static void out_spaces(struct cp_out *o, size_t n)
 	o->len += n;
 }
 
-const char fmt_digit_pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
+char fmt_digits4[10001][4];
+unsigned char fmt_len4[10000];
+
+static void __attribute__((constructor)) fmt_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 10000; i++) {
+		fmt_digits4[i][0] = '0' + i / 1000;
+		fmt_digits4[i][1] = '0' + i / 100 % 10;
+		fmt_digits4[i][2] = '0' + i / 10 % 10;
+		fmt_digits4[i][3] = '0' + i % 10;
+		fmt_len4[i] = i >= 1000 ? 4 : i >= 100 ? 3 : i >= 10 ? 2 : 1;
+	}
+}
 
 void out_u64(struct cp_out *o, unsigned long long v)
 {

@@ -81,19 +81,19 @@ void out_col(struct cp_out *o, const char *s, size_t n, size_t width);
 /* Right-aligned in @width; no separator. */
 void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width);
 
-/* "00" to "99": two digits per division halves the divisions. */
-extern const char fmt_digit_pairs[201];
+/*
+ * "0000" to "9999", and how many digits each has without its leading
+ * zeros: 4 digits are a load and a store (50 kB against a division and
+ * a multiply per pair of digits).  One more row, for the bytes that
+ * fmt_upto4() loads past "9999".
+ */
+extern char fmt_digits4[10001][4];
+extern unsigned char fmt_len4[10000];
 
-/* Exactly 2, 4 or 8 digits of @v (< 10^that), leading zeros kept. */
-static inline void fmt_fixed2(char *buf, unsigned int v)
-{
-	memcpy(buf, fmt_digit_pairs + v * 2, 2);
-}
-
+/* Exactly 4 or 8 digits of @v (< 10^that), leading zeros kept. */
 static inline void fmt_fixed4(char *buf, unsigned int v)
 {
-	fmt_fixed2(buf, v / 100);
-	fmt_fixed2(buf + 2, v % 100);
+	memcpy(buf, fmt_digits4[v], 4);
 }
 
 static inline void fmt_fixed8(char *buf, unsigned int v)
@@ -102,24 +102,16 @@ static inline void fmt_fixed8(char *buf, unsigned int v)
 	fmt_fixed4(buf + 4, v % 10000);
 }
 
-/* 1 to 4 digits of @v (< 10000), without leading zeros. */
+/*
+ * 1 to 4 digits of @v (< 10000), without leading zeros; the 4 bytes at
+ * @buf are written.
+ */
 static inline size_t fmt_upto4(char *buf, unsigned int v)
 {
-	if (v < 10) {
-		buf[0] = '0' + v;
-		return 1;
-	}
-	if (v < 100) {
-		fmt_fixed2(buf, v);
-		return 2;
-	}
-	if (v < 1000) {
-		buf[0] = '0' + v / 100;
-		fmt_fixed2(buf + 1, v % 100);
-		return 3;
-	}
-	fmt_fixed4(buf, v);
-	return 4;
+	size_t n = fmt_len4[v];
+
+	memcpy(buf, fmt_digits4[v] + 4 - n, 4);
+	return n;
 }
 
 /* fmt_u64() of a value below 2^32. */
@@ -144,9 +136,10 @@ size_t fmt_u32(char *buf, unsigned int u)
  * Decimal text of @v into @buf (at least 21 bytes), not NUL-terminated;
  * returns the length.  The building block of every number printed per
  * record, hence inline: the magnitude picks how many groups of 4 digits
- * follow the leading ones, each group two table lookups, so a number
- * costs a few compares and a multiply or two, not a loop per digit.
- * Above 2^32 (every ts_ns), the last 8 or 16 digits are groups too.
+ * follow the leading ones, each group a table lookup, so a number costs
+ * a few compares and a multiply or two, not a loop per digit.  Above
+ * 2^32 (every ts_ns), the last 8 or 16 digits are groups too.  Bytes
+ * past the length, up to the 4th, may be written.
  */
 static inline __attribute__((always_inline))
 size_t fmt_u64(char *buf, unsigned long long v)
@@ -185,9 +178,9 @@ static inline size_t fmt_fixed(char *buf, unsigned long long v,
 	if (decimals == 3 && v <= 0xffffffffULL) {
 		n = fmt_u64(buf, (unsigned int)v / 1000);
 		f = (unsigned int)v % 1000;
+		/* f < 1000 is "0fff": the point takes the place of its 0 */
+		fmt_fixed4(buf + n, f);
 		buf[n] = '.';
-		buf[n + 1] = '0' + f / 100;
-		memcpy(buf + n + 2, fmt_digit_pairs + f % 100 * 2, 2);
 		return n + 4;
 	}
 

@@ -86,6 +86,10 @@ static char *pad_to(char *p, const char *row, unsigned int stop)
 			 f == ROW_TABLE ? PUT("-") : p)
 /* A key the record does not have: JSON leaves it out, CSV leaves it empty. */
 #define ABSENT()	(f == ROW_JSON ? p : PUT(","))
+/* A literal value, or null, and the key after it: one store. */
+#define LIT_KEY(s, k)	(f == ROW_JSON ? PUT("\"" s "\",\"" k "\":") : \
+			 PUT(s ","))
+#define NUL_KEY(k)	(f == ROW_JSON ? PUT("null,\"" k "\":") : PUT(","))
 #define NUM(v)		(p = put_num(p, v))
 #define UNUM(v)		(p += fmt_u64(p, v))
 
@@ -105,6 +109,18 @@ ROW_INLINE char *put_name(char *p, const char *s, enum row_format f)
 	if (f == ROW_JSON)
 		*p++ = '"';
 	p = put_str(p, s);
+	if (f == ROW_JSON)
+		*p++ = '"';
+	return p;
+}
+
+/* put_name() of a struct cp_name: whole, then cut to its length. */
+ROW_INLINE char *put_cp_name(char *p, const struct cp_name *n,
+			     enum row_format f)
+{
+	if (f == ROW_JSON)
+		*p++ = '"';
+	p = put(p, n->s, sizeof(*n)) - sizeof(*n) + n->len;
 	if (f == ROW_JSON)
 		*p++ = '"';
 	return p;
@@ -159,7 +175,9 @@ static char *csv_put_text(char *p, const char *s, size_t n)
 
 	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
 		*p++ = '\'';
-	for (i = 0; i < n && u[i]; i++) {
+	i = text_copy_plain(p, s, n, '"', ',');
+	p += i;
+	for (; i < n && u[i]; i++) {
 		while (i < n && plain[u[i]])
 			*p++ = u[i++];
 		if (i == n || !u[i])
@@ -187,15 +205,19 @@ static char *csv_put_text(char *p, const char *s, size_t n)
 /*
  * Task-controlled text: escaped in JSON, cleaned in CSV, and in the table
  * every byte that is not printable ASCII as '?' (one byte, one column).
+ * All @n bytes of @s are readable, also past a NUL (text_copy_plain()).
  */
 ROW_INLINE char *put_text(char *p, const char *s, size_t n,
 			  enum row_format f)
 {
+	size_t i;
+
 	if (f == ROW_JSON)
 		return json_put_string(p, s, n);
 	if (f == ROW_CSV)
 		return csv_put_text(p, s, n);
-	return p + text_ascii(s, n, p);
+	i = text_copy_plain(p, s, n, 0, 0);
+	return p + i + text_ascii(s + i, n - i, p + i);
 }
 
 /* The first 12 digits of @cg's container id, as docker ps shows it. */
@@ -215,7 +237,7 @@ ROW_INLINE char *put_task(char *p, const struct connprobe_record *rec,
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	unsigned int sfam = rec_saddr_family(rec);
-	char name[NAME_BUF_LEN];
+	struct cp_name name;
 
 	UNUM(rec->pid);
 	SEP("tid", COL_PID);
@@ -233,13 +255,13 @@ ROW_INLINE char *put_task(char *p, const struct connprobe_record *rec,
 	}
 	SEP("family", COL_CONTAINER);
 	if (sock)
-		p = put_name(p, family_str(rec->family, name, sizeof(name)), f);
+		p = put_cp_name(p, family_name(rec->family, &name), f);
 	else
 		NUL();
 	SEP("proto", COL_FAM);
 	if (sock)
-		p = put_name(p, proto_str(rec->family, rec->type, rec->protocol,
-					  name, sizeof(name)), f);
+		p = put_cp_name(p, proto_name(rec->family, rec->type,
+					      rec->protocol, &name), f);
 	else
 		NUL();
 	SEP("saddr", COL_PROTO);
@@ -294,9 +316,18 @@ static inline enum row_memo_use row_memo_find(struct row_memo *m,
 	/* an AF_UNIX path is longer than the key holds */
 	if (rec->daddr_family == AF_UNIX)
 		return MEMO_MISS;
-	/* the fields that differ most often first: a miss costs little */
-	if (m->key.pid == rec->pid && m->key.tid == rec->tid &&
-	    m->key.dport == rec->dport && m->key.flags == flags &&
+	/*
+	 * Another task: only which one is kept, the rest of the key once it
+	 * comes again, so that ever different records cost two stores.
+	 */
+	if (m->key.pid != rec->pid || m->key.tid != rec->tid) {
+		m->key.pid = rec->pid;
+		m->key.tid = rec->tid;
+		m->whole = false;
+		m->len = 0;
+		return MEMO_MISS;
+	}
+	if (m->whole && m->key.dport == rec->dport && m->key.flags == flags &&
 	    m->key.family == rec->family && m->key.type == rec->type &&
 	    m->key.protocol == rec->protocol &&
 	    m->key.daddr_family == rec->daddr_family &&
@@ -308,8 +339,6 @@ static inline enum row_memo_use row_memo_find(struct row_memo *m,
 		    sizeof(m->key.saddr_comm_daddr)))
 		return m->len ? MEMO_HIT : MEMO_KEEP;
 	m->key.flags = flags;
-	m->key.pid = rec->pid;
-	m->key.tid = rec->tid;
 	m->key.family = rec->family;
 	m->key.type = rec->type;
 	m->key.protocol = rec->protocol;
@@ -321,6 +350,7 @@ static inline enum row_memo_use row_memo_find(struct row_memo *m,
 	m->key.cgroup_known = cgroup_known;
 	memcpy(m->key.saddr_comm_daddr, rec->saddr,
 	       sizeof(m->key.saddr_comm_daddr));
+	m->whole = true;
 	m->len = 0;
 	return MEMO_MISS;
 }
@@ -513,15 +543,16 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	/* widen before negating: -INT_MIN does not fit in an int */
 	long long err = -(long long)rec->ret;
 	const struct cp_cgroup *cg = NULL;
-	char ebuf[NAME_BUF_LEN], *p = out_reserve(o, ROW_MAX);
-	const char *error = NULL;
+	char *p = out_reserve(o, ROW_MAX);
+	const struct cp_name *error = NULL;
+	struct cp_name ebuf;
 
 	if (st->opts.cgroups)
 		cg = cgroups_lookup(st->opts.cgroups, rec->cgroup_id);
 	if (f == ROW_JSON)
 		PUT("{\"event\":");
-	rec->event == CONNPROBE_EVENT_COMPLETE ? LIT("complete") : LIT("connect");
-	KEY("ts_ns");
+	rec->event == CONNPROBE_EVENT_COMPLETE ? LIT_KEY("complete", "ts_ns") :
+						 LIT_KEY("connect", "ts_ns");
 	UNUM(rec->ts_ns);
 	KEY("cpu");
 	UNUM(rec->cpu);
@@ -531,12 +562,12 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	NUM(rec->ret);
 	KEY("error");
 	if (rec->ret < 0) {
-		error = errno_str(err, ebuf, sizeof(ebuf));
-		p = put_name(p, error, f);
+		error = errno_cp_name(err, &ebuf);
+		p = put_cp_name(p, error, f);
+		KEY("latency_ns");
 	} else {
-		NUL();
+		NUL_KEY("latency_ns");
 	}
-	KEY("latency_ns");
 	UNUM(rec->latency_ns);
 	KEY("seq");
 	UNUM(rec->seq);
@@ -551,20 +582,29 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	KEY("cgroup_id");
 	UNUM(rec->cgroup_id);
 	KEY("netns");
-	sock ? UNUM(rec->netns) : NUL();
+	if (!sock) {
+		NUL();
+	} else {
+		if (!st->netns_len || st->netns != rec->netns) {
+			st->netns = rec->netns;
+			st->netns_len = fmt_u64(st->netns_text, rec->netns);
+		}
+		p = put(p, st->netns_text, sizeof(st->netns_text)) -
+		    sizeof(st->netns_text) + st->netns_len;
+	}
 	KEY("via");
-	uring ? LIT("io_uring") : LIT("syscall");
-	KEY("caller_error");
-	if (!error)
-		NUL();
-	else if (caller_errno(err) != err)	/* the restart codes */
-		LIT("EINTR");
-	else
-		p = put_name(p, error, f);
-	KEY("cgroup");
+	uring ? LIT_KEY("io_uring", "caller_error") :
+		LIT_KEY("syscall", "caller_error");
+	if (!error) {
+		NUL_KEY("cgroup");
+	} else if (caller_errno(err) != err) {	/* the restart codes */
+		LIT_KEY("EINTR", "cgroup");
+	} else {
+		p = put_cp_name(p, error, f);
+		KEY("cgroup");
+	}
 	if (!cg) {
-		NUL();
-		KEY("container");
+		NUL_KEY("container");
 		NUL();
 	} else if (st->cgroup_len && st->cgroup_id == cg->id &&
 		   st->cgroup_json == (f == ROW_JSON)) {
@@ -606,9 +646,7 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 		if (f == ROW_JSON)
 			PUT("\"");
 	}
-	if (f == ROW_JSON)
-		PUT("}");
-	PUT("\n");
+	f == ROW_JSON ? PUT("}\n") : PUT("\n");
 	out_commit(o, p);
 }
 

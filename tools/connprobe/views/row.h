@@ -34,8 +34,9 @@
  * hence the key's uid and cgroup), to copy for the next record while
  * they stay the same: a connect storm is one task connecting to one
  * destination, and copying its text costs a fraction of formatting it.
- * The text is kept only once two records in a row share the key, so
- * that ever different records pay the comparison and no copy.
+ * The key past pid and tid is taken only once two records in a row come
+ * from one task, and the text once three share the whole key, so that
+ * ever different records pay a comparison and two stores.
  */
 struct row_memo {
 	struct {
@@ -46,6 +47,7 @@ struct row_memo {
 		__u8 saddr_comm_daddr[2 * CONNPROBE_ADDR_LEN +
 				      CONNPROBE_COMM_LEN];
 	} key;
+	bool whole;			/* the key past tid is set too */
 	unsigned short head, len;	/* text before sport, all; 0: none */
 	char text[512];
 };
@@ -100,6 +102,10 @@ struct emit_state {
 	struct emit_opts opts;
 	struct cp_timecache utc;
 	struct row_memo memo[2];	/* CSV's, JSON's */
+	/* "netns" as written last: a host has few, each 10 digits long */
+	__u32 netns;
+	unsigned char netns_len;	/* 0: nothing remembered */
+	char netns_text[16];
 	/*
 	 * The "cgroup" and "container" values of the last record's cgroup
 	 * as written: the records of a task share its cgroup, and escaping
