@@ -12,10 +12,8 @@
 #include <stdlib.h>
 
 #include "capture_read.h"
-#include "csv.h"
-#include "jsonl.h"
+#include "row.h"
 #include "views.h"
-#include "table.h"
 
 static FILE *devnull;
 

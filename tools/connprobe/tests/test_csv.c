@@ -3,7 +3,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "csv.h"
+#include "row.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 
 #include "format.h"
-#include "jsonl.h"
+#include "row.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -17,9 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "csv.h"
-#include "jsonl.h"
-#include "table.h"
+#include "row.h"
 #include "fixtures.h"
 #include "runner.h"
 

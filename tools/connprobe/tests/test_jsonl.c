@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 
 #include "json.h"
-#include "jsonl.h"
+#include "row.h"
 #include "fixtures.h"
 #include "runner.h"
 

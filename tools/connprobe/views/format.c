@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Decoding a record's numbers and addresses into text. */
-#include <endian.h>
 #include <stdio.h>
 #include <string.h>
 #include <netinet/in.h>
@@ -16,30 +15,6 @@ static unsigned char octet_len[256];
 /* "00" to "ff": a byte of an IPv6 group is a table lookup too. */
 static char hex_pairs[256][2];
 
-/*
- * For each set of zero groups in an IPv6 address (bit i: group i is
- * zero), the longest run of two or more, the first of equal ones, as
- * start << 4 | length; 0 if there is none.  What inet_ntop() makes "::".
- */
-static unsigned char zero_run[256];
-
-static unsigned char longest_zero_run(unsigned int mask)
-{
-	int best = 0, best_len = 0, cur = 0, len = 0, i;
-
-	for (i = 0; i < 8; i++) {
-		if (!(mask & 1u << i)) {
-			len = 0;
-			continue;
-		}
-		if (!len++)
-			cur = i;
-		if (len > best_len)
-			best = cur, best_len = len;
-	}
-	return best_len < 2 ? 0 : best << 4 | best_len;
-}
-
 static void __attribute__((constructor)) init_tables(void)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -52,7 +27,6 @@ static void __attribute__((constructor)) init_tables(void)
 		memcpy(octet_text[i], octet, 4);
 		hex_pairs[i][0] = hex[i >> 4];
 		hex_pairs[i][1] = hex[i & 0xf];
-		zero_run[i] = longest_zero_run(i);
 	}
 }
 
@@ -89,29 +63,6 @@ static char *put_group(char *p, unsigned int hi, unsigned int lo)
 }
 
 /*
- * Bit i set for each zero group i of the IPv6 address @addr, 8 bytes at
- * a time: a lane's bytes or'ed into its low byte, which carries into
- * bit 8 when added to 0xff unless zero; the multiply gathers the four
- * bits 16 apart into bits 48 to 51 (no two of its products meet).
- */
-static unsigned int zero_groups(const __u8 *addr)
-{
-	const unsigned long long lo = 0x00ff00ff00ff00ffULL;
-	unsigned long long half[2], x;
-	unsigned int mask = 0, i;
-
-	memcpy(half, addr, sizeof(half));
-	for (i = 0; i < 2; i++) {
-		x = le64toh(half[i]);
-		x = (((x | x >> 8) & lo) + lo) >> 8 & 0x0001000100010001ULL;
-		x ^= 0x0001000100010001ULL;
-		x = x * (1ULL << 48 | 1ULL << 33 | 1ULL << 18 | 1ULL << 3);
-		mask |= (x >> 48 & 0xf) << 4 * i;
-	}
-	return mask;
-}
-
-/*
  * inet_ntop(AF_INET6) without its sprintf() calls, and with its output to
  * the byte: the longest run of two or more zero groups (the first of
  * equal ones) becomes "::", and IPv4-mapped and IPv4-compatible addresses
@@ -121,10 +72,19 @@ static unsigned int zero_groups(const __u8 *addr)
  */
 static size_t ipv6_fmt(const __u8 *addr, char *buf)
 {
-	unsigned int run = zero_run[zero_groups(addr)], i;
-	unsigned int start = run ? run >> 4 : 8, end = start + (run & 0xf);
+	unsigned int start = 8, end = 8, cur = 0, len = 0, i;
 	char *p = buf;
 
+	for (i = 0; i < 8; i++) {
+		if (addr[2 * i] || addr[2 * i + 1]) {
+			len = 0;
+			continue;
+		}
+		if (!len++)
+			cur = i;
+		if (len >= 2 && len > end - start)
+			start = cur, end = cur + len;
+	}
 	if (start == 0 && (end == 6 ||
 			   (end == 5 && addr[10] == 0xff && addr[11] == 0xff))) {
 		memcpy(p, "::ffff:", 7);
@@ -142,7 +102,7 @@ static size_t ipv6_fmt(const __u8 *addr, char *buf)
 		p = put_group(p, addr[2 * i], addr[2 * i + 1]);
 		*p++ = ':';
 	}
-	p -= !run || end != 8;
+	p -= start == 8 || end != 8;
 	*p = '\0';
 	return p - buf;
 }

@@ -83,83 +83,32 @@ void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width);
 
 /*
  * "0000" to "9999", and how many digits each has without its leading
- * zeros: 4 digits are a load and a store (50 kB against a division and
- * a multiply per pair of digits).  One more row, for the bytes that
- * fmt_upto4() loads past "9999".
+ * zeros: 4 digits are a load and a store.  One more row, for the bytes
+ * that a copy of the last row's shorter forms loads past "9999".
  */
 extern char fmt_digits4[10001][4];
 extern unsigned char fmt_len4[10000];
 
-/* Exactly 4 or 8 digits of @v (< 10^that), leading zeros kept. */
-static inline void fmt_fixed4(char *buf, unsigned int v)
-{
-	memcpy(buf, fmt_digits4[v], 4);
-}
-
-static inline void fmt_fixed8(char *buf, unsigned int v)
-{
-	fmt_fixed4(buf, v / 10000);
-	fmt_fixed4(buf + 4, v % 10000);
-}
-
-/*
- * 1 to 4 digits of @v (< 10000), without leading zeros; the 4 bytes at
- * @buf are written.
- */
-static inline size_t fmt_upto4(char *buf, unsigned int v)
-{
-	size_t n = fmt_len4[v];
-
-	memcpy(buf, fmt_digits4[v] + 4 - n, 4);
-	return n;
-}
-
-/* fmt_u64() of a value below 2^32. */
-static inline __attribute__((always_inline))
-size_t fmt_u32(char *buf, unsigned int u)
-{
-	size_t n;
-
-	if (u < 10000)
-		return fmt_upto4(buf, u);
-	if (u < 100000000) {
-		n = fmt_upto4(buf, u / 10000);
-		fmt_fixed4(buf + n, u % 10000);
-		return n + 4;
-	}
-	n = fmt_upto4(buf, u / 100000000);
-	fmt_fixed8(buf + n, u % 100000000);
-	return n + 8;
-}
-
 /*
  * Decimal text of @v into @buf (at least 21 bytes), not NUL-terminated;
  * returns the length.  The building block of every number printed per
- * record, hence inline: the magnitude picks how many groups of 4 digits
- * follow the leading ones, each group a table lookup, so a number costs
- * a few compares and a multiply or two, not a loop per digit.  Above
- * 2^32 (every ts_ns), the last 8 or 16 digits are groups too.  Bytes
- * past the length, up to the 4th, may be written.
+ * record, hence inline: a group of 4 digits is a table lookup, not a
+ * division per digit.  Bytes past the length, up to the 4th, may be
+ * written.
  */
 static inline __attribute__((always_inline))
 size_t fmt_u64(char *buf, unsigned long long v)
 {
-	unsigned long long top;
+	unsigned int group[4], nr = 0;
 	size_t n;
 
-	if (v <= 0xffffffffULL)
-		return fmt_u32(buf, v);
-	top = v / 100000000;
-	if (top <= 0xffffffffULL) {
-		n = fmt_u32(buf, top);
-	} else {
-		/* 2^64 / 10^16 < 1845 */
-		n = fmt_upto4(buf, top / 100000000);
-		fmt_fixed8(buf + n, top % 100000000);
-		n += 8;
-	}
-	fmt_fixed8(buf + n, v % 100000000);
-	return n + 8;
+	for (; v >= 10000; v /= 10000)
+		group[nr++] = v % 10000;
+	n = fmt_len4[v];
+	memcpy(buf, fmt_digits4[v] + 4 - n, 4);
+	for (; nr; n += 4)
+		memcpy(buf + n, fmt_digits4[group[--nr]], 4);
+	return n;
 }
 
 /*
@@ -170,32 +119,19 @@ size_t fmt_u64(char *buf, unsigned long long v)
 static inline size_t fmt_fixed(char *buf, unsigned long long v,
 			       unsigned int decimals)
 {
-	unsigned long long scale = 1, frac;
-	unsigned int i, f;
+	unsigned long long scale = 1;
+	unsigned int i;
 	size_t n;
-
-	/* the case of every latency and time column: 3 decimals, < 2^32 */
-	if (decimals == 3 && v <= 0xffffffffULL) {
-		n = fmt_u64(buf, (unsigned int)v / 1000);
-		f = (unsigned int)v % 1000;
-		/* f < 1000 is "0fff": the point takes the place of its 0 */
-		fmt_fixed4(buf + n, f);
-		buf[n] = '.';
-		return n + 4;
-	}
 
 	for (i = 0; i < decimals; i++)
 		scale *= 10;
 	n = fmt_u64(buf, v / scale);
 	if (!decimals)
 		return n;
-	buf[n++] = '.';
-	frac = v % scale;
-	for (i = decimals; i-- > 0;) {
-		buf[n + i] = '0' + frac % 10;
-		frac /= 10;
-	}
-	return n + decimals;
+	/* the fraction with its leading zeros, after a 1 the point replaces */
+	n += fmt_u64(buf + n, scale + v % scale);
+	buf[n - decimals - 1] = '.';
+	return n;
 }
 
 /*

@@ -21,10 +21,9 @@ enum row_format { ROW_TABLE, ROW_CSV, ROW_JSON };
 
 /*
  * Room for a row: keys and numbers, names and addresses, a comm and an
- * AF_UNIX path escaped, the remembered cgroup text.  A longer cgroup
- * text reserves room of its own.
+ * AF_UNIX path escaped; the cgroup path escaped comes on top.
  */
-#define ROW_MAX		(1024 + CGROUP_TEXT_MAX + JSON_ESCAPE_MAX * \
+#define ROW_MAX		(1024 + JSON_ESCAPE_MAX * \
 			 (CONNPROBE_COMM_LEN + CONNPROBE_PATH_LEN))
 
 /* "255.255.255.255": what bcc's tools reserve. */
@@ -175,9 +174,7 @@ static char *csv_put_text(char *p, const char *s, size_t n)
 
 	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
 		*p++ = '\'';
-	i = text_copy_plain(p, s, n, '"', ',');
-	p += i;
-	for (; i < n && u[i]; i++) {
+	for (i = 0; i < n && u[i]; i++) {
 		while (i < n && plain[u[i]])
 			*p++ = u[i++];
 		if (i == n || !u[i])
@@ -205,19 +202,15 @@ static char *csv_put_text(char *p, const char *s, size_t n)
 /*
  * Task-controlled text: escaped in JSON, cleaned in CSV, and in the table
  * every byte that is not printable ASCII as '?' (one byte, one column).
- * All @n bytes of @s are readable, also past a NUL (text_copy_plain()).
  */
 ROW_INLINE char *put_text(char *p, const char *s, size_t n,
 			  enum row_format f)
 {
-	size_t i;
-
 	if (f == ROW_JSON)
 		return json_put_string(p, s, n);
 	if (f == ROW_CSV)
 		return csv_put_text(p, s, n);
-	i = text_copy_plain(p, s, n, 0, 0);
-	return p + i + text_ascii(s + i, n - i, p + i);
+	return p + text_ascii(s, n, p);
 }
 
 /* The first 12 digits of @cg's container id, as docker ps shows it. */
@@ -230,13 +223,15 @@ static char *put_container(const struct cp_cgroup *cg, char *p)
 	return put(p, cg->container, CONTAINER_SHORT);
 }
 
-/* pid to saddr, then what comes before sport. */
-ROW_INLINE char *put_task(char *p, const struct connprobe_record *rec,
-			  const struct cp_table *t, const char *row,
-			  const struct cp_cgroup *cg, enum row_format f)
+/* pid to dport: the values the three formats share. */
+ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
+			    const struct cp_table *t, const char *row,
+			    enum row_format f)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
-	unsigned int sfam = rec_saddr_family(rec);
+	unsigned int sfam = rec_saddr_family(rec), dfam = rec_daddr_family(rec);
+	unsigned int width = f == ROW_TABLE ? t->width[COL_DADDR] : 0;
+	char path[UNIX_ADDR_BUF_LEN];
 	struct cp_name name;
 
 	UNUM(rec->pid);
@@ -251,151 +246,35 @@ ROW_INLINE char *put_task(char *p, const struct connprobe_record *rec,
 	p = put_text(p, rec->comm, CONNPROBE_COMM_LEN, f);
 	if (f == ROW_TABLE && t->shown[COL_CONTAINER]) {
 		SEP("", COL_COMM);
-		p = put_container(cg, p);
+		p = put_container(t->opts.cgroups ?
+				  cgroups_lookup(t->opts.cgroups, rec->cgroup_id) :
+				  NULL, p);
 	}
 	SEP("family", COL_CONTAINER);
-	if (sock)
-		p = put_cp_name(p, family_name(rec->family, &name), f);
-	else
-		NUL();
+	sock ? (p = put_cp_name(p, family_name(rec->family, &name), f)) : NUL();
 	SEP("proto", COL_FAM);
-	if (sock)
-		p = put_cp_name(p, proto_name(rec->family, rec->type,
-					      rec->protocol, &name), f);
-	else
-		NUL();
+	sock ? (p = put_cp_name(p, proto_name(rec->family, rec->type,
+					      rec->protocol, &name), f)) : NUL();
 	SEP("saddr", COL_PROTO);
-	if (sfam)
-		p = put_addr(p, sfam, rec->saddr, f,
-			     f == ROW_TABLE ? t->width[COL_SADDR] : 0);
-	else
-		NUL();
-	return SEP("sport", COL_SADDR);
-}
-
-/* daddr and dport. */
-ROW_INLINE char *put_dest(char *p, const struct connprobe_record *rec,
-			  const struct cp_table *t, const char *row,
-			  enum row_format f)
-{
-	unsigned int dfam = rec_daddr_family(rec), width = 0;
-	char path[UNIX_ADDR_BUF_LEN];
-	size_t n;
-
-	if (f == ROW_TABLE)
-		width = t->width[COL_DADDR];
+	sfam ? (p = put_addr(p, sfam, rec->saddr, f, width)) : NUL();
+	SEP("sport", COL_SADDR);
+	sfam ? UNUM(rec->sport) : NUL();
+	SEP("daddr", COL_SPORT);
 	if (dfam == AF_UNIX) {
 		/* the caller's bytes, any but NUL; the table keeps the tail,
 		 * where the socket's name is */
-		n = rec_daddr_fmt(rec, path);
 		if (f == ROW_TABLE)
-			p = fit(p, text_ascii(path, n, p), width);
+			p = fit(p, text_ascii(path, rec_daddr_fmt(rec, path), p),
+				width);
 		else
-			p = put_text(p, path, n, f);
+			p = put_text(p, path, rec_daddr_fmt(rec, path), f);
 	} else if (dfam) {
 		p = put_addr(p, dfam, rec->daddr, f, width);
 	} else {
 		NUL();
 	}
 	SEP("dport", COL_DADDR);
-	if (dfam && dfam != AF_UNIX)
-		return UNUM(rec->dport);
-	return NUL();
-}
-
-/* The memo of a row writer: what to do with @rec's text. */
-enum row_memo_use { MEMO_MISS, MEMO_KEEP, MEMO_HIT };
-
-static inline enum row_memo_use row_memo_find(struct row_memo *m,
-					    const struct connprobe_record *rec,
-					    bool cgroup_known)
-{
-	__u32 flags = rec->flags & (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR |
-				    CONNPROBE_F_DADDR);
-
-	/* an AF_UNIX path is longer than the key holds */
-	if (rec->daddr_family == AF_UNIX)
-		return MEMO_MISS;
-	/*
-	 * Another task: only which one is kept, the rest of the key once it
-	 * comes again, so that ever different records cost two stores.
-	 */
-	if (m->key.pid != rec->pid || m->key.tid != rec->tid) {
-		m->key.pid = rec->pid;
-		m->key.tid = rec->tid;
-		m->whole = false;
-		m->len = 0;
-		return MEMO_MISS;
-	}
-	if (m->whole && m->key.dport == rec->dport && m->key.flags == flags &&
-	    m->key.family == rec->family && m->key.type == rec->type &&
-	    m->key.protocol == rec->protocol &&
-	    m->key.daddr_family == rec->daddr_family &&
-	    m->key.addrlen == rec->addrlen && m->key.uid == rec->uid &&
-	    m->key.cgroup_id == rec->cgroup_id &&
-	    m->key.cgroup_known == cgroup_known &&
-	    /* saddr, comm and daddr lie in a row */
-	    !memcmp(m->key.saddr_comm_daddr, rec->saddr,
-		    sizeof(m->key.saddr_comm_daddr)))
-		return m->len ? MEMO_HIT : MEMO_KEEP;
-	m->key.flags = flags;
-	m->key.family = rec->family;
-	m->key.type = rec->type;
-	m->key.protocol = rec->protocol;
-	m->key.daddr_family = rec->daddr_family;
-	m->key.dport = rec->dport;
-	m->key.addrlen = rec->addrlen;
-	m->key.uid = rec->uid;
-	m->key.cgroup_id = rec->cgroup_id;
-	m->key.cgroup_known = cgroup_known;
-	memcpy(m->key.saddr_comm_daddr, rec->saddr,
-	       sizeof(m->key.saddr_comm_daddr));
-	m->whole = true;
-	m->len = 0;
-	return MEMO_MISS;
-}
-
-/*
- * pid to dport, from the memo (struct row_memo) when it has them.  In the
- * table, whose text is padded to the columns' stops, only where the text
- * starts in line, not pushed right by a long cell.
- */
-ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
-			    struct row_memo *m, const struct cp_table *t,
-			    const char *row, enum row_format f)
-{
-	enum row_memo_use use = MEMO_MISS;
-	const struct cp_cgroup *cg = NULL;
-	char *head = p, *mid = p, *tail;
-
-	if (f == ROW_TABLE && t->shown[COL_CONTAINER] && t->opts.cgroups)
-		cg = cgroups_lookup(t->opts.cgroups, rec->cgroup_id);
-	/* UID and CONTAINER are in the key, the cgroup found or not too */
-	if (f != ROW_TABLE || p - row == t->stop[COL_TIME])
-		use = row_memo_find(m, rec, cg);
-	if (use == MEMO_HIT)
-		p = put(p, m->text, m->head);
-	else
-		p = mid = put_task(p, rec, t, row, cg, f);
-	if (rec_saddr_family(rec))
-		UNUM(rec->sport);
-	else
-		NUL();
-	SEP("daddr", COL_SPORT);
-	tail = p;
-	if (f == ROW_TABLE && p - row != t->stop[COL_SPORT])
-		use = MEMO_MISS;
-	if (use == MEMO_HIT)
-		return put(p, m->text + m->head, m->len - m->head);
-	p = put_dest(p, rec, t, row, f);
-	if (use == MEMO_KEEP &&
-	    (mid - head) + (p - tail) <= (long)sizeof(m->text)) {
-		m->head = mid - head;
-		m->len = m->head + (p - tail);
-		memcpy(m->text, head, m->head);
-		memcpy(m->text + m->head, tail, p - tail);
-	}
-	return p;
+	return dfam && dfam != AF_UNIX ? UNUM(rec->dport) : NUL();
 }
 
 static const char *const titles[NR_TABLE_COLS] = {
@@ -491,48 +370,13 @@ void table_row(struct cp_table *t, const struct connprobe_record *rec)
 	const char *row = p;
 
 	p = pad_to(put_time(t, rec, p), row, t->stop[COL_TIME]);
-	p = put_middle(p, rec, &t->memo, t, row, ROW_TABLE);
+	p = put_middle(p, rec, t, row, ROW_TABLE);
 	p = pad_to(p, row, t->stop[COL_DPORT]);
 	p = pad_to(put_str(p, outcome_label(&oc, result, sizeof(result))), row,
 		   t->stop[COL_RESULT]);
 	p += fmt_ns_as_ms(p, rec->latency_ns);
 	*p++ = '\n';
 	out_commit(t->out, p);
-}
-
-/* The "cgroup" value, then the "container" key and value. */
-static char *put_cgroup(char *p, const struct cp_cgroup *cg,
-			enum row_format f)
-{
-	p = put_text(p, cg->path, strlen(cg->path), f);
-	KEY("container");
-	/* 64 hex digits, or none */
-	if (!cg->container[0])
-		return NUL();
-	return put_name(p, cg->container, f);
-}
-
-/*
- * put_cgroup() for a cgroup other than the last record's, remembered if
- * short enough; a longer text gets room of its own (with what follows
- * it of the row) after the row's start at @p is committed.
- */
-static __attribute__((noinline)) char *
-cgroup_miss(struct cp_out *o, struct emit_state *st,
-	    const struct cp_cgroup *cg, char *p, enum row_format f)
-{
-	/* the path escaped, the container, quotes and key */
-	size_t need = strlen(cg->path) * JSON_ESCAPE_MAX + 100;
-
-	if (need > CGROUP_TEXT_MAX) {
-		out_commit(o, p);
-		return put_cgroup(out_reserve(o, need + ROW_MAX), cg, f);
-	}
-	st->cgroup_len = put_cgroup(st->cgroup_text, cg, f) -
-			 st->cgroup_text;
-	st->cgroup_id = cg->id;
-	st->cgroup_json = f == ROW_JSON;
-	return put(p, st->cgroup_text, st->cgroup_len);
 }
 
 ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
@@ -543,12 +387,14 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	/* widen before negating: -INT_MIN does not fit in an int */
 	long long err = -(long long)rec->ret;
 	const struct cp_cgroup *cg = NULL;
-	char *p = out_reserve(o, ROW_MAX);
 	const struct cp_name *error = NULL;
 	struct cp_name ebuf;
+	char *p;
 
 	if (st->opts.cgroups)
 		cg = cgroups_lookup(st->opts.cgroups, rec->cgroup_id);
+	p = out_reserve(o, ROW_MAX +
+			(cg ? strlen(cg->path) * JSON_ESCAPE_MAX : 0));
 	if (f == ROW_JSON)
 		PUT("{\"event\":");
 	rec->event == CONNPROBE_EVENT_COMPLETE ? LIT_KEY("complete", "ts_ns") :
@@ -557,7 +403,7 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	KEY("cpu");
 	UNUM(rec->cpu);
 	KEY("pid");
-	p = put_middle(p, rec, &st->memo[f == ROW_JSON], NULL, NULL, f);
+	p = put_middle(p, rec, NULL, NULL, f);
 	KEY("ret");
 	NUM(rec->ret);
 	KEY("error");
@@ -582,16 +428,7 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	KEY("cgroup_id");
 	UNUM(rec->cgroup_id);
 	KEY("netns");
-	if (!sock) {
-		NUL();
-	} else {
-		if (!st->netns_len || st->netns != rec->netns) {
-			st->netns = rec->netns;
-			st->netns_len = fmt_u64(st->netns_text, rec->netns);
-		}
-		p = put(p, st->netns_text, sizeof(st->netns_text)) -
-		    sizeof(st->netns_text) + st->netns_len;
-	}
+	sock ? UNUM(rec->netns) : NUL();
 	KEY("via");
 	uring ? LIT_KEY("io_uring", "caller_error") :
 		LIT_KEY("syscall", "caller_error");
@@ -603,14 +440,14 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 		p = put_cp_name(p, error, f);
 		KEY("cgroup");
 	}
-	if (!cg) {
+	if (cg) {
+		p = put_text(p, cg->path, strlen(cg->path), f);
+		KEY("container");
+		/* 64 hex digits, or none */
+		cg->container[0] ? (p = put_name(p, cg->container, f)) : NUL();
+	} else {
 		NUL_KEY("container");
 		NUL();
-	} else if (st->cgroup_len && st->cgroup_id == cg->id &&
-		   st->cgroup_json == (f == ROW_JSON)) {
-		p = put(p, st->cgroup_text, st->cgroup_len);
-	} else {
-		p = cgroup_miss(o, st, cg, p, f);
 	}
 	if (rec->event == CONNPROBE_EVENT_COMPLETE) {
 		KEY("abandoned");

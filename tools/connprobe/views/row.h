@@ -28,30 +28,6 @@
 #include "out.h"
 #include "timefmt.h"
 
-/*
- * The text a row writer wrote for the last record's task and addresses
- * (pid to dport, apart from sport; in the table UID and CONTAINER too,
- * hence the key's uid and cgroup), to copy for the next record while
- * they stay the same: a connect storm is one task connecting to one
- * destination, and copying its text costs a fraction of formatting it.
- * The key past pid and tid is taken only once two records in a row come
- * from one task, and the text once three share the whole key, so that
- * ever different records pay a comparison and two stores.
- */
-struct row_memo {
-	struct {
-		__u32 flags, pid, tid, uid;
-		__u64 cgroup_id;
-		bool cgroup_known;	/* the table's CONTAINER */
-		__u16 family, type, protocol, daddr_family, dport, addrlen;
-		__u8 saddr_comm_daddr[2 * CONNPROBE_ADDR_LEN +
-				      CONNPROBE_COMM_LEN];
-	} key;
-	bool whole;			/* the key past tid is set too */
-	unsigned short head, len;	/* text before sport, all; 0: none */
-	char text[512];
-};
-
 enum table_col {
 	COL_TIME, COL_PID, COL_TID, COL_UID, COL_COMM, COL_CONTAINER,
 	COL_FAM, COL_PROTO, COL_SADDR, COL_SPORT, COL_DADDR, COL_DPORT,
@@ -76,7 +52,6 @@ struct cp_table {
 	bool have_base;
 	unsigned long long base_ns;	/* ts_ns of the first row */
 	struct cp_timecache clock;
-	struct row_memo memo;
 };
 
 void table_init(struct cp_table *t, struct cp_out *out,
@@ -95,26 +70,9 @@ struct emit_opts {
 	struct cp_cgroups *cgroups;	/* for "cgroup", "container"; may be NULL */
 };
 
-/* The longest "cgroup" and "container" text remembered. */
-#define CGROUP_TEXT_MAX	1024
-
 struct emit_state {
 	struct emit_opts opts;
 	struct cp_timecache utc;
-	struct row_memo memo[2];	/* CSV's, JSON's */
-	/* "netns" as written last: a host has few, each 10 digits long */
-	__u32 netns;
-	unsigned char netns_len;	/* 0: nothing remembered */
-	char netns_text[16];
-	/*
-	 * The "cgroup" and "container" values of the last record's cgroup
-	 * as written: the records of a task share its cgroup, and escaping
-	 * its path costs more than the rest of the row.
-	 */
-	__u64 cgroup_id;
-	bool cgroup_json;
-	unsigned short cgroup_len;	/* 0: nothing remembered */
-	char cgroup_text[CGROUP_TEXT_MAX];
 };
 
 void jsonl_record(struct cp_out *o, struct emit_state *st,
