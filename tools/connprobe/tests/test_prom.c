@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include "views.h"
-#include "textfile.h"
 #include "fixtures.h"
 #include "runner.h"
 

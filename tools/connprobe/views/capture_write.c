@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Writing captures: header, the records verbatim, sections, footer; and
- * the record sink, which writes the live records into one.
- */
+/* Writing captures: header, the records verbatim, sections, footer. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,16 +19,6 @@ _Static_assert(sizeof(struct cp_capture_header) % 8 == 0 &&
 	       sizeof(struct cp_capture_footer) % 8 == 0 &&
 	       sizeof(struct connprobe_record) % 8 == 0,
 	       "capture parts must keep records 8-byte aligned");
-
-struct capture_writer {
-	struct cp_sink sink;		/* as the record sink */
-	const char *path;
-	FILE *f;
-	struct cp_out out;
-	struct cp_cgroups *cgroups;
-	unsigned long long nr;
-	__u64 sections_size;
-};
 
 static const char zeros[8];
 
@@ -79,33 +66,31 @@ static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 	}
 }
 
-static void write_cgroups(struct capture_writer *w)
+/*
+ * The cgroup section's entries, or with @write false only their size: the
+ * section's header, which comes first, holds it.
+ */
+static size_t put_cgroups(struct capture_writer *w, bool write)
 {
 	struct cp_capture_cgroup e;
 	const struct cp_cgroup *cg;
 	size_t i, size = 0;
 
-	if (!w->cgroups)
-		return;
-	for (i = 0; i < w->cgroups->tab.nr; i++) {
-		cg = htab_entry(&w->cgroups->tab, i);
-		if (cg->used && cg->path)
-			size += sizeof(e) + CP_ALIGN8(strlen(cg->path));
-	}
-	if (!size)
-		return;
-	section_begin(w, CP_SECTION_CGROUPS, size);
-	for (i = 0; i < w->cgroups->tab.nr; i++) {
+	for (i = 0; w->cgroups && i < w->cgroups->tab.nr; i++) {
 		cg = htab_entry(&w->cgroups->tab, i);
 		if (!cg->used || !cg->path)
 			continue;
 		e = (struct cp_capture_cgroup){
 			.id = cg->id, .path_len = strlen(cg->path),
 		};
+		size += sizeof(e) + CP_ALIGN8(e.path_len);
+		if (!write)
+			continue;
 		out_mem(&w->out, &e, sizeof(e));
 		out_mem(&w->out, cg->path, e.path_len);
 		pad8(w, e.path_len);
 	}
+	return size;
 }
 
 void capture_writer_begin(struct capture_writer *w,
@@ -138,20 +123,25 @@ int capture_writer_finish(struct capture_writer *w,
 			  const struct cp_stats *lost, char *err, size_t errlen)
 {
 	struct cp_capture_footer foot = { .magic = CP_CAPTURE_END_MAGIC };
+	size_t cgroups_size = put_cgroups(w, false);
 	int ret;
 
 	if (lost)
 		write_losses(w, lost);
-	write_cgroups(w);
+	if (cgroups_size) {
+		section_begin(w, CP_SECTION_CGROUPS, cgroups_size);
+		put_cgroups(w, true);
+	}
 	foot.nr_records = w->nr;
 	foot.sections_size = w->sections_size;
 	foot.end_ns = mono_now();
 	out_mem(&w->out, &foot, sizeof(foot));
 	ret = out_flush(&w->out);
-	if (w->f != stdout && fclose(w->f))
-		ret = -1;
-	if (w->f != stdout)
+	if (w->f != stdout) {
+		if (fclose(w->f))
+			ret = -1;
 		w->f = NULL;
+	}
 	if (ret) {
 		snprintf(err, errlen, "%s: write error: %s", w->path,
 			 strerror(errno));
@@ -232,53 +222,4 @@ out_oom:
 out_free:
 	capture_writer_free(w);
 	return NULL;
-}
-
-#define to_writer(s) ((struct capture_writer *)(s))
-
-static int record_begin(struct cp_sink *s, const struct cp_source_info *info)
-{
-	capture_writer_begin(to_writer(s), info);
-	sink_say_tracing(info);
-	return 0;
-}
-
-static int record_record(struct cp_sink *s, const struct connprobe_record *rec)
-{
-	capture_writer_add(to_writer(s), rec);
-	return 0;
-}
-
-static int record_end(struct cp_sink *s, const struct cp_stats *lost)
-{
-	if (capture_writer_finish(to_writer(s), lost, s->err, sizeof(s->err)))
-		return -1;
-	sink_report_counts(s, lost);
-	fprintf(stderr, "%llu records written to %s\n", to_writer(s)->nr,
-		to_writer(s)->path);
-	return 0;
-}
-
-static void record_destroy(struct cp_sink *s)
-{
-	capture_writer_free(to_writer(s));
-}
-
-static const struct cp_sink_ops record_ops = {
-	.begin = record_begin,
-	.record = record_record,
-	.end = record_end,
-	.destroy = record_destroy,
-};
-
-struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
-				 char *err, size_t errlen)
-{
-	struct capture_writer *w = capture_writer_open(path, cgroups, err,
-						       errlen);
-
-	if (!w)
-		return NULL;
-	w->sink.ops = &record_ops;
-	return &w->sink;
 }

@@ -6,9 +6,17 @@
 #include <stddef.h>
 
 #include "cgroup.h"
+#include "out.h"
 #include "sink.h"
 
-struct capture_writer;
+struct capture_writer {
+	const char *path;
+	FILE *f;
+	struct cp_out out;
+	struct cp_cgroups *cgroups;
+	unsigned long long nr;		/* records written */
+	__u64 sections_size;
+};
 
 /*
  * Create capture file @path ("-": standard output, which must not be a
@@ -38,7 +46,7 @@ int capture_writer_finish(struct capture_writer *w,
 
 void capture_writer_free(struct capture_writer *w);
 
-/* The record sink: a capture_writer as a sink.  NULL, @err on failure. */
+/* The record sink (view_sink.c): a capture_writer as a sink.  NULL, @err on failure. */
 struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
 				 char *err, size_t errlen);
 

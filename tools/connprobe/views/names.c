@@ -3,7 +3,6 @@
 #define _GNU_SOURCE	/* strerrorname_np */
 #include <errno.h>
 #include <netinet/in.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -113,32 +112,12 @@ static void __attribute__((constructor)) errno_names_init(void)
 	}
 }
 
-static bool errno_known(long long err)
-{
-	return err > 0 && err < (long long)ARRAY_SIZE(errno_names) &&
-	       errno_names[err].len;
-}
-
 const struct cp_name *errno_cp_name(long long err, struct cp_name *buf)
 {
-	if (errno_known(err))
+	if (err > 0 && err < (long long)ARRAY_SIZE(errno_names) &&
+	    errno_names[err].len)
 		return &errno_names[err];
 	buf->len = snprintf(buf->s, sizeof(buf->s), "E%lld", err);
-	return buf;
-}
-
-const char *errno_name(long long err)
-{
-	return errno_known(err) ? errno_names[err].s : NULL;
-}
-
-const char *errno_str(long long err, char *buf, size_t len)
-{
-	const char *name = errno_name(err);
-
-	if (name)
-		return name;
-	snprintf(buf, len, "E%lld", err);
 	return buf;
 }
 
@@ -173,6 +152,13 @@ static const char *name_str(const struct cp_name *name,
 		return name->s;
 	snprintf(buf, len, "%s", n->s);
 	return buf;
+}
+
+const char *errno_str(long long err, char *buf, size_t len)
+{
+	struct cp_name n;
+
+	return name_str(errno_cp_name(err, &n), &n, buf, len);
 }
 
 const char *family_str(unsigned int family, char *buf, size_t len)

@@ -11,11 +11,8 @@
 
 /*
  * "ECONNREFUSED" for 111, also for the kernel-internal codes that can leak
- * out of a probed function (ERESTARTSYS, ...); NULL if unknown.
+ * out of a probed function (ERESTARTSYS, ...); "E<num>" in @buf if unknown.
  */
-const char *errno_name(long long err);
-
-/* errno_name(), or "E<num>" when unknown; always returns @buf or a name. */
 const char *errno_str(long long err, char *buf, size_t len);
 
 /*

@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Buffered row output and the number formatting behind it. */
+/*
+ * Buffered row output, the number and time formatting behind it, and
+ * files written whole.
+ */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "out.h"
+#include "timefmt.h"
 
 int out_init(struct cp_out *o, FILE *f)
 {
@@ -86,4 +94,124 @@ void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width)
 	if (n < width)
 		out_spaces(o, width - n);
 	out_mem(o, s, n);
+}
+
+int textfile_write(const char *dir, const char *name, const void *data,
+		   size_t len, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	const char *p = data;
+	ssize_t n;
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= (int)sizeof(tmp) ||
+	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	/* mkstemp() makes it 0600; the collector may run as another user */
+	if (fchmod(fd, 0644))
+		goto out_unlink;
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out_unlink;
+		p += n;
+		len -= n;
+	}
+	if (close(fd)) {
+		fd = -1;
+		goto out_unlink;
+	}
+	if (rename(tmp, path)) {
+		fd = -1;
+		goto out_unlink;
+	}
+	return 0;
+
+out_unlink:
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return -1;
+}
+
+#define NSEC_PER_SEC	1000000000LL
+
+static long long clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+long long mono_now(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+long long realtime_offset_now(void)
+{
+	return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+}
+
+/*
+ * The second of @ns as @fmt shows it in UTC or local time, cached in @c,
+ * then '.' and the first @digits digits of the fraction; "?" for a time
+ * without a broken-down form.  Inline, so that @digits is a constant.
+ */
+static inline __attribute__((always_inline))
+size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,
+		const char *fmt, unsigned int digits)
+{
+	/* floored: the second before the epoch has a positive fraction */
+	long long frac = ns % NSEC_PER_SEC;
+	time_t sec = ns / NSEC_PER_SEC - (frac < 0);
+	unsigned int i;
+	struct tm tm;
+	size_t n;
+
+	if (frac < 0)
+		frac += NSEC_PER_SEC;
+	if (!c->valid || c->sec != sec) {
+		c->sec = sec;
+		c->valid = (utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm)) &&
+			   (c->len = strftime(c->text, sizeof(c->text), fmt, &tm));
+		if (!c->valid) {
+			buf[0] = '?';
+			return 1;
+		}
+	}
+	n = c->len;
+	memcpy(buf, c->text, n);
+	buf[n++] = '.';
+	for (i = 9; i > digits; i--)
+		frac /= 10;
+	for (i = digits; i-- > 0; frac /= 10)
+		buf[n + i] = '0' + frac % 10;
+	return n + digits;
+}
+
+size_t fmt_clock(struct cp_timecache *c, char *buf, long long realtime_ns)
+{
+	return fmt_time(c, buf, realtime_ns, false, "%H:%M:%S", 3);
+}
+
+size_t fmt_rfc3339(struct cp_timecache *c, char *buf, long long realtime_ns)
+{
+	size_t n = fmt_time(c, buf, realtime_ns, true, "%Y-%m-%dT%H:%M:%S", 9);
+
+	/* not after "?" */
+	if (n > 1)
+		buf[n++] = 'Z';
+	return n;
 }

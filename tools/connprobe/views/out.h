@@ -147,4 +147,13 @@ static inline size_t fmt_ns_as_ms(char *buf, unsigned long long ns)
 	return fmt_fixed(buf, us, 3);
 }
 
+/*
+ * Write @len bytes of @data to @dir/@name through a temporary file in
+ * @dir and rename(), so a reader sees the old file or the new one, never
+ * a part.  The temporary name starts with '.' and does not end in ".prom",
+ * so the collector never reads it.  -1 with a message in @err.
+ */
+int textfile_write(const char *dir, const char *name, const void *data,
+		   size_t len, char *err, size_t errlen);
+
 #endif /* CONNPROBE_OUT_H */

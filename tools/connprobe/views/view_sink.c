@@ -1,22 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The one sink of every aggregating view: each record goes into the
- * aggregator; the view is printed at the end, and every interval where it
- * refreshes (top's frames, prom's textfile).
+ * Every sink of the tool, with one set of ops: the stream (a row per
+ * record, as it comes), the capture writer, and the aggregating views,
+ * where each record goes into the aggregator and the view is printed at
+ * the end, and every interval where it refreshes (top's frames, prom's
+ * textfile).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "textfile.h"
+#include "capture_write.h"
+#include "row.h"
+#include "stream.h"
 #include "timefmt.h"
 #include "views.h"
 
 #define CLEAR_SCREEN	"\033[H\033[2J"
 
+/* The stream's kinds are its formats, so that a record is one switch. */
+enum sink_kind { SK_TABLE = FORMAT_TABLE, SK_JSON = FORMAT_JSON,
+		 SK_CSV = FORMAT_CSV, SK_CAPTURE, SK_VIEW };
+
 struct view_sink {
 	struct cp_sink sink;
+	enum sink_kind kind;
+	/* the stream */
+	struct stream_opts so;
+	struct cp_out out;
+	struct cp_table table;
+	struct emit_state emit;
+	/* the capture */
+	struct capture_writer *w;
+	/* the views */
 	struct view_opts opts;
 	struct cp_agg agg;
 	struct cp_timecache clock;	/* top */
@@ -42,11 +59,45 @@ static const struct {
 	[AV_HEATMAP] = { AGG_HEAT, heatmap_print },
 };
 
-static int view_begin(struct cp_sink *s, const struct cp_source_info *info)
+static void stream_begin(struct view_sink *v, const struct cp_source_info *info)
+{
+	struct table_opts topts = {
+		.wallclock = v->so.wallclock, .wide = v->so.wide,
+		.print_uid = v->so.print_uid,
+		.realtime_offset_ns = info->realtime_offset_ns,
+		.cgroups = v->so.cgroups,
+	};
+
+	v->emit.opts = (struct emit_opts){
+		.wallclock = topts.wallclock, .cgroups = topts.cgroups,
+		.realtime_offset_ns = topts.realtime_offset_ns,
+	};
+	if (v->kind == SK_TABLE) {
+		table_init(&v->table, &v->out, &topts);
+		table_header(&v->table);
+	} else if (v->kind == SK_CSV) {
+		csv_header(&v->out, &v->emit);
+	}
+	/* the header shows at once, before the first record comes */
+	out_flush(&v->out);
+}
+
+static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 {
 	struct view_sink *v = to_view(s);
 	struct cp_sink *st = v->opts.stream;
 
+	switch (v->kind) {
+	case SK_CAPTURE:
+		capture_writer_begin(v->w, info);
+		sink_say_tracing(info);
+		return 0;
+	case SK_VIEW:
+		break;
+	default:
+		stream_begin(v, info);
+		return 0;
+	}
 	v->realtime_offset_ns = info->realtime_offset_ns;
 	v->tty = isatty(fileno(v->opts.f));
 	/* the stream prints its header now, the connects at the end */
@@ -59,12 +110,40 @@ static int view_begin(struct cp_sink *s, const struct cp_source_info *info)
 	return 0;
 }
 
-static int view_record(struct cp_sink *s, const struct connprobe_record *rec)
+static int sink_record(struct cp_sink *s, const struct connprobe_record *rec)
 {
-	if (!agg_add(&to_view(s)->agg, rec))
-		return 0;
-	snprintf(s->err, sizeof(s->err), "out of memory");
-	return -1;
+	struct view_sink *v = to_view(s);
+
+	switch (v->kind) {
+	case SK_TABLE:
+		table_row(&v->table, rec);
+		break;
+	case SK_JSON:
+		jsonl_record(&v->out, &v->emit, rec);
+		break;
+	case SK_CSV:
+		csv_record(&v->out, &v->emit, rec);
+		break;
+	case SK_CAPTURE:
+		capture_writer_add(v->w, rec);
+		break;
+	case SK_VIEW:
+		if (agg_add(&v->agg, rec)) {
+			snprintf(s->err, sizeof(s->err), "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Only the stream prints as records come. */
+static int sink_flush_out(struct cp_sink *s)
+{
+	if (to_view(s)->kind < SK_CAPTURE && out_flush(&to_view(s)->out)) {
+		snprintf(s->err, sizeof(s->err), "write error on standard output");
+		return -1;
+	}
+	return 0;
 }
 
 /* top: the summary of the last interval. */
@@ -203,10 +282,9 @@ static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 	return ret;
 }
 
-static int view_end(struct cp_sink *s, const struct cp_stats *lost)
+static int view_end(struct view_sink *v, const struct cp_stats *lost)
 {
-	struct view_sink *v = to_view(s);
-	int ret;
+	struct cp_sink *s = &v->sink;
 
 	switch (v->opts.view) {
 	case AV_IN_PROGRESS:
@@ -214,39 +292,121 @@ static int view_end(struct cp_sink *s, const struct cp_stats *lost)
 	case AV_TOP:
 		return view_tick(s, lost);
 	case AV_HEATMAP:
-		ret = write_heatmap(s, lost);
+		return write_heatmap(s, lost);
+	case AV_PROM:
+		if (v->opts.textfile_dir)
+			return write_textfile(s, lost);
+		/* fall through */
+	default:
+		return print_to(s, v->opts.f, lost);
+	}
+}
+
+static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
+{
+	struct view_sink *v = to_view(s);
+
+	switch (v->kind) {
+	case SK_CAPTURE:
+		if (capture_writer_finish(v->w, lost, s->err, sizeof(s->err)))
+			return -1;
+		sink_report_counts(s, lost);
+		fprintf(stderr, "%llu records written to %s\n", v->w->nr,
+			v->w->path);
+		return 0;
+	case SK_VIEW:
+		if (view_end(v, lost))
+			return -1;
+		if (v->opts.view == AV_IN_PROGRESS || v->opts.view == AV_TOP)
+			return 0;
+		if (v->opts.view != AV_COUNT) {
+			if (lost)
+				stats_print_losses(stderr, lost);
+			return 0;
+		}
 		break;
 	default:
-		ret = v->opts.view == AV_PROM && v->opts.textfile_dir ?
-		      write_textfile(s, lost) : print_to(s, v->opts.f, lost);
+		if (sink_flush_out(s))
+			return -1;
 	}
-	if (ret)
-		return -1;
-	if (v->opts.view == AV_COUNT)
-		sink_report_counts(s, lost);
-	else if (lost)
-		stats_print_losses(stderr, lost);
+	sink_report_counts(s, lost);
 	return 0;
 }
 
-static void view_destroy(struct cp_sink *s)
+/* The rows before the error are valid: let them out. */
+static void sink_abort_out(struct cp_sink *s)
 {
-	sink_destroy(to_view(s)->opts.stream);
-	agg_free(&to_view(s)->agg);
-	free(s);
+	if (to_view(s)->kind < SK_CAPTURE)
+		out_flush(&to_view(s)->out);
 }
 
-static const struct cp_sink_ops view_ops = {
-	.begin = view_begin,
-	.record = view_record,
+static void sink_free(struct cp_sink *s)
+{
+	struct view_sink *v = to_view(s);
+
+	capture_writer_free(v->w);
+	sink_destroy(v->opts.stream);
+	if (v->kind == SK_VIEW)
+		agg_free(&v->agg);
+	free(v->out.buf);
+	free(v);
+}
+
+static const struct cp_sink_ops sink_ops = {
+	.begin = sink_begin,
+	.record = sink_record,
 	.tick = view_tick,
-	.end = view_end,
-	.destroy = view_destroy,
+	.flush = sink_flush_out,
+	.end = sink_end,
+	.abort = sink_abort_out,
+	.destroy = sink_free,
 };
+
+static struct view_sink *sink_new(enum sink_kind kind)
+{
+	struct view_sink *v = calloc(1, sizeof(*v));
+
+	if (v) {
+		v->sink.ops = &sink_ops;
+		v->kind = kind;
+	}
+	return v;
+}
+
+struct cp_sink *stream_sink_new(const struct stream_opts *o)
+{
+	struct view_sink *v = sink_new((enum sink_kind)o->format);
+
+	if (!v)
+		return NULL;
+	v->so = *o;
+	if (out_init(&v->out, o->f)) {
+		free(v);
+		return NULL;
+	}
+	return &v->sink;
+}
+
+struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
+				 char *err, size_t errlen)
+{
+	struct view_sink *v = sink_new(SK_CAPTURE);
+
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	v->w = capture_writer_open(path, cgroups, err, errlen);
+	if (!v->w) {
+		free(v);
+		return NULL;
+	}
+	return &v->sink;
+}
 
 struct cp_sink *view_sink_new(const struct view_opts *o)
 {
-	struct view_sink *v = calloc(1, sizeof(*v));
+	struct view_sink *v = sink_new(SK_VIEW);
 	struct agg_opts ao = {
 		.parts = views[o->view].parts, .flow_lport = o->lport,
 		.log2_div = o->msecs ? 1000000 : 1000,
@@ -257,7 +417,6 @@ struct cp_sink *view_sink_new(const struct view_opts *o)
 		free(v);
 		return NULL;
 	}
-	v->sink.ops = &view_ops;
 	v->opts = *o;
 	/* top's frames; prom refreshes a textfile only */
 	if (o->view == AV_TOP || (o->view == AV_PROM && o->textfile_dir))
