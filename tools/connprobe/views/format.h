@@ -20,11 +20,8 @@
 #define SUN_PATH_OFFSET		2
 
 /*
- * The family of the source address if the record has one to show
- * (AF_INET, AF_INET6), else 0; the same for the destination (AF_INET,
- * AF_INET6, or AF_UNIX for a path), else 0, also when the caller's
- * addrlen was too short for the kernel to know it.  A port is shown with
- * its address, an AF_UNIX path has none.
+ * The family of the address to show (AF_INET, AF_INET6; AF_UNIX for a
+ * destination path), else 0.  A port is shown with its address.
  */
 static inline unsigned int rec_saddr_family(const struct connprobe_record *rec)
 {
@@ -59,18 +56,12 @@ static inline unsigned int rec_daddr_family(const struct connprobe_record *rec)
 	return 0;
 }
 
-/*
- * The destination's text into @buf (UNIX_ADDR_BUF_LEN bytes), its length;
- * 0 if rec_daddr_family() is 0.  An AF_UNIX path is as the caller passed
- * it: any bytes but NUL.
- */
+/* The destination's text into @buf (UNIX_ADDR_BUF_LEN bytes); its length. */
 size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf);
 
 /*
- * Text form of the CONNPROBE_ADDR_LEN bytes at @addr for @family (AF_INET
- * uses the first 4) into @buf (INET6_ADDRSTRLEN bytes), NUL-terminated;
- * returns its length, 0 for families without an address rendering.
- * inet_ntop()'s text to the byte, without its cost.
+ * inet_ntop()'s text of @addr to the byte, without its cost, into @buf
+ * (INET6_ADDRSTRLEN bytes); its length, 0 for another @family.
  */
 size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf);
 
@@ -79,10 +70,9 @@ const char *addr_str(unsigned int family, const __u8 *addr,
 		     char *buf, size_t len);
 
 /*
- * The @len bytes of sun_path at @path as the caller passed them: a path
- * up to its first NUL, or for an abstract name '@' and the name's bytes
- * with each NUL in it shown as '@' (as ss(8) does).  NULL for an unnamed
- * address (no bytes).  @buf needs UNIX_ADDR_BUF_LEN bytes.
+ * The @len bytes of sun_path at @path: a path up to its first NUL, or an
+ * abstract name with each NUL shown as '@' (as ss(8) does); NULL for an
+ * unnamed address.  @buf needs UNIX_ADDR_BUF_LEN bytes.
  */
 const char *unix_path_str(const char *path, size_t len, char *buf);
 

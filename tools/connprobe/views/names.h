@@ -15,10 +15,7 @@
  */
 const char *errno_str(long long err, char *buf, size_t len);
 
-/*
- * The number of errno @name ("ECONNREFUSED", any case; also the kernel's
- * internal names such as "ERESTARTSYS"), or -1 if there is none.
- */
+/* The number of errno @name (any case, kernel-internal ones too), or -1. */
 long long errno_by_name(const char *name);
 
 /* include/linux/errno.h: the restart codes; userspace gets EINTR. */
@@ -29,11 +26,9 @@ long long errno_by_name(const char *name);
 #define ERESTART_RESTARTBLOCK	516
 
 /*
- * What the caller of connect() saw for kernel error @err (positive): the
- * restart codes (ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND,
- * ERESTART_RESTARTBLOCK) mean the caller got EINTR or the call was
- * restarted, and are reported as EINTR; anything else is what it is.
- * Inline: every view that groups by outcome asks it per record.
+ * What the caller of connect() saw for kernel error @err (positive): a
+ * restart code means it got EINTR or the call was restarted.  Inline:
+ * every view that groups by outcome asks it per record.
  */
 static inline long long caller_errno(long long err)
 {
@@ -62,10 +57,9 @@ const struct cp_name *family_name(unsigned int family, struct cp_name *buf);
 const char *family_str(unsigned int family, char *buf, size_t len);
 
 /*
- * Transport name: for inet/inet6 from the protocol number ("tcp", "udp",
- * "icmp", ...), for other families from the socket type ("stream",
- * "dgram", ...), since their protocol numbers mean nothing outside the
- * family.  Unknown values come out as "proto<num>" or "type<num>".
+ * Transport name: for inet/inet6 the protocol ("tcp"), for other families
+ * the socket type ("stream"), as their protocol numbers mean nothing
+ * outside the family; else "proto<num>" or "type<num>" made in @buf.
  */
 const struct cp_name *proto_name(unsigned int family, unsigned int type,
 				 unsigned int protocol, struct cp_name *buf);

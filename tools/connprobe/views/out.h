@@ -89,26 +89,65 @@ void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width);
 extern char fmt_digits4[10001][4];
 extern unsigned char fmt_len4[10000];
 
+/* 1 to 4 digits of @v (< 10000), no leading zeros; 4 bytes are written. */
+static inline size_t fmt_upto4(char *buf, unsigned int v)
+{
+	size_t n = fmt_len4[v];
+
+	memcpy(buf, fmt_digits4[v] + 4 - n, 4);
+	return n;
+}
+
+/* Exactly 8 digits of @v (< 10^8), leading zeros kept. */
+static inline void fmt_fixed8(char *buf, unsigned int v)
+{
+	memcpy(buf, fmt_digits4[v / 10000], 4);
+	memcpy(buf + 4, fmt_digits4[v % 10000], 4);
+}
+
+/* fmt_u64() of a value below 2^32: 32-bit divisions are cheaper. */
+static inline __attribute__((always_inline))
+size_t fmt_u32(char *buf, unsigned int u)
+{
+	size_t n;
+
+	if (u < 10000)
+		return fmt_upto4(buf, u);
+	if (u < 100000000) {
+		n = fmt_upto4(buf, u / 10000);
+		memcpy(buf + n, fmt_digits4[u % 10000], 4);
+		return n + 4;
+	}
+	n = fmt_upto4(buf, u / 100000000);
+	fmt_fixed8(buf + n, u % 100000000);
+	return n + 8;
+}
+
 /*
  * Decimal text of @v into @buf (at least 21 bytes), not NUL-terminated;
  * returns the length.  The building block of every number printed per
- * record, hence inline: a group of 4 digits is a table lookup, not a
- * division per digit.  Bytes past the length, up to the 4th, may be
- * written.
+ * record, hence inline: the magnitude picks how many groups of 4 digits
+ * follow the leading ones, each group a table lookup, not a division
+ * per digit.  Bytes past the length, up to the 4th, may be written.
  */
 static inline __attribute__((always_inline))
 size_t fmt_u64(char *buf, unsigned long long v)
 {
-	unsigned int group[4], nr = 0;
+	unsigned long long top = v / 100000000;
 	size_t n;
 
-	for (; v >= 10000; v /= 10000)
-		group[nr++] = v % 10000;
-	n = fmt_len4[v];
-	memcpy(buf, fmt_digits4[v] + 4 - n, 4);
-	for (; nr; n += 4)
-		memcpy(buf + n, fmt_digits4[group[--nr]], 4);
-	return n;
+	if (v <= 0xffffffffULL)
+		return fmt_u32(buf, v);
+	if (top <= 0xffffffffULL) {
+		n = fmt_u32(buf, top);
+	} else {
+		/* 2^64 / 10^16 < 1845 */
+		n = fmt_upto4(buf, top / 100000000);
+		fmt_fixed8(buf + n, top % 100000000);
+		n += 8;
+	}
+	fmt_fixed8(buf + n, v % 100000000);
+	return n + 8;
 }
 
 /*

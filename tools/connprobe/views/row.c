@@ -78,8 +78,8 @@ static char *pad_to(char *p, const char *row, unsigned int stop)
 /* The same, or in the table the padding of column @prev. */
 #define SEP(k, prev)	(f == ROW_TABLE ? \
 			 (p = pad_to(p, row, t->stop[prev])) : KEY(k))
-/* A literal value: quoted in JSON. */
-#define LIT(s)		(f == ROW_JSON ? PUT("\"" s "\"") : PUT(s))
+/* A quote in JSON, around names and addresses: they need no escaping. */
+#define QUOTE()		(f == ROW_JSON ? (void)(*p++ = '"') : (void)0)
 /* What the record does not know: null, empty in CSV, "-" in the table. */
 #define NUL()		(f == ROW_JSON ? PUT("null") : \
 			 f == ROW_TABLE ? PUT("-") : p)
@@ -102,26 +102,13 @@ ROW_INLINE char *put_num(char *p, long long v)
 	return p + fmt_u64(p, v);
 }
 
-/* Names: printable, never escaped, quoted in JSON. */
-ROW_INLINE char *put_name(char *p, const char *s, enum row_format f)
-{
-	if (f == ROW_JSON)
-		*p++ = '"';
-	p = put_str(p, s);
-	if (f == ROW_JSON)
-		*p++ = '"';
-	return p;
-}
-
-/* put_name() of a struct cp_name: whole, then cut to its length. */
+/* A name: copied whole, a few stores, then cut to its length. */
 ROW_INLINE char *put_cp_name(char *p, const struct cp_name *n,
 			     enum row_format f)
 {
-	if (f == ROW_JSON)
-		*p++ = '"';
+	QUOTE();
 	p = put(p, n->s, sizeof(*n)) - sizeof(*n) + n->len;
-	if (f == ROW_JSON)
-		*p++ = '"';
+	QUOTE();
 	return p;
 }
 
@@ -145,11 +132,9 @@ ROW_INLINE char *put_addr(char *p, unsigned int family, const __u8 *addr,
 {
 	if (f == ROW_TABLE)
 		return fit(p, addr_fmt(family, addr, p), width);
-	if (f == ROW_JSON)
-		*p++ = '"';
+	QUOTE();
 	p += addr_fmt(family, addr, p);
-	if (f == ROW_JSON)
-		*p++ = '"';
+	QUOTE();
 	return p;
 }
 
@@ -277,21 +262,13 @@ ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 	return dfam && dfam != AF_UNIX ? UNUM(rec->dport) : NUL();
 }
 
-static const char *const titles[NR_TABLE_COLS] = {
-	[COL_TIME] = "TIME(s)", [COL_PID] = "PID", [COL_TID] = "TID",
-	[COL_UID] = "UID", [COL_COMM] = "COMM", [COL_CONTAINER] = "CONTAINER",
-	[COL_FAM] = "FAM", [COL_PROTO] = "PROTO", [COL_SADDR] = "SADDR",
-	[COL_SPORT] = "SPORT", [COL_DADDR] = "DADDR", [COL_DPORT] = "DPORT",
-	[COL_RESULT] = "RESULT", [COL_LAT] = "LAT(ms)",
-};
-
-static const unsigned int default_width[NR_TABLE_COLS] = {
-	[COL_TIME] = 9, [COL_PID] = 7, [COL_TID] = 7, [COL_UID] = 6,
-	/* "netlink"; "done:ECONNREFUSED", "done:EHOSTUNREACH" */
-	[COL_COMM] = 16, [COL_CONTAINER] = CONTAINER_SHORT, [COL_FAM] = 7,
-	[COL_PROTO] = 6, [COL_SADDR] = ADDR_WIDTH_V4, [COL_SPORT] = 5,
-	[COL_DADDR] = ADDR_WIDTH_V4, [COL_DPORT] = 5, [COL_RESULT] = 17,
-	[COL_LAT] = 0,
+/* FAM fits "netlink"; RESULT "done:ECONNREFUSED", "done:EHOSTUNREACH". */
+static const struct { const char *title; unsigned int width; } cols[] = {
+	{ "TIME(s)", 9 }, { "PID", 7 }, { "TID", 7 }, { "UID", 6 },
+	{ "COMM", 16 }, { "CONTAINER", CONTAINER_SHORT }, { "FAM", 7 },
+	{ "PROTO", 6 }, { "SADDR", ADDR_WIDTH_V4 }, { "SPORT", 5 },
+	{ "DADDR", ADDR_WIDTH_V4 }, { "DPORT", 5 }, { "RESULT", 17 },
+	{ "LAT(ms)", 0 },
 };
 
 void table_init(struct cp_table *t, struct cp_out *out,
@@ -305,7 +282,7 @@ void table_init(struct cp_table *t, struct cp_out *out,
 	t->opts = *opts;
 	for (i = 0; i < NR_TABLE_COLS; i++) {
 		t->shown[i] = true;
-		t->width[i] = default_width[i];
+		t->width[i] = cols[i].width;
 	}
 	t->shown[COL_UID] = opts->wide || opts->print_uid;
 	t->shown[COL_CONTAINER] = opts->wide;
@@ -328,7 +305,7 @@ void table_header(struct cp_table *t)
 		if (!t->shown[i])
 			continue;
 		p = put_str(p, i == COL_TIME && t->opts.wallclock ? "TIME"
-								 : titles[i]);
+								 : cols[i].title);
 		/* LAT, the last, is not padded */
 		if (i < COL_LAT)
 			p = pad_to(p, row, t->stop[i]);
@@ -444,7 +421,8 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 		p = put_text(p, cg->path, strlen(cg->path), f);
 		KEY("container");
 		/* 64 hex digits, or none */
-		cg->container[0] ? (p = put_name(p, cg->container, f)) : NUL();
+		cg->container[0] ? (p = put_text(p, cg->container,
+						 strlen(cg->container), f)) : NUL();
 	} else {
 		NUL_KEY("container");
 		NUL();

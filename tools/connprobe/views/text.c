@@ -10,39 +10,21 @@
 
 size_t utf8_seq_len(const unsigned char *p, size_t left)
 {
-	unsigned int cp, min;
-	size_t n, i;
+	/* the least code point of each length: less is an overlong form */
+	static const unsigned int min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+	unsigned int cp = p[0] & (0x7f >> n), i;
 
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-		min = 0x80;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n > left)
+	if (!n || n > left || p[0] > 0xf4)
 		return 0;
 	for (i = 1; i < n; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
 		cp = (cp << 6) | (p[i] & 0x3f);
 	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return n;
-}
-
-static int is_printable_ascii(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f;
 }
 
 size_t text_ascii(const char *s, size_t len, char *out)
@@ -51,7 +33,7 @@ size_t text_ascii(const char *s, size_t len, char *out)
 
 	/* one pass: a comm is short, a call to strnlen() first is not */
 	for (i = 0; i < len && s[i]; i++)
-		out[i] = is_printable_ascii(s[i]) ? s[i] : '?';
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
 	return i;
 }
 
