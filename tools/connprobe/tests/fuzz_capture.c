@@ -20,10 +20,8 @@ static FILE *devnull;
 /* Every view of every record; output goes to /dev/null. */
 static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 {
-	struct table_opts topts = { .wide = true, .wallclock = true, .cgroups = cg,
-				    .realtime_offset_ns = c->hdr.realtime_offset_ns };
-	struct emit_state st = { .opts = { .wallclock = true, .cgroups = cg,
-		.realtime_offset_ns = c->hdr.realtime_offset_ns } };
+	struct row_opts ro = { .wide = true, .wallclock = true, .cgroups = cg,
+			       .realtime_offset_ns = c->hdr.realtime_offset_ns };
 	static const struct agg_opts every_part = {
 		.parts = AGG_GROUPS | AGG_LOG2 | AGG_PROM | AGG_FLOWS | AGG_HEAT,
 		.log2_div = 1000,
@@ -34,18 +32,20 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 	const struct connprobe_record *rec;
 	struct cp_log2hist h = { 0 };
 	char err[512];
-	struct cp_table t;
+	struct cp_rows rows[3];
 	struct cp_out o;
+	int f;
 
 	if (out_init(&o, devnull))
 		return;
 	agg_init(&sum, &every_part);
-	table_init(&t, &o, &topts);
-	csv_header(&o, &st);
+	for (f = FORMAT_TABLE; f <= FORMAT_CSV; f++) {
+		ro.format = f;
+		rows_begin(&rows[f], &o, &ro);
+	}
 	while ((rec = capture_next(c, err, sizeof(err)))) {
-		table_row(&t, rec);
-		jsonl_record(&o, &st, rec);
-		csv_record(&o, &st, rec);
+		for (f = FORMAT_TABLE; f <= FORMAT_CSV; f++)
+			rows_record(&rows[f], rec);
 		agg_add(&sum, rec);
 		log2hist_add(&h, rec->latency_ns / 1000);
 	}

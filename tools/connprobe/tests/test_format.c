@@ -125,13 +125,15 @@ fail:
 static const char *json_of(const struct connprobe_record *rec, char *buf,
 			   size_t len)
 {
-	struct emit_state st = { 0 };
+	struct row_opts opts = { .format = FORMAT_JSON };
 	struct memout c = { 0 };
 	struct cp_out *o = memout_out(&c);
+	struct cp_rows r;
 
 	buf[0] = '\0';
 	if (o) {
-		jsonl_record(o, &st, rec);
+		rows_begin(&r, o, &opts);
+		rows_record(&r, rec);
 		if (memout_text(&c))
 			snprintf(buf, len, "%s", memout_text(&c));
 	}

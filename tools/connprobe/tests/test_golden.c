@@ -243,35 +243,24 @@ enum golden_view {
 static void render(enum golden_view v, struct cp_out *o,
 		   struct cp_cgroups *cg)
 {
-	struct emit_state st = {
-		.opts = { .realtime_offset_ns = TEST_REALTIME_OFFSET,
-			  .cgroups = cg },
-	};
-	struct table_opts topts = {
+	struct row_opts opts = {
 		.realtime_offset_ns = TEST_REALTIME_OFFSET, .cgroups = cg,
 	};
 	struct connprobe_record r = { 0 };
-	struct cp_table t;
 	unsigned long long i;
+	struct cp_rows rows;
 
-	st.opts.wallclock = v == V_JSON_TIME || v == V_CSV_TIME;
-	topts.wide = v == V_TABLE_WIDE;
-	topts.wallclock = topts.print_uid = v == V_TABLE_TIME_UID;
-	if (v == V_CSV || v == V_CSV_TIME)
-		csv_header(o, &st);
-	if (v >= V_TABLE) {
-		table_init(&t, o, &topts);
-		table_header(&t);
-	}
+	opts.format = v == V_JSON || v == V_JSON_TIME ? FORMAT_JSON :
+		      v == V_CSV || v == V_CSV_TIME ? FORMAT_CSV : FORMAT_TABLE;
+	opts.wallclock = v == V_JSON_TIME || v == V_CSV_TIME ||
+			 v == V_TABLE_TIME_UID;
+	opts.wide = v == V_TABLE_WIDE;
+	opts.print_uid = v == V_TABLE_TIME_UID;
+	rows_begin(&rows, o, &opts);
 	rng = 0x9e3779b97f4a7c15ULL;
 	for (i = 0; i < NR_GOLDEN; i++) {
 		r = i && rnd() % 4 ? golden_burst(&r, i) : golden_record(i);
-		if (v == V_JSON || v == V_JSON_TIME)
-			jsonl_record(o, &st, &r);
-		else if (v == V_CSV || v == V_CSV_TIME)
-			csv_record(o, &st, &r);
-		else
-			table_row(&t, &r);
+		rows_record(&rows, &r);
 	}
 }
 

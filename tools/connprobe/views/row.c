@@ -17,8 +17,6 @@
 #include "row.h"
 #include "text.h"
 
-enum row_format { ROW_TABLE, ROW_CSV, ROW_JSON };
-
 /*
  * Room for a row: keys and numbers, names and addresses, a comm and an
  * AF_UNIX path escaped; the cgroup path escaped comes on top.
@@ -74,21 +72,21 @@ static char *pad_to(char *p, const char *row, unsigned int stop)
 /* A literal: a constant length, so a store or two. */
 #define PUT(lit)	(p = put(p, lit, sizeof(lit) - 1))
 /* What comes before a value: ,"key": in JSON, a comma in CSV. */
-#define KEY(k)		(f == ROW_JSON ? PUT(",\"" k "\":") : PUT(","))
+#define KEY(k)		(f == FORMAT_JSON ? PUT(",\"" k "\":") : PUT(","))
 /* The same, or in the table the padding of column @prev. */
-#define SEP(k, prev)	(f == ROW_TABLE ? \
+#define SEP(k, prev)	(f == FORMAT_TABLE ? \
 			 (p = pad_to(p, row, t->stop[prev])) : KEY(k))
 /* A quote in JSON, around names and addresses: they need no escaping. */
-#define QUOTE()		(f == ROW_JSON ? (void)(*p++ = '"') : (void)0)
+#define QUOTE()		(f == FORMAT_JSON ? (void)(*p++ = '"') : (void)0)
 /* What the record does not know: null, empty in CSV, "-" in the table. */
-#define NUL()		(f == ROW_JSON ? PUT("null") : \
-			 f == ROW_TABLE ? PUT("-") : p)
+#define NUL()		(f == FORMAT_JSON ? PUT("null") : \
+			 f == FORMAT_TABLE ? PUT("-") : p)
 /* A key the record does not have: JSON leaves it out, CSV leaves it empty. */
-#define ABSENT()	(f == ROW_JSON ? p : PUT(","))
+#define ABSENT()	(f == FORMAT_JSON ? p : PUT(","))
 /* A literal value, or null, and the key after it: one store. */
-#define LIT_KEY(s, k)	(f == ROW_JSON ? PUT("\"" s "\",\"" k "\":") : \
+#define LIT_KEY(s, k)	(f == FORMAT_JSON ? PUT("\"" s "\",\"" k "\":") : \
 			 PUT(s ","))
-#define NUL_KEY(k)	(f == ROW_JSON ? PUT("null,\"" k "\":") : PUT(","))
+#define NUL_KEY(k)	(f == FORMAT_JSON ? PUT("null,\"" k "\":") : PUT(","))
 #define NUM(v)		(p = put_num(p, v))
 #define UNUM(v)		(p += fmt_u64(p, v))
 
@@ -104,7 +102,7 @@ ROW_INLINE char *put_num(char *p, long long v)
 
 /* A name: copied whole, a few stores, then cut to its length. */
 ROW_INLINE char *put_cp_name(char *p, const struct cp_name *n,
-			     enum row_format f)
+			     enum cp_format f)
 {
 	QUOTE();
 	p = put(p, n->s, sizeof(*n)) - sizeof(*n) + n->len;
@@ -128,9 +126,9 @@ static char *fit(char *p, size_t n, unsigned int width)
 
 /* An IP address, formatted in place; in the table, in @width. */
 ROW_INLINE char *put_addr(char *p, unsigned int family, const __u8 *addr,
-			  enum row_format f, unsigned int width)
+			  enum cp_format f, unsigned int width)
 {
-	if (f == ROW_TABLE)
+	if (f == FORMAT_TABLE)
 		return fit(p, addr_fmt(family, addr, p), width);
 	QUOTE();
 	p += addr_fmt(family, addr, p);
@@ -189,11 +187,11 @@ static char *csv_put_text(char *p, const char *s, size_t n)
  * every byte that is not printable ASCII as '?' (one byte, one column).
  */
 ROW_INLINE char *put_text(char *p, const char *s, size_t n,
-			  enum row_format f)
+			  enum cp_format f)
 {
-	if (f == ROW_JSON)
+	if (f == FORMAT_JSON)
 		return json_put_string(p, s, n);
-	if (f == ROW_CSV)
+	if (f == FORMAT_CSV)
 		return csv_put_text(p, s, n);
 	return p + text_ascii(s, n, p);
 }
@@ -210,26 +208,26 @@ static char *put_container(const struct cp_cgroup *cg, char *p)
 
 /* pid to dport: the values the three formats share. */
 ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
-			    const struct cp_table *t, const char *row,
-			    enum row_format f)
+			    const struct cp_rows *t, const char *row,
+			    enum cp_format f)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	unsigned int sfam = rec_saddr_family(rec), dfam = rec_daddr_family(rec);
-	unsigned int width = f == ROW_TABLE ? t->width[COL_DADDR] : 0;
+	unsigned int width = f == FORMAT_TABLE ? t->width[COL_DADDR] : 0;
 	char path[UNIX_ADDR_BUF_LEN];
 	struct cp_name name;
 
 	UNUM(rec->pid);
 	SEP("tid", COL_PID);
 	UNUM(rec->tid);
-	if (f == ROW_TABLE && t->shown[COL_UID]) {
+	if (f == FORMAT_TABLE && t->shown[COL_UID]) {
 		SEP("", COL_TID);
 		UNUM(rec->uid);
 	}
 	/* a hidden column's stop is the one before it */
 	SEP("comm", COL_UID);
 	p = put_text(p, rec->comm, CONNPROBE_COMM_LEN, f);
-	if (f == ROW_TABLE && t->shown[COL_CONTAINER]) {
+	if (f == FORMAT_TABLE && t->shown[COL_CONTAINER]) {
 		SEP("", COL_COMM);
 		p = put_container(t->opts.cgroups ?
 				  cgroups_lookup(t->opts.cgroups, rec->cgroup_id) :
@@ -248,7 +246,7 @@ ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 	if (dfam == AF_UNIX) {
 		/* the caller's bytes, any but NUL; the table keeps the tail,
 		 * where the socket's name is */
-		if (f == ROW_TABLE)
+		if (f == FORMAT_TABLE)
 			p = fit(p, text_ascii(path, rec_daddr_fmt(rec, path), p),
 				width);
 		else
@@ -271,10 +269,11 @@ static const struct { const char *title; unsigned int width; } cols[] = {
 	{ "LAT(ms)", 0 },
 };
 
-void table_init(struct cp_table *t, struct cp_out *out,
-		const struct table_opts *opts)
+void rows_begin(struct cp_rows *t, struct cp_out *out,
+		const struct row_opts *opts)
 {
 	unsigned int at = 0;
+	char *p, *row;
 	int i;
 
 	memset(t, 0, sizeof(*t));
@@ -294,13 +293,17 @@ void table_init(struct cp_table *t, struct cp_out *out,
 		at += t->shown[i] ? t->width[i] + 1 : 0;
 		t->stop[i] = at;
 	}
-}
-
-void table_header(struct cp_table *t)
-{
-	char *p = out_reserve(t->out, ROW_MAX), *row = p;
-	int i;
-
+	if (opts->format == FORMAT_CSV) {
+		out_str(out, "event,ts_ns,cpu,pid,tid,comm,family,proto,saddr,"
+			"sport,daddr,dport,ret,error,latency_ns,seq,fd,id,uid,"
+			"cgroup_id,netns,via,caller_error,cgroup,container,"
+			"abandoned,signal,daddr_changed,fd_changed");
+		out_str(out, opts->wallclock ? ",time\n" : "\n");
+	}
+	if (opts->format != FORMAT_TABLE)
+		return;
+	p = out_reserve(out, ROW_MAX);
+	row = p;
 	for (i = 0; i < NR_TABLE_COLS; i++) {
 		if (!t->shown[i])
 			continue;
@@ -319,7 +322,7 @@ void table_header(struct cp_table *t)
  * (its connect's TIME plus its LAT), the moment the line reports, as
  * tcpconnlat's TIME is when the connection came up.
  */
-static char *put_time(struct cp_table *t, const struct connprobe_record *rec,
+static char *put_time(struct cp_rows *t, const struct connprobe_record *rec,
 		      char *p)
 {
 	unsigned long long ns = rec->ts_ns;
@@ -340,14 +343,14 @@ static char *put_time(struct cp_table *t, const struct connprobe_record *rec,
 	return p + fmt_relative(p, (long long)(ns - t->base_ns));
 }
 
-void table_row(struct cp_table *t, const struct connprobe_record *rec)
+static void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 {
 	char result[OUTCOME_BUF_LEN], *p = out_reserve(t->out, ROW_MAX);
 	struct cp_outcome oc = outcome_of(rec);
 	const char *row = p;
 
 	p = pad_to(put_time(t, rec, p), row, t->stop[COL_TIME]);
-	p = put_middle(p, rec, t, row, ROW_TABLE);
+	p = put_middle(p, rec, t, row, FORMAT_TABLE);
 	p = pad_to(p, row, t->stop[COL_DPORT]);
 	p = pad_to(put_str(p, outcome_label(&oc, result, sizeof(result))), row,
 		   t->stop[COL_RESULT]);
@@ -356,8 +359,8 @@ void table_row(struct cp_table *t, const struct connprobe_record *rec)
 	out_commit(t->out, p);
 }
 
-ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
-			const struct connprobe_record *rec, enum row_format f)
+ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
+			enum cp_format f)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	bool uring = rec->flags & CONNPROBE_F_IO_URING;
@@ -368,11 +371,11 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	struct cp_name ebuf;
 	char *p;
 
-	if (st->opts.cgroups)
-		cg = cgroups_lookup(st->opts.cgroups, rec->cgroup_id);
-	p = out_reserve(o, ROW_MAX +
+	if (r->opts.cgroups)
+		cg = cgroups_lookup(r->opts.cgroups, rec->cgroup_id);
+	p = out_reserve(r->out, ROW_MAX +
 			(cg ? strlen(cg->path) * JSON_ESCAPE_MAX : 0));
-	if (f == ROW_JSON)
+	if (f == FORMAT_JSON)
 		PUT("{\"event\":");
 	rec->event == CONNPROBE_EVENT_COMPLETE ? LIT_KEY("complete", "ts_ns") :
 						 LIT_KEY("connect", "ts_ns");
@@ -452,36 +455,29 @@ ROW_INLINE void put_row(struct cp_out *o, struct emit_state *st,
 	} else {
 		ABSENT();
 	}
-	if (st->opts.wallclock) {
+	if (r->opts.wallclock) {
 		KEY("time");
-		if (f == ROW_JSON)
+		if (f == FORMAT_JSON)
 			PUT("\"");
-		p += fmt_rfc3339(&st->utc, p, realtime_of(rec->ts_ns,
-					st->opts.realtime_offset_ns));
-		if (f == ROW_JSON)
+		p += fmt_rfc3339(&r->clock, p, realtime_of(rec->ts_ns,
+					r->opts.realtime_offset_ns));
+		if (f == FORMAT_JSON)
 			PUT("\"");
 	}
-	f == ROW_JSON ? PUT("}\n") : PUT("\n");
-	out_commit(o, p);
+	f == FORMAT_JSON ? PUT("}\n") : PUT("\n");
+	out_commit(r->out, p);
 }
 
-void jsonl_record(struct cp_out *o, struct emit_state *st,
-		  const struct connprobe_record *rec)
+void rows_record(struct cp_rows *r, const struct connprobe_record *rec)
 {
-	put_row(o, st, rec, ROW_JSON);
-}
-
-void csv_record(struct cp_out *o, struct emit_state *st,
-		const struct connprobe_record *rec)
-{
-	put_row(o, st, rec, ROW_CSV);
-}
-
-void csv_header(struct cp_out *o, struct emit_state *st)
-{
-	out_str(o, "event,ts_ns,cpu,pid,tid,comm,family,proto,saddr,sport,"
-		"daddr,dport,ret,error,latency_ns,seq,fd,id,uid,cgroup_id,"
-		"netns,via,caller_error,cgroup,container,abandoned,signal,"
-		"daddr_changed,fd_changed");
-	out_str(o, st->opts.wallclock ? ",time\n" : "\n");
+	switch (r->opts.format) {
+	case FORMAT_TABLE:
+		table_row(r, rec);
+		break;
+	case FORMAT_JSON:
+		put_row(r, rec, FORMAT_JSON);
+		break;
+	case FORMAT_CSV:
+		put_row(r, rec, FORMAT_CSV);
+	}
 }

@@ -34,52 +34,41 @@ enum table_col {
 	COL_RESULT, COL_LAT, NR_TABLE_COLS,
 };
 
-struct table_opts {
-	bool wallclock;		/* -T: TIME is the local time of day */
+enum cp_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+
+struct row_opts {
+	enum cp_format format;
+	/* -T: the table's TIME is the local time of day; JSON and CSV add
+	 * "time" (RFC 3339, UTC) */
+	bool wallclock;
 	bool wide;		/* -w */
 	bool print_uid;		/* -U */
 	long long realtime_offset_ns;
-	struct cp_cgroups *cgroups;	/* for CONTAINER; may be NULL */
+	/* for CONTAINER, "cgroup" and "container"; may be NULL */
+	struct cp_cgroups *cgroups;
 };
 
-struct cp_table {
+/* The rows of one stream, in one of the formats. */
+struct cp_rows {
 	struct cp_out *out;
-	struct table_opts opts;
+	struct row_opts opts;
 	bool shown[NR_TABLE_COLS];
 	unsigned int width[NR_TABLE_COLS];
 	/* where the next column starts, from the row's start */
 	unsigned int stop[NR_TABLE_COLS];
 	bool have_base;
 	unsigned long long base_ns;	/* ts_ns of the first row */
-	struct cp_timecache clock;
+	struct cp_timecache clock;	/* -T's last second */
 };
 
-void table_init(struct cp_table *t, struct cp_out *out,
-		const struct table_opts *opts);
-void table_header(struct cp_table *t);
+/* Set @r up, and print the header of the table or of the CSV. */
+void rows_begin(struct cp_rows *r, struct cp_out *out,
+		const struct row_opts *opts);
 
 /*
- * One row; TIME(s) counts from the first row's time.  A COMPLETE record's
- * time is when its attempt ended (ts_ns + latency_ns).
+ * One row.  The table's TIME(s) counts from the first row's time; a
+ * COMPLETE record's time there is when its attempt ended.
  */
-void table_row(struct cp_table *t, const struct connprobe_record *rec);
-
-struct emit_opts {
-	bool wallclock;			/* add "time" (RFC 3339, UTC) */
-	long long realtime_offset_ns;
-	struct cp_cgroups *cgroups;	/* for "cgroup", "container"; may be NULL */
-};
-
-struct emit_state {
-	struct emit_opts opts;
-	struct cp_timecache utc;
-};
-
-void jsonl_record(struct cp_out *o, struct emit_state *st,
-		  const struct connprobe_record *rec);
-
-void csv_header(struct cp_out *o, struct emit_state *st);
-void csv_record(struct cp_out *o, struct emit_state *st,
-		const struct connprobe_record *rec);
+void rows_record(struct cp_rows *r, const struct connprobe_record *rec);
 
 #endif /* CONNPROBE_ROW_H */

@@ -7,9 +7,8 @@
 #include <stdio.h>
 
 #include "cgroup.h"
+#include "row.h"
 #include "sink.h"
-
-enum cp_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
 
 struct stream_opts {
 	enum cp_format format;

@@ -19,9 +19,7 @@
 
 #define CLEAR_SCREEN	"\033[H\033[2J"
 
-/* The stream's kinds are its formats, so that a record is one switch. */
-enum sink_kind { SK_TABLE = FORMAT_TABLE, SK_JSON = FORMAT_JSON,
-		 SK_CSV = FORMAT_CSV, SK_CAPTURE, SK_VIEW };
+enum sink_kind { SK_STREAM, SK_CAPTURE, SK_VIEW };
 
 struct view_sink {
 	struct cp_sink sink;
@@ -29,8 +27,7 @@ struct view_sink {
 	/* the stream */
 	struct stream_opts so;
 	struct cp_out out;
-	struct cp_table table;
-	struct emit_state emit;
+	struct cp_rows rows;
 	/* the capture */
 	struct capture_writer *w;
 	/* the views */
@@ -59,44 +56,30 @@ static const struct {
 	[AV_HEATMAP] = { AGG_HEAT, heatmap_print },
 };
 
-static void stream_begin(struct view_sink *v, const struct cp_source_info *info)
-{
-	struct table_opts topts = {
-		.wallclock = v->so.wallclock, .wide = v->so.wide,
-		.print_uid = v->so.print_uid,
-		.realtime_offset_ns = info->realtime_offset_ns,
-		.cgroups = v->so.cgroups,
-	};
-
-	v->emit.opts = (struct emit_opts){
-		.wallclock = topts.wallclock, .cgroups = topts.cgroups,
-		.realtime_offset_ns = topts.realtime_offset_ns,
-	};
-	if (v->kind == SK_TABLE) {
-		table_init(&v->table, &v->out, &topts);
-		table_header(&v->table);
-	} else if (v->kind == SK_CSV) {
-		csv_header(&v->out, &v->emit);
-	}
-	/* the header shows at once, before the first record comes */
-	out_flush(&v->out);
-}
-
 static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 {
 	struct view_sink *v = to_view(s);
 	struct cp_sink *st = v->opts.stream;
 
+	struct row_opts ro = {
+		.format = v->so.format, .wallclock = v->so.wallclock,
+		.wide = v->so.wide, .print_uid = v->so.print_uid,
+		.realtime_offset_ns = info->realtime_offset_ns,
+		.cgroups = v->so.cgroups,
+	};
+
 	switch (v->kind) {
+	case SK_STREAM:
+		rows_begin(&v->rows, &v->out, &ro);
+		/* the header shows at once, before the first record comes */
+		out_flush(&v->out);
+		return 0;
 	case SK_CAPTURE:
 		capture_writer_begin(v->w, info);
 		sink_say_tracing(info);
 		return 0;
 	case SK_VIEW:
 		break;
-	default:
-		stream_begin(v, info);
-		return 0;
 	}
 	v->realtime_offset_ns = info->realtime_offset_ns;
 	v->tty = isatty(fileno(v->opts.f));
@@ -115,14 +98,8 @@ static int sink_record(struct cp_sink *s, const struct connprobe_record *rec)
 	struct view_sink *v = to_view(s);
 
 	switch (v->kind) {
-	case SK_TABLE:
-		table_row(&v->table, rec);
-		break;
-	case SK_JSON:
-		jsonl_record(&v->out, &v->emit, rec);
-		break;
-	case SK_CSV:
-		csv_record(&v->out, &v->emit, rec);
+	case SK_STREAM:
+		rows_record(&v->rows, rec);
 		break;
 	case SK_CAPTURE:
 		capture_writer_add(v->w, rec);
@@ -139,7 +116,7 @@ static int sink_record(struct cp_sink *s, const struct connprobe_record *rec)
 /* Only the stream prints as records come. */
 static int sink_flush_out(struct cp_sink *s)
 {
-	if (to_view(s)->kind < SK_CAPTURE && out_flush(&to_view(s)->out)) {
+	if (to_view(s)->kind == SK_STREAM && out_flush(&to_view(s)->out)) {
 		snprintf(s->err, sizeof(s->err), "write error on standard output");
 		return -1;
 	}
@@ -325,7 +302,7 @@ static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
 			return 0;
 		}
 		break;
-	default:
+	case SK_STREAM:
 		if (sink_flush_out(s))
 			return -1;
 	}
@@ -336,7 +313,7 @@ static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
 /* The rows before the error are valid: let them out. */
 static void sink_abort_out(struct cp_sink *s)
 {
-	if (to_view(s)->kind < SK_CAPTURE)
+	if (to_view(s)->kind == SK_STREAM)
 		out_flush(&to_view(s)->out);
 }
 
@@ -375,7 +352,7 @@ static struct view_sink *sink_new(enum sink_kind kind)
 
 struct cp_sink *stream_sink_new(const struct stream_opts *o)
 {
-	struct view_sink *v = sink_new((enum sink_kind)o->format);
+	struct view_sink *v = sink_new(SK_STREAM);
 
 	if (!v)
 		return NULL;
