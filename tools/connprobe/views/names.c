@@ -31,31 +31,20 @@ static const char *const kernel_errno_names[] = {
 /* A name and its length, for the tables below. */
 #define N(s)	{ s, sizeof(s) - 1 }
 
+/* In the order of the AF_ numbers, the kernel's ABI: 0 to AF_MCTP. */
 static const struct cp_name family_names[] = {
-	[AF_UNSPEC] = N("unspec"),		[AF_UNIX] = N("unix"),
-	[AF_INET] = N("inet"),			[AF_AX25] = N("ax25"),
-	[AF_IPX] = N("ipx"),			[AF_APPLETALK] = N("appletalk"),
-	[AF_NETROM] = N("netrom"),		[AF_BRIDGE] = N("bridge"),
-	[AF_ATMPVC] = N("atmpvc"),		[AF_X25] = N("x25"),
-	[AF_INET6] = N("inet6"),		[AF_ROSE] = N("rose"),
-	[AF_DECnet] = N("decnet"),		[AF_NETBEUI] = N("netbeui"),
-	[AF_SECURITY] = N("security"),		[AF_KEY] = N("key"),
-	[AF_NETLINK] = N("netlink"),		[AF_PACKET] = N("packet"),
-	[AF_ASH] = N("ash"),			[AF_ECONET] = N("econet"),
-	[AF_ATMSVC] = N("atmsvc"),		[AF_RDS] = N("rds"),
-	[AF_SNA] = N("sna"),			[AF_IRDA] = N("irda"),
-	[AF_PPPOX] = N("pppox"),		[AF_WANPIPE] = N("wanpipe"),
-	[AF_LLC] = N("llc"),			[AF_IB] = N("ib"),
-	[AF_MPLS] = N("mpls"),			[AF_CAN] = N("can"),
-	[AF_TIPC] = N("tipc"),			[AF_BLUETOOTH] = N("bluetooth"),
-	[AF_IUCV] = N("iucv"),			[AF_RXRPC] = N("rxrpc"),
-	[AF_ISDN] = N("isdn"),			[AF_PHONET] = N("phonet"),
-	[AF_IEEE802154] = N("ieee802154"),	[AF_CAIF] = N("caif"),
-	[AF_ALG] = N("alg"),			[AF_NFC] = N("nfc"),
-	[AF_VSOCK] = N("vsock"),		[AF_KCM] = N("kcm"),
-	[AF_QIPCRTR] = N("qipcrtr"),		[AF_SMC] = N("smc"),
-	[AF_XDP] = N("xdp"),			[AF_MCTP] = N("mctp"),
+	N("unspec"), N("unix"), N("inet"), N("ax25"), N("ipx"),
+	N("appletalk"), N("netrom"), N("bridge"), N("atmpvc"), N("x25"),
+	N("inet6"), N("rose"), N("decnet"), N("netbeui"), N("security"),
+	N("key"), N("netlink"), N("packet"), N("ash"), N("econet"),
+	N("atmsvc"), N("rds"), N("sna"), N("irda"), N("pppox"), N("wanpipe"),
+	N("llc"), N("ib"), N("mpls"), N("can"), N("tipc"), N("bluetooth"),
+	N("iucv"), N("rxrpc"), N("isdn"), N("phonet"), N("ieee802154"),
+	N("caif"), N("alg"), N("nfc"), N("vsock"), N("kcm"), N("qipcrtr"),
+	N("smc"), N("xdp"), N("mctp"),
 };
+_Static_assert(ARRAY_SIZE(family_names) == AF_MCTP + 1 && AF_INET6 == 10 &&
+	       AF_NETLINK == 16 && AF_VSOCK == 40, "family_names in AF_ order");
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
