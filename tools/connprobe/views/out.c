@@ -100,8 +100,8 @@ int textfile_write(const char *dir, const char *name, const void *data,
 		   size_t len, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
-	const char *p = data;
-	ssize_t n;
+	FILE *f = NULL;
+	bool ok;
 	int fd;
 
 	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= (int)sizeof(tmp) ||
@@ -115,31 +115,14 @@ int textfile_write(const char *dir, const char *name, const void *data,
 		return -1;
 	}
 	/* mkstemp() makes it 0600; the collector may run as another user */
-	if (fchmod(fd, 0644))
-		goto out_unlink;
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out_unlink;
-		p += n;
-		len -= n;
-	}
-	if (close(fd)) {
-		fd = -1;
-		goto out_unlink;
-	}
-	if (rename(tmp, path)) {
-		fd = -1;
-		goto out_unlink;
-	}
-	return 0;
-
-out_unlink:
+	if (!fchmod(fd, 0644))
+		f = fdopen(fd, "w");
+	ok = f && fwrite(data, 1, len, f) == len;
+	if (f ? fclose(f) : close(fd))
+		ok = false;
+	if (ok && !rename(tmp, path))
+		return 0;
 	snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
 	unlink(tmp);
 	return -1;
 }

@@ -83,6 +83,9 @@ static char *pad_to(char *p, const char *row, unsigned int stop)
 			 f == FORMAT_TABLE ? PUT("-") : p)
 /* A key the record does not have: JSON leaves it out, CSV leaves it empty. */
 #define ABSENT()	(f == FORMAT_JSON ? p : PUT(","))
+/* A key present only when it says something, with @value. */
+#define OPTIONAL(cond, k, value) \
+	((cond) ? (KEY(k), (value)) : ABSENT())
 /* A literal value, or null, and the key after it: one store. */
 #define LIT_KEY(s, k)	(f == FORMAT_JSON ? PUT("\"" s "\",\"" k "\":") : \
 			 PUT(s ","))
@@ -430,39 +433,19 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 		NUL_KEY("container");
 		NUL();
 	}
-	if (rec->event == CONNPROBE_EVENT_COMPLETE) {
-		KEY("abandoned");
-		rec->flags & CONNPROBE_F_ABANDONED ? PUT("true") : PUT("false");
-	} else {
-		ABSENT();
-	}
+	OPTIONAL(rec->event == CONNPROBE_EVENT_COMPLETE, "abandoned",
+		 rec->flags & CONNPROBE_F_ABANDONED ? PUT("true") : PUT("false"));
 	/* present only when they say something: a signal, a change */
-	if (rec->signal) {
-		KEY("signal");
-		UNUM(rec->signal);
-	} else {
-		ABSENT();
-	}
-	if (rec->flags & CONNPROBE_F_DADDR_CHANGED) {
-		KEY("daddr_changed");
-		PUT("true");
-	} else {
-		ABSENT();
-	}
-	if (rec->flags & CONNPROBE_F_FD_CHANGED) {
-		KEY("fd_changed");
-		PUT("true");
-	} else {
-		ABSENT();
-	}
+	OPTIONAL(rec->signal, "signal", UNUM(rec->signal));
+	OPTIONAL(rec->flags & CONNPROBE_F_DADDR_CHANGED, "daddr_changed",
+		 PUT("true"));
+	OPTIONAL(rec->flags & CONNPROBE_F_FD_CHANGED, "fd_changed", PUT("true"));
 	if (r->opts.wallclock) {
 		KEY("time");
-		if (f == FORMAT_JSON)
-			PUT("\"");
+		QUOTE();
 		p += fmt_rfc3339(&r->clock, p, realtime_of(rec->ts_ns,
 					r->opts.realtime_offset_ns));
-		if (f == FORMAT_JSON)
-			PUT("\"");
+		QUOTE();
 	}
 	f == FORMAT_JSON ? PUT("}\n") : PUT("\n");
 	out_commit(r->out, p);
