@@ -60,7 +60,6 @@ static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 {
 	struct view_sink *v = to_view(s);
 	struct cp_sink *st = v->opts.stream;
-
 	struct row_opts ro = {
 		.format = v->so.format, .wallclock = v->so.wallclock,
 		.wide = v->so.wide, .print_uid = v->so.print_uid,
@@ -259,54 +258,39 @@ static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 	return ret;
 }
 
+/* The view at the end of the run (but top's and --in-progress). */
 static int view_end(struct view_sink *v, const struct cp_stats *lost)
 {
-	struct cp_sink *s = &v->sink;
-
-	switch (v->opts.view) {
-	case AV_IN_PROGRESS:
-		return show_held(s, lost);
-	case AV_TOP:
-		return view_tick(s, lost);
-	case AV_HEATMAP:
-		return write_heatmap(s, lost);
-	case AV_PROM:
-		if (v->opts.textfile_dir)
-			return write_textfile(s, lost);
-		/* fall through */
-	default:
-		return print_to(s, v->opts.f, lost);
-	}
+	if (v->opts.view == AV_HEATMAP)
+		return write_heatmap(&v->sink, lost);
+	if (v->opts.view == AV_PROM && v->opts.textfile_dir)
+		return write_textfile(&v->sink, lost);
+	return print_to(&v->sink, v->opts.f, lost);
 }
 
 static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
+	enum agg_view view = v->opts.view;
 
-	switch (v->kind) {
-	case SK_CAPTURE:
-		if (capture_writer_finish(v->w, lost, s->err, sizeof(s->err)))
-			return -1;
-		sink_report_counts(s, lost);
-		fprintf(stderr, "%llu records written to %s\n", v->w->nr,
-			v->w->path);
+	if (v->kind == SK_VIEW && view == AV_TOP)
+		return view_tick(s, lost);
+	if (v->kind == SK_VIEW && view == AV_IN_PROGRESS)
+		return show_held(s, lost);
+	if (v->kind == SK_CAPTURE ?
+	    capture_writer_finish(v->w, lost, s->err, sizeof(s->err)) :
+	    v->kind == SK_STREAM ? sink_flush_out(s) : view_end(v, lost))
+		return -1;
+	/* the views but -c end with the losses alone */
+	if (v->kind == SK_VIEW && view != AV_COUNT) {
+		if (lost)
+			stats_print_losses(stderr, lost);
 		return 0;
-	case SK_VIEW:
-		if (view_end(v, lost))
-			return -1;
-		if (v->opts.view == AV_IN_PROGRESS || v->opts.view == AV_TOP)
-			return 0;
-		if (v->opts.view != AV_COUNT) {
-			if (lost)
-				stats_print_losses(stderr, lost);
-			return 0;
-		}
-		break;
-	case SK_STREAM:
-		if (sink_flush_out(s))
-			return -1;
 	}
 	sink_report_counts(s, lost);
+	if (v->kind == SK_CAPTURE)
+		fprintf(stderr, "%llu records written to %s\n", v->w->nr,
+			v->w->path);
 	return 0;
 }
 
