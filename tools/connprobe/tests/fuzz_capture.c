@@ -20,7 +20,7 @@ static FILE *devnull;
 /* Every view of every record; output goes to /dev/null. */
 static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 {
-	struct row_opts ro = { .wide = true, .wallclock = true, .cgroups = cg,
+	struct stream_opts ro = { .wide = true, .wallclock = true, .cgroups = cg,
 			       .realtime_offset_ns = c->hdr.realtime_offset_ns };
 	static const struct agg_opts every_part = {
 		.parts = AGG_GROUPS | AGG_LOG2 | AGG_PROM | AGG_FLOWS | AGG_HEAT,

@@ -12,7 +12,7 @@ static const char HEADER[] =
 	"ret,error,latency_ns,seq,fd,id,uid,cgroup_id,netns,via,caller_error,"
 	"cgroup,container,abandoned,signal,daddr_changed,fd_changed";
 
-static const char *render(struct memout *c, struct row_opts opts,
+static const char *render(struct memout *c, struct stream_opts opts,
 			  const struct connprobe_record *recs, size_t n)
 {
 	struct cp_out *o = memout_out(c);
@@ -33,7 +33,7 @@ static int test_csv_header_and_row(const void *arg)
 	struct connprobe_record r[2] = {
 		rec_refused_v4(1500000000, 2, 7), rec_new(9, 1, 1),
 	};
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	char want[1024];
 	int ret = 1;
@@ -54,7 +54,7 @@ fail:
 static int test_csv_quoting(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
-	struct row_opts opts = {
+	struct stream_opts opts = {
 		.wallclock = true, .realtime_offset_ns = TEST_REALTIME_OFFSET,
 	};
 	struct memout c = { 0 };
@@ -86,7 +86,7 @@ static int test_csv_long_cgroup(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
 	struct cp_cgroups cg;
-	struct row_opts opts = { .cgroups = &cg };
+	struct stream_opts opts = { .cgroups = &cg };
 	struct memout c = { 0 };
 	char want[512];
 	int ret = 1;
@@ -117,7 +117,7 @@ static int test_csv_formula(const void *arg)
 		rec_refused_v4(1, 0, 3), rec_new(1, 0, 4),
 	};
 	struct cp_cgroups cg;
-	struct row_opts opts = { .cgroups = &cg };
+	struct stream_opts opts = { .cgroups = &cg };
 	struct memout c = { 0 };
 	const char *text;
 	int ret = 1;

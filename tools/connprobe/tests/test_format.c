@@ -125,7 +125,7 @@ fail:
 static const char *json_of(const struct connprobe_record *rec, char *buf,
 			   size_t len)
 {
-	struct row_opts opts = { .format = FORMAT_JSON };
+	struct stream_opts opts = { .format = FORMAT_JSON };
 	struct memout c = { 0 };
 	struct cp_out *o = memout_out(&c);
 	struct cp_rows r;

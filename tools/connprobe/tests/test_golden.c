@@ -243,7 +243,7 @@ enum golden_view {
 static void render(enum golden_view v, struct cp_out *o,
 		   struct cp_cgroups *cg)
 {
-	struct row_opts opts = {
+	struct stream_opts opts = {
 		.realtime_offset_ns = TEST_REALTIME_OFFSET, .cgroups = cg,
 	};
 	struct connprobe_record r = { 0 };

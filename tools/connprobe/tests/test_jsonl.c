@@ -22,7 +22,7 @@ static const char HOSTILE_COMM_JSON[] =
 	"\"sport\":40000,\"daddr\":\"127.0.0.1\",\"dport\":80,\"ret\":-111," \
 	"\"error\":\"ECONNREFUSED\",\"latency_ns\":52000,\"seq\":" seq ",\"fd\":3"
 
-static const char *render(struct memout *c, struct row_opts opts,
+static const char *render(struct memout *c, struct stream_opts opts,
 			  const struct connprobe_record *rec)
 {
 	struct cp_out *o = memout_out(c);
@@ -55,7 +55,7 @@ fail:
 static int test_json_full_record(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1500000000, 2, 7);
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	int ret = 1;
 
@@ -78,7 +78,7 @@ fail:
 static int test_json_unknown_and_hostile(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(5, 0, 1);
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	char want[1024];
 	int ret = 1;
@@ -109,7 +109,7 @@ fail:
 static int test_json_restart_and_io_uring(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(5, 0, 1);
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	const char *text;
 	int ret = 1;
@@ -132,7 +132,7 @@ fail:
 static int test_json_complete_abandoned(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(5, 0, 1), done;
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	const char *text;
 	int ret = 1;
@@ -162,7 +162,7 @@ static int test_json_unix_cgroup_time(const void *arg)
 		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	struct connprobe_record r = rec_new(1000000000, 0, 1);
 	struct cp_cgroups cg;
-	struct row_opts opts = {
+	struct stream_opts opts = {
 		.wallclock = true, .realtime_offset_ns = TEST_REALTIME_OFFSET,
 		.cgroups = &cg,
 	};

@@ -13,7 +13,7 @@ static const char HOSTILE_COMM[CONNPROBE_COMM_LEN] =
 	"\"\\\n\t\x01\x1b\x7f\xc3\xa9\xff\xc3" "A\xed\xa0\x80Z";
 
 /* Print the header and @n rows with @opts into @c; its text or NULL. */
-static const char *render(struct memout *c, const struct row_opts *opts,
+static const char *render(struct memout *c, const struct stream_opts *opts,
 			  const struct connprobe_record *recs, size_t n)
 {
 	struct cp_out *o = memout_out(c);
@@ -36,7 +36,7 @@ static int test_rows_narrow(const void *arg)
 	struct connprobe_record r[2] = {
 		rec_refused_v4(1500000000, 0, 1), rec_new(500000000, 1, 1),
 	};
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	char want[1024];
 	int ret = 1;
@@ -68,7 +68,7 @@ static int test_columns_stay(const void *arg)
 		rec_refused_v4(1000000000, 0, 1), rec_new(1000000000, 0, 2),
 		rec_new(1000000000, 0, 3), rec_new(1000000000, 0, 4),
 	};
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	char want[2048];
 	int ret = 1;
@@ -112,7 +112,7 @@ static int test_wide_uid_container(const void *arg)
 		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	struct connprobe_record r = rec_refused_v4(1000000000, 0, 1);
 	struct cp_cgroups cg;
-	struct row_opts opts = { .wide = true, .cgroups = &cg };
+	struct stream_opts opts = { .wide = true, .cgroups = &cg };
 	struct memout c = { 0 };
 	char path[128];
 	int ret = 1;
@@ -136,7 +136,7 @@ fail:
 static int test_uid_and_clock(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(3723004000000ULL, 0, 1);
-	struct row_opts opts = {
+	struct stream_opts opts = {
 		.print_uid = true, .wallclock = true,
 		.realtime_offset_ns = TEST_REALTIME_OFFSET,
 	};
@@ -158,7 +158,7 @@ fail:
 static int test_complete_results(const void *arg)
 {
 	struct connprobe_record r[3];
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	const char *text;
 	int ret = 1;
@@ -197,7 +197,7 @@ fail:
 static int test_done_time_is_the_end(const void *arg)
 {
 	struct connprobe_record r[3];
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	const char *text;
 	int ret = 1;
@@ -228,7 +228,7 @@ static int test_hostile_comm_and_unix_path(const void *arg)
 {
 	struct connprobe_record r[2] = { rec_new(7, 0, 1), rec_new(7, 0, 2) };
 	char path[100];
-	struct row_opts opts = { 0 };
+	struct stream_opts opts = { 0 };
 	struct memout c = { 0 };
 	const char *text;
 	int ret = 1;

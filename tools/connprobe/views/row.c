@@ -273,7 +273,7 @@ static const struct { const char *title; unsigned int width; } cols[] = {
 };
 
 void rows_begin(struct cp_rows *t, struct cp_out *out,
-		const struct row_opts *opts)
+		const struct stream_opts *opts)
 {
 	unsigned int at = 0;
 	char *p, *row;

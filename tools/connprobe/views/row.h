@@ -36,22 +36,24 @@ enum table_col {
 
 enum cp_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
 
-struct row_opts {
+/* The record stream of trace and report: how its rows look. */
+struct stream_opts {
 	enum cp_format format;
 	/* -T: the table's TIME is the local time of day; JSON and CSV add
 	 * "time" (RFC 3339, UTC) */
 	bool wallclock;
 	bool wide;		/* -w */
 	bool print_uid;		/* -U */
-	long long realtime_offset_ns;
 	/* for CONTAINER, "cgroup" and "container"; may be NULL */
 	struct cp_cgroups *cgroups;
+	FILE *f;		/* where rows go */
+	long long realtime_offset_ns;	/* the source's, set at its start */
 };
 
 /* The rows of one stream, in one of the formats. */
 struct cp_rows {
 	struct cp_out *out;
-	struct row_opts opts;
+	struct stream_opts opts;
 	bool shown[NR_TABLE_COLS];
 	unsigned int width[NR_TABLE_COLS];
 	/* where the next column starts, from the row's start */
@@ -63,7 +65,7 @@ struct cp_rows {
 
 /* Set @r up, and print the header of the table or of the CSV. */
 void rows_begin(struct cp_rows *r, struct cp_out *out,
-		const struct row_opts *opts);
+		const struct stream_opts *opts);
 
 /*
  * One row.  The table's TIME(s) counts from the first row's time; a

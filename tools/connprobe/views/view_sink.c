@@ -60,16 +60,11 @@ static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 {
 	struct view_sink *v = to_view(s);
 	struct cp_sink *st = v->opts.stream;
-	struct row_opts ro = {
-		.format = v->so.format, .wallclock = v->so.wallclock,
-		.wide = v->so.wide, .print_uid = v->so.print_uid,
-		.realtime_offset_ns = info->realtime_offset_ns,
-		.cgroups = v->so.cgroups,
-	};
 
 	switch (v->kind) {
 	case SK_STREAM:
-		rows_begin(&v->rows, &v->out, &ro);
+		v->so.realtime_offset_ns = info->realtime_offset_ns;
+		rows_begin(&v->rows, &v->out, &v->so);
 		/* the header shows at once, before the first record comes */
 		out_flush(&v->out);
 		return 0;
