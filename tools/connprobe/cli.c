@@ -19,8 +19,15 @@
 
 /* Keeps duration * 1e9 well inside a long long of nanoseconds. */
 #define MAX_DURATION_S		(365.0 * 24 * 3600)
+#define TOP_DEFAULT_ROWS	10
+#define TOP_DEFAULT_INTERVAL	1.0
+#define PROM_DEFAULT_INTERVAL	15.0
 #define OPT_COLUMN		27	/* where --help's descriptions start */
 #define CMD_BIT(c)		(1u << (c))
+#define OPT_BIT(o)		(1ull << (o))
+#define OB(name)		OPT_BIT(O_##name)
+/* report's views, which exclude each other */
+#define VIEWS	(OB(SUMMARY) | OB(HIST) | OB(PROM) | OB(HEATMAP) | OB(INFO))
 
 struct cli_opt {
 	char letter;		/* the short option; 0: none */
@@ -224,31 +231,25 @@ usage_error(const struct cli *cli, const char *fmt, ...)
 	exit(2);
 }
 
-static double parse_seconds(const struct cli *cli, const char *what,
-			    const char *arg)
+/*
+ * A number from 0 to @max, @what in the message; @seconds: any number
+ * above 0 (a duration), not only an integer.
+ */
+static double parse_num(const struct cli *cli, const char *what,
+			const char *arg, double max, bool seconds)
 {
 	char *end;
 	double d;
 
 	d = strtod(arg, &end);
-	if (end == arg || *end || !isfinite(d) || d <= 0 || d > MAX_DURATION_S)
+	if (seconds && (end == arg || *end || !isfinite(d) || d <= 0 || d > max))
 		usage_error(cli, "invalid %s '%s': expected seconds, > 0 and <= %.0f",
-			    what, arg, MAX_DURATION_S);
-	return d;
-}
-
-static unsigned long long parse_uint(const struct cli *cli, const char *what,
-				     const char *arg, unsigned long long max)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > max)
-		usage_error(cli, "invalid %s '%s': expected 0 to %llu", what,
+			    what, arg, max);
+	/* integers only: digits, which strtod() reads exactly up to 2^53 */
+	if (!seconds && (!arg[0] || arg[strspn(arg, "0123456789")] || d > max))
+		usage_error(cli, "invalid %s '%s': expected 0 to %.0f", what,
 			    arg, max);
-	return v;
+	return d;
 }
 
 /* --min-latency: milliseconds (tcpconnlat's unit), or with a unit. */
@@ -283,7 +284,7 @@ static void add_ports(struct cli *cli, const char *arg)
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (f->nr_ports == CP_FILTER_MAX_PORTS)
 			usage_error(cli, "too many ports: at most %d", CP_FILTER_MAX_PORTS);
-		f->ports[f->nr_ports++] = parse_uint(cli, "port", tok, 65535);
+		f->ports[f->nr_ports++] = parse_num(cli, "port", tok, 65535, false);
 	}
 	if (!f->nr_ports)
 		usage_error(cli, "invalid port '%s'", arg);
@@ -295,7 +296,7 @@ static void add_errno(struct cli *cli, const char *arg)
 	long long e = errno_by_name(arg);
 
 	if (e < 0 && arg[0] >= '0' && arg[0] <= '9')
-		e = parse_uint(cli, "errno", arg, 4095);
+		e = parse_num(cli, "errno", arg, 4095, false);
 	if (e <= 0)
 		usage_error(cli, "unknown errno '%s': expected a name such as ECONNREFUSED, or a number",
 			    arg);
@@ -317,17 +318,15 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 	struct cp_filter *f = &cli->filter;
 
 	cli->arg[o] = arg ? arg : "";
+	cli->given |= OPT_BIT(o);
 	if (o <= O_CGROUP)
 		f->mask |= 1u << o;
 	switch (o) {
 	case O_PID:
-		f->pid = parse_uint(cli, "PID", arg, 0xffffffffULL);
-		break;
 	case O_TID:
-		f->tid = parse_uint(cli, "TID", arg, 0xffffffffULL);
-		break;
 	case O_UID:
-		f->uid = parse_uint(cli, "UID", arg, 0xffffffffULL);
+		*(o == O_PID ? &f->pid : o == O_TID ? &f->tid : &f->uid) =
+			parse_num(cli, opts[o].arg, arg, 0xffffffffU, false);
 		break;
 	case O_PORT:
 		add_ports(cli, arg);
@@ -344,11 +343,6 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 				    arg, CONNPROBE_COMM_LEN - 1);
 		strncpy(f->comm, arg, sizeof(f->comm));	/* NUL-padded */
 		break;
-	case O_JSON:
-	case O_CSV:
-		if (cli->arg[O_JSON] && cli->arg[O_CSV])
-			usage_error(cli, "--json and --csv exclude each other");
-		break;
 	case O_DNS:
 		/*
 		 * bcc's tcpconnect -d pairs each connect with the DNS reply
@@ -358,22 +352,12 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 		 */
 		usage_error(cli, "-d (--dns): DNS association is not supported: connprobe traces connect() only, not the DNS replies bcc's tcpconnect -d reads; for a time limit use --duration");
 	case O_ROWS:
-		cli->rows = parse_uint(cli, "row count", arg, 1000000);
+		cli->rows = parse_num(cli, "row count", arg, 1000000, false);
 		break;
 	case O_DURATION:
-		cli->duration = parse_seconds(cli, "duration", arg);
-		break;
 	case O_INTERVAL:
-		cli->interval = parse_seconds(cli, "interval", arg);
-		break;
-	case O_SUMMARY:
-	case O_HIST:
-	case O_PROM:
-	case O_HEATMAP:
-	case O_INFO:
-		if (cli->view != VIEW_STREAM && cli->view != o)
-			usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
-		cli->view = o;
+		*(o == O_DURATION ? &cli->duration : &cli->interval) =
+			parse_num(cli, opts[o].name, arg, MAX_DURATION_S, true);
 		break;
 	case O_DEBUGFS:
 		/* room for DIR/connprobe */
@@ -383,35 +367,46 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 	default:
 		break;
 	}
+	if ((cli->given & (OB(JSON) | OB(CSV))) == (OB(JSON) | OB(CSV)))
+		usage_error(cli, "--json and --csv exclude each other");
+	if (!(OPT_BIT(o) & VIEWS))
+		return;
+	if (cli->view != VIEW_STREAM && cli->view != o)
+		usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
+	cli->view = o;
 }
 
 /* Options that make no sense together, or with this report view. */
 static void check_combinations(const struct cli *cli)
 {
-	const char *const *a = cli->arg;
-	bool stream = cli->view == VIEW_STREAM;
+	/* report: each of @opts applies to the views in @views only */
+	static const struct {
+		unsigned long long opts, views;
+		const char *msg;
+	} rules[] = {
+		{ OB(IN_PROGRESS), OPT_BIT(VIEW_STREAM),
+		  "--in-progress applies to the record stream only" },
+		{ OB(CSV) | OB(TIME) | OB(WIDE) | OB(PRINT_UID), OPT_BIT(VIEW_STREAM),
+		  "--csv, -T, -w and -U apply to the record stream only" },
+		{ OB(COUNT) | OB(LPORT) | OB(TIMESTAMP), OPT_BIT(VIEW_STREAM),
+		  "-c, -L and -t apply to the record stream only" },
+		{ OB(MSECS), OB(HIST), "-m applies to --hist only" },
+		{ OB(ROWS), OB(SUMMARY), "-n applies to --summary only" },
+		{ OB(JSON), OPT_BIT(VIEW_STREAM) | OB(SUMMARY) | OB(HIST),
+		  "--json does not apply to --prom, --heatmap or --info" },
+	};
+	unsigned long long given = cli->given;
+	size_t i;
 
-	if (a[O_COUNT] && (a[O_JSON] || a[O_CSV] || a[O_IN_PROGRESS] ||
-			   a[O_TIME] || a[O_TIMESTAMP] || a[O_WIDE] ||
-			   a[O_PRINT_UID]))
+	if ((given & OB(COUNT)) &&
+	    (given & (OB(JSON) | OB(CSV) | OB(IN_PROGRESS) | OB(TIME) |
+		      OB(TIMESTAMP) | OB(WIDE) | OB(PRINT_UID))))
 		usage_error(cli, "-c prints a table of counts: --json, --csv, --in-progress, -T, -t, -w and -U do not apply");
-	if (cli->cmd == CMD_PROM && a[O_INTERVAL] && !a[O_TEXTFILE])
+	if (cli->cmd == CMD_PROM && (given & OB(INTERVAL)) && !(given & OB(TEXTFILE)))
 		usage_error(cli, "-I applies with --textfile only: without it prom prints once, at the end");
-	if (cli->cmd != CMD_REPORT)
-		return;
-	if (!stream && a[O_IN_PROGRESS])
-		usage_error(cli, "--in-progress applies to the record stream only");
-	if (!stream && (a[O_CSV] || a[O_TIME] || a[O_WIDE] || a[O_PRINT_UID]))
-		usage_error(cli, "--csv, -T, -w and -U apply to the record stream only");
-	if (!stream && (a[O_COUNT] || a[O_LPORT] || a[O_TIMESTAMP]))
-		usage_error(cli, "-c, -L and -t apply to the record stream only");
-	if (a[O_MSECS] && cli->view != O_HIST)
-		usage_error(cli, "-m applies to --hist only");
-	if (a[O_ROWS] && cli->view != O_SUMMARY)
-		usage_error(cli, "-n applies to --summary only");
-	if (a[O_JSON] && (cli->view == O_PROM || cli->view == O_INFO ||
-			  cli->view == O_HEATMAP))
-		usage_error(cli, "--json does not apply to --prom, --heatmap or --info");
+	for (i = 0; cli->cmd == CMD_REPORT && i < sizeof(rules) / sizeof(rules[0]); i++)
+		if ((given & rules[i].opts) && !(rules[i].views & OPT_BIT(cli->view)))
+			usage_error(cli, "%s", rules[i].msg);
 }
 
 /*
@@ -432,42 +427,36 @@ static void positional_latency(struct cli *cli, int argc, char **argv)
 	apply_opt(cli, O_MIN_LATENCY, argv[optind]);
 }
 
-/* "  -p, --pid PID" padded to OPT_COLUMN, then the help, lines indented. */
-static void print_opt(const struct cli_opt *o)
+/* @cmd's options under their group's title: "  -p, --pid PID   help". */
+static void print_opts(enum cli_cmd cmd)
 {
-	const char *h = o->help, *nl;
-	char left[64];
-	int n;
+	static const char *const titles[NR_OPTS] = {
+		[O_PID] = "Filters", [O_JSON] = "Output", [O_INPUT] = "Options",
+	};
+	const char *title = NULL, *h;
+	int i, n;
 
-	n = snprintf(left, sizeof(left), "  %c%c%c --%s%s%s",
-		     o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
-		     o->letter ? ',' : ' ', o->name, o->arg ? " " : "",
-		     o->arg ? o->arg : "");
-	if (n + 1 > OPT_COLUMN)
-		printf("%s\n%*s", left, OPT_COLUMN, "");
-	else
-		printf("%-*s", OPT_COLUMN, left);
-	while ((nl = strchr(h, '\n'))) {
-		printf("%.*s\n%*s", (int)(nl - h), h, OPT_COLUMN, "");
-		h = nl + 1;
-	}
-	puts(h);
-}
-
-/* The options of @cmd from @first to @last, under @title if any. */
-static void print_group(enum cli_cmd cmd, const char *title, int first,
-			int last)
-{
-	bool any = false;
-	int i;
-
-	for (i = first; i <= last; i++) {
+	for (i = 0; i < NR_OPTS; i++) {
+		title = titles[i] ? titles[i] : title;
 		if (!(opts[i].cmds & CMD_BIT(cmd)))
 			continue;
-		if (!any)
+		if (title)
 			printf("\n%s:\n", title);
-		any = true;
-		print_opt(&opts[i]);
+		title = NULL;
+		if (opts[i].letter)
+			n = printf("  -%c, --%s", opts[i].letter, opts[i].name);
+		else
+			n = printf("      --%s", opts[i].name);
+		n += opts[i].arg ? printf(" %s", opts[i].arg) : 0;
+		if (n + 1 > OPT_COLUMN) {	/* the help on a line of its own */
+			putchar('\n');
+			n = 0;
+		}
+		printf("%*s", OPT_COLUMN - n, "");
+		for (h = opts[i].help; *h; h++)
+			if (putchar(*h) == '\n')
+				printf("%*s", OPT_COLUMN, "");
+		putchar('\n');
 	}
 }
 
@@ -491,9 +480,7 @@ static void print_help(const struct cli *cli)
 		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n",
 		      stdout);
 	}
-	print_group(cli->cmd, "Filters", O_PID, O_CGROUP);
-	print_group(cli->cmd, "Output", O_JSON, O_ROWS);
-	print_group(cli->cmd, "Options", O_INPUT, O_HELP);
+	print_opts(cli->cmd);
 	if (cli->named)
 		printf("\nExamples:\n%s\n", c->examples);
 	else
@@ -504,27 +491,6 @@ static void print_help(const struct cli *cli)
 	puts("Exit status: 0 ok, 1 error, 2 usage error.");
 }
 
-/* getopt's tables for @cmd; a long option returns 256 + its index. */
-static void build_getopt(enum cli_cmd cmd, char *s, struct option *l)
-{
-	int i;
-
-	*s++ = ':';	/* a missing argument returns ':', not '?' */
-	for (i = 0; i < NR_OPTS; i++) {
-		if (!(opts[i].cmds & CMD_BIT(cmd)))
-			continue;
-		*l++ = (struct option){ .name = opts[i].name, .val = 256 + i,
-			.has_arg = opts[i].arg ? required_argument : no_argument };
-		if (opts[i].letter) {
-			*s++ = opts[i].letter;
-			if (opts[i].arg)
-				*s++ = ':';
-		}
-	}
-	*s = '\0';
-	*l = (struct option){ NULL, 0, NULL, 0 };
-}
-
 /* A number where the command goes: trace's minimum latency. */
 static bool is_number(const char *s)
 {
@@ -533,12 +499,12 @@ static bool is_number(const char *s)
 
 void cli_parse(int argc, char **argv, struct cli *cli)
 {
-	struct option longopts[NR_OPTS + 1];
-	char shortopts[3 * NR_OPTS + 2];
+	struct option longopts[NR_OPTS + 1] = { { NULL, 0, NULL, 0 } }, *l = longopts;
+	/* a missing argument returns ':', not '?' */
+	char shortopts[3 * NR_OPTS + 2] = ":", *s = shortopts + 1;
 	int c, o;
 
 	memset(cli, 0, sizeof(*cli));
-	cli->cmd = CMD_TRACE;
 	cli->view = VIEW_STREAM;
 	if (argc > 1 && argv[1][0] != '-' && !is_number(argv[1])) {
 		for (c = 0; c < NR_CMDS; c++)
@@ -552,8 +518,15 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 		argc--;
 		argv++;
 	}
-	build_getopt(cli->cmd, shortopts, longopts);
-
+	/* getopt's tables for the command; a long option returns 256 + its row */
+	for (o = 0; o < NR_OPTS; o++) {
+		if (!(opts[o].cmds & CMD_BIT(cli->cmd)))
+			continue;
+		*l++ = (struct option){ .name = opts[o].name, .val = 256 + o,
+			.has_arg = opts[o].arg ? required_argument : no_argument };
+		s += sprintf(s, "%.1s%s", &opts[o].letter,
+			     opts[o].letter && opts[o].arg ? ":" : "");
+	}
 	opterr = 0;	/* our messages name the command's help */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (c == ':') {
@@ -587,4 +560,9 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 	}
 	positional_latency(cli, argc, argv);
 	check_combinations(cli);
+	if (cli->cmd == CMD_TOP && !cli->arg[O_ROWS])
+		cli->rows = TOP_DEFAULT_ROWS;
+	if (!cli->interval)
+		cli->interval = cli->cmd == CMD_TOP ? TOP_DEFAULT_INTERVAL :
+				PROM_DEFAULT_INTERVAL;
 }

@@ -35,11 +35,12 @@ struct cli {
 	bool named;			/* the command was given by name */
 	/* each option's argument, "" if it takes none; NULL: not given */
 	const char *arg[NR_OPTS];
+	unsigned long long given;	/* 1ull << each option given */
 
 	struct cp_filter filter;	/* the filter options, parsed */
-	unsigned int rows;		/* -n; 0: the command's default */
+	unsigned int rows;		/* -n, or top's default; 0: all */
 	double duration;		/* --duration; 0: until SIGINT */
-	double interval;		/* -I; 0: the command's default */
+	double interval;		/* -I, or the command's default */
 	/* report's: O_SUMMARY, O_HIST, O_PROM, O_HEATMAP, O_INFO, or the stream */
 	enum cli_opt_id view;
 };
