@@ -5,7 +5,7 @@
  * connprobe.8 documents the same options; a test checks that each one
  * --help lists is in the man page.
  */
-#include <errno.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -124,8 +124,7 @@ static const struct cli_opt opts[NR_OPTS] = {
 };
 
 static const struct cli_command commands[NR_CMDS] = {
-	[CMD_TRACE] = {
-		"trace", "stream one line per connect() (the default)",
+	[CMD_TRACE] = { "trace", "stream one line per connect() (the default)",
 		"[trace] [OPTIONS] [MIN_MS]",
 		"Stream the connect() calls the module records, one line each,\n"
 		"sorted by time, until SIGINT/SIGTERM or the end of --duration;\n"
@@ -137,20 +136,16 @@ static const struct cli_command commands[NR_CMDS] = {
 		"  connprobe --json --duration 10  # JSON Lines for 10 seconds\n"
 		"  connprobe 10                  # connects of 10 ms or more\n"
 		"  connprobe -c --duration 60    # counts per source, destination\n"
-		"  connprobe -P 443 --failed -T  # failing HTTPS connects\n",
-	},
-	[CMD_STATS] = {
-		"stats", "the module's written/lost/missed counters",
+		"  connprobe -P 443 --failed -T  # failing HTTPS connects\n" },
+	[CMD_STATS] = { "stats", "the module's written/lost/missed counters",
 		"stats [OPTIONS]",
 		"Print the module's counters: records written and lost per CPU and\n"
 		"in total; per probe, calls missed because maxactive was exhausted\n"
 		"(nmissed) or because the probe hit inside a handler (kp_nmissed);\n"
 		"TCP attempts untracked and those gone with their socket unrecorded\n"
 		"(attempts_untracked, attempts_reclaimed); what the filter turned away.\n",
-		"  connprobe stats --json\n",
-	},
-	[CMD_RECORD] = {
-		"record", "save the records to a capture file",
+		"  connprobe stats --json\n" },
+	[CMD_RECORD] = { "record", "save the records to a capture file",
 		"record [-o FILE] [OPTIONS]",
 		"Write the records that pass the filters, exactly as the kernel\n"
 		"wrote them, to a capture file, with the host name, the clock\n"
@@ -158,10 +153,8 @@ static const struct cli_command commands[NR_CMDS] = {
 		"or the end of --duration.  Read it with 'connprobe report'.  The\n"
 		"file is 0644 less the umask (report needs no root); a capture\n"
 		"already there is kept as FILE.old.\n",
-		"  connprobe record --duration 60 -o web1.data\n",
-	},
-	[CMD_REPORT] = {
-		"report", "show a capture: stream, --summary, --hist, --prom",
+		"  connprobe record --duration 60 -o web1.data\n" },
+	[CMD_REPORT] = { "report", "show a capture: stream, --summary, --hist, --prom",
 		"report [-i FILE] [--summary|--hist|--prom|--heatmap FILE|--info]\n"
 		"       [OPTIONS]",
 		"Show a capture made by 'connprobe record' as the live commands\n"
@@ -170,20 +163,16 @@ static const struct cli_command commands[NR_CMDS] = {
 		"is truncated, of another version or not a capture is refused.\n",
 		"  connprobe report -i web1.data --summary\n"
 		"  connprobe report -i web1.data --json --errno ETIMEDOUT\n"
-		"  connprobe report -i web1.data --heatmap web1.svg\n",
-	},
-	[CMD_HIST] = {
-		"hist", "log2 latency histograms, one per outcome",
+		"  connprobe report -i web1.data --heatmap web1.svg\n" },
+	[CMD_HIST] = { "hist", "log2 latency histograms, one per outcome",
 		"hist [-m] [OPTIONS]",
 		"Count the records into log2 latency histograms, one per outcome\n"
 		"(OK, ECONNREFUSED, EINPROGRESS, done:OK for a completion, ...),\n"
 		"as bcc's tools draw them; print them at SIGINT or the end of\n"
 		"--duration, with the number of records and of records lost.\n",
 		"  connprobe hist --duration 30\n"
-		"  connprobe hist -m -P 5432\n",
-	},
-	[CMD_SUMMARY] = {
-		"summary", "count, failure rate, p50/p99/max per outcome,\n"
+		"  connprobe hist -m -P 5432\n" },
+	[CMD_SUMMARY] = { "summary", "count, failure rate, p50/p99/max per outcome,\n"
 		"            destination and process",
 		"summary [OPTIONS]",
 		"Aggregate the records and print, per outcome, per destination and\n"
@@ -196,25 +185,20 @@ static const struct cli_command commands[NR_CMDS] = {
 		"has it.\n"
 		"Percentiles are within 1/32 of the exact value; max is exact.\n",
 		"  connprobe summary --duration 60\n"
-		"  connprobe summary --json --cgroup /system.slice\n",
-	},
-	[CMD_TOP] = {
-		"top", "the summary of the last interval, refreshed",
+		"  connprobe summary --json --cgroup /system.slice\n" },
+	[CMD_TOP] = { "top", "the summary of the last interval, refreshed",
 		"top [-I SECONDS] [-n N] [OPTIONS]",
 		"Show the summary of the last interval, redrawn every interval\n"
 		"(the screen is cleared on a terminal), largest groups first.\n",
-		"  connprobe top -I 2 -n 5\n",
-	},
-	[CMD_PROM] = {
-		"prom", "metrics for node_exporter's textfile collector",
+		"  connprobe top -I 2 -n 5\n" },
+	[CMD_PROM] = { "prom", "metrics for node_exporter's textfile collector",
 		"prom [--textfile DIR] [-I SECONDS] [OPTIONS]",
 		"Count the records as Prometheus metrics: connects and completions\n"
 		"by outcome, family and protocol, latency histograms by outcome\n"
 		"(le buckets from 100us to 120s), lost records and missed calls.\n"
 		"Counters count from the start of the run.\n",
 		"  connprobe prom --textfile /var/lib/node_exporter/textfile\n"
-		"  connprobe prom --duration 10 | promtool check metrics\n",
-	},
+		"  connprobe prom --duration 10 | promtool check metrics\n" },
 };
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
@@ -275,36 +259,6 @@ static unsigned long long parse_latency(const struct cli *cli, const char *arg)
 		    arg);
 }
 
-static void add_ports(struct cli *cli, const char *arg)
-{
-	struct cp_filter *f = &cli->filter;
-	char buf[128], *tok, *save;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (f->nr_ports == CP_FILTER_MAX_PORTS)
-			usage_error(cli, "too many ports: at most %d", CP_FILTER_MAX_PORTS);
-		f->ports[f->nr_ports++] = parse_num(cli, "port", tok, 65535, false);
-	}
-	if (!f->nr_ports)
-		usage_error(cli, "invalid port '%s'", arg);
-}
-
-static void add_errno(struct cli *cli, const char *arg)
-{
-	struct cp_filter *f = &cli->filter;
-	long long e = errno_by_name(arg);
-
-	if (e < 0 && arg[0] >= '0' && arg[0] <= '9')
-		e = parse_num(cli, "errno", arg, 4095, false);
-	if (e <= 0)
-		usage_error(cli, "unknown errno '%s': expected a name such as ECONNREFUSED, or a number",
-			    arg);
-	if (f->nr_errnos == CP_FILTER_MAX_ERRNOS)
-		usage_error(cli, "too many --errno: at most %d", CP_FILTER_MAX_ERRNOS);
-	f->errnos[f->nr_errnos++] = e;
-}
-
 /*
  * The filter options come in cp_filter.mask's order, so that option @o
  * puts bit @o in force.
@@ -316,6 +270,8 @@ _Static_assert(CP_FILTER_PID == 1u << O_PID &&
 static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 {
 	struct cp_filter *f = &cli->filter;
+	char buf[128], *tok, *save;
+	long long e;
 
 	cli->arg[o] = arg ? arg : "";
 	cli->given |= OPT_BIT(o);
@@ -328,11 +284,30 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 		*(o == O_PID ? &f->pid : o == O_TID ? &f->tid : &f->uid) =
 			parse_num(cli, opts[o].arg, arg, 0xffffffffU, false);
 		break;
-	case O_PORT:
-		add_ports(cli, arg);
+	case O_PORT:	/* repeatable, and a comma list */
+		snprintf(buf, sizeof(buf), "%s", arg);
+		for (tok = strtok_r(buf, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (f->nr_ports == CP_FILTER_MAX_PORTS)
+				usage_error(cli, "too many ports: at most %d",
+					    CP_FILTER_MAX_PORTS);
+			f->ports[f->nr_ports++] = parse_num(cli, "port", tok,
+							    65535, false);
+		}
+		if (!f->nr_ports)
+			usage_error(cli, "invalid port '%s'", arg);
 		break;
-	case O_ERRNO:
-		add_errno(cli, arg);
+	case O_ERRNO:	/* repeatable */
+		e = errno_by_name(arg);
+		if (e < 0 && arg[0] >= '0' && arg[0] <= '9')
+			e = parse_num(cli, "errno", arg, 4095, false);
+		if (e <= 0)
+			usage_error(cli, "unknown errno '%s': expected a name such as ECONNREFUSED, or a number",
+				    arg);
+		if (f->nr_errnos == CP_FILTER_MAX_ERRNOS)
+			usage_error(cli, "too many --errno: at most %d",
+				    CP_FILTER_MAX_ERRNOS);
+		f->errnos[f->nr_errnos++] = e;
 		break;
 	case O_MIN_LATENCY:
 		f->min_latency_ns = parse_latency(cli, arg);
@@ -491,12 +466,6 @@ static void print_help(const struct cli *cli)
 	puts("Exit status: 0 ok, 1 error, 2 usage error.");
 }
 
-/* A number where the command goes: trace's minimum latency. */
-static bool is_number(const char *s)
-{
-	return (s[0] >= '0' && s[0] <= '9') || (s[0] == '.' && s[1] >= '0' && s[1] <= '9');
-}
-
 void cli_parse(int argc, char **argv, struct cli *cli)
 {
 	struct option longopts[NR_OPTS + 1] = { { NULL, 0, NULL, 0 } }, *l = longopts;
@@ -506,7 +475,9 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 
 	memset(cli, 0, sizeof(*cli));
 	cli->view = VIEW_STREAM;
-	if (argc > 1 && argv[1][0] != '-' && !is_number(argv[1])) {
+	/* a number where the command goes is trace's minimum latency */
+	if (argc > 1 && argv[1][0] != '-' &&
+	    !isdigit((unsigned char)argv[1][argv[1][0] == '.'])) {
 		for (c = 0; c < NR_CMDS; c++)
 			if (!strcmp(argv[1], commands[c].name))
 				break;

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The command line: subcommands in the style of perf and bpftool, and
- * options with bcc's letters where bcc has them.  One table says which
- * command takes which option; --help and the parser both come from it.
+ * The command line: subcommands as perf's and bpftool's, options with
+ * bcc's letters where bcc has them.
  */
 #ifndef CONNPROBE_CLI_H
 #define CONNPROBE_CLI_H
@@ -47,11 +46,7 @@ struct cli {
 
 #define VIEW_STREAM		NR_OPTS
 
-/*
- * Parse @argv into @cli: the command from argv[1], then its options.
- * --help and -V print and exit 0; a usage error prints one line and a
- * hint, and exits 2.
- */
+/* --help and -V print and exit 0; a usage error prints why and exits 2. */
 void cli_parse(int argc, char **argv, struct cli *cli);
 
 #endif /* CONNPROBE_CLI_H */
