@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * connprobe - show the connect() calls traced by the connprobe module.
- *
- * Parse (cli.c), then wire a source (the module, or a capture) to the
- * command's sink, with the environment checks, the cgroup cache and the
- * filter's cgroup test.  Exit status: 0 ok, 1 error, 2 usage error.
+ * Parse (cli.c), check the environment, then wire a source (the module,
+ * or a capture) through the filter to the command's sink.
  */
 #include <errno.h>
 #include <limits.h>
@@ -100,7 +98,6 @@ static int run(struct cli *cli)
 	const char *debugfs = cli->arg[O_DEBUGFS] ?: DEFAULT_DEBUGFS;
 	const char *input = cli->arg[O_INPUT] ?: DEFAULT_CAPTURE;
 	char dir[PATH_MAX];
-	struct live_opts lo = { .dir = dir, .duration = cli->duration };
 	struct cp_filter_push push;
 	int ret;
 
@@ -138,7 +135,7 @@ static int run(struct cli *cli)
 		return replay_run(&capture, sink);
 	if (filter_push(&push, dir, &cli->filter, err, sizeof(err)))
 		goto out_err;
-	ret = live_run(&lo, sink);
+	ret = live_run(&(struct live_opts){ dir, cli->duration }, sink);
 	filter_unpush(&push);
 	return ret;
 
