@@ -13,9 +13,8 @@
  * EINPROGRESS call and its COMPLETE record together, and its latency and
  * result are the COMPLETE record's (the time to establish, as tcpconnlat
  * measures it), attributed to the connect's destination and process by
- * the record id.  A connect in progress (record_in_progress(): the
- * definition --in-progress uses too) whose COMPLETE has not come is "in
- * progress": counted, without a latency.
+ * the record id.  A connect in progress (record_in_progress()) whose
+ * COMPLETE has not come is counted, without a latency.
  */
 #ifndef CONNPROBE_AGG_H
 #define CONNPROBE_AGG_H
@@ -26,7 +25,6 @@
 #include <connprobe.h>
 
 #include "htab.h"
-#include "latdist.h"
 #include "outcome.h"
 
 /* Groups per table; further keys are folded into one "(other)" row. */
@@ -35,9 +33,61 @@
 #define AGG_MAX_PENDING	65536
 
 /*
- * bcc's log2 histograms: slot i counts values in [2^i, 2^(i+1)), slot 0
- * also 0.
+ * Latency distributions for percentiles: log-linear buckets as in
+ * HdrHistogram, 16 per power of two (values below 16 have one each), and
+ * a percentile reported as the middle of its bucket, so it is within 1/32
+ * of the true value while a group costs a fixed 2.4 KiB however many
+ * records it sees (the summary has thousands of groups, hit in any order).
+ * Count, min and max are exact; a bucket's count stops at 2^32 - 1;
+ * values from 2^41 ns (37 minutes) up share the last bucket.
  */
+#define LATDIST_SUB_BITS	4
+#define LATDIST_SUB		(1 << LATDIST_SUB_BITS)
+#define LATDIST_MAX_EXP		40
+#define LATDIST_BUCKETS		((LATDIST_MAX_EXP - LATDIST_SUB_BITS + 2) * LATDIST_SUB)
+
+struct cp_latdist {
+	uint64_t count;
+	uint64_t min;
+	uint64_t max;
+	uint32_t bucket[LATDIST_BUCKETS];
+};
+
+static inline unsigned int latdist_index(uint64_t v)
+{
+	unsigned int e;
+
+	if (v < LATDIST_SUB)
+		return v;
+	e = 63 - __builtin_clzll(v);
+	if (e > LATDIST_MAX_EXP)
+		return LATDIST_BUCKETS - 1;
+	return (e - LATDIST_SUB_BITS + 1) * LATDIST_SUB +
+	       ((v >> (e - LATDIST_SUB_BITS)) & (LATDIST_SUB - 1));
+}
+
+static inline void latdist_add(struct cp_latdist *d, uint64_t v)
+{
+	uint32_t *b = &d->bucket[latdist_index(v)];
+
+	if (!d->count++ || v < d->min)
+		d->min = v;
+	if (v > d->max)
+		d->max = v;
+	*b += *b != UINT32_MAX;	/* saturate rather than wrap */
+}
+
+/* The largest value bucket @i holds. */
+uint64_t latdist_bucket_max(unsigned int i);
+
+/*
+ * The @pct-th percentile (0 < pct <= 100) by nearest rank: the middle of
+ * the bucket holding rank ceil(pct/100 * count), clamped to the exact min
+ * and max; the first and last ranks are the exact min and max; 0 if empty.
+ */
+uint64_t latdist_percentile(const struct cp_latdist *d, double pct);
+
+/* bcc's log2 histograms: slot i counts [2^i, 2^(i+1)), slot 0 also 0. */
 #define LOG2HIST_SLOTS	64
 
 struct cp_log2hist {
@@ -121,12 +171,7 @@ struct group_table {
 	struct cp_htab tab;	/* struct group; outcomes: outcome_group */
 	/* keys beyond AGG_MAX_GROUPS; sized for an outcome's extras */
 	struct outcome_group other;
-	/*
-	 * The group of the last key (index + 1; 0: none): records come in
-	 * bursts of one outcome, one task, one destination, and comparing
-	 * a key costs less than hashing it.
-	 */
-	size_t last;
+	size_t last;		/* the last key's group (group_of()) */
 };
 
 /* An attempt in progress: where it counted, and (AGG_HELD) its record. */
@@ -157,13 +202,15 @@ struct prom_series {
  */
 #define PROM_MAX_DESTINATIONS	64
 
+struct prom_dest_key {
+	__u16 family;		/* 0: "other" */
+	__u16 port;
+	__u8 addr[16];
+};
+
 struct prom_dest {
 	struct cp_outcome outcome;	/* the key: up to count */
-	struct prom_dest_key {
-		__u16 family;		/* 0: "other" */
-		__u16 port;
-		__u8 addr[16];
-	} dest;
+	struct prom_dest_key dest;
 	__u32 __pad;			/* no hole in the key */
 	unsigned long long count;
 };
@@ -202,7 +249,9 @@ struct cp_agg {
 	struct cp_htab pending;		/* struct pending by id */
 	struct cp_htab series;		/* struct prom_series */
 	struct cp_htab prom_dests;	/* struct prom_dest */
-	struct cp_htab prom_dest_names;	/* the destinations with a series */
+	/* the destinations with a series of their own */
+	struct prom_dest_key prom_names[PROM_MAX_DESTINATIONS];
+	unsigned int prom_nr_names;
 	struct cp_htab flows;		/* struct flow */
 	unsigned long long heat_start_ns, heat_width_ns;	/* 0: no record */
 	int heat_lo, heat_hi;	/* the rows the groups use; lo > hi: none */

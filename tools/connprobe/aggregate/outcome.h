@@ -8,7 +8,8 @@
 
 #include <errno.h>
 #include <stdbool.h>
-#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <connprobe.h>
 
@@ -45,17 +46,32 @@ static inline struct cp_outcome outcome_of(const struct connprobe_record *rec)
 	return o;
 }
 
-/*
- * "OK", the errno name ("ECONNREFUSED"), a positive ret as a number, or
- * "abandoned": prom's outcome label.
- */
-const char *outcome_result(const struct cp_outcome *o, char *buf, size_t len);
+/* "OK", the errno name, a positive ret as a number, "abandoned": prom's. */
+static inline const char *outcome_result(const struct cp_outcome *o,
+					 char *buf, size_t len)
+{
+	if (!o->ret)	/* abandoned: ret 0 */
+		return o->abandoned ? "abandoned" : "OK";
+	if (o->ret > 0) {	/* not an errno: show the raw value */
+		snprintf(buf, len, "%d", o->ret);
+		return buf;
+	}
+	/* Widen before negating: -INT_MIN does not fit in an int. */
+	return errno_str(-(long long)o->ret, buf, len);
+}
 
-/*
- * The table's RESULT: outcome_result(), after "done:" for a COMPLETE;
- * @len at least OUTCOME_BUF_LEN.
- */
-const char *outcome_label(const struct cp_outcome *o, char *buf, size_t len);
+/* The table's RESULT: "done:" before a COMPLETE's; @len >= OUTCOME_BUF_LEN. */
+static inline const char *outcome_label(const struct cp_outcome *o,
+					char *buf, size_t len)
+{
+	const char *r = outcome_result(o, buf + 5, len - 5);
+
+	if (o->event != CONNPROBE_EVENT_COMPLETE || o->abandoned)
+		return r;
+	/* per record in the table: no snprintf() */
+	memmove(buf + 5, r, strlen(r) + 1);
+	return memcpy(buf, "done:", 5);
+}
 
 /*
  * Did the attempt fail?  A CONNECT record fails with any error but
