@@ -70,13 +70,12 @@ void agg_init(struct cp_agg *a, const struct agg_opts *opts)
 
 void agg_free(struct cp_agg *a)
 {
-	htab_free(&a->outcomes.tab);
-	htab_free(&a->dests.tab);
-	htab_free(&a->procs.tab);
-	htab_free(&a->pending);
-	htab_free(&a->series);
-	htab_free(&a->prom_dests);
-	htab_free(&a->flows);
+	struct cp_htab *t[] = { &a->outcomes.tab, &a->dests.tab, &a->procs.tab,
+				&a->pending, &a->series, &a->prom_dests, &a->flows };
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		htab_free(t[i]);
 }
 
 void agg_reset(struct cp_agg *a)
@@ -153,36 +152,35 @@ static void dest_key_of(const struct connprobe_record *rec,
 static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 			bool failed)
 {
+	struct group_table *t[2] = { &a->dests, &a->procs };
 	struct proc_key pk = { .pid = rec->pid };
 	struct pending *p = NULL;
 	struct dest_key dk;
 	struct group *g[2];
-	size_t dest, proc;
-	int i;
+	size_t i, n[2];
 
 	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
 	    (p = htab_find(&a->pending, &rec->id))) {
 		/* the end of an attempt counted in progress */
-		add_sample(&group_at(&a->dests, p->dest)->st, rec->latency_ns,
-			   failed);
-		add_sample(&group_at(&a->procs, p->proc)->st, rec->latency_ns,
-			   failed);
+		for (i = 0; i < 2; i++)
+			add_sample(&group_at(t[i], i ? p->proc : p->dest)->st,
+				   rec->latency_ns, failed);
 		htab_remove(&a->pending, &rec->id);
 		return;
 	}
 	dest_key_of(rec, &dk);
 	/* the kernel NUL-pads comm: the 16 bytes are the name */
 	memcpy(pk.comm, rec->comm, sizeof(pk.comm));
-	dest = group_of(&a->dests, &dk, sizeof(dk));
-	proc = group_of(&a->procs, &pk, sizeof(pk));
+	n[0] = group_of(t[0], &dk, sizeof(dk));
+	n[1] = group_of(t[1], &pk, sizeof(pk));
 	/* in progress: counts now; its latency and result come later */
 	if (record_in_progress(rec) && a->pending.nr < AGG_MAX_PENDING &&
 	    (p = htab_insert(&a->pending, &rec->id))) {
-		p->dest = dest;
-		p->proc = proc;
+		p->dest = n[0];
+		p->proc = n[1];
 	}
-	g[0] = group_at(&a->dests, dest);
-	g[1] = group_at(&a->procs, proc);
+	for (i = 0; i < 2; i++)
+		g[i] = group_at(t[i], n[i]);
 	/* a new AF_UNIX group keeps the path it stands for */
 	if (!g[0]->st.count && dk.daddr_family == AF_UNIX)
 		memcpy(g[0]->path, rec->sun_path, dk.len);
@@ -202,8 +200,8 @@ static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 		    const struct cp_outcome *oc, struct outcome_group *e)
 {
 	struct prom_series ks = { .outcome = *oc }, *s;
-	struct prom_dest kd = { .outcome = *oc, .dest.port = rec->dport }, *d;
-	unsigned int b, n;
+	struct prom_dest kd = { .outcome = *oc, .dest.dport = rec->dport }, *d;
+	unsigned int b, n, fam = rec_daddr_family(rec);
 
 	for (b = 0; b < PROM_NR_BUCKETS && rec->latency_ns > prom_bucket_ns[b]; b++)
 		;
@@ -219,11 +217,9 @@ static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 	if (!(s = htab_insert(&a->series, &ks)))
 		return -1;
 	s->count++;
-	kd.dest.family = rec_daddr_family(rec);
-	if (!outcome_failed(oc) ||
-	    (kd.dest.family != AF_INET && kd.dest.family != AF_INET6))
+	if (!outcome_failed(oc) || (fam != AF_INET && fam != AF_INET6))
 		return 0;
-	memcpy(kd.dest.addr, rec->daddr, kd.dest.family == AF_INET ? 4 : 16);
+	addr_fmt(fam, rec->daddr, kd.dest.daddr);
 	d = htab_find(&a->prom_dests, &kd);
 	for (n = 0; !d && n < a->prom_nr_names &&
 	     memcmp(&a->prom_names[n], &kd.dest, sizeof(kd.dest)); n++)
@@ -233,7 +229,7 @@ static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 		if (n < PROM_MAX_DESTINATIONS)
 			a->prom_names[a->prom_nr_names++] = kd.dest;
 		else
-			memset(&kd.dest, 0, sizeof(kd.dest));
+			kd.dest = (struct prom_dest_key){ "other", -1 };
 	}
 	if (!d && !(d = htab_insert(&a->prom_dests, &kd)))
 		return -1;

@@ -1,20 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one aggregator every aggregating view reads: summary and top (the
- * outcome, destination and process groups), hist (log2 histograms per
- * outcome), prom (its buckets per outcome, counts per family and
- * protocol, failures per destination), --in-progress (the connects held
- * whole), -c (counts per source, destination and port) and the heat map
- * (counts by time and latency).  A run turns on the parts its view
- * reads, so that a record costs only what is shown.
+ * The one aggregator every aggregating view reads; a run turns on the
+ * parts its view reads (enum agg_part), so that a record costs only what
+ * is shown.
  *
  * The outcome group counts records.  The destination and process groups
  * count connection attempts: a non-blocking connect() is one attempt, its
- * EINPROGRESS call and its COMPLETE record together, and its latency and
- * result are the COMPLETE record's (the time to establish, as tcpconnlat
- * measures it), attributed to the connect's destination and process by
- * the record id.  A connect in progress (record_in_progress()) whose
- * COMPLETE has not come is counted, without a latency.
+ * EINPROGRESS call and its COMPLETE record together, with the COMPLETE
+ * record's latency and result (the time to establish, as tcpconnlat
+ * measures it), matched by the record id.  A connect in progress
+ * (record_in_progress()) whose COMPLETE has not come counts without a
+ * latency.
  */
 #ifndef CONNPROBE_AGG_H
 #define CONNPROBE_AGG_H
@@ -34,12 +30,10 @@
 
 /*
  * Latency distributions for percentiles: log-linear buckets as in
- * HdrHistogram, 16 per power of two (values below 16 have one each), and
- * a percentile reported as the middle of its bucket, so it is within 1/32
- * of the true value while a group costs a fixed 2.4 KiB however many
- * records it sees (the summary has thousands of groups, hit in any order).
- * Count, min and max are exact; a bucket's count stops at 2^32 - 1;
- * values from 2^41 ns (37 minutes) up share the last bucket.
+ * HdrHistogram, 16 per power of two, a percentile being the middle of its
+ * bucket (within 1/32 of the true value), so that a group costs a fixed
+ * 2.4 KiB: the summary has thousands, hit in any order.  Count, min and
+ * max are exact; values from 2^41 ns up share the last bucket.
  */
 #define LATDIST_SUB_BITS	4
 #define LATDIST_SUB		(1 << LATDIST_SUB_BITS)
@@ -53,6 +47,7 @@ struct cp_latdist {
 	uint32_t bucket[LATDIST_BUCKETS];
 };
 
+/* Values below 16 have a bucket each, then 16 per octave. */
 static inline unsigned int latdist_index(uint64_t v)
 {
 	unsigned int e;
@@ -77,14 +72,9 @@ static inline void latdist_add(struct cp_latdist *d, uint64_t v)
 	*b += *b != UINT32_MAX;	/* saturate rather than wrap */
 }
 
-/* The largest value bucket @i holds. */
 uint64_t latdist_bucket_max(unsigned int i);
 
-/*
- * The @pct-th percentile (0 < pct <= 100) by nearest rank: the middle of
- * the bucket holding rank ceil(pct/100 * count), clamped to the exact min
- * and max; the first and last ranks are the exact min and max; 0 if empty.
- */
+/* The @pct-th percentile by nearest rank; 0 if empty. */
 uint64_t latdist_percentile(const struct cp_latdist *d, double pct);
 
 /* bcc's log2 histograms: slot i counts [2^i, 2^(i+1)), slot 0 also 0. */
@@ -105,9 +95,9 @@ static inline void log2hist_add(struct cp_log2hist *h, uint64_t v)
 }
 
 /*
- * prom's buckets: Prometheus' default ones (5 ms to 10 s) extended down
- * to 100 us, where local connects are, and up to 120 s, where SYN
- * retries give up; finite ones, +Inf is the count.
+ * prom's finite buckets: Prometheus' default ones (5 ms to 10 s) extended
+ * down to 100 us, where local connects are, and up to 120 s, where SYN
+ * retries give up.
  */
 #define PROM_NR_BUCKETS	19
 extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
@@ -116,7 +106,7 @@ extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
  * The heat map's grid per outcome: HEAT_COLS columns of time from the
  * first record, each heat_width_ns wide, which doubles (columns merging
  * pairwise) whenever a record falls past the last one; HEAT_ROWS rows of
- * log2 latency in microseconds (hist's slots), the last one open-ended.
+ * log2 latency in microseconds, the last one open-ended.
  */
 #define HEAT_COLS	120
 #define HEAT_ROWS	40
@@ -155,10 +145,7 @@ struct group {
 	struct group_stats st;
 };
 
-/*
- * An outcome's group, and what hist, prom and the heat map add to it;
- * the heat grid only with AGG_HEAT (the entries end before it else).
- */
+/* An outcome's group; the heat grid only with AGG_HEAT (entries end before). */
 struct outcome_group {
 	struct group g;
 	struct cp_log2hist log2;
@@ -169,8 +156,7 @@ struct outcome_group {
 
 struct group_table {
 	struct cp_htab tab;	/* struct group; outcomes: outcome_group */
-	/* keys beyond AGG_MAX_GROUPS; sized for an outcome's extras */
-	struct outcome_group other;
+	struct outcome_group other;	/* keys beyond AGG_MAX_GROUPS */
 	size_t last;		/* the last key's group (group_of()) */
 };
 
@@ -193,19 +179,16 @@ struct prom_series {
 };
 
 /*
- * prom's failures by destination: an IPv4 or IPv6 destination and port,
- * with the outcome.  The label set is bounded: the first
- * PROM_MAX_DESTINATIONS destinations with a failure get their own series;
- * a later one counts under family 0, shown as destination "other".  A
- * destination keeps its series once it has one, so that every series
- * only grows, as a counter must, however the traffic shifts.
+ * prom's failures by IPv4 or IPv6 destination, as text (the series'
+ * order).  Only the first PROM_MAX_DESTINATIONS destinations get series
+ * of their own, kept once they have one (a counter only grows); later
+ * ones count as "other", port -1.
  */
 #define PROM_MAX_DESTINATIONS	64
 
 struct prom_dest_key {
-	__u16 family;		/* 0: "other" */
-	__u16 port;
-	__u8 addr[16];
+	char daddr[48];		/* INET6_ADDRSTRLEN, rounded up */
+	int dport;
 };
 
 struct prom_dest {
@@ -218,7 +201,7 @@ struct prom_dest {
 /* -c: the addresses as text (a destination may be an AF_UNIX path). */
 struct flow {
 	struct flow_key {
-		char laddr[48];		/* INET6_ADDRSTRLEN, rounded up */
+		char laddr[48];
 		char raddr[CONNPROBE_PATH_LEN + 4];
 		int lport, rport;	/* -1: none */
 	} key;
@@ -249,23 +232,17 @@ struct cp_agg {
 	struct cp_htab pending;		/* struct pending by id */
 	struct cp_htab series;		/* struct prom_series */
 	struct cp_htab prom_dests;	/* struct prom_dest */
-	/* the destinations with a series of their own */
 	struct prom_dest_key prom_names[PROM_MAX_DESTINATIONS];
-	unsigned int prom_nr_names;
+	unsigned int prom_nr_names;	/* the destinations with series */
 	struct cp_htab flows;		/* struct flow */
 	unsigned long long heat_start_ns, heat_width_ns;	/* 0: no record */
 	int heat_lo, heat_hi;	/* the rows the groups use; lo > hi: none */
-	unsigned long long records;
-	unsigned long long connects;
-	unsigned long long completes;
-	unsigned long long failed;
+	unsigned long long records, connects, completes, failed;
 };
 
 void agg_init(struct cp_agg *a, const struct agg_opts *opts);
-
 /* 0, or -1 if out of memory. */
 int agg_add(struct cp_agg *a, const struct connprobe_record *rec);
-
 /* Empty every part (top, between intervals). */
 void agg_reset(struct cp_agg *a);
 void agg_free(struct cp_agg *a);

@@ -24,25 +24,17 @@ struct cp_htab {
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size);
 void htab_free(struct cp_htab *h);
 
-/* The entry whose key equals @key, or NULL. */
 void *htab_find(const struct cp_htab *h, const void *key);
 
-/*
- * The entry for @key, a new one (zeroed, key copied) if there was none;
- * NULL if out of memory.  Entry pointers are valid until the next insert.
- */
+/* @key's entry, new and zeroed if need be; NULL if out of memory. */
 void *htab_insert(struct cp_htab *h, const void *key);
 
-/*
- * Remove the entry for @key, if any.  The last entry moves into its
- * place: indexes of entries are stable only in a table without removes.
- */
+/* The last entry moves into the removed one's place. */
 void htab_remove(struct cp_htab *h, const void *key);
 
 /*
- * Pointers to the entries, the largest unsigned long long at @count_off
- * first (0: no count), then by key; free() it; NULL if out of memory.
- * Views sort what they show, not the table, which goes on counting.
+ * Pointers to the entries (to free()), the largest unsigned long long at
+ * @count_off first (0: none), then by key; the table keeps its order.
  */
 const void **htab_sorted(const struct cp_htab *h, size_t count_off);
 

@@ -19,10 +19,8 @@
 #define OUTCOME_BUF_LEN	(NAME_BUF_LEN + 8)
 
 /*
- * An outcome as a fixed-size key (no padding holes, so it can be hashed
- * and compared bytewise): the event, and the result as the caller got
- * it (EINTR for the kernel's ERESTARTSYS and its kin, caller_errno()),
- * or "abandoned".  JSON's "error" alone keeps the kernel's code.
+ * An outcome as a key without holes: the event, and the result as the
+ * caller got it (caller_errno()), or "abandoned".
  */
 struct cp_outcome {
 	__u8 event;		/* enum connprobe_event */
@@ -74,10 +72,8 @@ static inline const char *outcome_label(const struct cp_outcome *o,
 }
 
 /*
- * Did the attempt fail?  A CONNECT record fails with any error but
- * EINPROGRESS (the attempt goes on, and a COMPLETE record ends it); a
- * COMPLETE record fails with any error, or when abandoned.  An EINTR
- * (ERESTARTSYS) is a failure: the caller did not get a connection.
+ * A CONNECT record fails with any error but EINPROGRESS (a COMPLETE
+ * record ends the attempt); a COMPLETE record with any error or abandoned.
  */
 static inline bool outcome_failed(const struct cp_outcome *o)
 {
@@ -94,12 +90,9 @@ static inline bool record_failed(const struct connprobe_record *rec)
 }
 
 /*
- * The one definition of "in progress", for --in-progress and summary: a
- * CONNECT record of a socket whose attempt went on past the call, which
- * returned EINPROGRESS, or was interrupted by a signal (EINTR, or one of
- * the kernel's restart codes, which the caller sees as EINTR): a blocking
- * connect's handshake goes on too, and a COMPLETE record with the same
- * id ends it.
+ * "In progress", for --in-progress and summary: a socket's connect that
+ * returned EINPROGRESS or was interrupted (EINTR): a blocking connect's
+ * handshake goes on too, until a COMPLETE record with the same id.
  */
 static inline bool record_in_progress(const struct connprobe_record *rec)
 {

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
 #include "names.h"
 #include "views.h"
 
@@ -119,19 +118,6 @@ static void print_hists(struct cp_out *o, const void **groups, size_t n,
 	}
 }
 
-/* A series of failures by destination, by the labels it sorts by. */
-struct dest_row {
-	struct cp_outcome outcome;
-	char daddr[48];		/* INET6_ADDRSTRLEN, rounded up; "other" */
-	int dport;		/* -1 for "other" */
-	unsigned long long count;
-};
-
-static int by_dest_row(const void *a, const void *b)
-{
-	return memcmp(a, b, offsetof(struct dest_row, count));
-}
-
 /*
  * Failed calls and attempts by destination (see PROM_MAX_DESTINATIONS):
  * "refused connects to 10.0.0.5:5432" is a query, not a capture to dig.
@@ -139,35 +125,24 @@ static int by_dest_row(const void *a, const void *b)
 static void print_dests(struct cp_out *o, const struct cp_agg *a)
 {
 	static const char name[] = "connprobe_connect_failures_by_destination_total";
-	struct dest_row *r = calloc(a->prom_dests.nr + 1, sizeof(*r));
+	const void **dests = htab_sorted(&a->prom_dests, 0);
 	char res[OUTCOME_BUF_LEN], port[16];
 	const struct prom_dest *d;
 	size_t i;
 
 	family_header(o, name, "counter",
 		      "Failed connect() calls (event connect) and failed ends of non-blocking connects (event complete), by IPv4 or IPv6 destination; destinations past the first 64 count as \"other\".");
-	for (i = 0; r && i < a->prom_dests.nr; i++) {
-		d = htab_entry(&a->prom_dests, i);
-		r[i].outcome = d->outcome;
-		r[i].count = d->count;
-		r[i].dport = d->dest.family ? d->dest.port : -1;
-		if (d->dest.family)
-			addr_fmt(d->dest.family, d->dest.addr, r[i].daddr);
-		else
-			strcpy(r[i].daddr, "other");
-	}
-	if (r)
-		qsort(r, a->prom_dests.nr, sizeof(*r), by_dest_row);
-	for (i = 0; r && i < a->prom_dests.nr; i++) {
-		snprintf(port, sizeof(port), "%d", r[i].dport);
-		sample(o, name, "", r[i].count, "event",
-		       r[i].outcome.event == CONNPROBE_EVENT_COMPLETE ?
+	for (i = 0; dests && i < a->prom_dests.nr; i++) {
+		d = dests[i];
+		snprintf(port, sizeof(port), "%d", d->dest.dport);
+		sample(o, name, "", d->count, "event",
+		       d->outcome.event == CONNPROBE_EVENT_COMPLETE ?
 		       "complete" : "connect",
-		       "outcome", outcome_result(&r[i].outcome, res, sizeof(res)),
-		       "destination", r[i].daddr,
-		       "port", r[i].dport < 0 ? "" : port, NULL);
+		       "outcome", outcome_result(&d->outcome, res, sizeof(res)),
+		       "destination", d->dest.daddr,
+		       "port", d->dest.dport < 0 ? "" : port, NULL);
 	}
-	free(r);
+	free(dests);
 }
 
 static void print_losses(struct cp_out *o, const struct cp_stats *lost)

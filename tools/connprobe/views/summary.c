@@ -40,20 +40,22 @@ void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json)
 		out_str(o, "null");
 }
 
+static void json_pair(struct cp_out *o, const char *key, const char *s)
+{
+	json_key(o, key);
+	json_string_or_null(o, s);
+}
+
 void outcome_json(struct cp_out *o, const struct cp_outcome *oc)
 {
 	char buf[OUTCOME_BUF_LEN];
 
 	out_str(o, oc->event == CONNPROBE_EVENT_COMPLETE ?
 		"\"event\":\"complete\"" : "\"event\":\"connect\"");
-	json_key(o, "outcome");
-	json_string_or_null(o, outcome_result(oc, buf, sizeof(buf)));
+	json_pair(o, "outcome", outcome_result(oc, buf, sizeof(buf)));
 }
 
-/*
- * A group's label columns into @l, or (@o not NULL) its JSON keys onto @o,
- * each after a comma.
- */
+/* A group's label columns into @l, or (@o not NULL) its JSON keys onto @o. */
 typedef void show_fn(const struct group *g, char l[2][LABEL_LEN],
 		     struct cp_out *o);
 
@@ -62,12 +64,12 @@ static void outcome_show(const struct group *g, char l[2][LABEL_LEN],
 {
 	char buf[OUTCOME_BUF_LEN];
 
-	if (!o) {
+	if (o) {
+		out_char(o, ',');
+		outcome_json(o, &g->key.oc);
+	} else {
 		strcpy(l[0], outcome_label(&g->key.oc, buf, sizeof(buf)));
-		return;
 	}
-	out_char(o, ',');
-	outcome_json(o, &g->key.oc);
 }
 
 static void dest_show(const struct group *g, char l[2][LABEL_LEN],
@@ -83,18 +85,14 @@ static void dest_show(const struct group *g, char l[2][LABEL_LEN],
 	bool port = k->len && k->daddr_family != AF_UNIX;
 
 	if (o) {
-		json_key(o, "family");
-		json_string_or_null(o, k->daddr_family ? family_str(
+		json_pair(o, "family", k->daddr_family ? family_str(
 				k->daddr_family, buf, sizeof(buf)) : NULL);
-		json_key(o, "proto");
-		json_string_or_null(o, p);
-		json_key(o, "daddr");
-		json_string_or_null(o, s);
-		json_key(o, "dport");
+		json_pair(o, "proto", p);
+		json_pair(o, "daddr", s);
 		if (port)
-			out_u64(o, k->port);
+			view_printf(o, ",\"dport\":%u", k->port);
 		else
-			out_str(o, "null");
+			out_str(o, ",\"dport\":null");
 		return;
 	}
 	snprintf(l[0], LABEL_LEN, "%s", p ? p : "-");
@@ -125,7 +123,7 @@ static const struct table_kind {
 	size_t table;		/* offsetof(struct cp_agg, ...) */
 	show_fn *show;
 } kinds[] = {
-	{ { "OUTCOME", NULL }, "outcomes", offsetof(struct cp_agg, outcomes),
+	{ { "OUTCOME" }, "outcomes", offsetof(struct cp_agg, outcomes),
 	  outcome_show },
 	{ { "PROTO", "DESTINATION" }, "destinations",
 	  offsetof(struct cp_agg, dests), dest_show },
@@ -161,31 +159,6 @@ static int cmp_row(const void *a, const void *b)
 	return c ? c : memcmp(&x->g->key, &y->g->key, sizeof(x->g->key));
 }
 
-/* The table's rows, labelled, sorted and cut to @limit (0: all); free(). */
-static struct srow *rows_of(const struct cp_agg *a, const struct table_kind *k,
-			    unsigned int limit, size_t *n)
-{
-	const struct group_table *t = (const void *)((const char *)a + k->table);
-	struct srow *r = calloc(t->tab.nr + 1, sizeof(*r));
-	size_t i, nr = t->tab.nr;
-
-	*n = 0;
-	if (!r)
-		return NULL;
-	for (i = 0; i < nr; i++) {
-		r[i].g = htab_entry(&t->tab, i);
-		k->show(r[i].g, r[i].label, NULL);
-	}
-	if (t->other.g.st.count || t->other.g.st.lat.count) {
-		r[nr].g = &t->other.g;
-		r[nr].other = true;
-		strcpy(r[nr++].label[k->title[1] ? 1 : 0], "(other)");
-	}
-	qsort(r, nr, sizeof(*r), cmp_row);
-	*n = limit && nr > limit ? limit : nr;
-	return r;
-}
-
 /* The latency columns: percentiles, 0 for the max. */
 static const double stat_pct[] = { 50, 99, 0 };
 static const char *const stat_json[] = { "p50_ns", "p99_ns", "max_ns" };
@@ -213,60 +186,73 @@ static void stats_cols(struct cp_out *o, const struct group_stats *st)
 	view_printf(o, STATS_FMT, c[0], c[1], c[2], c[3], c[4]);
 }
 
-static void print_table(struct cp_out *o, const struct cp_agg *a,
-			const struct table_kind *k, unsigned int limit)
+static void stats_json(struct cp_out *o, const struct group_stats *st)
 {
-	int c, ncols = k->title[1] ? 2 : 1, w[2] = { 0, 0 };
-	size_t n, i;
-	struct srow *r = rows_of(a, k, limit, &n);
+	int i;
 
-	if (!r)
-		return;
-	for (c = 0; c < ncols; c++) {
+	view_printf(o, ",\"failed\":%llu", st->failed);
+	for (i = 0; i < 3; i++) {
+		json_key(o, stat_json[i]);
+		if (st->lat.count)
+			out_u64(o, latency(&st->lat, i));
+		else
+			out_str(o, "null");
+	}
+	out_char(o, '}');
+}
+
+/*
+ * A table: its rows labelled, sorted and cut to @limit (0: all), as text
+ * (label columns left-aligned, as wide as their longest) or JSON.
+ */
+static void print_table(struct cp_out *o, const struct cp_agg *a,
+			const struct table_kind *k, const struct view_opts *vo)
+{
+	const struct group_table *t = (const void *)((const char *)a + k->table);
+	size_t i, n = t->tab.nr, ncols = k->title[1] ? 2 : 1, c;
+	struct srow *r = calloc(n + 1, sizeof(*r));
+	int w[2] = { 0, 0 };
+
+	for (i = 0; r && i < n; i++) {
+		r[i].g = htab_entry(&t->tab, i);
+		k->show(r[i].g, r[i].label, NULL);
+	}
+	if (r && (t->other.g.st.count || t->other.g.st.lat.count)) {
+		r[n].g = &t->other.g;
+		r[n].other = true;
+		strcpy(r[n++].label[ncols - 1], "(other)");
+	}
+	if (r)
+		qsort(r, n, sizeof(*r), cmp_row);
+	n = !r ? 0 : vo->rows && n > vo->rows ? vo->rows : n;
+	if (vo->json)
+		view_printf(o, ",\"%s\":[", k->section);
+	for (c = 0; c < ncols && !vo->json; c++) {
 		w[c] = strlen(k->title[c]);
 		for (i = 0; i < n; i++)
 			if ((int)strlen(r[i].label[c]) > w[c])
 				w[c] = strlen(r[i].label[c]);
-		/* label columns left-aligned, the stats right-aligned after */
 		view_printf(o, "%-*s ", w[c], k->title[c]);
 	}
-	view_printf(o, STATS_FMT, "COUNT", "FAIL%", "P50(ms)", "P99(ms)",
-		    "MAX(ms)");
+	if (!vo->json)
+		view_printf(o, STATS_FMT, "COUNT", "FAIL%", "P50(ms)",
+			    "P99(ms)", "MAX(ms)");
 	for (i = 0; i < n; i++) {
-		for (c = 0; c < ncols; c++)
-			view_printf(o, "%-*s ", w[c], r[i].label[c]);
-		stats_cols(o, &r[i].g->st);
-	}
-	free(r);
-}
-
-static void print_json(struct cp_out *o, const struct cp_agg *a,
-		       const struct table_kind *k, unsigned int limit)
-{
-	size_t n, i;
-	struct srow *r = rows_of(a, k, limit, &n);
-	const struct group_stats *st;
-	int l;
-
-	view_printf(o, ",\"%s\":[", k->section);
-	for (i = 0; i < n; i++) {
-		st = &r[i].g->st;
-		view_printf(o, "%s{\"count\":%llu", i ? "," : "", st->count);
+		if (!vo->json) {
+			for (c = 0; c < ncols; c++)
+				view_printf(o, "%-*s ", w[c], r[i].label[c]);
+			stats_cols(o, &r[i].g->st);
+			continue;
+		}
+		view_printf(o, "%s{\"count\":%llu", i ? "," : "",
+			    r[i].g->st.count);
 		if (r[i].other)
 			out_str(o, ",\"other\":true");
 		else
 			k->show(r[i].g, NULL, o);
-		view_printf(o, ",\"failed\":%llu", st->failed);
-		for (l = 0; l < 3; l++) {
-			json_key(o, stat_json[l]);
-			if (st->lat.count)
-				out_u64(o, latency(&st->lat, l));
-			else
-				out_str(o, "null");
-		}
-		out_char(o, '}');
+		stats_json(o, &r[i].g->st);
 	}
-	out_char(o, ']');
+	out_str(o, vo->json ? "]" : "");
 	free(r);
 }
 
@@ -284,15 +270,12 @@ void summary_print(struct cp_out *o, const struct cp_agg *a,
 	if (vo->json) {
 		out_str(o, line);
 		lost_print(o, lost, true);
-		for (i = 0; i < 3; i++)
-			print_json(o, a, &kinds[i], vo->rows);
-		out_str(o, "}\n");
-		return;
 	}
 	for (i = 0; i < 3; i++) {
-		out_str(o, i ? "\n" : "");
-		print_table(o, a, &kinds[i], vo->rows);
+		out_str(o, i && !vo->json ? "\n" : "");
+		print_table(o, a, &kinds[i], vo);
 	}
-	out_str(o, line);
-	lost_print(o, lost, false);
+	out_str(o, vo->json ? "}\n" : line);
+	if (!vo->json)
+		lost_print(o, lost, false);
 }

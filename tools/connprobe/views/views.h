@@ -42,16 +42,11 @@ struct view_opts {
 struct cp_sink *view_sink_new(const struct view_opts *o);
 
 /* The views, onto @o from @a as @vo asks; @lost NULL: unknown. */
-void summary_print(struct cp_out *o, const struct cp_agg *a,
-		   const struct view_opts *vo, const struct cp_stats *lost);
-void hist_print(struct cp_out *o, const struct cp_agg *a,
-		const struct view_opts *vo, const struct cp_stats *lost);
-void prom_print(struct cp_out *o, const struct cp_agg *a,
-		const struct view_opts *vo, const struct cp_stats *lost);
-void count_print(struct cp_out *o, const struct cp_agg *a,
-		 const struct view_opts *vo, const struct cp_stats *lost);
-void heatmap_print(struct cp_out *o, const struct cp_agg *a,
-		   const struct view_opts *vo, const struct cp_stats *lost);
+typedef void view_print_fn(struct cp_out *o, const struct cp_agg *a,
+			   const struct view_opts *vo,
+			   const struct cp_stats *lost);
+view_print_fn summary_print, hist_print, prom_print, count_print,
+	heatmap_print;
 
 #define PROM_TEXTFILE_NAME	"connprobe.prom"
 
