@@ -94,7 +94,7 @@ void agg_reset(struct cp_agg *a)
  * of one outcome, one task, one destination: comparing a key with the
  * last one's, inline for its size, costs less than hashing it.
  */
-static inline __attribute__((always_inline))
+static __always_inline
 size_t group_of(struct group_table *t, const void *key, size_t n)
 {
 	unsigned char *g;
@@ -214,7 +214,8 @@ static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 		ks.protocol = rec->protocol;
 		ks.sock_known = 1;
 	}
-	if (!(s = htab_insert(&a->series, &ks)))
+	s = htab_insert(&a->series, &ks);
+	if (!s)
 		return -1;
 	s->count++;
 	if (!outcome_failed(oc) || (fam != AF_INET && fam != AF_INET6))
@@ -231,7 +232,9 @@ static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 		else
 			kd.dest = (struct prom_dest_key){ "other", -1 };
 	}
-	if (!d && !(d = htab_insert(&a->prom_dests, &kd)))
+	if (!d)
+		d = htab_insert(&a->prom_dests, &kd);
+	if (!d)
 		return -1;
 	d->count++;
 	return 0;
@@ -300,7 +303,8 @@ static int add_flow(struct cp_agg *a, const struct connprobe_record *rec)
 		text_ascii(k.raddr, n, k.raddr);
 	else if (fam)
 		k.rport = rec->dport;
-	if (!(f = htab_insert(&a->flows, &k)))
+	f = htab_insert(&a->flows, &k);
+	if (!f)
 		return -1;
 	f->connects++;
 	return 0;
@@ -315,7 +319,8 @@ static int hold(struct cp_agg *a, const struct connprobe_record *rec)
 		htab_remove(&a->pending, &rec->id);
 	if (!record_in_progress(rec))
 		return 0;
-	if (!(p = htab_insert(&a->pending, &rec->id)))
+	p = htab_insert(&a->pending, &rec->id);
+	if (!p)
 		return -1;
 	p->rec = *rec;
 	return 0;
