@@ -186,10 +186,18 @@ static void stats_cols(struct cp_out *o, const struct group_stats *st)
 	view_printf(o, STATS_FMT, c[0], c[1], c[2], c[3], c[4]);
 }
 
-static void stats_json(struct cp_out *o, const struct group_stats *st)
+/* A row as a JSON object. */
+static void json_row(struct cp_out *o, const struct table_kind *k,
+		     const struct srow *r)
 {
+	const struct group_stats *st = &r->g->st;
 	int i;
 
+	view_printf(o, "{\"count\":%llu", st->count);
+	if (r->other)
+		out_str(o, ",\"other\":true");
+	else
+		k->show(r->g, NULL, o);
 	view_printf(o, ",\"failed\":%llu", st->failed);
 	for (i = 0; i < 3; i++) {
 		json_key(o, stat_json[i]);
@@ -202,8 +210,8 @@ static void stats_json(struct cp_out *o, const struct group_stats *st)
 }
 
 /*
- * A table: its rows labelled, sorted and cut to @limit (0: all), as text
- * (label columns left-aligned, as wide as their longest) or JSON.
+ * A table: its rows labelled, sorted and cut to vo->rows (0: all), as
+ * text (label columns left-aligned, as wide as their longest) or JSON.
  */
 static void print_table(struct cp_out *o, const struct cp_agg *a,
 			const struct table_kind *k, const struct view_opts *vo)
@@ -211,48 +219,45 @@ static void print_table(struct cp_out *o, const struct cp_agg *a,
 	const struct group_table *t = (const void *)((const char *)a + k->table);
 	size_t i, n = t->tab.nr, ncols = k->title[1] ? 2 : 1, c;
 	struct srow *r = calloc(n + 1, sizeof(*r));
-	int w[2] = { 0, 0 };
+	int w[2];
 
-	for (i = 0; r && i < n; i++) {
+	if (!r)
+		return;
+	for (i = 0; i < n; i++) {
 		r[i].g = htab_entry(&t->tab, i);
 		k->show(r[i].g, r[i].label, NULL);
 	}
-	if (r && (t->other.g.st.count || t->other.g.st.lat.count)) {
+	if (t->other.g.st.count || t->other.g.st.lat.count) {
 		r[n].g = &t->other.g;
 		r[n].other = true;
 		strcpy(r[n++].label[ncols - 1], "(other)");
 	}
-	if (r)
-		qsort(r, n, sizeof(*r), cmp_row);
-	n = !r ? 0 : vo->rows && n > vo->rows ? vo->rows : n;
-	if (vo->json)
+	qsort(r, n, sizeof(*r), cmp_row);
+	n = vo->rows && n > vo->rows ? vo->rows : n;
+	if (vo->json) {
 		view_printf(o, ",\"%s\":[", k->section);
-	for (c = 0; c < ncols && !vo->json; c++) {
+		for (i = 0; i < n; i++) {
+			out_str(o, i ? "," : "");
+			json_row(o, k, &r[i]);
+		}
+		out_char(o, ']');
+		free(r);
+		return;
+	}
+	for (c = 0; c < ncols; c++) {
 		w[c] = strlen(k->title[c]);
 		for (i = 0; i < n; i++)
 			if ((int)strlen(r[i].label[c]) > w[c])
 				w[c] = strlen(r[i].label[c]);
 		view_printf(o, "%-*s ", w[c], k->title[c]);
 	}
-	if (!vo->json)
-		view_printf(o, STATS_FMT, "COUNT", "FAIL%", "P50(ms)",
-			    "P99(ms)", "MAX(ms)");
+	view_printf(o, STATS_FMT, "COUNT", "FAIL%", "P50(ms)", "P99(ms)",
+		    "MAX(ms)");
 	for (i = 0; i < n; i++) {
-		if (!vo->json) {
-			for (c = 0; c < ncols; c++)
-				view_printf(o, "%-*s ", w[c], r[i].label[c]);
-			stats_cols(o, &r[i].g->st);
-			continue;
-		}
-		view_printf(o, "%s{\"count\":%llu", i ? "," : "",
-			    r[i].g->st.count);
-		if (r[i].other)
-			out_str(o, ",\"other\":true");
-		else
-			k->show(r[i].g, NULL, o);
-		stats_json(o, &r[i].g->st);
+		for (c = 0; c < ncols; c++)
+			view_printf(o, "%-*s ", w[c], r[i].label[c]);
+		stats_cols(o, &r[i].g->st);
 	}
-	out_str(o, vo->json ? "]" : "");
 	free(r);
 }
 
