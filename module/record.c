@@ -152,6 +152,16 @@ static __always_inline void cp_record_init(struct connprobe_record *rec,
 	BUILD_BUG_ON(offsetof(struct connprobe_record, uid) % sizeof(u64) ||
 		     sizeof(*rec) % sizeof(u64));
 	*(struct cp_record_tail *)&rec->uid = (struct cp_record_tail){};
+	/*
+	 * The debug kernel's build poisons what each builder must write, so
+	 * that a builder forgetting a field fails the selftests on every
+	 * pass over the buffer, not only on the first (relay's fresh pages
+	 * are zeroed; later ones hold the last record, often the same
+	 * task's).
+	 */
+	if (IS_ENABLED(CONFIG_KASAN))
+		memset(&rec->ts_ns, 0xa5, offsetof(struct connprobe_record, uid) -
+					  offsetof(struct connprobe_record, ts_ns));
 	rec->size = sizeof(*rec);
 	rec->version = CONNPROBE_RECORD_VERSION;
 	rec->event = event;

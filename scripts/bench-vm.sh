@@ -37,8 +37,11 @@
 # ROUNDS rounds (default 3); the table shows medians.  Overheads are over
 # the median of all untraced runs.  Then, in a second boot (2 vCPUs, plain
 # TCG), the connect rate at which records start to be lost with the
-# default buffer size, and the rate sustained without loss with one and
-# with two CPUs connecting.
+# default buffer size, the rate sustained without loss with one and with
+# two CPUs connecting, and how the traced rate scales from one connecting
+# CPU to two against the untraced one (a lock or atomic every CPU shares
+# would make the traced share fall).  These are wall-clock figures: the
+# host's other load moves them by tens of percent.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${ROUNDS:-3}
@@ -198,6 +201,16 @@ VM_EXTRA_FILES="$top/tools/connect-loop/connect_loop:/bin/connect_loop" \
 			sus[$2] = sprintf("at most %d connects/s (records kept a second; %d lost at %d/s)",
 				($10 - $12) / $6, $12, $8)
 	}
+	$1 == "U" || $1 == "T" || $1 == "M" {	# U|T|M C procs N connects T s RATE/s ...
+		scalecalls = $4 / $2
+		if ($1 == "U") {
+			u[$2] += $8
+			nu[$2]++
+		} else {
+			r[$1, $2] += $8
+			nr[$1, $2]++
+		}
+	}
 	$1 == "R" {	# R C procs N connects T s RATE/s written W lost L target X
 		q[$2] = q[$2] sprintf("\n    paced to %7d/s: %7d connects/s, %7d lost", $14, $8, $12)
 		rate = $8 + 0	# "N/s": the number, compared as one
@@ -226,4 +239,17 @@ VM_EXTRA_FILES="$top/tools/connect-loop/connect_loop:/bin/connect_loop" \
 		for (c = 1; c <= 2; c++)
 			if (c in q)
 				printf "sustained without loss, %d CPU(s) connecting: %s\n", c, sus[c]
+		if (!nu[1])
+			exit
+		printf "\nscaling: a loop of %d calls pinned to each connecting CPU, unpaced, in connects/s\n", scalecalls
+		printf "(means of the runs: untraced before the load and after each unload; module\n"
+		printf "alone in flight mode with no reader; %% of untraced):\n"
+		for (c = 1; c <= 2; c++)
+			if (nu[c] && nr["T", c] && nr["M", c]) {
+				uc = u[c] / nu[c]
+				tc = r["T", c] / nr["T", c]
+				mc = r["M", c] / nr["M", c]
+				printf "  %d CPU(s): untraced %7d, tool streaming %7d (%2.0f %%), module alone %7d (%2.0f %%)\n",
+					c, uc, tc, 100 * tc / uc, mc, 100 * mc / uc
+			}
 	}'

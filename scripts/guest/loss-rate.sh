@@ -13,13 +13,22 @@
 # Where the unpaced loops lose records, the rate sustained without loss
 # is then bisected (R steps, 7 of them, each loop paced to its share of
 # the rate tried: connect_loop's RATE), between 0 and the unpaced rate.
-# Prints one line a step, P for the first part, Q and R for the second:
-#   P|Q|R procs N connects T s RATE/s written W lost L [target X]
+# Last, how the cost scales with the CPUs connecting: the unpaced rate of
+# one loop of S calls pinned to each of C = 1 and 2 CPUs, untraced (U,
+# before the module is loaded and after it is removed), traced with the
+# tool streaming (T), and traced by the module alone (M: flight mode, no
+# reader, so that no reader competes with the loops for the two CPUs).
+# A lock or atomic that every CPU shares would show as an M/U ratio that
+# falls from C = 1 to C = 2.
+# Prints one line a step, P for the first part, Q and R for the second,
+# U, T and M for the last:
+#   P|Q|R|U|T|M procs N connects T s RATE/s written W lost L [target X]
 D=/sys/kernel/debug/connprobe
 N=${N:-20000}
 S=${S:-200000}
 
-total() { # FIELD: the "total" line's value after FIELD
+total() { # FIELD: the "total" line's value after FIELD; 0 if not loaded
+	[ -r $D/stats ] || { echo 0; return; }
 	awk -v f="$1" '$1 == "total" { for (i = 2; i < NF; i++) if ($i == f) print $(i + 1) }' $D/stats
 }
 
@@ -71,6 +80,13 @@ sustained() {
 	done
 }
 
+# scaling TAG: one loop of S calls pinned to each of 1, then 2 CPUs.
+scaling() {
+	step "$1" 1 "$S" pin
+	step "$1" 2 "$S" pin
+}
+
+scaling U
 insmod /connprobe.ko || exit 1
 connprobe --json >/dev/null 2>/tmp/cp.err &
 tool=$!
@@ -81,6 +97,16 @@ done
 for c in 1 2; do
 	sustained $c
 done
+scaling T
 kill -INT $tool
 wait $tool || { cat /tmp/cp.err; exit 1; }
 rmmod connprobe
+# module alone, between untraced runs, 3 rounds: the host's other load
+# moves wall-clock rates by tens of percent within a minute
+for k in 1 2 3; do
+	insmod /connprobe.ko || exit 1
+	echo flight >$D/mode || exit 1
+	scaling M
+	rmmod connprobe
+	scaling U
+done

@@ -5,7 +5,7 @@
  * connprobe.8 documents the same options; a test checks that each one
  * --help lists is in the man page.
  */
-#include <errno.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -19,8 +19,15 @@
 
 /* Keeps duration * 1e9 well inside a long long of nanoseconds. */
 #define MAX_DURATION_S		(365.0 * 24 * 3600)
+#define TOP_DEFAULT_ROWS	10
+#define TOP_DEFAULT_INTERVAL	1.0
+#define PROM_DEFAULT_INTERVAL	15.0
 #define OPT_COLUMN		27	/* where --help's descriptions start */
 #define CMD_BIT(c)		(1u << (c))
+#define OPT_BIT(o)		(1ull << (o))
+#define OB(name)		OPT_BIT(O_##name)
+/* report's views, which exclude each other */
+#define VIEWS	(OB(SUMMARY) | OB(HIST) | OB(PROM) | OB(HEATMAP) | OB(INFO))
 
 struct cli_opt {
 	char letter;		/* the short option; 0: none */
@@ -117,8 +124,7 @@ static const struct cli_opt opts[NR_OPTS] = {
 };
 
 static const struct cli_command commands[NR_CMDS] = {
-	[CMD_TRACE] = {
-		"trace", "stream one line per connect() (the default)",
+	[CMD_TRACE] = { "trace", "stream one line per connect() (the default)",
 		"[trace] [OPTIONS] [MIN_MS]",
 		"Stream the connect() calls the module records, one line each,\n"
 		"sorted by time, until SIGINT/SIGTERM or the end of --duration;\n"
@@ -130,20 +136,16 @@ static const struct cli_command commands[NR_CMDS] = {
 		"  connprobe --json --duration 10  # JSON Lines for 10 seconds\n"
 		"  connprobe 10                  # connects of 10 ms or more\n"
 		"  connprobe -c --duration 60    # counts per source, destination\n"
-		"  connprobe -P 443 --failed -T  # failing HTTPS connects\n",
-	},
-	[CMD_STATS] = {
-		"stats", "the module's written/lost/missed counters",
+		"  connprobe -P 443 --failed -T  # failing HTTPS connects\n" },
+	[CMD_STATS] = { "stats", "the module's written/lost/missed counters",
 		"stats [OPTIONS]",
 		"Print the module's counters: records written and lost per CPU and\n"
 		"in total; per probe, calls missed because maxactive was exhausted\n"
 		"(nmissed) or because the probe hit inside a handler (kp_nmissed);\n"
 		"TCP attempts untracked and those gone with their socket unrecorded\n"
 		"(attempts_untracked, attempts_reclaimed); what the filter turned away.\n",
-		"  connprobe stats --json\n",
-	},
-	[CMD_RECORD] = {
-		"record", "save the records to a capture file",
+		"  connprobe stats --json\n" },
+	[CMD_RECORD] = { "record", "save the records to a capture file",
 		"record [-o FILE] [OPTIONS]",
 		"Write the records that pass the filters, exactly as the kernel\n"
 		"wrote them, to a capture file, with the host name, the clock\n"
@@ -151,10 +153,8 @@ static const struct cli_command commands[NR_CMDS] = {
 		"or the end of --duration.  Read it with 'connprobe report'.  The\n"
 		"file is 0644 less the umask (report needs no root); a capture\n"
 		"already there is kept as FILE.old.\n",
-		"  connprobe record --duration 60 -o web1.data\n",
-	},
-	[CMD_REPORT] = {
-		"report", "show a capture: stream, --summary, --hist, --prom",
+		"  connprobe record --duration 60 -o web1.data\n" },
+	[CMD_REPORT] = { "report", "show a capture: stream, --summary, --hist, --prom",
 		"report [-i FILE] [--summary|--hist|--prom|--heatmap FILE|--info]\n"
 		"       [OPTIONS]",
 		"Show a capture made by 'connprobe record' as the live commands\n"
@@ -163,20 +163,16 @@ static const struct cli_command commands[NR_CMDS] = {
 		"is truncated, of another version or not a capture is refused.\n",
 		"  connprobe report -i web1.data --summary\n"
 		"  connprobe report -i web1.data --json --errno ETIMEDOUT\n"
-		"  connprobe report -i web1.data --heatmap web1.svg\n",
-	},
-	[CMD_HIST] = {
-		"hist", "log2 latency histograms, one per outcome",
+		"  connprobe report -i web1.data --heatmap web1.svg\n" },
+	[CMD_HIST] = { "hist", "log2 latency histograms, one per outcome",
 		"hist [-m] [OPTIONS]",
 		"Count the records into log2 latency histograms, one per outcome\n"
 		"(OK, ECONNREFUSED, EINPROGRESS, done:OK for a completion, ...),\n"
 		"as bcc's tools draw them; print them at SIGINT or the end of\n"
 		"--duration, with the number of records and of records lost.\n",
 		"  connprobe hist --duration 30\n"
-		"  connprobe hist -m -P 5432\n",
-	},
-	[CMD_SUMMARY] = {
-		"summary", "count, failure rate, p50/p99/max per outcome,\n"
+		"  connprobe hist -m -P 5432\n" },
+	[CMD_SUMMARY] = { "summary", "count, failure rate, p50/p99/max per outcome,\n"
 		"            destination and process",
 		"summary [OPTIONS]",
 		"Aggregate the records and print, per outcome, per destination and\n"
@@ -189,25 +185,20 @@ static const struct cli_command commands[NR_CMDS] = {
 		"has it.\n"
 		"Percentiles are within 1/32 of the exact value; max is exact.\n",
 		"  connprobe summary --duration 60\n"
-		"  connprobe summary --json --cgroup /system.slice\n",
-	},
-	[CMD_TOP] = {
-		"top", "the summary of the last interval, refreshed",
+		"  connprobe summary --json --cgroup /system.slice\n" },
+	[CMD_TOP] = { "top", "the summary of the last interval, refreshed",
 		"top [-I SECONDS] [-n N] [OPTIONS]",
 		"Show the summary of the last interval, redrawn every interval\n"
 		"(the screen is cleared on a terminal), largest groups first.\n",
-		"  connprobe top -I 2 -n 5\n",
-	},
-	[CMD_PROM] = {
-		"prom", "metrics for node_exporter's textfile collector",
+		"  connprobe top -I 2 -n 5\n" },
+	[CMD_PROM] = { "prom", "metrics for node_exporter's textfile collector",
 		"prom [--textfile DIR] [-I SECONDS] [OPTIONS]",
 		"Count the records as Prometheus metrics: connects and completions\n"
 		"by outcome, family and protocol, latency histograms by outcome\n"
 		"(le buckets from 100us to 120s), lost records and missed calls.\n"
 		"Counters count from the start of the run.\n",
 		"  connprobe prom --textfile /var/lib/node_exporter/textfile\n"
-		"  connprobe prom --duration 10 | promtool check metrics\n",
-	},
+		"  connprobe prom --duration 10 | promtool check metrics\n" },
 };
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
@@ -224,31 +215,25 @@ usage_error(const struct cli *cli, const char *fmt, ...)
 	exit(2);
 }
 
-static double parse_seconds(const struct cli *cli, const char *what,
-			    const char *arg)
+/*
+ * A number from 0 to @max, @what in the message; @seconds: any number
+ * above 0 (a duration), not only an integer.
+ */
+static double parse_num(const struct cli *cli, const char *what,
+			const char *arg, double max, bool seconds)
 {
 	char *end;
 	double d;
 
 	d = strtod(arg, &end);
-	if (end == arg || *end || !isfinite(d) || d <= 0 || d > MAX_DURATION_S)
+	if (seconds && (end == arg || *end || !isfinite(d) || d <= 0 || d > max))
 		usage_error(cli, "invalid %s '%s': expected seconds, > 0 and <= %.0f",
-			    what, arg, MAX_DURATION_S);
-	return d;
-}
-
-static unsigned long long parse_uint(const struct cli *cli, const char *what,
-				     const char *arg, unsigned long long max)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > max)
-		usage_error(cli, "invalid %s '%s': expected 0 to %llu", what,
+			    what, arg, max);
+	/* integers only: digits, which strtod() reads exactly up to 2^53 */
+	if (!seconds && (!arg[0] || arg[strspn(arg, "0123456789")] || d > max))
+		usage_error(cli, "invalid %s '%s': expected 0 to %.0f", what,
 			    arg, max);
-	return v;
+	return d;
 }
 
 /* --min-latency: milliseconds (tcpconnlat's unit), or with a unit. */
@@ -274,36 +259,6 @@ static unsigned long long parse_latency(const struct cli *cli, const char *arg)
 		    arg);
 }
 
-static void add_ports(struct cli *cli, const char *arg)
-{
-	struct cp_filter *f = &cli->filter;
-	char buf[128], *tok, *save;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (f->nr_ports == CP_FILTER_MAX_PORTS)
-			usage_error(cli, "too many ports: at most %d", CP_FILTER_MAX_PORTS);
-		f->ports[f->nr_ports++] = parse_uint(cli, "port", tok, 65535);
-	}
-	if (!f->nr_ports)
-		usage_error(cli, "invalid port '%s'", arg);
-}
-
-static void add_errno(struct cli *cli, const char *arg)
-{
-	struct cp_filter *f = &cli->filter;
-	long long e = errno_by_name(arg);
-
-	if (e < 0 && arg[0] >= '0' && arg[0] <= '9')
-		e = parse_uint(cli, "errno", arg, 4095);
-	if (e <= 0)
-		usage_error(cli, "unknown errno '%s': expected a name such as ECONNREFUSED, or a number",
-			    arg);
-	if (f->nr_errnos == CP_FILTER_MAX_ERRNOS)
-		usage_error(cli, "too many --errno: at most %d", CP_FILTER_MAX_ERRNOS);
-	f->errnos[f->nr_errnos++] = e;
-}
-
 /*
  * The filter options come in cp_filter.mask's order, so that option @o
  * puts bit @o in force.
@@ -315,25 +270,44 @@ _Static_assert(CP_FILTER_PID == 1u << O_PID &&
 static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 {
 	struct cp_filter *f = &cli->filter;
+	char buf[128], *tok, *save;
+	long long e;
 
 	cli->arg[o] = arg ? arg : "";
+	cli->given |= OPT_BIT(o);
 	if (o <= O_CGROUP)
 		f->mask |= 1u << o;
 	switch (o) {
 	case O_PID:
-		f->pid = parse_uint(cli, "PID", arg, 0xffffffffULL);
-		break;
 	case O_TID:
-		f->tid = parse_uint(cli, "TID", arg, 0xffffffffULL);
-		break;
 	case O_UID:
-		f->uid = parse_uint(cli, "UID", arg, 0xffffffffULL);
+		*(o == O_PID ? &f->pid : o == O_TID ? &f->tid : &f->uid) =
+			parse_num(cli, opts[o].arg, arg, 0xffffffffU, false);
 		break;
-	case O_PORT:
-		add_ports(cli, arg);
+	case O_PORT:	/* repeatable, and a comma list */
+		snprintf(buf, sizeof(buf), "%s", arg);
+		for (tok = strtok_r(buf, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (f->nr_ports == CP_FILTER_MAX_PORTS)
+				usage_error(cli, "too many ports: at most %d",
+					    CP_FILTER_MAX_PORTS);
+			f->ports[f->nr_ports++] = parse_num(cli, "port", tok,
+							    65535, false);
+		}
+		if (!f->nr_ports)
+			usage_error(cli, "invalid port '%s'", arg);
 		break;
-	case O_ERRNO:
-		add_errno(cli, arg);
+	case O_ERRNO:	/* repeatable */
+		e = errno_by_name(arg);
+		if (e < 0 && arg[0] >= '0' && arg[0] <= '9')
+			e = parse_num(cli, "errno", arg, 4095, false);
+		if (e <= 0)
+			usage_error(cli, "unknown errno '%s': expected a name such as ECONNREFUSED, or a number",
+				    arg);
+		if (f->nr_errnos == CP_FILTER_MAX_ERRNOS)
+			usage_error(cli, "too many --errno: at most %d",
+				    CP_FILTER_MAX_ERRNOS);
+		f->errnos[f->nr_errnos++] = e;
 		break;
 	case O_MIN_LATENCY:
 		f->min_latency_ns = parse_latency(cli, arg);
@@ -344,11 +318,6 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 				    arg, CONNPROBE_COMM_LEN - 1);
 		strncpy(f->comm, arg, sizeof(f->comm));	/* NUL-padded */
 		break;
-	case O_JSON:
-	case O_CSV:
-		if (cli->arg[O_JSON] && cli->arg[O_CSV])
-			usage_error(cli, "--json and --csv exclude each other");
-		break;
 	case O_DNS:
 		/*
 		 * bcc's tcpconnect -d pairs each connect with the DNS reply
@@ -358,22 +327,12 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 		 */
 		usage_error(cli, "-d (--dns): DNS association is not supported: connprobe traces connect() only, not the DNS replies bcc's tcpconnect -d reads; for a time limit use --duration");
 	case O_ROWS:
-		cli->rows = parse_uint(cli, "row count", arg, 1000000);
+		cli->rows = parse_num(cli, "row count", arg, 1000000, false);
 		break;
 	case O_DURATION:
-		cli->duration = parse_seconds(cli, "duration", arg);
-		break;
 	case O_INTERVAL:
-		cli->interval = parse_seconds(cli, "interval", arg);
-		break;
-	case O_SUMMARY:
-	case O_HIST:
-	case O_PROM:
-	case O_HEATMAP:
-	case O_INFO:
-		if (cli->view != VIEW_STREAM && cli->view != o)
-			usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
-		cli->view = o;
+		*(o == O_DURATION ? &cli->duration : &cli->interval) =
+			parse_num(cli, opts[o].name, arg, MAX_DURATION_S, true);
 		break;
 	case O_DEBUGFS:
 		/* room for DIR/connprobe */
@@ -383,35 +342,46 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 	default:
 		break;
 	}
+	if ((cli->given & (OB(JSON) | OB(CSV))) == (OB(JSON) | OB(CSV)))
+		usage_error(cli, "--json and --csv exclude each other");
+	if (!(OPT_BIT(o) & VIEWS))
+		return;
+	if (cli->view != VIEW_STREAM && cli->view != o)
+		usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
+	cli->view = o;
 }
 
 /* Options that make no sense together, or with this report view. */
 static void check_combinations(const struct cli *cli)
 {
-	const char *const *a = cli->arg;
-	bool stream = cli->view == VIEW_STREAM;
+	/* report: each of @opts applies to the views in @views only */
+	static const struct {
+		unsigned long long opts, views;
+		const char *msg;
+	} rules[] = {
+		{ OB(IN_PROGRESS), OPT_BIT(VIEW_STREAM),
+		  "--in-progress applies to the record stream only" },
+		{ OB(CSV) | OB(TIME) | OB(WIDE) | OB(PRINT_UID), OPT_BIT(VIEW_STREAM),
+		  "--csv, -T, -w and -U apply to the record stream only" },
+		{ OB(COUNT) | OB(LPORT) | OB(TIMESTAMP), OPT_BIT(VIEW_STREAM),
+		  "-c, -L and -t apply to the record stream only" },
+		{ OB(MSECS), OB(HIST), "-m applies to --hist only" },
+		{ OB(ROWS), OB(SUMMARY), "-n applies to --summary only" },
+		{ OB(JSON), OPT_BIT(VIEW_STREAM) | OB(SUMMARY) | OB(HIST),
+		  "--json does not apply to --prom, --heatmap or --info" },
+	};
+	unsigned long long given = cli->given;
+	size_t i;
 
-	if (a[O_COUNT] && (a[O_JSON] || a[O_CSV] || a[O_IN_PROGRESS] ||
-			   a[O_TIME] || a[O_TIMESTAMP] || a[O_WIDE] ||
-			   a[O_PRINT_UID]))
+	if ((given & OB(COUNT)) &&
+	    (given & (OB(JSON) | OB(CSV) | OB(IN_PROGRESS) | OB(TIME) |
+		      OB(TIMESTAMP) | OB(WIDE) | OB(PRINT_UID))))
 		usage_error(cli, "-c prints a table of counts: --json, --csv, --in-progress, -T, -t, -w and -U do not apply");
-	if (cli->cmd == CMD_PROM && a[O_INTERVAL] && !a[O_TEXTFILE])
+	if (cli->cmd == CMD_PROM && (given & OB(INTERVAL)) && !(given & OB(TEXTFILE)))
 		usage_error(cli, "-I applies with --textfile only: without it prom prints once, at the end");
-	if (cli->cmd != CMD_REPORT)
-		return;
-	if (!stream && a[O_IN_PROGRESS])
-		usage_error(cli, "--in-progress applies to the record stream only");
-	if (!stream && (a[O_CSV] || a[O_TIME] || a[O_WIDE] || a[O_PRINT_UID]))
-		usage_error(cli, "--csv, -T, -w and -U apply to the record stream only");
-	if (!stream && (a[O_COUNT] || a[O_LPORT] || a[O_TIMESTAMP]))
-		usage_error(cli, "-c, -L and -t apply to the record stream only");
-	if (a[O_MSECS] && cli->view != O_HIST)
-		usage_error(cli, "-m applies to --hist only");
-	if (a[O_ROWS] && cli->view != O_SUMMARY)
-		usage_error(cli, "-n applies to --summary only");
-	if (a[O_JSON] && (cli->view == O_PROM || cli->view == O_INFO ||
-			  cli->view == O_HEATMAP))
-		usage_error(cli, "--json does not apply to --prom, --heatmap or --info");
+	for (i = 0; cli->cmd == CMD_REPORT && i < sizeof(rules) / sizeof(rules[0]); i++)
+		if ((given & rules[i].opts) && !(rules[i].views & OPT_BIT(cli->view)))
+			usage_error(cli, "%s", rules[i].msg);
 }
 
 /*
@@ -432,42 +402,36 @@ static void positional_latency(struct cli *cli, int argc, char **argv)
 	apply_opt(cli, O_MIN_LATENCY, argv[optind]);
 }
 
-/* "  -p, --pid PID" padded to OPT_COLUMN, then the help, lines indented. */
-static void print_opt(const struct cli_opt *o)
+/* @cmd's options under their group's title: "  -p, --pid PID   help". */
+static void print_opts(enum cli_cmd cmd)
 {
-	const char *h = o->help, *nl;
-	char left[64];
-	int n;
+	static const char *const titles[NR_OPTS] = {
+		[O_PID] = "Filters", [O_JSON] = "Output", [O_INPUT] = "Options",
+	};
+	const char *title = NULL, *h;
+	int i, n;
 
-	n = snprintf(left, sizeof(left), "  %c%c%c --%s%s%s",
-		     o->letter ? '-' : ' ', o->letter ? o->letter : ' ',
-		     o->letter ? ',' : ' ', o->name, o->arg ? " " : "",
-		     o->arg ? o->arg : "");
-	if (n + 1 > OPT_COLUMN)
-		printf("%s\n%*s", left, OPT_COLUMN, "");
-	else
-		printf("%-*s", OPT_COLUMN, left);
-	while ((nl = strchr(h, '\n'))) {
-		printf("%.*s\n%*s", (int)(nl - h), h, OPT_COLUMN, "");
-		h = nl + 1;
-	}
-	puts(h);
-}
-
-/* The options of @cmd from @first to @last, under @title if any. */
-static void print_group(enum cli_cmd cmd, const char *title, int first,
-			int last)
-{
-	bool any = false;
-	int i;
-
-	for (i = first; i <= last; i++) {
+	for (i = 0; i < NR_OPTS; i++) {
+		title = titles[i] ? titles[i] : title;
 		if (!(opts[i].cmds & CMD_BIT(cmd)))
 			continue;
-		if (!any)
+		if (title)
 			printf("\n%s:\n", title);
-		any = true;
-		print_opt(&opts[i]);
+		title = NULL;
+		if (opts[i].letter)
+			n = printf("  -%c, --%s", opts[i].letter, opts[i].name);
+		else
+			n = printf("      --%s", opts[i].name);
+		n += opts[i].arg ? printf(" %s", opts[i].arg) : 0;
+		if (n + 1 > OPT_COLUMN) {	/* the help on a line of its own */
+			putchar('\n');
+			n = 0;
+		}
+		printf("%*s", OPT_COLUMN - n, "");
+		for (h = opts[i].help; *h; h++)
+			if (putchar(*h) == '\n')
+				printf("%*s", OPT_COLUMN, "");
+		putchar('\n');
 	}
 }
 
@@ -491,9 +455,7 @@ static void print_help(const struct cli *cli)
 		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n",
 		      stdout);
 	}
-	print_group(cli->cmd, "Filters", O_PID, O_CGROUP);
-	print_group(cli->cmd, "Output", O_JSON, O_ROWS);
-	print_group(cli->cmd, "Options", O_INPUT, O_HELP);
+	print_opts(cli->cmd);
 	if (cli->named)
 		printf("\nExamples:\n%s\n", c->examples);
 	else
@@ -504,43 +466,18 @@ static void print_help(const struct cli *cli)
 	puts("Exit status: 0 ok, 1 error, 2 usage error.");
 }
 
-/* getopt's tables for @cmd; a long option returns 256 + its index. */
-static void build_getopt(enum cli_cmd cmd, char *s, struct option *l)
-{
-	int i;
-
-	*s++ = ':';	/* a missing argument returns ':', not '?' */
-	for (i = 0; i < NR_OPTS; i++) {
-		if (!(opts[i].cmds & CMD_BIT(cmd)))
-			continue;
-		*l++ = (struct option){ .name = opts[i].name, .val = 256 + i,
-			.has_arg = opts[i].arg ? required_argument : no_argument };
-		if (opts[i].letter) {
-			*s++ = opts[i].letter;
-			if (opts[i].arg)
-				*s++ = ':';
-		}
-	}
-	*s = '\0';
-	*l = (struct option){ NULL, 0, NULL, 0 };
-}
-
-/* A number where the command goes: trace's minimum latency. */
-static bool is_number(const char *s)
-{
-	return (s[0] >= '0' && s[0] <= '9') || (s[0] == '.' && s[1] >= '0' && s[1] <= '9');
-}
-
 void cli_parse(int argc, char **argv, struct cli *cli)
 {
-	struct option longopts[NR_OPTS + 1];
-	char shortopts[3 * NR_OPTS + 2];
+	struct option longopts[NR_OPTS + 1] = { { NULL, 0, NULL, 0 } }, *l = longopts;
+	/* a missing argument returns ':', not '?' */
+	char shortopts[3 * NR_OPTS + 2] = ":", *s = shortopts + 1;
 	int c, o;
 
 	memset(cli, 0, sizeof(*cli));
-	cli->cmd = CMD_TRACE;
 	cli->view = VIEW_STREAM;
-	if (argc > 1 && argv[1][0] != '-' && !is_number(argv[1])) {
+	/* a number where the command goes is trace's minimum latency */
+	if (argc > 1 && argv[1][0] != '-' &&
+	    !isdigit((unsigned char)argv[1][argv[1][0] == '.'])) {
 		for (c = 0; c < NR_CMDS; c++)
 			if (!strcmp(argv[1], commands[c].name))
 				break;
@@ -552,8 +489,15 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 		argc--;
 		argv++;
 	}
-	build_getopt(cli->cmd, shortopts, longopts);
-
+	/* getopt's tables for the command; a long option returns 256 + its row */
+	for (o = 0; o < NR_OPTS; o++) {
+		if (!(opts[o].cmds & CMD_BIT(cli->cmd)))
+			continue;
+		*l++ = (struct option){ .name = opts[o].name, .val = 256 + o,
+			.has_arg = opts[o].arg ? required_argument : no_argument };
+		s += sprintf(s, "%.1s%s", &opts[o].letter,
+			     opts[o].letter && opts[o].arg ? ":" : "");
+	}
 	opterr = 0;	/* our messages name the command's help */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if (c == ':') {
@@ -587,4 +531,9 @@ void cli_parse(int argc, char **argv, struct cli *cli)
 	}
 	positional_latency(cli, argc, argv);
 	check_combinations(cli);
+	if (cli->cmd == CMD_TOP && !cli->arg[O_ROWS])
+		cli->rows = TOP_DEFAULT_ROWS;
+	if (!cli->interval)
+		cli->interval = cli->cmd == CMD_TOP ? TOP_DEFAULT_INTERVAL :
+				PROM_DEFAULT_INTERVAL;
 }

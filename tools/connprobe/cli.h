@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The command line: subcommands in the style of perf and bpftool, and
- * options with bcc's letters where bcc has them.  One table says which
- * command takes which option; --help and the parser both come from it.
+ * The command line: subcommands as perf's and bpftool's, options with
+ * bcc's letters where bcc has them.
  */
 #ifndef CONNPROBE_CLI_H
 #define CONNPROBE_CLI_H
@@ -35,22 +34,19 @@ struct cli {
 	bool named;			/* the command was given by name */
 	/* each option's argument, "" if it takes none; NULL: not given */
 	const char *arg[NR_OPTS];
+	unsigned long long given;	/* 1ull << each option given */
 
 	struct cp_filter filter;	/* the filter options, parsed */
-	unsigned int rows;		/* -n; 0: the command's default */
+	unsigned int rows;		/* -n, or top's default; 0: all */
 	double duration;		/* --duration; 0: until SIGINT */
-	double interval;		/* -I; 0: the command's default */
+	double interval;		/* -I, or the command's default */
 	/* report's: O_SUMMARY, O_HIST, O_PROM, O_HEATMAP, O_INFO, or the stream */
 	enum cli_opt_id view;
 };
 
 #define VIEW_STREAM		NR_OPTS
 
-/*
- * Parse @argv into @cli: the command from argv[1], then its options.
- * --help and -V print and exit 0; a usage error prints one line and a
- * hint, and exits 2.
- */
+/* --help and -V print and exit 0; a usage error prints why and exits 2. */
 void cli_parse(int argc, char **argv, struct cli *cli);
 
 #endif /* CONNPROBE_CLI_H */

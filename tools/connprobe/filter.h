@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Which records to keep (-p, -t, -u, -P, -4, -6, --failed, --errno,
- * --min-latency, --comm, --cgroup).
- *
- * The tool's filter.  Live, filter_push() hands what the module can apply
- * to it (filter_push.h); the tool applies all of it again: filter_match()
- * tests what the module's filter.c tests, so the two agree on every
- * record, and covers what the module cannot take.
+ * --min-latency, --comm, --cgroup).  Live, filter_push() hands the module
+ * what it can apply; the tool applies all of it again, with the tests of
+ * the module's filter.c, and covers what the module cannot take.
  */
 #ifndef CONNPROBE_FILTER_H
 #define CONNPROBE_FILTER_H
@@ -46,23 +43,16 @@ struct cp_filter {
 	char comm[CONNPROBE_COMM_LEN];		/* NUL-padded */
 };
 
-/*
- * Is cgroup @id the filter's cgroup or below it?  The tool answers from
- * its cgroup path cache (cgroup.h); the module would use the cgroup
- * hierarchy itself.
- */
+/* Is a cgroup id the filter's cgroup or below it?  From cgroup.h's cache. */
 struct cp_cgroup_test {
 	bool (*under)(void *ctx, __u64 cgroup_id);
 	void *ctx;
 };
 
 /*
- * Does @rec pass @f?  @cg is needed only with CP_FILTER_CGROUP.
- *
- * -4 matches an IPv4 destination, including an IPv4-mapped IPv6 one
- * (::ffff:a.b.c.d, which leaves as IPv4); -6 matches the other IPv6
- * destinations.  A record without a destination goes by its socket's
- * family, and a record with neither matches neither.  --errno matches the
+ * Does @rec pass @f?  @cg is needed only with CP_FILTER_CGROUP.  -4 takes
+ * IPv4-mapped IPv6 destinations too, as they leave as IPv4; a record
+ * without a destination goes by its socket's family.  --errno matches the
  * kernel's error or what the caller saw (EINTR for ERESTARTSYS).
  */
 bool filter_match(const struct cp_filter *f,

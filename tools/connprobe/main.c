@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * connprobe - show the connect() calls traced by the connprobe module.
- *
- * Parse (cli.c), then wire a source (the module, or a capture) to the
- * command's sink, with the environment checks, the cgroup cache and the
- * filter's cgroup test.  Exit status: 0 ok, 1 error, 2 usage error.
+ * Parse (cli.c), check the environment, then wire a source (the module,
+ * or a capture) through the filter to the command's sink.
  */
 #include <errno.h>
 #include <limits.h>
@@ -23,14 +21,10 @@
 #include "stream.h"
 #include "views.h"
 
-#define TOP_DEFAULT_ROWS	10
-#define TOP_DEFAULT_INTERVAL	1.0
-#define PROM_DEFAULT_INTERVAL	15.0
-
 /* What a run holds, released at the end of main(); static: large. */
 static struct cp_cgroups cgroups;
 static struct cp_cgroup_scope scope;
-static struct cp_cgroup_test cgroup_test;
+static struct cp_cgroup_test cgroup_test = { cgroup_scope_under, &scope };
 static struct cp_capture capture;
 static struct cp_sink *sink;
 static char err[PATH_MAX + 256];
@@ -46,36 +40,27 @@ static struct cp_sink *make_sink(const struct cli *cli)
 		.print_uid = a[O_PRINT_UID], .cgroups = &cgroups, .f = stdout,
 	};
 	struct view_opts vo = {
-		.json = a[O_JSON], .msecs = a[O_MSECS],
-		.lport = a[O_LPORT], .rows = cli->rows,
+		.json = a[O_JSON], .msecs = a[O_MSECS], .lport = a[O_LPORT],
+		.rows = cli->rows, .interval = cli->interval,
 		.textfile_dir = a[O_TEXTFILE], .heatmap = a[O_HEATMAP],
 		.f = stdout,
 	};
 
 	if (cli->cmd == CMD_RECORD)
-		return capture_sink_new(a[O_OUTPUT] ? a[O_OUTPUT] : DEFAULT_CAPTURE,
-					&cgroups, err, sizeof(err));
-	if (cli->cmd == CMD_HIST || cli->view == O_HIST) {
-		vo.view = AV_HIST;
-	} else if (cli->cmd == CMD_SUMMARY || cli->view == O_SUMMARY) {
-		vo.view = AV_SUMMARY;
-	} else if (cli->cmd == CMD_TOP) {
-		vo.view = AV_TOP;
-		vo.rows = a[O_ROWS] ? cli->rows : TOP_DEFAULT_ROWS;
-		vo.interval = cli->interval ? cli->interval : TOP_DEFAULT_INTERVAL;
-	} else if (cli->cmd == CMD_PROM || cli->view == O_PROM) {
-		vo.view = AV_PROM;
-		vo.interval = cli->interval ? cli->interval : PROM_DEFAULT_INTERVAL;
-	} else if (cli->view == O_HEATMAP) {
-		vo.view = AV_HEATMAP;
-	} else if (a[O_COUNT]) {
-		vo.view = AV_COUNT;
-	} else if (a[O_IN_PROGRESS]) {
-		vo.view = AV_IN_PROGRESS;
-		vo.stream = stream_sink_new(&so);
-	} else {
+		return capture_sink_new(a[O_OUTPUT] ?: DEFAULT_CAPTURE, &cgroups,
+					err, sizeof(err));
+	/* report's views show the capture as these commands show the module */
+	vo.view = cli->cmd == CMD_HIST || cli->view == O_HIST ? AV_HIST :
+		  cli->cmd == CMD_SUMMARY || cli->view == O_SUMMARY ? AV_SUMMARY :
+		  cli->cmd == CMD_TOP ? AV_TOP :
+		  cli->cmd == CMD_PROM || cli->view == O_PROM ? AV_PROM :
+		  cli->view == O_HEATMAP ? AV_HEATMAP :
+		  a[O_COUNT] ? AV_COUNT : AV_IN_PROGRESS;
+	/* the record stream, alone or showing the connects in progress */
+	if (vo.view == AV_IN_PROGRESS && !a[O_IN_PROGRESS])
 		return stream_sink_new(&so);
-	}
+	if (vo.view == AV_IN_PROGRESS)
+		vo.stream = stream_sink_new(&so);
 	return view_sink_new(&vo);
 }
 
@@ -90,8 +75,6 @@ static int setup_cgroup_filter(struct cli *cli)
 	struct stat st;
 
 	cgroup_scope_init(&scope, &cgroups, cli->arg[O_CGROUP]);
-	cgroup_test.under = cgroup_scope_under;
-	cgroup_test.ctx = &scope;
 	if (cli->cmd == CMD_REPORT)
 		return 0;
 	if (!cgroups.mount) {
@@ -112,12 +95,9 @@ static int setup_cgroup_filter(struct cli *cli)
 
 static int run(struct cli *cli)
 {
-	const char *debugfs = cli->arg[O_DEBUGFS] ? cli->arg[O_DEBUGFS] :
-			      DEFAULT_DEBUGFS;
-	const char *input = cli->arg[O_INPUT] ? cli->arg[O_INPUT] :
-			    DEFAULT_CAPTURE;
+	const char *debugfs = cli->arg[O_DEBUGFS] ?: DEFAULT_DEBUGFS;
+	const char *input = cli->arg[O_INPUT] ?: DEFAULT_CAPTURE;
 	char dir[PATH_MAX];
-	struct live_opts lo = { .dir = dir, .duration = cli->duration };
 	struct cp_filter_push push;
 	int ret;
 
@@ -155,7 +135,7 @@ static int run(struct cli *cli)
 		return replay_run(&capture, sink);
 	if (filter_push(&push, dir, &cli->filter, err, sizeof(err)))
 		goto out_err;
-	ret = live_run(&lo, sink);
+	ret = live_run(&(struct live_opts){ dir, cli->duration }, sink);
 	filter_unpush(&push);
 	return ret;
 

@@ -2,8 +2,8 @@
 /*
  * Where records go.  A source (the live relay files, or a capture) feeds
  * every record through the filter into one sink: the stream printer, the
- * capture writer, or one of the aggregating views.  Sinks do not know
- * which source feeds them, so every view works live and from a capture.
+ * capture writer, or an aggregating view; none knows which source feeds
+ * it, so every view works live and from a capture.
  */
 #ifndef CONNPROBE_SINK_H
 #define CONNPROBE_SINK_H
@@ -24,24 +24,16 @@ struct cp_source_info {
 
 struct cp_sink;
 
-/* Each returns 0, or -1 with a message in sink->err. */
+/* Each returns 0, or -1 with a message in sink->err.  @lost NULL: unknown. */
 struct cp_sink_ops {
 	int (*begin)(struct cp_sink *s, const struct cp_source_info *info);
 	int (*record)(struct cp_sink *s, const struct connprobe_record *rec);
-	/*
-	 * Live only, every tick_ns: @lost is what the run lost so far (NULL
-	 * if the stats file could not be read).  Optional.
-	 */
+	/* Optional; live, every tick_ns, with what the run lost so far. */
 	int (*tick)(struct cp_sink *s, const struct cp_stats *lost);
-	/*
-	 * Live only, after each round of records: what they printed must
-	 * reach its reader now (a pipe sees rows as they come, one write
-	 * per round rather than per row).  Optional.
-	 */
+	/* Optional; live, after each round: a pipe sees rows as they come. */
 	int (*flush)(struct cp_sink *s);
-	/* @lost: what the run lost; NULL if unknown. */
 	int (*end)(struct cp_sink *s, const struct cp_stats *lost);
-	/* The run stops on an error: keep what was shown so far.  Optional. */
+	/* Optional: the run stops on an error; keep what was shown so far. */
 	void (*abort)(struct cp_sink *s);
 	void (*destroy)(struct cp_sink *s);
 };
@@ -86,13 +78,10 @@ static inline void sink_destroy(struct cp_sink *s)
 		s->ops->destroy(s);
 }
 
-/*
- * "Tracing connect()... Hit Ctrl-C to end." on stderr, as bcc's count
- * modes say it, when a live view prints nothing until its end.
- */
+/* Live, on a terminal: "Tracing connect()... Hit Ctrl-C to end." (bcc's). */
 void sink_say_tracing(const struct cp_source_info *info);
 
-/* "records read" lines on stderr, as trace always printed them. */
+/* "N records read[, N matched], N lost" and the losses, on stderr. */
 void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost);
 
 #endif /* CONNPROBE_SINK_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Aggregating records into the groups and histograms of agg.h. */
+#include <math.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -16,6 +16,36 @@ const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS] = {
 	2500000000ULL, 5000000000ULL, 10000000000ULL, 30000000000ULL,
 	60000000000ULL, 120000000000ULL,
 };
+
+uint64_t latdist_bucket_max(unsigned int i)
+{
+	unsigned int e = i / LATDIST_SUB - 1 + LATDIST_SUB_BITS;
+
+	if (i < LATDIST_SUB)
+		return i;
+	if (i >= LATDIST_BUCKETS - 1)
+		return UINT64_MAX;
+	/* bucket (i % 16) of [2^e, 2^(e+1)) is 2^(e-4) wide */
+	return (1ULL << e) + ((uint64_t)(i % LATDIST_SUB + 1) << (e - LATDIST_SUB_BITS)) - 1;
+}
+
+uint64_t latdist_percentile(const struct cp_latdist *d, double pct)
+{
+	uint64_t rank = ceil(pct / 100.0 * (double)d->count), seen = 0, lo, v;
+	unsigned int i;
+
+	/* the ends are known exactly */
+	if (rank >= d->count)
+		return d->max;
+	if (rank <= 1)
+		return d->min;
+	for (i = 0; i < LATDIST_BUCKETS - 1 && (seen += d->bucket[i]) < rank; i++)
+		;
+	/* the middle of the bucket: off by at most half its width */
+	lo = i ? latdist_bucket_max(i - 1) + 1 : 0;
+	v = lo + (latdist_bucket_max(i) - lo) / 2;
+	return v > d->max ? d->max : v < d->min ? d->min : v;
+}
 
 void agg_init(struct cp_agg *a, const struct agg_opts *opts)
 {
@@ -35,21 +65,17 @@ void agg_init(struct cp_agg *a, const struct agg_opts *opts)
 		  sizeof(struct prom_series));
 	htab_init(&a->prom_dests, offsetof(struct prom_dest, count),
 		  sizeof(struct prom_dest));
-	htab_init(&a->prom_dest_names, sizeof(struct prom_dest_key),
-		  sizeof(struct prom_dest_key));
 	htab_init(&a->flows, sizeof(struct flow_key), sizeof(struct flow));
 }
 
 void agg_free(struct cp_agg *a)
 {
-	htab_free(&a->outcomes.tab);
-	htab_free(&a->dests.tab);
-	htab_free(&a->procs.tab);
-	htab_free(&a->pending);
-	htab_free(&a->series);
-	htab_free(&a->prom_dests);
-	htab_free(&a->prom_dest_names);
-	htab_free(&a->flows);
+	struct cp_htab *t[] = { &a->outcomes.tab, &a->dests.tab, &a->procs.tab,
+				&a->pending, &a->series, &a->prom_dests, &a->flows };
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		htab_free(t[i]);
 }
 
 void agg_reset(struct cp_agg *a)
@@ -62,34 +88,30 @@ void agg_reset(struct cp_agg *a)
 }
 
 /*
- * The group of @key: its index + 1, or 0 for the "(other)" row once the
- * table is full (or memory is).  Groups are never removed, so an index
- * stays valid for pending attempts.
+ * The group of @key (@n bytes) as its index + 1, or 0 for the "(other)"
+ * row once the table is full (or memory is).  Groups are never removed,
+ * so an index stays valid for pending attempts.  Records come in bursts
+ * of one outcome, one task, one destination: comparing a key with the
+ * last one's, inline for its size, costs less than hashing it.
  */
-static inline __attribute__((always_inline))
+static __always_inline
 size_t group_of(struct group_table *t, const void *key, size_t n)
 {
-	size_t g = t->last;
+	unsigned char *g;
+	uint32_t *s;
 
-	if (g && !memcmp(htab_entry(&t->tab, g - 1), key, n))
-		return g;
-	g = htab_find_idx_n(&t->tab, key, n);
-	if (!g && t->tab.nr < AGG_MAX_GROUPS)
-		g = htab_insert_idx(&t->tab, key);
-	t->last = g;
-	return g;
+	if (t->last && !memcmp(htab_entry(&t->tab, t->last - 1), key, n))
+		return t->last;
+	if (t->tab.slots && *(s = htab_slot(&t->tab, key, n)))
+		return t->last = *s;
+	g = t->tab.nr < AGG_MAX_GROUPS ? htab_insert(&t->tab, key) : NULL;
+	t->last = g ? (g - t->tab.entries) / t->tab.entry_size + 1 : 0;
+	return t->last;
 }
 
-/* Group @g: index + 1, 0 for "(other)". */
 static struct group *group_at(struct group_table *t, size_t g)
 {
 	return g ? htab_entry(&t->tab, g - 1) : &t->other.g;
-}
-
-/* Outcome group @g, with what hist, prom and the heat map add. */
-static struct outcome_group *outcome_at(struct cp_agg *a, size_t g)
-{
-	return (struct outcome_group *)group_at(&a->outcomes, g);
 }
 
 static void add_sample(struct group_stats *st, __u64 latency, bool failed)
@@ -101,6 +123,7 @@ static void add_sample(struct group_stats *st, __u64 latency, bool failed)
 static void dest_key_of(const struct connprobe_record *rec,
 			struct dest_key *k)
 {
+	unsigned int fam = rec_daddr_family(rec);
 	__u64 hash;
 
 	memset(k, 0, sizeof(*k));
@@ -112,11 +135,11 @@ static void dest_key_of(const struct connprobe_record *rec,
 	if (!(rec->flags & CONNPROBE_F_DADDR))
 		return;
 	k->daddr_family = rec->daddr_family;
-	if (rec_daddr_family(rec) == AF_INET || rec_daddr_family(rec) == AF_INET6) {
+	if (fam == AF_INET || fam == AF_INET6) {
 		k->port = rec->dport;
 		k->len = rec->daddr_family == AF_INET ? 4 : 16;
 		memcpy(k->addr, rec->daddr, k->len);
-	} else if (rec_daddr_family(rec) == AF_UNIX) {
+	} else if (fam == AF_UNIX) {
 		/* keyed by its hash: the group keeps the path to show */
 		k->len = rec->addrlen - SUN_PATH_OFFSET < CONNPROBE_PATH_LEN ?
 			 rec->addrlen - SUN_PATH_OFFSET : CONNPROBE_PATH_LEN;
@@ -127,38 +150,37 @@ static void dest_key_of(const struct connprobe_record *rec,
 
 /* summary's part: the attempt's destination and process. */
 static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
-		       bool failed)
+			bool failed)
 {
+	struct group_table *t[2] = { &a->dests, &a->procs };
 	struct proc_key pk = { .pid = rec->pid };
-	struct pending *p;
+	struct pending *p = NULL;
 	struct dest_key dk;
 	struct group *g[2];
-	size_t dest, proc;
-	int i;
+	size_t i, n[2];
 
-	p = rec->event == CONNPROBE_EVENT_COMPLETE ?
-	    htab_find(&a->pending, &rec->id) : NULL;
-	if (p) {	/* the end of an attempt counted in progress */
-		add_sample(&group_at(&a->dests, p->dest)->st, rec->latency_ns,
-			   failed);
-		add_sample(&group_at(&a->procs, p->proc)->st, rec->latency_ns,
-			   failed);
+	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
+	    (p = htab_find(&a->pending, &rec->id))) {
+		/* the end of an attempt counted in progress */
+		for (i = 0; i < 2; i++)
+			add_sample(&group_at(t[i], i ? p->proc : p->dest)->st,
+				   rec->latency_ns, failed);
 		htab_remove(&a->pending, &rec->id);
 		return;
 	}
 	dest_key_of(rec, &dk);
 	/* the kernel NUL-pads comm: the 16 bytes are the name */
 	memcpy(pk.comm, rec->comm, sizeof(pk.comm));
-	dest = group_of(&a->dests, &dk, sizeof(dk));
-	proc = group_of(&a->procs, &pk, sizeof(pk));
+	n[0] = group_of(t[0], &dk, sizeof(dk));
+	n[1] = group_of(t[1], &pk, sizeof(pk));
 	/* in progress: counts now; its latency and result come later */
 	if (record_in_progress(rec) && a->pending.nr < AGG_MAX_PENDING &&
 	    (p = htab_insert(&a->pending, &rec->id))) {
-		p->dest = dest;
-		p->proc = proc;
+		p->dest = n[0];
+		p->proc = n[1];
 	}
-	g[0] = group_at(&a->dests, dest);
-	g[1] = group_at(&a->procs, proc);
+	for (i = 0; i < 2; i++)
+		g[i] = group_at(t[i], n[i]);
 	/* a new AF_UNIX group keeps the path it stands for */
 	if (!g[0]->st.count && dk.daddr_family == AF_UNIX)
 		memcpy(g[0]->path, rec->sun_path, dk.len);
@@ -170,65 +192,52 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 }
 
 /*
- * prom's part for a failed call or attempt with an IPv4 or IPv6
- * destination: its series by destination, or "other" once
- * PROM_MAX_DESTINATIONS destinations have one.  A known pair of outcome
- * and destination costs one lookup; a new one is rare.
+ * prom's part: the outcome's buckets, the series, and for a failure with
+ * an IPv4 or IPv6 destination its series by destination, or "other" once
+ * PROM_MAX_DESTINATIONS destinations have one.
  */
-static int add_prom_dest(struct cp_agg *a, const struct connprobe_record *rec,
-			 const struct cp_outcome *oc)
+static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
+		    const struct cp_outcome *oc, struct outcome_group *e)
 {
-	struct prom_dest k = { .outcome = *oc, .dest.port = rec->dport };
-	struct cp_htab *names = &a->prom_dest_names;
-	struct prom_dest *d;
+	struct prom_series ks = { .outcome = *oc }, *s;
+	struct prom_dest kd = { .outcome = *oc, .dest.dport = rec->dport }, *d;
+	unsigned int b, n, fam = rec_daddr_family(rec);
 
-	k.dest.family = rec_daddr_family(rec);
-	if (k.dest.family != AF_INET && k.dest.family != AF_INET6)
-		return 0;
-	memcpy(k.dest.addr, rec->daddr, k.dest.family == AF_INET ? 4 : 16);
-	d = htab_find(&a->prom_dests, &k);
-	if (!d && !htab_find(names, &k.dest)) {
-		if (names->nr < PROM_MAX_DESTINATIONS) {
-			if (!htab_insert(names, &k.dest))
-				return -1;
-		} else {
-			memset(&k.dest, 0, sizeof(k.dest));
-		}
-	}
-	if (!d && !(d = htab_insert(&a->prom_dests, &k)))
-		return -1;
-	d->count++;
-	return 0;
-}
-
-/* hist's and prom's part: the outcome's histograms, the series. */
-static int add_extras(struct cp_agg *a, const struct connprobe_record *rec,
-		      const struct cp_outcome *oc, size_t g)
-{
-	struct outcome_group *e = outcome_at(a, g);
-	struct prom_series k = { .outcome = *oc }, *s;
-	unsigned int b;
-
-	if (a->opts.parts & AGG_LOG2)
-		log2hist_add(&e->log2, rec->latency_ns / a->opts.log2_div);
-	if (!(a->opts.parts & AGG_PROM))
-		return 0;
 	for (b = 0; b < PROM_NR_BUCKETS && rec->latency_ns > prom_bucket_ns[b]; b++)
 		;
 	e->prom_sum_ns += rec->latency_ns;
 	if (b < PROM_NR_BUCKETS)
 		e->prom_bucket[b]++;
 	if (rec->flags & CONNPROBE_F_SOCK) {
-		k.family = rec->family;
-		k.type = rec->type;
-		k.protocol = rec->protocol;
-		k.sock_known = 1;
+		ks.family = rec->family;
+		ks.type = rec->type;
+		ks.protocol = rec->protocol;
+		ks.sock_known = 1;
 	}
-	s = htab_insert(&a->series, &k);
+	s = htab_insert(&a->series, &ks);
 	if (!s)
 		return -1;
 	s->count++;
-	return outcome_failed(oc) ? add_prom_dest(a, rec, oc) : 0;
+	if (!outcome_failed(oc) || (fam != AF_INET && fam != AF_INET6))
+		return 0;
+	addr_fmt(fam, rec->daddr, kd.dest.daddr);
+	d = htab_find(&a->prom_dests, &kd);
+	for (n = 0; !d && n < a->prom_nr_names &&
+	     memcmp(&a->prom_names[n], &kd.dest, sizeof(kd.dest)); n++)
+		;
+	/* a known pair costs one lookup; a new one is rare */
+	if (!d && n == a->prom_nr_names) {
+		if (n < PROM_MAX_DESTINATIONS)
+			a->prom_names[a->prom_nr_names++] = kd.dest;
+		else
+			kd.dest = (struct prom_dest_key){ "other", -1 };
+	}
+	if (!d)
+		d = htab_insert(&a->prom_dests, &kd);
+	if (!d)
+		return -1;
+	d->count++;
+	return 0;
 }
 
 /*
@@ -240,7 +249,7 @@ static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 {
 	unsigned long long ts = rec->ts_ns, col, c, i;
 	int row = log2hist_slot(rec->latency_ns / 1000);
-	struct outcome_group *e;
+	uint32_t *h;
 
 	if (rec->event == CONNPROBE_EVENT_COMPLETE)
 		ts += rec->latency_ns;
@@ -256,17 +265,16 @@ static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 	 */
 	while ((col = ts / a->heat_width_ns) >= HEAT_COLS) {
 		for (i = 0; i < a->outcomes.tab.nr; i++) {
-			e = htab_entry(&a->outcomes.tab, i);
+			h = ((struct outcome_group *)htab_entry(&a->outcomes.tab, i))->heat;
 			for (c = 0; c < HEAT_COLS * HEAT_ROWS; c++)
-				e->heat[c] = c / HEAT_ROWS >= HEAT_COLS / 2 ? 0 :
-					e->heat[c + c / HEAT_ROWS * HEAT_ROWS] +
-					e->heat[c + c / HEAT_ROWS * HEAT_ROWS +
-						HEAT_ROWS];
+				h[c] = c / HEAT_ROWS >= HEAT_COLS / 2 ? 0 :
+				       h[c + c / HEAT_ROWS * HEAT_ROWS] +
+				       h[c + c / HEAT_ROWS * HEAT_ROWS + HEAT_ROWS];
 		}
 		a->heat_width_ns *= 2;
 	}
 	row = row < HEAT_ROWS ? row : HEAT_ROWS - 1;
-	outcome_at(a, g)->heat[col * HEAT_ROWS + row]++;
+	((struct outcome_group *)group_at(&a->outcomes, g))->heat[col * HEAT_ROWS + row]++;
 	if (g) {	/* the panels share the rows of those shown */
 		a->heat_lo = row < a->heat_lo ? row : a->heat_lo;
 		a->heat_hi = row > a->heat_hi ? row : a->heat_hi;
@@ -307,10 +315,8 @@ static int hold(struct cp_agg *a, const struct connprobe_record *rec)
 {
 	struct pending *p;
 
-	if (rec->event == CONNPROBE_EVENT_COMPLETE) {
+	if (rec->event == CONNPROBE_EVENT_COMPLETE)
 		htab_remove(&a->pending, &rec->id);
-		return 0;
-	}
 	if (!record_in_progress(rec))
 		return 0;
 	p = htab_insert(&a->pending, &rec->id);
@@ -325,23 +331,21 @@ int agg_add(struct cp_agg *a, const struct connprobe_record *rec)
 	struct cp_outcome oc = outcome_of(rec);
 	bool failed = outcome_failed(&oc);
 	unsigned int parts = a->opts.parts;
-	struct group_stats *st;
-	size_t g;
+	size_t g = group_of(&a->outcomes, &oc, sizeof(oc));
+	struct outcome_group *e = (struct outcome_group *)group_at(&a->outcomes, g);
 
 	a->records++;
 	a->failed += failed;
-	if (rec->event == CONNPROBE_EVENT_COMPLETE)
-		a->completes++;
-	else
-		a->connects++;
-	g = group_of(&a->outcomes, &oc, sizeof(oc));
-	st = &group_at(&a->outcomes, g)->st;
-	st->count++;
+	a->completes += rec->event == CONNPROBE_EVENT_COMPLETE;
+	a->connects += rec->event != CONNPROBE_EVENT_COMPLETE;
+	e->g.st.count++;
 	if (parts & AGG_GROUPS) {
-		add_sample(st, rec->latency_ns, failed);
+		add_sample(&e->g.st, rec->latency_ns, failed);
 		add_attempt(a, rec, failed);
 	}
-	if ((parts & (AGG_LOG2 | AGG_PROM)) && add_extras(a, rec, &oc, g))
+	if (parts & AGG_LOG2)
+		log2hist_add(&e->log2, rec->latency_ns / a->opts.log2_div);
+	if ((parts & AGG_PROM) && add_prom(a, rec, &oc, e))
 		return -1;
 	if ((parts & AGG_FLOWS) && add_flow(a, rec))
 		return -1;

@@ -1,21 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one aggregator every aggregating view reads: summary and top (the
- * outcome, destination and process groups), hist (log2 histograms per
- * outcome), prom (its buckets per outcome, counts per family and
- * protocol, failures per destination), --in-progress (the connects held
- * whole), -c (counts per source, destination and port) and the heat map
- * (counts by time and latency).  A run turns on the parts its view
- * reads, so that a record costs only what is shown.
+ * The one aggregator every aggregating view reads; a run turns on the
+ * parts its view reads (enum agg_part), so that a record costs only what
+ * is shown.
  *
  * The outcome group counts records.  The destination and process groups
  * count connection attempts: a non-blocking connect() is one attempt, its
- * EINPROGRESS call and its COMPLETE record together, and its latency and
- * result are the COMPLETE record's (the time to establish, as tcpconnlat
- * measures it), attributed to the connect's destination and process by
- * the record id.  A connect in progress (record_in_progress(): the
- * definition --in-progress uses too) whose COMPLETE has not come is "in
- * progress": counted, without a latency.
+ * EINPROGRESS call and its COMPLETE record together, with the COMPLETE
+ * record's latency and result (the time to establish, as tcpconnlat
+ * measures it), matched by the record id.  A connect in progress
+ * (record_in_progress()) whose COMPLETE has not come counts without a
+ * latency.
  */
 #ifndef CONNPROBE_AGG_H
 #define CONNPROBE_AGG_H
@@ -26,7 +21,6 @@
 #include <connprobe.h>
 
 #include "htab.h"
-#include "latdist.h"
 #include "outcome.h"
 
 /* Groups per table; further keys are folded into one "(other)" row. */
@@ -35,9 +29,55 @@
 #define AGG_MAX_PENDING	65536
 
 /*
- * bcc's log2 histograms: slot i counts values in [2^i, 2^(i+1)), slot 0
- * also 0.
+ * Latency distributions for percentiles: log-linear buckets as in
+ * HdrHistogram, 16 per power of two, a percentile being the middle of its
+ * bucket (within 1/32 of the true value), so that a group costs a fixed
+ * 2.4 KiB: the summary has thousands, hit in any order.  Count, min and
+ * max are exact; values from 2^41 ns up share the last bucket.
  */
+#define LATDIST_SUB_BITS	4
+#define LATDIST_SUB		(1 << LATDIST_SUB_BITS)
+#define LATDIST_MAX_EXP		40
+#define LATDIST_BUCKETS		((LATDIST_MAX_EXP - LATDIST_SUB_BITS + 2) * LATDIST_SUB)
+
+struct cp_latdist {
+	uint64_t count;
+	uint64_t min;
+	uint64_t max;
+	uint32_t bucket[LATDIST_BUCKETS];
+};
+
+/* Values below 16 have a bucket each, then 16 per octave. */
+static inline unsigned int latdist_index(uint64_t v)
+{
+	unsigned int e;
+
+	if (v < LATDIST_SUB)
+		return v;
+	e = 63 - __builtin_clzll(v);
+	if (e > LATDIST_MAX_EXP)
+		return LATDIST_BUCKETS - 1;
+	return (e - LATDIST_SUB_BITS + 1) * LATDIST_SUB +
+	       ((v >> (e - LATDIST_SUB_BITS)) & (LATDIST_SUB - 1));
+}
+
+static inline void latdist_add(struct cp_latdist *d, uint64_t v)
+{
+	uint32_t *b = &d->bucket[latdist_index(v)];
+
+	if (!d->count++ || v < d->min)
+		d->min = v;
+	if (v > d->max)
+		d->max = v;
+	*b += *b != UINT32_MAX;	/* saturate rather than wrap */
+}
+
+uint64_t latdist_bucket_max(unsigned int i);
+
+/* The @pct-th percentile by nearest rank; 0 if empty. */
+uint64_t latdist_percentile(const struct cp_latdist *d, double pct);
+
+/* bcc's log2 histograms: slot i counts [2^i, 2^(i+1)), slot 0 also 0. */
 #define LOG2HIST_SLOTS	64
 
 struct cp_log2hist {
@@ -55,9 +95,9 @@ static inline void log2hist_add(struct cp_log2hist *h, uint64_t v)
 }
 
 /*
- * prom's buckets: Prometheus' default ones (5 ms to 10 s) extended down
- * to 100 us, where local connects are, and up to 120 s, where SYN
- * retries give up; finite ones, +Inf is the count.
+ * prom's finite buckets: Prometheus' default ones (5 ms to 10 s) extended
+ * down to 100 us, where local connects are, and up to 120 s, where SYN
+ * retries give up.
  */
 #define PROM_NR_BUCKETS	19
 extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
@@ -66,7 +106,7 @@ extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
  * The heat map's grid per outcome: HEAT_COLS columns of time from the
  * first record, each heat_width_ns wide, which doubles (columns merging
  * pairwise) whenever a record falls past the last one; HEAT_ROWS rows of
- * log2 latency in microseconds (hist's slots), the last one open-ended.
+ * log2 latency in microseconds, the last one open-ended.
  */
 #define HEAT_COLS	120
 #define HEAT_ROWS	40
@@ -105,10 +145,7 @@ struct group {
 	struct group_stats st;
 };
 
-/*
- * An outcome's group, and what hist, prom and the heat map add to it;
- * the heat grid only with AGG_HEAT (the entries end before it else).
- */
+/* An outcome's group; the heat grid only with AGG_HEAT (entries end before). */
 struct outcome_group {
 	struct group g;
 	struct cp_log2hist log2;
@@ -119,14 +156,8 @@ struct outcome_group {
 
 struct group_table {
 	struct cp_htab tab;	/* struct group; outcomes: outcome_group */
-	/* keys beyond AGG_MAX_GROUPS; sized for an outcome's extras */
-	struct outcome_group other;
-	/*
-	 * The group of the last key (index + 1; 0: none): records come in
-	 * bursts of one outcome, one task, one destination, and comparing
-	 * a key costs less than hashing it.
-	 */
-	size_t last;
+	struct outcome_group other;	/* keys beyond AGG_MAX_GROUPS */
+	size_t last;		/* the last key's group (group_of()) */
 };
 
 /* An attempt in progress: where it counted, and (AGG_HELD) its record. */
@@ -148,22 +179,21 @@ struct prom_series {
 };
 
 /*
- * prom's failures by destination: an IPv4 or IPv6 destination and port,
- * with the outcome.  The label set is bounded: the first
- * PROM_MAX_DESTINATIONS destinations with a failure get their own series;
- * a later one counts under family 0, shown as destination "other".  A
- * destination keeps its series once it has one, so that every series
- * only grows, as a counter must, however the traffic shifts.
+ * prom's failures by IPv4 or IPv6 destination, as text (the series'
+ * order).  Only the first PROM_MAX_DESTINATIONS destinations get series
+ * of their own, kept once they have one (a counter only grows); later
+ * ones count as "other", port -1.
  */
 #define PROM_MAX_DESTINATIONS	64
 
+struct prom_dest_key {
+	char daddr[48];		/* INET6_ADDRSTRLEN, rounded up */
+	int dport;
+};
+
 struct prom_dest {
 	struct cp_outcome outcome;	/* the key: up to count */
-	struct prom_dest_key {
-		__u16 family;		/* 0: "other" */
-		__u16 port;
-		__u8 addr[16];
-	} dest;
+	struct prom_dest_key dest;
 	__u32 __pad;			/* no hole in the key */
 	unsigned long long count;
 };
@@ -171,7 +201,7 @@ struct prom_dest {
 /* -c: the addresses as text (a destination may be an AF_UNIX path). */
 struct flow {
 	struct flow_key {
-		char laddr[48];		/* INET6_ADDRSTRLEN, rounded up */
+		char laddr[48];
 		char raddr[CONNPROBE_PATH_LEN + 4];
 		int lport, rport;	/* -1: none */
 	} key;
@@ -202,21 +232,17 @@ struct cp_agg {
 	struct cp_htab pending;		/* struct pending by id */
 	struct cp_htab series;		/* struct prom_series */
 	struct cp_htab prom_dests;	/* struct prom_dest */
-	struct cp_htab prom_dest_names;	/* the destinations with a series */
+	struct prom_dest_key prom_names[PROM_MAX_DESTINATIONS];
+	unsigned int prom_nr_names;	/* the destinations with series */
 	struct cp_htab flows;		/* struct flow */
 	unsigned long long heat_start_ns, heat_width_ns;	/* 0: no record */
 	int heat_lo, heat_hi;	/* the rows the groups use; lo > hi: none */
-	unsigned long long records;
-	unsigned long long connects;
-	unsigned long long completes;
-	unsigned long long failed;
+	unsigned long long records, connects, completes, failed;
 };
 
 void agg_init(struct cp_agg *a, const struct agg_opts *opts);
-
 /* 0, or -1 if out of memory. */
 int agg_add(struct cp_agg *a, const struct connprobe_record *rec);
-
 /* Empty every part (top, between intervals). */
 void agg_reset(struct cp_agg *a);
 void agg_free(struct cp_agg *a);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Open addressing with linear probing over an index of entry numbers. */
+#define _GNU_SOURCE	/* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,123 +22,115 @@ void htab_free(struct cp_htab *h)
 	htab_init(h, h->key_size, h->entry_size);
 }
 
-/*
- * The slot holding @key, or the empty slot where it would go.  Not
- * inline: htab_find() on an empty table (no cgroups known, per record)
- * then returns without saving the registers this needs.
- */
-static __attribute__((noinline))
-struct cp_htab_slot *slot_of(const struct cp_htab *h, const void *key)
-{
-	return htab_probe(h, key, hash_bytes(key, h->key_size), h->key_size);
-}
-
 void *htab_find(const struct cp_htab *h, const void *key)
 {
-	struct cp_htab_slot *s;
+	uint32_t *s;
 
 	if (!h->slots)	/* empty (no cgroups known): no hashing */
 		return NULL;
-	s = slot_of(h, key);
-	return s->idx ? htab_entry(h, s->idx - 1) : NULL;
+	s = htab_slot(h, key, h->key_size);
+	return *s ? htab_entry(h, *s - 1) : NULL;
 }
 
-/* Twice the slots, or the first ones; the entries hashed into them. */
+/* Twice the slots (or the first ones), the entries hashed into them. */
 static int grow(struct cp_htab *h)
 {
-	size_t old_n = h->slots ? h->mask + 1 : 0, i;
-	size_t n = old_n ? old_n * 2 : MIN_SLOTS;
-	struct cp_htab_slot *old = h->slots;
+	size_t n = h->slots ? (h->mask + 1) * 2 : MIN_SLOTS, i;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+	void *e = slots ? realloc(h->entries, n / 2 * h->entry_size) : NULL;
 
-	h->slots = calloc(n, sizeof(*h->slots));
-	if (!h->slots) {
-		h->slots = old;
+	if (!e) {
+		free(slots);
 		return -1;
 	}
+	free(h->slots);
+	h->slots = slots;
+	h->entries = e;
 	h->mask = n - 1;
-	for (i = 0; i < old_n; i++)
-		if (old[i].idx)
-			*htab_probe(h, htab_entry(h, old[i].idx - 1),
-				    old[i].hash, h->key_size) = old[i];
-	free(old);
+	for (i = 0; i < h->nr; i++)
+		*htab_slot(h, htab_entry(h, i), h->key_size) = i + 1;
 	return 0;
-}
-
-size_t htab_insert_idx(struct cp_htab *h, const void *key)
-{
-	uint32_t hash = hash_bytes(key, h->key_size);
-	size_t cap = h->cap ? h->cap * 2 : 16;
-	struct cp_htab_slot *s;
-	unsigned char *p;
-
-	if ((h->nr + 1) * 2 > (h->slots ? h->mask + 1 : 0) && grow(h))
-		return 0;
-	s = htab_probe(h, key, hash, h->key_size);
-	if (s->idx)
-		return s->idx;
-	if (h->nr == h->cap) {
-		p = cap < UINT32_MAX ? realloc(h->entries, cap * h->entry_size)
-				     : NULL;
-		if (!p)
-			return 0;
-		h->entries = p;
-		h->cap = cap;
-	}
-	p = htab_entry(h, h->nr);
-	memset(p, 0, h->entry_size);
-	memcpy(p, key, h->key_size);
-	s->idx = ++h->nr;
-	s->hash = hash;
-	return s->idx;
 }
 
 void *htab_insert(struct cp_htab *h, const void *key)
 {
-	size_t i = htab_insert_idx(h, key);
+	uint32_t *s = h->slots ? htab_slot(h, key, h->key_size) : NULL;
+	void *e;
 
-	return i ? htab_entry(h, i - 1) : NULL;
+	if (s && *s)
+		return htab_entry(h, *s - 1);
+	if ((h->nr + 1) * 2 > (h->slots ? h->mask + 1 : 0)) {
+		if (grow(h))
+			return NULL;
+		s = htab_slot(h, key, h->key_size);
+	}
+	e = htab_entry(h, h->nr);
+	memset(e, 0, h->entry_size);
+	memcpy(e, key, h->key_size);
+	*s = ++h->nr;
+	return e;
 }
 
 void htab_remove(struct cp_htab *h, const void *key)
 {
-	struct cp_htab_slot *s;
-	size_t i, j, idx, last = h->nr - 1;
+	uint32_t *s = h->slots ? htab_slot(h, key, h->key_size) : NULL;
+	size_t i, j, home, idx;
 
-	if (!h->slots || !(s = slot_of(h, key))->idx)
+	if (!s || !*s)
 		return;
-	idx = s->idx - 1;
+	idx = *s - 1;
 	/*
 	 * Backward-shift deletion: pull later slots of the probe run into
 	 * the hole when their home slot allows, so lookups need no tombstones.
 	 */
 	i = s - h->slots;
-	for (j = (i + 1) & h->mask; h->slots[j].idx; j = (j + 1) & h->mask) {
+	for (j = (i + 1) & h->mask; h->slots[j]; j = (j + 1) & h->mask) {
+		home = hash_bytes(htab_entry(h, h->slots[j] - 1), h->key_size);
 		/* may j move to i?  only if its home is not in (i, j] */
-		if (((j - h->slots[j].hash) & h->mask) >= ((j - i) & h->mask)) {
+		if (((j - home) & h->mask) >= ((j - i) & h->mask)) {
 			h->slots[i] = h->slots[j];
 			i = j;
 		}
 	}
-	h->slots[i].idx = 0;
+	h->slots[i] = 0;
 	/* keep the entries dense: the last one moves into the hole */
-	if (idx != last) {
-		key = htab_entry(h, last);
-		slot_of(h, key)->idx = idx + 1;
+	if (idx != --h->nr) {
+		key = htab_entry(h, h->nr);
+		*htab_slot(h, key, h->key_size) = idx + 1;
 		memcpy(htab_entry(h, idx), key, h->entry_size);
 	}
-	h->nr--;
 }
 
-const void **htab_sorted(const struct cp_htab *h,
-			 int (*cmp)(const void *, const void *))
+struct sort_by {
+	size_t key_size;
+	size_t count_off;	/* 0: none */
+};
+
+static int by_count_key(const void *a, const void *b, void *arg)
+{
+	const struct sort_by *by = arg;
+	const unsigned char *x = *(void *const *)a, *y = *(void *const *)b;
+	unsigned long long cx = 0, cy = 0;
+
+	if (by->count_off) {
+		cx = *(const unsigned long long *)(x + by->count_off);
+		cy = *(const unsigned long long *)(y + by->count_off);
+	}
+	if (cx != cy)
+		return cx < cy ? 1 : -1;
+	return memcmp(x, y, by->key_size);
+}
+
+const void **htab_sorted(const struct cp_htab *h, size_t count_off)
 {
 	const void **p = malloc((h->nr + 1) * sizeof(*p));
+	struct sort_by by = { h->key_size, count_off };
 	size_t i;
 
 	if (!p)
 		return NULL;
 	for (i = 0; i < h->nr; i++)
 		p[i] = htab_entry(h, i);
-	qsort(p, h->nr, sizeof(*p), cmp);
+	qsort_r(p, h->nr, sizeof(*p), by_count_key, &by);
 	return p;
 }

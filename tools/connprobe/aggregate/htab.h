@@ -12,49 +12,31 @@
 #include <stdint.h>
 #include <string.h>
 
-struct cp_htab_slot {
-	uint32_t idx;		/* entry index + 1; 0: empty */
-	uint32_t hash;		/* low bits of the key's hash */
-};
-
 struct cp_htab {
 	size_t key_size;
 	size_t entry_size;
-	unsigned char *entries;
+	unsigned char *entries;	/* room for half the slots */
 	size_t nr;
-	size_t cap;
-	struct cp_htab_slot *slots;	/* at most half full */
-	size_t mask;			/* number of slots - 1 */
+	uint32_t *slots;	/* entry index + 1, 0: empty; at most half full */
+	size_t mask;		/* number of slots - 1 */
 };
 
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size);
 void htab_free(struct cp_htab *h);
 
-/* The entry whose key equals @key, or NULL. */
 void *htab_find(const struct cp_htab *h, const void *key);
 
-/*
- * The entry for @key, a new one (zeroed, key copied) if there was none;
- * NULL if out of memory.  Entry pointers are valid until the next insert.
- */
+/* @key's entry, new and zeroed if need be; NULL if out of memory. */
 void *htab_insert(struct cp_htab *h, const void *key);
 
-/* htab_insert(), as the entry's index + 1; 0 if out of memory. */
-size_t htab_insert_idx(struct cp_htab *h, const void *key);
-
-/*
- * Remove the entry for @key, if any.  The last entry moves into its
- * place: indexes of entries are stable only in a table without removes.
- */
+/* The last entry moves into the removed one's place. */
 void htab_remove(struct cp_htab *h, const void *key);
 
 /*
- * Pointers to the entries, sorted by @cmp, to which qsort() hands
- * pointers to them; free() it; NULL if out of memory.  Views sort what
- * they show, not the table, which goes on counting (top, prom).
+ * Pointers to the entries (to free()), the largest unsigned long long at
+ * @count_off first (0: none), then by key; the table keeps its order.
  */
-const void **htab_sorted(const struct cp_htab *h,
-			 int (*cmp)(const void *, const void *));
+const void **htab_sorted(const struct cp_htab *h, size_t count_off);
 
 static inline void *htab_entry(const struct cp_htab *h, size_t i)
 {
@@ -69,7 +51,7 @@ static inline void *htab_entry(const struct cp_htab *h, size_t i)
 static inline uint64_t hash_bytes(const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	uint64_t h = n, w;
+	uint64_t h = n, w = 0;
 
 	for (; n >= 8; n -= 8, b += 8) {
 		memcpy(&w, b, 8);
@@ -89,27 +71,15 @@ static inline uint64_t hash_bytes(const void *p, size_t n)
 	return h ^ (h >> 31);
 }
 
-/* The slot holding @key (@n bytes), or the empty slot where it would go. */
-static inline struct cp_htab_slot *htab_probe(const struct cp_htab *h,
-					      const void *key, uint32_t hash,
-					      size_t n)
+/* The slot of @key (@n bytes), or the empty one where it would go. */
+static inline uint32_t *htab_slot(const struct cp_htab *h, const void *key,
+				  size_t n)
 {
-	struct cp_htab_slot *s;
-	size_t i;
+	size_t i = hash_bytes(key, n) & h->mask;
 
-	for (i = hash & h->mask;; i = (i + 1) & h->mask) {
-		s = &h->slots[i];
-		if (!s->idx || (s->hash == hash &&
-				!memcmp(htab_entry(h, s->idx - 1), key, n)))
-			return s;
-	}
-}
-
-/* The index + 1 of the entry whose key (@n bytes) equals @key; 0: none. */
-static inline size_t htab_find_idx_n(const struct cp_htab *h,
-				     const void *key, size_t n)
-{
-	return h->slots ? htab_probe(h, key, hash_bytes(key, n), n)->idx : 0;
+	while (h->slots[i] && memcmp(htab_entry(h, h->slots[i] - 1), key, n))
+		i = (i + 1) & h->mask;
+	return &h->slots[i];
 }
 
 #endif /* CONNPROBE_HTAB_H */

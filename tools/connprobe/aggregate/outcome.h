@@ -8,7 +8,8 @@
 
 #include <errno.h>
 #include <stdbool.h>
-#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <connprobe.h>
 
@@ -18,10 +19,8 @@
 #define OUTCOME_BUF_LEN	(NAME_BUF_LEN + 8)
 
 /*
- * An outcome as a fixed-size key (no padding holes, so it can be hashed
- * and compared bytewise): the event, and the result as the caller got
- * it (EINTR for the kernel's ERESTARTSYS and its kin, caller_errno()),
- * or "abandoned".  JSON's "error" alone keeps the kernel's code.
+ * An outcome as a key without holes: the event, and the result as the
+ * caller got it (caller_errno()), or "abandoned".
  */
 struct cp_outcome {
 	__u8 event;		/* enum connprobe_event */
@@ -45,23 +44,36 @@ static inline struct cp_outcome outcome_of(const struct connprobe_record *rec)
 	return o;
 }
 
-/*
- * "OK", the errno name ("ECONNREFUSED"), a positive ret as a number, or
- * "abandoned": prom's outcome label.
- */
-const char *outcome_result(const struct cp_outcome *o, char *buf, size_t len);
+/* "OK", the errno name, a positive ret as a number, "abandoned": prom's. */
+static inline const char *outcome_result(const struct cp_outcome *o,
+					 char *buf, size_t len)
+{
+	if (!o->ret)	/* abandoned: ret 0 */
+		return o->abandoned ? "abandoned" : "OK";
+	if (o->ret > 0) {	/* not an errno: show the raw value */
+		snprintf(buf, len, "%d", o->ret);
+		return buf;
+	}
+	/* Widen before negating: -INT_MIN does not fit in an int. */
+	return errno_str(-(long long)o->ret, buf, len);
+}
+
+/* The table's RESULT: "done:" before a COMPLETE's; @len >= OUTCOME_BUF_LEN. */
+static inline const char *outcome_label(const struct cp_outcome *o,
+					char *buf, size_t len)
+{
+	const char *r = outcome_result(o, buf + 5, len - 5);
+
+	if (o->event != CONNPROBE_EVENT_COMPLETE || o->abandoned)
+		return r;
+	/* per record in the table: no snprintf() */
+	memmove(buf + 5, r, strlen(r) + 1);
+	return memcpy(buf, "done:", 5);
+}
 
 /*
- * The table's RESULT: outcome_result(), after "done:" for a COMPLETE;
- * @len at least OUTCOME_BUF_LEN.
- */
-const char *outcome_label(const struct cp_outcome *o, char *buf, size_t len);
-
-/*
- * Did the attempt fail?  A CONNECT record fails with any error but
- * EINPROGRESS (the attempt goes on, and a COMPLETE record ends it); a
- * COMPLETE record fails with any error, or when abandoned.  An EINTR
- * (ERESTARTSYS) is a failure: the caller did not get a connection.
+ * A CONNECT record fails with any error but EINPROGRESS (a COMPLETE
+ * record ends the attempt); a COMPLETE record with any error or abandoned.
  */
 static inline bool outcome_failed(const struct cp_outcome *o)
 {
@@ -78,12 +90,9 @@ static inline bool record_failed(const struct connprobe_record *rec)
 }
 
 /*
- * The one definition of "in progress", for --in-progress and summary: a
- * CONNECT record of a socket whose attempt went on past the call, which
- * returned EINPROGRESS, or was interrupted by a signal (EINTR, or one of
- * the kernel's restart codes, which the caller sees as EINTR): a blocking
- * connect's handshake goes on too, and a COMPLETE record with the same
- * id ends it.
+ * "In progress", for --in-progress and summary: a socket's connect that
+ * returned EINPROGRESS or was interrupted (EINTR): a blocking connect's
+ * handshake goes on too, until a COMPLETE record with the same id.
  */
 static inline bool record_in_progress(const struct connprobe_record *rec)
 {

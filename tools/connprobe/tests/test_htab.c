@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The group hash table: insert, find, remove, growth, sorting. */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -91,14 +92,6 @@ fail:
 	return ret;
 }
 
-/* htab_sorted() hands pointers to the entries. */
-static int cmp_desc(const void *a, const void *b)
-{
-	const struct entry *x = *(void *const *)a, *y = *(void *const *)b;
-
-	return (x->key < y->key) - (x->key > y->key);
-}
-
 static int test_sorted(const void *arg)
 {
 	const struct entry **sorted = NULL;
@@ -108,13 +101,22 @@ static int test_sorted(const void *arg)
 	(void)arg;
 	htab_init(&h, sizeof(uint64_t), sizeof(struct entry));
 	CHECK_INT(fill(&h, 1000), 0);
-	sorted = (const struct entry **)htab_sorted(&h, cmp_desc);
+	/* largest count (value) first */
+	sorted = (const struct entry **)htab_sorted(&h, offsetof(struct entry,
+								  value));
 	CHECK(sorted);
 	CHECK_INT(sorted[0]->key, 999);
 	CHECK_INT(sorted[999]->key, 0);
 	/* the table itself keeps its order and its index */
 	CHECK_INT(((struct entry *)htab_entry(&h, 0))->key, 0);
 	CHECK_INT(all_found(&h, 1000, 0), 0);
+	/* without a count, by the key's bytes: 256 (00 01 ...) before 1 */
+	free(sorted);
+	sorted = (const struct entry **)htab_sorted(&h, 0);
+	CHECK(sorted);
+	CHECK_INT(sorted[0]->key, 0);
+	CHECK_INT(sorted[1]->key, 256);
+	CHECK_INT(sorted[999]->key, 767);
 	ret = 0;
 fail:
 	free(sorted);
@@ -125,6 +127,6 @@ fail:
 TEST_LIST(htab_tests) = {
 	{ "htab: insert zeroes, find, no duplicates, growth", test_insert_find_grow },
 	{ "htab: remove keeps every other key findable", test_remove_keeps_others },
-	{ "htab: sorted pointers, the table unchanged", test_sorted },
+	{ "htab: sorted by count, then key; the table unchanged", test_sorted },
 	{ NULL, NULL },
 };

@@ -6,7 +6,7 @@
  * outcome names and numbers: nothing that XML must escape.
  */
 #include <math.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "views.h"
@@ -16,19 +16,6 @@
 #define LEFT		60	/* the latency labels */
 #define PANEL_GAP	50	/* the title above, the time axis below */
 #define WIDTH		(LEFT + HEAT_COLS * CELL_W + 20)
-
-static void __attribute__((format(printf, 2, 3)))
-outf(struct cp_out *o, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	out_mem(o, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
-}
 
 /* 2^@row microseconds, the row's lower bound: "512us", "1.02ms". */
 static void latency_label(int row, char *buf, size_t len)
@@ -55,16 +42,16 @@ static void panel(struct cp_out *o, const struct cp_agg *a,
 
 	for (c = 0; c < HEAT_COLS * HEAT_ROWS; c++)
 		max = g[c] > max ? g[c] : max;
-	outf(o, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s: %llu</text>\n",
+	view_printf(o, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s: %llu</text>\n",
 	     LEFT, y - 8, outcome_label(&e->g.key.oc, label, sizeof(label)),
 	     e->g.st.count);
-	outf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
+	view_printf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
 	     LEFT, y, HEAT_COLS * CELL_W, (hi - lo + 1) * CELL_H);
 	for (r = lo; r <= hi; r++) {
 		ry = y + (hi - r) * CELL_H;	/* the slowest row on top */
 		if ((r - lo) % 2 == 0) {
 			latency_label(r, label, sizeof(label));
-			outf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
+			view_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
 			     LEFT - 4, ry + CELL_H, label);
 		}
 		for (c = 0; c < HEAT_COLS; c++) {
@@ -73,15 +60,15 @@ static void panel(struct cp_out *o, const struct cp_agg *a,
 				continue;
 			/* light yellow to dark red */
 			f = max > 1 ? log(n) / log(max) : 1;
-			outf(o, "<rect x=\"%zu\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"rgb(%d,%d,%d)\"><title>%u</title></rect>\n",
+			view_printf(o, "<rect x=\"%zu\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"rgb(%d,%d,%d)\"><title>%u</title></rect>\n",
 			     LEFT + c * CELL_W, ry, CELL_W, CELL_H,
 			     (int)(255 - f * 66), (int)(255 - f * 255),
 			     (int)(204 - f * 166), n);
 		}
 	}
 	y += (hi - lo + 1) * CELL_H + 14;
-	outf(o, "<text x=\"%d\" y=\"%d\">0 s</text>\n", LEFT, y);
-	outf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3f s (%.3f s a column)</text>\n",
+	view_printf(o, "<text x=\"%d\" y=\"%d\">0 s</text>\n", LEFT, y);
+	view_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3f s (%.3f s a column)</text>\n",
 	     LEFT + HEAT_COLS * CELL_W, y,
 	     (double)a->heat_width_ns * HEAT_COLS / 1e9,
 	     (double)a->heat_width_ns / 1e9);
@@ -90,7 +77,8 @@ static void panel(struct cp_out *o, const struct cp_agg *a,
 void heatmap_print(struct cp_out *o, const struct cp_agg *a,
 		   const struct view_opts *vo, const struct cp_stats *lost)
 {
-	const void **groups = htab_sorted(&a->outcomes.tab, outcome_by_count);
+	const void **groups = htab_sorted(&a->outcomes.tab,
+					  offsetof(struct group, st.count));
 	size_t n = a->outcomes.tab.nr, i;
 	int lo = a->heat_lo, hi = a->heat_hi, panel_h;
 
@@ -101,7 +89,7 @@ void heatmap_print(struct cp_out *o, const struct cp_agg *a,
 	if (hi < 0)
 		lo = hi = 0;
 	panel_h = (hi - lo + 1) * CELL_H + PANEL_GAP;
-	outf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	view_printf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"10\">\n"
 	     "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
 	     "<text x=\"%d\" y=\"18\" font-size=\"13\">connect() latency by outcome: log2 buckets over time, %llu records</text>\n",

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hist: a bcc log2 histogram per outcome, from the aggregator. */
-#include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "json.h"
 #include "views.h"
 
 /* bcc-compatible log2 histogram output (libbpf-tools trace_helpers.c). */
@@ -13,47 +11,30 @@
 void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 		    const char *unit)
 {
-	uint64_t val_max = 0, low, high;
-	int idx_max = -1, i, width, stars, n;
-	char line[160];
+	uint64_t val_max = 0;
+	int idx_max = -1, i, s, stars, wide;
 
 	for (i = 0; i < LOG2HIST_SLOTS; i++) {
-		if (h->slot[i])
-			idx_max = i;
-		if (h->slot[i] > val_max)
-			val_max = h->slot[i];
+		idx_max = h->slot[i] ? i : idx_max;
+		val_max = h->slot[i] > val_max ? h->slot[i] : val_max;
 	}
 	if (idx_max < 0)
 		return;
 	/* bcc halves the bars and doubles the ranges past 32 slots */
-	stars = idx_max <= 32 ? STARS_MAX : STARS_MAX / 2;
-	width = idx_max <= 32 ? 10 : 20;
-	snprintf(line, sizeof(line), "%*s%-*s : count    distribution\n",
-		 idx_max <= 32 ? 5 : 15, "", idx_max <= 32 ? 19 : 29, unit);
-	out_str(o, line);
+	wide = idx_max > 32;
+	stars = wide ? STARS_MAX / 2 : STARS_MAX;
+	view_printf(o, "%*s%-*s : count    distribution\n", wide ? 15 : 5, "",
+		    wide ? 29 : 19, unit);
 	for (i = 0; i <= idx_max; i++) {
-		low = i ? 1ULL << i : 0;
-		high = i == 63 ? UINT64_MAX : (1ULL << (i + 1)) - 1;
-		snprintf(line, sizeof(line), "%*llu -> %-*llu : %-8llu |",
-			 width, (unsigned long long)low, width,
-			 (unsigned long long)high,
-			 (unsigned long long)h->slot[i]);
-		out_str(o, line);
-		n = h->slot[i] * stars / val_max;
-		for (int s = 0; s < stars; s++)
-			out_char(o, s < n ? '*' : ' ');
+		view_printf(o, "%*llu -> %-*llu : %-8llu |", wide ? 20 : 10,
+			    i ? 1ULL << i : 0, wide ? 20 : 10,
+			    i == 63 ? ~0ULL : (1ULL << (i + 1)) - 1,
+			    (unsigned long long)h->slot[i]);
+		for (s = 0; s < stars; s++)
+			out_char(o, s < (int)(h->slot[i] * stars / val_max) ?
+				 '*' : ' ');
 		out_str(o, "|\n");
 	}
-}
-
-
-int outcome_by_count(const void *a, const void *b)
-{
-	const struct group *x = *(void *const *)a, *y = *(void *const *)b;
-
-	if (x->st.count != y->st.count)
-		return x->st.count < y->st.count ? 1 : -1;
-	return memcmp(&x->key.oc, &y->key.oc, sizeof(x->key.oc));
 }
 
 /* One outcome's histogram as a JSON object. */
@@ -64,27 +45,22 @@ static void json_hist(struct cp_out *o, const struct outcome_group *e)
 
 	out_char(o, '{');
 	outcome_json(o, &e->g.key.oc);
-	json_key(o, "count");
-	out_u64(o, e->g.st.count);
-	out_str(o, ",\"buckets\":[");
+	view_printf(o, ",\"count\":%llu,\"buckets\":[", e->g.st.count);
 	for (last = LOG2HIST_SLOTS - 1; last > 0 && !slot[last]; last--)
 		;
-	for (s = 0; s <= last; s++) {
-		out_str(o, s ? ",{\"low\":" : "{\"low\":");
-		out_u64(o, s ? 1ULL << s : 0);
-		json_key(o, "high");
-		out_u64(o, s == 63 ? ~0ULL : (1ULL << (s + 1)) - 1);
-		json_key(o, "count");
-		out_u64(o, slot[s]);
-		out_char(o, '}');
-	}
+	for (s = 0; s <= last; s++)
+		view_printf(o, "%s{\"low\":%llu,\"high\":%llu,\"count\":%llu}",
+			    s ? "," : "", s ? 1ULL << s : 0,
+			    s == 63 ? ~0ULL : (1ULL << (s + 1)) - 1,
+			    (unsigned long long)slot[s]);
 	out_str(o, "]}");
 }
 
 void hist_print(struct cp_out *o, const struct cp_agg *a,
 		const struct view_opts *vo, const struct cp_stats *lost)
 {
-	const void **groups = htab_sorted(&a->outcomes.tab, outcome_by_count);
+	const void **groups = htab_sorted(&a->outcomes.tab,
+					  offsetof(struct group, st.count));
 	const char *unit = vo->msecs ? "msecs" : "usecs";
 	size_t i, n = a->outcomes.tab.nr;
 	char label[OUTCOME_BUF_LEN];
@@ -93,10 +69,8 @@ void hist_print(struct cp_out *o, const struct cp_agg *a,
 	if (!groups)
 		return;
 	if (vo->json) {
-		out_str(o, "{\"unit\":\"");
-		out_str(o, unit);
-		out_str(o, "\",\"records\":");
-		out_u64(o, a->records);
+		view_printf(o, "{\"unit\":\"%s\",\"records\":%llu", unit,
+			    a->records);
 		lost_print(o, lost, true);
 		out_str(o, ",\"histograms\":[");
 	}
@@ -107,17 +81,14 @@ void hist_print(struct cp_out *o, const struct cp_agg *a,
 			json_hist(o, e);
 			continue;
 		}
-		out_str(o, i ? "\noutcome = " : "outcome = ");
-		out_str(o, outcome_label(&e->g.key.oc, label, sizeof(label)));
-		out_char(o, '\n');
+		view_printf(o, "%soutcome = %s\n", i ? "\n" : "",
+			    outcome_label(&e->g.key.oc, label, sizeof(label)));
 		log2hist_print(o, &e->log2, unit);
 	}
 	if (vo->json) {
 		out_str(o, "]}\n");
 	} else {
-		out_str(o, n ? "\n" : "");
-		out_u64(o, a->records);
-		out_str(o, " records, ");
+		view_printf(o, "%s%llu records, ", n ? "\n" : "", a->records);
 		lost_print(o, lost, false);
 	}
 	free(groups);

@@ -5,88 +5,79 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
 #include "names.h"
 #include "views.h"
 
 static void family_header(struct cp_out *o, const char *name,
 			  const char *type, const char *help)
 {
-	out_str(o, "# HELP ");
-	out_str(o, name);
-	out_char(o, ' ');
-	out_str(o, help);
-	out_str(o, "\n# TYPE ");
-	out_str(o, name);
-	out_char(o, ' ');
-	out_str(o, type);
-	out_char(o, '\n');
-}
-
-/* @v as text in @buf (32 bytes). */
-static const char *num(char *buf, unsigned long long v)
-{
-	buf[fmt_u64(buf, v)] = '\0';
-	return buf;
+	view_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 /*
  * One sample: @name@suffix, its labels (name, value pairs up to a NULL
- * name), @value.  Label values are names, but escape as the format
- * requires anyway.
+ * name), @v (a _sum's in ns, shown in seconds).  Label values are names,
+ * but escape as the format requires anyway.
  */
 static void sample(struct cp_out *o, const char *name, const char *suffix,
-		   const char *value, ...)
+		   unsigned long long v, ...)
 {
-	const char *l, *v;
+	const char *l, *s;
 	char sep = '{';
 	va_list ap;
 
 	out_str(o, name);
 	out_str(o, suffix);
-	va_start(ap, value);
+	va_start(ap, v);
 	while ((l = va_arg(ap, const char *))) {
-		out_char(o, sep);
-		out_str(o, l);
-		out_str(o, "=\"");
-		for (v = va_arg(ap, const char *); *v; v++) {
-			if (*v == '\\' || *v == '"')
+		view_printf(o, "%c%s=\"", sep, l);
+		for (s = va_arg(ap, const char *); *s; s++) {
+			if (*s == '\\' || *s == '"')
 				out_char(o, '\\');
-			if (*v == '\n')
+			if (*s == '\n')
 				out_str(o, "\\n");
 			else
-				out_char(o, *v);
+				out_char(o, *s);
 		}
 		out_char(o, '"');
 		sep = ',';
 	}
 	va_end(ap);
 	out_str(o, sep == ',' ? "} " : " ");
-	out_str(o, value);
-	out_char(o, '\n');
+	if (strcmp(suffix, "_sum"))
+		view_printf(o, "%llu\n", v);
+	else
+		view_printf(o, "%llu.%09llu\n", v / 1000000000, v % 1000000000);
 }
 
-/* The series of one kind, sorted by key, for a stable file. */
-static int by_series(const void *a, const void *b)
-{
-	return memcmp(*(void *const *)a, *(void *const *)b,
-		      offsetof(struct prom_series, count));
-}
+static const char *const counters[2][2] = {
+	{ "connprobe_connect_calls_total",
+	  "connect() calls, by result, socket family and protocol." },
+	{ "connprobe_connect_completions_total",
+	  "Ends of non-blocking connects (EINPROGRESS), by result, socket family and protocol." },
+};
 
+static const char *const histograms[2][2] = {
+	{ "connprobe_connect_duration_seconds", "Time connect() took, by result." },
+	{ "connprobe_connect_completion_seconds",
+	  "Time from a non-blocking connect() to its end, by result." },
+};
+
+/* The series of an event (CONNECT, COMPLETE), sorted by key. */
 static void print_counters(struct cp_out *o, const void **series, size_t n,
-			   __u8 event, const char *name, const char *help)
+			   __u8 event)
 {
 	char res[OUTCOME_BUF_LEN], fam[NAME_BUF_LEN], proto[NAME_BUF_LEN];
+	const char *name = counters[event - 1][0];
 	const struct prom_series *s;
-	char buf[32];
 	size_t i;
 
-	family_header(o, name, "counter", help);
+	family_header(o, name, "counter", counters[event - 1][1]);
 	for (i = 0; i < n; i++) {
 		s = series[i];
 		if (s->outcome.event != event)
 			continue;
-		sample(o, name, "", num(buf, s->count), "outcome",
+		sample(o, name, "", s->count, "outcome",
 		       outcome_result(&s->outcome, res, sizeof(res)),
 		       "family", s->sock_known ?
 		       family_str(s->family, fam, sizeof(fam)) : "unknown",
@@ -96,77 +87,18 @@ static void print_counters(struct cp_out *o, const void **series, size_t n,
 	}
 }
 
-/* A series of failures by destination, by the labels it sorts by. */
-struct dest_row {
-	struct cp_outcome outcome;
-	char daddr[48];		/* INET6_ADDRSTRLEN, rounded up; "other" */
-	int dport;		/* -1 for "other" */
-	unsigned long long count;
-};
-
-static int by_dest_row(const void *a, const void *b)
-{
-	return memcmp(a, b, offsetof(struct dest_row, count));
-}
-
-/*
- * Failed calls and attempts by destination (see PROM_MAX_DESTINATIONS):
- * "refused connects to 10.0.0.5:5432" is a query, not a capture to dig.
- */
-static void print_dests(struct cp_out *o, const struct cp_agg *a)
-{
-	static const char name[] = "connprobe_connect_failures_by_destination_total";
-	struct dest_row *r = calloc(a->prom_dests.nr + 1, sizeof(*r));
-	char res[OUTCOME_BUF_LEN], port[16], buf[32];
-	const struct prom_dest *d;
-	size_t i;
-
-	family_header(o, name, "counter",
-		      "Failed connect() calls (event connect) and failed ends of non-blocking connects (event complete), by IPv4 or IPv6 destination; destinations past the first 64 count as \"other\".");
-	if (!r)
-		return;
-	for (i = 0; i < a->prom_dests.nr; i++) {
-		d = htab_entry(&a->prom_dests, i);
-		r[i].outcome = d->outcome;
-		r[i].count = d->count;
-		r[i].dport = d->dest.family ? d->dest.port : -1;
-		if (d->dest.family)
-			addr_fmt(d->dest.family, d->dest.addr, r[i].daddr);
-		else
-			strcpy(r[i].daddr, "other");
-	}
-	qsort(r, a->prom_dests.nr, sizeof(*r), by_dest_row);
-	for (i = 0; i < a->prom_dests.nr; i++) {
-		snprintf(port, sizeof(port), "%d", r[i].dport);
-		sample(o, name, "", num(buf, r[i].count), "event",
-		       r[i].outcome.event == CONNPROBE_EVENT_COMPLETE ?
-		       "complete" : "connect",
-		       "outcome",
-		       outcome_result(&r[i].outcome, res, sizeof(res)),
-		       "destination", r[i].daddr,
-		       "port", r[i].dport < 0 ? "" : port, NULL);
-	}
-	free(r);
-}
-
-static int by_outcome(const void *a, const void *b)
-{
-	return memcmp(*(void *const *)a, *(void *const *)b,
-		      sizeof(struct cp_outcome));
-}
-
-/* A histogram per outcome: its prom buckets, its count and sum. */
+/* A histogram per outcome of an event: its prom buckets, count and sum. */
 static void print_hists(struct cp_out *o, const void **groups, size_t n,
-			__u8 event, const char *name, const char *help)
+			__u8 event)
 {
-	char res[OUTCOME_BUF_LEN], le[32], buf[32];
+	const char *name = histograms[event - 1][0], *oc;
+	char res[OUTCOME_BUF_LEN], le[32];
 	const struct outcome_group *e;
 	unsigned long long cum;
-	const char *oc;
 	size_t i;
 	int b;
 
-	family_header(o, name, "histogram", help);
+	family_header(o, name, "histogram", histograms[event - 1][1]);
 	for (i = 0; i < n; i++) {
 		e = groups[i];
 		if (e->g.key.oc.event != event)
@@ -176,35 +108,58 @@ static void print_hists(struct cp_out *o, const void **groups, size_t n,
 			cum += e->prom_bucket[b];
 			/* the bounds as Prometheus' clients write them */
 			snprintf(le, sizeof(le), "%g", prom_bucket_ns[b] / 1e9);
-			sample(o, name, "_bucket", num(buf, cum),
-			       "outcome", oc, "le", le, NULL);
+			sample(o, name, "_bucket", cum, "outcome", oc, "le", le,
+			       NULL);
 		}
-		sample(o, name, "_bucket", num(buf, e->g.st.count),
-		       "outcome", oc, "le", "+Inf", NULL);
-		buf[fmt_fixed(buf, e->prom_sum_ns, 9)] = '\0';
-		sample(o, name, "_sum", buf, "outcome", oc, NULL);
-		sample(o, name, "_count", num(buf, e->g.st.count),
-		       "outcome", oc, NULL);
+		sample(o, name, "_bucket", e->g.st.count, "outcome", oc,
+		       "le", "+Inf", NULL);
+		sample(o, name, "_sum", e->prom_sum_ns, "outcome", oc, NULL);
+		sample(o, name, "_count", e->g.st.count, "outcome", oc, NULL);
 	}
+}
+
+/*
+ * Failed calls and attempts by destination (see PROM_MAX_DESTINATIONS):
+ * "refused connects to 10.0.0.5:5432" is a query, not a capture to dig.
+ */
+static void print_dests(struct cp_out *o, const struct cp_agg *a)
+{
+	static const char name[] = "connprobe_connect_failures_by_destination_total";
+	const void **dests = htab_sorted(&a->prom_dests, 0);
+	char res[OUTCOME_BUF_LEN], port[16];
+	const struct prom_dest *d;
+	size_t i;
+
+	family_header(o, name, "counter",
+		      "Failed connect() calls (event connect) and failed ends of non-blocking connects (event complete), by IPv4 or IPv6 destination; destinations past the first 64 count as \"other\".");
+	for (i = 0; dests && i < a->prom_dests.nr; i++) {
+		d = dests[i];
+		snprintf(port, sizeof(port), "%d", d->dest.dport);
+		sample(o, name, "", d->count, "event",
+		       d->outcome.event == CONNPROBE_EVENT_COMPLETE ?
+		       "complete" : "connect",
+		       "outcome", outcome_result(&d->outcome, res, sizeof(res)),
+		       "destination", d->dest.daddr,
+		       "port", d->dest.dport < 0 ? "" : port, NULL);
+	}
+	free(dests);
 }
 
 static void print_losses(struct cp_out *o, const struct cp_stats *lost)
 {
 	static const char missed[] = "connprobe_missed_calls_total";
-	char buf[32];
 	size_t i;
 
 	family_header(o, "connprobe_lost_records_total", "counter",
 		      "Records the module dropped because its buffer was full.");
-	sample(o, "connprobe_lost_records_total", "",
-	       num(buf, lost->total_lost), NULL);
+	sample(o, "connprobe_lost_records_total", "", lost->total_lost, NULL);
 	family_header(o, missed, "counter",
 		      "connect() calls a probe missed: maxactive exhausted, or hit while a handler ran (recursion).");
 	for (i = 0; i < lost->nr_probes; i++) {
-		sample(o, missed, "", num(buf, lost->probes[i].nmissed),
+		sample(o, missed, "", lost->probes[i].nmissed,
 		       "probe", lost->probes[i].symbol,
 		       "reason", "maxactive", NULL);
-		sample(o, missed, "", num(buf, lost->probes[i].kp_nmissed),
+		sample(o, missed, "", lost->probes[i].kp_nmissed,
 		       "probe", lost->probes[i].symbol,
 		       "reason", "recursion", NULL);
 	}
@@ -213,24 +168,16 @@ static void print_losses(struct cp_out *o, const struct cp_stats *lost)
 void prom_print(struct cp_out *o, const struct cp_agg *a,
 		const struct view_opts *vo, const struct cp_stats *lost)
 {
-	const void **series = htab_sorted(&a->series, by_series);
-	const void **hists = htab_sorted(&a->outcomes.tab, by_outcome);
-	size_t ns = a->series.nr, nh = a->outcomes.tab.nr;
+	const void **series = htab_sorted(&a->series, 0);
+	const void **hists = htab_sorted(&a->outcomes.tab, 0);
+	__u8 ev;
 
 	(void)vo;
 	if (series && hists) {
-		print_counters(o, series, ns, CONNPROBE_EVENT_CONNECT,
-			       "connprobe_connect_calls_total",
-			       "connect() calls, by result, socket family and protocol.");
-		print_counters(o, series, ns, CONNPROBE_EVENT_COMPLETE,
-			       "connprobe_connect_completions_total",
-			       "Ends of non-blocking connects (EINPROGRESS), by result, socket family and protocol.");
-		print_hists(o, hists, nh, CONNPROBE_EVENT_CONNECT,
-			    "connprobe_connect_duration_seconds",
-			    "Time connect() took, by result.");
-		print_hists(o, hists, nh, CONNPROBE_EVENT_COMPLETE,
-			    "connprobe_connect_completion_seconds",
-			    "Time from a non-blocking connect() to its end, by result.");
+		for (ev = CONNPROBE_EVENT_CONNECT; ev <= CONNPROBE_EVENT_COMPLETE; ev++)
+			print_counters(o, series, a->series.nr, ev);
+		for (ev = CONNPROBE_EVENT_CONNECT; ev <= CONNPROBE_EVENT_COMPLETE; ev++)
+			print_hists(o, hists, a->outcomes.tab.nr, ev);
 		print_dests(o, a);
 		if (lost)
 			print_losses(o, lost);

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* summary: the outcome, destination and process tables, text or JSON. */
+/*
+ * summary: the outcome, destination and process tables, text or JSON;
+ * and what the aggregating views share.
+ */
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,19 +16,51 @@
 
 #define LABEL_LEN	(UNIX_ADDR_BUF_LEN + 16)
 
-/*
- * A table's kind of key, and how to show one: its label columns into @l,
- * or (@o not NULL) its JSON keys onto @o.
- */
-struct table_kind {
-	const char *title[2];	/* title[1] NULL: one label column */
-	const char *section;	/* JSON array name */
-	void (*show)(const struct group *g, char l[2][LABEL_LEN],
-		     struct cp_out *o);
-};
+void view_printf(struct cp_out *o, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
 
-static void outcome_show(const struct group *g,
-			 char l[2][LABEL_LEN], struct cp_out *o)
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	out_mem(o, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
+}
+
+void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json)
+{
+	if (json)
+		json_key(o, "lost");
+	if (lost)
+		out_u64(o, lost->total_lost);
+	if (!json)
+		out_str(o, lost ? " lost\n" : "lost unknown\n");
+	else if (!lost)
+		out_str(o, "null");
+}
+
+static void json_pair(struct cp_out *o, const char *key, const char *s)
+{
+	json_key(o, key);
+	json_string_or_null(o, s);
+}
+
+void outcome_json(struct cp_out *o, const struct cp_outcome *oc)
+{
+	char buf[OUTCOME_BUF_LEN];
+
+	out_str(o, oc->event == CONNPROBE_EVENT_COMPLETE ?
+		"\"event\":\"complete\"" : "\"event\":\"connect\"");
+	json_pair(o, "outcome", outcome_result(oc, buf, sizeof(buf)));
+}
+
+/* A group's label columns into @l, or (@o not NULL) its JSON keys onto @o. */
+typedef void show_fn(const struct group *g, char l[2][LABEL_LEN],
+		     struct cp_out *o);
+
+static void outcome_show(const struct group *g, char l[2][LABEL_LEN],
+			 struct cp_out *o)
 {
 	char buf[OUTCOME_BUF_LEN];
 
@@ -35,8 +72,8 @@ static void outcome_show(const struct group *g,
 	}
 }
 
-static void dest_show(const struct group *g,
-		      char l[2][LABEL_LEN], struct cp_out *o)
+static void dest_show(const struct group *g, char l[2][LABEL_LEN],
+		      struct cp_out *o)
 {
 	const struct dest_key *k = &g->key.dest;
 	char proto[LABEL_LEN], addr[UNIX_ADDR_BUF_LEN], buf[LABEL_LEN];
@@ -48,18 +85,14 @@ static void dest_show(const struct group *g,
 	bool port = k->len && k->daddr_family != AF_UNIX;
 
 	if (o) {
-		json_key(o, "family");
-		json_string_or_null(o, k->daddr_family ? family_str(
+		json_pair(o, "family", k->daddr_family ? family_str(
 				k->daddr_family, buf, sizeof(buf)) : NULL);
-		json_key(o, "proto");
-		json_string_or_null(o, p);
-		json_key(o, "daddr");
-		json_string_or_null(o, s);
-		json_key(o, "dport");
+		json_pair(o, "proto", p);
+		json_pair(o, "daddr", s);
 		if (port)
-			out_u64(o, k->port);
+			view_printf(o, ",\"dport\":%u", k->port);
 		else
-			out_str(o, "null");
+			out_str(o, ",\"dport\":null");
 		return;
 	}
 	snprintf(l[0], LABEL_LEN, "%s", p ? p : "-");
@@ -72,13 +105,11 @@ static void dest_show(const struct group *g,
 	l[1][text_ascii(buf, LABEL_LEN - 1, l[1])] = '\0';
 }
 
-static void proc_show(const struct group *g,
-		      char l[2][LABEL_LEN], struct cp_out *o)
+static void proc_show(const struct group *g, char l[2][LABEL_LEN],
+		      struct cp_out *o)
 {
 	if (o) {
-		json_key(o, "pid");
-		out_u64(o, g->key.proc.pid);
-		json_key(o, "comm");
+		view_printf(o, ",\"pid\":%u,\"comm\":", g->key.proc.pid);
 		json_string(o, g->key.proc.comm, CONNPROBE_COMM_LEN);
 		return;
 	}
@@ -86,17 +117,19 @@ static void proc_show(const struct group *g,
 	l[1][text_ascii(g->key.proc.comm, CONNPROBE_COMM_LEN, l[1])] = '\0';
 }
 
-static const struct table_kind kinds[] = {
-	{ { "OUTCOME", NULL }, "outcomes", outcome_show },
-	{ { "PROTO", "DESTINATION" }, "destinations", dest_show },
-	{ { "PID", "COMM" }, "processes", proc_show },
+static const struct table_kind {
+	const char *title[2];	/* title[1] NULL: one label column */
+	const char *section;	/* JSON array name */
+	size_t table;		/* offsetof(struct cp_agg, ...) */
+	show_fn *show;
+} kinds[] = {
+	{ { "OUTCOME" }, "outcomes", offsetof(struct cp_agg, outcomes),
+	  outcome_show },
+	{ { "PROTO", "DESTINATION" }, "destinations",
+	  offsetof(struct cp_agg, dests), dest_show },
+	{ { "PID", "COMM" }, "processes", offsetof(struct cp_agg, procs),
+	  proc_show },
 };
-
-/* kinds[@i]'s table */
-static const struct group_table *table_of(const struct cp_agg *a, int i)
-{
-	return i == 0 ? &a->outcomes : i == 1 ? &a->dests : &a->procs;
-}
 
 struct srow {
 	const struct group *g;
@@ -126,153 +159,106 @@ static int cmp_row(const void *a, const void *b)
 	return c ? c : memcmp(&x->g->key, &y->g->key, sizeof(x->g->key));
 }
 
-/* The table's rows, labelled, sorted and cut to @limit (0: all); free(). */
-static struct srow *rows_of(const struct group_table *t,
-			    const struct table_kind *k, unsigned int limit,
-			    size_t *n)
-{
-	struct srow *r = calloc(t->tab.nr + 1, sizeof(*r));
-	size_t i, nr = 0;
-
-	*n = 0;
-	if (!r)
-		return NULL;
-	for (i = 0; i < t->tab.nr; i++, nr++) {
-		r[nr].g = htab_entry(&t->tab, i);
-		k->show(r[nr].g, r[nr].label, NULL);
-	}
-	if (t->other.g.st.count || t->other.g.st.lat.count) {
-		r[nr].g = &t->other.g;
-		r[nr].other = true;
-		strcpy(r[nr++].label[k->title[1] ? 1 : 0], "(other)");
-	}
-	qsort(r, nr, sizeof(*r), cmp_row);
-	*n = limit && nr > limit ? limit : nr;
-	return r;
-}
-
-/* The stats columns, each right-aligned after a space. */
-static const char *const stat_titles[] = {
-	"COUNT", "FAIL%", "P50(ms)", "P99(ms)", "MAX(ms)",
-};
-static const size_t stat_widths[] = { 10, 6, 10, 10, 10 };
-/* the latency columns: percentiles, 0 for the max */
+/* The latency columns: percentiles, 0 for the max. */
 static const double stat_pct[] = { 50, 99, 0 };
 static const char *const stat_json[] = { "p50_ns", "p99_ns", "max_ns" };
-
-static void stat_col(struct cp_out *o, int i, const char *s, size_t n)
-{
-	out_char(o, ' ');
-	out_rcol(o, s, n, stat_widths[i]);
-}
 
 static unsigned long long latency(const struct cp_latdist *d, int i)
 {
 	return stat_pct[i] > 0 ? latdist_percentile(d, stat_pct[i]) : d->max;
 }
 
+/* The stats columns, each right-aligned after a space. */
+#define STATS_FMT	" %10s %6s %10s %10s %10s\n"
+
 static void stats_cols(struct cp_out *o, const struct group_stats *st)
 {
-	char buf[32];
+	char c[5][32] = { "", "-", "-", "-", "-" };
 	int i;
 
-	stat_col(o, 0, buf, fmt_u64(buf, st->count));
+	c[0][fmt_u64(c[0], st->count)] = '\0';
 	/* permille, rounded, shown as a percentage with one decimal */
 	if (st->count)
-		stat_col(o, 1, buf, fmt_fixed(buf, (st->failed * 1000 +
-					      st->count / 2) / st->count, 1));
-	else
-		stat_col(o, 1, "-", 1);
-	for (i = 0; i < 3; i++) {
-		if (st->lat.count)
-			stat_col(o, 2 + i, buf,
-				 fmt_ns_as_ms(buf, latency(&st->lat, i)));
-		else
-			stat_col(o, 2 + i, "-", 1);
-	}
-	out_char(o, '\n');
+		c[1][fmt_fixed(c[1], (st->failed * 1000 + st->count / 2) /
+			       st->count, 1)] = '\0';
+	for (i = 0; i < 3 && st->lat.count; i++)
+		c[2 + i][fmt_ns_as_ms(c[2 + i], latency(&st->lat, i))] = '\0';
+	view_printf(o, STATS_FMT, c[0], c[1], c[2], c[3], c[4]);
 }
 
-static void print_one_table(struct cp_out *o, const struct group_table *t,
-			    const struct table_kind *k, unsigned int limit)
+/* A row as a JSON object. */
+static void json_row(struct cp_out *o, const struct table_kind *k,
+		     const struct srow *r)
 {
-	size_t n, i, w[2] = { strlen(k->title[0]),
-			      k->title[1] ? strlen(k->title[1]) : 0 };
-	struct srow *r = rows_of(t, k, limit, &n);
-	int c, ncols = k->title[1] ? 2 : 1;
+	const struct group_stats *st = &r->g->st;
+	int i;
+
+	view_printf(o, "{\"count\":%llu", st->count);
+	if (r->other)
+		out_str(o, ",\"other\":true");
+	else
+		k->show(r->g, NULL, o);
+	view_printf(o, ",\"failed\":%llu", st->failed);
+	for (i = 0; i < 3; i++) {
+		json_key(o, stat_json[i]);
+		if (st->lat.count)
+			out_u64(o, latency(&st->lat, i));
+		else
+			out_str(o, "null");
+	}
+	out_char(o, '}');
+}
+
+/*
+ * A table: its rows labelled, sorted and cut to vo->rows (0: all), as
+ * text (label columns left-aligned, as wide as their longest) or JSON.
+ */
+static void print_table(struct cp_out *o, const struct cp_agg *a,
+			const struct table_kind *k, const struct view_opts *vo)
+{
+	const struct group_table *t = (const void *)((const char *)a + k->table);
+	size_t i, n = t->tab.nr, ncols = k->title[1] ? 2 : 1, c;
+	struct srow *r = calloc(n + 1, sizeof(*r));
+	int w[2];
 
 	if (!r)
 		return;
-	for (i = 0; i < n; i++)
-		for (c = 0; c < ncols; c++)
-			if (strlen(r[i].label[c]) > w[c])
+	for (i = 0; i < n; i++) {
+		r[i].g = htab_entry(&t->tab, i);
+		k->show(r[i].g, r[i].label, NULL);
+	}
+	if (t->other.g.st.count || t->other.g.st.lat.count) {
+		r[n].g = &t->other.g;
+		r[n].other = true;
+		strcpy(r[n++].label[ncols - 1], "(other)");
+	}
+	qsort(r, n, sizeof(*r), cmp_row);
+	n = vo->rows && n > vo->rows ? vo->rows : n;
+	if (vo->json) {
+		view_printf(o, ",\"%s\":[", k->section);
+		for (i = 0; i < n; i++) {
+			out_str(o, i ? "," : "");
+			json_row(o, k, &r[i]);
+		}
+		out_char(o, ']');
+		free(r);
+		return;
+	}
+	for (c = 0; c < ncols; c++) {
+		w[c] = strlen(k->title[c]);
+		for (i = 0; i < n; i++)
+			if ((int)strlen(r[i].label[c]) > w[c])
 				w[c] = strlen(r[i].label[c]);
-	/* label columns left-aligned, the stats right-aligned after them */
-	for (c = 0; c < ncols; c++)
-		out_col(o, k->title[c], strlen(k->title[c]), w[c]);
-	for (c = 0; c < 5; c++)
-		stat_col(o, c, stat_titles[c], strlen(stat_titles[c]));
-	out_char(o, '\n');
+		view_printf(o, "%-*s ", w[c], k->title[c]);
+	}
+	view_printf(o, STATS_FMT, "COUNT", "FAIL%", "P50(ms)", "P99(ms)",
+		    "MAX(ms)");
 	for (i = 0; i < n; i++) {
 		for (c = 0; c < ncols; c++)
-			out_col(o, r[i].label[c], strlen(r[i].label[c]), w[c]);
+			view_printf(o, "%-*s ", w[c], r[i].label[c]);
 		stats_cols(o, &r[i].g->st);
 	}
 	free(r);
-}
-
-static void print_one_json(struct cp_out *o, const struct group_table *t,
-			   const struct table_kind *k, unsigned int limit)
-{
-	size_t n, i;
-	struct srow *r = rows_of(t, k, limit, &n);
-	int l;
-
-	json_key(o, k->section);
-	out_char(o, '[');
-	for (i = 0; i < n; i++) {
-		/* every kind's first key is written with a leading comma */
-		out_str(o, i ? ",{\"count\":" : "{\"count\":");
-		out_u64(o, r[i].g->st.count);
-		if (r[i].other)
-			out_str(o, ",\"other\":true");
-		else
-			k->show(r[i].g, NULL, o);
-		json_key(o, "failed");
-		out_u64(o, r[i].g->st.failed);
-		for (l = 0; l < 3; l++) {
-			json_key(o, stat_json[l]);
-			if (r[i].g->st.lat.count)
-				out_u64(o, latency(&r[i].g->st.lat, l));
-			else
-				out_str(o, "null");
-		}
-		out_char(o, '}');
-	}
-	out_char(o, ']');
-	free(r);
-}
-
-void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json)
-{
-	if (json)
-		json_key(o, "lost");
-	if (lost)
-		out_u64(o, lost->total_lost);
-	if (!json)
-		out_str(o, lost ? " lost\n" : "lost unknown\n");
-	else if (!lost)
-		out_str(o, "null");
-}
-
-void outcome_json(struct cp_out *o, const struct cp_outcome *oc)
-{
-	char buf[OUTCOME_BUF_LEN];
-
-	out_str(o, oc->event == CONNPROBE_EVENT_COMPLETE ?
-		"\"event\":\"complete\"" : "\"event\":\"connect\"");
-	json_key(o, "outcome");
-	json_string_or_null(o, outcome_result(oc, buf, sizeof(buf)));
 }
 
 void summary_print(struct cp_out *o, const struct cp_agg *a,
@@ -289,15 +275,12 @@ void summary_print(struct cp_out *o, const struct cp_agg *a,
 	if (vo->json) {
 		out_str(o, line);
 		lost_print(o, lost, true);
-		for (i = 0; i < 3; i++)
-			print_one_json(o, table_of(a, i), &kinds[i], vo->rows);
-		out_str(o, "}\n");
-		return;
 	}
 	for (i = 0; i < 3; i++) {
-		out_str(o, i ? "\n" : "");
-		print_one_table(o, table_of(a, i), &kinds[i], vo->rows);
+		out_str(o, i && !vo->json ? "\n" : "");
+		print_table(o, a, &kinds[i], vo);
 	}
-	out_str(o, line);
-	lost_print(o, lost, false);
+	out_str(o, vo->json ? "}\n" : line);
+	if (!vo->json)
+		lost_print(o, lost, false);
 }

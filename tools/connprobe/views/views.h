@@ -41,50 +41,16 @@ struct view_opts {
 /* NULL if out of memory. */
 struct cp_sink *view_sink_new(const struct view_opts *o);
 
-/*
- * The views, onto @o from @a as @vo asks; @lost NULL: unknown.
- *
- * summary: the outcome, destination and process tables, largest groups
- * first, at most vo->rows rows each (0: all), then a totals line; or one
- * JSON object.
- *
- * hist: bcc's log2 histogram per outcome, most frequent first, in usecs
- * (msecs with vo->msecs); or one JSON object.
- *
- * prom: the exposition, series sorted; counters count from the start of
- * the run, and without @lost the loss counters are left out:
- *
- *	connprobe_connect_calls_total{outcome,family,protocol}	counter
- *	connprobe_connect_completions_total{outcome,family,protocol} counter
- *	connprobe_connect_duration_seconds{outcome}		histogram
- *	connprobe_connect_completion_seconds{outcome}		histogram
- *	connprobe_connect_failures_by_destination_total{event,outcome,
- *		destination,port}				counter
- *	connprobe_lost_records_total				counter
- *	connprobe_missed_calls_total{probe,reason}		counter
- *
- * count: -c's table, as tcpconnect prints it, largest count first.
- *
- * heatmap: the heat map as an SVG document, a panel per outcome.
- */
-void summary_print(struct cp_out *o, const struct cp_agg *a,
-		   const struct view_opts *vo, const struct cp_stats *lost);
-void hist_print(struct cp_out *o, const struct cp_agg *a,
-		const struct view_opts *vo, const struct cp_stats *lost);
-void prom_print(struct cp_out *o, const struct cp_agg *a,
-		const struct view_opts *vo, const struct cp_stats *lost);
-void count_print(struct cp_out *o, const struct cp_agg *a,
-		 const struct view_opts *vo, const struct cp_stats *lost);
-void heatmap_print(struct cp_out *o, const struct cp_agg *a,
-		   const struct view_opts *vo, const struct cp_stats *lost);
+/* The views, onto @o from @a as @vo asks; @lost NULL: unknown. */
+typedef void view_print_fn(struct cp_out *o, const struct cp_agg *a,
+			   const struct view_opts *vo,
+			   const struct cp_stats *lost);
+view_print_fn summary_print, hist_print, prom_print, count_print,
+	heatmap_print;
 
 #define PROM_TEXTFILE_NAME	"connprobe.prom"
 
-/*
- * A log2 histogram in bcc's layout: a "@unit : count distribution"
- * header, then one "low -> high : count |****|" line per slot up to the
- * last non-empty one.  Prints nothing for an empty histogram.
- */
+/* A log2 histogram in bcc's layout; nothing for an empty one. */
 void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 		    const char *unit);
 
@@ -94,10 +60,8 @@ void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json);
 /* "event":..,"outcome":.. of an outcome (summary's and hist's JSON). */
 void outcome_json(struct cp_out *o, const struct cp_outcome *oc);
 
-/*
- * For htab_sorted() of a->outcomes.tab: the most frequent outcome first,
- * then by key, so that the order is repeatable (hist, the heat map).
- */
-int outcome_by_count(const void *a, const void *b);
+/* printf() onto @o, for the views' few lines a group. */
+void view_printf(struct cp_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif /* CONNPROBE_VIEWS_H */
