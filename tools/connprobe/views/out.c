@@ -54,12 +54,6 @@ int out_close(struct cp_out *o)
 	return ret;
 }
 
-static void out_spaces(struct cp_out *o, size_t n)
-{
-	memset(out_reserve(o, n), ' ', n);
-	o->len += n;
-}
-
 char fmt_digits4[10001][4];
 unsigned char fmt_len4[10000];
 
@@ -83,18 +77,6 @@ void out_u64(struct cp_out *o, unsigned long long v)
 	out_commit(o, p + fmt_u64(p, v));
 }
 
-void out_col(struct cp_out *o, const char *s, size_t n, size_t width)
-{
-	out_mem(o, s, n);
-	out_spaces(o, n < width ? width - n + 1 : 1);
-}
-
-void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width)
-{
-	if (n < width)
-		out_spaces(o, width - n);
-	out_mem(o, s, n);
-}
 
 int textfile_write(const char *dir, const char *name, const void *data,
 		   size_t len, char *err, size_t errlen)

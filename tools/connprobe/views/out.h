@@ -73,15 +73,6 @@ static inline void out_str(struct cp_out *o, const char *s)
 void out_u64(struct cp_out *o, unsigned long long v);
 
 /*
- * A column: @s (@n bytes), then spaces up to @width, then one space.  A
- * value wider than its column still gets the separating space.
- */
-void out_col(struct cp_out *o, const char *s, size_t n, size_t width);
-
-/* Right-aligned in @width; no separator. */
-void out_rcol(struct cp_out *o, const char *s, size_t n, size_t width);
-
-/*
  * "0000" to "9999", and how many digits each has without its leading
  * zeros: 4 digits are a load and a store.  One more row, for the bytes
  * that a copy of the last row's shorter forms loads past "9999".
