@@ -44,8 +44,7 @@ struct view_sink {
 /* What each view aggregates, and how it shows it (top: top_frame()). */
 static const struct {
 	unsigned int parts;
-	void (*print)(struct cp_out *o, const struct cp_agg *a,
-		      const struct view_opts *vo, const struct cp_stats *lost);
+	view_print_fn *print;
 } views[] = {
 	[AV_SUMMARY] = { AGG_GROUPS, summary_print },
 	[AV_TOP] = { AGG_GROUPS, NULL },
@@ -121,19 +120,14 @@ static int sink_flush_out(struct cp_sink *s)
 static void top_frame(struct view_sink *v, struct cp_out *o,
 		      const struct cp_stats *lost)
 {
+	unsigned long long interval_ms = v->opts.interval * 1000;
 	struct cp_stats interval_lost;
-	char now[48];
-	size_t n;
+	char now[48], last[32];
 
-	if (v->tty)
-		out_str(o, CLEAR_SCREEN);
-	n = fmt_clock(&v->clock, now, realtime_of(mono_now(),
-						  v->realtime_offset_ns));
-	out_str(o, "connprobe top - ");
-	out_mem(o, now, n);
-	out_str(o, ", last ");
-	out_mem(o, now, fmt_fixed(now, (unsigned long long)(v->opts.interval * 1000), 3));
-	out_str(o, " s\n\n");
+	view_printf(o, "%sconnprobe top - %.*s, last %.*s s\n\n",
+		    v->tty ? CLEAR_SCREEN : "", (int)fmt_clock(&v->clock, now, realtime_of(mono_now(),
+							v->realtime_offset_ns)),
+		    now, (int)fmt_fixed(last, interval_ms, 3), last);
 	/* the totals line counts this interval's losses, as it does records */
 	if (lost) {
 		interval_lost = *lost;
