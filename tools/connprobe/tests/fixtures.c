@@ -108,24 +108,21 @@ int write_capture(const char *path, const struct connprobe_record *recs,
 		.realtime_offset_ns = TEST_REALTIME_OFFSET,
 		.start_ns = n ? recs[0].ts_ns : 0, .hostname = TEST_HOSTNAME,
 	};
-	struct capture_writer *w;
+	struct capture_writer w;
 	char err[256];
+	int ret;
 	size_t i;
 
 	/* a fresh capture: no .old of the file that held @path's name */
 	unlink(path);
-	w = capture_writer_open(path, cgroups, err, sizeof(err));
-	if (!w)
+	if (capture_writer_open(&w, path, cgroups, err, sizeof(err)))
 		return -1;
-	capture_writer_begin(w, &info);
+	capture_writer_begin(&w, &info);
 	for (i = 0; i < n; i++)
-		capture_writer_add(w, &recs[i]);
-	if (capture_writer_finish(w, lost, err, sizeof(err))) {
-		capture_writer_free(w);
-		return -1;
-	}
-	capture_writer_free(w);
-	return 0;
+		capture_writer_add(&w, &recs[i]);
+	ret = capture_writer_finish(&w, lost, err, sizeof(err));
+	capture_writer_close(&w);
+	return ret;
 }
 
 char *read_file(const char *path, size_t *len)

@@ -185,7 +185,7 @@ int main(int argc, char **argv)
 	unsigned long long n = 1000, i, seq[NR_CPUS] = { 0 };
 	struct connprobe_record r, c;
 	const char *path = NULL;
-	struct capture_writer *w = NULL;
+	struct capture_writer w;
 	struct cp_out out;
 	bool raw = false;
 	char err[512];
@@ -215,12 +215,11 @@ int main(int argc, char **argv)
 	} else {
 		/* replaced, not kept as .old: the benchmark counts disk */
 		unlink(path);
-		w = capture_writer_open(path, NULL, err, sizeof(err));
-		if (!w) {
+		if (capture_writer_open(&w, path, NULL, err, sizeof(err))) {
 			fprintf(stderr, "mkcapture: %s\n", err);
 			return 1;
 		}
-		capture_writer_begin(w, &info);
+		capture_writer_begin(&w, &info);
 	}
 	for (i = 0; i < n; i++) {
 		int more = make_record(i, &r, &c, seq);
@@ -228,7 +227,7 @@ int main(int argc, char **argv)
 		if (raw)
 			out_mem(&out, &r, sizeof(r));
 		else
-			capture_writer_add(w, &r);
+			capture_writer_add(&w, &r);
 		/* the completion follows as its own record */
 		if (more && ++i < n) {
 			c.ts_ns = r.ts_ns;
@@ -237,16 +236,16 @@ int main(int argc, char **argv)
 			if (raw)
 				out_mem(&out, &c, sizeof(c));
 			else
-				capture_writer_add(w, &c);
+				capture_writer_add(&w, &c);
 		}
 	}
 	if (raw)
 		return out_close(&out) || fclose(f) ? 1 : 0;
-	if (capture_writer_finish(w, &lost, err, sizeof(err))) {
+	if (capture_writer_finish(&w, &lost, err, sizeof(err))) {
 		fprintf(stderr, "mkcapture: %s\n", err);
 		return 1;
 	}
-	capture_writer_free(w);
+	capture_writer_close(&w);
 	return 0;
 
 usage:

@@ -150,14 +150,11 @@ int capture_writer_finish(struct capture_writer *w,
 	return 0;
 }
 
-void capture_writer_free(struct capture_writer *w)
+void capture_writer_close(struct capture_writer *w)
 {
-	if (!w)
-		return;
 	if (w->f && w->f != stdout)
 		fclose(w->f);
 	free(w->out.buf);
-	free(w);
 }
 
 /* As perf keeps perf.data.old: a capture already at @path is renamed. */
@@ -180,27 +177,22 @@ static int keep_old(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-struct capture_writer *capture_writer_open(const char *path,
-					   struct cp_cgroups *cgroups,
-					   char *err, size_t errlen)
+int capture_writer_open(struct capture_writer *w, const char *path,
+			struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
-	struct capture_writer *w = calloc(1, sizeof(*w));
 	int fd;
 
-	if (!w)
-		goto out_oom;
-	w->path = path;
-	w->cgroups = cgroups;
+	*w = (struct capture_writer){ .path = path, .cgroups = cgroups };
 	if (!strcmp(path, "-")) {
 		if (isatty(STDOUT_FILENO)) {
 			snprintf(err, errlen,
 				 "will not write a binary capture to a terminal");
-			goto out_free;
+			return -1;
 		}
 		w->f = stdout;
 	} else {
 		if (keep_old(path, err, errlen))
-			goto out_free;
+			return -1;
 		/*
 		 * 0644 less the umask: report needs no root, so a capture is
 		 * for anyone to read unless the umask says otherwise.
@@ -210,16 +202,12 @@ struct capture_writer *capture_writer_open(const char *path,
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			if (fd >= 0)
 				close(fd);
-			goto out_free;
+			return -1;
 		}
 	}
-	if (out_init(&w->out, w->f))
-		goto out_oom;
-	return w;
-
-out_oom:
+	if (!out_init(&w->out, w->f))
+		return 0;
 	snprintf(err, errlen, "out of memory");
-out_free:
-	capture_writer_free(w);
-	return NULL;
+	capture_writer_close(w);
+	return -1;
 }

@@ -22,11 +22,10 @@ struct capture_writer {
  * Create capture file @path ("-": standard output, which must not be a
  * terminal).  The cgroups of the records are looked up in @cgroups (may
  * be NULL) as they come, while they still exist, and their paths stored
- * at the end.  NULL with a message in @err on failure.
+ * at the end.  -1 with a message in @err on failure.
  */
-struct capture_writer *capture_writer_open(const char *path,
-					   struct cp_cgroups *cgroups,
-					   char *err, size_t errlen);
+int capture_writer_open(struct capture_writer *w, const char *path,
+			struct cp_cgroups *cgroups, char *err, size_t errlen);
 
 /* The header: where and when the records come from. */
 void capture_writer_begin(struct capture_writer *w,
@@ -44,7 +43,8 @@ void capture_writer_add(struct capture_writer *w,
 int capture_writer_finish(struct capture_writer *w,
 			  const struct cp_stats *lost, char *err, size_t errlen);
 
-void capture_writer_free(struct capture_writer *w);
+/* What open took; after finish, or instead of it. */
+void capture_writer_close(struct capture_writer *w);
 
 /* The record sink (view_sink.c): a capture_writer as a sink.  NULL, @err on failure. */
 struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,

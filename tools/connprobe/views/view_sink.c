@@ -29,7 +29,7 @@ struct view_sink {
 	struct cp_out out;
 	struct cp_rows rows;
 	/* the capture */
-	struct capture_writer *w;
+	struct capture_writer w;
 	/* the views */
 	struct view_opts opts;
 	struct cp_agg agg;
@@ -68,7 +68,7 @@ static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 		out_flush(&v->out);
 		return 0;
 	case SK_CAPTURE:
-		capture_writer_begin(v->w, info);
+		capture_writer_begin(&v->w, info);
 		sink_say_tracing(info);
 		return 0;
 	case SK_VIEW:
@@ -95,7 +95,7 @@ static int sink_record(struct cp_sink *s, const struct connprobe_record *rec)
 		rows_record(&v->rows, rec);
 		break;
 	case SK_CAPTURE:
-		capture_writer_add(v->w, rec);
+		capture_writer_add(&v->w, rec);
 		break;
 	case SK_VIEW:
 		if (agg_add(&v->agg, rec)) {
@@ -267,7 +267,7 @@ static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
 	if (v->kind == SK_VIEW && view == AV_IN_PROGRESS)
 		return show_held(s, lost);
 	if (v->kind == SK_CAPTURE ?
-	    capture_writer_finish(v->w, lost, s->err, sizeof(s->err)) :
+	    capture_writer_finish(&v->w, lost, s->err, sizeof(s->err)) :
 	    v->kind == SK_STREAM ? sink_flush_out(s) : view_end(v, lost))
 		return -1;
 	/* the views but -c end with the losses alone */
@@ -278,8 +278,8 @@ static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
 	}
 	sink_report_counts(s, lost);
 	if (v->kind == SK_CAPTURE)
-		fprintf(stderr, "%llu records written to %s\n", v->w->nr,
-			v->w->path);
+		fprintf(stderr, "%llu records written to %s\n", v->w.nr,
+			v->w.path);
 	return 0;
 }
 
@@ -294,7 +294,8 @@ static void sink_free(struct cp_sink *s)
 {
 	struct view_sink *v = to_view(s);
 
-	capture_writer_free(v->w);
+	if (v->kind == SK_CAPTURE)
+		capture_writer_close(&v->w);
 	sink_destroy(v->opts.stream);
 	if (v->kind == SK_VIEW)
 		agg_free(&v->agg);
@@ -346,8 +347,7 @@ struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	v->w = capture_writer_open(path, cgroups, err, errlen);
-	if (!v->w) {
+	if (capture_writer_open(&v->w, path, cgroups, err, errlen)) {
 		free(v);
 		return NULL;
 	}
