@@ -36,9 +36,8 @@ void capture_writer_add(struct capture_writer *w,
 			const struct connprobe_record *rec);
 
 /*
- * The sections (what the run lost, NULL: unknown; the cgroup paths) and
- * the footer; then close the file.  -1 with a message in @err if any
- * write failed.
+ * The sections (what the run lost, NULL: unknown; the cgroup paths), the
+ * footer, and close; -1 with a message in @err if a write failed.
  */
 int capture_writer_finish(struct capture_writer *w,
 			  const struct cp_stats *lost, char *err, size_t errlen);

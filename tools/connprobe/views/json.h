@@ -8,10 +8,9 @@
 #include "out.h"
 
 /*
- * Print the first @len bytes of @s (stopping early at a NUL) as a quoted
- * JSON string.  Any byte may appear: control characters are escaped and
- * bytes that are not valid UTF-8 become U+FFFD, so the output is always
- * valid JSON whatever a task named itself.
+ * The first @len bytes of @s (up to a NUL) as a JSON string: control
+ * characters escaped, invalid UTF-8 as U+FFFD, valid whatever a task
+ * named itself.
  */
 void json_string(struct cp_out *o, const char *s, size_t len);
 
@@ -25,10 +24,8 @@ extern const unsigned char json_plain[256];
 char *json_put_rest(char *p, const char *s, size_t i, size_t len);
 
 /*
- * json_string() straight into memory at @p, which needs
- * @len * JSON_ESCAPE_MAX + 2 bytes; returns the end of the text.  The
- * text of most strings needs no escaping: inline, that costs a load and
- * a store a byte.
+ * json_string() into @p (@len * JSON_ESCAPE_MAX + 2 bytes); its end.
+ * Inline: most text needs no escaping, a load and a store a byte.
  */
 static inline char *json_put_string(char *p, const char *s, size_t len)
 {

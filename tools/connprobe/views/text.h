@@ -18,10 +18,8 @@
 size_t utf8_seq_len(const unsigned char *p, size_t left);
 
 /*
- * Copy the first @len bytes of @s (stopping at a NUL) to @out, replacing
- * every byte that is not printable ASCII with '?': table columns, where
- * one byte must be one column.  Returns the length; @out needs @len bytes
- * and gets no NUL.
+ * The first @len bytes of @s (up to a NUL) into @out, no NUL, '?' for
+ * each byte not printable ASCII: in a table, one byte is one column.
  */
 size_t text_ascii(const char *s, size_t len, char *out);
 
