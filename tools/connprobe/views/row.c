@@ -247,8 +247,7 @@ ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 	sfam ? UNUM(rec->sport) : NUL();
 	SEP("daddr", COL_SPORT);
 	if (dfam == AF_UNIX) {
-		/* the caller's bytes, any but NUL; the table keeps the tail,
-		 * where the socket's name is */
+		/* any bytes but NUL; the table keeps the tail, the name */
 		if (f == FORMAT_TABLE)
 			p = fit(p, text_ascii(path, rec_daddr_fmt(rec, path), p),
 				width);

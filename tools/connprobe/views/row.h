@@ -39,9 +39,7 @@ enum cp_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
 /* The record stream of trace and report: how its rows look. */
 struct stream_opts {
 	enum cp_format format;
-	/* -T: the table's TIME is the local time of day; JSON and CSV add
-	 * "time" (RFC 3339, UTC) */
-	bool wallclock;
+	bool wallclock;		/* -T: local TIME; "time" (UTC) in JSON, CSV */
 	bool wide;		/* -w */
 	bool print_uid;		/* -U */
 	/* for CONTAINER, "cgroup" and "container"; may be NULL */
