@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "capture_read.h"
-#include "reader.h"
 #include "timefmt.h"
 
 #define REC_SIZE	sizeof(struct connprobe_record)
@@ -356,6 +355,23 @@ out_close:
 	return -1;
 }
 
+int record_check(const struct connprobe_record *rec, char *err, size_t errlen)
+{
+	if (record_ok(rec))
+		return 0;
+	if (rec->size != sizeof(*rec))
+		snprintf(err, errlen,
+			 "record size %u, this tool reads %zu-byte records: module and tool were built from different connprobe.h",
+			 rec->size, sizeof(*rec));
+	else if (rec->version != CONNPROBE_RECORD_VERSION)
+		snprintf(err, errlen,
+			 "record version %u, this tool reads version %u: module and tool were built from different connprobe.h",
+			 rec->version, CONNPROBE_RECORD_VERSION);
+	else
+		snprintf(err, errlen, "unknown record event %u", rec->event);
+	return -1;
+}
+
 const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 						 char *err, size_t errlen)
 {
@@ -421,4 +437,35 @@ void capture_print_info(FILE *f, const struct cp_capture *c)
 	else
 		fprintf(f, "lost:            unknown\n");
 	fprintf(f, "capture format:  version %u\n", c->hdr.version);
+}
+
+int replay_run(struct cp_capture *c, struct cp_sink *sink)
+{
+	struct cp_source_info info = {
+		.realtime_offset_ns = c->hdr.realtime_offset_ns,
+		.start_ns = c->hdr.start_ns,
+		.hostname = c->hdr.hostname,
+	};
+	const struct connprobe_record *rec;
+	char err[512];
+
+	if (sink->ops->begin(sink, &info))
+		goto out_sink_err;
+	/* recorded rounds were sorted already: file order is time order */
+	while ((rec = capture_next(c, err, sizeof(err))))
+		if (sink_feed(sink, rec))
+			goto out_sink_err;
+	if (err[0]) {
+		/* what the sink printed so far stays: say where it stopped */
+		sink_abort(sink);
+		fprintf(stderr, "connprobe: %s: %s\n", c->name, err);
+		return 1;
+	}
+	if (sink->ops->end(sink, c->lost_known ? &c->lost : NULL))
+		goto out_sink_err;
+	return 0;
+
+out_sink_err:
+	fprintf(stderr, "connprobe: %s\n", sink->err);
+	return 1;
 }

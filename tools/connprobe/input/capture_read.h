@@ -15,8 +15,23 @@
 
 #include "capture.h"
 #include "cgroup.h"
-#include "reader.h"
+#include "sink.h"
 #include "stats.h"
+
+/*
+ * Reject records this tool cannot decode: a size or version other than
+ * the connprobe.h it was built with, or an event type it does not know.
+ */
+int record_check(const struct connprobe_record *rec, char *err, size_t errlen);
+
+/* record_check()'s verdict without its message, for every record read. */
+static inline int record_ok(const struct connprobe_record *rec)
+{
+	return rec->size == sizeof(*rec) &&
+	       rec->version == CONNPROBE_RECORD_VERSION &&
+	       (rec->event == CONNPROBE_EVENT_CONNECT ||
+		rec->event == CONNPROBE_EVENT_COMPLETE);
+}
 
 struct cp_capture {
 	const char *name;		/* the path, for messages */
@@ -84,5 +99,12 @@ capture_next(struct cp_capture *c, char *err, size_t errlen)
 
 /* `report --info`: where and when the capture was taken, what it holds. */
 void capture_print_info(FILE *f, const struct cp_capture *c);
+
+/*
+ * Feed every record of @c to @sink, in file order, and end it with the
+ * capture's losses.  A record this tool cannot read stops the replay
+ * there, with a message.  The exit status: 0, or 1 after printing why.
+ */
+int replay_run(struct cp_capture *c, struct cp_sink *sink);
 
 #endif /* CONNPROBE_CAPTURE_READ_H */

@@ -3,7 +3,18 @@
 #ifndef CONNPROBE_LIVE_H
 #define CONNPROBE_LIVE_H
 
+#include <poll.h>
+#include <stdbool.h>
+
 #include "sink.h"
+
+/*
+ * Check, in order: root; debugfs mounted at @debugfs; the module loaded
+ * and its directory @dir present.  With @fake_debugfs (--debugfs, for
+ * tests) the statfs magic and /sys/module checks are skipped and only @dir
+ * must exist.  Prints the reason to stderr and returns -1 on failure.
+ */
+int env_check(const char *debugfs, const char *dir, bool fake_debugfs);
 
 struct live_opts {
 	const char *dir;	/* <debugfs>/connprobe */
@@ -17,5 +28,30 @@ struct live_opts {
  * the stats file).  Returns the exit status: 0, or 1 after printing why.
  */
 int live_run(const struct live_opts *opts, struct cp_sink *sink);
+
+/* The CPU files "cpuN" of a debugfs directory, and what a round read. */
+struct cp_reader {
+	size_t nr;			/* number of CPU files */
+	struct pollfd *pfds;		/* one per CPU file */
+	unsigned int *cpus;		/* N of each file's name "cpuN" */
+	struct connprobe_record *rec;	/* records read, checked */
+	size_t len, cap;
+};
+
+/*
+ * Open every "cpuN" file in @dir (the possible CPUs need not be
+ * contiguous).  -1 with a message in @err; reader_close() is safe either
+ * way.
+ */
+int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen);
+void reader_close(struct cp_reader *r);
+
+/*
+ * Read each CPU file until read() returns 0 or @max_per_cpu records came
+ * from it, appending the records to r->rec after record_check().  Returns
+ * the number of records appended, or -1 with a message in @err.
+ */
+long reader_read_all(struct cp_reader *r, size_t max_per_cpu,
+		     char *err, size_t errlen);
 
 #endif /* CONNPROBE_LIVE_H */
