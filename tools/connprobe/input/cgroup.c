@@ -158,15 +158,6 @@ int cgroup2_mount_find(const char *mounts, char *buf, size_t len)
 	return ret;
 }
 
-bool cgroup_path_under(const char *path, const char *root)
-{
-	size_t n = strlen(root);
-
-	if (n == 0 || (n == 1 && root[0] == '/'))
-		return true;
-	return !strncmp(path, root, n) && (path[n] == '\0' || path[n] == '/');
-}
-
 void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
 		       const char *path)
 {
@@ -187,8 +178,11 @@ bool cgroup_scope_under(void *scope, __u64 cgroup_id)
 {
 	struct cp_cgroup_scope *s = scope;
 	const struct cp_cgroup *cg = cgroups_lookup(s->cgroups, cgroup_id);
+	size_t n = strlen(s->root);
 
-	return cg && cgroup_path_under(cg->path, s->root);
+	/* the root holds all; below /a are /a/b, not /ab */
+	return cg && (n == 1 || (!strncmp(cg->path, s->root, n) &&
+				 (cg->path[n] == '\0' || cg->path[n] == '/')));
 }
 
 /* Does component @c (@n bytes) name a container?  Then copy its id. */

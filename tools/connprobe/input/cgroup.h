@@ -41,10 +41,9 @@ struct cp_cgroups {
 };
 
 /*
- * Resolve ids on the cgroup2 hierarchy mounted at @mount, or, with @mount
- * NULL, at the first cgroup2 mount in /proc/self/mounts.  Without cgroup
- * v2 lookups find nothing: not an error.  Returns -1 with a message in
- * @err only if @mount was given and is not a cgroup2 mount one can open.
+ * Resolve ids on the cgroup2 mount @mount, or the first in
+ * /proc/self/mounts (none: lookups find nothing).  -1 with a message in
+ * @err if @mount is not a cgroup2 mount one can open.
  */
 int cgroups_open(struct cp_cgroups *c, const char *mount,
 		 char *err, size_t errlen);
@@ -52,7 +51,7 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 /* An empty cache filled only by cgroups_add() (a capture's table). */
 void cgroups_init(struct cp_cgroups *c);
 
-/* Remember cgroup @id at @path (@len bytes; NULL: gone).  -1 if out of memory. */
+/* Remember cgroup @id at @path (@len bytes).  -1 if out of memory. */
 int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 		size_t len);
 
@@ -80,23 +79,17 @@ void cgroups_free(struct cp_cgroups *c);
  */
 int cgroup2_mount_find(const char *mounts, char *buf, size_t len);
 
-/* Is @path (below the mount) the cgroup @root or inside it? */
-bool cgroup_path_under(const char *path, const char *root);
-
 /* --cgroup PATH as a filter's ancestry test (filter.h). */
 struct cp_cgroup_scope {
 	struct cp_cgroups *cgroups;
 	char root[PATH_MAX];		/* below the mount, no trailing '/' */
 };
 
-/*
- * Turn the user's @path into a path below the mount: a path that starts
- * with the mount point loses it, any other is taken as below the mount.
- */
+/* @path below the mount; a path that starts with the mount loses it. */
 void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
 		       const char *path);
 
-/* For struct cp_cgroup_test: @scope is a struct cp_cgroup_scope. */
+/* For struct cp_cgroup_test: is the cgroup @scope's root or inside it? */
 bool cgroup_scope_under(void *scope, __u64 cgroup_id);
 
 /*

@@ -29,12 +29,6 @@
 /* Bounds one round, so a busy CPU cannot starve the others' output. */
 #define MAX_PER_CPU_ROUND	4096
 /*
- * Records per read(): the count must be a whole number of records.  About
- * 256 KiB, so that draining a full buffer takes few syscalls: on a
- * one-CPU machine they run on the traced workload's CPU.
- */
-#define READ_BATCH		1024
-/*
  * The probes keep firing while we drain: stop once caught up, or once
  * a whole buffer per CPU has been read (what was there when the drain
  * began), so that a connect() storm cannot keep us here: what comes
@@ -160,27 +154,27 @@ static long read_cpu(struct cp_reader *r, size_t i, size_t max,
 		     char *err, size_t errlen)
 {
 	const size_t rec_size = sizeof(struct connprobe_record);
-	size_t got = 0, j, want, cap;
+	size_t got = 0, j, cap = r->cap ? r->cap : max;
 	char msg[256];
 	void *p;
 	ssize_t n;
 
+	/* room for @max more, so that one read() can take them all */
+	while (cap - r->len < max)
+		cap *= 2;
+	p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->rec = p;
+	r->cap = cap;
 	while (got < max) {
-		want = max - got < READ_BATCH ? max - got : READ_BATCH;
-		for (cap = r->cap ? r->cap : READ_BATCH; cap - r->len < want;)
-			cap *= 2;
-		p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
-		if (!p) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-		r->rec = p;
-		r->cap = cap;
 		/*
-		 * read() lands in our own array of records, so unlike bcc's
-		 * perf buffer there is no alignment to fix with memcpy().
+		 * A whole number of records, read into our own array of
+		 * them: unlike bcc's perf buffer, nothing to align.
 		 */
-		n = read(r->pfds[i].fd, r->rec + r->len, want * rec_size);
+		n = read(r->pfds[i].fd, r->rec + r->len, (max - got) * rec_size);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0 || (n < 0 && errno == EAGAIN))	/* all read */

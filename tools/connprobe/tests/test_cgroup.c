@@ -126,17 +126,29 @@ fail:
 	return ret;
 }
 
-static int test_path_under(const void *arg)
+static int test_scope_under(const void *arg)
 {
+	struct cp_cgroup_scope s;
+	struct cp_cgroups c;
+	int ret = 1;
+
 	(void)arg;
-	CHECK(cgroup_path_under("/a/b", "/"));
-	CHECK(cgroup_path_under("/a/b", "/a"));
-	CHECK(cgroup_path_under("/a", "/a"));
-	CHECK(!cgroup_path_under("/ab", "/a"));	/* a sibling, not a child */
-	CHECK(!cgroup_path_under("/a", "/a/b"));
-	return 0;
+	cgroups_init(&c);
+	CHECK_INT(cgroups_add(&c, 1, "/a/b", 4), 0);
+	CHECK_INT(cgroups_add(&c, 2, "/a", 2), 0);
+	CHECK_INT(cgroups_add(&c, 3, "/ab", 3), 0);
+	cgroup_scope_init(&s, &c, "/");
+	CHECK(cgroup_scope_under(&s, 1));
+	cgroup_scope_init(&s, &c, "/a");
+	CHECK(cgroup_scope_under(&s, 1));
+	CHECK(cgroup_scope_under(&s, 2));
+	CHECK(!cgroup_scope_under(&s, 3));	/* a sibling, not a child */
+	cgroup_scope_init(&s, &c, "/a/b");
+	CHECK(!cgroup_scope_under(&s, 2));
+	ret = 0;
 fail:
-	return 1;
+	cgroups_free(&c);
+	return ret;
 }
 
 static int test_scope_paths(const void *arg)
@@ -189,7 +201,7 @@ TEST_LIST(cgroup_tests) = {
 	{ "cgroup: ids resolved by kernfs file handle to paths and containers", test_cache_resolves_ids },
 	{ "cgroup: new cgroups found, seen ones kept, gone ids remembered", test_cache_remembers },
 	{ "cgroup: unreadable or non-cgroup2 --cgroupfs is an error", test_open_errors },
-	{ "cgroup: path under a root, not a sibling", test_path_under },
+	{ "cgroup: path under a root, not a sibling", test_scope_under },
 	{ "cgroup: --cgroup PATH with or without the mount", test_scope_paths },
 	{ "cgroup: subtree test goes by cached path", test_scope_under_uses_cache },
 	{ NULL, NULL },
