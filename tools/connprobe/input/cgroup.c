@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <mntent.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,41 +186,27 @@ bool cgroup_scope_under(void *scope, __u64 cgroup_id)
 				 (cg->path[n] == '\0' || cg->path[n] == '/')));
 }
 
-/* Does component @c (@n bytes) name a container?  Then copy its id. */
-static bool component_id(const char *c, size_t n, char *id)
-{
-	static const char *const prefixes[] = {
-		"", "docker-", "cri-containerd-", "crio-", "libpod-",
-	};
-	size_t i, plen, rest;
-
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		plen = strlen(prefixes[i]);
-		if (n < plen + CONTAINER_ID_LEN || strncmp(c, prefixes[i], plen))
-			continue;
-		rest = n - plen - CONTAINER_ID_LEN;
-		if ((rest && (rest != 6 || strncmp(c + n - rest, ".scope", 6))) ||
-		    strspn(c + plen, "0123456789abcdef") < CONTAINER_ID_LEN)
-			continue;
-		memcpy(id, c + plen, CONTAINER_ID_LEN);
-		id[CONTAINER_ID_LEN] = '\0';
-		return true;
-	}
-	return false;
-}
-
 bool container_id(const char *path, char *id)
 {
-	const char *end = path + strlen(path), *start;
+	/* a component: [runtime-]<id>[.scope] */
+	static const char pattern[] =
+		"(^|/)(docker-|cri-containerd-|crio-|libpod-)?([0-9a-f]{64})(\\.scope)?(/|$)";
+	static regex_t re;
+	static bool compiled;
+	regmatch_t m[4];
+	int flags = 0;
 
 	id[0] = '\0';
-	/* from the deepest component up: nested cgroups sit below the id */
-	for (; end > path; end = start > path ? start - 1 : path) {
-		start = end;
-		while (start > path && start[-1] != '/')
-			start--;
-		if (component_id(start, end - start, id))
-			return true;
+	if (!compiled && regcomp(&re, pattern, REG_EXTENDED))
+		return false;
+	compiled = true;
+	/* the deepest match wins: nested cgroups sit below the id */
+	while (!regexec(&re, path, 4, m, flags)) {
+		memcpy(id, path + m[3].rm_so, CONTAINER_ID_LEN);
+		id[CONTAINER_ID_LEN] = '\0';
+		/* on from the '/' the match may share with the next one */
+		path += m[0].rm_eo - (path[m[0].rm_eo - 1] == '/');
+		flags = REG_NOTBOL;
 	}
-	return false;
+	return id[0];
 }

@@ -74,21 +74,16 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 	return ret;
 }
 
-/* Write @text to @path; -1 with errno. */
+/* Write @text to @path (truncated: a plain file in tests); -1 with errno. */
 static int write_text(const char *path, const char *text)
 {
-	size_t n = strlen(text);
-	ssize_t w;
-	int fd;
+	FILE *f = fopen(path, "we");
+	int bad;
 
-	/* O_TRUNC for a plain file standing in for debugfs in tests. */
-	fd = open(path, O_WRONLY | O_TRUNC);
-	if (fd < 0)
+	if (!f)
 		return -1;
-	w = write(fd, text, n);
-	if (close(fd) || w != (ssize_t)n)
-		return -1;
-	return 0;
+	bad = fputs(text, f) < 0;
+	return fclose(f) || bad ? -1 : 0;
 }
 
 /*

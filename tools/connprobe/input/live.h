@@ -9,10 +9,8 @@
 #include "sink.h"
 
 /*
- * Check, in order: root; debugfs mounted at @debugfs; the module loaded
- * and its directory @dir present.  With @fake_debugfs (--debugfs, for
- * tests) the statfs magic and /sys/module checks are skipped and only @dir
- * must exist.  Prints the reason to stderr and returns -1 on failure.
+ * Check root, debugfs at @debugfs (not with @fake_debugfs: --debugfs),
+ * and the module's directory @dir; print how to fix what is wrong, -1.
  */
 int env_check(const char *debugfs, const char *dir, bool fake_debugfs);
 
@@ -38,18 +36,13 @@ struct cp_reader {
 	size_t len, cap;
 };
 
-/*
- * Open every "cpuN" file in @dir (the possible CPUs need not be
- * contiguous).  -1 with a message in @err; reader_close() is safe either
- * way.
- */
+/* Open every "cpuN" file in @dir; -1 with a message in @err. */
 int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen);
 void reader_close(struct cp_reader *r);
 
 /*
- * Read each CPU file until read() returns 0 or @max_per_cpu records came
- * from it, appending the records to r->rec after record_check().  Returns
- * the number of records appended, or -1 with a message in @err.
+ * Append to r->rec, checked, what each CPU file has, up to @max_per_cpu
+ * records from each: how many, or -1 with a message in @err.
  */
 long reader_read_all(struct cp_reader *r, size_t max_per_cpu,
 		     char *err, size_t errlen);
