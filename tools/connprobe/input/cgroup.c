@@ -58,7 +58,7 @@ static ssize_t fd_path(int fd, char *buf)
 int cgroups_open(struct cp_cgroups *c, const char *mount,
 		 char *err, size_t errlen)
 {
-	char found[PATH_MAX];
+	char found[PATH_MAX], canonical[PATH_MAX];
 	struct statfs sfs;
 	ssize_t n;
 
@@ -69,8 +69,8 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 		mount = found;
 	}
 	c->mount_fd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (c->mount_fd < 0 || fstatfs(c->mount_fd, &sfs) ||
-	    (n = fd_path(c->mount_fd, found)) < 0) {
+	n = c->mount_fd < 0 ? -1 : fd_path(c->mount_fd, canonical);
+	if (n < 0 || fstatfs(c->mount_fd, &sfs)) {
 		snprintf(err, errlen, "%s: %s", mount, strerror(errno));
 	} else if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
 		snprintf(err, errlen, "%s: not a cgroup2 mount", mount);

@@ -293,8 +293,10 @@ static int losses_now(struct live *l, struct cp_stats *delta)
 
 	memset(delta, 0, sizeof(*delta));
 	ret = stats_read(l->dir, &now, l->err, sizeof(l->err));
-	if (!ret && (ret = stats_diff(&l->start, &now, delta)))
+	if (!ret && stats_diff(&l->start, &now, delta)) {
 		snprintf(l->err, sizeof(l->err), "out of memory");
+		ret = -1;
+	}
 	stats_free(&now);
 	return ret;
 }
