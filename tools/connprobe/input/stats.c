@@ -137,17 +137,14 @@ static bool duplicate(const struct cp_stats *st, int i, unsigned long long cpu)
 int stats_parse(const char *text, struct cp_stats *st,
 		char *err, size_t errlen)
 {
-	char *copy = strdup(text), *line, *next, *save, *w, whole[256];
+	char *copy = strdup(text), *rest = copy, *line, *save, *w, whole[256];
 	const char *sym = NULL, *problem;
 	unsigned long long n[5];
 	int lineno = 0, i;
 	size_t len;
 
 	memset(st, 0, sizeof(*st));
-	for (line = copy; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
+	while ((line = strsep(&rest, "\n"))) {
 		lineno++;
 		snprintf(whole, sizeof(whole), "%s", line);
 		w = strtok_r(line, " \t", &save);
