@@ -65,6 +65,23 @@ connprobe_off() { # ROUND
 	module_off
 }
 
+# connprobe record: the records as the kernel wrote them, to a capture
+# file on the guest's RAM-backed root, as LTTng's consumer writes its
+# trace to a tmpfs: the like-for-like reader for the LTTng rows, where the
+# connprobe row formats JSON.
+record_on() {
+	insmod /connprobe.ko || exit 1
+	connprobe record -o /tmp/cp.data 2>/tmp/cp.err &
+	tool=$!
+	sleep 1
+}
+
+record_off() { # ROUND
+	module_stats record "$1"
+	module_off
+	rm -f /tmp/cp.data /tmp/cp.data.old
+}
+
 ftrace_on() {
 	[ -d $T/events ] || mount -t tracefs nodev $T || exit 1
 	# shellcheck disable=SC2016 # $retval is ftrace's, not the shell's
@@ -249,6 +266,10 @@ while [ $r -le "$ROUNDS" ]; do
 	connprobe_on
 	loops connprobe "$r"
 	connprobe_off "$r"
+	loops none "$r"
+	record_on
+	loops record "$r"
+	record_off "$r"
 	loops none "$r"
 	noreader_on
 	loops no-reader "$r"

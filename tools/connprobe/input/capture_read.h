@@ -15,7 +15,7 @@
 
 #include "capture.h"
 #include "cgroup.h"
-#include "reader.h"
+#include "sink.h"
 #include "stats.h"
 
 struct cp_capture {
@@ -42,12 +42,12 @@ struct cp_capture {
 /*
  * Open capture file @path and check its header, its footer, that the
  * parts add up to the file, and its sections, loading the cgroup paths
- * into @cgroups (may be NULL).  Records are checked one by one as they are read
- * (capture_next()): a second pass over a capture of gigabytes would cost
- * more than the report itself.  "-", or any file that is not a regular
- * one (a pipe), is first copied to an unlinked file in $TMPDIR (default
- * /var/tmp): memory holds a chunk of records, never the whole capture.
- * Returns -1 with a message in @err; capture_close() is safe either way.
+ * into @cgroups (may be NULL).  Records are checked one by one as they
+ * are read (capture_next()): a second pass over a capture of gigabytes
+ * would cost more than the report itself.  "-", or any file that is not
+ * a regular one (a pipe), is first copied to an unlinked file in $TMPDIR
+ * (default /var/tmp): memory holds a chunk of records, never the whole
+ * capture.  -1 with a message in @err; capture_close() is safe either way.
  */
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen);
@@ -58,13 +58,23 @@ int capture_parse(struct cp_capture *c, const void *data, size_t size,
 
 void capture_close(struct cp_capture *c);
 
+/* record_check()'s verdict without its message, for every record read. */
+static inline int record_ok(const struct connprobe_record *rec)
+{
+	return rec->size == sizeof(*rec) &&
+	       rec->version == CONNPROBE_RECORD_VERSION &&
+	       (rec->event == CONNPROBE_EVENT_CONNECT ||
+		rec->event == CONNPROBE_EVENT_COMPLETE);
+}
+
+/* capture_next() past its common case. */
+const struct connprobe_record *capture_next_slow(struct cp_capture *c,
+						 char *err, size_t errlen);
+
 /*
  * The next record, checked.  NULL at the end, with @err empty, or on a
  * record this tool cannot read or a read error, with the message in @err.
  */
-const struct connprobe_record *capture_next_slow(struct cp_capture *c,
-						 char *err, size_t errlen);
-
 static inline const struct connprobe_record *
 capture_next(struct cp_capture *c, char *err, size_t errlen)
 {
@@ -84,5 +94,19 @@ capture_next(struct cp_capture *c, char *err, size_t errlen)
 
 /* `report --info`: where and when the capture was taken, what it holds. */
 void capture_print_info(FILE *f, const struct cp_capture *c);
+
+/*
+ * Feed every record of @c to @sink, in file order, and end it with the
+ * capture's losses.  A record this tool cannot read stops the replay
+ * there, with a message.  The exit status: 0, or 1 after printing why.
+ */
+int replay_run(struct cp_capture *c, struct cp_sink *sink);
+
+/*
+ * Reject records this tool cannot decode (-1, why in @err): a size or
+ * version other than the connprobe.h it was built with, or an event type
+ * it does not know.
+ */
+int record_check(const struct connprobe_record *rec, char *err, size_t errlen);
 
 #endif /* CONNPROBE_CAPTURE_READ_H */

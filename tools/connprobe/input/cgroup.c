@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Walking the cgroup v2 hierarchy and caching id -> path.  A walk, not
- * open_by_handle_at() of a kernfs handle (systemd's way): that needs
- * CAP_DAC_READ_SEARCH and a real cgroup2 mount, where a walk works for
- * any user and on the directory tree --cgroupfs names (the tests' too).
- */
+/* cgroup id -> path by kernfs file handle, cached; container ids. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fts.h>
+#include <fcntl.h>
+#include <linux/magic.h>
 #include <mntent.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
 #include "cgroup.h"
-#include "timefmt.h"
 
-#define MOUNTS			"/proc/self/mounts"
-#define RESCAN_INTERVAL_NS	1000000000LL
+#define MOUNTS		"/proc/self/mounts"
+#define FILEID_KERNFS	0xfe	/* include/linux/exportfs.h */
 
 void cgroups_init(struct cp_cgroups *c)
 {
@@ -43,45 +41,26 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 	return 0;
 }
 
-/* Walk the whole hierarchy; -1 with errno if the mount cannot be read. */
-static int scan(struct cp_cgroups *c)
+/* The path of open file @fd into @buf: its length, or -1. */
+static ssize_t fd_path(int fd, char *buf)
 {
-	char *roots[] = { c->mount, NULL };
-	size_t m = strlen(c->mount);
-	FTSENT *e;
-	FTS *fts;
-	int err;
+	char proc[32];
+	ssize_t n;
 
-	c->last_scan_ns = mono_now();
-	/*
-	 * No stat() of the many files of each cgroup: fts_ino, the cgroup
-	 * id, is there for directories all the same.
-	 */
-	fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR | FTS_NOSTAT, NULL);
-	if (!fts)
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, buf, PATH_MAX - 1);
+	if (n < 0 || n == PATH_MAX - 1)
 		return -1;
-	/* fts joins a root that ends in '/' without another */
-	m -= m && c->mount[m - 1] == '/';
-	e = fts_read(fts);
-	if (!e || e->fts_info != FTS_D) {
-		err = !e ? errno : e->fts_errno ? e->fts_errno : ENOTDIR;
-		fts_close(fts);
-		errno = err;
-		return -1;
-	}
-	cgroups_add(c, e->fts_ino, "/", 1);
-	while ((e = fts_read(fts)))
-		if (e->fts_info == FTS_D)
-			cgroups_add(c, e->fts_ino, e->fts_path + m,
-				    e->fts_pathlen - m);
-	fts_close(fts);
-	return 0;
+	buf[n] = '\0';
+	return n;
 }
 
 int cgroups_open(struct cp_cgroups *c, const char *mount,
 		 char *err, size_t errlen)
 {
-	char found[PATH_MAX];
+	char found[PATH_MAX], canonical[PATH_MAX];
+	struct statfs sfs;
+	ssize_t n;
 
 	cgroups_init(c);
 	if (!mount) {
@@ -89,32 +68,58 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 			return 0;
 		mount = found;
 	}
-	c->mount = strdup(mount);
-	if (!c->mount) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (scan(c)) {
+	c->mount_fd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	n = c->mount_fd < 0 ? -1 : fd_path(c->mount_fd, canonical);
+	if (n < 0 || fstatfs(c->mount_fd, &sfs)) {
 		snprintf(err, errlen, "%s: %s", mount, strerror(errno));
-		cgroups_free(c);
-		return -1;
+	} else if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		snprintf(err, errlen, "%s: not a cgroup2 mount", mount);
+	} else {
+		/* below "/", a path keeps its leading '/' */
+		c->prefix = n > 1 ? n : 0;
+		c->mount = strdup(mount);
+		if (c->mount)
+			return 0;
+		snprintf(err, errlen, "out of memory");
 	}
-	return 0;
+	if (c->mount_fd >= 0)
+		close(c->mount_fd);
+	return -1;
+}
+
+/* Open cgroup @id by its handle; NULL if it is gone, or its path. */
+static const char *resolve(struct cp_cgroups *c, __u64 id, char *buf)
+{
+	union {
+		struct file_handle fh;
+		char bytes[sizeof(struct file_handle) + sizeof(__u64)];
+	} h = { .fh = { .handle_bytes = sizeof(id),
+			.handle_type = FILEID_KERNFS } };
+	ssize_t n = -1;
+	int fd;
+
+	memcpy(h.fh.f_handle, &id, sizeof(id));
+	fd = open_by_handle_at(c->mount_fd, &h.fh, O_PATH | O_CLOEXEC);
+	if (fd >= 0) {
+		n = fd_path(fd, buf);
+		close(fd);
+	}
+	if (n < (ssize_t)c->prefix)
+		return NULL;
+	return buf[c->prefix] ? buf + c->prefix : "/";
 }
 
 const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id)
 {
 	struct cp_cgroup *cg = htab_find(&c->tab, &id);
+	char buf[PATH_MAX];
+	const char *path;
 
-	if (!cg && c->mount &&
-	    mono_now() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
-		scan(c);
+	if (!cg && c->mount) {
+		/* gone (or out of memory): remembered as gone */
+		path = resolve(c, id, buf);
+		cgroups_add(c, id, path, path ? strlen(path) : 0);
 		cg = htab_find(&c->tab, &id);
-		/* a fresh walk did not find it: it is gone, do not walk again */
-		if (!cg) {
-			c->last = NULL;
-			cg = htab_insert(&c->tab, &id);
-		}
 	}
 	if (!cg || !cg->path)
 		return NULL;
@@ -130,6 +135,8 @@ void cgroups_free(struct cp_cgroups *c)
 	for (i = 0; i < c->tab.nr; i++)
 		free(((struct cp_cgroup *)htab_entry(&c->tab, i))->path);
 	htab_free(&c->tab);
+	if (c->mount)
+		close(c->mount_fd);
 	free(c->mount);
 	cgroups_init(c);
 }
@@ -152,15 +159,6 @@ int cgroup2_mount_find(const char *mounts, char *buf, size_t len)
 	return ret;
 }
 
-bool cgroup_path_under(const char *path, const char *root)
-{
-	size_t n = strlen(root);
-
-	if (n == 0 || (n == 1 && root[0] == '/'))
-		return true;
-	return !strncmp(path, root, n) && (path[n] == '\0' || path[n] == '/');
-}
-
 void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
 		       const char *path)
 {
@@ -181,6 +179,34 @@ bool cgroup_scope_under(void *scope, __u64 cgroup_id)
 {
 	struct cp_cgroup_scope *s = scope;
 	const struct cp_cgroup *cg = cgroups_lookup(s->cgroups, cgroup_id);
+	size_t n = strlen(s->root);
 
-	return cg && cgroup_path_under(cg->path, s->root);
+	/* the root holds all; below /a are /a/b, not /ab */
+	return cg && (n == 1 || (!strncmp(cg->path, s->root, n) &&
+				 (cg->path[n] == '\0' || cg->path[n] == '/')));
+}
+
+bool container_id(const char *path, char *id)
+{
+	/* a component: [runtime-]<id>[.scope] */
+	static const char pattern[] =
+		"(^|/)(docker-|cri-containerd-|crio-|libpod-)?([0-9a-f]{64})(\\.scope)?(/|$)";
+	static regex_t re;
+	static bool compiled;
+	regmatch_t m[4];
+	int flags = 0;
+
+	id[0] = '\0';
+	if (!compiled && regcomp(&re, pattern, REG_EXTENDED))
+		return false;
+	compiled = true;
+	/* the deepest match wins: nested cgroups sit below the id */
+	while (!regexec(&re, path, 4, m, flags)) {
+		memcpy(id, path + m[3].rm_so, CONTAINER_ID_LEN);
+		id[CONTAINER_ID_LEN] = '\0';
+		/* on from the '/' the match may share with the next one */
+		path += m[0].rm_eo - (path[m[0].rm_eo - 1] == '/');
+		flags = REG_NOTBOL;
+	}
+	return id[0];
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * cgroup ids to cgroup v2 paths and container ids.  A record carries the
- * task's cgroup id, which on cgroup v2 is the inode number of the cgroup's
- * directory: the cache walks the hierarchy once, remembers every
- * directory, and walks it again (at most once a second) when a record
- * names a cgroup it has not seen.  Ids are never reused, so an id still
- * missing after a fresh walk is remembered as gone.
+ * task's cgroup id, the kernfs inode number of the cgroup's directory:
+ * open_by_handle_at() of a kernfs file handle holding it opens that
+ * directory (systemd's way; it takes CAP_DAC_READ_SEARCH, and tracing
+ * root anyway).  Ids are never reused: each is resolved once, and one
+ * that is gone is remembered as gone.
  */
 #ifndef CONNPROBE_CGROUP_H
 #define CONNPROBE_CGROUP_H
@@ -16,8 +16,9 @@
 
 #include <connprobe.h>
 
-#include "container.h"
 #include "htab.h"
+
+#define CONTAINER_ID_LEN	64	/* hex digits */
 
 struct cp_cgroup {
 	__u64 id;			/* the key */
@@ -29,8 +30,9 @@ struct cp_cgroup {
 
 struct cp_cgroups {
 	char *mount;			/* NULL: only what cgroups_add() gave */
+	int mount_fd;			/* open while @mount is set */
+	size_t prefix;			/* of the mount's path in a readlink() */
 	struct cp_htab tab;
-	long long last_scan_ns;
 	/*
 	 * The last lookup's hit: records come in bursts from one task, and
 	 * this saves hashing its id for each.  Valid until the next insert.
@@ -39,10 +41,9 @@ struct cp_cgroups {
 };
 
 /*
- * Cache the hierarchy mounted at @mount, or, with @mount NULL, at the
- * first cgroup2 mount in /proc/self/mounts.  Without cgroup v2 the
- * cache stays empty and lookups find nothing: not an error.  Returns -1
- * with a message in @err only if @mount was given and cannot be read.
+ * Resolve ids on the cgroup2 mount @mount, or the first in
+ * /proc/self/mounts (none: lookups find nothing).  -1 with a message in
+ * @err if @mount is not a cgroup2 mount one can open.
  */
 int cgroups_open(struct cp_cgroups *c, const char *mount,
 		 char *err, size_t errlen);
@@ -60,15 +61,14 @@ const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id);
 /*
  * The cgroup with @id, marked used; NULL if unknown or gone.  Inline for
  * the cases of nearly every record: the last one's cgroup again, or an
- * empty cache (a capture without a cgroup table; a walk always finds
- * the root), which has nothing to find.
+ * empty cache with no mount (a capture without a cgroup table).
  */
 static inline const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c,
 						     __u64 id)
 {
 	if (c->last && c->last->id == id)
 		return c->last;
-	return c->tab.nr ? cgroups_find(c, id) : NULL;
+	return c->tab.nr || c->mount ? cgroups_find(c, id) : NULL;
 }
 
 void cgroups_free(struct cp_cgroups *c);
@@ -79,23 +79,27 @@ void cgroups_free(struct cp_cgroups *c);
  */
 int cgroup2_mount_find(const char *mounts, char *buf, size_t len);
 
-/* Is @path (below the mount) the cgroup @root or inside it? */
-bool cgroup_path_under(const char *path, const char *root);
-
 /* --cgroup PATH as a filter's ancestry test (filter.h). */
 struct cp_cgroup_scope {
 	struct cp_cgroups *cgroups;
 	char root[PATH_MAX];		/* below the mount, no trailing '/' */
 };
 
-/*
- * Turn the user's @path into a path below the mount: a path that starts
- * with the mount point loses it, any other is taken as below the mount.
- */
+/* @path below the mount; a path that starts with the mount loses it. */
 void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
 		       const char *path);
 
-/* For struct cp_cgroup_test: @scope is a struct cp_cgroup_scope. */
+/* For struct cp_cgroup_test: is the cgroup @scope's root or inside it? */
 bool cgroup_scope_under(void *scope, __u64 cgroup_id);
+
+/*
+ * Find the container id (CONTAINER_ID_LEN hex digits) in cgroup v2 path
+ * @path and copy it to @id.  The deepest component that names one wins:
+ * <id> with a prefix docker-, cri-containerd-, crio-, libpod- or none,
+ * and a suffix .scope or none (docker with either driver, containerd,
+ * cri-o, podman); conmon's own cgroups (crio-conmon-<id>) do not match.
+ * False, @id empty, if none does.
+ */
+bool container_id(const char *path, char *id);
 
 #endif /* CONNPROBE_CGROUP_H */

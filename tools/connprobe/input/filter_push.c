@@ -12,7 +12,6 @@
 #include <connprobe.h>
 
 #include "filter_push.h"
-#include "readfile.h"
 
 /* " key=N,N,...". */
 static void put_list(FILE *o, const char *key, const __u16 *v,
@@ -75,51 +74,38 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 	return ret;
 }
 
-/* Write @text to @path; -1 with errno. */
+/* Write @text to @path (truncated: a plain file in tests); -1 with errno. */
 static int write_text(const char *path, const char *text)
 {
-	size_t n = strlen(text);
-	ssize_t w;
-	int fd;
+	FILE *f = fopen(path, "we");
+	int bad;
 
-	/* O_TRUNC for a plain file standing in for debugfs in tests. */
-	fd = open(path, O_WRONLY | O_TRUNC);
-	if (fd < 0)
+	if (!f)
 		return -1;
-	w = write(fd, text, n);
-	if (close(fd) || w != (ssize_t)n)
-		return -1;
-	return 0;
+	bad = fputs(text, f) < 0;
+	return fclose(f) || bad ? -1 : 0;
 }
 
 /*
- * The owner file at p->owner, open and locked: a run that ends well
- * removes it while it holds the lock, so a lock taken on a file no
- * longer at that path is worth nothing, and the open starts again.  -1
- * with errno (EWOULDBLOCK: a live run holds it; ENOENT: there is none).
+ * Open the owner file at p->owner, and lock it if no live run holds it
+ * (*@locked).  A run that ends well removes it while it holds the lock,
+ * so a lock taken on a file no longer at that path is worth nothing, and
+ * the open starts again.  -1 with errno (ENOENT: there is none).
  */
-static int owner_lock(const struct cp_filter_push *p, bool create)
+static int owner_open(const struct cp_filter_push *p, int flags, bool *locked)
 {
 	struct stat a, b;
-	int fd, tries, e;
+	int fd, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		fd = open(p->owner, O_RDWR | O_CLOEXEC | O_NOFOLLOW |
-			  (create ? O_CREAT : 0), 0644);
+		fd = open(p->owner, O_RDWR | O_CLOEXEC | O_NOFOLLOW | flags, 0644);
 		if (fd < 0)
 			return -1;
-		if (flock(fd, LOCK_EX | LOCK_NB)) {
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (!fstat(fd, &a) && !stat(p->owner, &b) &&
-		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		*locked = !flock(fd, LOCK_EX | LOCK_NB);
+		if (!*locked || (!fstat(fd, &a) && !stat(p->owner, &b) &&
+				 a.st_ino == b.st_ino && a.st_dev == b.st_dev))
 			return fd;
 		close(fd);
-		if (!create)
-			break;
 	}
 	errno = ENOENT;
 	return -1;
@@ -141,31 +127,27 @@ static bool owner_names(int fd, const char *terms, long *pid)
 
 /*
  * Who holds the filter @theirs now in force: a live run (its pid in
- * *@pid, 1), a run that died without clearing it (its pid, 0, with the
- * owner file open and locked in p->owner_fd), or nobody we know of (-1:
- * set by hand, or by a run that could not record itself).
+ * *@pid, 0 if its file names another filter; 1), a run that died without
+ * clearing it (its pid, 0, with the owner file open and locked in
+ * p->owner_fd), or nobody we know of (-1: set by hand, or by a run that
+ * could not record itself).
  */
 static int filter_owner(struct cp_filter_push *p, const char *theirs,
 			long *pid)
 {
-	int fd = owner_lock(p, false);
+	bool locked = false;
+	int fd = owner_open(p, 0, &locked);
+	bool named = fd >= 0 && owner_names(fd, theirs, pid);
 
-	if (fd < 0 && errno == EWOULDBLOCK) {
-		fd = open(p->owner, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0)
-			return -1;
-		if (!owner_names(fd, theirs, pid))
-			*pid = 0;
-		close(fd);
-		return 1;
-	}
-	if (fd >= 0 && owner_names(fd, theirs, pid)) {
+	if (locked && named) {
 		p->owner_fd = fd;
 		return 0;
 	}
 	if (fd >= 0)
 		close(fd);
-	return -1;
+	if (!named)
+		*pid = 0;
+	return fd >= 0 && !locked ? 1 : -1;
 }
 
 /* Let the owner file go: removed while it is locked, then unlocked. */
@@ -190,40 +172,98 @@ static void filter_disown(struct cp_filter_push *p)
 static int filter_own(struct cp_filter_push *p, const char *ours)
 {
 	char text[600], *slash = strrchr(p->owner, '/');
-	int n;
+	int n = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(), ours);
+	bool locked = true;
+	int e;
 
 	if (p->owner_fd < 0) {
 		*slash = '\0';		/* the run directory */
-		n = mkdir(p->owner, 0755) && errno != EEXIST;
+		e = mkdir(p->owner, 0755) && errno != EEXIST;
 		*slash = '/';
-		if (n)
-			goto out_note;
-		p->owner_fd = owner_lock(p, true);
-		if (p->owner_fd < 0 && errno == EWOULDBLOCK)
-			return -1;
-		if (p->owner_fd < 0)
-			goto out_note;
+		p->owner_fd = e ? -1 : owner_open(p, O_CREAT, &locked);
 	}
-	n = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(), ours);
-	if (!ftruncate(p->owner_fd, 0) && pwrite(p->owner_fd, text, n, 0) == n)
+	if (!locked) {
+		close(p->owner_fd);
+		p->owner_fd = -1;
+		return -1;
+	}
+	if (p->owner_fd >= 0 && !ftruncate(p->owner_fd, 0) &&
+	    pwrite(p->owner_fd, text, n, 0) == n)
 		return 0;
-	n = errno;
+	e = errno;
 	filter_disown(p);
-	errno = n;
-out_note:
 	fprintf(stderr,
 		"connprobe: note: cannot record this run as the filter's owner in %.*s (%s): if it is killed, clear the filter with: echo none > %s\n",
-		(int)(slash - p->owner), p->owner, strerror(errno), p->path);
+		(int)(slash - p->owner), p->owner, strerror(e), p->path);
 	return 0;
+}
+
+/* filter_push() past its setup; -1 with a message in @err. */
+static int push(struct cp_filter_push *p, const char *ours,
+		char *err, size_t errlen)
+{
+	char theirs[4096] = "";
+	FILE *f = fopen(p->path, "re");
+	int owner = -1;
+	long pid = 0;
+
+	if (!f && errno == ENOENT)	/* a module without the filter file */
+		return 0;
+	if (!f || (!fgets(theirs, sizeof(theirs), f) && ferror(f))) {
+		snprintf(err, errlen, "%s: %s", p->path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	theirs[strcspn(theirs, "\n")] = '\0';
+	if (strcmp(theirs, "none"))
+		owner = filter_owner(p, theirs, &pid);
+	if (owner == 0) {
+		/* left by a run that died: it hides connects from every run */
+		fprintf(stderr,
+			"connprobe: note: cleared the module's filter '%s', left in force by connprobe (pid %ld), which ended without clearing it\n",
+			theirs, pid);
+		if (write_text(p->path, "none")) {
+			snprintf(err, errlen, "%s: cannot clear '%s': %s",
+				 p->path, theirs, strerror(errno));
+			return -1;
+		}
+		strcpy(theirs, "none");
+	}
+	if (!strcmp(theirs, ours))
+		return 0;
+	if (!strcmp(ours, "none")) {
+		fprintf(stderr,
+			"connprobe: note: the module's filter '%s' is in force: the connects it turns away are not traced\n",
+			theirs);
+		return 0;
+	}
+	if (strcmp(theirs, "none") && owner == 1 && pid)
+		snprintf(err, errlen,
+			 "the module's filter is already '%s', set by connprobe (pid %ld), which is running; the filter is global: run with the same filters, or after it",
+			 theirs, pid);
+	else if (strcmp(theirs, "none"))
+		snprintf(err, errlen,
+			 "the module's filter is already '%s' (another connprobe running?); to clear it: echo none > %s",
+			 theirs, p->path);
+	else if (filter_own(p, ours))
+		snprintf(err, errlen,
+			 "another connprobe is putting its filter in force; the filter is global: run with the same filters, or after it");
+	else if (write_text(p->path, ours))
+		snprintf(err, errlen, "%s: cannot set '%s': %s", p->path, ours,
+			 strerror(errno));
+	else
+		p->pushed = true;
+	return p->pushed ? 0 : -1;
 }
 
 int filter_push(struct cp_filter_push *p, const char *dir,
 		const struct cp_filter *f, char *err, size_t errlen)
 {
 	const char *rundir = getenv("CONNPROBE_RUNDIR");
-	char ours[512], *theirs;
-	int ret = 0, owner = -1;
-	long pid = 0;
+	char ours[512];
+	int ret;
 
 	if (!rundir || !*rundir)
 		rundir = FILTER_RUNDIR;
@@ -237,67 +277,10 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 		snprintf(err, errlen, "filter too long for the module");
 		return -1;
 	}
-	theirs = read_whole_file(p->path, 4096);
-	if (!theirs) {
-		if (errno == ENOENT)	/* a module without the filter file */
-			return 0;
-		snprintf(err, errlen, "%s: %s", p->path, strerror(errno));
-		return -1;
-	}
-	theirs[strcspn(theirs, "\n")] = '\0';
-	if (strcmp(theirs, "none"))
-		owner = filter_owner(p, theirs, &pid);
-	if (owner == 0) {
-		/* left by a run that died: it hides connects from every run */
-		fprintf(stderr,
-			"connprobe: note: cleared the module's filter '%s', left in force by connprobe (pid %ld), which ended without clearing it\n",
-			theirs, pid);
-		if (write_text(p->path, "none")) {
-			snprintf(err, errlen, "%s: cannot clear '%s': %s",
-				 p->path, theirs, strerror(errno));
-			ret = -1;
-			goto out_free;
-		}
-		strcpy(theirs, "none");
-	}
-	if (!strcmp(theirs, ours))
-		goto out_free;
-	if (!strcmp(ours, "none")) {
-		fprintf(stderr,
-			"connprobe: note: the module's filter '%s' is in force: the connects it turns away are not traced\n",
-			theirs);
-		goto out_free;
-	}
-	if (strcmp(theirs, "none")) {
-		if (owner == 1 && pid)
-			snprintf(err, errlen,
-				 "the module's filter is already '%s', set by connprobe (pid %ld), which is running; the filter is global: run with the same filters, or after it",
-				 theirs, pid);
-		else
-			snprintf(err, errlen,
-				 "the module's filter is already '%s' (another connprobe running?); to clear it: echo none > %s",
-				 theirs, p->path);
-		ret = -1;
-		goto out_free;
-	}
-	if (filter_own(p, ours)) {
-		snprintf(err, errlen,
-			 "another connprobe is putting its filter in force; the filter is global: run with the same filters, or after it");
-		ret = -1;
-		goto out_free;
-	}
-	if (write_text(p->path, ours)) {
-		snprintf(err, errlen, "%s: cannot set '%s': %s", p->path, ours,
-			 strerror(errno));
-		ret = -1;
-		goto out_free;
-	}
-	p->pushed = true;
-out_free:
+	ret = push(p, ours, err, errlen);
 	/* a dead run's owner file, kept for ours if we pushed */
 	if (!p->pushed)
 		filter_disown(p);
-	free(theirs);
 	return ret;
 }
 

@@ -2,9 +2,16 @@
 /*
  * Pushing the tool's filter into the module (<debugfs>/connprobe/filter),
  * so that connects it turns away never reach the buffer.  The tool still
- * applies the whole filter itself: the kernel's tests are the same, and
- * what the kernel cannot take (a comm with blanks, a cgroup known only by
- * path) is left to the tool.
+ * applies the whole filter itself: what the kernel cannot take (a comm
+ * with blanks, a cgroup known only by path) is left to the tool.
+ *
+ * The module's filter is global, and the module cannot say who set it:
+ * the run that pushes one writes "PID TERMS" to FILTER_OWNER_FILE in
+ * $CONNPROBE_RUNDIR (default FILTER_RUNDIR) and holds an flock() on it
+ * while it runs; it removes the file when it puts "none" back.  The
+ * kernel drops the lock however the run ends: a filter in force that an
+ * unlocked owner file names was left by a run that died (SIGKILL, a
+ * crash), and the next run clears it.
  */
 #ifndef CONNPROBE_FILTER_PUSH_H
 #define CONNPROBE_FILTER_PUSH_H
@@ -15,21 +22,6 @@
 
 #include "filter.h"
 
-/*
- * The filter file's text for what of @f the module can apply, "none" for
- * nothing, into @buf.  Returns 0, or -1 if @len is too short.
- */
-int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len);
-
-/*
- * Who put the filter in force: the module cannot say, so the run that
- * pushes one writes "PID TERMS" to FILTER_OWNER_FILE in $CONNPROBE_RUNDIR
- * (default FILTER_RUNDIR) and holds an flock() on it while it runs; it
- * removes the file when it puts "none" back.  The kernel drops the lock
- * when the run ends, however it ends: a filter in force that an unlocked
- * owner file names was left by a run that died (SIGKILL, a crash)
- * without putting "none" back.
- */
 #define FILTER_RUNDIR		"/run/connprobe"
 #define FILTER_OWNER_FILE	"filter.owner"
 
@@ -40,16 +32,16 @@ struct cp_filter_push {
 	int owner_fd;		/* the locked owner file; -1: none */
 };
 
+/* What of @f the module can apply, as its filter file's text ("none"). */
+int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len);
+
 /*
- * Put @f in force in the module whose debugfs directory is @dir.  A module
- * without a filter file is left alone.  A filter left by a run that died
- * is cleared first, and said so on stderr.  With nothing to push, a
- * filter in force (another run's, or one set by hand) is reported on
- * stderr, since it hides connects.  A different filter in force is an
- * error, naming the run that holds it: the module's filter is global.
- * Where the owner cannot be recorded (a read-only /run) the filter is
- * pushed all the same, with a note.  Returns 0, or -1 with a message in
- * @err.
+ * Put @f in force in the module whose debugfs directory is @dir (a module
+ * without a filter file is left alone).  With nothing to push, a filter
+ * in force is reported on stderr, since it hides connects; a different
+ * one is an error naming the run that holds it.  Where the owner cannot
+ * be recorded (a read-only /run) the filter is pushed all the same, with
+ * a note.  Returns 0, or -1 with a message in @err.
  */
 int filter_push(struct cp_filter_push *p, const char *dir,
 		const struct cp_filter *f, char *err, size_t errlen);

@@ -1,21 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The live loop: poll the CPU files, feed each round sorted by time, tick
- * the sink, drain on SIGINT/SIGTERM or at the end of --duration, then
- * report losses from the difference between two reads of the stats file.
+ * The live loop: check the environment, poll the CPU files, feed each
+ * round sorted by time, tick the sink, drain on SIGINT/SIGTERM or at the
+ * end of --duration, then report losses from the difference between two
+ * reads of the stats file.
  */
-#include <stdbool.h>
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include "capture_read.h"
 #include "live.h"
-#include "reader.h"
 #include "timefmt.h"
 
+#define MODULE_SYSFS		"/sys/module/connprobe"
 #define POLL_INTERVAL_MS	100
 /* Bounds one round, so a busy CPU cannot starve the others' output. */
 #define MAX_PER_CPU_ROUND	4096
@@ -28,13 +37,188 @@
  */
 #define MAX_DRAIN_ROUNDS	64
 
-static int drain_rounds(const struct cp_stats *st)
-{
-	unsigned long long per_cpu = st->buf_size / CONNPROBE_RECORD_SIZE;
+/* The module and this tool must agree on the layout, not just the name. */
+_Static_assert(sizeof(struct connprobe_record) == CONNPROBE_RECORD_SIZE,
+	       "struct connprobe_record does not match CONNPROBE_RECORD_SIZE");
 
-	if (!st->buf_size)
-		return MAX_DRAIN_ROUNDS;
-	return (int)((per_cpu + MAX_PER_CPU_ROUND - 1) / MAX_PER_CPU_ROUND) + 1;
+int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
+{
+	struct statfs sfs;
+	struct stat st;
+	int e = stat(dir, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+
+	/* The debugfs files are root-only; say so instead of EACCES. */
+	if (geteuid() != 0)
+		fprintf(stderr, "connprobe: must be run as root\n");
+	else if (!fake_debugfs &&
+		 (statfs(debugfs, &sfs) || sfs.f_type != DEBUGFS_MAGIC))
+		fprintf(stderr,
+			"connprobe: debugfs is not mounted on %s; mount it with: mount -t debugfs none %s\n",
+			debugfs, debugfs);
+	else if (!e)
+		return 0;
+	else if (e != ENOENT)
+		fprintf(stderr, "connprobe: %s: %s\n", dir,
+			e == ENOTDIR ? "not a directory" : strerror(e));
+	else if (!fake_debugfs && access(MODULE_SYSFS, F_OK) == 0)
+		fprintf(stderr,
+			"connprobe: module is loaded but %s is missing; see dmesg\n",
+			dir);
+	else
+		fprintf(stderr,
+			"connprobe: module not loaded: %s not found; load it with: modprobe connprobe (from a build tree: insmod connprobe.ko)\n",
+			dir);
+	return -1;
+}
+
+/* "cpuN" exactly, N into *@cpu; anything else in the directory is not. */
+static int cpu_file_number(const char *name, unsigned int *cpu)
+{
+	size_t base = strlen(CONNPROBE_CPU_FILE_BASE);
+	unsigned long n;
+	char *end;
+
+	if (strncmp(name, CONNPROBE_CPU_FILE_BASE, base) ||
+	    name[base] < '0' || name[base] > '9')
+		return -1;
+	errno = 0;
+	n = strtoul(name + base, &end, 10);
+	if (errno || *end || n > 0xffffffffUL)
+		return -1;
+	*cpu = n;
+	return 0;
+}
+
+static int is_cpu_file(const struct dirent *de)
+{
+	unsigned int cpu;
+
+	return !cpu_file_number(de->d_name, &cpu);
+}
+
+int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
+{
+	struct dirent **names;
+	char path[PATH_MAX];
+	int n, i;
+
+	memset(r, 0, sizeof(*r));
+	/* versionsort: cpu2 before cpu10 */
+	n = scandir(dir, &names, is_cpu_file, versionsort);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	r->pfds = calloc(n + 1, sizeof(*r->pfds));
+	r->cpus = calloc(n + 1, sizeof(*r->cpus));
+	if (!n)
+		snprintf(err, errlen, "%s: no %sN files", dir,
+			 CONNPROBE_CPU_FILE_BASE);
+	else if (!r->pfds || !r->cpus)
+		snprintf(err, errlen, "out of memory");
+	/* up to the first that fails to open */
+	for (i = 0; r->pfds && r->cpus && i < n && r->nr == (size_t)i; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		cpu_file_number(names[i]->d_name, &r->cpus[i]);
+		r->pfds[i].events = POLLIN;
+		/* Non-blocking is belt and braces: the module never blocks. */
+		r->pfds[i].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (r->pfds[i].fd < 0)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		else
+			r->nr++;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (n && (int)r->nr == n)
+		return 0;
+	reader_close(r);
+	return -1;
+}
+
+void reader_close(struct cp_reader *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr; i++)
+		close(r->pfds[i].fd);
+	free(r->pfds);
+	free(r->cpus);
+	free(r->rec);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Read CPU file @i; see reader_read_all(). */
+static long read_cpu(struct cp_reader *r, size_t i, size_t max,
+		     char *err, size_t errlen)
+{
+	const size_t rec_size = sizeof(struct connprobe_record);
+	size_t got = 0, j, cap = r->cap ? r->cap : max;
+	char msg[256];
+	void *p;
+	ssize_t n;
+
+	/* room for @max more, so that one read() can take them all */
+	while (cap - r->len < max)
+		cap *= 2;
+	p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r->rec = p;
+	r->cap = cap;
+	while (got < max) {
+		/*
+		 * A whole number of records, read into our own array of
+		 * them: unlike bcc's perf buffer, nothing to align.
+		 */
+		n = read(r->pfds[i].fd, r->rec + r->len, (max - got) * rec_size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || (n < 0 && errno == EAGAIN))	/* all read */
+			break;
+		if (n < 0) {
+			snprintf(err, errlen, "read %s%u: %s",
+				 CONNPROBE_CPU_FILE_BASE, r->cpus[i],
+				 strerror(errno));
+			return -1;
+		}
+		if (n % rec_size) {
+			snprintf(err, errlen,
+				 "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
+				 CONNPROBE_CPU_FILE_BASE, r->cpus[i], n,
+				 rec_size);
+			return -1;
+		}
+		for (j = 0; j < n / rec_size; j++) {
+			if (record_check(&r->rec[r->len + j], msg, sizeof(msg))) {
+				snprintf(err, errlen, "%s%u: %s",
+					 CONNPROBE_CPU_FILE_BASE, r->cpus[i],
+					 msg);
+				return -1;
+			}
+		}
+		r->len += n / rec_size;
+		got += n / rec_size;
+	}
+	return got;
+}
+
+long reader_read_all(struct cp_reader *r, size_t max_per_cpu,
+		     char *err, size_t errlen)
+{
+	long n, total = 0;
+	size_t i;
+
+	for (i = 0; i < r->nr; i++) {
+		n = read_cpu(r, i, max_per_cpu, err, errlen);
+		if (n < 0)
+			return -1;
+		total += n;
+	}
+	return total;
 }
 
 static volatile sig_atomic_t exiting;
@@ -43,17 +227,6 @@ static void sig_handler(int sig)
 {
 	(void)sig;
 	exiting = 1;
-}
-
-static int install_signal_handlers(void)
-{
-	struct sigaction sa = { .sa_handler = sig_handler };
-
-	/* No SA_RESTART: poll() must return EINTR so the flag is seen now. */
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
-		return -1;
-	return 0;
 }
 
 /*
@@ -74,56 +247,40 @@ static int cmp_record(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/*
- * One CPU's records mostly come in time order already (on a one-CPU
- * machine, all of them): checking costs a compare per record, sorting
- * 232-byte records costs far more.
- */
-static bool in_order(const struct cp_records *recs)
-{
-	size_t i;
-
-	for (i = 1; i < recs->len; i++)
-		if (cmp_record(&recs->rec[i - 1], &recs->rec[i]) > 0)
-			return false;
-	return true;
-}
-
-/* Feed one round's records in time order, let them out, empty @recs. */
-static int feed_round(struct cp_sink *sink, struct cp_records *recs)
-{
-	size_t i;
-
-	if (!recs->len)
-		return 0;
-	if (!in_order(recs))
-		qsort(recs->rec, recs->len, sizeof(*recs->rec), cmp_record);
-	for (i = 0; i < recs->len; i++)
-		if (sink_feed(sink, &recs->rec[i]))
-			return -1;
-	recs->len = 0;
-	return sink_flush(sink);
-}
-
-/* Poll timeout for this round: the interval, cut short by the deadline. */
-static int round_timeout_ms(long long deadline, long long now)
-{
-	long long left_ms;
-
-	if (!deadline)
-		return POLL_INTERVAL_MS;
-	left_ms = (deadline - now + 999999) / 1000000;
-	return left_ms < POLL_INTERVAL_MS ? (int)left_ms : POLL_INTERVAL_MS;
-}
-
 struct live {
 	struct cp_sink *sink;
 	const char *dir;
 	struct cp_stats start;
 	struct cp_reader rd;
-	struct cp_records recs;
 	char err[512];
 };
+
+/*
+ * Read a round and feed its records in time order: the number of them,
+ * or -1 with a message in l->err or the sink's.
+ */
+static long read_round(struct live *l)
+{
+	struct cp_reader *r = &l->rd;
+	long n = reader_read_all(r, MAX_PER_CPU_ROUND, l->err, sizeof(l->err));
+	size_t i;
+
+	/*
+	 * One CPU's records mostly come in time order already (on a one-CPU
+	 * machine, all of them): checking costs a compare per record,
+	 * sorting 232-byte records costs far more.
+	 */
+	for (i = 1; i < r->len; i++)
+		if (cmp_record(&r->rec[i - 1], &r->rec[i]) > 0)
+			break;
+	if (i < r->len)
+		qsort(r->rec, r->len, sizeof(*r->rec), cmp_record);
+	for (i = 0; n > 0 && i < r->len; i++)
+		if (sink_feed(l->sink, &r->rec[i]))
+			return -1;
+	r->len = 0;
+	return n > 0 && sink_flush(l->sink) ? -1 : n;
+}
 
 /*
  * What the run has lost so far into @delta (free with stats_free());
@@ -135,37 +292,22 @@ static int losses_now(struct live *l, struct cp_stats *delta)
 	int ret;
 
 	memset(delta, 0, sizeof(*delta));
-	if (stats_read(l->dir, &now, l->err, sizeof(l->err))) {
-		stats_free(&now);
-		return -1;
-	}
-	ret = stats_diff(&l->start, &now, delta);
-	if (ret)
+	ret = stats_read(l->dir, &now, l->err, sizeof(l->err));
+	if (!ret && stats_diff(&l->start, &now, delta)) {
 		snprintf(l->err, sizeof(l->err), "out of memory");
-	stats_free(&now);
-	return ret;
-}
-
-static int tick(struct live *l)
-{
-	struct cp_stats delta;
-	int ret;
-
-	if (losses_now(l, &delta)) {
-		ret = l->sink->ops->tick(l->sink, NULL);
-		fprintf(stderr, "connprobe: %s\n", l->err);
-	} else {
-		ret = l->sink->ops->tick(l->sink, &delta);
+		ret = -1;
 	}
-	stats_free(&delta);
+	stats_free(&now);
 	return ret;
 }
 
 /* Read rounds until stopped; -1 with a message in l->err or the sink's. */
 static int loop(struct live *l, double duration)
 {
-	long long deadline = 0, next_tick = 0, t0, idle_ms;
-	int ready, timeout;
+	long long deadline = 0, next_tick = 0, t0, left_ms;
+	struct cp_stats delta;
+	int ready, timeout, bad;
+	size_t i;
 	long n;
 
 	if (duration > 0)
@@ -176,17 +318,39 @@ static int loop(struct live *l, double duration)
 		t0 = mono_now();
 		if (deadline && t0 >= deadline)
 			break;
-		timeout = round_timeout_ms(deadline, t0);
-		ready = reader_wait(&l->rd, timeout, l->err, sizeof(l->err));
-		if (ready < 0)
+		/* the interval, cut short by the deadline */
+		left_ms = (deadline - t0 + 999999) / 1000000;
+		timeout = !deadline || left_ms > POLL_INTERVAL_MS ?
+			  POLL_INTERVAL_MS : (int)left_ms;
+		ready = poll(l->rd.pfds, l->rd.nr, timeout);
+		/* A signal: the loop checks its exit flag. */
+		if (ready < 0 && errno != EINTR) {
+			snprintf(l->err, sizeof(l->err), "poll: %s",
+				 strerror(errno));
 			return -1;
-		/* POLLIN means a full sub-buffer: read partial ones too. */
-		n = reader_read_all(&l->rd, &l->recs, MAX_PER_CPU_ROUND,
-				    l->err, sizeof(l->err));
-		if (n < 0 || feed_round(l->sink, &l->recs))
+		}
+		for (i = 0; ready > 0 && i < l->rd.nr; i++) {
+			if (l->rd.pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+				snprintf(l->err, sizeof(l->err),
+					 "%s%u: buffer closed (module unloaded?)",
+					 CONNPROBE_CPU_FILE_BASE, l->rd.cpus[i]);
+				return -1;
+			}
+		}
+		/*
+		 * POLLIN means a full sub-buffer: the module only says so
+		 * then, so read partial ones too, after the timeout.
+		 */
+		n = read_round(l);
+		if (n < 0)
 			return -1;
 		if (next_tick && mono_now() >= next_tick) {
-			if (tick(l))
+			bad = losses_now(l, &delta);
+			n = l->sink->ops->tick(l->sink, bad ? NULL : &delta);
+			if (bad)
+				fprintf(stderr, "connprobe: %s\n", l->err);
+			stats_free(&delta);
+			if (n)
 				return -1;
 			next_tick += l->sink->tick_ns;
 		}
@@ -195,50 +359,45 @@ static int loop(struct live *l, double duration)
 		 * regular file does) would turn this loop into a busy one:
 		 * sleep out the rest of the interval instead.
 		 */
-		idle_ms = timeout - (mono_now() - t0) / 1000000;
-		if (n == 0 && ready > 0 && idle_ms > 0)
-			poll(NULL, 0, idle_ms);
-	}
-	return 0;
-}
-
-static int drain(struct live *l)
-{
-	int i, rounds = drain_rounds(&l->start);
-	long n;
-
-	for (i = 0; i < rounds; i++) {
-		n = reader_read_all(&l->rd, &l->recs, MAX_PER_CPU_ROUND,
-				    l->err, sizeof(l->err));
-		if (n < 0 || feed_round(l->sink, &l->recs))
-			return -1;
-		if (n == 0)
-			break;
+		left_ms = timeout - (mono_now() - t0) / 1000000;
+		if (n == 0 && ready > 0 && left_ms > 0)
+			poll(NULL, 0, left_ms);
 	}
 	return 0;
 }
 
 int live_run(const struct live_opts *opts, struct cp_sink *sink)
 {
+	struct sigaction sa = { .sa_handler = sig_handler };
 	struct live l = { .sink = sink, .dir = opts->dir };
 	struct cp_source_info info = { .live = true };
 	struct cp_stats delta = { 0 };
+	unsigned long long per_cpu;
 	struct utsname uts;
-	int ret = 1;
+	int i, rounds, ret = 1;
+	long n = 0;
 
+	/* No SA_RESTART: poll() must return EINTR so the flag is seen now. */
+	sigemptyset(&sa.sa_mask);
 	/* Losses are counted from here: read the stats before any record. */
 	if (stats_read(opts->dir, &l.start, l.err, sizeof(l.err)) ||
 	    reader_open(&l.rd, opts->dir, l.err, sizeof(l.err)))
 		goto cleanup;
-	if (install_signal_handlers()) {
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
 		snprintf(l.err, sizeof(l.err), "sigaction: %m");
 		goto cleanup;
 	}
 	info.realtime_offset_ns = realtime_offset_now();
 	info.start_ns = mono_now();
 	info.hostname = uname(&uts) ? "" : uts.nodename;
-	if (sink->ops->begin(sink, &info) || loop(&l, opts->duration) ||
-	    drain(&l))
+	if (sink->ops->begin(sink, &info) || loop(&l, opts->duration))
+		goto cleanup;
+	per_cpu = l.start.buf_size / CONNPROBE_RECORD_SIZE;
+	rounds = !l.start.buf_size ? MAX_DRAIN_ROUNDS :
+		 (int)((per_cpu + MAX_PER_CPU_ROUND - 1) / MAX_PER_CPU_ROUND) + 1;
+	for (i = 0, n = 1; i < rounds && n > 0; i++)
+		n = read_round(&l);
+	if (n < 0)
 		goto cleanup;
 	if (losses_now(&l, &delta)) {
 		sink->ops->end(sink, NULL);
@@ -252,7 +411,6 @@ cleanup:
 	if (ret && (l.err[0] || sink->err[0]))
 		fprintf(stderr, "connprobe: %s\n", l.err[0] ? l.err : sink->err);
 	stats_free(&delta);
-	records_free(&l.recs);
 	reader_close(&l.rd);
 	stats_free(&l.start);
 	return ret;

@@ -1,16 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Parser and printers for <debugfs>/connprobe/stats, whose lines are:
- *
- *	mode stream
- *	buf_size 1048576
- *	cpu 0 written 12 read 10 lost 0 buffered 2
- *	total written 15 read 13 lost 0 buffered 2
- *	probe __sys_connect nmissed 0 kp_nmissed 0 maxactive 4096
- *	attempts_untracked 0
- *	attempts_reclaimed 0
- *	filtered calls 0 records 0
- */
+/* Parser and printers for <debugfs>/connprobe/stats (README: debugfs). */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -20,13 +9,13 @@
 
 #include <connprobe.h>
 
-#include "readfile.h"
 #include "stats.h"
 
 #define SYMBOL_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$"
 /* Far more than any module writes; stops us slurping a wrong file. */
 #define MAX_STATS_SIZE	(1 << 20)
 #define OFF(field)	offsetof(struct cp_stats, field)
+#define U64(st, off)	(*(unsigned long long *)((char *)(st) + (off)))
 
 /* The known lines; bit 1 << L_x of cp_stats.have says the file had it. */
 enum { L_CPU, L_PROBE, L_MODE, L_TOTAL, L_BUF_SIZE, L_UNTRACKED,
@@ -37,8 +26,7 @@ enum { L_CPU, L_PROBE, L_MODE, L_TOTAL, L_BUF_SIZE, L_UNTRACKED,
  * word, anything else must appear literally; the shape is also the
  * "expected" text of the error message.  The numbers of a line other
  * than cpu and probe go to @off[] in struct cp_stats; @json names them
- * in JSON, @text prints them (label, ':', the numbers).  Other first
- * words are lines of a newer module, skipped.
+ * in JSON, @text prints them (label, ':', the numbers).
  */
 static const struct line_def {
 	const char *shape;
@@ -54,24 +42,17 @@ static const struct line_def {
 			       OFF(total_lost), OFF(total_buffered) } },
 	[L_BUF_SIZE] = { .shape = "buf_size N", .off = { OFF(buf_size) },
 			 .json = { "buf_size" } },
-	[L_UNTRACKED] = { .shape = "attempts_untracked N",
-			  .off = { OFF(attempts_untracked) },
-			  .json = { "attempts_untracked" },
-			  .text = "TCP attempts untracked (table full): %llu\n" },
-	[L_RECLAIMED] = { .shape = "attempts_reclaimed N",
-			  .off = { OFF(attempts_reclaimed) },
-			  .json = { "attempts_reclaimed" },
-			  .text = "TCP attempts gone with their socket, no record: %llu\n" },
-	[L_FILTERED] = { .shape = "filtered calls N records N",
-			 .off = { OFF(filtered_calls), OFF(filtered_records) },
-			 .json = { "filtered_calls", "filtered_records" },
-			 .text = "Turned away by the module's filter: %llu calls, %llu records\n" },
+	[L_UNTRACKED] = { "attempts_untracked N", { OFF(attempts_untracked) },
+			  { "attempts_untracked" },
+			  "TCP attempts untracked (table full): %llu\n" },
+	[L_RECLAIMED] = { "attempts_reclaimed N", { OFF(attempts_reclaimed) },
+			  { "attempts_reclaimed" },
+			  "TCP attempts gone with their socket, no record: %llu\n" },
+	[L_FILTERED] = { "filtered calls N records N",
+			 { OFF(filtered_calls), OFF(filtered_records) },
+			 { "filtered_calls", "filtered_records" },
+			 "Turned away by the module's filter: %llu calls, %llu records\n" },
 };
-
-static unsigned long long *field(const struct cp_stats *st, size_t off)
-{
-	return (unsigned long long *)((char *)st + off);
-}
 
 /*
  * Match the words after the first (from strtok_r() state @save) against
@@ -111,21 +92,20 @@ static int match_shape(const char *shape, char **save,
 static const char *store(struct cp_stats *st, int i,
 			 const unsigned long long *n, const char *sym)
 {
-	struct cp_stats_cpu *c;
-	struct cp_stats_probe *p;
+	void *p;
 	size_t k;
 
 	if (i == L_CPU) {
 		if (n[0] > UINT_MAX)
 			return "CPU number out of range";
-		c = realloc(st->cpus, (st->nr_cpus + 1) * sizeof(*c));
-		if (!c)
+		p = realloc(st->cpus, (st->nr_cpus + 1) * sizeof(*st->cpus));
+		if (!p)
 			return "out of memory";
-		st->cpus = c;
+		st->cpus = p;
 		st->cpus[st->nr_cpus++] = (struct cp_stats_cpu){
 			n[0], n[1], n[2], n[3], n[4] };
 	} else if (i == L_PROBE) {
-		p = realloc(st->probes, (st->nr_probes + 1) * sizeof(*p));
+		p = realloc(st->probes, (st->nr_probes + 1) * sizeof(*st->probes));
 		if (p)
 			st->probes = p;
 		if (!p || !(sym = strdup(sym)))
@@ -138,95 +118,97 @@ static const char *store(struct cp_stats *st, int i,
 		strcpy(st->mode, sym);
 	}
 	for (k = 0; k < 4 && lines[i].off[k]; k++)
-		*field(st, lines[i].off[k]) = n[k];
+		U64(st, lines[i].off[k]) = n[k];
 	st->have |= 1u << i;
 	return NULL;
 }
 
-/* Parse one line (cut into words); @lineno for messages. */
-static int parse_line(char *line, int lineno, struct cp_stats *st,
-		      char *err, size_t errlen)
+/* One of each line, one cpu line per CPU, any number of probes. */
+static bool duplicate(const struct cp_stats *st, int i, unsigned long long cpu)
 {
-	char whole[256], *save, *w;
-	const char *sym = NULL, *problem;
-	unsigned long long n[5];
-	bool dup;
-	size_t len, k;
-	int i;
+	size_t k;
 
-	snprintf(whole, sizeof(whole), "%s", line);
-	w = strtok_r(line, " \t", &save);
-	len = w ? strlen(w) : 0;
-	for (i = 0; i < NR_LINES; i++)
-		if (w && !strncmp(lines[i].shape, w, len) &&
-		    lines[i].shape[len] == ' ')
-			break;
-	if (i == NR_LINES)
-		return 0;
-	if (match_shape(lines[i].shape + len + 1, &save, n, &sym)) {
-		snprintf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
-			 lineno, w, whole, lines[i].shape);
-		return -1;
-	}
-	/* one of each line, one cpu line per CPU, any number of probes */
-	dup = i != L_PROBE && i != L_CPU && (st->have & 1u << i);
 	for (k = 0; i == L_CPU && k < st->nr_cpus; k++)
-		dup |= st->cpus[k].cpu == n[0];
-	if (dup) {
-		snprintf(err, errlen, "line %d: duplicate %s line: \"%s\"",
-			 lineno, w, whole);
-		return -1;
-	}
-	problem = store(st, i, n, sym);
-	if (problem)
-		snprintf(err, errlen, "line %d: %s: \"%s\"", lineno, problem, whole);
-	return problem ? -1 : 0;
+		if (st->cpus[k].cpu == cpu)
+			return true;
+	return i != L_PROBE && i != L_CPU && (st->have & 1u << i);
 }
 
 int stats_parse(const char *text, struct cp_stats *st,
 		char *err, size_t errlen)
 {
-	char *copy = strdup(text), *line, *next;
-	int lineno = 0, ret = -1;
+	char *copy = strdup(text), *rest = copy, *line, *save, *w, whole[256];
+	const char *sym = NULL, *problem;
+	unsigned long long n[5];
+	int lineno = 0, i;
+	size_t len;
 
 	memset(st, 0, sizeof(*st));
-	if (!copy) {
-		snprintf(err, errlen, "out of memory");
+	while ((line = strsep(&rest, "\n"))) {
+		lineno++;
+		snprintf(whole, sizeof(whole), "%s", line);
+		w = strtok_r(line, " \t", &save);
+		len = w ? strlen(w) : 0;
+		for (i = 0; w && i < NR_LINES; i++)
+			if (!strncmp(lines[i].shape, w, len) &&
+			    lines[i].shape[len] == ' ')
+				break;
+		/* other first words are lines of a newer module: skipped */
+		if (!w || i == NR_LINES)
+			continue;
+		if (match_shape(lines[i].shape + len + 1, &save, n, &sym))
+			snprintf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
+				 lineno, w, whole, lines[i].shape);
+		else if (duplicate(st, i, n[0]))
+			snprintf(err, errlen, "line %d: duplicate %s line: \"%s\"",
+				 lineno, w, whole);
+		else if ((problem = store(st, i, n, sym)))
+			snprintf(err, errlen, "line %d: %s: \"%s\"", lineno,
+				 problem, whole);
+		else
+			continue;
+		free(copy);
 		return -1;
 	}
-	for (line = copy; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (parse_line(line, ++lineno, st, err, errlen))
-			goto out;
-	}
+	free(copy);
 	/* Loss reporting needs both; a file without them is not ours. */
-	if (!st->nr_cpus)
+	if (!copy)
+		snprintf(err, errlen, "out of memory");
+	else if (!st->nr_cpus)
 		snprintf(err, errlen, "no 'cpu' line");
 	else if (!(st->have & 1u << L_TOTAL))
 		snprintf(err, errlen, "no 'total' line");
 	else
-		ret = 0;
-out:
-	free(copy);
-	return ret;
+		return 0;
+	return -1;
 }
 
 int stats_read(const char *dir, struct cp_stats *st,
 	       char *err, size_t errlen)
 {
-	char path[PATH_MAX], msg[512], *text = NULL;
+	char path[PATH_MAX], msg[512], *text = malloc(MAX_STATS_SIZE + 1);
+	FILE *f;
+	size_t n = 0;
 	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
-	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
-	    (int)sizeof(path))
-		snprintf(err, errlen, "%s: path too long", dir);
-	else if (!(text = read_whole_file(path, MAX_STATS_SIZE)))
+	/* debugfs files report size 0: read to the end, not to st_size */
+	snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE);
+	errno = ENOMEM;
+	f = text ? fopen(path, "re") : NULL;
+	if (f) {
+		n = fread(text, 1, MAX_STATS_SIZE + 1, f);
+		errno = ferror(f) ? errno : n > MAX_STATS_SIZE ? EFBIG : 0;
+		fclose(f);
+	}
+	if (!f || errno) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	else if ((ret = stats_parse(text, st, msg, sizeof(msg))))
-		snprintf(err, errlen, "%s: %s", path, msg);
+	} else {
+		text[n] = '\0';
+		ret = stats_parse(text, st, msg, sizeof(msg));
+		if (ret)
+			snprintf(err, errlen, "%s: %s", path, msg);
+	}
 	free(text);
 	return ret;
 }
@@ -244,8 +226,9 @@ void stats_free(struct cp_stats *st)
 
 void stats_print_text(FILE *f, const struct cp_stats *st)
 {
+	const struct cp_stats_probe *p;
+	const struct cp_stats_cpu *c;
 	const struct line_def *d;
-	size_t i;
 
 	if (st->mode[0] && (st->have & 1u << L_BUF_SIZE))
 		fprintf(f, "mode %s, buffer %llu bytes per CPU\n\n", st->mode,
@@ -254,57 +237,47 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 		fprintf(f, "mode %s\n\n", st->mode);
 	fprintf(f, "%-8s %20s %20s %20s %20s\n", "CPU", "WRITTEN", "READ",
 		"LOST", "BUFFERED");
-	for (i = 0; i < st->nr_cpus; i++)
-		fprintf(f, "%-8u %20llu %20llu %20llu %20llu\n",
-			st->cpus[i].cpu, st->cpus[i].written, st->cpus[i].read,
-			st->cpus[i].lost, st->cpus[i].buffered);
-	fprintf(f, "%-8s %20llu %20llu %20llu %20llu\n", "total",
-		st->total_written, st->total_read, st->total_lost,
-		st->total_buffered);
-	fprintf(f, "\n%-24s %12s %12s %12s\n", "PROBE", "NMISSED",
-		"KP_NMISSED", "MAXACTIVE");
-	for (i = 0; i < st->nr_probes; i++)
-		fprintf(f, "%-24s %12llu %12llu %12llu\n",
-			st->probes[i].symbol, st->probes[i].nmissed,
-			st->probes[i].kp_nmissed, st->probes[i].maxactive);
+	for (c = st->cpus; c < st->cpus + st->nr_cpus; c++)
+		fprintf(f, "%-8u %20llu %20llu %20llu %20llu\n", c->cpu,
+			c->written, c->read, c->lost, c->buffered);
+	fprintf(f, "%-8s %20llu %20llu %20llu %20llu\n\n%-24s %12s %12s %12s\n",
+		"total", st->total_written, st->total_read, st->total_lost,
+		st->total_buffered, "PROBE", "NMISSED", "KP_NMISSED",
+		"MAXACTIVE");
+	for (p = st->probes; p < st->probes + st->nr_probes; p++)
+		fprintf(f, "%-24s %12llu %12llu %12llu\n", p->symbol,
+			p->nmissed, p->kp_nmissed, p->maxactive);
 	fputc('\n', f);
 	/* what an older module did not write is "unknown", not 0 */
-	for (d = lines; d < lines + NR_LINES; d++) {
-		if (!d->text)
-			continue;
-		if (st->have & 1u << (d - lines))
-			fprintf(f, d->text, *field(st, d->off[0]),
-				d->off[1] ? *field(st, d->off[1]) : 0);
-		else
+	for (d = lines; d < lines + NR_LINES; d++)
+		if (d->text && (st->have & 1u << (d - lines)))
+			fprintf(f, d->text, U64(st, d->off[0]),
+				d->off[1] ? U64(st, d->off[1]) : 0);
+		else if (d->text)
 			fprintf(f, "%.*s unknown\n",
 				(int)(strchr(d->text, ':') + 1 - d->text),
 				d->text);
-	}
 }
 
 /* Symbols and the mode are word characters (match_shape()): no escaping. */
 void stats_print_json(FILE *f, const struct cp_stats *st)
 {
-	const struct cp_stats_cpu *c;
 	const struct cp_stats_probe *p;
+	const struct cp_stats_cpu *c;
 	size_t i, k;
 
 	fputs("{\"cpus\":[", f);
-	for (i = 0; i < st->nr_cpus; i++) {
-		c = &st->cpus[i];
+	for (c = st->cpus; c < st->cpus + st->nr_cpus; c++)
 		fprintf(f, "%s{\"cpu\":%u,\"written\":%llu,\"read\":%llu,\"lost\":%llu,\"buffered\":%llu}",
-			i ? "," : "", c->cpu, c->written, c->read, c->lost,
-			c->buffered);
-	}
+			c > st->cpus ? "," : "", c->cpu, c->written, c->read,
+			c->lost, c->buffered);
 	fprintf(f, "],\"total\":{\"written\":%llu,\"read\":%llu,\"lost\":%llu,\"buffered\":%llu},\"probes\":[",
 		st->total_written, st->total_read, st->total_lost,
 		st->total_buffered);
-	for (i = 0; i < st->nr_probes; i++) {
-		p = &st->probes[i];
+	for (p = st->probes; p < st->probes + st->nr_probes; p++)
 		fprintf(f, "%s{\"symbol\":\"%s\",\"nmissed\":%llu,\"kp_nmissed\":%llu,\"maxactive\":%llu}",
-			i ? "," : "", p->symbol, p->nmissed, p->kp_nmissed,
-			p->maxactive);
-	}
+			p > st->probes ? "," : "", p->symbol, p->nmissed,
+			p->kp_nmissed, p->maxactive);
 	fprintf(f, st->mode[0] ? "],\"mode\":\"%s\"" : "],\"mode\":null",
 		st->mode);
 	/* what an older module did not write is null, not 0 */
@@ -312,7 +285,7 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 		for (k = 0; k < 2 && lines[i].json[k]; k++)
 			if (st->have & 1u << i)
 				fprintf(f, ",\"%s\":%llu", lines[i].json[k],
-					*field(st, lines[i].off[k]));
+					U64(st, lines[i].off[k]));
 			else
 				fprintf(f, ",\"%s\":null", lines[i].json[k]);
 	fputs("}\n", f);
@@ -335,7 +308,7 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	static const struct cp_stats_cpu no_cpu;
 	const struct cp_stats_probe *p0, *p1;
 	const struct cp_stats_cpu *c0, *c1;
-	size_t i, j;
+	size_t j;
 
 	memset(delta, 0, sizeof(*delta));
 	delta->total_written = stats_delta(start->total_written,
@@ -346,8 +319,7 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	if (!delta->cpus || !delta->probes)
 		return -1;
 	/* a CPU or probe missing from @start counts from 0 */
-	for (i = 0; i < end->nr_cpus; i++) {
-		c1 = &end->cpus[i];
+	for (c1 = end->cpus; c1 < end->cpus + end->nr_cpus; c1++) {
 		for (j = 0, c0 = &no_cpu; j < start->nr_cpus; j++)
 			if (start->cpus[j].cpu == c1->cpu)
 				c0 = &start->cpus[j];
@@ -356,12 +328,11 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 			stats_delta(c0->read, c1->read),
 			stats_delta(c0->lost, c1->lost), c1->buffered };
 	}
-	for (i = 0; i < end->nr_probes; i++) {
-		p1 = &end->probes[i];
+	for (p1 = end->probes; p1 < end->probes + end->nr_probes; p1++) {
 		for (j = 0, p0 = &no_probe; j < start->nr_probes; j++)
 			if (!strcmp(start->probes[j].symbol, p1->symbol))
 				p0 = &start->probes[j];
-		delta->probes[i] = (struct cp_stats_probe){
+		delta->probes[delta->nr_probes] = (struct cp_stats_probe){
 			strdup(p1->symbol),
 			stats_delta(p0->nmissed, p1->nmissed),
 			stats_delta(p0->kp_nmissed, p1->kp_nmissed),
@@ -375,14 +346,13 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 void stats_print_losses(FILE *f, const struct cp_stats *delta)
 {
 	const struct cp_stats_probe *p;
-	size_t i;
+	const struct cp_stats_cpu *c;
 
-	for (i = 0; i < delta->nr_cpus; i++)
-		if (delta->cpus[i].lost)
-			fprintf(f, "lost %llu records on CPU #%u\n",
-				delta->cpus[i].lost, delta->cpus[i].cpu);
-	for (i = 0; i < delta->nr_probes; i++) {
-		p = &delta->probes[i];
+	for (c = delta->cpus; c < delta->cpus + delta->nr_cpus; c++)
+		if (c->lost)
+			fprintf(f, "lost %llu records on CPU #%u\n", c->lost,
+				c->cpu);
+	for (p = delta->probes; p < delta->probes + delta->nr_probes; p++) {
 		if (p->nmissed)
 			fprintf(f, "missed %llu calls in probe %s (nmissed: maxactive %llu too low)\n",
 				p->nmissed, p->symbol, p->maxactive);
@@ -398,20 +368,13 @@ int stats_command(const char *dir, bool json)
 	struct cp_stats st;
 	int ret = 1;
 
-	if (stats_read(dir, &st, err, sizeof(err))) {
+	if (stats_read(dir, &st, err, sizeof(err)))
 		fprintf(stderr, "connprobe: %s\n", err);
-		goto out;
-	}
-	if (json)
-		stats_print_json(stdout, &st);
-	else
-		stats_print_text(stdout, &st);
-	if (fflush(stdout) || ferror(stdout)) {
+	else if ((json ? stats_print_json : stats_print_text)(stdout, &st),
+		 fflush(stdout) || ferror(stdout))
 		fprintf(stderr, "connprobe: write error on standard output\n");
-		goto out;
-	}
-	ret = 0;
-out:
+	else
+		ret = 0;
 	stats_free(&st);
 	return ret;
 }

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "capture_write.h"
 #include "fixtures.h"
+#include "runner.h"
 
 struct connprobe_record rec_new(__u64 ts_ns, __u32 cpu, __u64 seq)
 {
@@ -242,6 +244,57 @@ void fakefs_destroy(struct fakefs *fs)
 	if (fs->root[0])
 		nftw(fs->root, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 	fs->root[0] = '\0';
+}
+
+int cgtree_create(struct cgtree *t)
+{
+	static int n;
+
+	memset(t, 0, sizeof(*t));
+	if (cgroup2_mount_find("/proc/self/mounts", t->mount,
+			       sizeof(t->mount))) {
+		diag("no cgroup2 mount in /proc/self/mounts: this test needs cgroup v2");
+		return -1;
+	}
+	snprintf(t->name, sizeof(t->name), "/connprobe-test.%d.%d",
+		 (int)getpid(), n++);
+	if (!cgtree_mkdir(t, "")) {
+		diag("cannot create cgroup %s%s (%m): this test needs root and a writable cgroup2 mount",
+		     t->mount, t->name);
+		t->name[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+__u64 cgtree_mkdir(const struct cgtree *t, const char *sub)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s%s%s", t->mount, t->name, sub);
+	if (mkdir(path, 0755) || stat(path, &st))
+		return 0;
+	return st.st_ino;
+}
+
+/* A cgroup's files cannot be removed: only its directory, once empty. */
+static int remove_cgroup(const char *path, const struct stat *sb, int flag,
+			 struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : 0;
+}
+
+void cgtree_destroy(struct cgtree *t)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s%s", t->mount, t->name);
+	if (t->name[0])
+		nftw(path, remove_cgroup, 8, FTW_DEPTH | FTW_PHYS);
+	t->name[0] = '\0';
 }
 
 FILE *memout_open(struct memout *c)

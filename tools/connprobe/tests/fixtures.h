@@ -82,6 +82,25 @@ int fakefs_write_str(const struct fakefs *fs, const char *name,
 
 void fakefs_destroy(struct fakefs *fs);
 
+/*
+ * A fresh child cgroup on the host's cgroup2 mount, for what only a real
+ * cgroupfs gives (kernfs file handles).  The tests run as root on a host
+ * with cgroup v2 (README, make check), so having none is a failure: -1
+ * with a diagnostic saying why.
+ */
+struct cgtree {
+	char mount[200];	/* what --cgroupfs gets */
+	char name[64];		/* "/connprobe-test.PID.N", below the mount */
+};
+
+int cgtree_create(struct cgtree *t);
+
+/* mkdir @sub ("/a/b") below the child; the cgroup's id, or 0. */
+__u64 cgtree_mkdir(const struct cgtree *t, const char *sub);
+
+/* Remove the child and every cgroup below it. */
+void cgtree_destroy(struct cgtree *t);
+
 /* A memory stream and its buffer, for checking printed output. */
 struct memout {
 	FILE *f;

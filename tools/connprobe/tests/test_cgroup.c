@@ -2,8 +2,6 @@
 /* cgroup2 mount discovery, the id -> path cache, subtree tests. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cgroup.h"
 #include "fixtures.h"
@@ -37,30 +35,7 @@ fail:
 	return ret;
 }
 
-/* The inode number of @root/@sub: what a record's cgroup_id is. */
-static __u64 ino(const char *root, const char *sub)
-{
-	char path[256];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s%s", root, sub);
-	return stat(path, &st) ? 0 : st.st_ino;
-}
-
-static int mkdirs(const char *root, const char *const *subs, size_t n)
-{
-	char path[256];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s%s", root, subs[i]);
-		if (mkdir(path, 0700))
-			return -1;
-	}
-	return 0;
-}
-
-static int test_cache_walks_tree(const void *arg)
+static int test_cache_resolves_ids(const void *arg)
 {
 	static const char *const dirs[] = {
 		"/system.slice", "/system.slice/docker-" ID ".scope",
@@ -68,64 +43,69 @@ static int test_cache_walks_tree(const void *arg)
 	};
 	const struct cp_cgroup *cg;
 	struct cp_cgroups c = { 0 };
-	struct fakefs fs = { 0 };
-	char err[256];
+	struct cgtree t;
+	char err[256], want[256];
+	__u64 ids[3];
+	size_t i;
 	int ret = 1;
 
 	(void)arg;
 	cgroups_init(&c);
-	CHECK_INT(fakefs_create(&fs), 0);
-	CHECK_INT(mkdirs(fs.dir, dirs, ARRAY_LEN(dirs)), 0);
-	CHECK_INT(cgroups_open(&c, fs.dir, err, sizeof(err)), 0);
-	cg = cgroups_lookup(&c, ino(fs.dir, ""));
+	CHECK_INT(cgtree_create(&t), 0);
+	for (i = 0; i < ARRAY_LEN(dirs); i++)
+		CHECK((ids[i] = cgtree_mkdir(&t, dirs[i])));
+	CHECK_INT(cgroups_open(&c, t.mount, err, sizeof(err)), 0);
+	cg = cgroups_lookup(&c, 1);		/* the root's id */
 	CHECK(cg);
 	CHECK_STR(cg->path, "/");
 	CHECK_STR(cg->container, "");
 	CHECK(cg->used);
-	cg = cgroups_lookup(&c, ino(fs.dir, dirs[2]));
+	cg = cgroups_lookup(&c, ids[2]);
 	CHECK(cg);
-	CHECK_STR(cg->path, dirs[2]);
+	snprintf(want, sizeof(want), "%s%s", t.name, dirs[2]);
+	CHECK_STR(cg->path, want);
 	CHECK_STR(cg->container, ID);
-	cg = cgroups_lookup(&c, ino(fs.dir, dirs[0]));
+	cg = cgroups_lookup(&c, ids[0]);
 	CHECK(cg);
 	CHECK_STR(cg->container, "");
 	ret = 0;
 fail:
 	cgroups_free(&c);
-	fakefs_destroy(&fs);
+	cgtree_destroy(&t);
 	return ret;
 }
 
-static int test_cache_rescans_and_forgets(const void *arg)
+static int test_cache_remembers(const void *arg)
 {
-	static const char *const later[] = { "/later" };
 	struct cp_cgroups c = { 0 };
-	struct fakefs fs = { 0 };
-	__u64 gone = 0x7fffffffffffULL;
+	__u64 gone = 0x7fffffffffffULL, id;
+	const struct cp_cgroup *cg;
 	struct cp_cgroup *e;
+	struct cgtree t;
 	char err[256];
 	int ret = 1;
 
 	(void)arg;
 	cgroups_init(&c);
-	CHECK_INT(fakefs_create(&fs), 0);
-	CHECK_INT(cgroups_open(&c, fs.dir, err, sizeof(err)), 0);
-	CHECK_INT(mkdirs(fs.dir, later, 1), 0);
-	/* within a second of the last walk: no new walk, nothing cached */
-	CHECK(cgroups_lookup(&c, ino(fs.dir, "/later")) == NULL);
-	CHECK(htab_find(&c.tab, &(__u64){ ino(fs.dir, "/later") }) == NULL);
-	/* later: a new walk finds the new cgroup */
-	c.last_scan_ns = 0;
-	CHECK(cgroups_lookup(&c, ino(fs.dir, "/later")));
-	/* an id a fresh walk does not find is gone: remembered as such */
-	c.last_scan_ns = 0;
+	CHECK_INT(cgtree_create(&t), 0);
+	CHECK_INT(cgroups_open(&c, t.mount, err, sizeof(err)), 0);
+	/* a cgroup made after the open is found */
+	CHECK((id = cgtree_mkdir(&t, "/later")));
+	cg = cgroups_lookup(&c, id);
+	CHECK(cg && strstr(cg->path, "/later"));
+	/* and stays known once it is gone: its records may come later */
+	cgtree_destroy(&t);
+	CHECK(cgroups_lookup(&c, 1));		/* another id in between */
+	cg = cgroups_lookup(&c, id);
+	CHECK(cg && strstr(cg->path, "/later"));
+	/* an id no cgroup has is remembered as gone */
 	CHECK(cgroups_lookup(&c, gone) == NULL);
 	e = htab_find(&c.tab, &gone);
 	CHECK(e && e->path == NULL);
 	ret = 0;
 fail:
 	cgroups_free(&c);
-	fakefs_destroy(&fs);
+	cgtree_destroy(&t);
 	return ret;
 }
 
@@ -138,23 +118,37 @@ static int test_open_errors(const void *arg)
 	(void)arg;
 	CHECK_INT(cgroups_open(&c, "/nonexistent-cgroupfs", err, sizeof(err)), -1);
 	CHECK_STR(err, "/nonexistent-cgroupfs: No such file or directory");
+	CHECK_INT(cgroups_open(&c, "/proc", err, sizeof(err)), -1);
+	CHECK_STR(err, "/proc: not a cgroup2 mount");
 	ret = 0;
 fail:
 	cgroups_free(&c);
 	return ret;
 }
 
-static int test_path_under(const void *arg)
+static int test_scope_under(const void *arg)
 {
+	struct cp_cgroup_scope s;
+	struct cp_cgroups c;
+	int ret = 1;
+
 	(void)arg;
-	CHECK(cgroup_path_under("/a/b", "/"));
-	CHECK(cgroup_path_under("/a/b", "/a"));
-	CHECK(cgroup_path_under("/a", "/a"));
-	CHECK(!cgroup_path_under("/ab", "/a"));	/* a sibling, not a child */
-	CHECK(!cgroup_path_under("/a", "/a/b"));
-	return 0;
+	cgroups_init(&c);
+	CHECK_INT(cgroups_add(&c, 1, "/a/b", 4), 0);
+	CHECK_INT(cgroups_add(&c, 2, "/a", 2), 0);
+	CHECK_INT(cgroups_add(&c, 3, "/ab", 3), 0);
+	cgroup_scope_init(&s, &c, "/");
+	CHECK(cgroup_scope_under(&s, 1));
+	cgroup_scope_init(&s, &c, "/a");
+	CHECK(cgroup_scope_under(&s, 1));
+	CHECK(cgroup_scope_under(&s, 2));
+	CHECK(!cgroup_scope_under(&s, 3));	/* a sibling, not a child */
+	cgroup_scope_init(&s, &c, "/a/b");
+	CHECK(!cgroup_scope_under(&s, 2));
+	ret = 0;
 fail:
-	return 1;
+	cgroups_free(&c);
+	return ret;
 }
 
 static int test_scope_paths(const void *arg)
@@ -204,10 +198,10 @@ fail:
 
 TEST_LIST(cgroup_tests) = {
 	{ "cgroup: cgroup2 mount from /proc/self/mounts, escapes undone", test_mount_from_mounts },
-	{ "cgroup: the walk maps inode numbers to paths and containers", test_cache_walks_tree },
-	{ "cgroup: walks again for new ids, at most once a second; gone ids kept", test_cache_rescans_and_forgets },
-	{ "cgroup: unreadable --cgroupfs is an error", test_open_errors },
-	{ "cgroup: path under a root, not a sibling", test_path_under },
+	{ "cgroup: ids resolved by kernfs file handle to paths and containers", test_cache_resolves_ids },
+	{ "cgroup: new cgroups found, seen ones kept, gone ids remembered", test_cache_remembers },
+	{ "cgroup: unreadable or non-cgroup2 --cgroupfs is an error", test_open_errors },
+	{ "cgroup: path under a root, not a sibling", test_scope_under },
 	{ "cgroup: --cgroup PATH with or without the mount", test_scope_paths },
 	{ "cgroup: subtree test goes by cached path", test_scope_under_uses_cache },
 	{ NULL, NULL },

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Container ids in the cgroup layouts of the common runtimes. */
-#include "container.h"
+#include "cgroup.h"
 #include "runner.h"
 
 #define ID  "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899"

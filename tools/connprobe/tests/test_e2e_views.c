@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * End-to-end: filters, CSV, -T, the live summary, hist, top and prom
- * views on the fake debugfs, the cgroup filter on a fake cgroupfs, and
+ * views on the fake debugfs, the cgroup filter on a real cgroupfs, and
  * the man page against --help.  @arg: struct test_env.
  */
 #include <dirent.h>
@@ -290,45 +290,45 @@ static int test_cgroup_subtree(const void *arg)
 {
 	struct connprobe_record r[3] = { rec_a(), rec_a(), rec_a() };
 	struct proc p = PROC_INIT, q = PROC_INIT;
-	struct fakefs fs = { 0 }, cg = { 0 };
-	char dir[200];
-	struct stat st;
+	struct fakefs fs = { 0 };
+	struct cgtree cg = { 0 };
+	char want[400], web[80];
 	int i, ret = 1;
 	static const char *const dirs[] = { "/web", "/web/api", "/db" };
 
 	CHECK_INT(fakefs_create(&fs), 0);
-	CHECK_INT(fakefs_create(&cg), 0);
-	/* the fake cgroupfs: records name cgroups by inode number */
+	/* a real cgroupfs: ids are resolved by kernfs file handle */
+	CHECK_INT(cgtree_create(&cg), 0);
 	for (i = 0; i < 3; i++) {
-		snprintf(dir, sizeof(dir), "%s%s", cg.root, dirs[i]);
-		CHECK_INT(mkdir(dir, 0755), 0);
-		CHECK_INT(stat(dir, &st), 0);
-		r[i].cgroup_id = st.st_ino;
+		CHECK((r[i].cgroup_id = cgtree_mkdir(&cg, dirs[i])));
 		r[i].pid = 1 + i;
 	}
 	CHECK_INT(fakefs_write(&fs, "cpu0", r, sizeof(r)), 0);
 	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
-	CHECK_INT(RUN(&p, TOOL, "--json", "--cgroup", "/web", "--cgroupfs",
-		      cg.root, "--debugfs", fs.root, "--duration", "0.2"), 0);
+	snprintf(web, sizeof(web), "%s/web", cg.name);
+	CHECK_INT(RUN(&p, TOOL, "--json", "--cgroup", web, "--cgroupfs",
+		      cg.mount, "--debugfs", fs.root, "--duration", "0.2"), 0);
 	/* /web and /web/api, not /db */
 	CHECK_INT(count_lines(p.out), 2);
 	CHECK_HAS(p.out, "\"pid\":1,");
 	CHECK_HAS(p.out, "\"pid\":2,");
-	CHECK_HAS(p.out, "\"cgroup\":\"/web/api\"");
+	snprintf(want, sizeof(want), "\"cgroup\":\"%s/web/api\"", cg.name);
+	CHECK_HAS(p.out, want);
 	CHECK_STR(p.err, "3 records read, 2 matched, 0 lost\n");
-	CHECK_INT(RUN(&q, TOOL, "--cgroup", "/nope", "--cgroupfs", cg.root,
+	snprintf(web, sizeof(web), "%s/nope", cg.name);
+	CHECK_INT(RUN(&q, TOOL, "--cgroup", web, "--cgroupfs", cg.mount,
 		      "--debugfs", fs.root), 0);
-	snprintf(dir, sizeof(dir),
-		 "connprobe: --cgroup: %s/nope: No such file or directory\n",
-		 cg.root);
-	CHECK_STR(q.err, dir);
+	snprintf(want, sizeof(want),
+		 "connprobe: --cgroup: %s%s: No such file or directory\n",
+		 cg.mount, web);
+	CHECK_STR(q.err, want);
 	CHECK_INT(q.status, 1);
 	ret = 0;
 fail:
 	proc_free(&p);
 	proc_free(&q);
 	fakefs_destroy(&fs);
-	fakefs_destroy(&cg);
+	cgtree_destroy(&cg);
 	return ret;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Record validation and reading of the per-CPU files. */
-#include "reader.h"
+#include "capture_read.h"
+#include "live.h"
 #include "fixtures.h"
 #include "runner.h"
 
@@ -96,7 +97,6 @@ fail:
 static int test_read_all_with_cap(const void *arg)
 {
 	struct connprobe_record recs[150];
-	struct cp_records out = { 0 };
 	struct cp_reader rd = { 0 };
 	struct fakefs fs = { 0 };
 	char err[256] = "";
@@ -110,18 +110,17 @@ static int test_read_all_with_cap(const void *arg)
 	/* more than one read() batch */
 	CHECK_INT(fakefs_write(&fs, "cpu1", recs, sizeof(recs)), 0);
 	CHECK_INT(reader_open(&rd, fs.dir, err, sizeof(err)), 0);
-	CHECK_INT(reader_read_all(&rd, &out, 100, err, sizeof(err)), 110);
-	CHECK_INT(out.len, 110);
-	CHECK_INT(out.rec[9].seq, 9);		/* cpu0's last */
-	CHECK_INT(out.rec[10].seq, 0);		/* cpu1's first */
-	CHECK_INT(out.rec[109].seq, 99);
+	CHECK_INT(reader_read_all(&rd, 100, err, sizeof(err)), 110);
+	CHECK_INT(rd.len, 110);
+	CHECK_INT(rd.rec[9].seq, 9);		/* cpu0's last */
+	CHECK_INT(rd.rec[10].seq, 0);		/* cpu1's first */
+	CHECK_INT(rd.rec[109].seq, 99);
 	/* the cap left the rest for the next round */
-	CHECK_INT(reader_read_all(&rd, &out, 100, err, sizeof(err)), 50);
-	CHECK_INT(out.rec[159].seq, 149);
-	CHECK_INT(reader_read_all(&rd, &out, 100, err, sizeof(err)), 0);
+	CHECK_INT(reader_read_all(&rd, 100, err, sizeof(err)), 50);
+	CHECK_INT(rd.rec[159].seq, 149);
+	CHECK_INT(reader_read_all(&rd, 100, err, sizeof(err)), 0);
 	ret = 0;
 fail:
-	records_free(&out);
 	reader_close(&rd);
 	fakefs_destroy(&fs);
 	return ret;
@@ -130,7 +129,6 @@ fail:
 static int test_read_rejects_partial(const void *arg)
 {
 	struct connprobe_record r = rec_refused_v4(1, 0, 1);
-	struct cp_records out = { 0 };
 	struct cp_reader rd = { 0 };
 	struct fakefs fs = { 0 };
 	char err[256] = "";
@@ -140,11 +138,10 @@ static int test_read_rejects_partial(const void *arg)
 	CHECK_INT(fakefs_create(&fs), 0);
 	CHECK_INT(fakefs_write(&fs, "cpu3", &r, 50), 0);
 	CHECK_INT(reader_open(&rd, fs.dir, err, sizeof(err)), 0);
-	CHECK_INT(reader_read_all(&rd, &out, 100, err, sizeof(err)), -1);
+	CHECK_INT(reader_read_all(&rd, 100, err, sizeof(err)), -1);
 	CHECK_STR(err, "read cpu3: got 50 bytes, not a whole number of " XSTR(CONNPROBE_RECORD_SIZE) "-byte records");
 	ret = 0;
 fail:
-	records_free(&out);
 	reader_close(&rd);
 	fakefs_destroy(&fs);
 	return ret;
@@ -155,7 +152,6 @@ static int test_read_rejects_bad_record(const void *arg)
 	struct connprobe_record r[2] = {
 		rec_refused_v4(1, 0, 1), rec_refused_v4(2, 0, 2),
 	};
-	struct cp_records out = { 0 };
 	struct cp_reader rd = { 0 };
 	struct fakefs fs = { 0 };
 	char err[256] = "";
@@ -166,13 +162,12 @@ static int test_read_rejects_bad_record(const void *arg)
 	CHECK_INT(fakefs_create(&fs), 0);
 	CHECK_INT(fakefs_write(&fs, "cpu0", r, sizeof(r)), 0);
 	CHECK_INT(reader_open(&rd, fs.dir, err, sizeof(err)), 0);
-	CHECK_INT(reader_read_all(&rd, &out, 100, err, sizeof(err)), -1);
+	CHECK_INT(reader_read_all(&rd, 100, err, sizeof(err)), -1);
 	CHECK_STR(err, "cpu0: record version 9, this tool reads version " XSTR(CONNPROBE_RECORD_VERSION) ": module and tool were built from different connprobe.h");
 	/* nothing from the bad batch is handed out for printing */
-	CHECK_INT(out.len, 0);
+	CHECK_INT(rd.len, 0);
 	ret = 0;
 fail:
-	records_free(&out);
 	reader_close(&rd);
 	fakefs_destroy(&fs);
 	return ret;
