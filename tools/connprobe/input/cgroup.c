@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -41,7 +42,7 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 	return 0;
 }
 
-/* The path of open file @fd into @buf: its length, or -1. */
+/* The path of open file @fd into @buf: its length, or -1 with errno. */
 static ssize_t fd_path(int fd, char *buf)
 {
 	char proc[32];
@@ -49,6 +50,8 @@ static ssize_t fd_path(int fd, char *buf)
 
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	n = readlink(proc, buf, PATH_MAX - 1);
+	if (n == PATH_MAX - 1)
+		errno = ENAMETOOLONG;	/* it may have been cut */
 	if (n < 0 || n == PATH_MAX - 1)
 		return -1;
 	buf[n] = '\0';
@@ -58,8 +61,9 @@ static ssize_t fd_path(int fd, char *buf)
 int cgroups_open(struct cp_cgroups *c, const char *mount,
 		 char *err, size_t errlen)
 {
-	char found[PATH_MAX], canonical[PATH_MAX];
+	char found[PATH_MAX];
 	struct statfs sfs;
+	struct statx stx;
 	ssize_t n;
 
 	cgroups_init(c);
@@ -69,11 +73,16 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 		mount = found;
 	}
 	c->mount_fd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	n = c->mount_fd < 0 ? -1 : fd_path(c->mount_fd, canonical);
-	if (n < 0 || fstatfs(c->mount_fd, &sfs)) {
+	n = c->mount_fd < 0 ? -1 : fd_path(c->mount_fd, c->canon);
+	if (n < 0 || fstatfs(c->mount_fd, &sfs) ||
+	    statx(c->mount_fd, "", AT_EMPTY_PATH, 0, &stx)) {
 		snprintf(err, errlen, "%s: %s", mount, strerror(errno));
 	} else if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
 		snprintf(err, errlen, "%s: not a cgroup2 mount", mount);
+	} else if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
+		/* paths below it would pass for paths below the mount */
+		snprintf(err, errlen, "%s: not the root of a cgroup2 mount",
+			 mount);
 	} else {
 		/* below "/", a path keeps its leading '/' */
 		c->prefix = n > 1 ? n : 0;
@@ -104,7 +113,9 @@ static const char *resolve(struct cp_cgroups *c, __u64 id, char *buf)
 		n = fd_path(fd, buf);
 		close(fd);
 	}
-	if (n < (ssize_t)c->prefix)
+	/* a cgroup outside a mount of a subtree (a cgroup namespace) */
+	if (n < 0 || strncmp(buf, c->canon, c->prefix) ||
+	    (buf[c->prefix] && buf[c->prefix] != '/'))
 		return NULL;
 	return buf[c->prefix] ? buf + c->prefix : "/";
 }

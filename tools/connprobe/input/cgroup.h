@@ -31,7 +31,8 @@ struct cp_cgroup {
 struct cp_cgroups {
 	char *mount;			/* NULL: only what cgroups_add() gave */
 	int mount_fd;			/* open while @mount is set */
-	size_t prefix;			/* of the mount's path in a readlink() */
+	size_t prefix;			/* @canon's length, 0 for "/" */
+	char canon[PATH_MAX];		/* the mount's path, as readlink() has it */
 	struct cp_htab tab;
 	/*
 	 * The last lookup's hit: records come in bursts from one task, and
@@ -43,7 +44,7 @@ struct cp_cgroups {
 /*
  * Resolve ids on the cgroup2 mount @mount, or the first in
  * /proc/self/mounts (none: lookups find nothing).  -1 with a message in
- * @err if @mount is not a cgroup2 mount one can open.
+ * @err if @mount is not the root of a cgroup2 mount one can open.
  */
 int cgroups_open(struct cp_cgroups *c, const char *mount,
 		 char *err, size_t errlen);

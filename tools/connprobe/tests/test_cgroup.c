@@ -112,7 +112,8 @@ fail:
 static int test_open_errors(const void *arg)
 {
 	struct cp_cgroups c = { 0 };
-	char err[256] = "";
+	struct cgtree t = { 0 };
+	char err[256] = "", want[400], dir[300];
 	int ret = 1;
 
 	(void)arg;
@@ -120,9 +121,17 @@ static int test_open_errors(const void *arg)
 	CHECK_STR(err, "/nonexistent-cgroupfs: No such file or directory");
 	CHECK_INT(cgroups_open(&c, "/proc", err, sizeof(err)), -1);
 	CHECK_STR(err, "/proc: not a cgroup2 mount");
+	/* a cgroup below the root would have its paths taken for the root's */
+	CHECK_INT(cgtree_create(&t), 0);
+	snprintf(dir, sizeof(dir), "%s%s", t.mount, t.name);
+	CHECK_INT(cgroups_open(&c, dir, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: not the root of a cgroup2 mount",
+		 dir);
+	CHECK_STR(err, want);
 	ret = 0;
 fail:
 	cgroups_free(&c);
+	cgtree_destroy(&t);
 	return ret;
 }
 
@@ -200,7 +209,7 @@ TEST_LIST(cgroup_tests) = {
 	{ "cgroup: cgroup2 mount from /proc/self/mounts, escapes undone", test_mount_from_mounts },
 	{ "cgroup: ids resolved by kernfs file handle to paths and containers", test_cache_resolves_ids },
 	{ "cgroup: new cgroups found, seen ones kept, gone ids remembered", test_cache_remembers },
-	{ "cgroup: unreadable or non-cgroup2 --cgroupfs is an error", test_open_errors },
+	{ "cgroup: unreadable, non-cgroup2 or non-root --cgroupfs is an error", test_open_errors },
 	{ "cgroup: path under a root, not a sibling", test_scope_under },
 	{ "cgroup: --cgroup PATH with or without the mount", test_scope_paths },
 	{ "cgroup: subtree test goes by cached path", test_scope_under_uses_cache },

@@ -289,10 +289,10 @@ fail:
 static int test_cgroup_subtree(const void *arg)
 {
 	struct connprobe_record r[3] = { rec_a(), rec_a(), rec_a() };
-	struct proc p = PROC_INIT, q = PROC_INIT;
+	struct proc p = PROC_INIT, q = PROC_INIT, b = PROC_INIT;
 	struct fakefs fs = { 0 };
 	struct cgtree cg = { 0 };
-	char want[400], web[80];
+	char want[400], web[80], below[300];
 	int i, ret = 1;
 	static const char *const dirs[] = { "/web", "/web/api", "/db" };
 
@@ -323,10 +323,18 @@ static int test_cgroup_subtree(const void *arg)
 		 cg.mount, web);
 	CHECK_STR(q.err, want);
 	CHECK_INT(q.status, 1);
+	/* a cgroup's directory is not a --cgroupfs */
+	snprintf(below, sizeof(below), "%s%s", cg.mount, cg.name);
+	CHECK_INT(RUN(&b, TOOL, "--cgroupfs", below, "--debugfs", fs.root), 0);
+	snprintf(want, sizeof(want),
+		 "connprobe: %s: not the root of a cgroup2 mount\n", below);
+	CHECK_STR(b.err, want);
+	CHECK_INT(b.status, 1);
 	ret = 0;
 fail:
 	proc_free(&p);
 	proc_free(&q);
+	proc_free(&b);
 	fakefs_destroy(&fs);
 	cgtree_destroy(&cg);
 	return ret;
@@ -395,7 +403,7 @@ TEST_LIST(e2e_views_tests) = {
 	{ "hist until SIGINT: bcc histogram, lost count", test_hist_live_with_losses },
 	{ "top -I: a frame per interval", test_top_frames },
 	{ "prom --textfile: metrics written atomically", test_prom_textfile },
-	{ "--cgroup PATH covers its subtree; missing PATH is an error", test_cgroup_subtree },
+	{ "--cgroup PATH covers its subtree; a missing PATH, a non-root --cgroupfs fail", test_cgroup_subtree },
 	{ "man page documents every option of every --help", test_man_page_matches_help },
 	{ NULL, NULL },
 };
