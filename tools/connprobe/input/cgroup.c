@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cgroup id -> path by kernfs file handle, cached; container ids. */
+/* cgroup id -> path by kernfs file handle or a walk, cached; container ids. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <fts.h>
+#include <linux/capability.h>
 #include <linux/magic.h>
 #include <mntent.h>
 #include <regex.h>
@@ -10,13 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "timefmt.h"
 
-#define MOUNTS		"/proc/self/mounts"
-#define FILEID_KERNFS	0xfe	/* include/linux/exportfs.h */
+#define MOUNTS			"/proc/self/mounts"
+#define FILEID_KERNFS		0xfe	/* include/linux/exportfs.h */
+#define WALK_INTERVAL_NS	1000000000LL
 
 void cgroups_init(struct cp_cgroups *c)
 {
@@ -36,8 +41,10 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 	if (cg->path || !path)
 		return 0;
 	cg->path = strndup(path, len);
-	if (!cg->path)
+	if (!cg->path) {
+		htab_remove(&c->tab, &id);	/* unknown, not gone */
 		return -1;
+	}
 	container_id(cg->path, cg->container);
 	return 0;
 }
@@ -56,6 +63,23 @@ static ssize_t fd_path(int fd, char *buf)
 		return -1;
 	buf[n] = '\0';
 	return n;
+}
+
+/*
+ * open_by_handle_at() takes CAP_DAC_READ_SEARCH.  Without it the call is
+ * not even tried: the exporter's seccomp filter (@privileged denied, no
+ * error number) kills the process that makes it.
+ */
+static bool may_open_handles(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	return !syscall(SYS_capget, &h, d) &&
+	       (d[CAP_TO_INDEX(CAP_DAC_READ_SEARCH)].effective &
+		CAP_TO_MASK(CAP_DAC_READ_SEARCH));
 }
 
 int cgroups_open(struct cp_cgroups *c, const char *mount,
@@ -86,6 +110,7 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 	} else {
 		/* below "/", a path keeps its leading '/' */
 		c->prefix = n > 1 ? n : 0;
+		c->by_handle = may_open_handles();
 		c->mount = strdup(mount);
 		if (c->mount)
 			return 0;
@@ -96,42 +121,86 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 	return -1;
 }
 
-/* Open cgroup @id by its handle; NULL if it is gone, or its path. */
-static const char *resolve(struct cp_cgroups *c, __u64 id, char *buf)
+/* Cache @id at @path, a full path, as below the mount. */
+static int add_below(struct cp_cgroups *c, __u64 id, const char *path)
+{
+	size_t n = c->prefix;
+
+	/* a cgroup outside a mount of a subtree (a cgroup namespace): gone */
+	if (strncmp(path, c->canon, n) || (path[n] && path[n] != '/'))
+		return cgroups_add(c, id, NULL, 0);
+	path = path[n] ? path + n : "/";
+	return cgroups_add(c, id, path, strlen(path));
+}
+
+/* Cgroup @id by its kernfs file handle: 0 once cached, or an errno. */
+static int by_handle(struct cp_cgroups *c, __u64 id)
 {
 	union {
 		struct file_handle fh;
 		char bytes[sizeof(struct file_handle) + sizeof(__u64)];
 	} h = { .fh = { .handle_bytes = sizeof(id),
 			.handle_type = FILEID_KERNFS } };
-	ssize_t n = -1;
-	int fd;
+	char buf[PATH_MAX];
+	int fd, err = 0;
 
 	memcpy(h.fh.f_handle, &id, sizeof(id));
 	fd = open_by_handle_at(c->mount_fd, &h.fh, O_PATH | O_CLOEXEC);
-	if (fd >= 0) {
-		n = fd_path(fd, buf);
-		close(fd);
-	}
-	/* a cgroup outside a mount of a subtree (a cgroup namespace) */
-	if (n < 0 || strncmp(buf, c->canon, c->prefix) ||
-	    (buf[c->prefix] && buf[c->prefix] != '/'))
-		return NULL;
-	return buf[c->prefix] ? buf + c->prefix : "/";
+	if (fd < 0)
+		return errno;
+	if (fd_path(fd, buf) < 0 || add_below(c, id, buf))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Cache every cgroup of the hierarchy: 0, or -1 if some went unseen. */
+static int walk(struct cp_cgroups *c)
+{
+	char *roots[] = { c->canon, NULL };
+	FTSENT *e;
+	FTS *fts;
+	int ret = 0;
+
+	c->walked_ns = mono_now();
+	/* no stat() of each cgroup's many files: directories are enough */
+	fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR | FTS_NOSTAT, NULL);
+	if (!fts)
+		return -1;
+	while ((e = fts_read(fts)))
+		/* a cgroup removed under the walk is gone, not unseen */
+		if ((e->fts_info == FTS_D &&
+		     add_below(c, e->fts_ino, e->fts_path)) ||
+		    (e->fts_errno && e->fts_errno != ENOENT))
+			ret = -1;
+	if (errno)
+		ret = -1;
+	fts_close(fts);
+	return ret;
 }
 
 const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id)
 {
 	struct cp_cgroup *cg = htab_find(&c->tab, &id);
-	char buf[PATH_MAX];
-	const char *path;
+	int err;
 
-	if (!cg && c->mount) {
-		/* gone (or out of memory): remembered as gone */
-		path = resolve(c, id, buf);
-		cgroups_add(c, id, path, path ? strlen(path) : 0);
-		cg = htab_find(&c->tab, &id);
+	if (!cg && c->mount && c->by_handle) {
+		err = by_handle(c, id);
+		/* removed: ids are never reused, it stays gone */
+		if (err == ESTALE || err == ENOENT)
+			cgroups_add(c, id, NULL, 0);
+		/* refused after all (a user namespace, seccomp): walk */
+		else if (err == EPERM || err == EACCES || err == ENOSYS ||
+			 err == EOPNOTSUPP)
+			c->by_handle = false;
 	}
+	/* at most a walk a second: a miss may come with every record */
+	if (!cg && c->mount && !c->by_handle &&
+	    mono_now() - c->walked_ns >= WALK_INTERVAL_NS && !walk(c) &&
+	    !htab_find(&c->tab, &id))
+		cgroups_add(c, id, NULL, 0);	/* not in a fresh walk: gone */
+	if (!cg)
+		cg = htab_find(&c->tab, &id);
 	if (!cg || !cg->path)
 		return NULL;
 	cg->used = true;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * cgroup ids to cgroup v2 paths and container ids.  A record carries the
- * task's cgroup id, the kernfs inode number of the cgroup's directory:
- * open_by_handle_at() of a kernfs file handle holding it opens that
- * directory (systemd's way; it takes CAP_DAC_READ_SEARCH, and tracing
- * root anyway).  Ids are never reused: each is resolved once, and one
- * that is gone is remembered as gone.
+ * task's cgroup id, the kernfs inode number of the cgroup's directory.
+ * With CAP_DAC_READ_SEARCH, open_by_handle_at() of a kernfs file handle
+ * holding it opens that directory (systemd's way); without (the
+ * exporter's sandbox), a walk of the hierarchy finds it.  Ids are never
+ * reused: each is resolved once, and one that is gone is remembered as
+ * gone.
  */
 #ifndef CONNPROBE_CGROUP_H
 #define CONNPROBE_CGROUP_H
@@ -31,6 +32,8 @@ struct cp_cgroup {
 struct cp_cgroups {
 	char *mount;			/* NULL: only what cgroups_add() gave */
 	int mount_fd;			/* open while @mount is set */
+	bool by_handle;			/* else by a walk */
+	long long walked_ns;		/* the last walk (mono_now()) */
 	size_t prefix;			/* @canon's length, 0 for "/" */
 	char canon[PATH_MAX];		/* the mount's path, as readlink() has it */
 	struct cp_htab tab;
