@@ -217,15 +217,32 @@ result "the exporter is installed, not enabled" \
 # ReadWritePaths (ProtectSystem=strict), /proc holding only processes,
 # and of root's only (ProcSubset=pid, ProtectProc=invisible); on a fake
 # debugfs made like the module's (a 0700 directory, records in a 0400
-# cpu0, a 0600 filter file), with a filter.  It must write connprobe.prom,
-# put its filter in force and take it back, and make only system calls
-# that the unit's SystemCallFilter= lines allow (traced with strace).
+# cpu0, a 0600 filter file), with filters: --failed, and --cgroup of a
+# cgroup made for it that holds every record, which without
+# CAP_DAC_READ_SEARCH the tool must find by a walk (open_by_handle_at()
+# is in @privileged).  It must write connprobe.prom, put its filter in
+# force and take it back, and make only system calls that the unit's
+# SystemCallFilter= lines allow (traced with strace).
 sandboxed_prom() {
+	local cg=/connprobe-deb-test.$$ cgfs rc
+	make -s -C "$top/tools/connprobe" mkcapture >>"$log" 2>&1 || return 1
+	cgfs=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	if [ -z "$cgfs" ] || ! mkdir "$cgfs$cg"; then
+		echo "# no cgroup made in a cgroup2 mount (${cgfs:-none})"
+		return 1
+	fi
+	sandboxed_prom_in "$cg" "$(stat -c %i "$cgfs$cg")"
+	rc=$?
+	rmdir "$cgfs$cg"
+	return $rc
+}
+# sandboxed_prom_in CGROUP ID: sandboxed_prom's run, its records in
+# CGROUP (below the cgroup2 mount), whose id is ID.
+sandboxed_prom_in() {
 	local fake=$work/debugfs textfile=$work/textfile mk
 	mk=$top/tools/connprobe/tests/build/opt/mkcapture
-	make -s -C "$top/tools/connprobe" mkcapture >>"$log" 2>&1 || return 1
 	mkdir -p "$fake/connprobe" "$textfile" &&
-		"$mk" -n 200 --raw -o "$fake/connprobe/cpu0" &&
+		"$mk" -n 200 --raw --cgroup-id "$2" -o "$fake/connprobe/cpu0" &&
 		printf 'cpu 0 written 200 read 0 lost 0 buffered 200\ntotal written 200 read 0 lost 0 buffered 200\n' \
 			>"$fake/connprobe/stats" &&
 		echo none >"$fake/connprobe/filter" &&
@@ -245,7 +262,7 @@ sandboxed_prom() {
 		setpriv --nnp --bounding-set -all --inh-caps -all \
 		--ambient-caps -all -- /usr/sbin/connprobe prom \
 		--debugfs "$fake" --textfile "$textfile" --interval 0.1 \
-		--duration 0.5 --failed || return 1
+		--duration 0.5 --failed --cgroup "$1" || return 1
 	# The tool writes "failed" to the filter file, and "none" at the end:
 	# the file has been written (its mtime), and holds "none" again.
 	grep -q '^connprobe_connect_calls_total{outcome="ECONNREFUSED"' \
@@ -304,7 +321,7 @@ syscalls_allowed() {
 	done
 	return $rc
 }
-result "the exporter's command works in an emulation of its sandbox (fake debugfs, --failed)" \
+result "the exporter's command works in an emulation of its sandbox (fake debugfs, --failed, --cgroup)" \
 	sandboxed_prom
 
 # --- the package's own loop ------------------------------------------------

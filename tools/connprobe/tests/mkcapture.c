@@ -8,9 +8,10 @@
  * connects with their completions; IPv4, IPv6, IPv4-mapped and AF_UNIX).
  * Processes and destinations are drawn as on a real server, a few busy
  * ones and a long tail (log-uniform, Zipf-like); --uniform draws them
- * evenly, the worst case for the caches of summary.
+ * evenly, the worst case for the caches of summary.  --cgroup-id puts
+ * every record in one cgroup (a real one, for --cgroup).
  *
- * usage: mkcapture [-n RECORDS] [--raw] [--uniform] -o FILE
+ * usage: mkcapture [-n RECORDS] [--raw] [--uniform] [--cgroup-id ID] -o FILE
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -51,6 +52,7 @@ static const char *const comms[] = {
 static const unsigned short ports[] = { 80, 443, 5432, 6379, 8080, 53 };
 
 static bool uniform;
+static unsigned long long cgroup_id;	/* 0: five made-up ones */
 
 /* One of @n: log-uniform (a few often, most rarely), or uniform. */
 static unsigned int pick(unsigned int n)
@@ -121,7 +123,7 @@ static int make_record(unsigned long long i, struct connprobe_record *r,
 	r->pid = 1000 + p;
 	r->tid = r->pid + rnd() % 4;
 	r->uid = p % 3 ? 1000 : 0;
-	r->cgroup_id = 100 + p % 5;
+	r->cgroup_id = cgroup_id ?: 100 + p % 5;
 	r->fd = 3 + rnd() % 60;
 	strncpy(r->comm, comms[p % (sizeof(comms) / sizeof(comms[0]))],
 		sizeof(r->comm) - 1);
@@ -170,6 +172,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "raw", no_argument, NULL, 'r' },
 		{ "uniform", no_argument, NULL, 'u' },
+		{ "cgroup-id", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cp_source_info info = {
@@ -201,6 +204,8 @@ int main(int argc, char **argv)
 			raw = true;
 		else if (opt == 'u')
 			uniform = true;
+		else if (opt == 'c')
+			cgroup_id = strtoull(optarg, NULL, 10);
 		else
 			goto usage;
 	}
@@ -249,6 +254,6 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: mkcapture [-n RECORDS] [--raw] [--uniform] -o FILE\n");
+	fprintf(stderr, "usage: mkcapture [-n RECORDS] [--raw] [--uniform] [--cgroup-id ID] -o FILE\n");
 	return 2;
 }
