@@ -281,6 +281,7 @@ void rows_begin(struct cp_rows *t, struct cp_out *out,
 	memset(t, 0, sizeof(*t));
 	t->out = out;
 	t->opts = *opts;
+	t->netns_len = fmt_u64(t->netns_text, 0);
 	for (i = 0; i < NR_TABLE_COLS; i++) {
 		t->shown[i] = true;
 		t->width[i] = cols[i].width;
@@ -410,7 +411,9 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 	KEY("cgroup_id");
 	UNUM(rec->cgroup_id);
 	KEY("netns");
-	sock ? UNUM(rec->netns) : NUL();
+	if (sock && rec->netns != r->netns)
+		r->netns_len = fmt_u64(r->netns_text, r->netns = rec->netns);
+	sock ? (p = put(p, r->netns_text, 16) - 16 + r->netns_len) : NUL();
 	KEY("via");
 	uring ? LIT_KEY("io_uring", "caller_error") :
 		LIT_KEY("syscall", "caller_error");

@@ -59,6 +59,8 @@ struct cp_rows {
 	bool have_base;
 	unsigned long long base_ns;	/* ts_ns of the first row */
 	struct cp_timecache clock;	/* -T's last second */
+	__u32 netns, netns_len;		/* "netns" as last written: */
+	char netns_text[16];		/* a host has few */
 };
 
 /* Set @r up, and print the header of the table or of the CSV. */
