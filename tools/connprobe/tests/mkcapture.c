@@ -8,10 +8,13 @@
  * connects with their completions; IPv4, IPv6, IPv4-mapped and AF_UNIX).
  * Processes and destinations are drawn as on a real server, a few busy
  * ones and a long tail (log-uniform, Zipf-like); --uniform draws them
- * evenly, the worst case for the caches of summary.  --cgroup-id puts
- * every record in one cgroup (a real one, for --cgroup).
+ * evenly, the worst case for the caches of summary.  --identical writes
+ * a burst instead: one task connecting again and again to one unreachable
+ * address (connect_loop unreach), only ts, latency, seq and sport varying.
+ * --cgroup-id puts every record in one cgroup (a real one, for --cgroup).
  *
- * usage: mkcapture [-n RECORDS] [--raw] [--uniform] [--cgroup-id ID] -o FILE
+ * usage: mkcapture [-n RECORDS] [--raw] [--uniform | --identical]
+ *                  [--cgroup-id ID] -o FILE
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -51,7 +54,7 @@ static const char *const comms[] = {
 };
 static const unsigned short ports[] = { 80, 443, 5432, 6379, 8080, 53 };
 
-static bool uniform;
+static bool uniform, identical;
 static unsigned long long cgroup_id;	/* 0: five made-up ones */
 
 /* One of @n: log-uniform (a few often, most rarely), or uniform. */
@@ -163,6 +166,28 @@ static int make_record(unsigned long long i, struct connprobe_record *r,
 	return 0;
 }
 
+/* Record @i of --identical's burst. */
+static void burst_record(unsigned long long i, struct connprobe_record *r,
+			 unsigned long long *seq)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = sizeof(*r);
+	r->version = CONNPROBE_RECORD_VERSION;
+	r->event = CONNPROBE_EVENT_CONNECT;
+	r->ts_ns = 1000000000ULL + i * 1000;
+	r->seq = seq[0]++;
+	r->pid = r->tid = 1000;
+	r->uid = 1000;
+	r->cgroup_id = cgroup_id ?: 100;
+	r->fd = 3;
+	strcpy(r->comm, "connect_loop");
+	set_dest(r, 3);		/* IPv4, port 6379; a random sport */
+	r->netns = 4026531840U;
+	r->id = 1;
+	r->ret = -ENETUNREACH;
+	r->latency_ns = jitter(5000);
+}
+
 static const struct cp_stats_cpu lost_cpus[NR_CPUS] = {
 	{ .cpu = 0 }, { .cpu = 1, .lost = 2 }, { .cpu = 2 }, { .cpu = 3, .lost = 1 },
 };
@@ -173,6 +198,7 @@ int main(int argc, char **argv)
 		{ "raw", no_argument, NULL, 'r' },
 		{ "uniform", no_argument, NULL, 'u' },
 		{ "cgroup-id", required_argument, NULL, 'c' },
+		{ "identical", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cp_source_info info = {
@@ -206,6 +232,8 @@ int main(int argc, char **argv)
 			uniform = true;
 		else if (opt == 'c')
 			cgroup_id = strtoull(optarg, NULL, 10);
+		else if (opt == 'i')
+			identical = true;
 		else
 			goto usage;
 	}
@@ -227,7 +255,12 @@ int main(int argc, char **argv)
 		capture_writer_begin(&w, &info);
 	}
 	for (i = 0; i < n; i++) {
-		int more = make_record(i, &r, &c, seq);
+		int more = 0;
+
+		if (identical)
+			burst_record(i, &r, seq);
+		else
+			more = make_record(i, &r, &c, seq);
 
 		if (raw)
 			out_mem(&out, &r, sizeof(r));
@@ -254,6 +287,6 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: mkcapture [-n RECORDS] [--raw] [--uniform] [--cgroup-id ID] -o FILE\n");
+	fprintf(stderr, "usage: mkcapture [-n RECORDS] [--raw] [--uniform | --identical] [--cgroup-id ID] -o FILE\n");
 	return 2;
 }

@@ -23,7 +23,8 @@
  * The family of the address to show (AF_INET, AF_INET6; AF_UNIX for a
  * destination path), else 0.  A port is shown with its address.
  */
-static inline unsigned int rec_saddr_family(const struct connprobe_record *rec)
+static inline __attribute__((always_inline))
+unsigned int rec_saddr_family(const struct connprobe_record *rec)
 {
 	/* saddr carries no family of its own: it is the socket's. */
 	if ((rec->flags & (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR)) !=

@@ -153,6 +153,13 @@ static inline size_t fmt_fixed(char *buf, unsigned long long v,
 	unsigned int i;
 	size_t n;
 
+	/* 3 below 2^32, every latency and time: "0fff"'s 0 becomes the point */
+	if (decimals == 3 && v <= 0xffffffffULL) {
+		n = fmt_u32(buf, (unsigned int)v / 1000);
+		memcpy(buf + n, fmt_digits4[(unsigned int)v % 1000], 4);
+		buf[n] = '.';
+		return n + 4;
+	}
 	for (i = 0; i < decimals; i++)
 		scale *= 10;
 	n = fmt_u64(buf, v / scale);

@@ -209,10 +209,10 @@ static char *put_container(const struct cp_cgroup *cg, char *p)
 	return put(p, cg->container, CONTAINER_SHORT);
 }
 
-/* pid to dport: the values the three formats share. */
+/* pid to dport, what the formats share; sport's, daddr's at @sport, @tail. */
 ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 			    const struct cp_rows *t, const char *row,
-			    enum cp_format f)
+			    enum cp_format f, char **sport, char **tail)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	unsigned int sfam = rec_saddr_family(rec), dfam = rec_daddr_family(rec);
@@ -243,9 +243,9 @@ ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 					      rec->protocol, &name), f)) : NUL();
 	SEP("saddr", COL_PROTO);
 	sfam ? (p = put_addr(p, sfam, rec->saddr, f, width)) : NUL();
-	SEP("sport", COL_SADDR);
+	*sport = SEP("sport", COL_SADDR);
 	sfam ? UNUM(rec->sport) : NUL();
-	SEP("daddr", COL_SPORT);
+	*tail = SEP("daddr", COL_SPORT);
 	if (dfam == AF_UNIX) {
 		/* any bytes but NUL; the table keeps the tail, the name */
 		if (f == FORMAT_TABLE)
@@ -260,6 +260,56 @@ ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 	}
 	SEP("dport", COL_DADDR);
 	return dfam && dfam != AF_UNIX ? UNUM(rec->dport) : NUL();
+}
+
+/*
+ * put_middle(), or its text for the last record copied: a burst is one
+ * task connecting to one destination again and again.  Another task costs
+ * a compare and a store, its second record the key, a third like it the
+ * text.  Not for AF_UNIX (a path is longer than the key), nor in a table
+ * row out of line (pushed by a long cell) or with CONTAINER (a cgroup can go).
+ */
+ROW_INLINE char *put_memo(char *p, const struct connprobe_record *rec,
+			  struct cp_rows *t, const char *row, enum cp_format f)
+{
+	const size_t at = offsetof(struct connprobe_record, saddr);
+	const struct connprobe_record *k = &t->key;
+	bool in_line = f != FORMAT_TABLE || (p - row == t->stop[COL_TIME] &&
+					     !t->shown[COL_CONTAINER]);
+	char *head = p, *sport, *tail;
+
+	if (memcmp(t->task, &rec->pid, sizeof(t->task)) ||
+	    rec->daddr_family == AF_UNIX) {
+		memcpy(t->task, &rec->pid, sizeof(t->task));
+		return put_middle(p, rec, t, row, f, &sport, &tail);
+	}
+	/* what put_middle() reads but sport; saddr, comm, daddr in a row */
+	if (!memcmp(&k->pid, &rec->pid, 3 * sizeof(rec->pid)) &&
+	    !memcmp(&k->family, &rec->family, 4 * sizeof(rec->family)) &&
+	    k->flags == rec->flags && k->dport == rec->dport &&
+	    k->addrlen == rec->addrlen &&
+	    !memcmp((const char *)k + at, (const char *)rec + at,
+		    2 * CONNPROBE_ADDR_LEN + CONNPROBE_COMM_LEN)) {
+		if (t->len && in_line) {
+			p = put(p, t->memo, t->head);
+			rec_saddr_family(rec) ? UNUM(rec->sport) : NUL();
+			SEP("daddr", COL_SPORT);
+			return put(p, t->memo + t->head, t->len - t->head);
+		}
+		p = put_middle(p, rec, t, row, f, &sport, &tail);
+		if (in_line && (f != FORMAT_TABLE ||
+				sport - row == t->stop[COL_SADDR]) &&
+		    (sport - head) + (p - tail) <= (long)sizeof(t->memo)) {
+			t->head = sport - head;
+			t->len = t->head + (p - tail);
+			memcpy(t->memo, head, t->head);
+			memcpy(t->memo + t->head, tail, p - tail);
+		}
+		return p;
+	}
+	t->key = *rec;
+	t->len = 0;
+	return put_middle(p, rec, t, row, f, &sport, &tail);
 }
 
 /* FAM fits "netlink"; RESULT "done:ECONNREFUSED", "done:EHOSTUNREACH". */
@@ -281,6 +331,7 @@ void rows_begin(struct cp_rows *t, struct cp_out *out,
 	memset(t, 0, sizeof(*t));
 	t->out = out;
 	t->opts = *opts;
+	t->netns_len = fmt_u64(t->netns_text, 0);
 	for (i = 0; i < NR_TABLE_COLS; i++) {
 		t->shown[i] = true;
 		t->width[i] = cols[i].width;
@@ -345,14 +396,14 @@ static char *put_time(struct cp_rows *t, const struct connprobe_record *rec,
 	return p + fmt_relative(p, (long long)(ns - t->base_ns));
 }
 
-static void table_row(struct cp_rows *t, const struct connprobe_record *rec)
+ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 {
 	char result[OUTCOME_BUF_LEN], *p = out_reserve(t->out, ROW_MAX);
 	struct cp_outcome oc = outcome_of(rec);
 	const char *row = p;
 
 	p = pad_to(put_time(t, rec, p), row, t->stop[COL_TIME]);
-	p = put_middle(p, rec, t, row, FORMAT_TABLE);
+	p = put_memo(p, rec, t, row, FORMAT_TABLE);
 	p = pad_to(p, row, t->stop[COL_DPORT]);
 	p = pad_to(put_str(p, outcome_label(&oc, result, sizeof(result))), row,
 		   t->stop[COL_RESULT]);
@@ -385,7 +436,7 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 	KEY("cpu");
 	UNUM(rec->cpu);
 	KEY("pid");
-	p = put_middle(p, rec, NULL, NULL, f);
+	p = put_memo(p, rec, r, NULL, f);
 	KEY("ret");
 	NUM(rec->ret);
 	KEY("error");
@@ -410,7 +461,9 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 	KEY("cgroup_id");
 	UNUM(rec->cgroup_id);
 	KEY("netns");
-	sock ? UNUM(rec->netns) : NUL();
+	if (sock && rec->netns != r->netns)
+		r->netns_len = fmt_u64(r->netns_text, r->netns = rec->netns);
+	sock ? (p = put(p, r->netns_text, 16) - 16 + r->netns_len) : NUL();
 	KEY("via");
 	uring ? LIT_KEY("io_uring", "caller_error") :
 		LIT_KEY("syscall", "caller_error");

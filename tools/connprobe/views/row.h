@@ -59,6 +59,13 @@ struct cp_rows {
 	bool have_base;
 	unsigned long long base_ns;	/* ts_ns of the first row */
 	struct cp_timecache clock;	/* -T's last second */
+	/* put_memo()'s: a burst's text from pid to dport but sport */
+	__u32 task[2];			/* the last record's pid and tid */
+	struct connprobe_record key;	/* the record of memo[] */
+	unsigned short head, len;	/* memo[] before sport, all; 0: none */
+	char memo[512];
+	__u32 netns, netns_len;		/* "netns" as last written: */
+	char netns_text[16];		/* a host has few */
 };
 
 /* Set @r up, and print the header of the table or of the CSV. */
