@@ -306,7 +306,7 @@ static int loop(struct live *l, double duration)
 {
 	long long deadline = 0, next_tick = 0, t0, left_ms;
 	struct cp_stats delta;
-	int ready, timeout, bad;
+	int ready, timeout, bad, failed;
 	size_t i;
 	long n;
 
@@ -346,11 +346,11 @@ static int loop(struct live *l, double duration)
 			return -1;
 		if (next_tick && mono_now() >= next_tick) {
 			bad = losses_now(l, &delta);
-			n = l->sink->ops->tick(l->sink, bad ? NULL : &delta);
+			failed = l->sink->ops->tick(l->sink, bad ? NULL : &delta);
 			if (bad)
 				fprintf(stderr, "connprobe: %s\n", l->err);
 			stats_free(&delta);
-			if (n)
+			if (failed)
 				return -1;
 			next_tick += l->sink->tick_ns;
 		}
