@@ -45,7 +45,8 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 {
 	struct statfs sfs;
 	struct stat st;
-	int e = stat(dir, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	/* -1: there but not a directory; ENOTDIR: a file on the way there */
+	int e = stat(dir, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : -1;
 
 	/* The debugfs files are root-only; say so instead of EACCES. */
 	if (geteuid() != 0)
@@ -59,7 +60,7 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 		return 0;
 	else if (e != ENOENT)
 		fprintf(stderr, "connprobe: %s: %s\n", dir,
-			e == ENOTDIR ? "not a directory" : strerror(e));
+			e < 0 ? "not a directory" : strerror(e));
 	else if (!fake_debugfs && access(MODULE_SYSFS, F_OK) == 0)
 		fprintf(stderr,
 			"connprobe: module is loaded but %s is missing; see dmesg\n",

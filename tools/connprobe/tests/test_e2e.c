@@ -305,6 +305,36 @@ fail:
 	return ret;
 }
 
+/*
+ * The module's directory there but not one: "not a directory"; a path
+ * through a file (ENOTDIR from stat()): the system's message.
+ */
+static int test_dir_not_a_directory(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT, q = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char want[256];
+	int ret = 1;
+
+	CHECK_INT(fakefs_create(&fs), 0);
+	CHECK_INT(rmdir(fs.dir), 0);
+	CHECK_INT(write_file(fs.dir, "", 0), 0);
+	CHECK_INT(RUN(&p, tool, "--debugfs", fs.root), 0);
+	snprintf(want, sizeof(want), "connprobe: %s: not a directory\n", fs.dir);
+	CHECK_INT(proc_expect(&p, "", want, 1), 0);
+	CHECK_INT(RUN(&q, tool, "--debugfs", fs.dir), 0);
+	snprintf(want, sizeof(want), "connprobe: %s/connprobe: Not a directory\n",
+		 fs.dir);
+	CHECK_INT(proc_expect(&q, "", want, 1), 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	proc_free(&q);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
 static int test_bad_version(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
@@ -552,6 +582,7 @@ TEST_LIST(e2e_tests) = {
 	{ "stop drains what the per-round cap left", test_drain_after_cap },
 	{ "top -I: a tick's round reads on, no sleep", test_tick_keeps_reading },
 	{ "missing debugfs dir: exit 1, modprobe hint", test_missing_dir },
+	{ "debugfs dir not a directory, or under a file: exit 1", test_dir_not_a_directory },
 	{ "record of wrong version: exit 1, nothing printed", test_bad_version },
 	{ "malformed stats: exit 1 naming file and line", test_malformed_stats },
 	{ "stats command: JSON and text", test_stats_command },
