@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -235,22 +236,34 @@ static const char *spool_dir(void)
 }
 
 /*
- * Standard input (a pipe) copied to an unnamed temporary file, which is
- * then read as a capture file is: a capture of gigabytes costs its size
- * in $TMPDIR (default /var/tmp), not in memory, and is checked whole (its
- * footer, cgroup paths and losses come after the records) before any of
- * it is shown.  The file's descriptor (its size in *@size), or -1 with
- * errno.
+ * Standard input (a pipe) copied to a temporary file without a name,
+ * which is then read as a capture file is: a capture of gigabytes costs
+ * its size in $TMPDIR (default /var/tmp), not in memory, and is checked
+ * whole (its footer, cgroup paths and losses come after the records)
+ * before any of it is shown.  The file's descriptor (its size in
+ * *@size), or -1 with errno.
  */
 static int spool(int in, off_t *size)
 {
-	char *buf = malloc(CHUNK_RECORDS * REC_SIZE);
+	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
 	int fd = -1, saved;
 	ssize_t n = 0;
 
 	errno = ENOMEM;
 	if (buf)
 		fd = open(spool_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	/*
+	 * No O_TMPFILE in that file system (NFS, CIFS, vfat, some FUSE) or
+	 * kernel (EISDIR, EINVAL): a named file, unlinked at once.
+	 */
+	if (fd < 0 &&
+	    (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		errno = ENAMETOOLONG;
+		if (snprintf(path, sizeof(path), "%s/connprobe-report.XXXXXX",
+			     spool_dir()) < (int)sizeof(path) &&
+		    (fd = mkostemp(path, O_CLOEXEC)) >= 0)
+			unlink(path);
+	}
 	for (*size = 0; fd >= 0 &&
 	     (n = read(in, buf, CHUNK_RECORDS * REC_SIZE)) > 0; *size += n) {
 		/* a short write: the disk is full */
