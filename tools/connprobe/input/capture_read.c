@@ -187,7 +187,6 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 		goto out;
 	/* the footer: the parts must add up to the file */
 	body = size - h->header_size - sizeof(*f);
-	c->nr_records = f->nr_records;
 	if (memcmp(f->magic, CP_CAPTURE_END_MAGIC, sizeof(f->magic)))
 		problem = TRUNCATED;
 	else if (f->nr_records > body / REC_SIZE ||
@@ -206,6 +205,9 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 				       h->header_size + body - f->sections_size)))
 		ret = load_sections(c, sec, f->sections_size, cgroups, err,
 				    errlen);
+	/* the records capture_next() reads: none of a capture refused */
+	if (!ret)
+		c->nr_records = f->nr_records;
 out:
 	if (problem)
 		snprintf(err, errlen, "%s", problem);
