@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -186,7 +187,6 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 		goto out;
 	/* the footer: the parts must add up to the file */
 	body = size - h->header_size - sizeof(*f);
-	c->nr_records = f->nr_records;
 	if (memcmp(f->magic, CP_CAPTURE_END_MAGIC, sizeof(f->magic)))
 		problem = TRUNCATED;
 	else if (f->nr_records > body / REC_SIZE ||
@@ -205,6 +205,9 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 				       h->header_size + body - f->sections_size)))
 		ret = load_sections(c, sec, f->sections_size, cgroups, err,
 				    errlen);
+	/* the records capture_next() reads: none of a capture refused */
+	if (!ret)
+		c->nr_records = f->nr_records;
 out:
 	if (problem)
 		snprintf(err, errlen, "%s", problem);
@@ -235,22 +238,34 @@ static const char *spool_dir(void)
 }
 
 /*
- * Standard input (a pipe) copied to an unnamed temporary file, which is
- * then read as a capture file is: a capture of gigabytes costs its size
- * in $TMPDIR (default /var/tmp), not in memory, and is checked whole (its
- * footer, cgroup paths and losses come after the records) before any of
- * it is shown.  The file's descriptor (its size in *@size), or -1 with
- * errno.
+ * Standard input (a pipe) copied to a temporary file without a name,
+ * which is then read as a capture file is: a capture of gigabytes costs
+ * its size in $TMPDIR (default /var/tmp), not in memory, and is checked
+ * whole (its footer, cgroup paths and losses come after the records)
+ * before any of it is shown.  The file's descriptor (its size in
+ * *@size), or -1 with errno.
  */
 static int spool(int in, off_t *size)
 {
-	char *buf = malloc(CHUNK_RECORDS * REC_SIZE);
+	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
 	int fd = -1, saved;
 	ssize_t n = 0;
 
 	errno = ENOMEM;
 	if (buf)
 		fd = open(spool_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	/*
+	 * No O_TMPFILE in that file system (NFS, CIFS, vfat, some FUSE) or
+	 * kernel (EISDIR, EINVAL): a named file, unlinked at once.
+	 */
+	if (fd < 0 &&
+	    (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		errno = ENAMETOOLONG;
+		if (snprintf(path, sizeof(path), "%s/connprobe-report.XXXXXX",
+			     spool_dir()) < (int)sizeof(path) &&
+		    (fd = mkostemp(path, O_CLOEXEC)) >= 0)
+			unlink(path);
+	}
 	for (*size = 0; fd >= 0 &&
 	     (n = read(in, buf, CHUNK_RECORDS * REC_SIZE)) > 0; *size += n) {
 		/* a short write: the disk is full */

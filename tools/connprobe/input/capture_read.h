@@ -45,9 +45,10 @@ struct cp_capture {
  * into @cgroups (may be NULL).  Records are checked one by one as they
  * are read (capture_next()): a second pass over a capture of gigabytes
  * would cost more than the report itself.  "-", or any file that is not
- * a regular one (a pipe), is first copied to an unlinked file in $TMPDIR
- * (default /var/tmp): memory holds a chunk of records, never the whole
- * capture.  -1 with a message in @err; capture_close() is safe either way.
+ * a regular one (a pipe), is first copied to a file without a name in
+ * $TMPDIR (default /var/tmp): memory holds a chunk of records, never the
+ * whole capture.  -1 with a message in @err; capture_close() is safe
+ * either way.
  */
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen);

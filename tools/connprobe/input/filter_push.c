@@ -74,40 +74,49 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 	return ret;
 }
 
-/* Write @text to @path (truncated: a plain file in tests); -1 with errno. */
+/*
+ * Write @text to @path (truncated: a plain file in tests); -1 with errno.
+ * Not created: a module gone meanwhile is ENOENT, not a new file.
+ */
 static int write_text(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "we");
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	int bad;
 
-	if (!f)
+	if (fd < 0)
 		return -1;
-	bad = fputs(text, f) < 0;
-	return fclose(f) || bad ? -1 : 0;
+	bad = dprintf(fd, "%s", text) < 0;
+	return close(fd) || bad ? -1 : 0;
 }
 
 /*
  * Open the owner file at p->owner, and lock it if no live run holds it
  * (*@locked).  A run that ends well removes it while it holds the lock,
  * so a lock taken on a file no longer at that path is worth nothing, and
- * the open starts again.  -1 with errno (ENOENT: there is none).
+ * the open starts again.  Only EWOULDBLOCK says a live run holds it.  -1
+ * with errno (ENOENT: there is none; ENOLCK: it cannot be locked).
  */
 static int owner_open(const struct cp_filter_push *p, int flags, bool *locked)
 {
 	struct stat a, b;
-	int fd, tries;
+	int fd, tries, e = ENOENT;
 
 	for (tries = 0; tries < 3; tries++) {
 		fd = open(p->owner, O_RDWR | O_CLOEXEC | O_NOFOLLOW | flags, 0644);
 		if (fd < 0)
 			return -1;
 		*locked = !flock(fd, LOCK_EX | LOCK_NB);
-		if (!*locked || (!fstat(fd, &a) && !stat(p->owner, &b) &&
-				 a.st_ino == b.st_ino && a.st_dev == b.st_dev))
+		e = *locked ? ENOENT : errno;
+		if (e == EWOULDBLOCK || (*locked && !fstat(fd, &a) &&
+					 !stat(p->owner, &b) &&
+					 a.st_ino == b.st_ino && a.st_dev == b.st_dev))
 			return fd;
 		close(fd);
+		/* no lock to be had (ENOLCK: NFS), so none a run could hold */
+		if (!*locked)
+			break;
 	}
-	errno = ENOENT;
+	errno = e;
 	return -1;
 }
 
@@ -182,7 +191,7 @@ static int filter_own(struct cp_filter_push *p, const char *ours)
 		*slash = '/';
 		p->owner_fd = e ? -1 : owner_open(p, O_CREAT, &locked);
 	}
-	if (!locked) {
+	if (p->owner_fd >= 0 && !locked) {
 		close(p->owner_fd);
 		p->owner_fd = -1;
 		return -1;
@@ -202,20 +211,21 @@ static int filter_own(struct cp_filter_push *p, const char *ours)
 static int push(struct cp_filter_push *p, const char *ours,
 		char *err, size_t errlen)
 {
-	char theirs[4096] = "";
+	/* the module writes at most 4096 bytes: one more tells a longer file */
+	char theirs[4096 + 2] = "";
 	FILE *f = fopen(p->path, "re");
-	int owner = -1;
+	size_t n = f ? fread(theirs, 1, sizeof(theirs) - 1, f) : 0;
+	int owner = -1, e = !f || ferror(f) ? errno : n > 4096 ? EFBIG : 0;
 	long pid = 0;
 
-	if (!f && errno == ENOENT)	/* a module without the filter file */
+	if (f)
+		fclose(f);
+	if (e == ENOENT)	/* a module without the filter file */
 		return 0;
-	if (!f || (!fgets(theirs, sizeof(theirs), f) && ferror(f))) {
-		snprintf(err, errlen, "%s: %s", p->path, strerror(errno));
-		if (f)
-			fclose(f);
+	if (e) {
+		snprintf(err, errlen, "%s: %s", p->path, strerror(e));
 		return -1;
 	}
-	fclose(f);
 	theirs[strcspn(theirs, "\n")] = '\0';
 	if (strcmp(theirs, "none"))
 		owner = filter_owner(p, theirs, &pid);

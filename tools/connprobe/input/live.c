@@ -45,7 +45,8 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 {
 	struct statfs sfs;
 	struct stat st;
-	int e = stat(dir, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	/* -1: there but not a directory; ENOTDIR: a file on the way there */
+	int e = stat(dir, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : -1;
 
 	/* The debugfs files are root-only; say so instead of EACCES. */
 	if (geteuid() != 0)
@@ -59,7 +60,7 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 		return 0;
 	else if (e != ENOENT)
 		fprintf(stderr, "connprobe: %s: %s\n", dir,
-			e == ENOTDIR ? "not a directory" : strerror(e));
+			e < 0 ? "not a directory" : strerror(e));
 	else if (!fake_debugfs && access(MODULE_SYSFS, F_OK) == 0)
 		fprintf(stderr,
 			"connprobe: module is loaded but %s is missing; see dmesg\n",
@@ -306,7 +307,7 @@ static int loop(struct live *l, double duration)
 {
 	long long deadline = 0, next_tick = 0, t0, left_ms;
 	struct cp_stats delta;
-	int ready, timeout, bad;
+	int ready, timeout, bad, failed;
 	size_t i;
 	long n;
 
@@ -346,11 +347,11 @@ static int loop(struct live *l, double duration)
 			return -1;
 		if (next_tick && mono_now() >= next_tick) {
 			bad = losses_now(l, &delta);
-			n = l->sink->ops->tick(l->sink, bad ? NULL : &delta);
+			failed = l->sink->ops->tick(l->sink, bad ? NULL : &delta);
 			if (bad)
 				fprintf(stderr, "connprobe: %s\n", l->err);
 			stats_free(&delta);
-			if (n)
+			if (failed)
 				return -1;
 			next_tick += l->sink->tick_ns;
 		}

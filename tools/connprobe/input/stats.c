@@ -139,8 +139,9 @@ int stats_parse(const char *text, struct cp_stats *st,
 {
 	char *copy = strdup(text), *rest = copy, *line, *save, *w, whole[256];
 	const char *sym = NULL, *problem;
-	unsigned long long n[5];
-	int lineno = 0, i;
+	/* duplicate() takes n[0] of lines without numbers too */
+	unsigned long long n[5] = { 0 };
+	int lineno = 0, ret = -1, i;
 	size_t len;
 
 	memset(st, 0, sizeof(*st));
@@ -170,7 +171,6 @@ int stats_parse(const char *text, struct cp_stats *st,
 		free(copy);
 		return -1;
 	}
-	free(copy);
 	/* Loss reporting needs both; a file without them is not ours. */
 	if (!copy)
 		snprintf(err, errlen, "out of memory");
@@ -179,30 +179,38 @@ int stats_parse(const char *text, struct cp_stats *st,
 	else if (!(st->have & 1u << L_TOTAL))
 		snprintf(err, errlen, "no 'total' line");
 	else
-		return 0;
-	return -1;
+		ret = 0;
+	free(copy);
+	return ret;
 }
 
 int stats_read(const char *dir, struct cp_stats *st,
 	       char *err, size_t errlen)
 {
-	char path[PATH_MAX], msg[512], *text = malloc(MAX_STATS_SIZE + 1);
+	char path[PATH_MAX], msg[512], *text;
 	FILE *f;
 	size_t n = 0;
-	int ret = -1;
+	int ret = -1, e = ENOMEM;
 
 	memset(st, 0, sizeof(*st));
+	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
+	    (int)sizeof(path)) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return -1;
+	}
 	/* debugfs files report size 0: read to the end, not to st_size */
-	snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE);
-	errno = ENOMEM;
+	text = malloc(MAX_STATS_SIZE + 1);
 	f = text ? fopen(path, "re") : NULL;
 	if (f) {
 		n = fread(text, 1, MAX_STATS_SIZE + 1, f);
-		errno = ferror(f) ? errno : n > MAX_STATS_SIZE ? EFBIG : 0;
+		/* kept from fclose(), which may set errno */
+		e = ferror(f) ? errno : n > MAX_STATS_SIZE ? EFBIG : 0;
 		fclose(f);
+	} else if (text) {
+		e = errno;
 	}
-	if (!f || errno) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (e) {
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
 	} else {
 		text[n] = '\0';
 		ret = stats_parse(text, st, msg, sizeof(msg));

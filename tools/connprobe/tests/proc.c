@@ -4,12 +4,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -17,6 +21,28 @@
 
 #include "proc.h"
 #include "runner.h"
+
+struct syscall_fault proc_fault;
+
+int syscall_fault_set(const struct syscall_fault *f)
+{
+	/* the argument's low 32 bits: what a classic BPF load takes */
+	unsigned int arg = offsetof(struct seccomp_data, args[0]) + 8 * f->arg +
+			   4 * (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, f->nr, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, f->mask, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | f->err),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { ARRAY_LEN(code), code };
+
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -1 : 0;
+}
 
 int proc_start(struct proc *p, char *const argv[], uid_t uid)
 {
@@ -43,6 +69,8 @@ int proc_start(struct proc *p, char *const argv[], uid_t uid)
 		if (uid != (uid_t)-1 &&
 		    (setgroups(0, NULL) || setgid(uid) || setuid(uid)))
 			_exit(126);
+		if (proc_fault.err && syscall_fault_set(&proc_fault))
+			_exit(125);
 		execv(argv[0], argv);
 		_exit(127);
 	}

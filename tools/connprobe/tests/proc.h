@@ -22,6 +22,23 @@ struct proc {
 #define PROC_INIT { .pid = -1, .out_fd = -1, .err_fd = -1 }
 
 /*
+ * System call @nr fails with @err when its argument @arg has a bit of
+ * @mask set: what a file system or kernel we cannot mount here does.
+ */
+struct syscall_fault {
+	long nr;
+	int arg;
+	unsigned int mask;
+	int err;
+};
+
+/* Set @f (seccomp) for this process and its children; 0 if so. */
+int syscall_fault_set(const struct syscall_fault *f);
+
+/* The fault the children proc_start() starts have (@err 0: none). */
+extern struct syscall_fault proc_fault;
+
+/*
  * Start @argv[0] with @argv; when @uid is not -1 the child first drops to
  * that uid (and gid) so the root check can be tested.
  */

@@ -235,6 +235,52 @@ fail:
 	return ret;
 }
 
+/*
+ * A round that ends in a tick is no idle round: with top -I shorter than
+ * the poll interval, records waiting are read at full speed, not a round
+ * per frame and a sleep of up to the poll interval (100 ms) after it.
+ * Counts, not times: all the records are read long before the stop (in
+ * tens of milliseconds, sanitized), so its drain finds none; a round per
+ * 100 ms would leave most of them to it.
+ */
+static int test_tick_keeps_reading(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	enum { N = 100000 };
+	struct connprobe_record *r = calloc(N, sizeof(*r));
+	struct proc p = PROC_INIT;
+	struct fakefs fs = { 0 };
+	int i, frames = 0, sum = 0, last = -1, ret = 1;
+	const char *s, *t;
+
+	CHECK(r);
+	for (i = 0; i < N; i++)
+		r[i] = rec_refused_v4(1000 + i, 0, i);
+	CHECK_INT(fakefs_create(&fs), 0);
+	CHECK_INT(fakefs_write(&fs, "cpu0", r, N * sizeof(*r)), 0);
+	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
+	CHECK_INT(RUN(&p, tool, "top", "-I", "0.001", "--duration", "1",
+		      "--debugfs", fs.root), 0);
+	CHECK_INT(p.status, 0);
+	/* each frame's totals line: "N records (..." */
+	for (s = p.out; (s = strstr(s, " records (")); s++, frames++) {
+		for (t = s; t > p.out && t[-1] != '\n'; t--)
+			;
+		last = atoi(t);
+		sum += last;
+	}
+	CHECK_INT(sum, N);
+	CHECK(frames > 2);
+	/* the stop's drain, the last frame */
+	CHECK_INT(last, 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	fakefs_destroy(&fs);
+	free(r);
+	return ret;
+}
+
 static int test_missing_dir(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
@@ -255,6 +301,36 @@ static int test_missing_dir(const void *arg)
 	ret = 0;
 fail:
 	proc_free(&p);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
+/*
+ * The module's directory there but not one: "not a directory"; a path
+ * through a file (ENOTDIR from stat()): the system's message.
+ */
+static int test_dir_not_a_directory(const void *arg)
+{
+	const char *tool = ((const struct test_env *)arg)->tool;
+	struct proc p = PROC_INIT, q = PROC_INIT;
+	struct fakefs fs = { 0 };
+	char want[256];
+	int ret = 1;
+
+	CHECK_INT(fakefs_create(&fs), 0);
+	CHECK_INT(rmdir(fs.dir), 0);
+	CHECK_INT(write_file(fs.dir, "", 0), 0);
+	CHECK_INT(RUN(&p, tool, "--debugfs", fs.root), 0);
+	snprintf(want, sizeof(want), "connprobe: %s: not a directory\n", fs.dir);
+	CHECK_INT(proc_expect(&p, "", want, 1), 0);
+	CHECK_INT(RUN(&q, tool, "--debugfs", fs.dir), 0);
+	snprintf(want, sizeof(want), "connprobe: %s/connprobe: Not a directory\n",
+		 fs.dir);
+	CHECK_INT(proc_expect(&q, "", want, 1), 0);
+	ret = 0;
+fail:
+	proc_free(&p);
+	proc_free(&q);
 	fakefs_destroy(&fs);
 	return ret;
 }
@@ -504,7 +580,9 @@ TEST_LIST(e2e_tests) = {
 	{ "SIGTERM stops like SIGINT", test_sigterm },
 	{ "SIGKILL: the next run clears the filter the dead run left", test_sigkill_leaves_no_filter },
 	{ "stop drains what the per-round cap left", test_drain_after_cap },
+	{ "top -I: a tick's round reads on, no sleep", test_tick_keeps_reading },
 	{ "missing debugfs dir: exit 1, modprobe hint", test_missing_dir },
+	{ "debugfs dir not a directory, or under a file: exit 1", test_dir_not_a_directory },
 	{ "record of wrong version: exit 1, nothing printed", test_bad_version },
 	{ "malformed stats: exit 1 naming file and line", test_malformed_stats },
 	{ "stats command: JSON and text", test_stats_command },

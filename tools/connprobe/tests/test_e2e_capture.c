@@ -3,11 +3,14 @@
  * End-to-end: record a capture from the fake debugfs, report it, and
  * refuse every hostile capture without crashing.  @arg: struct test_env.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -211,9 +214,9 @@ fail:
 static int test_report_from_stdin(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
-	struct proc p = PROC_INIT, q = PROC_INIT;
+	struct proc p = PROC_INIT, q = PROC_INIT, r = PROC_INIT;
 	struct fakefs fs = { 0 };
-	char file[160], cmd[512];
+	char file[160], tmp[160], cmd[640];
 	int ret = 1;
 
 	CHECK_INT(base_capture(&fs, file, sizeof(file)), 0);
@@ -230,10 +233,23 @@ static int test_report_from_stdin(const void *arg)
 	CHECK_STR(q.err, "connprobe: -: copying to a temporary file in /nonexistent (TMPDIR): No such file or directory\n");
 	CHECK_STR(q.out, "");
 	CHECK_INT(q.status, 1);
+	/* a $TMPDIR without O_TMPFILE (NFS, vfat): a file unlinked at once */
+	snprintf(tmp, sizeof(tmp), "%s/tmp", fs.root);
+	CHECK_INT(mkdir(tmp, 0700), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "cat '%s' | TMPDIR='%s' exec '%s' report -i - --hist",
+		 file, tmp, tool);
+	proc_fault = (struct syscall_fault){
+		__NR_openat, 2, O_TMPFILE & ~O_DIRECTORY, EOPNOTSUPP };
+	CHECK_INT(RUN(&r, "/bin/sh", "-c", cmd), 0);
+	CHECK_INT(proc_expect(&r, p.out, p.err, 0), 0);
+	CHECK_INT(rmdir(tmp), 0);
 	ret = 0;
 fail:
+	proc_fault.err = 0;
 	proc_free(&p);
 	proc_free(&q);
+	proc_free(&r);
 	fakefs_destroy(&fs);
 	return ret;
 }

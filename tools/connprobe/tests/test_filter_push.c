@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The filter file's text, and pushing it into a (fake) module. */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "filter_push.h"
 #include "fixtures.h"
+#include "proc.h"
 #include "runner.h"
 
 static int text_is(const struct cp_filter *f, const char *want)
@@ -199,6 +203,56 @@ fail:
 	return ret;
 }
 
+/*
+ * The filter file is read whole, up to the 4096 bytes the module writes:
+ * more is not a filter to act on, but EFBIG.
+ */
+static int test_push_refuses_a_huge_file(const void *arg)
+{
+	struct cp_filter f = { .mask = CP_FILTER_FAILED };
+	struct cp_filter_push p;
+	struct fakefs fs = { 0 };
+	char err[256] = "", *text = malloc(5000);
+	int ret = 1;
+
+	(void)arg;
+	CHECK(text);
+	memset(text, 'x', 4999);
+	text[4999] = '\0';
+	CHECK_INT(fake_module(&fs, text), 0);
+	CHECK_INT(filter_push(&p, fs.dir, &f, err, sizeof(err)), -1);
+	CHECK_HAS(err, ": File too large");
+	CHECK(!p.pushed);
+	ret = 0;
+fail:
+	fakefs_destroy(&fs);
+	free(text);
+	return ret;
+}
+
+/* A filter file gone by the time ours is put back is not made anew. */
+static int test_unpush_creates_no_file(const void *arg)
+{
+	struct cp_filter f = { .mask = CP_FILTER_FAILED };
+	struct cp_filter_push p;
+	struct fakefs fs = { 0 };
+	char err[256] = "", path[128];
+	int ret = 1;
+
+	(void)arg;
+	CHECK_INT(fake_module(&fs, "none\n"), 0);
+	CHECK_INT(filter_push(&p, fs.dir, &f, err, sizeof(err)), 0);
+	CHECK(p.pushed);
+	snprintf(path, sizeof(path), "%s/%s", fs.dir, CONNPROBE_FILTER_FILE);
+	CHECK_INT(unlink(path), 0);
+	filter_unpush(&p);
+	CHECK(access(path, F_OK) && errno == ENOENT);
+	ret = 0;
+fail:
+	fakefs_destroy(&fs);
+	return ret;
+}
+
 /* file_is() without a word: for waiting. */
 static bool filter_is(const struct fakefs *fs, const char *want)
 {
@@ -347,6 +401,42 @@ fail:
 	return ret;
 }
 
+/*
+ * flock() failing otherwise than EWOULDBLOCK (ENOLCK: the run directory
+ * on NFS) is no live run's lock: the filter is pushed, without an owner.
+ */
+static int test_push_without_locks(const void *arg)
+{
+	struct syscall_fault nolck = { __NR_flock, 1, LOCK_EX, ENOLCK };
+	struct cp_filter f = { .mask = CP_FILTER_FAILED };
+	struct fakefs fs = { 0 };
+	char rundir[128] = "";
+	int status = -1, ret = 1;
+	pid_t pid;
+
+	(void)arg;
+	CHECK_INT(fake_module(&fs, "none\n"), 0);
+	own_rundir(&fs, rundir, sizeof(rundir));
+	pid = fork();
+	CHECK(pid >= 0);
+	if (!pid) {
+		struct cp_filter_push p;
+		char err[256];
+
+		_exit(syscall_fault_set(&nolck) ||
+		      filter_push(&p, fs.dir, &f, err, sizeof(err)) || !p.pushed);
+	}
+	CHECK_INT(waitpid(pid, &status, 0), pid);
+	CHECK_INT(status, 0);
+	CHECK_INT(file_is(&fs, "failed"), 0);
+	ret = 0;
+fail:
+	if (rundir[0])
+		setenv("CONNPROBE_RUNDIR", rundir, 1);
+	fakefs_destroy(&fs);
+	return ret;
+}
+
 TEST_LIST(filter_push_tests) = {
 	{ "filter push: no filter is 'none'", test_text_none },
 	{ "filter push: every term, in the module's order", test_text_every_term },
@@ -357,7 +447,10 @@ TEST_LIST(filter_push_tests) = {
 	{ "filter push: another run's different filter refused, same one shared", test_push_refuses_another_filter },
 	{ "filter push: nothing to push leaves another run's filter", test_push_nothing_leaves_it },
 	{ "filter push: a module without a filter file", test_push_without_the_file },
+	{ "filter push: a filter file past 4096 bytes is an error", test_push_refuses_a_huge_file },
+	{ "filter push: a filter file gone at the end is not created", test_unpush_creates_no_file },
 	{ "filter push: a SIGKILLed run's filter is stale: cleared, replaced or taken over", test_push_clears_a_dead_runs_filter },
 	{ "filter push: a live run's filter stays; the error names its pid", test_push_leaves_a_live_runs_filter },
+	{ "filter push: an owner file that cannot be locked (ENOLCK) holds nothing", test_push_without_locks },
 	{ NULL, NULL },
 };

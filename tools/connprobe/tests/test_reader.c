@@ -107,7 +107,7 @@ static int test_read_all_with_cap(const void *arg)
 		recs[i] = rec_refused_v4(i, 1, i);
 	CHECK_INT(fakefs_create(&fs), 0);
 	CHECK_INT(fakefs_write(&fs, "cpu0", recs, 10 * sizeof(recs[0])), 0);
-	/* more than one read() batch */
+	/* more than the cap: two rounds */
 	CHECK_INT(fakefs_write(&fs, "cpu1", recs, sizeof(recs)), 0);
 	CHECK_INT(reader_open(&rd, fs.dir, err, sizeof(err)), 0);
 	CHECK_INT(reader_read_all(&rd, 100, err, sizeof(err)), 110);

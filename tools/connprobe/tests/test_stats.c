@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Parsing and printing of the stats file. */
+#include <limits.h>
+#include <string.h>
+
 #include "stats.h"
 #include "fixtures.h"
 #include "runner.h"
@@ -241,6 +244,28 @@ fail:
 	return ret;
 }
 
+/*
+ * A directory that --debugfs allows (it fits PATH_MAX) but whose stats
+ * file does not: said, not read at a path cut short.
+ */
+static int test_read_path_too_long(const void *arg)
+{
+	char dir[PATH_MAX - 3], err[PATH_MAX + 64];
+	struct cp_stats st;
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(dir) - 1; i++)
+		dir[i] = i % 2 ? 'a' : '/';
+	dir[i] = '\0';
+	CHECK_INT(stats_read(dir, &st, err, sizeof(err)), -1);
+	CHECK(!strncmp(err, dir, strlen(dir)));
+	CHECK_STR(err + strlen(dir), ": path too long");
+	return 0;
+fail:
+	return 1;
+}
+
 TEST_LIST(stats_tests) = {
 	{ "stats: parse the documented lines", test_parse_good },
 	{ "stats: unknown extra lines are skipped", test_parse_unknown_lines },
@@ -248,5 +273,6 @@ TEST_LIST(stats_tests) = {
 	{ "stats: JSON object and text, attempts_reclaimed too", test_print_json },
 	{ "stats: lines the module did not write are null, not 0", test_print_missing_lines },
 	{ "stats: diff of two reads, per-CPU lost and per-probe missed lines", test_diff_and_losses },
+	{ "stats: a path past PATH_MAX is an error", test_read_path_too_long },
 	{ NULL, NULL },
 };

@@ -2,6 +2,7 @@
 /* summary: records per outcome, attempts per destination and process. */
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "views.h"
@@ -240,6 +241,37 @@ fail:
 	return ret;
 }
 
+/*
+ * view_printf() prints what it is given whole, where the buffer has less
+ * room left than that (it tries there first) and past 1023 bytes.
+ */
+static int test_view_printf_long(const void *arg)
+{
+	struct memout c = { 0 };
+	char big[5000];
+	const char *text;
+	size_t i;
+	int ret = 1;
+
+	(void)arg;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK(memout_out(&c));
+	for (i = 0; i < OUT_BUF_SIZE - 100; i++)
+		out_char(&c.out, 'y');
+	view_printf(&c.out, "<%s>%d", big, 42);
+	text = memout_text(&c);
+	CHECK(text);
+	CHECK_INT(strlen(text), OUT_BUF_SIZE - 100 + sizeof(big) - 1 + 4);
+	text += OUT_BUF_SIZE - 100;
+	CHECK(text[0] == '<' && text[1] == 'x');
+	CHECK_STR(text + sizeof(big), ">42");
+	ret = 0;
+fail:
+	memout_close(&c);
+	return ret;
+}
+
 TEST_LIST(summary_tests) = {
 	{ "summary: outcomes count records; one group per destination/process", test_outcomes_count_records },
 	{ "summary: EINPROGRESS + COMPLETE is one attempt, by id", test_nonblocking_is_one_attempt },
@@ -247,5 +279,6 @@ TEST_LIST(summary_tests) = {
 	{ "summary: groups beyond the cap fold into (other)", test_other_row },
 	{ "summary: tables and JSON, rows sorted and cut", test_print },
 	{ "summary: AF_UNIX paths whose hashes collide keep their own groups", test_unix_paths_own_group },
+	{ "view_printf: a line longer than its buffer, whole", test_view_printf_long },
 	{ NULL, NULL },
 };

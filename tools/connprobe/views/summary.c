@@ -18,14 +18,22 @@
 
 void view_printf(struct cp_out *o, const char *fmt, ...)
 {
-	char buf[1024];
+	char *p = out_reserve(o, 256);
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(p, o->size - o->len, fmt, ap);
 	va_end(ap);
-	out_mem(o, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
+	/* more than the room there was: again, with room for all of it */
+	if (n >= 0 && (size_t)n >= o->size - o->len) {
+		p = out_reserve(o, n + 1);
+		va_start(ap, fmt);
+		n = vsnprintf(p, n + 1, fmt, ap);
+		va_end(ap);
+	}
+	if (n > 0)
+		o->len += n;
 }
 
 void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json)

@@ -60,7 +60,7 @@ void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json);
 /* "event":..,"outcome":.. of an outcome (summary's and hist's JSON). */
 void outcome_json(struct cp_out *o, const struct cp_outcome *oc);
 
-/* printf() onto @o, for the views' few lines a group. */
+/* printf() onto @o, any length, for the views' few lines a group. */
 void view_printf(struct cp_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
