@@ -36,7 +36,7 @@ mutant module module/record.c \
 	's/^\trec->latency_ns = ktime_get_ns() - start_ns;$/\trec->latency_ns = 0;/'
 mutant module module/filter.c \
 	"module: the filter's port term turns every record away" \
-	's/^\t\tif (f->ports\[i\] == rec->dport)$/\t\tif (0 \&\& f->ports[i] == rec->dport)/'
+	's/^\t       in_list(f->ports, /\t       0 \&\& in_list(f->ports, /'
 mutant module module/buffer.c \
 	"module: a record dropped by a full buffer (stream mode) is not counted lost" \
 	's/^\t\t\tstats->lost += !cp_sink_switch(buf, slot->rec);$/\t\t\tcp_sink_switch(buf, slot->rec);/'
@@ -51,7 +51,7 @@ mutant tool tools/connprobe/views/row.c \
 	's/PUT("null/PUT("0/'
 mutant tool tools/connprobe/filter.c \
 	"tool: the -P port filter turns every record away" \
-	's/^\t\tif (f->ports\[i\] == rec->dport)$/\t\tif (0 \&\& f->ports[i] == rec->dport)/'
+	's/^\t       in_list(f->ports, /\t       0 \&\& in_list(f->ports, /'
 mutant tool tools/connprobe/input/stats.c \
 	"tool: records the module lost are not counted in the run's summary" \
 	's/^\tdelta->total_lost = stats_delta(start->total_lost, end->total_lost);$/\tdelta->total_lost = 0;/'
