@@ -379,13 +379,12 @@ static void run_request(struct __test_metadata *_metadata,
 }
 
 /* Established inside the first call; the second call then returns 0. */
-TEST_F(io_uring, connects)
+static void run_connects(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(io_uring) *self, int family)
 {
-	if (self->skip)
-		SKIP(return, "%s", self->skip);
-	self->listener = tcp_listener(variant->family, 1, &self->peer);
+	self->listener = tcp_listener(family, 1, &self->peer);
 	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
-	run_request(_metadata, self, variant->family, 0, 0, true);
+	run_request(_metadata, self, family, 0, 0, true);
 }
 
 /*
@@ -393,14 +392,27 @@ TEST_F(io_uring, connects)
  * it polls and completes with it, with a second call that returns it or
  * without one (uring_kernels[]).
  */
+static void run_refused(struct __test_metadata *_metadata,
+			FIXTURE_DATA(io_uring) *self, int family)
+{
+	ASSERT_EQ(0, unused_port(family, SOCK_STREAM, &self->peer))
+		TH_LOG("no free port: %s", strerror(errno));
+	run_request(_metadata, self, family, 0, -ECONNREFUSED,
+		    self->kernel->error_called_again);
+}
+
+TEST_F(io_uring, connects)
+{
+	if (self->skip)
+		SKIP(return, "%s", self->skip);
+	run_connects(_metadata, self, variant->family);
+}
+
 TEST_F(io_uring, refused)
 {
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
-	ASSERT_EQ(0, unused_port(variant->family, SOCK_STREAM, &self->peer))
-		TH_LOG("no free port: %s", strerror(errno));
-	run_request(_metadata, self, variant->family, 0, -ECONNREFUSED,
-		    self->kernel->error_called_again);
+	run_refused(_metadata, self, variant->family);
 }
 
 /* The SYN is dropped: ETIMEDOUT after one retry, 3 s in. */
@@ -438,31 +450,33 @@ TEST_F(io_uring, connects_in_worker)
  * whose handler runs in normal context, or not: 6.1's cloud kernel
  * optimizes neither, the debug kernel the one after the call.
  */
-TEST_F(io_uring, connects_from_int3)
+/* Why a test from int3 cannot run, or NULL with the optimization off. */
+static const char *from_int3(FIXTURE_DATA(io_uring) *self)
 {
 	if (self->skip)
-		SKIP(return, "%s", self->skip);
+		return self->skip;
 	self->optimization = kprobes_optimization(0);
-	if (self->optimization < 0)
-		SKIP(return, "no %s to set", KPROBES_OPTIMIZATION);
+	return self->optimization < 0 ? "no " KPROBES_OPTIMIZATION " to set" : NULL;
+}
+
+TEST_F(io_uring, connects_from_int3)
+{
+	const char *why = from_int3(self);
+
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_FALSE(io_connect_optimized());
-	self->listener = tcp_listener(variant->family, 1, &self->peer);
-	ASSERT_LE(0, self->listener) TH_LOG("listener: %s", strerror(errno));
-	run_request(_metadata, self, variant->family, 0, 0, true);
+	run_connects(_metadata, self, variant->family);
 }
 
 TEST_F(io_uring, refused_from_int3)
 {
-	if (self->skip)
-		SKIP(return, "%s", self->skip);
-	self->optimization = kprobes_optimization(0);
-	if (self->optimization < 0)
-		SKIP(return, "no %s to set", KPROBES_OPTIMIZATION);
+	const char *why = from_int3(self);
+
+	if (why)
+		SKIP(return, "%s", why);
 	ASSERT_FALSE(io_connect_optimized());
-	ASSERT_EQ(0, unused_port(variant->family, SOCK_STREAM, &self->peer))
-		TH_LOG("no free port: %s", strerror(errno));
-	run_request(_metadata, self, variant->family, 0, -ECONNREFUSED,
-		    self->kernel->error_called_again);
+	run_refused(_metadata, self, variant->family);
 }
 
 /* SO_SNDTIMEO of the connect(2) that the retry interrupts. */
