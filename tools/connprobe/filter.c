@@ -20,8 +20,8 @@ static bool in_list(const __u16 *list, unsigned int n, unsigned int max,
 }
 
 /*
- * The family the connection goes out as: the destination's, with
- * IPv4-mapped IPv6 counted as IPv4; else the socket's; else AF_UNSPEC.
+ * The family the connection goes out as: the destination's, IPv4-mapped
+ * IPv6 as IPv4 (it leaves as IPv4); else the socket's.
  */
 static bool family_match(const struct cp_filter *f,
 			 const struct connprobe_record *rec)

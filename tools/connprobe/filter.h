@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Which records to keep (-p, -t, -u, -P, -4, -6, --failed, --errno,
- * --min-latency, --comm, --cgroup).  Live, filter_push() hands the module
- * what it can apply; the tool applies all of it again, with the tests of
- * the module's filter.c, and covers what the module cannot take.
+ * Which records to keep.  Live, filter_push() hands the module what it can
+ * apply; the tool applies all of it again, as the tests of its filter.c.
  */
 #ifndef CONNPROBE_FILTER_H
 #define CONNPROBE_FILTER_H
@@ -43,17 +41,15 @@ struct cp_filter {
 	char comm[CONNPROBE_COMM_LEN];		/* NUL-padded */
 };
 
-/* Is a cgroup id the filter's cgroup or below it?  From cgroup.h's cache. */
+/* Is a cgroup id the filter's cgroup or below it?  cgroup.h's cache says. */
 struct cp_cgroup_test {
 	bool (*under)(void *ctx, __u64 cgroup_id);
 	void *ctx;
 };
 
 /*
- * Does @rec pass @f?  @cg is needed only with CP_FILTER_CGROUP.  -4 takes
- * IPv4-mapped IPv6 destinations too, as they leave as IPv4; a record
- * without a destination goes by its socket's family.  --errno matches the
- * kernel's error or what the caller saw (EINTR for ERESTARTSYS).
+ * @cg is needed only with CP_FILTER_CGROUP.  --errno matches the kernel's
+ * error or what the caller saw (EINTR for ERESTARTSYS).
  */
 bool filter_match(const struct cp_filter *f,
 		  const struct connprobe_record *rec,

@@ -11,12 +11,11 @@
 #include <sys/stat.h>
 
 #include "capture_read.h"
-#include "capture_write.h"
 #include "cli.h"
 #include "filter_push.h"
 #include "live.h"
+#include "row.h"
 #include "stats.h"
-#include "stream.h"
 #include "views.h"
 
 /* What a run holds, released at the end of main(); static: large. */

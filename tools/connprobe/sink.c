@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What every sink reports on stderr at the end of a run. */
+/* What every sink reports on stderr at the end of a run; error messages. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -25,4 +26,14 @@ void sink_say_tracing(const struct cp_source_info *info)
 	/* only for a person watching: stdout stays data */
 	if (info->live && isatty(STDERR_FILENO))
 		fprintf(stderr, "Tracing connect()... Hit Ctrl-C to end.\n");
+}
+
+int cp_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
 }

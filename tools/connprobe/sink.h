@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Where records go.  A source (the live relay files, or a capture) feeds
- * every record through the filter into one sink: the stream printer, the
- * capture writer, or an aggregating view; none knows which source feeds
- * it, so every view works live and from a capture.
+ * each record through the filter into one sink (the stream printer, the
+ * capture writer, or a view), which does not know its source.
  */
 #ifndef CONNPROBE_SINK_H
 #define CONNPROBE_SINK_H
-
-#include <stdbool.h>
 
 #include <connprobe.h>
 
 #include "filter.h"
 #include "stats.h"
+
+struct cp_cgroups;
+struct stream_opts;
 
 struct cp_source_info {
 	bool live;			/* the module now, not a capture */
@@ -48,7 +48,6 @@ struct cp_sink {
 	char err[512];
 };
 
-/* Count @rec, filter it, and hand it to the sink if it passes. */
 static inline int sink_feed(struct cp_sink *s,
 			    const struct connprobe_record *rec)
 {
@@ -78,10 +77,19 @@ static inline void sink_destroy(struct cp_sink *s)
 		s->ops->destroy(s);
 }
 
+/* view_sink.c's, as view_sink_new(); NULL on failure (@err says why). */
+struct cp_sink *stream_sink_new(const struct stream_opts *o);
+struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
+				 char *err, size_t errlen);
+
 /* Live, on a terminal: "Tracing connect()... Hit Ctrl-C to end." (bcc's). */
 void sink_say_tracing(const struct cp_source_info *info);
 
 /* "N records read[, N matched], N lost" and the losses, on stderr. */
 void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost);
+
+/* The error message @fmt into @err; returns -1. */
+int cp_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif /* CONNPROBE_SINK_H */

@@ -4,15 +4,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <connprobe.h>
-
 #include "capture.h"
 #include "capture_write.h"
-#include "out.h"
 #include "timefmt.h"
 
 _Static_assert(sizeof(struct cp_capture_header) % 8 == 0 &&
@@ -66,10 +62,7 @@ static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 	}
 }
 
-/*
- * The cgroup section's entries, or with @write false only their size: the
- * section's header, which comes first, holds it.
- */
+/* The cgroup section's entries, or only their size, which its header holds. */
 static size_t put_cgroups(struct capture_writer *w, bool write)
 {
 	struct cp_capture_cgroup e;
@@ -137,16 +130,12 @@ int capture_writer_finish(struct capture_writer *w,
 	foot.end_ns = mono_now();
 	out_mem(&w->out, &foot, sizeof(foot));
 	ret = out_flush(&w->out);
-	if (w->f != stdout) {
-		if (fclose(w->f))
-			ret = -1;
-		w->f = NULL;
-	}
-	if (ret) {
-		snprintf(err, errlen, "%s: write error: %s", w->path,
-			 strerror(errno));
-		return -1;
-	}
+	if (w->f != stdout && fclose(w->f))
+		ret = -1;
+	w->f = NULL;
+	if (ret)
+		return cp_err(err, errlen, "%s: write error: %s", w->path,
+			      strerror(errno));
 	return 0;
 }
 
@@ -165,15 +154,11 @@ static int keep_old(const char *path, char *err, size_t errlen)
 
 	if (lstat(path, &st) || !S_ISREG(st.st_mode))
 		return 0;
-	if (snprintf(old, sizeof(old), "%s.old", path) >= (int)sizeof(old)) {
-		snprintf(err, errlen, "%s: name too long", path);
-		return -1;
-	}
-	if (rename(path, old)) {
-		snprintf(err, errlen, "%s: cannot keep the previous capture as %s: %s",
-			 path, old, strerror(errno));
-		return -1;
-	}
+	if (snprintf(old, sizeof(old), "%s.old", path) >= (int)sizeof(old))
+		return cp_err(err, errlen, "%s: name too long", path);
+	if (rename(path, old))
+		return cp_err(err, errlen, "%s: cannot keep the previous capture as %s: %s",
+			      path, old, strerror(errno));
 	return 0;
 }
 
@@ -184,19 +169,13 @@ int capture_writer_open(struct capture_writer *w, const char *path,
 
 	*w = (struct capture_writer){ .path = path, .cgroups = cgroups };
 	if (!strcmp(path, "-")) {
-		if (isatty(STDOUT_FILENO)) {
-			snprintf(err, errlen,
-				 "will not write a binary capture to a terminal");
-			return -1;
-		}
+		if (isatty(STDOUT_FILENO))
+			return cp_err(err, errlen, "will not write a binary capture to a terminal");
 		w->f = stdout;
 	} else {
 		if (keep_old(path, err, errlen))
 			return -1;
-		/*
-		 * 0644 less the umask: report needs no root, so a capture is
-		 * for anyone to read unless the umask says otherwise.
-		 */
+		/* 0644 less the umask: report needs no root to read it */
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));

@@ -2,8 +2,6 @@
 /* Decoding a record's numbers and addresses into text. */
 #include <stdio.h>
 #include <string.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include "format.h"
 #include "out.h"
@@ -63,11 +61,10 @@ static char *put_group(char *p, unsigned int hi, unsigned int lo)
 }
 
 /*
- * inet_ntop(AF_INET6) without its sprintf() calls, and with its output to
- * the byte: the longest run of two or more zero groups (the first of
- * equal ones) becomes "::", and IPv4-mapped and IPv4-compatible addresses
- * end in dotted quad, as glibc's resolv/inet_ntop.c does.  Each group is
- * written with a ':' after it, the run as one ':' (two at the start), and
+ * inet_ntop(AF_INET6)'s output to the byte, as glibc's resolv/inet_ntop.c:
+ * the longest run of two or more zero groups (the first of equal ones) is
+ * "::", and IPv4-mapped and -compatible addresses end in dotted quad.
+ * Each group gets a ':' after it, the run one ':' (two at the start), and
  * the last ':' goes unless the run ends the address.
  */
 static size_t ipv6_fmt(const __u8 *addr, char *buf)
@@ -136,17 +133,12 @@ const char *unix_path_str(const char *path, size_t len, char *buf)
 {
 	size_t i;
 
-	if (len > CONNPROBE_PATH_LEN)
-		len = CONNPROBE_PATH_LEN;
+	len = len < CONNPROBE_PATH_LEN ? len : CONNPROBE_PATH_LEN;
 	if (!len)
 		return NULL;
-	if (path[0]) {
+	/* a path ends at a NUL; an abstract name is every byte after its first */
+	if (path[0])
 		len = strnlen(path, len);
-		memcpy(buf, path, len);
-		buf[len] = '\0';
-		return buf;
-	}
-	/* abstract: the name is every byte after the leading NUL */
 	for (i = 0; i < len; i++)
 		buf[i] = path[i] ? path[i] : '@';
 	buf[len] = '\0';

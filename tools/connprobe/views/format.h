@@ -4,14 +4,10 @@
 #define CONNPROBE_FORMAT_H
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdbool.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include <connprobe.h>
-
-#include "names.h"
 
 /* An AF_UNIX destination: '@' or the first byte, up to 107 more, a NUL. */
 #define UNIX_ADDR_BUF_LEN	(CONNPROBE_PATH_LEN + 1)
@@ -19,10 +15,7 @@
 /* sockaddr_un.sun_path starts after the 2-byte sun_family. */
 #define SUN_PATH_OFFSET		2
 
-/*
- * The family of the address to show (AF_INET, AF_INET6; AF_UNIX for a
- * destination path), else 0.  A port is shown with its address.
- */
+/* The family of the address to show (AF_INET, AF_INET6), else 0. */
 static inline __attribute__((always_inline))
 unsigned int rec_saddr_family(const struct connprobe_record *rec)
 {
@@ -34,9 +27,7 @@ unsigned int rec_saddr_family(const struct connprobe_record *rec)
 	       rec->family : 0;
 }
 
-/* sockaddr_in6 without sin6_scope_id, as the kernel accepts it (RFC 2133). */
-#define SIN6_LEN_NO_SCOPE	24
-
+/* As rec_saddr_family(); AF_UNIX for a path.  A port is shown with it. */
 static inline unsigned int rec_daddr_family(const struct connprobe_record *rec)
 {
 	if (!(rec->flags & CONNPROBE_F_DADDR))
@@ -49,7 +40,8 @@ static inline unsigned int rec_daddr_family(const struct connprobe_record *rec)
 	case AF_INET:
 		return rec->addrlen >= sizeof(struct sockaddr_in) ? AF_INET : 0;
 	case AF_INET6:
-		return rec->addrlen >= SIN6_LEN_NO_SCOPE ? AF_INET6 : 0;
+		/* sockaddr_in6 without sin6_scope_id (RFC 2133) is accepted */
+		return rec->addrlen >= 24 ? AF_INET6 : 0;
 	case AF_UNIX:
 		/* an unnamed address has no path */
 		return rec->addrlen > SUN_PATH_OFFSET ? AF_UNIX : 0;
@@ -77,7 +69,7 @@ const char *addr_str(unsigned int family, const __u8 *addr,
  */
 const char *unix_path_str(const char *path, size_t len, char *buf);
 
-/* True for an IPv6 address of the form ::ffff:a.b.c.d. */
+/* ::ffff:a.b.c.d */
 bool ipv4_mapped(const __u8 *addr);
 
 #endif /* CONNPROBE_FORMAT_H */

@@ -11,11 +11,9 @@
 #include "names.h"
 
 /*
- * The kernel-internal errno values of include/linux/errno.h, from 512,
- * which userspace headers do not define but which a kretprobe sees
- * before the syscall exit path translates them.  Below 512 the names are
- * libc's (strerrorname_np()), which gives each number the name the
- * kernel sources use, not an alias (EWOULDBLOCK, EDEADLOCK, ENOTSUP).
+ * include/linux/errno.h's kernel-internal codes, from 512: a kretprobe
+ * sees them before the syscall exit translates them.  Below 512, libc's
+ * strerrorname_np() gives the kernel's name, not an alias (EWOULDBLOCK).
  */
 #define KERNEL_ERRNO_BASE	512
 static const char *const kernel_errno_names[] = {
@@ -28,7 +26,6 @@ static const char *const kernel_errno_names[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A name and its length, for the tables below. */
 #define N(s)	{ s, sizeof(s) - 1 }
 
 /* In the order of the AF_ numbers, the kernel's ABI: 0 to AF_MCTP. */
@@ -73,41 +70,36 @@ static const struct cp_name sock_type_names[] = {
 	((unsigned long long)(i) < ARRAY_SIZE(table) && (table)[i].len ?	\
 	 &(table)[i] : number_name(prefix, i, buf))
 
-static const struct cp_name *number_name(const char *prefix, unsigned int i,
-					 struct cp_name *buf)
+static const struct cp_name *number_name(const char *prefix,
+					 long long i, struct cp_name *buf)
 {
-	buf->len = snprintf(buf->s, sizeof(buf->s), "%s%u", prefix, i);
+	buf->len = snprintf(buf->s, sizeof(buf->s), "%s%lld", prefix, i);
 	return buf;
 }
 
-/* Every name errno_name() knows, with its length; made at start. */
+/* Made at start. */
 static struct cp_name errno_names[KERNEL_ERRNO_BASE +
 				  ARRAY_SIZE(kernel_errno_names)];
 
 static void __attribute__((constructor)) errno_names_init(void)
 {
-	struct cp_name *n = errno_names;
+	struct cp_name *n;
 	const char *name;
 	size_t e;
 
 	/* not snprintf(): this runs at every start, for 532 numbers */
 	for (e = 1; e < ARRAY_SIZE(errno_names); e++) {
+		n = &errno_names[e];
 		name = e < KERNEL_ERRNO_BASE ? strerrorname_np(e) :
 		       kernel_errno_names[e - KERNEL_ERRNO_BASE];
-		if (name) {
-			n[e].len = strnlen(name, sizeof(n[e].s) - 1);
-			memcpy(n[e].s, name, n[e].len);
-		}
+		if (name)
+			n->len = strlen(strncpy(n->s, name, sizeof(n->s) - 1));
 	}
 }
 
 const struct cp_name *errno_cp_name(long long err, struct cp_name *buf)
 {
-	if (err > 0 && err < (long long)ARRAY_SIZE(errno_names) &&
-	    errno_names[err].len)
-		return &errno_names[err];
-	buf->len = snprintf(buf->s, sizeof(buf->s), "E%lld", err);
-	return buf;
+	return NAME_OR_NUMBER(errno_names, err, "E", buf);
 }
 
 long long errno_by_name(const char *name)

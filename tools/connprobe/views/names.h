@@ -9,63 +9,41 @@
 /* Room for any name below, including the "E<num>"/"af<num>" fallbacks. */
 #define NAME_BUF_LEN	24
 
-/*
- * "ECONNREFUSED" for 111, also for the kernel-internal codes that can leak
- * out of a probed function (ERESTARTSYS, ...); "E<num>" in @buf if unknown.
- */
-const char *errno_str(long long err, char *buf, size_t len);
-
-/* The number of errno @name (any case, kernel-internal ones too), or -1. */
-long long errno_by_name(const char *name);
-
-/* include/linux/errno.h: the restart codes; userspace gets EINTR. */
-#define ERESTARTSYS		512
-#define ERESTARTNOINTR		513
-#define ERESTARTNOHAND		514
-#define ENOIOCTLCMD		515	/* not a restart code */
-#define ERESTART_RESTARTBLOCK	516
-
-/*
- * What the caller of connect() saw for kernel error @err (positive): a
- * restart code means it got EINTR or the call was restarted.  Inline:
- * every view that groups by outcome asks it per record.
- */
-static inline long long caller_errno(long long err)
-{
-	if (err >= ERESTARTSYS && err <= ERESTART_RESTARTBLOCK &&
-	    err != ENOIOCTLCMD)
-		return EINTR;
-	return err;
-}
-
-/*
- * A name and its length, NUL-terminated: a row copies it whole, a few
- * stores, and adds the length.  Room for the "E<num>" of any errno.
- */
+/* A name and its length: a row copies it whole, a few stores. */
 struct cp_name {
 	char s[NAME_BUF_LEN - 1];
 	unsigned char len;
 };
 
-/* errno_str() as a struct cp_name; "E<num>" made in @buf. */
-const struct cp_name *errno_cp_name(long long err, struct cp_name *buf);
-
-/* "inet", "inet6", "unix", ... or "af<num>" made in @buf. */
-const struct cp_name *family_name(unsigned int family, struct cp_name *buf);
-
-/* family_name()'s text; a number is made in @buf. */
-const char *family_str(unsigned int family, char *buf, size_t len);
-
 /*
- * Transport name: for inet/inet6 the protocol ("tcp"), for other families
- * the socket type ("stream"), as their protocol numbers mean nothing
- * outside the family; else "proto<num>" or "type<num>" made in @buf.
+ * Each gives the table's name or, for an unknown number, "E<num>",
+ * "af<num>", "proto<num>" or "type<num>" made in @buf.  Errno names
+ * include the kernel-internal codes that leak out of a probed function
+ * (ERESTARTSYS, ...).  A protocol is named for inet/inet6 only; other
+ * families go by socket type ("stream"), as their protocol numbers mean
+ * nothing outside the family.
  */
+const struct cp_name *errno_cp_name(long long err, struct cp_name *buf);
+const struct cp_name *family_name(unsigned int family, struct cp_name *buf);
 const struct cp_name *proto_name(unsigned int family, unsigned int type,
 				 unsigned int protocol, struct cp_name *buf);
-
-/* proto_name()'s text; a number is made in @buf. */
+/* The same as text */
+const char *errno_str(long long err, char *buf, size_t len);
+const char *family_str(unsigned int family, char *buf, size_t len);
 const char *proto_str(unsigned int family, unsigned int type,
 		      unsigned int protocol, char *buf, size_t len);
+
+/* The number of errno @name (any case, kernel-internal ones too), or -1. */
+long long errno_by_name(const char *name);
+
+/*
+ * What the caller of connect() saw for kernel error @err (positive): the
+ * restart codes (include/linux/errno.h: 512-516 but ENOIOCTLCMD, 515)
+ * mean EINTR or a restarted call.  Inline: views ask it per record.
+ */
+static inline long long caller_errno(long long err)
+{
+	return err >= 512 && err <= 516 && err != 515 ? EINTR : err;
+}
 
 #endif /* CONNPROBE_NAMES_H */

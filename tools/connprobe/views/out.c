@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Buffered row output, the number and time formatting behind it, and
- * files written whole.
- */
+/* Buffered row output, number and time formatting, files written whole. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -10,6 +7,7 @@
 #include <unistd.h>
 
 #include "out.h"
+#include "sink.h"
 #include "timefmt.h"
 
 int out_init(struct cp_out *o, FILE *f)
@@ -45,10 +43,8 @@ int out_flush(struct cp_out *o)
 
 int out_close(struct cp_out *o)
 {
-	int ret = 0;
+	int ret = o->buf ? out_flush(o) : 0;
 
-	if (o->buf)
-		ret = out_flush(o);
 	free(o->buf);
 	o->buf = NULL;
 	return ret;
@@ -77,7 +73,6 @@ void out_u64(struct cp_out *o, unsigned long long v)
 	out_commit(o, p + fmt_u64(p, v));
 }
 
-
 int textfile_write(const char *dir, const char *name, const void *data,
 		   size_t len, char *err, size_t errlen)
 {
@@ -87,15 +82,11 @@ int textfile_write(const char *dir, const char *name, const void *data,
 	int fd;
 
 	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= (int)sizeof(tmp) ||
-	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
-		snprintf(err, errlen, "%s: path too long", dir);
-		return -1;
-	}
+	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return cp_err(err, errlen, "%s: path too long", dir);
 	fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return cp_err(err, errlen, "%s: %s", dir, strerror(errno));
 	/* mkstemp() makes it 0600; the collector may run as another user */
 	if (!fchmod(fd, 0644))
 		f = fdopen(fd, "w");

@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 
 #include "format.h"
-#include "json.h"
 #include "names.h"
 #include "outcome.h"
 #include "row.h"

@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 
 #include "format.h"
-#include "json.h"
 #include "views.h"
 #include "text.h"
 

@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * UTF-8 validation, printable copies of untrusted text, and JSON string
- * escaping (RFC 8259 section 7).
- */
-#include <string.h>
-
-#include "json.h"
+/* UTF-8 validation, printable copies, JSON string escaping (RFC 8259 7). */
+#include "out.h"
 #include "text.h"
 
 size_t utf8_seq_len(const unsigned char *p, size_t left)
@@ -41,7 +36,6 @@ const unsigned char json_plain[256] = {
 	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
 };
 
-/* The two-character escapes JSON defines. */
 static const char *const json_short[256] = {
 	['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
 	['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",

@@ -1,16 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Timestamps for the TIME column and the "time" key: relative seconds, or
- * wall-clock time from CLOCK_MONOTONIC plus the offset to CLOCK_REALTIME
- * measured when the run (or the capture) started.  The broken-down time
- * of the last second is cached: records come in bursts within a second,
- * and localtime_r() per record would cost more than the rest of the row.
+ * Timestamps: relative seconds, or wall-clock time from ts_ns plus the
+ * source's offset to CLOCK_REALTIME.  The last second's text is cached:
+ * localtime_r() per record would cost more than the rest of the row.
  */
 #ifndef CONNPROBE_TIMEFMT_H
 #define CONNPROBE_TIMEFMT_H
 
-#include <stdbool.h>
-#include <stddef.h>
 #include <time.h>
 
 #include "out.h"
@@ -24,14 +20,10 @@ struct cp_timecache {
 
 /* CLOCK_REALTIME - CLOCK_MONOTONIC now, in ns. */
 long long realtime_offset_now(void);
-
 /* CLOCK_MONOTONIC now, in ns. */
 long long mono_now(void);
 
-/*
- * Signed seconds with 3 decimals, rounded: "-0.500".  @buf: 32 bytes.
- * Inline: a table row has one.
- */
+/* Signed seconds with 3 decimals, rounded: "-0.500".  @buf: 32 bytes. */
 static inline size_t fmt_relative(char *buf, long long ns)
 {
 	unsigned long long a = ns < 0 ? -(unsigned long long)ns
@@ -46,7 +38,6 @@ static inline size_t fmt_relative(char *buf, long long ns)
 
 /* Local "HH:MM:SS.mmm" (bcc's -T, with milliseconds).  @buf: 48 bytes. */
 size_t fmt_clock(struct cp_timecache *c, char *buf, long long realtime_ns);
-
 /* RFC 3339 UTC with nanoseconds: "2026-11-26T10:00:01.123456789Z" (48). */
 size_t fmt_rfc3339(struct cp_timecache *c, char *buf, long long realtime_ns);
 

@@ -13,7 +13,6 @@
 
 #include "capture_write.h"
 #include "row.h"
-#include "stream.h"
 #include "timefmt.h"
 #include "views.h"
 
