@@ -5,7 +5,6 @@
 
 #include "filter.h"
 #include "format.h"
-#include "names.h"
 #include "outcome.h"
 
 static bool in_list(const __u16 *list, unsigned int n, unsigned int max,

@@ -20,7 +20,7 @@
 #include "capture_read.h"
 #include "filter_push.h"
 #include "live.h"
-#include "names.h"
+#include "format.h"
 #include "row.h"
 #include "stats.h"
 #include "views.h"

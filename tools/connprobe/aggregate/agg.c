@@ -7,7 +7,6 @@
 
 #include "agg.h"
 #include "format.h"
-#include "text.h"
 
 /* Upper bounds in ns. */
 const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS] = {

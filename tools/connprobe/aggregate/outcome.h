@@ -13,7 +13,7 @@
 
 #include <connprobe.h>
 
-#include "names.h"
+#include "format.h"
 
 /* Room for "done:" and any result name. */
 #define OUTCOME_BUF_LEN	(NAME_BUF_LEN + 8)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "text.h"
+#include "format.h"
 #include "row.h"
 #include "fixtures.h"
 #include "runner.h"

@@ -3,7 +3,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "names.h"
+#include "format.h"
 #include "runner.h"
 
 static int test_errno_known(const void *arg)

@@ -1,10 +1,82 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Decoding a record's numbers and addresses into text. */
+/* Names, addresses, UTF-8 checks, printable copies, JSON string escaping. */
+#define _GNU_SOURCE	/* strerrorname_np */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "format.h"
 #include "out.h"
+
+/*
+ * include/linux/errno.h's kernel-internal codes, from 512: a kretprobe
+ * sees them before the syscall exit translates them.  Below 512, libc's
+ * strerrorname_np() gives the kernel's name, not an alias (EWOULDBLOCK).
+ */
+#define KERNEL_ERRNO_BASE	512
+static const char *const kernel_errno_names[] = {
+	"ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD",
+	"ERESTART_RESTARTBLOCK", "EPROBE_DEFER", "EOPENSTALE", "ENOPARAM",
+	NULL, "EBADHANDLE", "ENOTSYNC", "EBADCOOKIE", "ENOTSUPP", "ETOOSMALL",
+	"ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED",
+	"ERECALLCONFLICT", "ENOGRACE",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define N(s)	{ s, sizeof(s) - 1 }
+
+/* In the order of the AF_ numbers, the kernel's ABI: 0 to AF_MCTP. */
+static const struct cp_name family_names[] = {
+	N("unspec"), N("unix"), N("inet"), N("ax25"), N("ipx"),
+	N("appletalk"), N("netrom"), N("bridge"), N("atmpvc"), N("x25"),
+	N("inet6"), N("rose"), N("decnet"), N("netbeui"), N("security"),
+	N("key"), N("netlink"), N("packet"), N("ash"), N("econet"),
+	N("atmsvc"), N("rds"), N("sna"), N("irda"), N("pppox"), N("wanpipe"),
+	N("llc"), N("ib"), N("mpls"), N("can"), N("tipc"), N("bluetooth"),
+	N("iucv"), N("rxrpc"), N("isdn"), N("phonet"), N("ieee802154"),
+	N("caif"), N("alg"), N("nfc"), N("vsock"), N("kcm"), N("qipcrtr"),
+	N("smc"), N("xdp"), N("mctp"),
+};
+_Static_assert(ARRAY_SIZE(family_names) == AF_MCTP + 1 && AF_INET6 == 10 &&
+	       AF_NETLINK == 16 && AF_VSOCK == 40, "family_names in AF_ order");
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+static const struct cp_name inet_proto_names[] = {
+	[IPPROTO_IP] = N("ip"),			[IPPROTO_ICMP] = N("icmp"),
+	[IPPROTO_IGMP] = N("igmp"),		[IPPROTO_TCP] = N("tcp"),
+	[IPPROTO_UDP] = N("udp"),		[IPPROTO_DCCP] = N("dccp"),
+	[IPPROTO_GRE] = N("gre"),		[IPPROTO_ESP] = N("esp"),
+	[IPPROTO_AH] = N("ah"),			[IPPROTO_ICMPV6] = N("icmpv6"),
+	[IPPROTO_PIM] = N("pim"),		[IPPROTO_SCTP] = N("sctp"),
+	[IPPROTO_UDPLITE] = N("udplite"),	[IPPROTO_RAW] = N("raw"),
+	[IPPROTO_MPTCP] = N("mptcp"),
+};
+
+static const struct cp_name sock_type_names[] = {
+	[SOCK_STREAM] = N("stream"),		[SOCK_DGRAM] = N("dgram"),
+	[SOCK_RAW] = N("raw"),			[SOCK_RDM] = N("rdm"),
+	[SOCK_SEQPACKET] = N("seqpacket"),	[SOCK_DCCP] = N("dccp"),
+	[SOCK_PACKET] = N("packet"),
+};
+
+/* @table's name for @i, or @prefix and the number in @buf. */
+#define NAME_OR_NUMBER(table, i, prefix, buf)				\
+	((unsigned long long)(i) < ARRAY_SIZE(table) && (table)[i].len ?	\
+	 &(table)[i] : number_name(prefix, i, buf))
+
+static const struct cp_name *number_name(const char *prefix,
+					 long long i, struct cp_name *buf)
+{
+	buf->len = snprintf(buf->s, sizeof(buf->s), "%s%lld", prefix, i);
+	return buf;
+}
+
+static struct cp_name errno_names[KERNEL_ERRNO_BASE +
+				  ARRAY_SIZE(kernel_errno_names)];
 
 /* "0." to "255.", and each one's length: an octet is a table lookup. */
 static char octet_text[256][4];
@@ -16,16 +88,86 @@ static char hex_pairs[256][2];
 static void __attribute__((constructor)) init_tables(void)
 {
 	static const char hex[] = "0123456789abcdef";
+	struct cp_name *n;
+	const char *name;
 	char octet[8];
-	int i;
+	size_t i;
 
 	for (i = 0; i < 256; i++) {
 		/* no room for a NUL after "255." */
-		octet_len[i] = snprintf(octet, sizeof(octet), "%d.", i);
+		octet_len[i] = snprintf(octet, sizeof(octet), "%zu.", i);
 		memcpy(octet_text[i], octet, 4);
 		hex_pairs[i][0] = hex[i >> 4];
 		hex_pairs[i][1] = hex[i & 0xf];
 	}
+	/* not snprintf(): this runs at every start, for 532 numbers */
+	for (i = 1; i < ARRAY_SIZE(errno_names); i++) {
+		n = &errno_names[i];
+		name = i < KERNEL_ERRNO_BASE ? strerrorname_np(i) :
+		       kernel_errno_names[i - KERNEL_ERRNO_BASE];
+		if (name)
+			n->len = strlen(strncpy(n->s, name, sizeof(n->s) - 1));
+	}
+}
+
+const struct cp_name *errno_cp_name(long long err, struct cp_name *buf)
+{
+	return NAME_OR_NUMBER(errno_names, err, "E", buf);
+}
+
+long long errno_by_name(const char *name)
+{
+	size_t e;
+
+	for (e = 1; e < ARRAY_SIZE(errno_names); e++)
+		if (errno_names[e].len && !strcasecmp(errno_names[e].s, name))
+			return e;
+	return -1;
+}
+
+const struct cp_name *family_name(unsigned int family, struct cp_name *buf)
+{
+	return NAME_OR_NUMBER(family_names, family, "af", buf);
+}
+
+const struct cp_name *proto_name(unsigned int family, unsigned int type,
+				 unsigned int protocol, struct cp_name *buf)
+{
+	if (family == AF_INET || family == AF_INET6)
+		return NAME_OR_NUMBER(inet_proto_names, protocol, "proto", buf);
+	return NAME_OR_NUMBER(sock_type_names, type, "type", buf);
+}
+
+/* A table's @name as it is, or a copy in @buf of the number made in @n. */
+static const char *name_str(const struct cp_name *name,
+			    const struct cp_name *n, char *buf, size_t len)
+{
+	if (name != n)
+		return name->s;
+	snprintf(buf, len, "%s", n->s);
+	return buf;
+}
+
+const char *errno_str(long long err, char *buf, size_t len)
+{
+	struct cp_name n;
+
+	return name_str(errno_cp_name(err, &n), &n, buf, len);
+}
+
+const char *family_str(unsigned int family, char *buf, size_t len)
+{
+	struct cp_name n;
+
+	return name_str(family_name(family, &n), &n, buf, len);
+}
+
+const char *proto_str(unsigned int family, unsigned int type,
+		      unsigned int protocol, char *buf, size_t len)
+{
+	struct cp_name n;
+
+	return name_str(proto_name(family, type, protocol, &n), &n, buf, len);
 }
 
 /* inet_ntop() goes through snprintf(): too slow for every record. */
@@ -157,4 +299,90 @@ size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf)
 		return 0;
 	}
 	return addr_fmt(rec->daddr_family, rec->daddr, buf);
+}
+
+size_t utf8_seq_len(const unsigned char *p, size_t left)
+{
+	/* the least code point of each length: less is an overlong form */
+	static const unsigned int min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+	unsigned int cp = p[0] & (0x7f >> n), i;
+
+	if (!n || n > left || p[0] > 0xf4)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+size_t text_ascii(const char *s, size_t len, char *out)
+{
+	size_t i;
+
+	/* one pass: a comm is short, a call to strnlen() first is not */
+	for (i = 0; i < len && s[i]; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	return i;
+}
+
+const unsigned char json_plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
+static const char *const json_short[256] = {
+	['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+	['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+};
+
+char *json_put_rest(char *p, const char *s, size_t i, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n;
+
+	for (;;) {
+		/* plain ASCII, the common case by far: a load and a store */
+		while (i < len && json_plain[u[i]])
+			*p++ = u[i++];
+		if (i == len || !u[i])
+			break;
+		n = 0;
+		if (json_short[u[i]])
+			p = mempcpy(p, json_short[u[i]], 2);
+		else if (u[i] < 0x80)	/* DEL too: legal raw, not sane in a terminal */
+			p = mempcpy(mempcpy(p, "\\u00", 4), hex_pairs[u[i]], 2);
+		else if ((n = utf8_seq_len(u + i, len - i)) > 0)
+			p = mempcpy(p, u + i, n);
+		else
+			p = mempcpy(p, "\\ufffd", 6);
+		i += n ?: 1;
+	}
+	*p++ = '"';
+	return p;
+}
+
+void json_string(struct cp_out *o, const char *s, size_t len)
+{
+	len = strnlen(s, len);
+	out_commit(o, json_put_string(out_reserve(o, len * JSON_ESCAPE_MAX + 2),
+				      s, len));
+}
+
+void json_string_or_null(struct cp_out *o, const char *s)
+{
+	if (s)
+		json_string(o, s, strlen(s));
+	else
+		out_str(o, "null");
+}
+
+void json_key(struct cp_out *o, const char *key)
+{
+	out_str(o, ",\"");
+	out_str(o, key);
+	out_str(o, "\":");
 }

@@ -1,19 +1,64 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The addresses of a record as text, for the table, JSON, CSV and groups. */
+/*
+ * A record's values as text: errno, family and protocol names, addresses,
+ * and task-controlled bytes (comm, AF_UNIX paths) made safe to print, as a
+ * task can name itself anything, terminal escapes and invalid UTF-8 too.
+ */
 #ifndef CONNPROBE_FORMAT_H
 #define CONNPROBE_FORMAT_H
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/socket.h>
 
 #include <connprobe.h>
 
+struct cp_out;
+
+/* Room for any name below, including the "E<num>"/"af<num>" fallbacks. */
+#define NAME_BUF_LEN	24
+
+/* A name and its length: a row copies it whole, a few stores. */
+struct cp_name {
+	char s[NAME_BUF_LEN - 1];
+	unsigned char len;
+};
+
+/*
+ * The name, or "E<num>", "af<num>", "proto<num>", "type<num>" made in @buf.
+ * Errnos include the kernel-internal ones (ERESTARTSYS).  Only inet/inet6
+ * name the protocol: others' numbers mean nothing outside the family, so
+ * they go by socket type ("stream").
+ */
+const struct cp_name *errno_cp_name(long long err, struct cp_name *buf);
+const struct cp_name *family_name(unsigned int family, struct cp_name *buf);
+const struct cp_name *proto_name(unsigned int family, unsigned int type,
+				 unsigned int protocol, struct cp_name *buf);
+/* The same, as text */
+const char *errno_str(long long err, char *buf, size_t len);
+const char *family_str(unsigned int family, char *buf, size_t len);
+const char *proto_str(unsigned int family, unsigned int type,
+		      unsigned int protocol, char *buf, size_t len);
+
+/* The number of errno @name (any case, kernel-internal ones too), or -1. */
+long long errno_by_name(const char *name);
+
+/*
+ * What the caller of connect() saw for kernel error @err (positive): the
+ * restart codes (include/linux/errno.h: 512-516 but ENOIOCTLCMD, 515)
+ * mean EINTR or a restarted call.  Inline: views ask it per record.
+ */
+static inline long long caller_errno(long long err)
+{
+	return err >= 512 && err <= 516 && err != 515 ? EINTR : err;
+}
+
 /* An AF_UNIX destination: '@' or the first byte, up to 107 more, a NUL. */
 #define UNIX_ADDR_BUF_LEN	(CONNPROBE_PATH_LEN + 1)
 
-/* sockaddr_un.sun_path starts after the 2-byte sun_family. */
-#define SUN_PATH_OFFSET		2
+#define SUN_PATH_OFFSET		2	/* of sockaddr_un.sun_path */
 
 /* The family of the address to show (AF_INET, AF_INET6), else 0. */
 static inline __attribute__((always_inline))
@@ -32,10 +77,7 @@ static inline unsigned int rec_daddr_family(const struct connprobe_record *rec)
 {
 	if (!(rec->flags & CONNPROBE_F_DADDR))
 		return 0;
-	/*
-	 * The kernel leaves daddr and dport zero (unknown) when the caller's
-	 * addrlen is too short to hold them.
-	 */
+	/* the kernel leaves daddr, dport zero if the caller's addrlen is short */
 	switch (rec->daddr_family) {
 	case AF_INET:
 		return rec->addrlen >= sizeof(struct sockaddr_in) ? AF_INET : 0;
@@ -52,10 +94,7 @@ static inline unsigned int rec_daddr_family(const struct connprobe_record *rec)
 /* The destination's text into @buf (UNIX_ADDR_BUF_LEN bytes); its length. */
 size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf);
 
-/*
- * inet_ntop()'s text of @addr to the byte, without its cost, into @buf
- * (INET6_ADDRSTRLEN bytes); its length, 0 for another @family.
- */
+/* inet_ntop()'s text, at less cost, into @buf; its length, 0 if not inet. */
 size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf);
 
 /* addr_fmt(), as @buf or NULL; NULL too if @len < INET6_ADDRSTRLEN. */
@@ -63,13 +102,56 @@ const char *addr_str(unsigned int family, const __u8 *addr,
 		     char *buf, size_t len);
 
 /*
- * The @len bytes of sun_path at @path: a path up to its first NUL, or an
- * abstract name with each NUL shown as '@' (as ss(8) does); NULL for an
- * unnamed address.  @buf needs UNIX_ADDR_BUF_LEN bytes.
+ * The @len bytes of sun_path at @path: a path, or an abstract name with each
+ * NUL shown as '@' (as ss(8) does); NULL for an unnamed address.
  */
 const char *unix_path_str(const char *path, size_t len, char *buf);
 
 /* ::ffff:a.b.c.d */
 bool ipv4_mapped(const __u8 *addr);
+
+/*
+ * Length of the UTF-8 sequence at @p (at most @left bytes), 0 if it is one
+ * a strict parser rejects: overlong, a surrogate, above U+10FFFF.
+ */
+size_t utf8_seq_len(const unsigned char *p, size_t left);
+
+/*
+ * The first @len bytes of @s (up to a NUL) into @out, no NUL, '?' for
+ * each byte not printable ASCII: in a table, one byte is one column.
+ */
+size_t text_ascii(const char *s, size_t len, char *out);
+
+/* The most one input byte becomes in JSON: "\u001b", "\ufffd". */
+#define JSON_ESCAPE_MAX		6
+
+/* Printable ASCII but '"' and '\\': copied as it is. */
+extern const unsigned char json_plain[256];
+
+char *json_put_rest(char *p, const char *s, size_t i, size_t len);
+
+/*
+ * The first @len bytes of @s (up to a NUL) as a JSON string into @p
+ * (@len * JSON_ESCAPE_MAX + 2 bytes); its end.  Inline: most text needs
+ * no escaping, a load and a store a byte.
+ */
+static inline char *json_put_string(char *p, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	*p++ = '"';
+	while (i < len && json_plain[(unsigned char)s[i]])
+		*p++ = s[i++];
+	if (i < len && s[i])
+		return json_put_rest(p, s, i, len);
+	*p++ = '"';
+	return p;
+}
+
+void json_string(struct cp_out *o, const char *s, size_t len);
+/* null when @s is NULL */
+void json_string_or_null(struct cp_out *o, const char *s);
+/* ,"@key": (a literal needing no escaping) */
+void json_key(struct cp_out *o, const char *key);
 
 #endif /* CONNPROBE_FORMAT_H */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names.h"
+#include "format.h"
 #include "views.h"
 
 static void family_header(struct cp_out *o, const char *name,

@@ -11,10 +11,8 @@
 #include <sys/socket.h>
 
 #include "format.h"
-#include "names.h"
 #include "outcome.h"
 #include "row.h"
-#include "text.h"
 
 /*
  * Room for a row: keys and numbers, names and addresses, a comm and an

@@ -11,7 +11,6 @@
 
 #include "format.h"
 #include "views.h"
-#include "text.h"
 
 #define LABEL_LEN	(UNIX_ADDR_BUF_LEN + 16)
 
