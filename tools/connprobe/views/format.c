@@ -278,9 +278,13 @@ const char *unix_path_str(const char *path, size_t len, char *buf)
 	len = len < CONNPROBE_PATH_LEN ? len : CONNPROBE_PATH_LEN;
 	if (!len)
 		return NULL;
-	/* a path ends at a NUL; an abstract name is every byte after its first */
-	if (path[0])
+	if (path[0]) {
 		len = strnlen(path, len);
+		memcpy(buf, path, len);
+		buf[len] = '\0';
+		return buf;
+	}
+	/* abstract: the name is every byte after the leading NUL */
 	for (i = 0; i < len; i++)
 		buf[i] = path[i] ? path[i] : '@';
 	buf[len] = '\0';
