@@ -615,7 +615,8 @@ static int setup_cgroup_filter(struct cli *cli)
 	if (cli->cmd == CMD_REPORT)
 		return 0;
 	if (!cgroups.mount)
-		return cp_err(err, sizeof(err), "--cgroup: no cgroup v2 hierarchy is mounted (mount -t cgroup2 none /sys/fs/cgroup)");
+		return cp_err(err, sizeof(err),
+			      "--cgroup: no cgroup v2 hierarchy is mounted (mount -t cgroup2 none /sys/fs/cgroup)");
 	snprintf(dir, sizeof(dir), "%s%s", cgroups.mount, scope.root);
 	errno = 0;
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))

@@ -41,14 +41,11 @@ static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 		      l->nr_cpus * sizeof(struct cp_capture_lost_cpu) +
 		      l->nr_probes * sizeof(struct cp_capture_probe));
 	out_mem(&w->out, head, sizeof(head));
-	for (i = 0; i < l->nr_cpus; i++) {
-		struct cp_capture_lost_cpu cpu = {
+	for (i = 0; i < l->nr_cpus; i++)
+		out_mem(&w->out, &(struct cp_capture_lost_cpu){
 			.cpu = l->cpus[i].cpu, .written = l->cpus[i].written,
 			.lost = l->cpus[i].lost,
-		};
-
-		out_mem(&w->out, &cpu, sizeof(cpu));
-	}
+		}, sizeof(struct cp_capture_lost_cpu));
 	for (i = 0; i < l->nr_probes; i++) {
 		struct cp_capture_probe probe = {
 			.nmissed = l->probes[i].nmissed,
@@ -65,7 +62,7 @@ static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 /* The cgroup section's entries, or only their size, which its header holds. */
 static size_t put_cgroups(struct capture_writer *w, bool write)
 {
-	struct cp_capture_cgroup e;
+	struct cp_capture_cgroup e = { 0 };
 	const struct cp_cgroup *cg;
 	size_t i, size = 0;
 
@@ -73,9 +70,8 @@ static size_t put_cgroups(struct capture_writer *w, bool write)
 		cg = htab_entry(&w->cgroups->tab, i);
 		if (!cg->used || !cg->path)
 			continue;
-		e = (struct cp_capture_cgroup){
-			.id = cg->id, .path_len = strlen(cg->path),
-		};
+		e.id = cg->id;
+		e.path_len = strlen(cg->path);
 		size += sizeof(e) + CP_ALIGN8(e.path_len);
 		if (!write)
 			continue;
@@ -115,7 +111,6 @@ void capture_writer_add(struct capture_writer *w,
 int capture_writer_finish(struct capture_writer *w,
 			  const struct cp_stats *lost, char *err, size_t errlen)
 {
-	struct cp_capture_footer foot = { .magic = CP_CAPTURE_END_MAGIC };
 	size_t cgroups_size = put_cgroups(w, false);
 	int ret;
 
@@ -125,10 +120,10 @@ int capture_writer_finish(struct capture_writer *w,
 		section_begin(w, CP_SECTION_CGROUPS, cgroups_size);
 		put_cgroups(w, true);
 	}
-	foot.nr_records = w->nr;
-	foot.sections_size = w->sections_size;
-	foot.end_ns = mono_now();
-	out_mem(&w->out, &foot, sizeof(foot));
+	out_mem(&w->out, &(struct cp_capture_footer){
+		.magic = CP_CAPTURE_END_MAGIC, .nr_records = w->nr,
+		.sections_size = w->sections_size, .end_ns = mono_now(),
+	}, sizeof(struct cp_capture_footer));
 	ret = out_flush(&w->out);
 	if (w->f != stdout && fclose(w->f))
 		ret = -1;
@@ -186,7 +181,6 @@ int capture_writer_open(struct capture_writer *w, const char *path,
 	}
 	if (!out_init(&w->out, w->f))
 		return 0;
-	snprintf(err, errlen, "out of memory");
 	capture_writer_close(w);
-	return -1;
+	return cp_err(err, errlen, "out of memory");
 }

@@ -46,20 +46,16 @@ _Static_assert(ARRAY_SIZE(family_names) == AF_MCTP + 1 && AF_INET6 == 10 &&
 #endif
 
 static const struct cp_name inet_proto_names[] = {
-	[IPPROTO_IP] = N("ip"),			[IPPROTO_ICMP] = N("icmp"),
-	[IPPROTO_IGMP] = N("igmp"),		[IPPROTO_TCP] = N("tcp"),
-	[IPPROTO_UDP] = N("udp"),		[IPPROTO_DCCP] = N("dccp"),
-	[IPPROTO_GRE] = N("gre"),		[IPPROTO_ESP] = N("esp"),
-	[IPPROTO_AH] = N("ah"),			[IPPROTO_ICMPV6] = N("icmpv6"),
-	[IPPROTO_PIM] = N("pim"),		[IPPROTO_SCTP] = N("sctp"),
-	[IPPROTO_UDPLITE] = N("udplite"),	[IPPROTO_RAW] = N("raw"),
-	[IPPROTO_MPTCP] = N("mptcp"),
+	[IPPROTO_IP] = N("ip"), [IPPROTO_ICMP] = N("icmp"), [IPPROTO_IGMP] = N("igmp"),
+	[IPPROTO_TCP] = N("tcp"), [IPPROTO_UDP] = N("udp"), [IPPROTO_DCCP] = N("dccp"),
+	[IPPROTO_GRE] = N("gre"), [IPPROTO_ESP] = N("esp"), [IPPROTO_AH] = N("ah"),
+	[IPPROTO_ICMPV6] = N("icmpv6"), [IPPROTO_PIM] = N("pim"), [IPPROTO_SCTP] = N("sctp"),
+	[IPPROTO_UDPLITE] = N("udplite"), [IPPROTO_RAW] = N("raw"), [IPPROTO_MPTCP] = N("mptcp"),
 };
 
 static const struct cp_name sock_type_names[] = {
-	[SOCK_STREAM] = N("stream"),		[SOCK_DGRAM] = N("dgram"),
-	[SOCK_RAW] = N("raw"),			[SOCK_RDM] = N("rdm"),
-	[SOCK_SEQPACKET] = N("seqpacket"),	[SOCK_DCCP] = N("dccp"),
+	[SOCK_STREAM] = N("stream"), [SOCK_DGRAM] = N("dgram"), [SOCK_RAW] = N("raw"),
+	[SOCK_RDM] = N("rdm"), [SOCK_SEQPACKET] = N("seqpacket"), [SOCK_DCCP] = N("dccp"),
 	[SOCK_PACKET] = N("packet"),
 };
 
@@ -259,9 +255,7 @@ size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf)
 const char *addr_str(unsigned int family, const __u8 *addr,
 		     char *buf, size_t len)
 {
-	if (len < INET6_ADDRSTRLEN)
-		return NULL;
-	return addr_fmt(family, addr, buf) ? buf : NULL;
+	return len >= INET6_ADDRSTRLEN && addr_fmt(family, addr, buf) ? buf : NULL;
 }
 
 bool ipv4_mapped(const __u8 *addr)
@@ -279,9 +273,7 @@ const char *unix_path_str(const char *path, size_t len, char *buf)
 	if (!len)
 		return NULL;
 	if (path[0]) {
-		len = strnlen(path, len);
-		memcpy(buf, path, len);
-		buf[len] = '\0';
+		*(char *)mempcpy(buf, path, strnlen(path, len)) = '\0';
 		return buf;
 	}
 	/* abstract: the name is every byte after the leading NUL */

@@ -12,10 +12,7 @@
 
 int out_init(struct cp_out *o, FILE *f)
 {
-	o->f = f;
-	o->len = 0;
-	o->size = OUT_BUF_SIZE;
-	o->buf = malloc(OUT_BUF_SIZE);
+	*o = (struct cp_out){ .f = f, .buf = malloc(OUT_BUF_SIZE), .size = OUT_BUF_SIZE };
 	return o->buf ? 0 : -1;
 }
 
