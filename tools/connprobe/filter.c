@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The record filter: the module's comparisons, and --cgroup's by path. */
+/* The record filter (the module's comparisons), what a run reports, errors. */
+#include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
-#include "filter.h"
 #include "format.h"
 #include "outcome.h"
+#include "sink.h"
 
 static bool in_list(const __u16 *list, unsigned int n, unsigned int max,
 		    long long v)
@@ -76,4 +78,36 @@ bool filter_match(const struct cp_filter *f,
 		!strncmp(rec->comm, f->comm, CONNPROBE_COMM_LEN)) &&
 	       (!(m & CP_FILTER_CGROUP) ||
 		(cg && cg->under(cg->ctx, rec->cgroup_id)));
+}
+
+void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost)
+{
+	bool filtered = s->filter && s->filter->mask;
+
+	fprintf(stderr, "%llu records read", s->read);
+	if (filtered)
+		fprintf(stderr, ", %llu matched", s->matched);
+	if (!lost) {
+		fprintf(stderr, ", lost unknown\n");
+		return;
+	}
+	fprintf(stderr, ", %llu lost\n", lost->total_lost);
+	stats_print_losses(stderr, lost);
+}
+
+void sink_say_tracing(const struct cp_source_info *info)
+{
+	/* only for a person watching: stdout stays data */
+	if (info->live && isatty(STDERR_FILENO))
+		fprintf(stderr, "Tracing connect()... Hit Ctrl-C to end.\n");
+}
+
+int cp_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
 }

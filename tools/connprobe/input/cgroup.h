@@ -83,7 +83,7 @@ void cgroups_free(struct cp_cgroups *c);
  */
 int cgroup2_mount_find(const char *mounts, char *buf, size_t len);
 
-/* --cgroup PATH as a filter's ancestry test (filter.h). */
+/* --cgroup PATH as a filter's ancestry test (sink.h). */
 struct cp_cgroup_scope {
 	struct cp_cgroups *cgroups;
 	char root[PATH_MAX];		/* below the mount, no trailing '/' */

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "filter.h"
+#include "sink.h"
 
 #define FILTER_RUNDIR		"/run/connprobe"
 #define FILTER_OWNER_FILE	"filter.owner"

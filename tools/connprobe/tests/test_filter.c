@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "filter.h"
+#include "sink.h"
 #include "fixtures.h"
 #include "runner.h"
 
