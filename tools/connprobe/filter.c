@@ -82,10 +82,8 @@ bool filter_match(const struct cp_filter *f,
 
 void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost)
 {
-	bool filtered = s->filter && s->filter->mask;
-
 	fprintf(stderr, "%llu records read", s->read);
-	if (filtered)
+	if (s->filter && s->filter->mask)
 		fprintf(stderr, ", %llu matched", s->matched);
 	if (!lost) {
 		fprintf(stderr, ", lost unknown\n");

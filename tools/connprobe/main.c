@@ -62,9 +62,6 @@ struct cli {
 
 /* Keeps duration * 1e9 well inside a long long of nanoseconds. */
 #define MAX_DURATION_S		(365.0 * 24 * 3600)
-#define TOP_DEFAULT_ROWS	10
-#define TOP_DEFAULT_INTERVAL	1.0
-#define PROM_DEFAULT_INTERVAL	15.0
 #define OPT_COLUMN		27	/* where --help's descriptions start */
 #define CMD_BIT(c)		(1u << (c))
 #define OPT_BIT(o)		(1ull << (o))
@@ -431,6 +428,7 @@ static void print_opts(enum cli_cmd cmd)
 	};
 	const char *title = NULL, *h;
 	int i, n;
+	char c;
 
 	for (i = 0; i < NR_OPTS; i++) {
 		title = titles[i] ? titles[i] : title;
@@ -439,11 +437,9 @@ static void print_opts(enum cli_cmd cmd)
 		if (title)
 			printf("\n%s:\n", title);
 		title = NULL;
-		if (opts[i].letter)
-			n = printf("  -%c, --%s", opts[i].letter, opts[i].name);
-		else
-			n = printf("      --%s", opts[i].name);
-		n += opts[i].arg ? printf(" %s", opts[i].arg) : 0;
+		c = opts[i].letter;	/* "  -p, --pid PID" or "      --tid TID" */
+		n = printf("  %c%c%c --%s%s%s", c ? '-' : ' ', c ?: ' ', c ? ',' : ' ',
+			   opts[i].name, opts[i].arg ? " " : "", opts[i].arg ?: "");
 		if (n + 1 > OPT_COLUMN) {	/* the help on a line of its own */
 			putchar('\n');
 			n = 0;
@@ -552,11 +548,11 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 	}
 	positional_latency(cli, argc, argv);
 	check_combinations(cli);
+	/* the defaults --help gives */
 	if (cli->cmd == CMD_TOP && !cli->arg[O_ROWS])
-		cli->rows = TOP_DEFAULT_ROWS;
+		cli->rows = 10;
 	if (!cli->interval)
-		cli->interval = cli->cmd == CMD_TOP ? TOP_DEFAULT_INTERVAL :
-				PROM_DEFAULT_INTERVAL;
+		cli->interval = cli->cmd == CMD_TOP ? 1 : 15;
 }
 
 /* What a run holds, released at the end of main(); static: large. */

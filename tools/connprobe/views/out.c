@@ -119,8 +119,8 @@ long long realtime_offset_now(void)
 
 /*
  * The second of @ns as @fmt shows it in UTC or local time, cached in @c,
- * then '.' and the first @digits digits of the fraction; "?" for a time
- * without a broken-down form.  Inline, so that @digits is a constant.
+ * then the first @digits digits of the fraction; "?" for a time without a
+ * broken-down form.  Inline, so that @digits is a constant.
  */
 static inline __attribute__((always_inline))
 size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,
@@ -146,7 +146,6 @@ size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,
 	}
 	n = c->len;
 	memcpy(buf, c->text, n);
-	buf[n++] = '.';
 	for (i = 9; i > digits; i--)
 		frac /= 10;
 	for (i = digits; i-- > 0; frac /= 10)
@@ -156,12 +155,12 @@ size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,
 
 size_t fmt_clock(struct cp_timecache *c, char *buf, long long realtime_ns)
 {
-	return fmt_time(c, buf, realtime_ns, false, "%H:%M:%S", 3);
+	return fmt_time(c, buf, realtime_ns, false, "%H:%M:%S.", 3);
 }
 
 size_t fmt_rfc3339(struct cp_timecache *c, char *buf, long long realtime_ns)
 {
-	size_t n = fmt_time(c, buf, realtime_ns, true, "%Y-%m-%dT%H:%M:%S", 9);
+	size_t n = fmt_time(c, buf, realtime_ns, true, "%Y-%m-%dT%H:%M:%S.", 9);
 
 	/* not after "?" */
 	if (n > 1)
