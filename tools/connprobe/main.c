@@ -240,11 +240,14 @@ usage_error(const struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("connprobe: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'connprobe%s%s --help'.\n", cli->named ? " " : "",
+	if (fmt) {	/* NULL: getopt_long() said what is wrong */
+		fputs("connprobe: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "Try 'connprobe%s%s --help'.\n", cli->named ? " " : "",
 		cli->named ? commands[cli->cmd].name : "");
 	exit(2);
 }
@@ -486,8 +489,7 @@ static void print_help(const struct cli *cli)
 static void cli_parse(int argc, char **argv, struct cli *cli)
 {
 	struct option longopts[NR_OPTS + 1] = { { NULL, 0, NULL, 0 } }, *l = longopts;
-	/* a missing argument returns ':', not '?' */
-	char shortopts[3 * NR_OPTS + 2] = ":", *s = shortopts + 1;
+	char shortopts[3 * NR_OPTS + 1] = "", *s = shortopts;
 	int c, o;
 
 	memset(cli, 0, sizeof(*cli));
@@ -502,10 +504,10 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 			usage_error(cli, "unknown command '%s'", argv[1]);
 		cli->cmd = c;
 		cli->named = true;
-		/* getopt takes the command word for the program name. */
 		argc--;
 		argv++;
 	}
+	argv[0] = "connprobe";	/* getopt_long()'s messages start with it */
 	/* getopt's tables for the command; a long option returns 256 + its row */
 	for (o = 0; o < NR_OPTS; o++) {
 		if (!(opts[o].cmds & CMD_BIT(cli->cmd)))
@@ -515,23 +517,9 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 		s += sprintf(s, "%.1s%s", &opts[o].letter,
 			     opts[o].letter && opts[o].arg ? ":" : "");
 	}
-	opterr = 0;	/* our messages name the command's help */
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		if (c == ':') {
-			/* argv[optind - 1] may be a cluster such as "-jd" */
-			if (strncmp(argv[optind - 1], "--", 2))
-				usage_error(cli, "option '-%c' requires an argument",
-					    optopt);
-			usage_error(cli, "option '%s' requires an argument",
-				    argv[optind - 1]);
-		}
-		if (c == '?') {
-			/* a long option sets optopt too if it got "=value" */
-			if (optopt && strncmp(argv[optind - 1], "--", 2))
-				usage_error(cli, "invalid option -- '%c'", optopt);
-			usage_error(cli, "unrecognized option '%s'",
-				    argv[optind - 1]);
-		}
+		if (c == '?')
+			usage_error(cli, NULL);
 		o = c - 256;
 		if (c < 256)	/* a short option: find its row */
 			for (o = 0; opts[o].letter != c; o++)
