@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "out.h"
-#include "timefmt.h"
+#include "format.h"
 #include "fixtures.h"
 #include "runner.h"
 

@@ -9,7 +9,7 @@
 
 #include "capture.h"
 #include "capture_write.h"
-#include "timefmt.h"
+#include "format.h"
 
 _Static_assert(sizeof(struct cp_capture_header) % 8 == 0 &&
 	       sizeof(struct cp_capture_footer) % 8 == 0 &&

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A record's values as text: errno, family and protocol names, addresses,
- * and task-controlled bytes (comm, AF_UNIX paths) made safe to print, as a
- * task can name itself anything, terminal escapes and invalid UTF-8 too.
+ * times, and task-controlled bytes (comm, AF_UNIX paths) made safe to print,
+ * as a task can name itself anything, terminal escapes and invalid UTF-8 too.
  */
 #ifndef CONNPROBE_FORMAT_H
 #define CONNPROBE_FORMAT_H
@@ -12,10 +12,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <connprobe.h>
 
-struct cp_out;
+#include "out.h"
 
 /* Room for any name below, including the "E<num>"/"af<num>" fallbacks. */
 #define NAME_BUF_LEN	24
@@ -153,5 +154,45 @@ void json_string(struct cp_out *o, const char *s, size_t len);
 void json_string_or_null(struct cp_out *o, const char *s);
 /* ,"@key": (a literal needing no escaping) */
 void json_key(struct cp_out *o, const char *key);
+
+/*
+ * Wall-clock time is ts_ns plus the source's offset to CLOCK_REALTIME.  The
+ * last second's text is cached: localtime_r() per record would cost more
+ * than the rest of the row.
+ */
+struct cp_timecache {
+	bool valid;
+	time_t sec;
+	char text[40];		/* the cached second, formatted */
+	size_t len;
+};
+
+/* In ns, now: CLOCK_REALTIME - CLOCK_MONOTONIC, and CLOCK_MONOTONIC. */
+long long realtime_offset_now(void);
+long long mono_now(void);
+
+/* Signed seconds with 3 decimals, rounded: "-0.500".  @buf: 32 bytes. */
+static inline size_t fmt_relative(char *buf, long long ns)
+{
+	unsigned long long a = ns < 0 ? -(unsigned long long)ns : (unsigned long long)ns;
+	unsigned long long ms = a / 1000000 + (a % 1000000 >= 500000);
+	size_t n = 0;
+
+	if (ns < 0)
+		buf[n++] = '-';
+	return n + fmt_fixed(buf + n, ms, 3);
+}
+
+/* Local "HH:MM:SS.mmm" (bcc's -T, with milliseconds).  @buf: 48 bytes. */
+size_t fmt_clock(struct cp_timecache *c, char *buf, long long realtime_ns);
+/* RFC 3339 UTC with nanoseconds: "2026-11-26T10:00:01.123456789Z" (48). */
+size_t fmt_rfc3339(struct cp_timecache *c, char *buf, long long realtime_ns);
+
+/* Wall-clock ns of a record's ts_ns; wraps instead of overflowing. */
+static inline long long realtime_of(unsigned long long ts_ns,
+				    long long offset_ns)
+{
+	return (long long)(ts_ns + (unsigned long long)offset_ns);
+}
 
 #endif /* CONNPROBE_FORMAT_H */

@@ -6,9 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "out.h"
+#include "format.h"
 #include "sink.h"
-#include "timefmt.h"
 
 int out_init(struct cp_out *o, FILE *f)
 {
