@@ -9,8 +9,7 @@
 #include "outcome.h"
 #include "sink.h"
 
-static bool in_list(const __u16 *list, unsigned int n, unsigned int max,
-		    long long v)
+static bool in_list(const __u16 *list, unsigned int n, unsigned int max, long long v)
 {
 	unsigned int i;
 
@@ -24,8 +23,7 @@ static bool in_list(const __u16 *list, unsigned int n, unsigned int max,
  * The family the connection goes out as: the destination's, IPv4-mapped
  * IPv6 as IPv4 (it leaves as IPv4); else the socket's.
  */
-static bool family_match(const struct cp_filter *f,
-			 const struct connprobe_record *rec)
+static bool family_match(const struct cp_filter *f, const struct connprobe_record *rec)
 {
 	unsigned int fam = AF_UNSPEC;
 
@@ -38,8 +36,7 @@ static bool family_match(const struct cp_filter *f,
 	       ((f->mask & CP_FILTER_IPV6) && fam == AF_INET6);
 }
 
-static bool port_match(const struct cp_filter *f,
-		       const struct connprobe_record *rec)
+static bool port_match(const struct cp_filter *f, const struct connprobe_record *rec)
 {
 	unsigned int fam = rec_daddr_family(rec);
 
@@ -47,19 +44,16 @@ static bool port_match(const struct cp_filter *f,
 	       in_list(f->ports, f->nr_ports, CP_FILTER_MAX_PORTS, rec->dport);
 }
 
-static bool errno_match(const struct cp_filter *f,
-			const struct connprobe_record *rec)
+static bool errno_match(const struct cp_filter *f, const struct connprobe_record *rec)
 {
 	long long err = -(long long)rec->ret;
 
 	return rec->ret < 0 &&
 	       (in_list(f->errnos, f->nr_errnos, CP_FILTER_MAX_ERRNOS, err) ||
-		in_list(f->errnos, f->nr_errnos, CP_FILTER_MAX_ERRNOS,
-			caller_errno(err)));
+		in_list(f->errnos, f->nr_errnos, CP_FILTER_MAX_ERRNOS, caller_errno(err)));
 }
 
-bool filter_match(const struct cp_filter *f,
-		  const struct connprobe_record *rec,
+bool filter_match(const struct cp_filter *f, const struct connprobe_record *rec,
 		  const struct cp_cgroup_test *cg)
 {
 	__u32 m = f->mask;
@@ -67,17 +61,14 @@ bool filter_match(const struct cp_filter *f,
 	return (!(m & CP_FILTER_PID) || rec->pid == f->pid) &&
 	       (!(m & CP_FILTER_TID) || rec->tid == f->tid) &&
 	       (!(m & CP_FILTER_UID) || rec->uid == f->uid) &&
-	       (!(m & CP_FILTER_LATENCY) ||
-		rec->latency_ns >= f->min_latency_ns) &&
-	       (!(m & (CP_FILTER_IPV4 | CP_FILTER_IPV6)) ||
-		family_match(f, rec)) &&
+	       (!(m & CP_FILTER_LATENCY) || rec->latency_ns >= f->min_latency_ns) &&
+	       (!(m & (CP_FILTER_IPV4 | CP_FILTER_IPV6)) || family_match(f, rec)) &&
 	       (!(m & CP_FILTER_PORT) || port_match(f, rec)) &&
 	       (!(m & CP_FILTER_FAILED) || record_failed(rec)) &&
 	       (!(m & CP_FILTER_ERRNO) || errno_match(f, rec)) &&
 	       (!(m & CP_FILTER_COMM) ||
 		!strncmp(rec->comm, f->comm, CONNPROBE_COMM_LEN)) &&
-	       (!(m & CP_FILTER_CGROUP) ||
-		(cg && cg->under(cg->ctx, rec->cgroup_id)));
+	       (!(m & CP_FILTER_CGROUP) || (cg && cg->under(cg->ctx, rec->cgroup_id)));
 }
 
 void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost)

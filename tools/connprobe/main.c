@@ -171,8 +171,7 @@ static const struct cli_command commands[NR_CMDS] = {
 		"  connprobe 10                  # connects of 10 ms or more\n"
 		"  connprobe -c --duration 60    # counts per source, destination\n"
 		"  connprobe -P 443 --failed -T  # failing HTTPS connects\n" },
-	[CMD_STATS] = { "stats", "the module's written/lost/missed counters",
-		"stats [OPTIONS]",
+	[CMD_STATS] = { "stats", "the module's written/lost/missed counters", "stats [OPTIONS]",
 		"Print the module's counters: records written and lost per CPU and\n"
 		"in total; per probe, calls missed because maxactive was exhausted\n"
 		"(nmissed) or because the probe hit inside a handler (kp_nmissed);\n"
@@ -198,8 +197,7 @@ static const struct cli_command commands[NR_CMDS] = {
 		"  connprobe report -i web1.data --summary\n"
 		"  connprobe report -i web1.data --json --errno ETIMEDOUT\n"
 		"  connprobe report -i web1.data --heatmap web1.svg\n" },
-	[CMD_HIST] = { "hist", "log2 latency histograms, one per outcome",
-		"hist [-m] [OPTIONS]",
+	[CMD_HIST] = { "hist", "log2 latency histograms, one per outcome", "hist [-m] [OPTIONS]",
 		"Count the records into log2 latency histograms, one per outcome\n"
 		"(OK, ECONNREFUSED, EINPROGRESS, done:OK for a completion, ...),\n"
 		"as bcc's tools draw them; print them at SIGINT or the end of\n"
@@ -279,21 +277,17 @@ static unsigned long long parse_latency(const struct cli *cli, const char *arg)
 	double v = strtod(arg, &end);
 	size_t i;
 
-	for (i = 0; end != arg && i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit))
-			continue;
-		v *= units[i].ns;
-		if (isfinite(v) && v >= 0 && v <= MAX_DURATION_S * 1e9)
-			return (unsigned long long)v;
-		break;
-	}
+	/* NaN fails both comparisons */
+	for (i = 0; end != arg && i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].unit) && v * units[i].ns >= 0 &&
+		    v * units[i].ns <= MAX_DURATION_S * 1e9)
+			return v * units[i].ns;
 	usage_error(cli, "invalid latency '%s': expected milliseconds, or a number with ns, us, ms or s",
 		    arg);
 }
 
 /* Option @o up to O_CGROUP puts bit @o of cp_filter.mask in force. */
-_Static_assert(CP_FILTER_PID == 1u << O_PID &&
-	       CP_FILTER_LATENCY == 1u << O_MIN_LATENCY &&
+_Static_assert(CP_FILTER_PID == 1u << O_PID && CP_FILTER_LATENCY == 1u << O_MIN_LATENCY &&
 	       CP_FILTER_CGROUP == 1u << O_CGROUP, "filter options out of order");
 
 static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
@@ -556,21 +550,18 @@ static struct cp_sink *make_sink(const struct cli *cli)
 {
 	const char *const *a = cli->arg;
 	struct stream_opts so = {
-		.format = a[O_JSON] ? FORMAT_JSON : a[O_CSV] ? FORMAT_CSV :
-			  FORMAT_TABLE,
-		.wallclock = a[O_TIME], .wide = a[O_WIDE],
-		.print_uid = a[O_PRINT_UID], .cgroups = &cgroups, .f = stdout,
+		.format = a[O_JSON] ? FORMAT_JSON : a[O_CSV] ? FORMAT_CSV : FORMAT_TABLE,
+		.wallclock = a[O_TIME], .wide = a[O_WIDE], .print_uid = a[O_PRINT_UID],
+		.cgroups = &cgroups, .f = stdout,
 	};
 	struct view_opts vo = {
-		.json = a[O_JSON], .msecs = a[O_MSECS], .lport = a[O_LPORT],
-		.rows = cli->rows, .interval = cli->interval,
-		.textfile_dir = a[O_TEXTFILE], .heatmap = a[O_HEATMAP],
-		.f = stdout,
+		.json = a[O_JSON], .msecs = a[O_MSECS], .lport = a[O_LPORT], .rows = cli->rows,
+		.interval = cli->interval, .textfile_dir = a[O_TEXTFILE],
+		.heatmap = a[O_HEATMAP], .f = stdout,
 	};
 
 	if (cli->cmd == CMD_RECORD)
-		return capture_sink_new(a[O_OUTPUT] ?: DEFAULT_CAPTURE, &cgroups,
-					err, sizeof(err));
+		return capture_sink_new(a[O_OUTPUT] ?: DEFAULT_CAPTURE, &cgroups, err, sizeof(err));
 	/* report's views show the capture as these commands show the module */
 	vo.view = cli->cmd == CMD_HIST || cli->view == O_HIST ? AV_HIST :
 		  cli->cmd == CMD_SUMMARY || cli->view == O_SUMMARY ? AV_SUMMARY :

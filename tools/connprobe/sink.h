@@ -56,8 +56,7 @@ struct cp_cgroup_test {
  * @cg is needed only with CP_FILTER_CGROUP.  --errno matches the kernel's
  * error or what the caller saw (EINTR for ERESTARTSYS).
  */
-bool filter_match(const struct cp_filter *f,
-		  const struct connprobe_record *rec,
+bool filter_match(const struct cp_filter *f, const struct connprobe_record *rec,
 		  const struct cp_cgroup_test *cg);
 
 struct cp_cgroups;
@@ -96,13 +95,11 @@ struct cp_sink {
 	char err[512];
 };
 
-static inline int sink_feed(struct cp_sink *s,
-			    const struct connprobe_record *rec)
+static inline int sink_feed(struct cp_sink *s, const struct connprobe_record *rec)
 {
 	s->read++;
 	/* no filter (the common case) costs no call */
-	if (s->filter && s->filter->mask &&
-	    !filter_match(s->filter, rec, s->cgroup_test))
+	if (s->filter && s->filter->mask && !filter_match(s->filter, rec, s->cgroup_test))
 		return 0;
 	s->matched++;
 	return s->ops->record(s, rec);

@@ -82,8 +82,7 @@ static size_t put_cgroups(struct capture_writer *w, bool write)
 	return size;
 }
 
-void capture_writer_begin(struct capture_writer *w,
-			  const struct cp_source_info *info)
+void capture_writer_begin(struct capture_writer *w, const struct cp_source_info *info)
 {
 	struct cp_capture_header h = {
 		.magic = CP_CAPTURE_MAGIC, .byte_order = CP_CAPTURE_BYTE_ORDER,
@@ -98,8 +97,7 @@ void capture_writer_begin(struct capture_writer *w,
 	out_mem(&w->out, &h, sizeof(h));
 }
 
-void capture_writer_add(struct capture_writer *w,
-			const struct connprobe_record *rec)
+void capture_writer_add(struct capture_writer *w, const struct connprobe_record *rec)
 {
 	/* resolve the cgroup now: it may be gone by the end of the run */
 	if (w->cgroups)

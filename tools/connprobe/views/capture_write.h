@@ -23,10 +23,8 @@ struct capture_writer {
  */
 int capture_writer_open(struct capture_writer *w, const char *path,
 			struct cp_cgroups *cgroups, char *err, size_t errlen);
-void capture_writer_begin(struct capture_writer *w,
-			  const struct cp_source_info *info);
-void capture_writer_add(struct capture_writer *w,
-			const struct connprobe_record *rec);
+void capture_writer_begin(struct capture_writer *w, const struct cp_source_info *info);
+void capture_writer_add(struct capture_writer *w, const struct connprobe_record *rec);
 /* The sections (@lost NULL: unknown), the footer, and close. */
 int capture_writer_finish(struct capture_writer *w,
 			  const struct cp_stats *lost, char *err, size_t errlen);

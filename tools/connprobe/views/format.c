@@ -71,8 +71,7 @@ static const struct cp_name *number_name(const char *prefix,
 	return buf;
 }
 
-static struct cp_name errno_names[KERNEL_ERRNO_BASE +
-				  ARRAY_SIZE(kernel_errno_names)];
+static struct cp_name errno_names[KERNEL_ERRNO_BASE + ARRAY_SIZE(kernel_errno_names)];
 
 /* "0." to "255.", and each one's length: an octet is a table lookup. */
 static char octet_text[256][4];
@@ -252,8 +251,7 @@ size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf)
 	return 0;
 }
 
-const char *addr_str(unsigned int family, const __u8 *addr,
-		     char *buf, size_t len)
+const char *addr_str(unsigned int family, const __u8 *addr, char *buf, size_t len)
 {
 	return len >= INET6_ADDRSTRLEN && addr_fmt(family, addr, buf) ? buf : NULL;
 }

@@ -69,8 +69,7 @@ unsigned int rec_saddr_family(const struct connprobe_record *rec)
 	if ((rec->flags & (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR)) !=
 	    (CONNPROBE_F_SOCK | CONNPROBE_F_SADDR))
 		return 0;
-	return rec->family == AF_INET || rec->family == AF_INET6 ?
-	       rec->family : 0;
+	return rec->family == AF_INET || rec->family == AF_INET6 ? rec->family : 0;
 }
 
 /* As rec_saddr_family(); AF_UNIX for a path.  A port is shown with it. */
@@ -99,8 +98,7 @@ size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf);
 size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf);
 
 /* addr_fmt(), as @buf or NULL; NULL too if @len < INET6_ADDRSTRLEN. */
-const char *addr_str(unsigned int family, const __u8 *addr,
-		     char *buf, size_t len);
+const char *addr_str(unsigned int family, const __u8 *addr, char *buf, size_t len);
 
 /*
  * The @len bytes of sun_path at @path: a path, or an abstract name with each
@@ -189,8 +187,7 @@ size_t fmt_clock(struct cp_timecache *c, char *buf, long long realtime_ns);
 size_t fmt_rfc3339(struct cp_timecache *c, char *buf, long long realtime_ns);
 
 /* Wall-clock ns of a record's ts_ns; wraps instead of overflowing. */
-static inline long long realtime_of(unsigned long long ts_ns,
-				    long long offset_ns)
+static inline long long realtime_of(unsigned long long ts_ns, long long offset_ns)
 {
 	return (long long)(ts_ns + (unsigned long long)offset_ns);
 }
