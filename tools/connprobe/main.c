@@ -407,10 +407,8 @@ static void positional_latency(struct cli *cli, int argc, char **argv)
 {
 	if (optind == argc)
 		return;
-	if (cli->cmd == CMD_STATS)
-		usage_error(cli, "unexpected argument '%s'", argv[optind]);
-	if (optind + 1 < argc)
-		usage_error(cli, "unexpected argument '%s'", argv[optind + 1]);
+	if (cli->cmd == CMD_STATS || optind + 1 < argc)
+		usage_error(cli, "unexpected argument '%s'", argv[optind + (cli->cmd != CMD_STATS)]);
 	if (cli->arg[O_MIN_LATENCY])
 		usage_error(cli, "a minimum latency, given twice: '%s' and --min-latency",
 			    argv[optind]);
@@ -458,11 +456,9 @@ static void print_help(const struct cli *cli)
 		printf("Usage: connprobe %s\n\n%s", c->usage, c->description);
 	} else {
 		fputs("Usage: connprobe [COMMAND] [OPTIONS]\n"
-		      "       connprobe COMMAND --help\n"
-		      "\n"
+		      "       connprobe COMMAND --help\n\n"
 		      "Trace every connect() with the connprobe kernel module: its outcome,\n"
-		      "its latency, and the process, user and container behind it.\n"
-		      "\n"
+		      "its latency, and the process, user and container behind it.\n\n"
 		      "Commands:\n", stdout);
 		for (i = 0; i < NR_CMDS; i++)
 			printf("  %-9s %s\n", commands[i].name, commands[i].summary);
@@ -543,7 +539,7 @@ static struct cp_cgroup_scope scope;
 static struct cp_cgroup_test cgroup_test = { cgroup_scope_under, &scope };
 static struct cp_capture capture;
 static struct cp_sink *sink;
-static char err[PATH_MAX + 256];
+static char err[PATH_MAX + 256] = "out of memory";	/* unless a failure says */
 
 /* The sink of @cli's command, or of report's view. */
 static struct cp_sink *make_sink(const struct cli *cli)
@@ -632,11 +628,8 @@ static int run(struct cli *cli)
 	if (cli->arg[O_CGROUP] && setup_cgroup_filter(cli))
 		goto out_err;
 	sink = make_sink(cli);
-	if (!sink) {
-		if (!err[0])
-			snprintf(err, sizeof(err), "out of memory");
+	if (!sink)
 		goto out_err;
-	}
 	sink->filter = &cli->filter;
 	sink->cgroup_test = &cgroup_test;
 	if (cli->cmd == CMD_REPORT)

@@ -126,10 +126,7 @@ int capture_writer_finish(struct capture_writer *w,
 	if (w->f != stdout && fclose(w->f))
 		ret = -1;
 	w->f = NULL;
-	if (ret)
-		return cp_err(err, errlen, "%s: write error: %s", w->path,
-			      strerror(errno));
-	return 0;
+	return ret ? cp_err(err, errlen, "%s: write error: %s", w->path, strerror(errno)) : 0;
 }
 
 void capture_writer_close(struct capture_writer *w)

@@ -51,13 +51,11 @@ unsigned char fmt_len4[10000];
 
 static void __attribute__((constructor)) fmt_init(void)
 {
-	unsigned int i;
+	unsigned int i, d, v;
 
 	for (i = 0; i < 10000; i++) {
-		fmt_digits4[i][0] = '0' + i / 1000;
-		fmt_digits4[i][1] = '0' + i / 100 % 10;
-		fmt_digits4[i][2] = '0' + i / 10 % 10;
-		fmt_digits4[i][3] = '0' + i % 10;
+		for (d = 4, v = i; d-- > 0; v /= 10)
+			fmt_digits4[i][d] = '0' + v % 10;
 		fmt_len4[i] = i >= 1000 ? 4 : i >= 100 ? 3 : i >= 10 ? 2 : 1;
 	}
 }
