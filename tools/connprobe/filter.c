@@ -66,8 +66,7 @@ bool filter_match(const struct cp_filter *f, const struct connprobe_record *rec,
 	       (!(m & CP_FILTER_PORT) || port_match(f, rec)) &&
 	       (!(m & CP_FILTER_FAILED) || record_failed(rec)) &&
 	       (!(m & CP_FILTER_ERRNO) || errno_match(f, rec)) &&
-	       (!(m & CP_FILTER_COMM) ||
-		!strncmp(rec->comm, f->comm, CONNPROBE_COMM_LEN)) &&
+	       (!(m & CP_FILTER_COMM) || !strncmp(rec->comm, f->comm, CONNPROBE_COMM_LEN)) &&
 	       (!(m & CP_FILTER_CGROUP) || (cg && cg->under(cg->ctx, rec->cgroup_id)));
 }
 

@@ -312,10 +312,8 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 		for (tok = strtok_r(buf, ",", &save); tok;
 		     tok = strtok_r(NULL, ",", &save)) {
 			if (f->nr_ports == CP_FILTER_MAX_PORTS)
-				usage_error(cli, "too many ports: at most %d",
-					    CP_FILTER_MAX_PORTS);
-			f->ports[f->nr_ports++] = parse_num(cli, "port", tok,
-							    65535, false);
+				usage_error(cli, "too many ports: at most %d", CP_FILTER_MAX_PORTS);
+			f->ports[f->nr_ports++] = parse_num(cli, "port", tok, 65535, false);
 		}
 		if (!f->nr_ports)
 			usage_error(cli, "invalid port '%s'", arg);
@@ -328,8 +326,7 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 			usage_error(cli, "unknown errno '%s': expected a name such as ECONNREFUSED, or a number",
 				    arg);
 		if (f->nr_errnos == CP_FILTER_MAX_ERRNOS)
-			usage_error(cli, "too many --errno: at most %d",
-				    CP_FILTER_MAX_ERRNOS);
+			usage_error(cli, "too many --errno: at most %d", CP_FILTER_MAX_ERRNOS);
 		f->errnos[f->nr_errnos++] = e;
 		break;
 	case O_MIN_LATENCY:
@@ -462,8 +459,7 @@ static void print_help(const struct cli *cli)
 		      "Commands:\n", stdout);
 		for (i = 0; i < NR_CMDS; i++)
 			printf("  %-9s %s\n", commands[i].name, commands[i].summary);
-		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n",
-		      stdout);
+		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n", stdout);
 	}
 	print_opts(cli->cmd);
 	if (cli->named)

@@ -43,18 +43,15 @@ static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 	out_mem(&w->out, head, sizeof(head));
 	for (i = 0; i < l->nr_cpus; i++)
 		out_mem(&w->out, &(struct cp_capture_lost_cpu){
-			.cpu = l->cpus[i].cpu, .written = l->cpus[i].written,
-			.lost = l->cpus[i].lost,
+			.cpu = l->cpus[i].cpu, .written = l->cpus[i].written, .lost = l->cpus[i].lost,
 		}, sizeof(struct cp_capture_lost_cpu));
 	for (i = 0; i < l->nr_probes; i++) {
 		struct cp_capture_probe probe = {
-			.nmissed = l->probes[i].nmissed,
-			.kp_nmissed = l->probes[i].kp_nmissed,
+			.nmissed = l->probes[i].nmissed, .kp_nmissed = l->probes[i].kp_nmissed,
 			.maxactive = l->probes[i].maxactive,
 		};
 
-		strncpy(probe.symbol, l->probes[i].symbol,
-			sizeof(probe.symbol) - 1);
+		strncpy(probe.symbol, l->probes[i].symbol, sizeof(probe.symbol) - 1);
 		out_mem(&w->out, &probe, sizeof(probe));
 	}
 }
@@ -89,8 +86,7 @@ void capture_writer_begin(struct capture_writer *w, const struct cp_source_info 
 		.version = CP_CAPTURE_VERSION, .header_size = sizeof(h),
 		.record_size = sizeof(struct connprobe_record),
 		.record_version = CONNPROBE_RECORD_VERSION,
-		.realtime_offset_ns = info->realtime_offset_ns,
-		.start_ns = info->start_ns,
+		.realtime_offset_ns = info->realtime_offset_ns, .start_ns = info->start_ns,
 	};
 
 	strncpy(h.hostname, info->hostname, sizeof(h.hostname) - 1);

@@ -64,8 +64,7 @@ static const struct cp_name sock_type_names[] = {
 	((unsigned long long)(i) < ARRAY_SIZE(table) && (table)[i].len ?	\
 	 &(table)[i] : number_name(prefix, i, buf))
 
-static const struct cp_name *number_name(const char *prefix,
-					 long long i, struct cp_name *buf)
+static const struct cp_name *number_name(const char *prefix, long long i, struct cp_name *buf)
 {
 	buf->len = snprintf(buf->s, sizeof(buf->s), "%s%lld", prefix, i);
 	return buf;
@@ -219,8 +218,7 @@ static size_t ipv6_fmt(const __u8 *addr, char *buf)
 		if (len >= 2 && len > end - start)
 			start = cur, end = cur + len;
 	}
-	if (start == 0 && (end == 6 ||
-			   (end == 5 && addr[10] == 0xff && addr[11] == 0xff))) {
+	if (start == 0 && (end == 6 || (end == 5 && addr[10] == 0xff && addr[11] == 0xff))) {
 		memcpy(p, "::ffff:", 7);
 		p += end == 6 ? 2 : 7;
 		return p - buf + ipv4_fmt(addr + 12, p);
@@ -286,8 +284,7 @@ size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf)
 	switch (rec_daddr_family(rec)) {
 	case AF_UNIX:
 		/* addrlen comes from the caller; unix_path_str() clamps it */
-		return strlen(unix_path_str(rec->sun_path,
-					    rec->addrlen - SUN_PATH_OFFSET, buf));
+		return strlen(unix_path_str(rec->sun_path, rec->addrlen - SUN_PATH_OFFSET, buf));
 	case 0:
 		buf[0] = '\0';
 		return 0;
