@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * connprobe - show the connect() calls traced by the connprobe module.
- * The command line, from one table of every option and command (getopt's,
- * the checks of which go together, --help; connprobe.8 documents them and
- * a test checks it has each one); then a source (the module, a capture)
- * wired through the filter to the command's sink.
+ * connprobe - show the connect() calls traced by the connprobe module: the
+ * command line, from one table of every option (connprobe.8 documents each),
+ * then a source (the module, a capture) wired through the filter to a sink.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -569,10 +567,7 @@ static struct cp_sink *make_sink(const struct cli *cli)
 	return view_sink_new(&vo);
 }
 
-/*
- * --cgroup PATH.  Live, its inode is the cgroup id the module's filter
- * takes; from a capture, it is matched against the recorded paths.
- */
+/* --cgroup: live, PATH's inode is the module filter's id; a capture matches paths. */
 static int setup_cgroup_filter(struct cli *cli)
 {
 	char dir[PATH_MAX];

@@ -28,10 +28,9 @@ struct cp_name {
 };
 
 /*
- * The name, or "E<num>", "af<num>", "proto<num>", "type<num>" made in @buf.
- * Errnos include the kernel-internal ones (ERESTARTSYS).  Only inet/inet6
- * name the protocol: others' numbers mean nothing outside the family, so
- * they go by socket type ("stream").
+ * The name, or "E<num>", "af<num>", "proto<num>", "type<num>" made in @buf;
+ * errnos include kernel-internal ones (ERESTARTSYS).  Other families than
+ * inet/inet6 go by socket type: their protocol numbers mean nothing outside.
  */
 const struct cp_name *errno_cp_name(long long err, struct cp_name *buf);
 const struct cp_name *family_name(unsigned int family, struct cp_name *buf);
@@ -155,8 +154,7 @@ void json_key(struct cp_out *o, const char *key);
 
 /*
  * Wall-clock time is ts_ns plus the source's offset to CLOCK_REALTIME.  The
- * last second's text is cached: localtime_r() per record would cost more
- * than the rest of the row.
+ * last second's text is cached: localtime_r() per record costs a row's worth.
  */
 struct cp_timecache {
 	bool valid;
