@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Buffered row output, number and time formatting, files written whole. */
+/* Buffered output, its numbers, and the files written with it: textfiles, captures. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture.h"
+#include "capture_write.h"
 #include "format.h"
-#include "sink.h"
 
 int out_init(struct cp_out *o, FILE *f)
 {
@@ -94,73 +96,167 @@ int textfile_write(const char *dir, const char *name, const void *data,
 	return -1;
 }
 
-#define NSEC_PER_SEC	1000000000LL
+_Static_assert(sizeof(struct cp_capture_header) % 8 == 0 &&
+	       sizeof(struct cp_capture_footer) % 8 == 0 &&
+	       sizeof(struct connprobe_record) % 8 == 0,
+	       "capture parts must keep records 8-byte aligned");
 
-static long long clock_ns(clockid_t id)
+static const char zeros[8];
+
+/* A section header; the caller writes its payload and pad8(). */
+static void section_begin(struct capture_writer *w, __u32 type, __u32 size)
 {
-	struct timespec ts;
+	struct cp_capture_section sec = { .type = type, .size = size };
 
-	clock_gettime(id, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	out_mem(&w->out, &sec, sizeof(sec));
+	w->sections_size += sizeof(sec) + CP_ALIGN8(size);
 }
 
-long long mono_now(void)
+static void pad8(struct capture_writer *w, size_t size)
 {
-	return clock_ns(CLOCK_MONOTONIC);
+	out_mem(&w->out, zeros, CP_ALIGN8(size) - size);
 }
 
-long long realtime_offset_now(void)
+static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 {
-	return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	__u64 head[3] = { l->total_lost, l->nr_cpus, l->nr_probes };
+	size_t i;
+
+	section_begin(w, CP_SECTION_LOSSES, sizeof(head) +
+		      l->nr_cpus * sizeof(struct cp_capture_lost_cpu) +
+		      l->nr_probes * sizeof(struct cp_capture_probe));
+	out_mem(&w->out, head, sizeof(head));
+	for (i = 0; i < l->nr_cpus; i++)
+		out_mem(&w->out, &(struct cp_capture_lost_cpu){
+			.cpu = l->cpus[i].cpu, .written = l->cpus[i].written, .lost = l->cpus[i].lost,
+		}, sizeof(struct cp_capture_lost_cpu));
+	for (i = 0; i < l->nr_probes; i++) {
+		struct cp_capture_probe probe = {
+			.nmissed = l->probes[i].nmissed, .kp_nmissed = l->probes[i].kp_nmissed,
+			.maxactive = l->probes[i].maxactive,
+		};
+
+		strncpy(probe.symbol, l->probes[i].symbol, sizeof(probe.symbol) - 1);
+		out_mem(&w->out, &probe, sizeof(probe));
+	}
 }
 
-/*
- * The second of @ns as @fmt shows it in UTC or local time, cached in @c,
- * then the first @digits digits of the fraction; "?" for a time without a
- * broken-down form.  Inline, so that @digits is a constant.
- */
-static inline __attribute__((always_inline))
-size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,
-		const char *fmt, unsigned int digits)
+/* The cgroup section's entries, or only their size, which its header holds. */
+static size_t put_cgroups(struct capture_writer *w, bool write)
 {
-	/* floored: the second before the epoch has a positive fraction */
-	long long frac = ns % NSEC_PER_SEC;
-	time_t sec = ns / NSEC_PER_SEC - (frac < 0);
-	unsigned int i;
-	struct tm tm;
-	size_t n;
+	struct cp_capture_cgroup e = { 0 };
+	const struct cp_cgroup *cg;
+	size_t i, size = 0;
 
-	if (frac < 0)
-		frac += NSEC_PER_SEC;
-	if (!c->valid || c->sec != sec) {
-		c->sec = sec;
-		c->valid = (utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm)) &&
-			   (c->len = strftime(c->text, sizeof(c->text), fmt, &tm));
-		if (!c->valid) {
-			buf[0] = '?';
-			return 1;
+	for (i = 0; w->cgroups && i < w->cgroups->tab.nr; i++) {
+		cg = htab_entry(&w->cgroups->tab, i);
+		if (!cg->used || !cg->path)
+			continue;
+		e.id = cg->id;
+		e.path_len = strlen(cg->path);
+		size += sizeof(e) + CP_ALIGN8(e.path_len);
+		if (!write)
+			continue;
+		out_mem(&w->out, &e, sizeof(e));
+		out_mem(&w->out, cg->path, e.path_len);
+		pad8(w, e.path_len);
+	}
+	return size;
+}
+
+void capture_writer_begin(struct capture_writer *w, const struct cp_source_info *info)
+{
+	struct cp_capture_header h = {
+		.magic = CP_CAPTURE_MAGIC, .byte_order = CP_CAPTURE_BYTE_ORDER,
+		.version = CP_CAPTURE_VERSION, .header_size = sizeof(h),
+		.record_size = sizeof(struct connprobe_record),
+		.record_version = CONNPROBE_RECORD_VERSION,
+		.realtime_offset_ns = info->realtime_offset_ns, .start_ns = info->start_ns,
+	};
+
+	strncpy(h.hostname, info->hostname, sizeof(h.hostname) - 1);
+	out_mem(&w->out, &h, sizeof(h));
+}
+
+void capture_writer_add(struct capture_writer *w, const struct connprobe_record *rec)
+{
+	/* resolve the cgroup now: it may be gone by the end of the run */
+	if (w->cgroups)
+		cgroups_lookup(w->cgroups, rec->cgroup_id);
+	out_mem(&w->out, rec, sizeof(*rec));
+	w->nr++;
+}
+
+int capture_writer_finish(struct capture_writer *w,
+			  const struct cp_stats *lost, char *err, size_t errlen)
+{
+	size_t cgroups_size = put_cgroups(w, false);
+	int ret;
+
+	if (lost)
+		write_losses(w, lost);
+	if (cgroups_size) {
+		section_begin(w, CP_SECTION_CGROUPS, cgroups_size);
+		put_cgroups(w, true);
+	}
+	out_mem(&w->out, &(struct cp_capture_footer){
+		.magic = CP_CAPTURE_END_MAGIC, .nr_records = w->nr,
+		.sections_size = w->sections_size, .end_ns = mono_now(),
+	}, sizeof(struct cp_capture_footer));
+	ret = out_flush(&w->out);
+	if (w->f != stdout && fclose(w->f))
+		ret = -1;
+	w->f = NULL;
+	return ret ? cp_err(err, errlen, "%s: write error: %s", w->path, strerror(errno)) : 0;
+}
+
+void capture_writer_close(struct capture_writer *w)
+{
+	if (w->f && w->f != stdout)
+		fclose(w->f);
+	free(w->out.buf);
+}
+
+/* As perf keeps perf.data.old: a capture already at @path is renamed. */
+static int keep_old(const char *path, char *err, size_t errlen)
+{
+	char old[PATH_MAX];
+	struct stat st;
+
+	if (lstat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	if (snprintf(old, sizeof(old), "%s.old", path) >= (int)sizeof(old))
+		return cp_err(err, errlen, "%s: name too long", path);
+	if (rename(path, old))
+		return cp_err(err, errlen, "%s: cannot keep the previous capture as %s: %s",
+			      path, old, strerror(errno));
+	return 0;
+}
+
+int capture_writer_open(struct capture_writer *w, const char *path,
+			struct cp_cgroups *cgroups, char *err, size_t errlen)
+{
+	int fd;
+
+	*w = (struct capture_writer){ .path = path, .cgroups = cgroups };
+	if (!strcmp(path, "-")) {
+		if (isatty(STDOUT_FILENO))
+			return cp_err(err, errlen, "will not write a binary capture to a terminal");
+		w->f = stdout;
+	} else {
+		if (keep_old(path, err, errlen))
+			return -1;
+		/* 0644 less the umask: report needs no root to read it */
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
 		}
 	}
-	n = c->len;
-	memcpy(buf, c->text, n);
-	for (i = 9; i > digits; i--)
-		frac /= 10;
-	for (i = digits; i-- > 0; frac /= 10)
-		buf[n + i] = '0' + frac % 10;
-	return n + digits;
-}
-
-size_t fmt_clock(struct cp_timecache *c, char *buf, long long realtime_ns)
-{
-	return fmt_time(c, buf, realtime_ns, false, "%H:%M:%S.", 3);
-}
-
-size_t fmt_rfc3339(struct cp_timecache *c, char *buf, long long realtime_ns)
-{
-	size_t n = fmt_time(c, buf, realtime_ns, true, "%Y-%m-%dT%H:%M:%S.", 9);
-
-	/* not after "?" */
-	if (n > 1)
-		buf[n++] = 'Z';
-	return n;
+	if (!out_init(&w->out, w->f))
+		return 0;
+	capture_writer_close(w);
+	return cp_err(err, errlen, "out of memory");
 }
