@@ -307,8 +307,7 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 		break;
 	case O_PORT:	/* repeatable, and a comma list */
 		snprintf(buf, sizeof(buf), "%s", arg);
-		for (tok = strtok_r(buf, ",", &save); tok;
-		     tok = strtok_r(NULL, ",", &save)) {
+		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			if (f->nr_ports == CP_FILTER_MAX_PORTS)
 				usage_error(cli, "too many ports: at most %d", CP_FILTER_MAX_PORTS);
 			f->ports[f->nr_ports++] = parse_num(cli, "port", tok, 65535, false);
@@ -357,11 +356,10 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 	}
 	if ((cli->given & (OB(JSON) | OB(CSV))) == (OB(JSON) | OB(CSV)))
 		usage_error(cli, "--json and --csv exclude each other");
-	if (!(OPT_BIT(o) & VIEWS))
-		return;
-	if (cli->view != VIEW_STREAM && cli->view != o)
+	if ((OPT_BIT(o) & VIEWS) && cli->view != VIEW_STREAM && cli->view != o)
 		usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
-	cli->view = o;
+	if (OPT_BIT(o) & VIEWS)
+		cli->view = o;
 }
 
 /* Options that make no sense together, or with this report view. */

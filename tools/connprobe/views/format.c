@@ -277,15 +277,12 @@ const char *unix_path_str(const char *path, size_t len, char *buf)
 
 size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf)
 {
-	switch (rec_daddr_family(rec)) {
-	case AF_UNIX:
-		/* addrlen comes from the caller; unix_path_str() clamps it */
+	unsigned int fam = rec_daddr_family(rec);
+
+	/* addrlen comes from the caller; unix_path_str() clamps it */
+	if (fam == AF_UNIX)
 		return strlen(unix_path_str(rec->sun_path, rec->addrlen - SUN_PATH_OFFSET, buf));
-	case 0:
-		buf[0] = '\0';
-		return 0;
-	}
-	return addr_fmt(rec->daddr_family, rec->daddr, buf);
+	return addr_fmt(fam, rec->daddr, buf);
 }
 
 size_t utf8_seq_len(const unsigned char *p, size_t left)
