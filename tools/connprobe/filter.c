@@ -19,10 +19,7 @@ static bool in_list(const __u16 *list, unsigned int n, unsigned int max, long lo
 	return false;
 }
 
-/*
- * The family the connection goes out as: the destination's, IPv4-mapped
- * IPv6 as IPv4 (it leaves as IPv4); else the socket's.
- */
+/* The family it leaves as: the destination's (IPv4-mapped is IPv4), else the socket's. */
 static bool family_match(const struct cp_filter *f, const struct connprobe_record *rec)
 {
 	unsigned int fam = AF_UNSPEC;

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Where records go.  A source (the live relay files, or a capture) feeds
- * each record through the filter into one sink (the stream printer, the
- * capture writer, or a view), which does not know its source.  Live,
- * filter_push() hands the module what it can of the filter; the tool
- * applies all of it again, as the tests of the module's filter.c.
+ * Where records go: a source (the relay files, a capture) feeds each record
+ * through the filter into one sink, which does not know its source.  Live,
+ * the module gets what it can of the filter; the tool applies all of it.
  */
 #ifndef CONNPROBE_SINK_H
 #define CONNPROBE_SINK_H
@@ -52,10 +50,7 @@ struct cp_cgroup_test {
 	void *ctx;
 };
 
-/*
- * @cg is needed only with CP_FILTER_CGROUP.  --errno matches the kernel's
- * error or what the caller saw (EINTR for ERESTARTSYS).
- */
+/* @cg: for CP_FILTER_CGROUP only.  --errno: the kernel's or the caller's (EINTR) error. */
 bool filter_match(const struct cp_filter *f, const struct connprobe_record *rec,
 		  const struct cp_cgroup_test *cg);
 

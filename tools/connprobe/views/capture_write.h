@@ -16,11 +16,7 @@ struct capture_writer {
 	__u64 sections_size;
 };
 
-/*
- * Create capture file @path ("-": standard output, not a terminal).  The
- * records' cgroups are looked up in @cgroups (may be NULL) as they come,
- * while they still exist, and their paths stored at the end.
- */
+/* @path "-" is standard output (not a terminal); @cgroups (or NULL) names the cgroups. */
 int capture_writer_open(struct capture_writer *w, const char *path,
 			struct cp_cgroups *cgroups, char *err, size_t errlen);
 void capture_writer_begin(struct capture_writer *w, const struct cp_source_info *info);

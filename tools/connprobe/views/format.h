@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A record's values as text: errno, family and protocol names, addresses,
- * times, and task-controlled bytes (comm, AF_UNIX paths) made safe to print,
- * as a task can name itself anything, terminal escapes and invalid UTF-8 too.
+ * A record's values as text: names, addresses, times, and the bytes a task
+ * controls (comm, AF_UNIX paths) made safe to print: terminal escapes, bad UTF-8.
  */
 #ifndef CONNPROBE_FORMAT_H
 #define CONNPROBE_FORMAT_H
@@ -99,25 +98,16 @@ size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf);
 /* addr_fmt(), as @buf or NULL; NULL too if @len < INET6_ADDRSTRLEN. */
 const char *addr_str(unsigned int family, const __u8 *addr, char *buf, size_t len);
 
-/*
- * The @len bytes of sun_path at @path: a path, or an abstract name with each
- * NUL shown as '@' (as ss(8) does); NULL for an unnamed address.
- */
+/* sun_path's @len bytes: a path, or an abstract name with NULs as '@' (as ss(8)); NULL: unnamed */
 const char *unix_path_str(const char *path, size_t len, char *buf);
 
 /* ::ffff:a.b.c.d */
 bool ipv4_mapped(const __u8 *addr);
 
-/*
- * Length of the UTF-8 sequence at @p (at most @left bytes), 0 if it is one
- * a strict parser rejects: overlong, a surrogate, above U+10FFFF.
- */
+/* Length of the UTF-8 sequence at @p (<= @left bytes); 0: overlong, surrogate, > U+10FFFF. */
 size_t utf8_seq_len(const unsigned char *p, size_t left);
 
-/*
- * The first @len bytes of @s (up to a NUL) into @out, no NUL, '?' for
- * each byte not printable ASCII: in a table, one byte is one column.
- */
+/* @s's first @len bytes (to a NUL) into @out, '?' if not printable ASCII: a byte a column. */
 size_t text_ascii(const char *s, size_t len, char *out);
 
 /* The most one input byte becomes in JSON: "\u001b", "\ufffd". */
@@ -152,10 +142,7 @@ void json_string_or_null(struct cp_out *o, const char *s);
 /* ,"@key": (a literal needing no escaping) */
 void json_key(struct cp_out *o, const char *key);
 
-/*
- * Wall-clock time is ts_ns plus the source's offset to CLOCK_REALTIME.  The
- * last second's text is cached: localtime_r() per record costs a row's worth.
- */
+/* The last second's text is cached: localtime_r() per record costs a row's worth. */
 struct cp_timecache {
 	bool valid;
 	time_t sec;
