@@ -15,7 +15,6 @@
 
 #define CP_FILTER_MAX_PORTS	CONNPROBE_FILTER_MAX_PORTS
 #define CP_FILTER_MAX_ERRNOS	CONNPROBE_FILTER_MAX_ERRNOS
-
 /* cp_filter.mask: the fields in force; all of them must match. */
 #define CP_FILTER_PID		0x001
 #define CP_FILTER_TID		0x002
@@ -121,13 +120,10 @@ static inline void sink_destroy(struct cp_sink *s)
 struct cp_sink *stream_sink_new(const struct stream_opts *o);
 struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
 				 char *err, size_t errlen);
-
 /* Live, on a terminal: "Tracing connect()... Hit Ctrl-C to end." (bcc's). */
 void sink_say_tracing(const struct cp_source_info *info);
-
 /* "N records read[, N matched], N lost" and the losses, on stderr. */
 void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost);
-
 /* The error message @fmt into @err; returns -1. */
 int cp_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -40,7 +40,6 @@ const char *errno_str(long long err, char *buf, size_t len);
 const char *family_str(unsigned int family, char *buf, size_t len);
 const char *proto_str(unsigned int family, unsigned int type,
 		      unsigned int protocol, char *buf, size_t len);
-
 /* The number of errno @name (any case, kernel-internal ones too), or -1. */
 long long errno_by_name(const char *name);
 
@@ -56,7 +55,6 @@ static inline long long caller_errno(long long err)
 
 /* An AF_UNIX destination: '@' or the first byte, up to 107 more, a NUL. */
 #define UNIX_ADDR_BUF_LEN	(CONNPROBE_PATH_LEN + 1)
-
 #define SUN_PATH_OFFSET		2	/* of sockaddr_un.sun_path */
 
 /* The family of the address to show (AF_INET, AF_INET6), else 0. */
@@ -91,31 +89,23 @@ static inline unsigned int rec_daddr_family(const struct connprobe_record *rec)
 
 /* The destination's text into @buf (UNIX_ADDR_BUF_LEN bytes); its length. */
 size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf);
-
 /* inet_ntop()'s text, at less cost, into @buf; its length, 0 if not inet. */
 size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf);
-
 /* addr_fmt(), as @buf or NULL; NULL too if @len < INET6_ADDRSTRLEN. */
 const char *addr_str(unsigned int family, const __u8 *addr, char *buf, size_t len);
-
 /* sun_path's @len bytes: a path, or an abstract name with NULs as '@' (as ss(8)); NULL: unnamed */
 const char *unix_path_str(const char *path, size_t len, char *buf);
-
-/* ::ffff:a.b.c.d */
-bool ipv4_mapped(const __u8 *addr);
+bool ipv4_mapped(const __u8 *addr);	/* ::ffff:a.b.c.d */
 
 /* Length of the UTF-8 sequence at @p (<= @left bytes); 0: overlong, surrogate, > U+10FFFF. */
 size_t utf8_seq_len(const unsigned char *p, size_t left);
-
 /* @s's first @len bytes (to a NUL) into @out, '?' if not printable ASCII: a byte a column. */
 size_t text_ascii(const char *s, size_t len, char *out);
 
 /* The most one input byte becomes in JSON: "\u001b", "\ufffd". */
 #define JSON_ESCAPE_MAX		6
-
 /* Printable ASCII but '"' and '\\': copied as it is. */
 extern const unsigned char json_plain[256];
-
 char *json_put_rest(char *p, const char *s, size_t i, size_t len);
 
 /*
