@@ -411,15 +411,12 @@ static void positional_latency(struct cli *cli, int argc, char **argv)
 /* @cmd's options under their group's title: "  -p, --pid PID   help". */
 static void print_opts(enum cli_cmd cmd)
 {
-	static const char *const titles[NR_OPTS] = {
-		[O_PID] = "Filters", [O_JSON] = "Output", [O_INPUT] = "Options",
-	};
 	const char *title = NULL, *h;
 	int i, n;
 	char c;
 
 	for (i = 0; i < NR_OPTS; i++) {
-		title = titles[i] ? titles[i] : title;
+		title = i == O_PID ? "Filters" : i == O_JSON ? "Output" : i == O_INPUT ? "Options" : title;
 		if (!(opts[i].cmds & CMD_BIT(cmd)))
 			continue;
 		if (title)

@@ -193,11 +193,10 @@ static char *put_group(char *p, unsigned int hi, unsigned int lo)
 }
 
 /*
- * inet_ntop(AF_INET6)'s output to the byte, as glibc's resolv/inet_ntop.c:
- * the longest run of two or more zero groups (the first of equal ones) is
- * "::", and IPv4-mapped and -compatible addresses end in dotted quad.
- * Each group gets a ':' after it, the run one ':' (two at the start), and
- * the last ':' goes unless the run ends the address.
+ * glibc's resolv/inet_ntop.c to the byte: the longest run of 2+ zero groups
+ * (the first of equal ones) is "::", IPv4-mapped and -compatible addresses end
+ * in dotted quad.  Each group gets a ':' after it, the run one ':' (two at the
+ * start), and the last ':' goes unless the run ends the address.
  */
 static size_t ipv6_fmt(const __u8 *addr, char *buf)
 {
@@ -392,9 +391,8 @@ long long realtime_offset_now(void)
 }
 
 /*
- * The second of @ns as @fmt shows it in UTC or local time, cached in @c,
- * then the first @digits digits of the fraction; "?" for a time without a
- * broken-down form.  Inline, so that @digits is a constant.
+ * @ns's second as @fmt shows it (UTC or local; cached in @c), then @digits of
+ * the fraction; "?" if it has no broken-down form.  Inline: @digits a constant.
  */
 static inline __attribute__((always_inline))
 size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,

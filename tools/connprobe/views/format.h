@@ -109,9 +109,8 @@ extern const unsigned char json_plain[256];
 char *json_put_rest(char *p, const char *s, size_t i, size_t len);
 
 /*
- * The first @len bytes of @s (up to a NUL) as a JSON string into @p
- * (@len * JSON_ESCAPE_MAX + 2 bytes); its end.  Inline: most text needs
- * no escaping, a load and a store a byte.
+ * @s's first @len bytes (to a NUL) as a JSON string into @p (@len *
+ * JSON_ESCAPE_MAX + 2 bytes); its end.  Inline: most bytes need no escape.
  */
 static inline char *json_put_string(char *p, const char *s, size_t len)
 {

@@ -217,25 +217,11 @@ void capture_writer_close(struct capture_writer *w)
 	free(w->out.buf);
 }
 
-/* As perf keeps perf.data.old: a capture already at @path is renamed. */
-static int keep_old(const char *path, char *err, size_t errlen)
-{
-	char old[PATH_MAX];
-	struct stat st;
-
-	if (lstat(path, &st) || !S_ISREG(st.st_mode))
-		return 0;
-	if (snprintf(old, sizeof(old), "%s.old", path) >= (int)sizeof(old))
-		return cp_err(err, errlen, "%s: name too long", path);
-	if (rename(path, old))
-		return cp_err(err, errlen, "%s: cannot keep the previous capture as %s: %s",
-			      path, old, strerror(errno));
-	return 0;
-}
-
 int capture_writer_open(struct capture_writer *w, const char *path,
 			struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
+	char old[PATH_MAX];
+	struct stat st;
 	int fd;
 
 	*w = (struct capture_writer){ .path = path, .cgroups = cgroups };
@@ -244,8 +230,14 @@ int capture_writer_open(struct capture_writer *w, const char *path,
 			return cp_err(err, errlen, "will not write a binary capture to a terminal");
 		w->f = stdout;
 	} else {
-		if (keep_old(path, err, errlen))
-			return -1;
+		/* as perf keeps perf.data.old, a capture already there is renamed */
+		if (!lstat(path, &st) && S_ISREG(st.st_mode)) {
+			if (snprintf(old, sizeof(old), "%s.old", path) >= (int)sizeof(old))
+				return cp_err(err, errlen, "%s: name too long", path);
+			if (rename(path, old))
+				return cp_err(err, errlen, "%s: cannot keep the previous capture as %s: %s",
+					      path, old, strerror(errno));
+		}
 		/* 0644 less the umask: report needs no root to read it */
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
