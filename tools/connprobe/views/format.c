@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Names, addresses, times, UTF-8 checks, printable copies, JSON escaping. */
 #define _GNU_SOURCE	/* strerrorname_np */
-#include <stdio.h>
-#include <string.h>
 #include <strings.h>
 
 #include "format.h"
@@ -357,10 +355,7 @@ void json_string(struct cp_out *o, const char *s, size_t len)
 
 void json_string_or_null(struct cp_out *o, const char *s)
 {
-	if (s)
-		json_string(o, s, strlen(s));
-	else
-		out_str(o, "null");
+	s ? json_string(o, s, strlen(s)) : out_str(o, "null");
 }
 
 void json_key(struct cp_out *o, const char *key)

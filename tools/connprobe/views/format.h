@@ -8,8 +8,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdbool.h>
-#include <stddef.h>
 #include <sys/socket.h>
 #include <time.h>
 
