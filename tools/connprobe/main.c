@@ -36,6 +36,7 @@ enum cli_opt_id {
 	O_DNS, O_MSECS, O_ROWS,
 	O_INPUT, O_SUMMARY, O_HIST, O_PROM, O_HEATMAP, O_INFO, O_OUTPUT, O_TEXTFILE, O_INTERVAL,
 	O_DURATION, O_DEBUGFS, O_CGROUPFS, O_VERSION, O_HELP, NR_OPTS,
+	VIEW_STREAM = NR_OPTS,	/* report's view without one of its options */
 };
 
 #define DEFAULT_DEBUGFS		"/sys/kernel/debug"
@@ -54,8 +55,6 @@ struct cli {
 	/* report's: O_SUMMARY, O_HIST, O_PROM, O_HEATMAP, O_INFO, or the stream */
 	enum cli_opt_id view;
 };
-
-#define VIEW_STREAM		NR_OPTS
 
 /* Keeps duration * 1e9 well inside a long long of nanoseconds. */
 #define MAX_DURATION_S		(365.0 * 24 * 3600)
@@ -394,19 +393,6 @@ static void check_combinations(const struct cli *cli)
 			usage_error(cli, "%s", rules[i].msg);
 }
 
-/* tcpconnlat's positional argument: --min-latency's. */
-static void positional_latency(struct cli *cli, int argc, char **argv)
-{
-	if (optind == argc)
-		return;
-	if (cli->cmd == CMD_STATS || optind + 1 < argc)
-		usage_error(cli, "unexpected argument '%s'", argv[optind + (cli->cmd != CMD_STATS)]);
-	if (cli->arg[O_MIN_LATENCY])
-		usage_error(cli, "a minimum latency, given twice: '%s' and --min-latency",
-			    argv[optind]);
-	apply_opt(cli, O_MIN_LATENCY, argv[optind]);
-}
-
 /* @cmd's options under their group's title: "  -p, --pid PID   help". */
 static void print_opts(enum cli_cmd cmd)
 {
@@ -512,7 +498,13 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 		printf("connprobe %s\n", CONNPROBE_VERSION);
 		exit(0);
 	}
-	positional_latency(cli, argc, argv);
+	/* tcpconnlat's positional argument: --min-latency's */
+	if (optind < argc && (cli->cmd == CMD_STATS || optind + 1 < argc))
+		usage_error(cli, "unexpected argument '%s'", argv[optind + (cli->cmd != CMD_STATS)]);
+	if (optind < argc && cli->arg[O_MIN_LATENCY])
+		usage_error(cli, "a minimum latency, given twice: '%s' and --min-latency", argv[optind]);
+	if (optind < argc)
+		apply_opt(cli, O_MIN_LATENCY, argv[optind]);
 	check_combinations(cli);
 	/* the defaults --help gives */
 	if (cli->cmd == CMD_TOP && !cli->arg[O_ROWS])

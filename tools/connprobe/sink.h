@@ -7,8 +7,6 @@
 #ifndef CONNPROBE_SINK_H
 #define CONNPROBE_SINK_H
 
-#include <stdbool.h>
-
 #include <connprobe.h>
 
 #include "stats.h"
