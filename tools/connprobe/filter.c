@@ -9,11 +9,12 @@
 #include "outcome.h"
 #include "sink.h"
 
-static bool in_list(const __u16 *list, unsigned int n, unsigned int max, long long v)
+/* @n is at most the list's size: the command line counts what it fills */
+static bool in_list(const __u16 *list, unsigned int n, long long v)
 {
 	unsigned int i;
 
-	for (i = 0; i < n && i < max; i++)
+	for (i = 0; i < n; i++)
 		if (list[i] == v)
 			return true;
 	return false;
@@ -38,16 +39,15 @@ static bool port_match(const struct cp_filter *f, const struct connprobe_record 
 	unsigned int fam = rec_daddr_family(rec);
 
 	return (fam == AF_INET || fam == AF_INET6) &&
-	       in_list(f->ports, f->nr_ports, CP_FILTER_MAX_PORTS, rec->dport);
+	       in_list(f->ports, f->nr_ports, rec->dport);
 }
 
 static bool errno_match(const struct cp_filter *f, const struct connprobe_record *rec)
 {
 	long long err = -(long long)rec->ret;
 
-	return rec->ret < 0 &&
-	       (in_list(f->errnos, f->nr_errnos, CP_FILTER_MAX_ERRNOS, err) ||
-		in_list(f->errnos, f->nr_errnos, CP_FILTER_MAX_ERRNOS, caller_errno(err)));
+	return rec->ret < 0 && (in_list(f->errnos, f->nr_errnos, err) ||
+				in_list(f->errnos, f->nr_errnos, caller_errno(err)));
 }
 
 bool filter_match(const struct cp_filter *f, const struct connprobe_record *rec,

@@ -77,8 +77,7 @@ struct cli_command {
 	const char *name;
 	const char *summary;	/* one line, for the command list */
 	const char *usage;	/* after "Usage: connprobe " */
-	const char *description;
-	const char *examples;
+	const char *description, *examples;
 };
 
 #define B(c)		CMD_BIT(CMD_##c)
@@ -422,7 +421,7 @@ static void print_opts(enum cli_cmd cmd)
 	}
 }
 
-static void print_help(const struct cli *cli)
+static void __attribute__((noreturn)) help_exit(const struct cli *cli)
 {
 	const struct cli_command *c = &commands[cli->cmd];
 	int i;
@@ -448,6 +447,7 @@ static void print_help(const struct cli *cli)
 	if (cli->cmd != CMD_REPORT)
 		puts("Needs root, debugfs mounted and the module loaded (modprobe connprobe).");
 	puts("Exit status: 0 ok, 1 error, 2 usage error.");
+	exit(0);
 }
 
 static void cli_parse(int argc, char **argv, struct cli *cli)
@@ -490,10 +490,8 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 				;
 		apply_opt(cli, o, optarg);
 	}
-	if (cli->arg[O_HELP]) {
-		print_help(cli);
-		exit(0);
-	}
+	if (cli->arg[O_HELP])
+		help_exit(cli);
 	if (cli->arg[O_VERSION]) {
 		printf("connprobe %s\n", CONNPROBE_VERSION);
 		exit(0);

@@ -123,7 +123,6 @@ void sink_say_tracing(const struct cp_source_info *info);
 /* "N records read[, N matched], N lost" and the losses, on stderr. */
 void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost);
 /* The error message @fmt into @err; returns -1. */
-int cp_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int cp_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif /* CONNPROBE_SINK_H */

@@ -75,7 +75,6 @@ static char hex_pairs[256][2];
 
 static void __attribute__((constructor)) init_tables(void)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct cp_name *n;
 	const char *name;
 	char octet[8];
@@ -85,8 +84,8 @@ static void __attribute__((constructor)) init_tables(void)
 		/* no room for a NUL after "255." */
 		octet_len[i] = snprintf(octet, sizeof(octet), "%zu.", i);
 		memcpy(octet_text[i], octet, 4);
-		hex_pairs[i][0] = hex[i >> 4];
-		hex_pairs[i][1] = hex[i & 0xf];
+		snprintf(octet, sizeof(octet), "%02zx", i);
+		memcpy(hex_pairs[i], octet, 2);
 	}
 	/* not snprintf(): this runs at every start, for 532 numbers */
 	for (i = 1; i < ARRAY_SIZE(errno_names); i++) {

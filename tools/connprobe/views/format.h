@@ -15,8 +15,7 @@
 
 #include "out.h"
 
-/* Room for any name below, including the "E<num>"/"af<num>" fallbacks. */
-#define NAME_BUF_LEN	24
+#define NAME_BUF_LEN	24	/* any name below, "E<num>" and "af<num>" too */
 
 /* A name and its length: a row copies it whole, a few stores. */
 struct cp_name {
@@ -51,8 +50,7 @@ static inline long long caller_errno(long long err)
 	return err >= 512 && err <= 516 && err != 515 ? EINTR : err;
 }
 
-/* An AF_UNIX destination: '@' or the first byte, up to 107 more, a NUL. */
-#define UNIX_ADDR_BUF_LEN	(CONNPROBE_PATH_LEN + 1)
+#define UNIX_ADDR_BUF_LEN	(CONNPROBE_PATH_LEN + 1)	/* sun_path's bytes and a NUL */
 #define SUN_PATH_OFFSET		2	/* of sockaddr_un.sun_path */
 
 /* The family of the address to show (AF_INET, AF_INET6), else 0. */
