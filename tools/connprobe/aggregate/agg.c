@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Aggregating records into the groups and histograms of agg.h. */
+/* Records into the groups and histograms of agg.h. */
 #include <math.h>
-#include <stddef.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "agg.h"
 #include "format.h"
 #include "text.h"
 
-/* Upper bounds in ns. */
 const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS] = {
 	100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000,
 	25000000, 50000000, 100000000, 250000000, 500000000, 1000000000,
@@ -34,7 +31,7 @@ uint64_t latdist_percentile(const struct cp_latdist *d, double pct)
 	uint64_t rank = ceil(pct / 100.0 * (double)d->count), seen = 0, lo, v;
 	unsigned int i;
 
-	/* the ends are known exactly */
+	/* by nearest rank; the ends are known exactly */
 	if (rank >= d->count)
 		return d->max;
 	if (rank <= 1)
@@ -78,21 +75,10 @@ void agg_free(struct cp_agg *a)
 		htab_free(t[i]);
 }
 
-void agg_reset(struct cp_agg *a)
-{
-	struct agg_opts opts = a->opts;
-
-	/* a frame of top is seconds long: its tables may well start anew */
-	agg_free(a);
-	agg_init(a, &opts);
-}
-
 /*
- * The group of @key (@n bytes) as its index + 1, or 0 for the "(other)"
- * row once the table is full (or memory is).  Groups are never removed,
- * so an index stays valid for pending attempts.  Records come in bursts
- * of one outcome, one task, one destination: comparing a key with the
- * last one's, inline for its size, costs less than hashing it.
+ * @key's group as its index + 1 (valid for good: groups stay), or 0 for the
+ * "(other)" row.  Records come in bursts of one outcome, task, destination:
+ * comparing a key with the last one's costs less than hashing it.
  */
 static __always_inline
 size_t group_of(struct group_table *t, const void *key, size_t n)
@@ -191,11 +177,7 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 	}
 }
 
-/*
- * prom's part: the outcome's buckets, the series, and for a failure with
- * an IPv4 or IPv6 destination its series by destination, or "other" once
- * PROM_MAX_DESTINATIONS destinations have one.
- */
+/* prom's part: the outcome's buckets, its series, a failure's destination. */
 static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 		    const struct cp_outcome *oc, struct outcome_group *e)
 {
@@ -240,10 +222,7 @@ static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 	return 0;
 }
 
-/*
- * The heat map's part: the record's cell in outcome group @g's grid.  Its
- * time is the table's: when the call started, or a COMPLETE record's end.
- */
+/* The heat map's part; a record's time is the table's (a COMPLETE's end). */
 static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 		     size_t g)
 {
@@ -259,10 +238,7 @@ static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 	}
 	/* records come sorted per CPU only: an early one joins column 0 */
 	ts = ts > a->heat_start_ns ? ts - a->heat_start_ns : 0;
-	/*
-	 * Past the last column: halve the resolution, cell c (of column
-	 * c / HEAT_ROWS) taking the cells of columns twice that and after.
-	 */
+	/* past the last column: halve the resolution, columns merging */
 	while ((col = ts / a->heat_width_ns) >= HEAT_COLS) {
 		for (i = 0; i < a->outcomes.tab.nr; i++) {
 			h = ((struct outcome_group *)htab_entry(&a->outcomes.tab, i))->heat;

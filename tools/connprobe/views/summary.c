@@ -279,7 +279,7 @@ void summary_print(struct cp_out *o, const struct cp_agg *a,
 		 "{\"records\":%llu,\"connect\":%llu,\"complete\":%llu,\"failed\":%llu,\"in_progress\":%llu" :
 		 "\n%llu records (%llu connect, %llu complete), %llu failed, %llu in progress, ",
 		 a->records, a->connects, a->completes, a->failed,
-		 agg_in_progress(a));
+		 (unsigned long long)a->pending.nr);
 	if (vo->json) {
 		out_str(o, line);
 		lost_print(o, lost, true);
