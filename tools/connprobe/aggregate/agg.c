@@ -76,9 +76,8 @@ void agg_free(struct cp_agg *a)
 }
 
 /*
- * @key's group as its index + 1 (valid for good: groups stay), or 0 for the
- * "(other)" row.  Records come in bursts of one outcome, task, destination:
- * comparing a key with the last one's costs less than hashing it.
+ * @key's group as its index + 1 (groups stay), or 0 for "(other)".  Records
+ * come in bursts: comparing a key with the last one's costs less than hashing.
  */
 static __always_inline
 size_t group_of(struct group_table *t, const void *key, size_t n)
@@ -203,20 +202,16 @@ static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 	if (!outcome_failed(oc) || (fam != AF_INET && fam != AF_INET6))
 		return 0;
 	addr_fmt(fam, rec->daddr, kd.dest.daddr);
+	/* a known pair costs one lookup; a new one is rare */
 	d = htab_find(&a->prom_dests, &kd);
 	for (n = 0; !d && n < a->prom_nr_names &&
 	     memcmp(&a->prom_names[n], &kd.dest, sizeof(kd.dest)); n++)
 		;
-	/* a known pair costs one lookup; a new one is rare */
-	if (!d && n == a->prom_nr_names) {
-		if (n < PROM_MAX_DESTINATIONS)
-			a->prom_names[a->prom_nr_names++] = kd.dest;
-		else
-			kd.dest = (struct prom_dest_key){ "other", -1 };
-	}
-	if (!d)
-		d = htab_insert(&a->prom_dests, &kd);
-	if (!d)
+	if (!d && n == PROM_MAX_DESTINATIONS)
+		kd.dest = (struct prom_dest_key){ "other", -1 };
+	else if (!d && n == a->prom_nr_names)
+		a->prom_names[a->prom_nr_names++] = kd.dest;
+	if (!d && !(d = htab_insert(&a->prom_dests, &kd)))
 		return -1;
 	d->count++;
 	return 0;
@@ -313,7 +308,6 @@ int agg_add(struct cp_agg *a, const struct connprobe_record *rec)
 	a->records++;
 	a->failed += failed;
 	a->completes += rec->event == CONNPROBE_EVENT_COMPLETE;
-	a->connects += rec->event != CONNPROBE_EVENT_COMPLETE;
 	e->g.st.count++;
 	if (parts & AGG_GROUPS) {
 		add_sample(&e->g.st, rec->latency_ns, failed);

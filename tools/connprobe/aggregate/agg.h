@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * The one aggregator every aggregating view reads; a run turns on only the
- * parts (enum agg_part) its view reads, so that a record costs what is shown.
- */
+/* The aggregator of every view; a record costs only the parts its view reads. */
 #ifndef CONNPROBE_AGG_H
 #define CONNPROBE_AGG_H
 
@@ -13,10 +10,8 @@
 #define AGG_MAX_PENDING	65536	/* connects in progress remembered */
 
 /*
- * Latency distributions for percentiles: HdrHistogram's log-linear buckets,
- * 16 per power of two, a percentile being its bucket's middle (within 1/32),
- * so that a group costs a fixed 2.4 KiB: the summary has thousands.  Count,
- * min and max are exact; values from 2^41 ns up share the last bucket.
+ * Percentiles within 1/32 from HdrHistogram's log-linear buckets (16 an octave,
+ * to 2^41 ns): a fixed 2.4 KiB a group, and the summary has thousands.
  */
 #define LATDIST_SUB_BITS	4
 #define LATDIST_SUB		(1 << LATDIST_SUB_BITS)
@@ -72,17 +67,13 @@ static inline void log2hist_add(struct cp_log2hist *h, uint64_t v)
 	h->slot[log2hist_slot(v)]++;
 }
 
-/*
- * prom's buckets: Prometheus' default ones (5 ms to 10 s) extended down to
- * 100 us, where local connects are, and up to 120 s, where SYN retries end.
- */
+/* Prometheus' default buckets, down to 100 us (local) and up to 120 s (SYNs). */
 #define PROM_NR_BUCKETS	19
 extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
 
 /*
- * The heat map's grid: HEAT_COLS columns of time from the first record,
- * heat_width_ns wide, which doubles (columns merging pairwise) when a record
- * falls past the last; HEAT_ROWS rows of log2 latency in us, the last open.
+ * The heat map: columns of time from the first record, doubling in width when
+ * a record falls past the last; rows of log2 latency in us, the last open.
  */
 #define HEAT_COLS	120
 #define HEAT_ROWS	40
@@ -134,9 +125,8 @@ struct group_table {
 };
 
 /*
- * A connect in progress (record_in_progress()): the groups it counted in,
- * to take its COMPLETE record's latency and result (the time to establish,
- * as tcpconnlat measures it): a non-blocking connect is one attempt.
+ * A connect in progress: a non-blocking connect is one attempt, with its
+ * COMPLETE record's latency and result (the time to establish, as tcpconnlat).
  */
 struct pending {
 	__u64 id;
@@ -152,9 +142,8 @@ struct prom_series {
 };
 
 /*
- * prom's failures by IPv4 or IPv6 destination, as text.  Only the first
- * PROM_MAX_DESTINATIONS get series, kept once they have one (a counter only
- * grows); later ones count as "other", port -1.
+ * prom's failures by IP destination: the first 64 get series for good (a
+ * counter only grows); later ones count as "other", port -1.
  */
 #define PROM_MAX_DESTINATIONS	64
 
@@ -195,10 +184,7 @@ struct agg_opts {
 	bool flow_lport;		/* AGG_FLOWS: the local port counts */
 };
 
-/*
- * The outcome group counts records; the destination and process groups
- * count attempts, a connect in progress with no COMPLETE yet without latency.
- */
+/* Outcomes count records; destinations and processes count attempts. */
 struct cp_agg {
 	struct agg_opts opts;
 	struct group_table outcomes;	/* struct outcome_group */
@@ -212,7 +198,7 @@ struct cp_agg {
 	struct cp_htab flows;		/* struct flow */
 	unsigned long long heat_start_ns, heat_width_ns;	/* 0: no record */
 	int heat_lo, heat_hi;	/* the rows the groups use; lo > hi: none */
-	unsigned long long records, connects, completes, failed;
+	unsigned long long records, completes, failed;
 };
 
 void agg_init(struct cp_agg *a, const struct agg_opts *opts);

@@ -24,12 +24,9 @@ void htab_free(struct cp_htab *h)
 
 void *htab_find(const struct cp_htab *h, const void *key)
 {
-	uint32_t *s;
+	uint32_t *s = h->slots ? htab_slot(h, key, h->key_size) : NULL;
 
-	if (!h->slots)	/* empty (no cgroups known): no hashing */
-		return NULL;
-	s = htab_slot(h, key, h->key_size);
-	return *s ? htab_entry(h, *s - 1) : NULL;
+	return s && *s ? htab_entry(h, *s - 1) : NULL;
 }
 
 /* Twice the slots (or the first ones), the entries hashed into them. */
@@ -79,10 +76,7 @@ void htab_remove(struct cp_htab *h, const void *key)
 	if (!s || !*s)
 		return;
 	idx = *s - 1;
-	/*
-	 * Backward-shift deletion: pull later slots of the probe run into
-	 * the hole when their home slot allows, so lookups need no tombstones.
-	 */
+	/* backward-shift deletion, so that lookups need no tombstones */
 	i = s - h->slots;
 	for (j = (i + 1) & h->mask; h->slots[j]; j = (j + 1) & h->mask) {
 		home = hash_bytes(htab_entry(h, h->slots[j] - 1), h->key_size);

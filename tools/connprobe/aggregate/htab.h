@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A hash table of fixed-size entries keyed by their first key_size bytes,
- * kept dense in one array so that views walk and sort them as an array and
- * an index can stand for an entry; lookups never allocate.
+ * Fixed-size entries keyed by their first key_size bytes, dense in one array:
+ * views walk and sort them as one, an index stands for an entry.
  */
 #ifndef CONNPROBE_HTAB_H
 #define CONNPROBE_HTAB_H
@@ -28,10 +27,7 @@ void *htab_find(const struct cp_htab *h, const void *key);
 void *htab_insert(struct cp_htab *h, const void *key);
 /* The last entry moves into the removed one's place. */
 void htab_remove(struct cp_htab *h, const void *key);
-/*
- * Pointers to the entries (to free()), the largest unsigned long long at
- * @count_off first (0: none), then by key; the table keeps its order.
- */
+/* Pointers to free(), largest count at @count_off (0: none) first, then key. */
 const void **htab_sorted(const struct cp_htab *h, size_t count_off);
 
 static inline void *htab_entry(const struct cp_htab *h, size_t i)

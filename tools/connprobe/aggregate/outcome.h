@@ -80,10 +80,7 @@ static inline bool record_failed(const struct connprobe_record *rec)
 	return outcome_failed(&o);
 }
 
-/*
- * A socket's connect that returned EINPROGRESS, or EINTR: a blocking
- * connect's handshake goes on too, until a COMPLETE record with its id.
- */
+/* EINPROGRESS, or EINTR: a blocking connect's handshake goes on too. */
 static inline bool record_in_progress(const struct connprobe_record *rec)
 {
 	return rec->event == CONNPROBE_EVENT_CONNECT &&

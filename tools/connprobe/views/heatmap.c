@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The latency heat map, as SVG: a panel per outcome, time across, log2
- * latency up.  Its text is outcome names and numbers: nothing to escape.
- */
+/* The latency heat map in SVG; its text is names and numbers: no escapes. */
 #include <math.h>
 #include <stdlib.h>
 

@@ -13,9 +13,8 @@ static void family_header(struct cp_out *o, const char *name,
 }
 
 /*
- * One sample: @name@suffix, its labels (name, value pairs up to a NULL
- * name), @v (a _sum's in ns, shown in seconds).  Label values are names,
- * but escape as the format requires anyway.
+ * @name@suffix, labels (name, value pairs to a NULL name), @v (a _sum's ns in
+ * seconds).  Label values are names, but escape as the format says anyway.
  */
 static void sample(struct cp_out *o, const char *name, const char *suffix,
 		   unsigned long long v, ...)

@@ -33,14 +33,11 @@ void view_printf(struct cp_out *o, const char *fmt, ...)
 
 void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json)
 {
-	if (json)
-		json_key(o, "lost");
 	if (lost)
-		out_u64(o, lost->total_lost);
-	if (!json)
-		out_str(o, lost ? " lost\n" : "lost unknown\n");
-	else if (!lost)
-		out_str(o, "null");
+		view_printf(o, json ? ",\"lost\":%llu" : "%llu lost\n",
+			    lost->total_lost);
+	else
+		out_str(o, json ? ",\"lost\":null" : "lost unknown\n");
 }
 
 static void json_pair(struct cp_out *o, const char *key, const char *s)
@@ -259,7 +256,7 @@ void summary_print(struct cp_out *o, const struct cp_agg *a,
 	snprintf(line, sizeof(line), vo->json ?
 		 "{\"records\":%llu,\"connect\":%llu,\"complete\":%llu,\"failed\":%llu,\"in_progress\":%llu" :
 		 "\n%llu records (%llu connect, %llu complete), %llu failed, %llu in progress, ",
-		 a->records, a->connects, a->completes, a->failed,
+		 a->records, a->records - a->completes, a->completes, a->failed,
 		 (unsigned long long)a->pending.nr);
 	if (vo->json) {
 		out_str(o, line);

@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Every sink of the tool, with one set of ops: the stream (a row per
- * record), the capture writer, and the views of the aggregator.
- */
+/* Every sink, with one set of ops: the stream, the capture, the views. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +98,6 @@ static int sink_flush_out(struct cp_sink *s)
 	return 0;
 }
 
-/* top: the summary of the last interval. */
 static void top_frame(struct view_sink *v, struct cp_out *o,
 		      const struct cp_stats *lost)
 {
