@@ -62,11 +62,6 @@ static inline unsigned int log2hist_slot(uint64_t v)
 	return v ? 63 - __builtin_clzll(v) : 0;
 }
 
-static inline void log2hist_add(struct cp_log2hist *h, uint64_t v)
-{
-	h->slot[log2hist_slot(v)]++;
-}
-
 /* Prometheus' default buckets, down to 100 us (local) and up to 120 s (SYNs). */
 #define PROM_NR_BUCKETS	19
 extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
@@ -82,8 +77,7 @@ extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
 struct dest_key {
 	__u16 daddr_family;	/* 0: destination unknown */
 	__u16 sock_family, type, protocol;	/* sock_family 0: unknown */
-	__u16 port;
-	__u16 len;		/* bytes of the address or path */
+	__u16 port, len;	/* len: bytes of the address or path */
 	__u32 __pad;
 	__u8 addr[16];		/* AF_UNIX: the path's hash_bytes() */
 };
@@ -187,9 +181,7 @@ struct agg_opts {
 /* Outcomes count records; destinations and processes count attempts. */
 struct cp_agg {
 	struct agg_opts opts;
-	struct group_table outcomes;	/* struct outcome_group */
-	struct group_table dests;
-	struct group_table procs;
+	struct group_table outcomes, dests, procs;	/* outcome_group, group */
 	struct cp_htab pending;		/* struct pending by id */
 	struct cp_htab series;		/* struct prom_series */
 	struct cp_htab prom_dests;	/* struct prom_dest */

@@ -6,8 +6,6 @@
 
 #include "htab.h"
 
-#define MIN_SLOTS	64
-
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size)
 {
 	memset(h, 0, sizeof(*h));
@@ -29,10 +27,10 @@ void *htab_find(const struct cp_htab *h, const void *key)
 	return s && *s ? htab_entry(h, *s - 1) : NULL;
 }
 
-/* Twice the slots (or the first ones), the entries hashed into them. */
+/* Twice the slots (or the first 64), the entries hashed into them. */
 static int grow(struct cp_htab *h)
 {
-	size_t n = h->slots ? (h->mask + 1) * 2 : MIN_SLOTS, i;
+	size_t n = h->slots ? (h->mask + 1) * 2 : 64, i;
 	uint32_t *slots = calloc(n, sizeof(*slots));
 	void *e = slots ? realloc(h->entries, n / 2 * h->entry_size) : NULL;
 

@@ -47,7 +47,7 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 		for (f = FORMAT_TABLE; f <= FORMAT_CSV; f++)
 			rows_record(&rows[f], rec);
 		agg_add(&sum, rec);
-		log2hist_add(&h, rec->latency_ns / 1000);
+		h.slot[log2hist_slot(rec->latency_ns / 1000)]++;
 	}
 	summary_print(&o, &sum, &text, lost);
 	summary_print(&o, &sum, &json, lost);

@@ -57,9 +57,9 @@ static void panel(struct cp_out *o, const struct cp_agg *a,
 		}
 	}
 	y += (hi - lo + 1) * CELL_H + 14;
-	view_printf(o, "<text x=\"%d\" y=\"%d\">0 s</text>\n", LEFT, y);
-	view_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3f s (%.3f s a column)</text>\n",
-	     LEFT + HEAT_COLS * CELL_W, y,
+	view_printf(o, "<text x=\"%d\" y=\"%d\">0 s</text>\n"
+		    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3f s (%.3f s a column)</text>\n",
+	     LEFT, y, LEFT + HEAT_COLS * CELL_W, y,
 	     (double)a->heat_width_ns * HEAT_COLS / 1e9,
 	     (double)a->heat_width_ns / 1e9);
 }

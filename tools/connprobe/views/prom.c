@@ -146,14 +146,11 @@ static void print_losses(struct cp_out *o, const struct cp_stats *lost)
 	sample(o, "connprobe_lost_records_total", "", lost->total_lost, NULL);
 	family_header(o, missed, "counter",
 		      "connect() calls a probe missed: maxactive exhausted, or hit while a handler ran (recursion).");
-	for (i = 0; i < lost->nr_probes; i++) {
-		sample(o, missed, "", lost->probes[i].nmissed,
-		       "probe", lost->probes[i].symbol,
-		       "reason", "maxactive", NULL);
-		sample(o, missed, "", lost->probes[i].kp_nmissed,
-		       "probe", lost->probes[i].symbol,
-		       "reason", "recursion", NULL);
-	}
+	for (i = 0; i < lost->nr_probes * 2; i++)
+		sample(o, missed, "", i % 2 ? lost->probes[i / 2].kp_nmissed :
+		       lost->probes[i / 2].nmissed, "probe",
+		       lost->probes[i / 2].symbol, "reason",
+		       i % 2 ? "recursion" : "maxactive", NULL);
 }
 
 void prom_print(struct cp_out *o, const struct cp_agg *a,

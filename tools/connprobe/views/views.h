@@ -33,7 +33,6 @@ struct view_opts {
 /* NULL if out of memory. */
 struct cp_sink *view_sink_new(const struct view_opts *o);
 
-/* @lost NULL: unknown. */
 typedef void view_print_fn(struct cp_out *o, const struct cp_agg *a,
 			   const struct view_opts *vo,
 			   const struct cp_stats *lost);
