@@ -176,7 +176,6 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 	}
 }
 
-/* prom's part: the outcome's buckets, its series, a failure's destination. */
 static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 		    const struct cp_outcome *oc, struct outcome_group *e)
 {
@@ -252,7 +251,6 @@ static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 	}
 }
 
-/* -c's part: a CONNECT record, by its addresses as text. */
 static int add_flow(struct cp_agg *a, const struct connprobe_record *rec)
 {
 	unsigned int fam = rec_daddr_family(rec);

@@ -27,7 +27,6 @@ void *htab_find(const struct cp_htab *h, const void *key)
 	return s && *s ? htab_entry(h, *s - 1) : NULL;
 }
 
-/* Twice the slots (or the first 64), the entries hashed into them. */
 static int grow(struct cp_htab *h)
 {
 	size_t n = h->slots ? (h->mask + 1) * 2 : 64, i;

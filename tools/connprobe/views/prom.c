@@ -57,7 +57,6 @@ static const char *const families[4][2] = {
 	  "Time from a non-blocking connect() to its end, by result." },
 };
 
-/* The series of an event, sorted by key. */
 static void print_counters(struct cp_out *o, const void **series, size_t n,
 			   __u8 event)
 {
@@ -81,7 +80,6 @@ static void print_counters(struct cp_out *o, const void **series, size_t n,
 	}
 }
 
-/* A histogram per outcome of an event: its prom buckets, count and sum. */
 static void print_hists(struct cp_out *o, const void **groups, size_t n,
 			__u8 event)
 {

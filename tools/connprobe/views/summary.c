@@ -155,13 +155,11 @@ static int cmp_row(const void *a, const void *b)
 	return c ? c : memcmp(&x->g->key, &y->g->key, sizeof(x->g->key));
 }
 
-/* The latency columns: p50, p99, max. */
 static unsigned long long latency(const struct cp_latdist *d, int i)
 {
 	return i < 2 ? latdist_percentile(d, i ? 99 : 50) : d->max;
 }
 
-/* The stats columns, each right-aligned after a space. */
 #define STATS_FMT	" %10s %6s %10s %10s %10s\n"
 
 static void stats_cols(struct cp_out *o, const struct group_stats *st)

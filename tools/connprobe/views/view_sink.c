@@ -90,7 +90,6 @@ static int sink_record(struct cp_sink *s, const struct connprobe_record *rec)
 	return 0;
 }
 
-/* Only the stream prints as records come. */
 static int sink_flush_out(struct cp_sink *s)
 {
 	if (to_view(s)->kind == SK_STREAM && out_flush(&to_view(s)->out))
@@ -122,7 +121,6 @@ static void top_frame(struct view_sink *v, struct cp_out *o,
 		out_char(o, '\n');
 }
 
-/* The view onto @f in one buffered piece. */
 static int print_to(struct cp_sink *s, FILE *f, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
@@ -157,7 +155,6 @@ static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
 	return ret;
 }
 
-/* The heat map into its file, or onto opts.f for "-". */
 static int write_heatmap(struct cp_sink *s, const struct cp_stats *lost)
 {
 	const char *path = to_view(s)->opts.heatmap;
