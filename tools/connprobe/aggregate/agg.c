@@ -141,7 +141,7 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 	struct proc_key pk = { .pid = rec->pid };
 	struct pending *p = NULL;
 	struct dest_key dk;
-	struct group *g[2];
+	struct group *g;
 	size_t i, n[2];
 
 	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
@@ -164,15 +164,14 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 		p->dest = n[0];
 		p->proc = n[1];
 	}
-	for (i = 0; i < 2; i++)
-		g[i] = group_at(t[i], n[i]);
-	/* a new AF_UNIX group keeps the path it stands for */
-	if (!g[0]->st.count && dk.daddr_family == AF_UNIX)
-		memcpy(g[0]->path, rec->sun_path, dk.len);
 	for (i = 0; i < 2; i++) {
-		g[i]->st.count++;
+		g = group_at(t[i], n[i]);
+		/* a new AF_UNIX group keeps the path it stands for */
+		if (!i && !g->st.count && dk.daddr_family == AF_UNIX)
+			memcpy(g->path, rec->sun_path, dk.len);
+		g->st.count++;
 		if (!p)
-			add_sample(&g[i]->st, rec->latency_ns, failed);
+			add_sample(&g->st, rec->latency_ns, failed);
 	}
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The aggregator of every view; a record costs only the parts its view reads. */
+/* The aggregator of every view; a record costs only the parts it reads. */
 #ifndef CONNPROBE_AGG_H
 #define CONNPROBE_AGG_H
 
@@ -62,7 +62,7 @@ static inline unsigned int log2hist_slot(uint64_t v)
 	return v ? 63 - __builtin_clzll(v) : 0;
 }
 
-/* Prometheus' default buckets, down to 100 us (local) and up to 120 s (SYNs). */
+/* Prometheus' default buckets, from 100 us (local) up to 120 s (SYNs). */
 #define PROM_NR_BUCKETS	19
 extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The views of the aggregator (agg.h), and the sink that feeds and shows them. */
+/* The views of the aggregator (agg.h), and the sink that feeds them. */
 #ifndef CONNPROBE_VIEWS_H
 #define CONNPROBE_VIEWS_H
 
