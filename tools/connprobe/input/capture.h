@@ -1,25 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The capture file of `connprobe record`, read by `connprobe report`:
- *
- *	header		struct cp_capture_header (header_size bytes)
- *	records		nr_records struct connprobe_record, exactly as the
- *			kernel wrote them, record_size bytes each
- *	sections	TLVs: what the run lost, the cgroup paths it saw
- *	footer		struct cp_capture_footer, the file's last bytes
- *
- * The footer is written last, so a recording cut short has none and is
- * refused as truncated rather than read as complete; it also says where
- * the records end, so a file that was cut and has a stray footer-like
- * tail still fails the size check.  Every part is a multiple of 8 bytes,
- * so the records of a mapped file are naturally aligned.  Fields are in
- * the byte order of the recording host (byte_order says which).
+ * The capture file of `connprobe record`, and reading it: header, records
+ * (as the kernel wrote them), sections (TLVs), footer.
  */
 #ifndef CONNPROBE_CAPTURE_H
 #define CONNPROBE_CAPTURE_H
 
-#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
+#include <connprobe.h>
+
+#include "cgroup.h"
+#include "sink.h"
+#include "stats.h"
+
+/*
+ * The footer is written last, so a recording cut short has none and is
+ * refused as truncated; it also says where the records end, so a cut file
+ * with a stray footer-like tail fails the size check.  Every part is a
+ * multiple of 8 bytes, so mapped records are aligned.  Fields are in the
+ * recording host's byte order.
+ */
 #define CP_CAPTURE_MAGIC	"CONNPRB\n"	/* 8 bytes, no NUL */
 #define CP_CAPTURE_END_MAGIC	"CPEND\0\0\n"
 #define CP_CAPTURE_VERSION	1
@@ -51,26 +54,23 @@ struct cp_capture_footer {
 
 /* A section: this, then size bytes of payload, then zeros to 8 bytes. */
 struct cp_capture_section {
-	__u32 type;			/* enum cp_capture_section_type */
+	__u32 type;
 	__u32 size;
 };
 
+/* Readers skip types they do not know. */
 enum cp_capture_section_type {
 	/*
-	 * What the run lost (absent: unknown): __u64 total_lost,
-	 * __u64 nr_cpus, __u64 nr_probes, then nr_cpus
-	 * struct cp_capture_lost_cpu, then nr_probes
-	 * struct cp_capture_probe.
+	 * What the run lost (absent: unknown): __u64 total_lost, nr_cpus,
+	 * nr_probes, then as many cp_capture_lost_cpu and cp_capture_probe.
 	 */
 	CP_SECTION_LOSSES = 1,
 	/*
-	 * The cgroups the records name, resolved while recording (the
-	 * cgroups may be gone when the capture is read): entries of
-	 * struct cp_capture_cgroup, each followed by path_len bytes of the
-	 * path below the cgroup2 mount and zeros to 8 bytes.
+	 * The cgroups the records name, resolved while recording (they may
+	 * be gone when it is read): cp_capture_cgroup entries, each followed
+	 * by the path below the cgroup2 mount and zeros to 8 bytes.
 	 */
 	CP_SECTION_CGROUPS = 2,
-	/* Readers skip types they do not know. */
 };
 
 struct cp_capture_lost_cpu {
@@ -95,7 +95,78 @@ struct cp_capture_cgroup {
 	__u32 __pad;
 };
 
-/* Round @n up to a multiple of 8. */
 #define CP_ALIGN8(n)	(((n) + 7) & ~(__u64)7)
+
+struct cp_capture {
+	const char *name;		/* the path, for messages */
+	struct cp_capture_header hdr;	/* copied: aligned, NUL-terminated */
+	struct cp_capture_footer foot;
+	unsigned long long nr_records;
+	bool lost_known;
+	struct cp_stats lost;		/* what the recording lost */
+	/*
+	 * Records are read() in chunks, not mapped: a mapping of gigabytes
+	 * costs a TLB miss per page, while a chunk stays in cache.
+	 */
+	int fd;				/* -1: none */
+	struct connprobe_record *chunk;
+	unsigned long long chunk_first, chunk_len;
+	unsigned long long next;	/* capture_next()'s record */
+};
+
+/*
+ * Open capture @path, check all but its records and load its cgroup paths
+ * into @cgroups (may be NULL); records are checked as capture_next() reads
+ * them, since a second pass over gigabytes would cost more than the report.
+ * "-" or a pipe is first copied to an unnamed file in $TMPDIR (default
+ * /var/tmp), not to memory.  -1 with a message in @err; capture_close() is
+ * safe either way.
+ */
+int capture_open(struct cp_capture *c, const char *path,
+		 struct cp_cgroups *cgroups, char *err, size_t errlen);
+void capture_close(struct cp_capture *c);
+
+static inline int record_ok(const struct connprobe_record *rec)
+{
+	return rec->size == sizeof(*rec) &&
+	       rec->version == CONNPROBE_RECORD_VERSION &&
+	       (rec->event == CONNPROBE_EVENT_CONNECT ||
+		rec->event == CONNPROBE_EVENT_COMPLETE);
+}
+
+/* record_ok()'s verdict, and if not ok (-1) why, in @err. */
+int record_check(const struct connprobe_record *rec, char *err, size_t errlen);
+
+const struct connprobe_record *capture_next_slow(struct cp_capture *c,
+						 char *err, size_t errlen);
+
+/*
+ * The next record, checked.  NULL at the end, with @err empty, or on a
+ * bad record or a read error, with the message in @err.
+ */
+static inline const struct connprobe_record *
+capture_next(struct cp_capture *c, char *err, size_t errlen)
+{
+	const struct connprobe_record *rec;
+
+	/* inline: a good record in the chunk already read */
+	if (c->next - c->chunk_first < c->chunk_len) {
+		rec = &c->chunk[c->next - c->chunk_first];
+		if (record_ok(rec)) {
+			err[0] = '\0';
+			c->next++;
+			return rec;
+		}
+	}
+	return capture_next_slow(c, err, errlen);
+}
+
+void capture_print_info(FILE *f, const struct cp_capture *c);
+
+/*
+ * Feed every record of @c to @sink, then its losses; a bad record stops
+ * the replay there.  The exit status: 0, or 1 after printing why.
+ */
+int replay_run(struct cp_capture *c, struct cp_sink *sink);
 
 #endif /* CONNPROBE_CAPTURE_H */

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cgroup id -> path by kernfs file handle or a walk, cached; container ids. */
+/*
+ * cgroup id -> path: with CAP_DAC_READ_SEARCH, open_by_handle_at() of a
+ * kernfs file handle (systemd's way); without (the exporter's sandbox), a
+ * walk of the hierarchy.  Container ids.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "stats.h"
 #include "timefmt.h"
 
 #define MOUNTS			"/proc/self/mounts"
@@ -66,9 +71,8 @@ static ssize_t fd_path(int fd, char *buf)
 }
 
 /*
- * open_by_handle_at() takes CAP_DAC_READ_SEARCH.  Without it the call is
- * not even tried: the exporter's seccomp filter (@privileged denied, no
- * error number) kills the process that makes it.
+ * Without CAP_DAC_READ_SEARCH open_by_handle_at() is not even tried: the
+ * exporter's seccomp filter (@privileged denied) kills its caller.
  */
 static bool may_open_handles(void)
 {
@@ -100,13 +104,12 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 	n = c->mount_fd < 0 ? -1 : fd_path(c->mount_fd, c->canon);
 	if (n < 0 || fstatfs(c->mount_fd, &sfs) ||
 	    statx(c->mount_fd, "", AT_EMPTY_PATH, 0, &stx)) {
-		snprintf(err, errlen, "%s: %s", mount, strerror(errno));
+		errf(err, errlen, "%s: %m", mount);
 	} else if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		snprintf(err, errlen, "%s: not a cgroup2 mount", mount);
+		errf(err, errlen, "%s: not a cgroup2 mount", mount);
 	} else if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
 		/* paths below it would pass for paths below the mount */
-		snprintf(err, errlen, "%s: not the root of a cgroup2 mount",
-			 mount);
+		errf(err, errlen, "%s: not the root of a cgroup2 mount", mount);
 	} else {
 		/* below "/", a path keeps its leading '/' */
 		c->prefix = n > 1 ? n : 0;
@@ -114,7 +117,7 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 		c->mount = strdup(mount);
 		if (c->mount)
 			return 0;
-		snprintf(err, errlen, "out of memory");
+		errf(err, errlen, "out of memory");
 	}
 	if (c->mount_fd >= 0)
 		close(c->mount_fd);

@@ -1,12 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cgroup ids to cgroup v2 paths and container ids.  A record carries the
- * task's cgroup id, the kernfs inode number of the cgroup's directory.
- * With CAP_DAC_READ_SEARCH, open_by_handle_at() of a kernfs file handle
- * holding it opens that directory (systemd's way); without (the
- * exporter's sandbox), a walk of the hierarchy finds it.  Ids are never
- * reused: each is resolved once, and one that is gone is remembered as
- * gone.
+ * cgroup ids (kernfs inode numbers) to cgroup v2 paths and container ids,
+ * by kernfs file handle or by a walk; ids are never reused, so each is
+ * resolved once and one that is gone stays gone.
  */
 #ifndef CONNPROBE_CGROUP_H
 #define CONNPROBE_CGROUP_H
@@ -37,17 +33,14 @@ struct cp_cgroups {
 	size_t prefix;			/* @canon's length, 0 for "/" */
 	char canon[PATH_MAX];		/* the mount's path, as readlink() has it */
 	struct cp_htab tab;
-	/*
-	 * The last lookup's hit: records come in bursts from one task, and
-	 * this saves hashing its id for each.  Valid until the next insert.
-	 */
+	/* The last hit, for bursts from one task; until the next insert. */
 	struct cp_cgroup *last;
 };
 
 /*
- * Resolve ids on the cgroup2 mount @mount, or the first in
- * /proc/self/mounts (none: lookups find nothing).  -1 with a message in
- * @err if @mount is not the root of a cgroup2 mount one can open.
+ * Resolve ids on the cgroup2 mount @mount, or the first one mounted (none:
+ * lookups find nothing).  -1 with a message in @err if @mount is not the
+ * root of a cgroup2 mount one can open.
  */
 int cgroups_open(struct cp_cgroups *c, const char *mount,
 		 char *err, size_t errlen);
@@ -55,17 +48,15 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 /* An empty cache filled only by cgroups_add() (a capture's table). */
 void cgroups_init(struct cp_cgroups *c);
 
-/* Remember cgroup @id at @path (@len bytes).  -1 if out of memory. */
+/* Remember cgroup @id at @path (@len bytes; NULL: gone).  -1: no memory. */
 int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 		size_t len);
 
-/* cgroups_lookup() past its fast cases. */
 const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id);
 
 /*
  * The cgroup with @id, marked used; NULL if unknown or gone.  Inline for
- * the cases of nearly every record: the last one's cgroup again, or an
- * empty cache with no mount (a capture without a cgroup table).
+ * nearly every record: the last one's cgroup again, or nothing to find.
  */
 static inline const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c,
 						     __u64 id)
@@ -77,10 +68,7 @@ static inline const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c,
 
 void cgroups_free(struct cp_cgroups *c);
 
-/*
- * The mount point of the first cgroup2 filesystem listed in @mounts (a
- * /proc/PID/mounts file), with its octal escapes undone.  -1 if none.
- */
+/* The first cgroup2 mount point in @mounts (/proc/PID/mounts); -1: none. */
 int cgroup2_mount_find(const char *mounts, char *buf, size_t len);
 
 /* --cgroup PATH as a filter's ancestry test (filter.h). */
@@ -92,17 +80,13 @@ struct cp_cgroup_scope {
 /* @path below the mount; a path that starts with the mount loses it. */
 void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
 		       const char *path);
-
 /* For struct cp_cgroup_test: is the cgroup @scope's root or inside it? */
 bool cgroup_scope_under(void *scope, __u64 cgroup_id);
 
 /*
- * Find the container id (CONTAINER_ID_LEN hex digits) in cgroup v2 path
- * @path and copy it to @id.  The deepest component that names one wins:
- * <id> with a prefix docker-, cri-containerd-, crio-, libpod- or none,
- * and a suffix .scope or none (docker with either driver, containerd,
- * cri-o, podman); conmon's own cgroups (crio-conmon-<id>) do not match.
- * False, @id empty, if none does.
+ * Copy to @id the container id in cgroup path @path: the deepest component
+ * [docker-|cri-containerd-|crio-|libpod-]<64 hex>[.scope] (conmon's
+ * crio-conmon-<id> does not match).  False, @id empty, if none.
  */
 bool container_id(const char *path, char *id);
 

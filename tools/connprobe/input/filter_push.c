@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Pushing the tool's filter into the module: see filter_push.h. */
+/* Pushing the tool's filter into the module, and who owns it: see live.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 
 #include <connprobe.h>
 
-#include "filter_push.h"
+#include "live.h"
 
 /* " key=N,N,...". */
 static void put_list(FILE *o, const char *key, const __u16 *v,
@@ -74,10 +74,7 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 	return ret;
 }
 
-/*
- * Write @text to @path (truncated: a plain file in tests); -1 with errno.
- * Not created: a module gone meanwhile is ENOENT, not a new file.
- */
+/* -1 with errno.  No O_CREAT: a module gone meanwhile is ENOENT. */
 static int write_text(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
@@ -90,11 +87,10 @@ static int write_text(const char *path, const char *text)
 }
 
 /*
- * Open the owner file at p->owner, and lock it if no live run holds it
- * (*@locked).  A run that ends well removes it while it holds the lock,
- * so a lock taken on a file no longer at that path is worth nothing, and
- * the open starts again.  Only EWOULDBLOCK says a live run holds it.  -1
- * with errno (ENOENT: there is none; ENOLCK: it cannot be locked).
+ * Open the owner file, and lock it if no live run holds it (*@locked).  A
+ * run that ends removes it while locked, so a lock on a file no longer at
+ * that path is worth nothing: open again.  Only EWOULDBLOCK says a live
+ * run holds it.  -1 with errno (ENOENT: none; ENOLCK: cannot be locked).
  */
 static int owner_open(const struct cp_filter_push *p, int flags, bool *locked)
 {
@@ -135,11 +131,10 @@ static bool owner_names(int fd, const char *terms, long *pid)
 }
 
 /*
- * Who holds the filter @theirs now in force: a live run (its pid in
- * *@pid, 0 if its file names another filter; 1), a run that died without
- * clearing it (its pid, 0, with the owner file open and locked in
- * p->owner_fd), or nobody we know of (-1: set by hand, or by a run that
- * could not record itself).
+ * Who holds the filter @theirs in force: a live run (1, its pid in *@pid,
+ * 0 if its file names another filter), a run that died (0, its pid, the
+ * owner file locked in p->owner_fd), or nobody we know of (-1: set by
+ * hand, or by a run that could not record itself).
  */
 static int filter_owner(struct cp_filter_push *p, const char *theirs,
 			long *pid)
@@ -173,10 +168,9 @@ static void filter_disown(struct cp_filter_push *p)
 
 /*
  * Record this run as the owner of @ours: the owner file locked (already,
- * if filter_owner() found a dead run's) and rewritten.  -1 if another run
- * holds it (it is putting its filter in force this very moment).  A run
- * that cannot record itself (no /run, a read-only one) goes on without,
- * and says what that costs.
+ * if it was a dead run's) and rewritten.  -1 if another run holds it (it
+ * is pushing its filter this very moment).  A run that cannot record
+ * itself (a read-only /run) goes on without, and says what that costs.
  */
 static int filter_own(struct cp_filter_push *p, const char *ours)
 {
@@ -207,25 +201,19 @@ static int filter_own(struct cp_filter_push *p, const char *ours)
 	return 0;
 }
 
-/* filter_push() past its setup; -1 with a message in @err. */
+/* filter_push() past its setup. */
 static int push(struct cp_filter_push *p, const char *ours,
 		char *err, size_t errlen)
 {
-	/* the module writes at most 4096 bytes: one more tells a longer file */
-	char theirs[4096 + 2] = "";
-	FILE *f = fopen(p->path, "re");
-	size_t n = f ? fread(theirs, 1, sizeof(theirs) - 1, f) : 0;
-	int owner = -1, e = !f || ferror(f) ? errno : n > 4096 ? EFBIG : 0;
+	/* the module writes at most 4096 bytes */
+	char theirs[4096 + 1];
+	int owner = -1, e = read_text(p->path, theirs, sizeof(theirs));
 	long pid = 0;
 
-	if (f)
-		fclose(f);
 	if (e == ENOENT)	/* a module without the filter file */
 		return 0;
-	if (e) {
-		snprintf(err, errlen, "%s: %s", p->path, strerror(e));
-		return -1;
-	}
+	if (e)
+		return errf(err, errlen, "%s: %s", p->path, strerror(e));
 	theirs[strcspn(theirs, "\n")] = '\0';
 	if (strcmp(theirs, "none"))
 		owner = filter_owner(p, theirs, &pid);
@@ -234,11 +222,9 @@ static int push(struct cp_filter_push *p, const char *ours,
 		fprintf(stderr,
 			"connprobe: note: cleared the module's filter '%s', left in force by connprobe (pid %ld), which ended without clearing it\n",
 			theirs, pid);
-		if (write_text(p->path, "none")) {
-			snprintf(err, errlen, "%s: cannot clear '%s': %s",
-				 p->path, theirs, strerror(errno));
-			return -1;
-		}
+		if (write_text(p->path, "none"))
+			return errf(err, errlen, "%s: cannot clear '%s': %m",
+				    p->path, theirs);
 		strcpy(theirs, "none");
 	}
 	if (!strcmp(theirs, ours))
@@ -261,8 +247,7 @@ static int push(struct cp_filter_push *p, const char *ours,
 		snprintf(err, errlen,
 			 "another connprobe is putting its filter in force; the filter is global: run with the same filters, or after it");
 	else if (write_text(p->path, ours))
-		snprintf(err, errlen, "%s: cannot set '%s': %s", p->path, ours,
-			 strerror(errno));
+		errf(err, errlen, "%s: cannot set '%s': %m", p->path, ours);
 	else
 		p->pushed = true;
 	return p->pushed ? 0 : -1;
@@ -283,10 +268,8 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 		     CONNPROBE_FILTER_FILE) >= (int)sizeof(p->path) ||
 	    snprintf(p->owner, sizeof(p->owner), "%s/%s", rundir,
 		     FILTER_OWNER_FILE) >= (int)sizeof(p->owner) ||
-	    filter_kernel_text(f, ours, sizeof(ours))) {
-		snprintf(err, errlen, "filter too long for the module");
-		return -1;
-	}
+	    filter_kernel_text(f, ours, sizeof(ours)))
+		return errf(err, errlen, "filter too long for the module");
 	ret = push(p, ours, err, errlen);
 	/* a dead run's owner file, kept for ours if we pushed */
 	if (!p->pushed)
@@ -297,8 +280,8 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 void filter_unpush(struct cp_filter_push *p)
 {
 	if (p->pushed && write_text(p->path, "none"))
-		fprintf(stderr, "connprobe: %s: cannot put back 'none': %s\n",
-			p->path, strerror(errno));
+		fprintf(stderr, "connprobe: %s: cannot put back 'none': %m\n",
+			p->path);
 	p->pushed = false;
 	filter_disown(p);
 }

@@ -1,10 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The live loop: check the environment, poll the CPU files, feed each
- * round sorted by time, tick the sink, drain on SIGINT/SIGTERM or at the
- * end of --duration, then report losses from the difference between two
- * reads of the stats file.
- */
+/* The live loop: poll the CPU files, feed rounds sorted by time, drain. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -20,7 +15,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "capture_read.h"
+#include "capture.h"
 #include "live.h"
 #include "timefmt.h"
 
@@ -29,11 +24,9 @@
 /* Bounds one round, so a busy CPU cannot starve the others' output. */
 #define MAX_PER_CPU_ROUND	4096
 /*
- * The probes keep firing while we drain: stop once caught up, or once
- * a whole buffer per CPU has been read (what was there when the drain
- * began), so that a connect() storm cannot keep us here: what comes
- * meanwhile stays counted as buffered.  Without buf_size in the stats
- * (an older module), this many rounds.
+ * The drain stops once caught up, or after a whole buffer per CPU, so a
+ * connect() storm cannot keep us there (what comes meanwhile stays counted
+ * as buffered).  Without buf_size in the stats (an older module): this.
  */
 #define MAX_DRAIN_ROUNDS	64
 
@@ -106,17 +99,14 @@ int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
 	memset(r, 0, sizeof(*r));
 	/* versionsort: cpu2 before cpu10 */
 	n = scandir(dir, &names, is_cpu_file, versionsort);
-	if (n < 0) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
+	if (n < 0)
+		return errf(err, errlen, "%s: %m", dir);
 	r->pfds = calloc(n + 1, sizeof(*r->pfds));
 	r->cpus = calloc(n + 1, sizeof(*r->cpus));
 	if (!n)
-		snprintf(err, errlen, "%s: no %sN files", dir,
-			 CONNPROBE_CPU_FILE_BASE);
+		errf(err, errlen, "%s: no %sN files", dir, CONNPROBE_CPU_FILE_BASE);
 	else if (!r->pfds || !r->cpus)
-		snprintf(err, errlen, "out of memory");
+		errf(err, errlen, "out of memory");
 	/* up to the first that fails to open */
 	for (i = 0; r->pfds && r->cpus && i < n && r->nr == (size_t)i; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
@@ -125,7 +115,7 @@ int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
 		/* Non-blocking is belt and braces: the module never blocks. */
 		r->pfds[i].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (r->pfds[i].fd < 0)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			errf(err, errlen, "%s: %m", path);
 		else
 			r->nr++;
 	}
@@ -164,43 +154,28 @@ static long read_cpu(struct cp_reader *r, size_t i, size_t max,
 	while (cap - r->len < max)
 		cap *= 2;
 	p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
-	if (!p) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	if (!p)
+		return errf(err, errlen, "out of memory");
 	r->rec = p;
 	r->cap = cap;
 	while (got < max) {
-		/*
-		 * A whole number of records, read into our own array of
-		 * them: unlike bcc's perf buffer, nothing to align.
-		 */
+		/* whole records, into an array of them: nothing to align */
 		n = read(r->pfds[i].fd, r->rec + r->len, (max - got) * rec_size);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0 || (n < 0 && errno == EAGAIN))	/* all read */
 			break;
-		if (n < 0) {
-			snprintf(err, errlen, "read %s%u: %s",
-				 CONNPROBE_CPU_FILE_BASE, r->cpus[i],
-				 strerror(errno));
-			return -1;
-		}
-		if (n % rec_size) {
-			snprintf(err, errlen,
-				 "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
-				 CONNPROBE_CPU_FILE_BASE, r->cpus[i], n,
-				 rec_size);
-			return -1;
-		}
-		for (j = 0; j < n / rec_size; j++) {
-			if (record_check(&r->rec[r->len + j], msg, sizeof(msg))) {
-				snprintf(err, errlen, "%s%u: %s",
-					 CONNPROBE_CPU_FILE_BASE, r->cpus[i],
-					 msg);
-				return -1;
-			}
-		}
+		if (n < 0)
+			return errf(err, errlen, "read %s%u: %m",
+				    CONNPROBE_CPU_FILE_BASE, r->cpus[i]);
+		if (n % rec_size)
+			return errf(err, errlen,
+				    "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
+				    CONNPROBE_CPU_FILE_BASE, r->cpus[i], n, rec_size);
+		for (j = 0; j < n / rec_size; j++)
+			if (record_check(&r->rec[r->len + j], msg, sizeof(msg)))
+				return errf(err, errlen, "%s%u: %s",
+					    CONNPROBE_CPU_FILE_BASE, r->cpus[i], msg);
 		r->len += n / rec_size;
 		got += n / rec_size;
 	}
@@ -256,21 +231,14 @@ struct live {
 	char err[512];
 };
 
-/*
- * Read a round and feed its records in time order: the number of them,
- * or -1 with a message in l->err or the sink's.
- */
+/* Feed a round's records in time order: how many, or -1 (l->err, sink's). */
 static long read_round(struct live *l)
 {
 	struct cp_reader *r = &l->rd;
 	long n = reader_read_all(r, MAX_PER_CPU_ROUND, l->err, sizeof(l->err));
 	size_t i;
 
-	/*
-	 * One CPU's records mostly come in time order already (on a one-CPU
-	 * machine, all of them): checking costs a compare per record,
-	 * sorting 232-byte records costs far more.
-	 */
+	/* mostly in order already: a compare per record beats a qsort() */
 	for (i = 1; i < r->len; i++)
 		if (cmp_record(&r->rec[i - 1], &r->rec[i]) > 0)
 			break;
@@ -283,10 +251,7 @@ static long read_round(struct live *l)
 	return n > 0 && sink_flush(l->sink) ? -1 : n;
 }
 
-/*
- * What the run has lost so far into @delta (free with stats_free());
- * -1 with a message in l->err if the stats file cannot be read.
- */
+/* What the run lost so far into @delta (stats_free() it); -1: l->err. */
 static int losses_now(struct live *l, struct cp_stats *delta)
 {
 	struct cp_stats now;
@@ -294,10 +259,8 @@ static int losses_now(struct live *l, struct cp_stats *delta)
 
 	memset(delta, 0, sizeof(*delta));
 	ret = stats_read(l->dir, &now, l->err, sizeof(l->err));
-	if (!ret && stats_diff(&l->start, &now, delta)) {
-		snprintf(l->err, sizeof(l->err), "out of memory");
-		ret = -1;
-	}
+	if (!ret && stats_diff(&l->start, &now, delta))
+		ret = errf(l->err, sizeof(l->err), "out of memory");
 	stats_free(&now);
 	return ret;
 }
@@ -324,24 +287,15 @@ static int loop(struct live *l, double duration)
 		timeout = !deadline || left_ms > POLL_INTERVAL_MS ?
 			  POLL_INTERVAL_MS : (int)left_ms;
 		ready = poll(l->rd.pfds, l->rd.nr, timeout);
-		/* A signal: the loop checks its exit flag. */
-		if (ready < 0 && errno != EINTR) {
-			snprintf(l->err, sizeof(l->err), "poll: %s",
-				 strerror(errno));
-			return -1;
-		}
-		for (i = 0; ready > 0 && i < l->rd.nr; i++) {
-			if (l->rd.pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-				snprintf(l->err, sizeof(l->err),
-					 "%s%u: buffer closed (module unloaded?)",
-					 CONNPROBE_CPU_FILE_BASE, l->rd.cpus[i]);
-				return -1;
-			}
-		}
-		/*
-		 * POLLIN means a full sub-buffer: the module only says so
-		 * then, so read partial ones too, after the timeout.
-		 */
+		/* EINTR, a signal: the loop checks its exit flag */
+		if (ready < 0 && errno != EINTR)
+			return errf(l->err, sizeof(l->err), "poll: %m");
+		for (i = 0; ready > 0 && i < l->rd.nr; i++)
+			if (l->rd.pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL))
+				return errf(l->err, sizeof(l->err),
+					    "%s%u: buffer closed (module unloaded?)",
+					    CONNPROBE_CPU_FILE_BASE, l->rd.cpus[i]);
+		/* POLLIN says only a sub-buffer is full: read partial ones too */
 		n = read_round(l);
 		if (n < 0)
 			return -1;
@@ -356,9 +310,8 @@ static int loop(struct live *l, double duration)
 			next_tick += l->sink->tick_ns;
 		}
 		/*
-		 * A file that polls readable yet has nothing to read (any
-		 * regular file does) would turn this loop into a busy one:
-		 * sleep out the rest of the interval instead.
+		 * A file that polls readable yet has nothing to read (a regular
+		 * file) would make this a busy loop: sleep out the interval.
 		 */
 		left_ms = timeout - (mono_now() - t0) / 1000000;
 		if (n == 0 && ready > 0 && left_ms > 0)
@@ -385,7 +338,7 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 	    reader_open(&l.rd, opts->dir, l.err, sizeof(l.err)))
 		goto cleanup;
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
-		snprintf(l.err, sizeof(l.err), "sigaction: %m");
+		errf(l.err, sizeof(l.err), "sigaction: %m");
 		goto cleanup;
 	}
 	info.realtime_offset_ns = realtime_offset_now();

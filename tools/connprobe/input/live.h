@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The live source: the module's per-CPU relay files, until stopped. */
+/* The live source: the module's per-CPU relay files, and its filter. */
 #ifndef CONNPROBE_LIVE_H
 #define CONNPROBE_LIVE_H
 
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 
+#include "filter.h"
 #include "sink.h"
 
 /*
@@ -20,31 +22,62 @@ struct live_opts {
 };
 
 /*
- * Poll the CPU files and feed each round's records to @sink in time
- * order; on SIGINT/SIGTERM or at the end of the duration drain what is
- * buffered, then end the sink with what the run lost (from two reads of
- * the stats file).  Returns the exit status: 0, or 1 after printing why.
+ * Feed each round of records to @sink in time order; on SIGINT/SIGTERM or
+ * at the end of the duration drain what is buffered, then end the sink
+ * with what the run lost.  The exit status: 0, or 1 after printing why.
  */
 int live_run(const struct live_opts *opts, struct cp_sink *sink);
 
 /* The CPU files "cpuN" of a debugfs directory, and what a round read. */
 struct cp_reader {
-	size_t nr;			/* number of CPU files */
-	struct pollfd *pfds;		/* one per CPU file */
+	size_t nr;
+	struct pollfd *pfds;
 	unsigned int *cpus;		/* N of each file's name "cpuN" */
 	struct connprobe_record *rec;	/* records read, checked */
 	size_t len, cap;
 };
 
-/* Open every "cpuN" file in @dir; -1 with a message in @err. */
 int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen);
 void reader_close(struct cp_reader *r);
 
 /*
- * Append to r->rec, checked, what each CPU file has, up to @max_per_cpu
- * records from each: how many, or -1 with a message in @err.
+ * Append to r->rec, checked, up to @max_per_cpu records from each CPU
+ * file: how many, or -1 with a message in @err.
  */
 long reader_read_all(struct cp_reader *r, size_t max_per_cpu,
 		     char *err, size_t errlen);
+
+/*
+ * The module's filter is global and cannot say who set it: the run that
+ * pushes one writes "PID TERMS" to FILTER_OWNER_FILE in $CONNPROBE_RUNDIR
+ * (default FILTER_RUNDIR) and holds an flock() on it while it runs.  The
+ * kernel drops the lock however the run ends, so a filter in force that an
+ * unlocked owner file names was left by a run that died, and is cleared.
+ */
+#define FILTER_RUNDIR		"/run/connprobe"
+#define FILTER_OWNER_FILE	"filter.owner"
+
+struct cp_filter_push {
+	char path[PATH_MAX];	/* the module's filter file */
+	char owner[PATH_MAX];	/* the owner file */
+	bool pushed;		/* ours is in force: put "none" back at exit */
+	int owner_fd;		/* the locked owner file; -1: none */
+};
+
+/* What of @f the module can apply, as its filter file's text ("none"). */
+int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len);
+
+/*
+ * Put in force in the module at @dir what of @f it can take (the tool
+ * still applies all of @f), so that connects it turns away never reach
+ * the buffer.  With nothing to push, a filter in force is noted, since it
+ * hides connects; a different one is an error naming the run that holds
+ * it.  Returns 0, or -1 with a message in @err.
+ */
+int filter_push(struct cp_filter_push *p, const char *dir,
+		const struct cp_filter *f, char *err, size_t errlen);
+
+/* Put "none" back if filter_push() put ours in force; let the owner go. */
+void filter_unpush(struct cp_filter_push *p);
 
 #endif /* CONNPROBE_LIVE_H */

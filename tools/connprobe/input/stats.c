@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stddef.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +22,10 @@ enum { L_CPU, L_PROBE, L_MODE, L_TOTAL, L_BUF_SIZE, L_UNTRACKED,
        L_RECLAIMED, L_FILTERED, NR_LINES };
 
 /*
- * Each known line word by word: "N" is an unsigned decimal, "SYMBOL" any
- * word, anything else must appear literally; the shape is also the
- * "expected" text of the error message.  The numbers of a line other
- * than cpu and probe go to @off[] in struct cp_stats; @json names them
- * in JSON, @text prints them (label, ':', the numbers).
+ * Each known line word by word ("N" an unsigned decimal, "SYMBOL" a word,
+ * the rest literal), also the "expected" text of errors.  The numbers of
+ * other lines than cpu and probe go to @off[]; @json names them, @text
+ * prints them (label, ':', the numbers).
  */
 static const struct line_def {
 	const char *shape;
@@ -55,9 +54,8 @@ static const struct line_def {
 };
 
 /*
- * Match the words after the first (from strtok_r() state @save) against
- * @shape: 0 with the numbers in @n and the symbol in @sym, or -1.
- * strtoull() alone would take "+1", " 1" and even "-1".
+ * Match the words after the first (strtok_r() state @save) against @shape:
+ * 0 with the numbers in @n and the symbol in @sym, or -1.
  */
 static int match_shape(const char *shape, char **save,
 		       unsigned long long *n, const char **sym)
@@ -73,6 +71,7 @@ static int match_shape(const char *shape, char **save,
 			return -1;
 		if (len == 1 && *s == 'N') {
 			errno = 0;
+			/* strtoull() alone takes "+1", " 1", even "-1" */
 			*n++ = strtoull(w, &end, 10);
 			if (!isdigit((unsigned char)w[0]) || errno || *end)
 				return -1;
@@ -88,7 +87,7 @@ static int match_shape(const char *shape, char **save,
 	return strtok_r(NULL, " \t", save) ? -1 : 0;
 }
 
-/* Store matched line @i; NULL, or what is wrong with it. */
+/* Store line @i: NULL, or what is wrong with it. */
 static const char *store(struct cp_stats *st, int i,
 			 const unsigned long long *n, const char *sym)
 {
@@ -158,14 +157,14 @@ int stats_parse(const char *text, struct cp_stats *st,
 		if (!w || i == NR_LINES)
 			continue;
 		if (match_shape(lines[i].shape + len + 1, &save, n, &sym))
-			snprintf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
-				 lineno, w, whole, lines[i].shape);
+			errf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
+			     lineno, w, whole, lines[i].shape);
 		else if (duplicate(st, i, n[0]))
-			snprintf(err, errlen, "line %d: duplicate %s line: \"%s\"",
-				 lineno, w, whole);
+			errf(err, errlen, "line %d: duplicate %s line: \"%s\"",
+			     lineno, w, whole);
 		else if ((problem = store(st, i, n, sym)))
-			snprintf(err, errlen, "line %d: %s: \"%s\"", lineno,
-				 problem, whole);
+			errf(err, errlen, "line %d: %s: \"%s\"", lineno,
+			     problem, whole);
 		else
 			continue;
 		free(copy);
@@ -173,11 +172,11 @@ int stats_parse(const char *text, struct cp_stats *st,
 	}
 	/* Loss reporting needs both; a file without them is not ours. */
 	if (!copy)
-		snprintf(err, errlen, "out of memory");
+		errf(err, errlen, "out of memory");
 	else if (!st->nr_cpus)
-		snprintf(err, errlen, "no 'cpu' line");
+		errf(err, errlen, "no 'cpu' line");
 	else if (!(st->have & 1u << L_TOTAL))
-		snprintf(err, errlen, "no 'total' line");
+		errf(err, errlen, "no 'total' line");
 	else
 		ret = 0;
 	free(copy);
@@ -187,36 +186,17 @@ int stats_parse(const char *text, struct cp_stats *st,
 int stats_read(const char *dir, struct cp_stats *st,
 	       char *err, size_t errlen)
 {
-	char path[PATH_MAX], msg[512], *text;
-	FILE *f;
-	size_t n = 0;
-	int ret = -1, e = ENOMEM;
+	char path[PATH_MAX], msg[512], *text = malloc(MAX_STATS_SIZE + 1);
+	int ret = -1, e;
 
 	memset(st, 0, sizeof(*st));
 	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
-	    (int)sizeof(path)) {
-		snprintf(err, errlen, "%s: path too long", dir);
-		return -1;
-	}
-	/* debugfs files report size 0: read to the end, not to st_size */
-	text = malloc(MAX_STATS_SIZE + 1);
-	f = text ? fopen(path, "re") : NULL;
-	if (f) {
-		n = fread(text, 1, MAX_STATS_SIZE + 1, f);
-		/* kept from fclose(), which may set errno */
-		e = ferror(f) ? errno : n > MAX_STATS_SIZE ? EFBIG : 0;
-		fclose(f);
-	} else if (text) {
-		e = errno;
-	}
-	if (e) {
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-	} else {
-		text[n] = '\0';
-		ret = stats_parse(text, st, msg, sizeof(msg));
-		if (ret)
-			snprintf(err, errlen, "%s: %s", path, msg);
-	}
+	    (int)sizeof(path))
+		errf(err, errlen, "%s: path too long", dir);
+	else if ((e = text ? read_text(path, text, MAX_STATS_SIZE + 1) : ENOMEM))
+		errf(err, errlen, "%s: %s", path, strerror(e));
+	else if ((ret = stats_parse(text, st, msg, sizeof(msg))))
+		errf(err, errlen, "%s: %s", path, msg);
 	free(text);
 	return ret;
 }
@@ -385,4 +365,27 @@ int stats_command(const char *dir, bool json)
 		ret = 0;
 	stats_free(&st);
 	return ret;
+}
+
+int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int read_text(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(buf, 1, size, f) : 0;
+	/* kept from fclose(), which may set errno */
+	int e = !f || ferror(f) ? errno : n >= size ? EFBIG : 0;
+
+	if (f)
+		fclose(f);
+	buf[n < size ? n : size - 1] = '\0';
+	return e;
 }

@@ -38,31 +38,27 @@ struct cp_stats {
 };
 
 /*
- * Parse the text of the stats file into @st (free it with stats_free()
- * whatever the result).  Lines with an unknown first word are skipped,
- * since later module versions add lines; a known line of the wrong shape
- * fails, -1 with a message in @err.
+ * Parse the stats file's text into @st (stats_free() it whatever the
+ * result).  Lines of unknown first words, from newer modules, are skipped;
+ * a known line of the wrong shape fails, -1 with a message in @err.
  */
 int stats_parse(const char *text, struct cp_stats *st,
 		char *err, size_t errlen);
-
-/* stats_parse() the stats file in debugfs directory @dir; @err names it. */
+/* stats_parse() the stats file in debugfs directory @dir. */
 int stats_read(const char *dir, struct cp_stats *st,
 	       char *err, size_t errlen);
-
 void stats_free(struct cp_stats *st);
 
 void stats_print_text(FILE *f, const struct cp_stats *st);
 void stats_print_json(FILE *f, const struct cp_stats *st);
 
-/* Increase of a counter between two reads of the stats file. */
+/* A counter's increase between two reads of the stats file. */
 unsigned long long stats_delta(unsigned long long start,
 			       unsigned long long end);
 
 /*
- * What a run lost from @start to @end: @end's CPUs and probes with each
- * counter replaced by its increase (free with stats_free() whatever the
- * result).  -1 if out of memory.
+ * What a run lost from @start to @end: @end with each counter replaced
+ * by its increase (stats_free() it whatever the result).  -1: no memory.
  */
 int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	       struct cp_stats *delta);
@@ -72,5 +68,14 @@ void stats_print_losses(FILE *f, const struct cp_stats *delta);
 
 /* `connprobe stats [--json]`: the exit status (1 after printing why). */
 int stats_command(const char *dir, bool json);
+
+/* snprintf() to @err for input/'s error paths: -1, to return. */
+int errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * Read file @path whole into @buf, NUL-terminated: 0, or an errno (EFBIG:
+ * more than @size - 1 bytes).  Not to st_size: debugfs files report 0.
+ */
+int read_text(const char *path, char *buf, size_t size);
 
 #endif /* CONNPROBE_STATS_H */

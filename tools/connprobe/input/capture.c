@@ -10,21 +10,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture_read.h"
+#include "capture.h"
 #include "timefmt.h"
 
 #define REC_SIZE	sizeof(struct connprobe_record)
-/*
- * Sections are a few KiB (losses, cgroup paths); more than this is a
- * corrupt file, not an allocation to try.
- */
+/* Sections are a few KiB: more is a corrupt file, not a malloc to try. */
 #define MAX_SECTIONS_SIZE	(64 << 20)
 /* Records per read(): 232 KiB, at home in a core's L2 cache. */
 #define CHUNK_RECORDS	1024
 #define TRUNCATED \
 	"truncated capture: no end marker (was the recording cut short?)"
+#define BAD_CGROUPS	"corrupt capture: bad cgroup section"
 
-/* Load a CP_SECTION_LOSSES payload into c->lost: NULL, or what is wrong. */
+/* Each load_*() returns NULL, or what is wrong. */
 static const char *load_losses(struct cp_capture *c, const unsigned char *p,
 			       __u64 size)
 {
@@ -64,27 +62,23 @@ static const char *load_losses(struct cp_capture *c, const unsigned char *p,
 	return NULL;
 }
 
-/* Load a CP_SECTION_CGROUPS payload: NULL, or what is wrong. */
 static const char *load_cgroups(const unsigned char *p, __u64 size,
 				struct cp_cgroups *cgroups)
 {
 	struct cp_capture_cgroup e;
-	__u64 off = 0;
+	__u64 off;
 
-	while (off < size) {
+	/* the section is at most MAX_SECTIONS_SIZE: no wrap */
+	for (off = 0; off < size; off = CP_ALIGN8(off + e.path_len)) {
 		if (size - off < sizeof(e))
-			return "corrupt capture: bad cgroup section";
+			return BAD_CGROUPS;
 		memcpy(&e, p + off, sizeof(e));
 		off += sizeof(e);
-		if (e.path_len > size - off)
-			return "corrupt capture: bad cgroup section";
+		if (e.path_len > size - off || CP_ALIGN8(off + e.path_len) > size)
+			return BAD_CGROUPS;
 		if (cgroups && cgroups_add(cgroups, e.id,
 					   (const char *)p + off, e.path_len))
 			return "out of memory";
-		/* the section is at most MAX_SECTIONS_SIZE: no wrap */
-		off = CP_ALIGN8(off + e.path_len);
-		if (off > size)
-			return "corrupt capture: bad cgroup section";
 	}
 	return NULL;
 }
@@ -95,37 +89,29 @@ static int load_sections(struct cp_capture *c, const unsigned char *p,
 {
 	struct cp_capture_section sec;
 	const char *problem = NULL;
-	__u64 off = 0, padded;
+	__u64 off;
 
-	while (off < size && !problem) {
-		if (size - off < sizeof(sec)) {
-			problem = "corrupt capture: section header cut short";
-			break;
-		}
+	for (off = 0; off < size && !problem; off += CP_ALIGN8((__u64)sec.size)) {
+		if (size - off < sizeof(sec))
+			return errf(err, errlen, "corrupt capture: section header cut short");
 		memcpy(&sec, p + off, sizeof(sec));
 		off += sizeof(sec);
-		padded = CP_ALIGN8((__u64)sec.size);
-		if (padded > size - off) {
-			snprintf(err, errlen,
-				 "corrupt capture: section of %u bytes overruns the file",
-				 sec.size);
-			return -1;
-		}
+		if (CP_ALIGN8((__u64)sec.size) > size - off)
+			return errf(err, errlen,
+				    "corrupt capture: section of %u bytes overruns the file",
+				    sec.size);
 		if (sec.type == CP_SECTION_LOSSES)
 			problem = load_losses(c, p + off, sec.size);
 		else if (sec.type == CP_SECTION_CGROUPS)
 			problem = load_cgroups(p + off, sec.size, cgroups);
-		off += padded;
 	}
-	if (problem)
-		snprintf(err, errlen, "%s", problem);
-	return problem ? -1 : 0;
+	return problem ? errf(err, errlen, "%s", problem) : 0;
 }
 
 /*
  * Read exactly @len bytes at @off: NULL, or what went wrong.  A regular
- * file gives all that is asked but at its end, and report installs no
- * signal handler that could interrupt the read.
+ * file gives all that is asked but at its end, and no signal handler can
+ * interrupt the read.
  */
 static const char *pread_all(int fd, void *buf, size_t len, off_t off)
 {
@@ -136,12 +122,7 @@ static const char *pread_all(int fd, void *buf, size_t len, off_t off)
 	return n < 0 ? strerror(errno) : "file changed while read";
 }
 
-/*
- * Take capture file @fd of @size bytes (closed by capture_close()): its
- * header, footer and sections, read and checked now, the checks most
- * telling first (magic, byte order, versions); the records later, by
- * capture_next().
- */
+/* Check all but the records of capture @fd, the most telling checks first. */
 static int open_fd(struct cp_capture *c, int fd, size_t size,
 		   struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
@@ -198,14 +179,12 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 	else if (f->sections_size > MAX_SECTIONS_SIZE)
 		snprintf(err, errlen, "corrupt capture: %llu bytes of sections",
 			 (unsigned long long)f->sections_size);
-	/* loading copies out what the sections hold */
 	else if (!(sec = malloc(f->sections_size + 1)))
 		problem = "out of memory";
 	else if (!(problem = pread_all(fd, sec, f->sections_size,
 				       h->header_size + body - f->sections_size)))
 		ret = load_sections(c, sec, f->sections_size, cgroups, err,
 				    errlen);
-	/* the records capture_next() reads: none of a capture refused */
 	if (!ret)
 		c->nr_records = f->nr_records;
 out:
@@ -213,20 +192,6 @@ out:
 		snprintf(err, errlen, "%s", problem);
 	free(sec);
 	return ret;
-}
-
-int capture_parse(struct cp_capture *c, const void *data, size_t size,
-		  struct cp_cgroups *cgroups, char *err, size_t errlen)
-{
-	int fd = memfd_create("connprobe-capture", MFD_CLOEXEC);
-
-	memset(c, 0, sizeof(*c));
-	c->fd = fd;
-	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
-		snprintf(err, errlen, "memory file: %s", strerror(errno));
-		return -1;
-	}
-	return open_fd(c, fd, size, cgroups, err, errlen);
 }
 
 /* Where report -i - keeps its copy of a pipe. */
@@ -238,12 +203,10 @@ static const char *spool_dir(void)
 }
 
 /*
- * Standard input (a pipe) copied to a temporary file without a name,
- * which is then read as a capture file is: a capture of gigabytes costs
- * its size in $TMPDIR (default /var/tmp), not in memory, and is checked
- * whole (its footer, cgroup paths and losses come after the records)
- * before any of it is shown.  The file's descriptor (its size in
- * *@size), or -1 with errno.
+ * A pipe copied to an unnamed file, read then as a capture file is: it
+ * costs disk, not memory, and is checked whole (the footer and sections
+ * come after the records) before any of it is shown.  The file's
+ * descriptor (its size in *@size), or -1 with errno.
  */
 static int spool(int in, off_t *size)
 {
