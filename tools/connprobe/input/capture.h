@@ -17,11 +17,9 @@
 #include "stats.h"
 
 /*
- * The footer is written last, so a recording cut short has none and is
- * refused as truncated; it also says where the records end, so a cut file
- * with a stray footer-like tail fails the size check.  Every part is a
- * multiple of 8 bytes, so mapped records are aligned.  Fields are in the
- * recording host's byte order.
+ * The footer, written last, says where the records end: a file cut short
+ * has none, or one that does not add up.  Every part is a multiple of 8
+ * bytes.  Fields are in the recording host's byte order.
  */
 #define CP_CAPTURE_MAGIC	"CONNPRB\n"	/* 8 bytes, no NUL */
 #define CP_CAPTURE_END_MAGIC	"CPEND\0\0\n"
@@ -104,10 +102,7 @@ struct cp_capture {
 	unsigned long long nr_records;
 	bool lost_known;
 	struct cp_stats lost;		/* what the recording lost */
-	/*
-	 * Records are read() in chunks, not mapped: a mapping of gigabytes
-	 * costs a TLB miss per page, while a chunk stays in cache.
-	 */
+	/* read() in chunks, not mapped: a TLB miss per page costs more */
 	int fd;				/* -1: none */
 	struct connprobe_record *chunk;
 	unsigned long long chunk_first, chunk_len;
@@ -115,12 +110,10 @@ struct cp_capture {
 };
 
 /*
- * Open capture @path, check all but its records and load its cgroup paths
- * into @cgroups (may be NULL); records are checked as capture_next() reads
- * them, since a second pass over gigabytes would cost more than the report.
- * "-" or a pipe is first copied to an unnamed file in $TMPDIR (default
- * /var/tmp), not to memory.  -1 with a message in @err; capture_close() is
- * safe either way.
+ * Open capture @path ("-" or a pipe: copied to $TMPDIR first), check all
+ * but its records (capture_next() does, to spare a second pass over
+ * gigabytes), load its cgroup paths into @cgroups (may be NULL).  -1 with
+ * a message in @err; capture_close() is safe either way.
  */
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen);
@@ -134,16 +127,13 @@ static inline int record_ok(const struct connprobe_record *rec)
 		rec->event == CONNPROBE_EVENT_COMPLETE);
 }
 
-/* record_ok()'s verdict, and if not ok (-1) why, in @err. */
+/* record_ok(), with why not (-1) in @err. */
 int record_check(const struct connprobe_record *rec, char *err, size_t errlen);
 
 const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 						 char *err, size_t errlen);
 
-/*
- * The next record, checked.  NULL at the end, with @err empty, or on a
- * bad record or a read error, with the message in @err.
- */
+/* The next record, checked; NULL at the end (@err empty) or on an error. */
 static inline const struct connprobe_record *
 capture_next(struct cp_capture *c, char *err, size_t errlen)
 {
@@ -163,10 +153,7 @@ capture_next(struct cp_capture *c, char *err, size_t errlen)
 
 void capture_print_info(FILE *f, const struct cp_capture *c);
 
-/*
- * Feed every record of @c to @sink, then its losses; a bad record stops
- * the replay there.  The exit status: 0, or 1 after printing why.
- */
+/* Feed @c to @sink, then its losses: the exit status (1 after saying why). */
 int replay_run(struct cp_capture *c, struct cp_sink *sink);
 
 #endif /* CONNPROBE_CAPTURE_H */

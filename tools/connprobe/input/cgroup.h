@@ -1,9 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * cgroup ids (kernfs inode numbers) to cgroup v2 paths and container ids,
- * by kernfs file handle or by a walk; ids are never reused, so each is
- * resolved once and one that is gone stays gone.
- */
+/* cgroup ids to cgroup v2 paths and container ids, resolved once each. */
 #ifndef CONNPROBE_CGROUP_H
 #define CONNPROBE_CGROUP_H
 
@@ -19,8 +15,7 @@
 
 struct cp_cgroup {
 	__u64 id;			/* the key */
-	char *path;			/* below the mount, "/" for the root;
-					 * NULL: gone before it was seen */
+	char *path;			/* below the mount; NULL: gone */
 	char container[CONTAINER_ID_LEN + 1];	/* "" if none */
 	bool used;			/* a record named it (for captures) */
 };
@@ -44,14 +39,12 @@ struct cp_cgroups {
  */
 int cgroups_open(struct cp_cgroups *c, const char *mount,
 		 char *err, size_t errlen);
-
 /* An empty cache filled only by cgroups_add() (a capture's table). */
 void cgroups_init(struct cp_cgroups *c);
-
 /* Remember cgroup @id at @path (@len bytes; NULL: gone).  -1: no memory. */
 int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 		size_t len);
-
+void cgroups_free(struct cp_cgroups *c);
 const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id);
 
 /*
@@ -65,8 +58,6 @@ static inline const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c,
 		return c->last;
 	return c->tab.nr || c->mount ? cgroups_find(c, id) : NULL;
 }
-
-void cgroups_free(struct cp_cgroups *c);
 
 /* The first cgroup2 mount point in @mounts (/proc/PID/mounts); -1: none. */
 int cgroup2_mount_find(const char *mounts, char *buf, size_t len);

@@ -37,7 +37,7 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 	char *text = NULL;
 	size_t n = 0;
 	FILE *o = open_memstream(&text, &n);
-	int ret;
+	bool bad;
 
 	if (!o)
 		return -1;
@@ -66,24 +66,19 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 	if (m & CP_FILTER_LATENCY)
 		fprintf(o, " min_latency_ns=%llu",
 			(unsigned long long)f->min_latency_ns);
-	ret = fclose(o) || !text ? -1 : 0;
-	if (!ret &&
-	    (size_t)snprintf(buf, len, "%s", n ? text + 1 : "none") >= len)
-		ret = -1;
+	bad = fclose(o) || !text ||
+	      (size_t)snprintf(buf, len, "%s", n ? text + 1 : "none") >= len;
 	free(text);
-	return ret;
+	return bad ? -1 : 0;
 }
 
 /* -1 with errno.  No O_CREAT: a module gone meanwhile is ENOENT. */
 static int write_text(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	int bad;
+	int bad = fd < 0 || dprintf(fd, "%s", text) < 0;
 
-	if (fd < 0)
-		return -1;
-	bad = dprintf(fd, "%s", text) < 0;
-	return close(fd) || bad ? -1 : 0;
+	return (fd >= 0 && close(fd)) || bad ? -1 : 0;
 }
 
 /*

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The live loop: poll the CPU files, feed rounds sorted by time, drain. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@
  * as buffered).  Without buf_size in the stats (an older module): this.
  */
 #define MAX_DRAIN_ROUNDS	64
+#define CMP(a, b)		(((a) > (b)) - ((a) < (b)))
 
 /* The module and this tool must agree on the layout, not just the name. */
 _Static_assert(sizeof(struct connprobe_record) == CONNPROBE_RECORD_SIZE,
@@ -65,29 +67,18 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 	return -1;
 }
 
-/* "cpuN" exactly, N into *@cpu; anything else in the directory is not. */
-static int cpu_file_number(const char *name, unsigned int *cpu)
-{
-	size_t base = strlen(CONNPROBE_CPU_FILE_BASE);
-	unsigned long n;
-	char *end;
+#define CPU_BASE_LEN	(sizeof(CONNPROBE_CPU_FILE_BASE) - 1)
 
-	if (strncmp(name, CONNPROBE_CPU_FILE_BASE, base) ||
-	    name[base] < '0' || name[base] > '9')
-		return -1;
-	errno = 0;
-	n = strtoul(name + base, &end, 10);
-	if (errno || *end || n > 0xffffffffUL)
-		return -1;
-	*cpu = n;
-	return 0;
-}
-
+/* "cpuN" exactly; anything else in the directory is not a CPU file. */
 static int is_cpu_file(const struct dirent *de)
 {
-	unsigned int cpu;
+	const char *n = de->d_name + CPU_BASE_LEN;
+	char *end;
 
-	return !cpu_file_number(de->d_name, &cpu);
+	errno = 0;
+	return !strncmp(de->d_name, CONNPROBE_CPU_FILE_BASE, CPU_BASE_LEN) &&
+	       isdigit((unsigned char)*n) && strtoul(n, &end, 10) <= UINT_MAX &&
+	       !errno && !*end;
 }
 
 int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
@@ -110,7 +101,7 @@ int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
 	/* up to the first that fails to open */
 	for (i = 0; r->pfds && r->cpus && i < n && r->nr == (size_t)i; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		cpu_file_number(names[i]->d_name, &r->cpus[i]);
+		r->cpus[i] = strtoul(names[i]->d_name + CPU_BASE_LEN, NULL, 10);
 		r->pfds[i].events = POLLIN;
 		/* Non-blocking is belt and braces: the module never blocks. */
 		r->pfds[i].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -140,59 +131,43 @@ void reader_close(struct cp_reader *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Read CPU file @i; see reader_read_all(). */
-static long read_cpu(struct cp_reader *r, size_t i, size_t max,
-		     char *err, size_t errlen)
+long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen)
 {
 	const size_t rec_size = sizeof(struct connprobe_record);
-	size_t got = 0, j, cap = r->cap ? r->cap : max;
+	size_t i, j, got, cap;
+	long total = 0;
 	char msg[256];
 	void *p;
 	ssize_t n;
 
-	/* room for @max more, so that one read() can take them all */
-	while (cap - r->len < max)
-		cap *= 2;
-	p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
-	if (!p)
-		return errf(err, errlen, "out of memory");
-	r->rec = p;
-	r->cap = cap;
-	while (got < max) {
-		/* whole records, into an array of them: nothing to align */
-		n = read(r->pfds[i].fd, r->rec + r->len, (max - got) * rec_size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n == 0 || (n < 0 && errno == EAGAIN))	/* all read */
-			break;
-		if (n < 0)
-			return errf(err, errlen, "read %s%u: %m",
-				    CONNPROBE_CPU_FILE_BASE, r->cpus[i]);
-		if (n % rec_size)
-			return errf(err, errlen,
-				    "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
-				    CONNPROBE_CPU_FILE_BASE, r->cpus[i], n, rec_size);
-		for (j = 0; j < n / rec_size; j++)
-			if (record_check(&r->rec[r->len + j], msg, sizeof(msg)))
-				return errf(err, errlen, "%s%u: %s",
-					    CONNPROBE_CPU_FILE_BASE, r->cpus[i], msg);
-		r->len += n / rec_size;
-		got += n / rec_size;
-	}
-	return got;
-}
-
-long reader_read_all(struct cp_reader *r, size_t max_per_cpu,
-		     char *err, size_t errlen)
-{
-	long n, total = 0;
-	size_t i;
-
-	for (i = 0; i < r->nr; i++) {
-		n = read_cpu(r, i, max_per_cpu, err, errlen);
-		if (n < 0)
-			return -1;
-		total += n;
+	for (i = 0; i < r->nr; total += got, i++) {
+		/* room for @max more, so that one read() can take them all */
+		for (cap = r->cap ? r->cap : max; cap - r->len < max;)
+			cap *= 2;
+		p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
+		if (!p)
+			return errf(err, errlen, "out of memory");
+		r->rec = p;
+		r->cap = cap;
+		for (got = 0; got < max; got += n / rec_size, r->len += n / rec_size) {
+			/* whole records, into an array of them: nothing to align */
+			n = read(r->pfds[i].fd, r->rec + r->len, (max - got) * rec_size);
+			if (n < 0 && errno == EINTR)
+				n = 0;
+			else if (n == 0 || (n < 0 && errno == EAGAIN))	/* all read */
+				break;
+			else if (n < 0)
+				return errf(err, errlen, "read %s%u: %m",
+					    CONNPROBE_CPU_FILE_BASE, r->cpus[i]);
+			else if (n % rec_size)
+				return errf(err, errlen,
+					    "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
+					    CONNPROBE_CPU_FILE_BASE, r->cpus[i], n, rec_size);
+			for (j = 0; j < n / rec_size; j++)
+				if (record_check(&r->rec[r->len + j], msg, sizeof(msg)))
+					return errf(err, errlen, "%s%u: %s",
+						    CONNPROBE_CPU_FILE_BASE, r->cpus[i], msg);
+		}
 	}
 	return total;
 }
@@ -214,13 +189,8 @@ static int cmp_record(const void *a, const void *b)
 {
 	const struct connprobe_record *x = a, *y = b;
 
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	if (x->event != y->event)
-		return x->event < y->event ? -1 : 1;
-	if (x->cpu != y->cpu)
-		return x->cpu < y->cpu ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	return CMP(x->ts_ns, y->ts_ns) ?: CMP(x->event, y->event) ?:
+	       CMP(x->cpu, y->cpu) ?: CMP(x->seq, y->seq);
 }
 
 struct live {
@@ -268,24 +238,20 @@ static int losses_now(struct live *l, struct cp_stats *delta)
 /* Read rounds until stopped; -1 with a message in l->err or the sink's. */
 static int loop(struct live *l, double duration)
 {
-	long long deadline = 0, next_tick = 0, t0, left_ms;
+	long long end = LLONG_MAX, next_tick = LLONG_MAX, t0, left_ms;
 	struct cp_stats delta;
 	int ready, timeout, bad, failed;
 	size_t i;
 	long n;
 
 	if (duration > 0)
-		deadline = mono_now() + (long long)(duration * 1e9);
+		end = mono_now() + (long long)(duration * 1e9);
 	if (l->sink->tick_ns)
 		next_tick = mono_now() + l->sink->tick_ns;
-	while (!exiting) {
-		t0 = mono_now();
-		if (deadline && t0 >= deadline)
-			break;
+	while (!exiting && (t0 = mono_now()) < end) {
 		/* the interval, cut short by the deadline */
-		left_ms = (deadline - t0 + 999999) / 1000000;
-		timeout = !deadline || left_ms > POLL_INTERVAL_MS ?
-			  POLL_INTERVAL_MS : (int)left_ms;
+		left_ms = (end - t0 - 1) / 1000000 + 1;
+		timeout = left_ms < POLL_INTERVAL_MS ? left_ms : POLL_INTERVAL_MS;
 		ready = poll(l->rd.pfds, l->rd.nr, timeout);
 		/* EINTR, a signal: the loop checks its exit flag */
 		if (ready < 0 && errno != EINTR)
@@ -299,7 +265,7 @@ static int loop(struct live *l, double duration)
 		n = read_round(l);
 		if (n < 0)
 			return -1;
-		if (next_tick && mono_now() >= next_tick) {
+		if (mono_now() >= next_tick) {
 			bad = losses_now(l, &delta);
 			failed = l->sink->ops->tick(l->sink, bad ? NULL : &delta);
 			if (bad)
@@ -326,9 +292,8 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 	struct live l = { .sink = sink, .dir = opts->dir };
 	struct cp_source_info info = { .live = true };
 	struct cp_stats delta = { 0 };
-	unsigned long long per_cpu;
 	struct utsname uts;
-	int i, rounds, ret = 1;
+	int i, rounds, bad, ret = 1;
 	long n = 0;
 
 	/* No SA_RESTART: poll() must return EINTR so the flag is seen now. */
@@ -346,20 +311,16 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 	info.hostname = uname(&uts) ? "" : uts.nodename;
 	if (sink->ops->begin(sink, &info) || loop(&l, opts->duration))
 		goto cleanup;
-	per_cpu = l.start.buf_size / CONNPROBE_RECORD_SIZE;
-	rounds = !l.start.buf_size ? MAX_DRAIN_ROUNDS :
-		 (int)((per_cpu + MAX_PER_CPU_ROUND - 1) / MAX_PER_CPU_ROUND) + 1;
+	rounds = !l.start.buf_size ? MAX_DRAIN_ROUNDS : 1 +
+		 (int)((l.start.buf_size / CONNPROBE_RECORD_SIZE +
+			MAX_PER_CPU_ROUND - 1) / MAX_PER_CPU_ROUND);
 	for (i = 0, n = 1; i < rounds && n > 0; i++)
 		n = read_round(&l);
 	if (n < 0)
 		goto cleanup;
-	if (losses_now(&l, &delta)) {
-		sink->ops->end(sink, NULL);
-		goto cleanup;
-	}
-	if (sink->ops->end(sink, &delta))
-		goto cleanup;
-	ret = 0;
+	bad = losses_now(&l, &delta);
+	if (!sink->ops->end(sink, bad ? NULL : &delta) && !bad)
+		ret = 0;
 
 cleanup:
 	if (ret && (l.err[0] || sink->err[0]))

@@ -40,12 +40,8 @@ struct cp_reader {
 int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen);
 void reader_close(struct cp_reader *r);
 
-/*
- * Append to r->rec, checked, up to @max_per_cpu records from each CPU
- * file: how many, or -1 with a message in @err.
- */
-long reader_read_all(struct cp_reader *r, size_t max_per_cpu,
-		     char *err, size_t errlen);
+/* Append to r->rec up to @max checked records of each CPU: how many, or -1. */
+long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen);
 
 /*
  * The module's filter is global and cannot say who set it: the run that
