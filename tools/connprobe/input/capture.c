@@ -179,7 +179,8 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 	else if (f->sections_size > MAX_SECTIONS_SIZE)
 		snprintf(err, errlen, "corrupt capture: %llu bytes of sections",
 			 (unsigned long long)f->sections_size);
-	else if (!(sec = malloc(f->sections_size + 1)))
+	else if (!(sec = malloc(f->sections_size + 1)) ||
+		 !(c->chunk = malloc(CHUNK_RECORDS * REC_SIZE)))
 		problem = "out of memory";
 	else if (!(problem = pread_all(fd, sec, f->sections_size,
 				       h->header_size + body - f->sections_size)))
@@ -211,7 +212,7 @@ static const char *spool_dir(void)
 static int spool(int in, off_t *size)
 {
 	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
-	int fd = -1, saved;
+	int fd = -1;
 	ssize_t n = 0;
 
 	errno = ENOMEM;
@@ -237,10 +238,8 @@ static int spool(int in, off_t *size)
 			break;
 	}
 	if (fd >= 0 && n) {
-		saved = errno;
-		close(fd);
+		close(fd);	/* which sets errno only if it fails */
 		fd = -1;
-		errno = saved;
 	}
 	free(buf);
 	return fd;
@@ -257,15 +256,15 @@ int capture_open(struct cp_capture *c, const char *path,
 	c->name = path;
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (fd < 0 || fstat(fd, &st))
-		snprintf(err, errlen, "%s", strerror(errno));
+		errf(err, errlen, "%m");
 	else if (S_ISDIR(st.st_mode))
-		snprintf(err, errlen, "%s", strerror(EISDIR));
+		errf(err, errlen, "%s", strerror(EISDIR));
 	else if (S_ISREG(st.st_mode))
 		return open_fd(c, fd, st.st_size, cgroups, err, errlen);
 	/* a pipe: read on from a file of our own */
 	else if ((tmp = spool(fd, &st.st_size)) < 0)
-		snprintf(err, errlen, "copying to a temporary file in %s (TMPDIR): %s",
-			 spool_dir(), strerror(errno));
+		errf(err, errlen, "copying to a temporary file in %s (TMPDIR): %m",
+		     spool_dir());
 	if (fd > STDIN_FILENO)
 		close(fd);
 	return tmp < 0 ? -1 : open_fd(c, tmp, st.st_size, cgroups, err, errlen);
@@ -276,16 +275,14 @@ int record_check(const struct connprobe_record *rec, char *err, size_t errlen)
 	if (record_ok(rec))
 		return 0;
 	if (rec->size != sizeof(*rec))
-		snprintf(err, errlen,
-			 "record size %u, this tool reads %zu-byte records: module and tool were built from different connprobe.h",
-			 rec->size, sizeof(*rec));
-	else if (rec->version != CONNPROBE_RECORD_VERSION)
-		snprintf(err, errlen,
-			 "record version %u, this tool reads version %u: module and tool were built from different connprobe.h",
-			 rec->version, CONNPROBE_RECORD_VERSION);
-	else
-		snprintf(err, errlen, "unknown record event %u", rec->event);
-	return -1;
+		return errf(err, errlen,
+			    "record size %u, this tool reads %zu-byte records: module and tool were built from different connprobe.h",
+			    rec->size, sizeof(*rec));
+	if (rec->version != CONNPROBE_RECORD_VERSION)
+		return errf(err, errlen,
+			    "record version %u, this tool reads version %u: module and tool were built from different connprobe.h",
+			    rec->version, CONNPROBE_RECORD_VERSION);
+	return errf(err, errlen, "unknown record event %u", rec->event);
 }
 
 const struct connprobe_record *capture_next_slow(struct cp_capture *c,
@@ -300,11 +297,6 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 	if (!n)
 		return NULL;
 	if (c->next - c->chunk_first >= c->chunk_len) {
-		if (!c->chunk &&
-		    !(c->chunk = malloc(CHUNK_RECORDS * REC_SIZE))) {
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
 		n = n < CHUNK_RECORDS ? n : CHUNK_RECORDS;
 		problem = pread_all(c->fd, c->chunk, n * REC_SIZE,
 				    c->hdr.header_size + c->next * REC_SIZE);
@@ -342,11 +334,11 @@ void capture_print_info(FILE *f, const struct cp_capture *c)
 	char when[48];
 	size_t n = fmt_rfc3339(&tc, when, start);
 
-	fprintf(f, "host:            %s\n", c->hdr.hostname);
-	fprintf(f, "started:         %.*s\n", (int)n, when);
-	fprintf(f, "duration:        %.3f s\n",
-		(double)(long long)(c->foot.end_ns - c->hdr.start_ns) / 1e9);
-	fprintf(f, "records:         %llu (version %u, %u bytes each)\n",
+	fprintf(f, "host:            %s\nstarted:         %.*s\n"
+		"duration:        %.3f s\n"
+		"records:         %llu (version %u, %u bytes each)\n",
+		c->hdr.hostname, (int)n, when,
+		(double)(long long)(c->foot.end_ns - c->hdr.start_ns) / 1e9,
 		c->nr_records, c->hdr.record_version, c->hdr.record_size);
 	if (c->lost_known)
 		fprintf(f, "lost:            %llu\n", c->lost.total_lost);

@@ -125,38 +125,13 @@ static bool owner_names(int fd, const char *terms, long *pid)
 	return *end == ' ' && !strcmp(end + 1, terms);
 }
 
-/*
- * Who holds the filter @theirs in force: a live run (1, its pid in *@pid,
- * 0 if its file names another filter), a run that died (0, its pid, the
- * owner file locked in p->owner_fd), or nobody we know of (-1: set by
- * hand, or by a run that could not record itself).
- */
-static int filter_owner(struct cp_filter_push *p, const char *theirs,
-			long *pid)
-{
-	bool locked = false;
-	int fd = owner_open(p, 0, &locked);
-	bool named = fd >= 0 && owner_names(fd, theirs, pid);
-
-	if (locked && named) {
-		p->owner_fd = fd;
-		return 0;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (!named)
-		*pid = 0;
-	return fd >= 0 && !locked ? 1 : -1;
-}
-
 /* Let the owner file go: removed while it is locked, then unlocked. */
 static void filter_disown(struct cp_filter_push *p)
 {
 	if (p->owner_fd < 0)
 		return;
 	if (unlink(p->owner) && ftruncate(p->owner_fd, 0))
-		fprintf(stderr, "connprobe: %s: cannot remove it: %s\n",
-			p->owner, strerror(errno));
+		fprintf(stderr, "connprobe: %s: cannot remove it: %m\n", p->owner);
 	close(p->owner_fd);
 	p->owner_fd = -1;
 }
@@ -202,7 +177,8 @@ static int push(struct cp_filter_push *p, const char *ours,
 {
 	/* the module writes at most 4096 bytes */
 	char theirs[4096 + 1];
-	int owner = -1, e = read_text(p->path, theirs, sizeof(theirs));
+	int fd = -1, e = read_text(p->path, theirs, sizeof(theirs));
+	bool locked = false, named = false;
 	long pid = 0;
 
 	if (e == ENOENT)	/* a module without the filter file */
@@ -210,10 +186,16 @@ static int push(struct cp_filter_push *p, const char *ours,
 	if (e)
 		return errf(err, errlen, "%s: %s", p->path, strerror(e));
 	theirs[strcspn(theirs, "\n")] = '\0';
-	if (strcmp(theirs, "none"))
-		owner = filter_owner(p, theirs, &pid);
-	if (owner == 0) {
+	/* who set it: a live run holds its owner file's lock, a dead one not */
+	if (strcmp(theirs, "none")) {
+		fd = owner_open(p, 0, &locked);
+		named = fd >= 0 && owner_names(fd, theirs, &pid);
+	}
+	if (fd >= 0 && !(locked && named))
+		close(fd);
+	if (locked && named) {
 		/* left by a run that died: it hides connects from every run */
+		p->owner_fd = fd;
 		fprintf(stderr,
 			"connprobe: note: cleared the module's filter '%s', left in force by connprobe (pid %ld), which ended without clearing it\n",
 			theirs, pid);
@@ -230,7 +212,7 @@ static int push(struct cp_filter_push *p, const char *ours,
 			theirs);
 		return 0;
 	}
-	if (strcmp(theirs, "none") && owner == 1 && pid)
+	if (strcmp(theirs, "none") && fd >= 0 && !locked && named)
 		snprintf(err, errlen,
 			 "the module's filter is already '%s', set by connprobe (pid %ld), which is running; the filter is global: run with the same filters, or after it",
 			 theirs, pid);

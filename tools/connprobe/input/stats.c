@@ -94,6 +94,12 @@ static const char *store(struct cp_stats *st, int i,
 	void *p;
 	size_t k;
 
+	/* one of each line, one cpu line per CPU, any number of probes */
+	for (k = 0; i == L_CPU && k < st->nr_cpus; k++)
+		if (st->cpus[k].cpu == n[0])
+			return "duplicate line";
+	if (i != L_PROBE && i != L_CPU && (st->have & 1u << i))
+		return "duplicate line";
 	if (i == L_CPU) {
 		if (n[0] > UINT_MAX)
 			return "CPU number out of range";
@@ -122,29 +128,16 @@ static const char *store(struct cp_stats *st, int i,
 	return NULL;
 }
 
-/* One of each line, one cpu line per CPU, any number of probes. */
-static bool duplicate(const struct cp_stats *st, int i, unsigned long long cpu)
+int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen)
 {
-	size_t k;
-
-	for (k = 0; i == L_CPU && k < st->nr_cpus; k++)
-		if (st->cpus[k].cpu == cpu)
-			return true;
-	return i != L_PROBE && i != L_CPU && (st->have & 1u << i);
-}
-
-int stats_parse(const char *text, struct cp_stats *st,
-		char *err, size_t errlen)
-{
-	char *copy = strdup(text), *rest = copy, *line, *save, *w, whole[256];
+	char *line, *save, *w, whole[256];
 	const char *sym = NULL, *problem;
-	/* duplicate() takes n[0] of lines without numbers too */
 	unsigned long long n[5] = { 0 };
-	int lineno = 0, ret = -1, i;
+	int lineno = 0, i;
 	size_t len;
 
 	memset(st, 0, sizeof(*st));
-	while ((line = strsep(&rest, "\n"))) {
+	while ((line = strsep(&text, "\n"))) {
 		lineno++;
 		snprintf(whole, sizeof(whole), "%s", line);
 		w = strtok_r(line, " \t", &save);
@@ -159,28 +152,19 @@ int stats_parse(const char *text, struct cp_stats *st,
 		if (match_shape(lines[i].shape + len + 1, &save, n, &sym))
 			errf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
 			     lineno, w, whole, lines[i].shape);
-		else if (duplicate(st, i, n[0]))
-			errf(err, errlen, "line %d: duplicate %s line: \"%s\"",
-			     lineno, w, whole);
 		else if ((problem = store(st, i, n, sym)))
 			errf(err, errlen, "line %d: %s: \"%s\"", lineno,
 			     problem, whole);
 		else
 			continue;
-		free(copy);
 		return -1;
 	}
 	/* Loss reporting needs both; a file without them is not ours. */
-	if (!copy)
-		errf(err, errlen, "out of memory");
-	else if (!st->nr_cpus)
-		errf(err, errlen, "no 'cpu' line");
-	else if (!(st->have & 1u << L_TOTAL))
-		errf(err, errlen, "no 'total' line");
-	else
-		ret = 0;
-	free(copy);
-	return ret;
+	if (!st->nr_cpus)
+		return errf(err, errlen, "no 'cpu' line");
+	if (!(st->have & 1u << L_TOTAL))
+		return errf(err, errlen, "no 'total' line");
+	return 0;
 }
 
 int stats_read(const char *dir, struct cp_stats *st,

@@ -38,12 +38,11 @@ struct cp_stats {
 };
 
 /*
- * Parse the stats file's text into @st (stats_free() it whatever the
- * result).  Lines of unknown first words, from newer modules, are skipped;
- * a known line of the wrong shape fails, -1 with a message in @err.
+ * Parse the stats file's @text (cut up) into @st (stats_free() it whatever
+ * the result).  Lines of unknown first words, from newer modules, are
+ * skipped; a known line of the wrong shape fails, -1 with why in @err.
  */
-int stats_parse(const char *text, struct cp_stats *st,
-		char *err, size_t errlen);
+int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen);
 /* stats_parse() the stats file in debugfs directory @dir. */
 int stats_read(const char *dir, struct cp_stats *st,
 	       char *err, size_t errlen);
