@@ -6,12 +6,6 @@
 #ifndef CONNPROBE_CAPTURE_H
 #define CONNPROBE_CAPTURE_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdio.h>
-
-#include <connprobe.h>
-
 #include "cgroup.h"
 #include "sink.h"
 #include "stats.h"

@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <connprobe.h>
-
 #include "live.h"
 
 /* " key=N,N,...". */

@@ -5,7 +5,6 @@
 
 #include <limits.h>
 #include <poll.h>
-#include <stdbool.h>
 
 #include "filter.h"
 #include "sink.h"
