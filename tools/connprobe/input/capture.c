@@ -106,11 +106,7 @@ static int load_sections(struct cp_capture *c, const unsigned char *p,
 	return problem ? errf(err, errlen, "%s", problem) : 0;
 }
 
-/*
- * Read exactly @len bytes at @off: NULL, or what went wrong.  A regular
- * file gives all that is asked but at its end, and no signal handler can
- * interrupt the read.
- */
+/* Read @len bytes at @off: NULL, or why not (in a file, one pread() does). */
 static const char *pread_all(int fd, void *buf, size_t len, off_t off)
 {
 	ssize_t n = pread(fd, buf, len, off);
@@ -201,12 +197,7 @@ static const char *spool_dir(void)
 	return dir && *dir ? dir : "/var/tmp";
 }
 
-/*
- * A pipe copied to an unnamed file, read then as a capture file is: it
- * costs disk, not memory, and is checked whole (the footer and sections
- * come after the records) before any of it is shown.  The file's
- * descriptor (its size in *@size), or -1 with errno.
- */
+/* A pipe, to an unnamed file checked whole as any: its fd, or -1 (errno). */
 static int spool(int in, off_t *size)
 {
 	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
@@ -216,10 +207,7 @@ static int spool(int in, off_t *size)
 	errno = ENOMEM;
 	if (buf)
 		fd = open(spool_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	/*
-	 * No O_TMPFILE in that file system (NFS, CIFS, vfat, some FUSE) or
-	 * kernel (EISDIR, EINVAL): a named file, unlinked at once.
-	 */
+	/* no O_TMPFILE in that fs (NFS, vfat...) or kernel: unlinked at once */
 	if (fd < 0 &&
 	    (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
 		errno = ENAMETOOLONG;

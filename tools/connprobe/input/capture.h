@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * The capture file of `connprobe record`, and reading it: header, records
- * (as the kernel wrote them), sections (TLVs), footer.
- */
+/* The capture file (header, records, TLV sections, footer), and reading it. */
 #ifndef CONNPROBE_CAPTURE_H
 #define CONNPROBE_CAPTURE_H
 
@@ -10,11 +7,7 @@
 #include "sink.h"
 #include "stats.h"
 
-/*
- * The footer, written last, says where the records end: a file cut short
- * has none, or one that does not add up.  Every part is a multiple of 8
- * bytes.  Fields are in the recording host's byte order.
- */
+/* Every part a multiple of 8 bytes, fields in the host's byte order. */
 #define CP_CAPTURE_MAGIC	"CONNPRB\n"	/* 8 bytes, no NUL */
 #define CP_CAPTURE_END_MAGIC	"CPEND\0\0\n"
 #define CP_CAPTURE_VERSION	1
@@ -37,6 +30,7 @@ struct cp_capture_header {
 	__u8 __reserved[128];		/* zero */
 };
 
+/* Written last: a capture cut short has none, or one that does not add up. */
 struct cp_capture_footer {
 	char magic[8];			/* CP_CAPTURE_END_MAGIC */
 	__u64 nr_records;
@@ -52,16 +46,9 @@ struct cp_capture_section {
 
 /* Readers skip types they do not know. */
 enum cp_capture_section_type {
-	/*
-	 * What the run lost (absent: unknown): __u64 total_lost, nr_cpus,
-	 * nr_probes, then as many cp_capture_lost_cpu and cp_capture_probe.
-	 */
+	/* __u64 total_lost, nr_cpus, nr_probes, then the cpus, the probes */
 	CP_SECTION_LOSSES = 1,
-	/*
-	 * The cgroups the records name, resolved while recording (they may
-	 * be gone when it is read): cp_capture_cgroup entries, each followed
-	 * by the path below the cgroup2 mount and zeros to 8 bytes.
-	 */
+	/* cgroups resolved when recorded: cp_capture_cgroup, path, zeros */
 	CP_SECTION_CGROUPS = 2,
 };
 
@@ -104,10 +91,9 @@ struct cp_capture {
 };
 
 /*
- * Open capture @path ("-" or a pipe: copied to $TMPDIR first), check all
- * but its records (capture_next() does, to spare a second pass over
- * gigabytes), load its cgroup paths into @cgroups (may be NULL).  -1 with
- * a message in @err; capture_close() is safe either way.
+ * Open capture @path ("-", a pipe: spooled to $TMPDIR), check all but its
+ * records (capture_next() does) and load its cgroups into @cgroups (may be
+ * NULL).  -1 with why in @err; capture_close() it either way.
  */
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen);

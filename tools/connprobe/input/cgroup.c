@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * cgroup id -> path: with CAP_DAC_READ_SEARCH, open_by_handle_at() of a
- * kernfs file handle (systemd's way); without (the exporter's sandbox), a
- * walk of the hierarchy.  Container ids.
- */
+/* cgroup id -> path by kernfs file handle, or by a walk; container ids. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -70,10 +66,7 @@ static ssize_t fd_path(int fd, char *buf)
 	return n;
 }
 
-/*
- * Without CAP_DAC_READ_SEARCH open_by_handle_at() is not even tried: the
- * exporter's seccomp filter (@privileged denied) kills its caller.
- */
+/* Else the exporter's seccomp filter kills open_by_handle_at()'s caller. */
 static bool may_open_handles(void)
 {
 	struct __user_cap_header_struct h = {

@@ -32,11 +32,7 @@ struct cp_cgroups {
 	struct cp_cgroup *last;
 };
 
-/*
- * Resolve ids on the cgroup2 mount @mount, or the first one mounted (none:
- * lookups find nothing).  -1 with a message in @err if @mount is not the
- * root of a cgroup2 mount one can open.
- */
+/* Resolve ids on cgroup2 mount root @mount (NULL: the first, if any). */
 int cgroups_open(struct cp_cgroups *c, const char *mount,
 		 char *err, size_t errlen);
 /* An empty cache filled only by cgroups_add() (a capture's table). */
@@ -47,10 +43,7 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 void cgroups_free(struct cp_cgroups *c);
 const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id);
 
-/*
- * The cgroup with @id, marked used; NULL if unknown or gone.  Inline for
- * nearly every record: the last one's cgroup again, or nothing to find.
- */
+/* NULL if unknown or gone.  Inline: mostly the last one's cgroup again. */
 static inline const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c,
 						     __u64 id)
 {
@@ -74,11 +67,7 @@ void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
 /* For struct cp_cgroup_test: is the cgroup @scope's root or inside it? */
 bool cgroup_scope_under(void *scope, __u64 cgroup_id);
 
-/*
- * Copy to @id the container id in cgroup path @path: the deepest component
- * [docker-|cri-containerd-|crio-|libpod-]<64 hex>[.scope] (conmon's
- * crio-conmon-<id> does not match).  False, @id empty, if none.
- */
+/* @id: the deepest [docker-|cri-containerd-|crio-|libpod-]<id>[.scope]. */
 bool container_id(const char *path, char *id);
 
 #endif /* CONNPROBE_CGROUP_H */

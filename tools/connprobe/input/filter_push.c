@@ -80,10 +80,8 @@ static int write_text(const char *path, const char *text)
 }
 
 /*
- * Open the owner file, and lock it if no live run holds it (*@locked).  A
- * run that ends removes it while locked, so a lock on a file no longer at
- * that path is worth nothing: open again.  Only EWOULDBLOCK says a live
- * run holds it.  -1 with errno (ENOENT: none; ENOLCK: cannot be locked).
+ * The owner file, locked (*@locked) unless a live run holds it; a lock on
+ * a file a run removed meanwhile is worth nothing.  -1 with errno.
  */
 static int owner_open(const struct cp_filter_push *p, int flags, bool *locked)
 {
@@ -135,10 +133,8 @@ static void filter_disown(struct cp_filter_push *p)
 }
 
 /*
- * Record this run as the owner of @ours: the owner file locked (already,
- * if it was a dead run's) and rewritten.  -1 if another run holds it (it
- * is pushing its filter this very moment).  A run that cannot record
- * itself (a read-only /run) goes on without, and says what that costs.
+ * Record this run as @ours's owner; -1 if another run is pushing one now.
+ * Where it cannot (a read-only /run), it goes on, saying what that costs.
  */
 static int filter_own(struct cp_filter_push *p, const char *ours)
 {

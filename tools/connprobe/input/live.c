@@ -22,11 +22,7 @@
 #define POLL_INTERVAL_MS	100
 /* Bounds one round, so a busy CPU cannot starve the others' output. */
 #define MAX_PER_CPU_ROUND	4096
-/*
- * The drain stops once caught up, or after a whole buffer per CPU, so a
- * connect() storm cannot keep us there (what comes meanwhile stays counted
- * as buffered).  Without buf_size in the stats (an older module): this.
- */
+/* The drain reads at most a buffer per CPU, or this many rounds: storms end. */
 #define MAX_DRAIN_ROUNDS	64
 #define CMP(a, b)		(((a) > (b)) - ((a) < (b)))
 
@@ -178,11 +174,7 @@ static void sig_handler(int sig)
 	exiting = 1;
 }
 
-/*
- * Time order; cpu and seq make the order total, hence repeatable.  A
- * COMPLETE record may carry its connect's entry time: on a tie it comes
- * after the CONNECT, so that views see an attempt start before it ends.
- */
+/* Time, CONNECT before its COMPLETE (same entry time), cpu, seq: total. */
 static int cmp_record(const void *a, const void *b)
 {
 	const struct connprobe_record *x = a, *y = b;
@@ -273,10 +265,7 @@ static int loop(struct live *l, double duration)
 				return -1;
 			next_tick += l->sink->tick_ns;
 		}
-		/*
-		 * A file that polls readable yet has nothing to read (a regular
-		 * file) would make this a busy loop: sleep out the interval.
-		 */
+		/* no busy loop on a file that polls readable but is empty */
 		left_ms = timeout - (mono_now() - t0) / 1000000;
 		if (n == 0 && ready > 0 && left_ms > 0)
 			poll(NULL, 0, left_ms);

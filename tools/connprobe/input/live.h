@@ -9,10 +9,7 @@
 #include "filter.h"
 #include "sink.h"
 
-/*
- * Check root, debugfs at @debugfs (not with @fake_debugfs: --debugfs),
- * and the module's directory @dir; print how to fix what is wrong, -1.
- */
+/* Check root, debugfs (unless @fake_debugfs) and @dir; -1 saying how to fix. */
 int env_check(const char *debugfs, const char *dir, bool fake_debugfs);
 
 struct live_opts {
@@ -20,11 +17,7 @@ struct live_opts {
 	double duration;	/* seconds; 0 runs until SIGINT/SIGTERM */
 };
 
-/*
- * Feed each round of records to @sink in time order; on SIGINT/SIGTERM or
- * at the end of the duration drain what is buffered, then end the sink
- * with what the run lost.  The exit status: 0, or 1 after printing why.
- */
+/* Feed @sink until a signal or the duration, drain, end: the exit status. */
 int live_run(const struct live_opts *opts, struct cp_sink *sink);
 
 /* The CPU files "cpuN" of a debugfs directory, and what a round read. */
@@ -43,11 +36,10 @@ void reader_close(struct cp_reader *r);
 long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen);
 
 /*
- * The module's filter is global and cannot say who set it: the run that
- * pushes one writes "PID TERMS" to FILTER_OWNER_FILE in $CONNPROBE_RUNDIR
- * (default FILTER_RUNDIR) and holds an flock() on it while it runs.  The
- * kernel drops the lock however the run ends, so a filter in force that an
- * unlocked owner file names was left by a run that died, and is cleared.
+ * The module's filter is global: its pusher writes "PID TERMS" to
+ * FILTER_OWNER_FILE in $CONNPROBE_RUNDIR (or FILTER_RUNDIR) and flock()s it
+ * while it runs.  The kernel drops the lock however the run ends: a filter
+ * that an unlocked owner file names was a dead run's, and is cleared.
  */
 #define FILTER_RUNDIR		"/run/connprobe"
 #define FILTER_OWNER_FILE	"filter.owner"
@@ -63,11 +55,8 @@ struct cp_filter_push {
 int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len);
 
 /*
- * Put in force in the module at @dir what of @f it can take (the tool
- * still applies all of @f), so that connects it turns away never reach
- * the buffer.  With nothing to push, a filter in force is noted, since it
- * hides connects; a different one is an error naming the run that holds
- * it.  Returns 0, or -1 with a message in @err.
+ * Put in force in the module at @dir what of @f it takes (a different filter
+ * in force: an error naming its run; none to push: a note).  -1, why in @err.
  */
 int filter_push(struct cp_filter_push *p, const char *dir,
 		const struct cp_filter *f, char *err, size_t errlen);

@@ -22,10 +22,8 @@ enum { L_CPU, L_PROBE, L_MODE, L_TOTAL, L_BUF_SIZE, L_UNTRACKED,
        L_RECLAIMED, L_FILTERED, NR_LINES };
 
 /*
- * Each known line word by word ("N" an unsigned decimal, "SYMBOL" a word,
- * the rest literal), also the "expected" text of errors.  The numbers of
- * other lines than cpu and probe go to @off[]; @json names them, @text
- * prints them (label, ':', the numbers).
+ * Known lines word by word ("N" a decimal, "SYMBOL" a word, the rest as is),
+ * also errors' "expected" text.  @off: where numbers of the other lines go.
  */
 static const struct line_def {
 	const char *shape;
@@ -53,10 +51,7 @@ static const struct line_def {
 			 "Turned away by the module's filter: %llu calls, %llu records\n" },
 };
 
-/*
- * Match the words after the first (strtok_r() state @save) against @shape:
- * 0 with the numbers in @n and the symbol in @sym, or -1.
- */
+/* Match the line's other words to @shape: numbers to @n, a symbol to @sym. */
 static int match_shape(const char *shape, char **save,
 		       unsigned long long *n, const char **sym)
 {
@@ -266,10 +261,7 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 unsigned long long stats_delta(unsigned long long start,
 			       unsigned long long end)
 {
-	/*
-	 * A counter only goes down if the module was reloaded in between;
-	 * then everything it counted happened during the run.
-	 */
+	/* down only after a module reload: then all it counted is the run's */
 	return end >= start ? end - start : end;
 }
 

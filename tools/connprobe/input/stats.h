@@ -38,9 +38,8 @@ struct cp_stats {
 };
 
 /*
- * Parse the stats file's @text (cut up) into @st (stats_free() it whatever
- * the result).  Lines of unknown first words, from newer modules, are
- * skipped; a known line of the wrong shape fails, -1 with why in @err.
+ * Parse (cut up) stats file @text into @st, skipping lines a newer module
+ * adds; -1 on a malformed line, why in @err.  stats_free() @st either way.
  */
 int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen);
 /* stats_parse() the stats file in debugfs directory @dir. */
@@ -55,10 +54,7 @@ void stats_print_json(FILE *f, const struct cp_stats *st);
 unsigned long long stats_delta(unsigned long long start,
 			       unsigned long long end);
 
-/*
- * What a run lost from @start to @end: @end with each counter replaced
- * by its increase (stats_free() it whatever the result).  -1: no memory.
- */
+/* @end less @start, counter by counter (stats_free() it either way). */
 int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	       struct cp_stats *delta);
 
@@ -71,10 +67,7 @@ int stats_command(const char *dir, bool json);
 /* snprintf() to @err for input/'s error paths: -1, to return. */
 int errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/*
- * Read file @path whole into @buf, NUL-terminated: 0, or an errno (EFBIG:
- * more than @size - 1 bytes).  Not to st_size: debugfs files report 0.
- */
+/* @path whole into @buf, NUL-ended (debugfs sizes are 0): 0, errno, EFBIG. */
 int read_text(const char *path, char *buf, size_t size);
 
 #endif /* CONNPROBE_STATS_H */
