@@ -160,7 +160,6 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 		problem = pread_all(fd, &c->foot, sizeof(*f), size - sizeof(*f));
 	if (problem || err[0])
 		goto out;
-	/* the footer: the parts must add up to the file */
 	body = size - h->header_size - sizeof(*f);
 	if (memcmp(f->magic, CP_CAPTURE_END_MAGIC, sizeof(f->magic)))
 		problem = TRUNCATED;
@@ -189,7 +188,6 @@ out:
 	return ret;
 }
 
-/* Where report -i - keeps its copy of a pipe. */
 static const char *spool_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
@@ -201,15 +199,11 @@ static const char *spool_dir(void)
 static int spool(int in, off_t *size)
 {
 	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
-	int fd = -1;
+	int fd = buf ? open(spool_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600) : -1;
 	ssize_t n = 0;
 
-	errno = ENOMEM;
-	if (buf)
-		fd = open(spool_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	/* no O_TMPFILE in that fs (NFS, vfat...) or kernel: unlinked at once */
-	if (fd < 0 &&
-	    (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+	if (fd < 0 && buf) {
 		errno = ENAMETOOLONG;
 		if (snprintf(path, sizeof(path), "%s/connprobe-report.XXXXXX",
 			     spool_dir()) < (int)sizeof(path) &&
@@ -247,7 +241,6 @@ int capture_open(struct cp_capture *c, const char *path,
 		errf(err, errlen, "%s", strerror(EISDIR));
 	else if (S_ISREG(st.st_mode))
 		return open_fd(c, fd, st.st_size, cgroups, err, errlen);
-	/* a pipe: read on from a file of our own */
 	else if ((tmp = spool(fd, &st.st_size)) < 0)
 		errf(err, errlen, "copying to a temporary file in %s (TMPDIR): %m",
 		     spool_dir());
@@ -337,9 +330,7 @@ int replay_run(struct cp_capture *c, struct cp_sink *sink)
 {
 	struct cp_source_info info = {
 		.realtime_offset_ns = c->hdr.realtime_offset_ns,
-		.start_ns = c->hdr.start_ns,
-		.hostname = c->hdr.hostname,
-	};
+		.start_ns = c->hdr.start_ns, .hostname = c->hdr.hostname };
 	const struct connprobe_record *rec;
 	char err[512];
 

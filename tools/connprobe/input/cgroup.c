@@ -30,8 +30,7 @@ void cgroups_init(struct cp_cgroups *c)
 	htab_init(&c->tab, sizeof(__u64), sizeof(struct cp_cgroup));
 }
 
-int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
-		size_t len)
+int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path, size_t len)
 {
 	struct cp_cgroup *cg;
 
@@ -50,7 +49,6 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 	return 0;
 }
 
-/* The path of open file @fd into @buf: its length, or -1 with errno. */
 static ssize_t fd_path(int fd, char *buf)
 {
 	char proc[32];
@@ -69,9 +67,7 @@ static ssize_t fd_path(int fd, char *buf)
 /* Else the exporter's seccomp filter kills open_by_handle_at()'s caller. */
 static bool may_open_handles(void)
 {
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3
-	};
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
 	return !syscall(SYS_capget, &h, d) &&
@@ -264,7 +260,6 @@ bool cgroup_scope_under(void *scope, __u64 cgroup_id)
 
 bool container_id(const char *path, char *id)
 {
-	/* a component: [runtime-]<id>[.scope] */
 	static const char pattern[] =
 		"(^|/)(docker-|cri-containerd-|crio-|libpod-)?([0-9a-f]{64})(\\.scope)?(/|$)";
 	static regex_t re;

@@ -38,8 +38,7 @@ int cgroups_open(struct cp_cgroups *c, const char *mount,
 /* An empty cache filled only by cgroups_add() (a capture's table). */
 void cgroups_init(struct cp_cgroups *c);
 /* Remember cgroup @id at @path (@len bytes; NULL: gone).  -1: no memory. */
-int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
-		size_t len);
+int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path, size_t len);
 void cgroups_free(struct cp_cgroups *c);
 const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id);
 
@@ -54,7 +53,6 @@ static inline const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c,
 
 /* The first cgroup2 mount point in @mounts (/proc/PID/mounts); -1: none. */
 int cgroup2_mount_find(const char *mounts, char *buf, size_t len);
-
 /* --cgroup PATH as a filter's ancestry test (filter.h). */
 struct cp_cgroup_scope {
 	struct cp_cgroups *cgroups;
@@ -66,7 +64,6 @@ void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
 		       const char *path);
 /* For struct cp_cgroup_test: is the cgroup @scope's root or inside it? */
 bool cgroup_scope_under(void *scope, __u64 cgroup_id);
-
 /* @id: the deepest [docker-|cri-containerd-|crio-|libpod-]<id>[.scope]. */
 bool container_id(const char *path, char *id);
 

@@ -165,7 +165,6 @@ static int filter_own(struct cp_filter_push *p, const char *ours)
 	return 0;
 }
 
-/* filter_push() past its setup. */
 static int push(struct cp_filter_push *p, const char *ours,
 		char *err, size_t errlen)
 {

@@ -239,7 +239,6 @@ static int loop(struct live *l, double duration)
 	if (l->sink->tick_ns)
 		next_tick = mono_now() + l->sink->tick_ns;
 	while (!exiting && (t0 = mono_now()) < end) {
-		/* the interval, cut short by the deadline */
 		left_ms = (end - t0 - 1) / 1000000 + 1;
 		timeout = left_ms < POLL_INTERVAL_MS ? left_ms : POLL_INTERVAL_MS;
 		ready = poll(l->rd.pfds, l->rd.nr, timeout);

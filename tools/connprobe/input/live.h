@@ -11,7 +11,6 @@
 
 /* Check root, debugfs (unless @fake_debugfs) and @dir; -1 saying how to fix. */
 int env_check(const char *debugfs, const char *dir, bool fake_debugfs);
-
 struct live_opts {
 	const char *dir;	/* <debugfs>/connprobe */
 	double duration;	/* seconds; 0 runs until SIGINT/SIGTERM */
@@ -31,7 +30,6 @@ struct cp_reader {
 
 int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen);
 void reader_close(struct cp_reader *r);
-
 /* Append to r->rec up to @max checked records of each CPU: how many, or -1. */
 long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen);
 
@@ -53,14 +51,12 @@ struct cp_filter_push {
 
 /* What of @f the module can apply, as its filter file's text ("none"). */
 int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len);
-
 /*
  * Put in force in the module at @dir what of @f it takes (a different filter
  * in force: an error naming its run; none to push: a note).  -1, why in @err.
  */
 int filter_push(struct cp_filter_push *p, const char *dir,
 		const struct cp_filter *f, char *err, size_t errlen);
-
 /* Put "none" back if filter_push() put ours in force; let the owner go. */
 void filter_unpush(struct cp_filter_push *p);
 

@@ -162,8 +162,7 @@ int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen)
 	return 0;
 }
 
-int stats_read(const char *dir, struct cp_stats *st,
-	       char *err, size_t errlen)
+int stats_read(const char *dir, struct cp_stats *st, char *err, size_t errlen)
 {
 	char path[PATH_MAX], msg[512], *text = malloc(MAX_STATS_SIZE + 1);
 	int ret = -1, e;
@@ -258,8 +257,7 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 	fputs("}\n", f);
 }
 
-unsigned long long stats_delta(unsigned long long start,
-			       unsigned long long end)
+unsigned long long stats_delta(unsigned long long start, unsigned long long end)
 {
 	/* down only after a module reload: then all it counted is the run's */
 	return end >= start ? end - start : end;

@@ -25,8 +25,7 @@ struct cp_stats {
 	size_t nr_cpus;
 	struct cp_stats_probe *probes;
 	size_t nr_probes;
-	unsigned long long total_written, total_read, total_lost,
-			   total_buffered;
+	unsigned long long total_written, total_read, total_lost, total_buffered;
 	char mode[16];			/* "stream", "flight"; "" if absent */
 	unsigned long long buf_size;	/* bytes per CPU */
 	unsigned long long attempts_untracked;
@@ -43,24 +42,17 @@ struct cp_stats {
  */
 int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen);
 /* stats_parse() the stats file in debugfs directory @dir. */
-int stats_read(const char *dir, struct cp_stats *st,
-	       char *err, size_t errlen);
+int stats_read(const char *dir, struct cp_stats *st, char *err, size_t errlen);
 void stats_free(struct cp_stats *st);
-
 void stats_print_text(FILE *f, const struct cp_stats *st);
 void stats_print_json(FILE *f, const struct cp_stats *st);
-
-/* A counter's increase between two reads of the stats file. */
 unsigned long long stats_delta(unsigned long long start,
 			       unsigned long long end);
-
 /* @end less @start, counter by counter (stats_free() it either way). */
 int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	       struct cp_stats *delta);
-
 /* bcc-style lines: per CPU that lost records, per probe that missed. */
 void stats_print_losses(FILE *f, const struct cp_stats *delta);
-
 /* `connprobe stats [--json]`: the exit status (1 after printing why). */
 int stats_command(const char *dir, bool json);
 
