@@ -45,8 +45,7 @@ static const char *load_losses(struct cp_capture *c, const unsigned char *p,
 	for (; l->nr_cpus < head[1]; p += sizeof(cpu)) {
 		memcpy(&cpu, p, sizeof(cpu));
 		l->cpus[l->nr_cpus++] = (struct cp_stats_cpu){
-			.cpu = cpu.cpu, .written = cpu.written,
-			.lost = cpu.lost };
+			.cpu = cpu.cpu, .written = cpu.written, .lost = cpu.lost };
 	}
 	for (; l->nr_probes < head[2]; p += sizeof(probe)) {
 		memcpy(&probe, p, sizeof(probe));
@@ -82,8 +81,7 @@ static const char *load_cgroups(const unsigned char *p, __u64 size,
 }
 
 static int load_sections(struct cp_capture *c, const unsigned char *p,
-			 __u64 size, struct cp_cgroups *cgroups,
-			 char *err, size_t errlen)
+			 __u64 size, struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
 	struct cp_capture_section sec;
 	const char *problem = NULL;
@@ -134,8 +132,7 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 	c->hdr.hostname[sizeof(h->hostname) - 1] = '\0';
 	if (problem)
 		goto out;
-	if (n < sizeof(h->magic) ||
-	    memcmp(h->magic, CP_CAPTURE_MAGIC, sizeof(h->magic)))
+	if (n < sizeof(h->magic) || memcmp(h->magic, CP_CAPTURE_MAGIC, sizeof(h->magic)))
 		problem = "not a connprobe capture";
 	else if (n < sizeof(*h))
 		problem = "truncated capture: header cut short";
@@ -152,8 +149,7 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 			 h->record_version, h->record_size,
 			 CONNPROBE_RECORD_VERSION, REC_SIZE);
 	else if (h->header_size < sizeof(*h) || h->header_size % 8)
-		snprintf(err, errlen, "corrupt capture: header size %u",
-			 h->header_size);
+		snprintf(err, errlen, "corrupt capture: header size %u", h->header_size);
 	else if (size < h->header_size + sizeof(*f))
 		problem = TRUNCATED;
 	else
@@ -177,8 +173,7 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 		problem = "out of memory";
 	else if (!(problem = pread_all(fd, sec, f->sections_size,
 				       h->header_size + body - f->sections_size)))
-		ret = load_sections(c, sec, f->sections_size, cgroups, err,
-				    errlen);
+		ret = load_sections(c, sec, f->sections_size, cgroups, err, errlen);
 	if (!ret)
 		c->nr_records = f->nr_records;
 out:

@@ -101,8 +101,7 @@ void capture_close(struct cp_capture *c);
 
 static inline int record_ok(const struct connprobe_record *rec)
 {
-	return rec->size == sizeof(*rec) &&
-	       rec->version == CONNPROBE_RECORD_VERSION &&
+	return rec->size == sizeof(*rec) && rec->version == CONNPROBE_RECORD_VERSION &&
 	       (rec->event == CONNPROBE_EVENT_CONNECT ||
 		rec->event == CONNPROBE_EVENT_COMPLETE);
 }

@@ -131,8 +131,7 @@ static int by_handle(struct cp_cgroups *c, __u64 id)
 	union {
 		struct file_handle fh;
 		char bytes[sizeof(struct file_handle) + sizeof(__u64)];
-	} h = { .fh = { .handle_bytes = sizeof(id),
-			.handle_type = FILEID_KERNFS } };
+	} h = { .fh = { .handle_bytes = sizeof(id), .handle_type = FILEID_KERNFS } };
 	char buf[PATH_MAX];
 	int fd, err = 0;
 
@@ -161,8 +160,7 @@ static int walk(struct cp_cgroups *c)
 		return -1;
 	while ((e = fts_read(fts)))
 		/* a cgroup removed under the walk is gone, not unseen */
-		if ((e->fts_info == FTS_D &&
-		     add_below(c, e->fts_ino, e->fts_path)) ||
+		if ((e->fts_info == FTS_D && add_below(c, e->fts_ino, e->fts_path)) ||
 		    (e->fts_errno && e->fts_errno != ENOENT))
 			ret = -1;
 	if (errno)
@@ -221,8 +219,7 @@ int cgroup2_mount_find(const char *mounts, char *buf, size_t len)
 
 	/* getmntent() undoes the octal escapes (\040 for a space) */
 	while (f && ret && (m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2") &&
-		    strlen(m->mnt_dir) < len) {
+		if (!strcmp(m->mnt_type, "cgroup2") && strlen(m->mnt_dir) < len) {
 			strcpy(buf, m->mnt_dir);
 			ret = 0;
 		}
@@ -237,11 +234,9 @@ void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
 	size_t m = c->mount ? strlen(c->mount) : 0, n;
 
 	s->cgroups = c;
-	if (m && !strncmp(path, c->mount, m) &&
-	    (path[m] == '\0' || path[m] == '/'))
+	if (m && !strncmp(path, c->mount, m) && (path[m] == '\0' || path[m] == '/'))
 		path += m;
-	snprintf(s->root, sizeof(s->root), "%s%s", path[0] == '/' ? "" : "/",
-		 path);
+	snprintf(s->root, sizeof(s->root), "%s%s", path[0] == '/' ? "" : "/", path);
 	n = strlen(s->root);
 	while (n > 1 && s->root[n - 1] == '/')
 		s->root[--n] = '\0';

@@ -33,8 +33,7 @@ struct cp_cgroups {
 };
 
 /* Resolve ids on cgroup2 mount root @mount (NULL: the first, if any). */
-int cgroups_open(struct cp_cgroups *c, const char *mount,
-		 char *err, size_t errlen);
+int cgroups_open(struct cp_cgroups *c, const char *mount, char *err, size_t errlen);
 /* An empty cache filled only by cgroups_add() (a capture's table). */
 void cgroups_init(struct cp_cgroups *c);
 /* Remember cgroup @id at @path (@len bytes; NULL: gone).  -1: no memory. */
@@ -60,8 +59,7 @@ struct cp_cgroup_scope {
 };
 
 /* @path below the mount; a path that starts with the mount loses it. */
-void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
-		       const char *path);
+void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c, const char *path);
 /* For struct cp_cgroup_test: is the cgroup @scope's root or inside it? */
 bool cgroup_scope_under(void *scope, __u64 cgroup_id);
 /* @id: the deepest [docker-|cri-containerd-|crio-|libpod-]<id>[.scope]. */

@@ -54,16 +54,13 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 		fprintf(o, " family=%s", !(m & CP_FILTER_IPV6) ? "ipv4" :
 			!(m & CP_FILTER_IPV4) ? "ipv6" : "ipv4,ipv6");
 	if (m & CP_FILTER_PORT)
-		put_list(o, " port=", f->ports, f->nr_ports,
-			 CP_FILTER_MAX_PORTS);
+		put_list(o, " port=", f->ports, f->nr_ports, CP_FILTER_MAX_PORTS);
 	if (m & CP_FILTER_FAILED)
 		fputs(" failed", o);
 	if (m & CP_FILTER_ERRNO)
-		put_list(o, " errno=", f->errnos, f->nr_errnos,
-			 CP_FILTER_MAX_ERRNOS);
+		put_list(o, " errno=", f->errnos, f->nr_errnos, CP_FILTER_MAX_ERRNOS);
 	if (m & CP_FILTER_LATENCY)
-		fprintf(o, " min_latency_ns=%llu",
-			(unsigned long long)f->min_latency_ns);
+		fprintf(o, " min_latency_ns=%llu", (unsigned long long)f->min_latency_ns);
 	bad = fclose(o) || !text ||
 	      (size_t)snprintf(buf, len, "%s", n ? text + 1 : "none") >= len;
 	free(text);
@@ -250,8 +247,7 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 void filter_unpush(struct cp_filter_push *p)
 {
 	if (p->pushed && write_text(p->path, "none"))
-		fprintf(stderr, "connprobe: %s: cannot put back 'none': %m\n",
-			p->path);
+		fprintf(stderr, "connprobe: %s: cannot put back 'none': %m\n", p->path);
 	p->pushed = false;
 	filter_disown(p);
 }

@@ -40,8 +40,7 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 	/* The debugfs files are root-only; say so instead of EACCES. */
 	if (geteuid() != 0)
 		fprintf(stderr, "connprobe: must be run as root\n");
-	else if (!fake_debugfs &&
-		 (statfs(debugfs, &sfs) || sfs.f_type != DEBUGFS_MAGIC))
+	else if (!fake_debugfs && (statfs(debugfs, &sfs) || sfs.f_type != DEBUGFS_MAGIC))
 		fprintf(stderr,
 			"connprobe: debugfs is not mounted on %s; mount it with: mount -t debugfs none %s\n",
 			debugfs, debugfs);

@@ -148,8 +148,7 @@ int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen)
 			errf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
 			     lineno, w, whole, lines[i].shape);
 		else if ((problem = store(st, i, n, sym)))
-			errf(err, errlen, "line %d: %s: \"%s\"", lineno,
-			     problem, whole);
+			errf(err, errlen, "line %d: %s: \"%s\"", lineno, problem, whole);
 		else
 			continue;
 		return -1;
@@ -208,8 +207,7 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 			c->written, c->read, c->lost, c->buffered);
 	fprintf(f, "%-8s %20llu %20llu %20llu %20llu\n\n%-24s %12s %12s %12s\n",
 		"total", st->total_written, st->total_read, st->total_lost,
-		st->total_buffered, "PROBE", "NMISSED", "KP_NMISSED",
-		"MAXACTIVE");
+		st->total_buffered, "PROBE", "NMISSED", "KP_NMISSED", "MAXACTIVE");
 	for (p = st->probes; p < st->probes + st->nr_probes; p++)
 		fprintf(f, "%-24s %12llu %12llu %12llu\n", p->symbol,
 			p->nmissed, p->kp_nmissed, p->maxactive);
@@ -221,8 +219,7 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 				d->off[1] ? U64(st, d->off[1]) : 0);
 		else if (d->text)
 			fprintf(f, "%.*s unknown\n",
-				(int)(strchr(d->text, ':') + 1 - d->text),
-				d->text);
+				(int)(strchr(d->text, ':') + 1 - d->text), d->text);
 }
 
 /* Symbols and the mode are word characters (match_shape()): no escaping. */
@@ -238,14 +235,12 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 			c > st->cpus ? "," : "", c->cpu, c->written, c->read,
 			c->lost, c->buffered);
 	fprintf(f, "],\"total\":{\"written\":%llu,\"read\":%llu,\"lost\":%llu,\"buffered\":%llu},\"probes\":[",
-		st->total_written, st->total_read, st->total_lost,
-		st->total_buffered);
+		st->total_written, st->total_read, st->total_lost, st->total_buffered);
 	for (p = st->probes; p < st->probes + st->nr_probes; p++)
 		fprintf(f, "%s{\"symbol\":\"%s\",\"nmissed\":%llu,\"kp_nmissed\":%llu,\"maxactive\":%llu}",
 			p > st->probes ? "," : "", p->symbol, p->nmissed,
 			p->kp_nmissed, p->maxactive);
-	fprintf(f, st->mode[0] ? "],\"mode\":\"%s\"" : "],\"mode\":null",
-		st->mode);
+	fprintf(f, st->mode[0] ? "],\"mode\":\"%s\"" : "],\"mode\":null", st->mode);
 	/* what an older module did not write is null, not 0 */
 	for (i = 0; i < NR_LINES; i++)
 		for (k = 0; k < 2 && lines[i].json[k]; k++)
@@ -273,8 +268,7 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	size_t j;
 
 	memset(delta, 0, sizeof(*delta));
-	delta->total_written = stats_delta(start->total_written,
-					   end->total_written);
+	delta->total_written = stats_delta(start->total_written, end->total_written);
 	delta->total_lost = stats_delta(start->total_lost, end->total_lost);
 	delta->cpus = calloc(end->nr_cpus + 1, sizeof(*delta->cpus));
 	delta->probes = calloc(end->nr_probes + 1, sizeof(*delta->probes));
@@ -312,8 +306,7 @@ void stats_print_losses(FILE *f, const struct cp_stats *delta)
 
 	for (c = delta->cpus; c < delta->cpus + delta->nr_cpus; c++)
 		if (c->lost)
-			fprintf(f, "lost %llu records on CPU #%u\n", c->lost,
-				c->cpu);
+			fprintf(f, "lost %llu records on CPU #%u\n", c->lost, c->cpu);
 	for (p = delta->probes; p < delta->probes + delta->nr_probes; p++) {
 		if (p->nmissed)
 			fprintf(f, "missed %llu calls in probe %s (nmissed: maxactive %llu too low)\n",

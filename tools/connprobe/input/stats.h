@@ -46,8 +46,7 @@ int stats_read(const char *dir, struct cp_stats *st, char *err, size_t errlen);
 void stats_free(struct cp_stats *st);
 void stats_print_text(FILE *f, const struct cp_stats *st);
 void stats_print_json(FILE *f, const struct cp_stats *st);
-unsigned long long stats_delta(unsigned long long start,
-			       unsigned long long end);
+unsigned long long stats_delta(unsigned long long start, unsigned long long end);
 /* @end less @start, counter by counter (stats_free() it either way). */
 int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	       struct cp_stats *delta);
