@@ -121,14 +121,13 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 	const struct cp_capture_header *h = &c->hdr;
 	const struct cp_capture_footer *f = &c->foot;
 	size_t n = size < sizeof(*h) ? size : sizeof(*h);
-	const char *problem = NULL;
+	const char *problem = pread_all(fd, &c->hdr, n, 0);
 	unsigned char *sec = NULL;
 	__u64 body;
 	int ret = -1;
 
 	c->fd = fd;
 	err[0] = '\0';
-	problem = pread_all(fd, &c->hdr, n, 0);
 	c->hdr.hostname[sizeof(h->hostname) - 1] = '\0';
 	if (problem)
 		goto out;

@@ -40,8 +40,7 @@ struct cp_capture_footer {
 
 /* A section: this, then size bytes of payload, then zeros to 8 bytes. */
 struct cp_capture_section {
-	__u32 type;
-	__u32 size;
+	__u32 type, size;
 };
 
 /* Readers skip types they do not know. */
@@ -53,25 +52,20 @@ enum cp_capture_section_type {
 };
 
 struct cp_capture_lost_cpu {
-	__u32 cpu;
-	__u32 __pad;
-	__u64 written;
-	__u64 lost;
+	__u32 cpu, __pad;
+	__u64 written, lost;
 };
 
 #define CP_CAPTURE_SYMBOL_LEN	48
 
 struct cp_capture_probe {
 	char symbol[CP_CAPTURE_SYMBOL_LEN];	/* NUL-terminated */
-	__u64 nmissed;
-	__u64 kp_nmissed;
-	__u64 maxactive;
+	__u64 nmissed, kp_nmissed, maxactive;
 };
 
 struct cp_capture_cgroup {
 	__u64 id;
-	__u32 path_len;
-	__u32 __pad;
+	__u32 path_len, __pad;
 };
 
 #define CP_ALIGN8(n)	(((n) + 7) & ~(__u64)7)

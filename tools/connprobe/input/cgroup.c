@@ -32,10 +32,9 @@ void cgroups_init(struct cp_cgroups *c)
 
 int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path, size_t len)
 {
-	struct cp_cgroup *cg;
+	struct cp_cgroup *cg = htab_insert(&c->tab, &id);
 
-	c->last = NULL;
-	cg = htab_insert(&c->tab, &id);
+	c->last = NULL;		/* an insert may move the entries */
 	if (!cg)
 		return -1;
 	if (cg->path || !path)
@@ -58,10 +57,9 @@ static ssize_t fd_path(int fd, char *buf)
 	n = readlink(proc, buf, PATH_MAX - 1);
 	if (n == PATH_MAX - 1)
 		errno = ENAMETOOLONG;	/* it may have been cut */
-	if (n < 0 || n == PATH_MAX - 1)
-		return -1;
-	buf[n] = '\0';
-	return n;
+	else if (n >= 0)
+		buf[n] = '\0';
+	return n == PATH_MAX - 1 ? -1 : n;
 }
 
 /* Else the exporter's seccomp filter kills open_by_handle_at()'s caller. */

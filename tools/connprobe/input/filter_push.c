@@ -11,7 +11,6 @@
 
 #include "live.h"
 
-/* " key=N,N,...". */
 static void put_list(FILE *o, const char *key, const __u16 *v,
 		     unsigned int n, unsigned int max)
 {
@@ -110,9 +109,7 @@ static bool owner_names(int fd, const char *terms, long *pid)
 	char text[600], *end;
 	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
 
-	if (n <= 0)
-		return false;
-	text[n] = '\0';
+	text[n > 0 ? n : 0] = '\0';
 	text[strcspn(text, "\n")] = '\0';
 	*pid = strtol(text, &end, 10);
 	return *end == ' ' && !strcmp(end + 1, terms);
@@ -162,8 +159,7 @@ static int filter_own(struct cp_filter_push *p, const char *ours)
 	return 0;
 }
 
-static int push(struct cp_filter_push *p, const char *ours,
-		char *err, size_t errlen)
+static int push(struct cp_filter_push *p, const char *ours, char *err, size_t errlen)
 {
 	/* the module writes at most 4096 bytes */
 	char theirs[4096 + 1];

@@ -26,7 +26,6 @@
 #define MAX_DRAIN_ROUNDS	64
 #define CMP(a, b)		(((a) > (b)) - ((a) < (b)))
 
-/* The module and this tool must agree on the layout, not just the name. */
 _Static_assert(sizeof(struct connprobe_record) == CONNPROBE_RECORD_SIZE,
 	       "struct connprobe_record does not match CONNPROBE_RECORD_SIZE");
 

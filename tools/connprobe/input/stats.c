@@ -196,8 +196,7 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 	const struct line_def *d;
 
 	if (st->mode[0] && (st->have & 1u << L_BUF_SIZE))
-		fprintf(f, "mode %s, buffer %llu bytes per CPU\n\n", st->mode,
-			st->buf_size);
+		fprintf(f, "mode %s, buffer %llu bytes per CPU\n\n", st->mode, st->buf_size);
 	else if (st->mode[0])
 		fprintf(f, "mode %s\n\n", st->mode);
 	fprintf(f, "%-8s %20s %20s %20s %20s\n", "CPU", "WRITTEN", "READ",
