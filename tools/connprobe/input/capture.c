@@ -274,8 +274,7 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 		problem = pread_all(c->fd, c->chunk, n * REC_SIZE,
 				    c->hdr.header_size + c->next * REC_SIZE);
 		if (problem) {
-			snprintf(err, errlen, "reading record %llu: %s",
-				 c->next, problem);
+			errf(err, errlen, "reading record %llu: %s", c->next, problem);
 			return NULL;
 		}
 		c->chunk_first = c->next;

@@ -73,39 +73,33 @@ static bool may_open_handles(void)
 		CAP_TO_MASK(CAP_DAC_READ_SEARCH));
 }
 
-int cgroups_open(struct cp_cgroups *c, const char *mount,
-		 char *err, size_t errlen)
+int cgroups_open(struct cp_cgroups *c, const char *path, char *err, size_t errlen)
 {
 	char found[PATH_MAX];
+	const char *mount = path ?: found;
 	struct statfs sfs;
 	struct statx stx;
 	ssize_t n;
 
 	cgroups_init(c);
-	if (!mount) {
-		if (cgroup2_mount_find(MOUNTS, found, sizeof(found)))
-			return 0;
-		mount = found;
-	}
+	if (!path && cgroup2_mount_find(MOUNTS, found, sizeof(found)))
+		return 0;
 	c->mount_fd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	n = c->mount_fd < 0 ? -1 : fd_path(c->mount_fd, c->canon);
+	c->prefix = n > 1 ? n : 0;	/* below "/", a path keeps its '/' */
+	c->by_handle = may_open_handles();
+	/* not the mount's root: its paths would pass for paths below the mount */
 	if (n < 0 || fstatfs(c->mount_fd, &sfs) ||
-	    statx(c->mount_fd, "", AT_EMPTY_PATH, 0, &stx)) {
+	    statx(c->mount_fd, "", AT_EMPTY_PATH, 0, &stx))
 		errf(err, errlen, "%s: %m", mount);
-	} else if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
+	else if (sfs.f_type != CGROUP2_SUPER_MAGIC)
 		errf(err, errlen, "%s: not a cgroup2 mount", mount);
-	} else if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
-		/* paths below it would pass for paths below the mount */
+	else if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
 		errf(err, errlen, "%s: not the root of a cgroup2 mount", mount);
-	} else {
-		/* below "/", a path keeps its leading '/' */
-		c->prefix = n > 1 ? n : 0;
-		c->by_handle = may_open_handles();
-		c->mount = strdup(mount);
-		if (c->mount)
-			return 0;
+	else if ((c->mount = strdup(mount)))
+		return 0;
+	else
 		errf(err, errlen, "out of memory");
-	}
 	if (c->mount_fd >= 0)
 		close(c->mount_fd);
 	return -1;
@@ -178,8 +172,7 @@ const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id)
 		if (err == ESTALE || err == ENOENT)
 			cgroups_add(c, id, NULL, 0);
 		/* refused after all (a user namespace, seccomp): walk */
-		else if (err == EPERM || err == EACCES || err == ENOSYS ||
-			 err == EOPNOTSUPP)
+		else if (err == EPERM || err == EACCES || err == ENOSYS || err == EOPNOTSUPP)
 			c->by_handle = false;
 	}
 	/* at most a walk a second: a miss may come with every record */

@@ -32,8 +32,8 @@ struct cp_cgroups {
 	struct cp_cgroup *last;
 };
 
-/* Resolve ids on cgroup2 mount root @mount (NULL: the first, if any). */
-int cgroups_open(struct cp_cgroups *c, const char *mount, char *err, size_t errlen);
+/* Resolve ids on cgroup2 mount root @path (NULL: the first, if any). */
+int cgroups_open(struct cp_cgroups *c, const char *path, char *err, size_t errlen);
 /* An empty cache filled only by cgroups_add() (a capture's table). */
 void cgroups_init(struct cp_cgroups *c);
 /* Remember cgroup @id at @path (@len bytes; NULL: gone).  -1: no memory. */

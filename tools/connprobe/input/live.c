@@ -213,10 +213,9 @@ static long read_round(struct live *l)
 static int losses_now(struct live *l, struct cp_stats *delta)
 {
 	struct cp_stats now;
-	int ret;
+	int ret = stats_read(l->dir, &now, l->err, sizeof(l->err));
 
 	memset(delta, 0, sizeof(*delta));
-	ret = stats_read(l->dir, &now, l->err, sizeof(l->err));
 	if (!ret && stats_diff(&l->start, &now, delta))
 		ret = errf(l->err, sizeof(l->err), "out of memory");
 	stats_free(&now);
@@ -284,12 +283,10 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 	sigemptyset(&sa.sa_mask);
 	/* Losses are counted from here: read the stats before any record. */
 	if (stats_read(opts->dir, &l.start, l.err, sizeof(l.err)) ||
-	    reader_open(&l.rd, opts->dir, l.err, sizeof(l.err)))
+	    reader_open(&l.rd, opts->dir, l.err, sizeof(l.err)) ||
+	    ((sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) &&
+	     errf(l.err, sizeof(l.err), "sigaction: %m")))
 		goto cleanup;
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
-		errf(l.err, sizeof(l.err), "sigaction: %m");
-		goto cleanup;
-	}
 	info.realtime_offset_ns = realtime_offset_now();
 	info.start_ns = mono_now();
 	info.hostname = uname(&uts) ? "" : uts.nodename;

@@ -102,8 +102,7 @@ static const char *store(struct cp_stats *st, int i,
 		if (!p)
 			return "out of memory";
 		st->cpus = p;
-		st->cpus[st->nr_cpus++] = (struct cp_stats_cpu){
-			n[0], n[1], n[2], n[3], n[4] };
+		st->cpus[st->nr_cpus++] = (struct cp_stats_cpu){ n[0], n[1], n[2], n[3], n[4] };
 	} else if (i == L_PROBE) {
 		p = realloc(st->probes, (st->nr_probes + 1) * sizeof(*st->probes));
 		if (p)
@@ -288,10 +287,8 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 			if (!strcmp(start->probes[j].symbol, p1->symbol))
 				p0 = &start->probes[j];
 		delta->probes[delta->nr_probes] = (struct cp_stats_probe){
-			strdup(p1->symbol),
-			stats_delta(p0->nmissed, p1->nmissed),
-			stats_delta(p0->kp_nmissed, p1->kp_nmissed),
-			p1->maxactive };
+			strdup(p1->symbol), stats_delta(p0->nmissed, p1->nmissed),
+			stats_delta(p0->kp_nmissed, p1->kp_nmissed), p1->maxactive };
 		if (!delta->probes[delta->nr_probes++].symbol)
 			return -1;
 	}
