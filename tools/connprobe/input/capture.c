@@ -21,8 +21,7 @@
 #define BAD_CGROUPS	"corrupt capture: bad cgroup section"
 
 /* Each load_*() returns NULL, or what is wrong. */
-static const char *load_losses(struct cp_capture *c, const unsigned char *p,
-			       __u64 size)
+static const char *load_losses(struct cp_capture *c, const unsigned char *p, __u64 size)
 {
 	struct cp_capture_lost_cpu cpu;
 	struct cp_capture_probe probe;
@@ -141,8 +140,7 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 		snprintf(err, errlen,
 			 "capture format version %u, this tool reads version %u",
 			 h->version, CP_CAPTURE_VERSION);
-	else if (h->record_version != CONNPROBE_RECORD_VERSION ||
-		 h->record_size != REC_SIZE)
+	else if (h->record_version != CONNPROBE_RECORD_VERSION || h->record_size != REC_SIZE)
 		snprintf(err, errlen,
 			 "capture holds version %u records of %u bytes, this tool reads version %u records of %zu bytes",
 			 h->record_version, h->record_size,
@@ -225,9 +223,7 @@ int capture_open(struct cp_capture *c, const char *path,
 	struct stat st;
 	int fd, tmp = -1;
 
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-	c->name = path;
+	*c = (struct cp_capture){ .name = path, .fd = -1 };
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (fd < 0 || fstat(fd, &st))
 		errf(err, errlen, "%m");
@@ -295,28 +291,26 @@ void capture_close(struct cp_capture *c)
 		close(c->fd);
 	free(c->chunk);
 	stats_free(&c->lost);
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
+	*c = (struct cp_capture){ .fd = -1 };
 }
 
 void capture_print_info(FILE *f, const struct cp_capture *c)
 {
 	struct cp_timecache tc = { 0 };
 	long long start = realtime_of(c->hdr.start_ns, c->hdr.realtime_offset_ns);
-	char when[48];
+	char when[48], lost[24] = "unknown";
 	size_t n = fmt_rfc3339(&tc, when, start);
 
+	if (c->lost_known)
+		snprintf(lost, sizeof(lost), "%llu", c->lost.total_lost);
 	fprintf(f, "host:            %s\nstarted:         %.*s\n"
 		"duration:        %.3f s\n"
-		"records:         %llu (version %u, %u bytes each)\n",
+		"records:         %llu (version %u, %u bytes each)\n"
+		"lost:            %s\ncapture format:  version %u\n",
 		c->hdr.hostname, (int)n, when,
 		(double)(long long)(c->foot.end_ns - c->hdr.start_ns) / 1e9,
-		c->nr_records, c->hdr.record_version, c->hdr.record_size);
-	if (c->lost_known)
-		fprintf(f, "lost:            %llu\n", c->lost.total_lost);
-	else
-		fprintf(f, "lost:            unknown\n");
-	fprintf(f, "capture format:  version %u\n", c->hdr.version);
+		c->nr_records, c->hdr.record_version, c->hdr.record_size, lost,
+		c->hdr.version);
 }
 
 int replay_run(struct cp_capture *c, struct cp_sink *sink)

@@ -141,13 +141,12 @@ static int by_handle(struct cp_cgroups *c, __u64 id)
 static int walk(struct cp_cgroups *c)
 {
 	char *roots[] = { c->canon, NULL };
+	/* no stat() of each cgroup's many files: directories are enough */
+	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR | FTS_NOSTAT, NULL);
 	FTSENT *e;
-	FTS *fts;
 	int ret = 0;
 
 	c->walked_ns = mono_now();
-	/* no stat() of each cgroup's many files: directories are enough */
-	fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR | FTS_NOSTAT, NULL);
 	if (!fts)
 		return -1;
 	while ((e = fts_read(fts)))
@@ -219,8 +218,7 @@ int cgroup2_mount_find(const char *mounts, char *buf, size_t len)
 	return ret;
 }
 
-void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
-		       const char *path)
+void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c, const char *path)
 {
 	size_t m = c->mount ? strlen(c->mount) : 0, n;
 

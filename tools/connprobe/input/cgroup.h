@@ -42,8 +42,7 @@ void cgroups_free(struct cp_cgroups *c);
 const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id);
 
 /* NULL if unknown or gone.  Inline: mostly the last one's cgroup again. */
-static inline const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c,
-						     __u64 id)
+static inline const struct cp_cgroup *cgroups_lookup(struct cp_cgroups *c, __u64 id)
 {
 	if (c->last && c->last->id == id)
 		return c->last;

@@ -225,8 +225,7 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 
 	if (!rundir || !*rundir)
 		rundir = FILTER_RUNDIR;
-	p->pushed = false;
-	p->owner_fd = -1;
+	*p = (struct cp_filter_push){ .owner_fd = -1 };
 	if (snprintf(p->path, sizeof(p->path), "%s/%s", dir,
 		     CONNPROBE_FILTER_FILE) >= (int)sizeof(p->path) ||
 	    snprintf(p->owner, sizeof(p->owner), "%s/%s", rundir,

@@ -50,8 +50,7 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 			e < 0 ? "not a directory" : strerror(e));
 	else if (!fake_debugfs && access(MODULE_SYSFS, F_OK) == 0)
 		fprintf(stderr,
-			"connprobe: module is loaded but %s is missing; see dmesg\n",
-			dir);
+			"connprobe: module is loaded but %s is missing; see dmesg\n", dir);
 	else
 		fprintf(stderr,
 			"connprobe: module not loaded: %s not found; load it with: modprobe connprobe (from a build tree: insmod connprobe.ko)\n",

@@ -137,8 +137,7 @@ int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen)
 		w = strtok_r(line, " \t", &save);
 		len = w ? strlen(w) : 0;
 		for (i = 0; w && i < NR_LINES; i++)
-			if (!strncmp(lines[i].shape, w, len) &&
-			    lines[i].shape[len] == ' ')
+			if (!strncmp(lines[i].shape, w, len) && lines[i].shape[len] == ' ')
 				break;
 		/* other first words are lines of a newer module: skipped */
 		if (!w || i == NR_LINES)
