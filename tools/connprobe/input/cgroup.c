@@ -96,10 +96,10 @@ int cgroups_open(struct cp_cgroups *c, const char *path, char *err, size_t errle
 		errf(err, errlen, "%s: not a cgroup2 mount", mount);
 	else if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
 		errf(err, errlen, "%s: not the root of a cgroup2 mount", mount);
-	else if ((c->mount = strdup(mount)))
-		return 0;
-	else
+	else if (!(c->mount = strdup(mount)))
 		errf(err, errlen, "out of memory");
+	else
+		return 0;
 	if (c->mount_fd >= 0)
 		close(c->mount_fd);
 	return -1;
