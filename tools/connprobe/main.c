@@ -10,10 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "capture_read.h"
+#include "capture.h"
 #include "capture_write.h"
 #include "cli.h"
-#include "filter_push.h"
 #include "live.h"
 #include "stats.h"
 #include "stream.h"
