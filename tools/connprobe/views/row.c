@@ -262,56 +262,6 @@ ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 	return dfam && dfam != AF_UNIX ? UNUM(rec->dport) : NUL();
 }
 
-/*
- * put_middle(), or its text for the last record copied: a burst is one
- * task connecting to one destination again and again.  Another task costs
- * a compare and a store, its second record the key, a third like it the
- * text.  Not for AF_UNIX (a path is longer than the key), nor in a table
- * row out of line (pushed by a long cell) or with CONTAINER (a cgroup can go).
- */
-ROW_INLINE char *put_memo(char *p, const struct connprobe_record *rec,
-			  struct cp_rows *t, const char *row, enum cp_format f)
-{
-	const size_t at = offsetof(struct connprobe_record, saddr);
-	const struct connprobe_record *k = &t->key;
-	bool in_line = f != FORMAT_TABLE || (p - row == t->stop[COL_TIME] &&
-					     !t->shown[COL_CONTAINER]);
-	char *head = p, *sport, *tail;
-
-	if (memcmp(t->task, &rec->pid, sizeof(t->task)) ||
-	    rec->daddr_family == AF_UNIX) {
-		memcpy(t->task, &rec->pid, sizeof(t->task));
-		return put_middle(p, rec, t, row, f, &sport, &tail);
-	}
-	/* what put_middle() reads but sport; saddr, comm, daddr in a row */
-	if (!memcmp(&k->pid, &rec->pid, 3 * sizeof(rec->pid)) &&
-	    !memcmp(&k->family, &rec->family, 4 * sizeof(rec->family)) &&
-	    k->flags == rec->flags && k->dport == rec->dport &&
-	    k->addrlen == rec->addrlen &&
-	    !memcmp((const char *)k + at, (const char *)rec + at,
-		    2 * CONNPROBE_ADDR_LEN + CONNPROBE_COMM_LEN)) {
-		if (t->len && in_line) {
-			p = put(p, t->memo, t->head);
-			rec_saddr_family(rec) ? UNUM(rec->sport) : NUL();
-			SEP("daddr", COL_SPORT);
-			return put(p, t->memo + t->head, t->len - t->head);
-		}
-		p = put_middle(p, rec, t, row, f, &sport, &tail);
-		if (in_line && (f != FORMAT_TABLE ||
-				sport - row == t->stop[COL_SADDR]) &&
-		    (sport - head) + (p - tail) <= MEMO_MAX) {
-			t->head = sport - head;
-			t->len = t->head + (p - tail);
-			memcpy(t->memo, head, t->head);
-			memcpy(t->memo + t->head, tail, p - tail);
-		}
-		return p;
-	}
-	t->key = *rec;
-	t->len = 0;
-	return put_middle(p, rec, t, row, f, &sport, &tail);
-}
-
 /* FAM fits "netlink"; RESULT "done:ECONNREFUSED", "done:EHOSTUNREACH". */
 static const struct { const char *title; unsigned int width; } cols[] = {
 	{ "TIME(s)", 9 }, { "PID", 7 }, { "TID", 7 }, { "UID", 6 },
@@ -396,22 +346,6 @@ static char *put_time(struct cp_rows *t, const struct connprobe_record *rec,
 	return p + fmt_relative(p, (long long)(ns - t->base_ns));
 }
 
-ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
-{
-	char result[OUTCOME_BUF_LEN], *p = out_reserve(t->out, ROW_MAX);
-	struct cp_outcome oc = outcome_of(rec);
-	const char *row = p;
-
-	p = pad_to(put_time(t, rec, p), row, t->stop[COL_TIME]);
-	p = put_memo(p, rec, t, row, FORMAT_TABLE);
-	p = pad_to(p, row, t->stop[COL_DPORT]);
-	p = pad_to(put_str(p, outcome_label(&oc, result, sizeof(result))), row,
-		   t->stop[COL_RESULT]);
-	p += fmt_ns_as_ms(p, rec->latency_ns);
-	*p++ = '\n';
-	out_commit(t->out, p);
-}
-
 /*
  * Where put_row() leaves off the values that change within a burst of
  * connects (ts_ns, sport, latency_ns, seq, id): the text around them is
@@ -452,6 +386,61 @@ ROW_INLINE char *put_cut(char *p, const struct cp_rows *r, int from, int to)
 	/* memo[] and the row have room past the end */
 	memcpy(p, r->memo + r->cut[from], 32);
 	return p + n;
+}
+
+/*
+ * A table row; in a burst, the last row's text around TIME, SPORT and
+ * LAT, as in put_row(), where that text is in line under the header.
+ */
+ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
+{
+	char result[OUTCOME_BUF_LEN], *p = out_reserve(t->out, ROW_MAX);
+	bool task = !memcmp(t->task, &rec->pid, sizeof(t->task));
+	bool same = task && same_text(&t->key, rec);
+	const char *row = p, *cg_path = NULL;
+	const struct cp_cgroup *cg;
+	struct cp_outcome oc;
+	char *time, *sport, *tail;
+
+	if (t->shown[COL_CONTAINER] && t->opts.cgroups &&
+	    (cg = cgroups_lookup(t->opts.cgroups, rec->cgroup_id)))
+		cg_path = cg->path;
+	p = pad_to(put_time(t, rec, p), row, t->stop[COL_TIME]);
+	if (same && t->len && t->cg_path == cg_path &&
+	    p - row == t->cut[M_TS + 1]) {
+		p = put_cut(p, t, M_TS + 1, M_SPORT);
+		rec_saddr_family(rec) ? UNUM(rec->sport) : PUT("-");
+		p = put_cut(pad_to(p, row, t->stop[COL_SPORT]), t,
+			    M_SPORT + 1, M_LAT);
+	} else {
+		time = p;
+		p = put_middle(p, rec, t, row, FORMAT_TABLE, &sport, &tail);
+		oc = outcome_of(rec);
+		p = pad_to(put_str(pad_to(p, row, t->stop[COL_DPORT]),
+				   outcome_label(&oc, result, sizeof(result))),
+			   row, t->stop[COL_RESULT]);
+		/*
+		 * As in put_row(); kept when SPORT starts in its column, so
+		 * that its padding ends where the text after it starts.
+		 */
+		t->len = 0;
+		if (!task) {
+			memcpy(t->task, &rec->pid, sizeof(t->task));
+		} else if (!same) {
+			t->key = *rec;
+		} else if (sport - row == t->stop[COL_SADDR]) {
+			t->cut[M_TS + 1] = time - row;
+			t->cut[M_SPORT] = sport - row;
+			t->cut[M_SPORT + 1] = tail - row;
+			t->cut[M_LAT] = p - row;
+			t->len = p - row;
+			memcpy(t->memo, row, t->len);
+			t->cg_path = cg_path;
+		}
+	}
+	p += fmt_ns_as_ms(p, rec->latency_ns);
+	*p++ = '\n';
+	out_commit(t->out, p);
 }
 
 /*

@@ -61,14 +61,11 @@ struct cp_rows {
 	bool have_base;
 	unsigned long long base_ns;	/* ts_ns of the first row */
 	struct cp_timecache clock;	/* -T's last second */
-	/*
-	 * The last row's text and record: put_memo()'s, from pid to dport
-	 * but sport, in the table; put_row()'s, cut around what changes.
-	 */
+	/* JSON's and CSV's last row, cut around what changes (put_row()) */
 	__u32 task[2];			/* the last record's pid and tid */
 	struct connprobe_record key;
-	unsigned short head, len;	/* memo[] before sport, all; 0: none */
-	unsigned short cut[12];		/* put_row()'s marks in memo[] */
+	unsigned short len;		/* memo[]'s; 0: none */
+	unsigned short cut[12];		/* the marks in memo[] */
 	const char *cg_path;		/* the cgroup path memo[] shows */
 	char memo[MEMO_MAX + 32];	/* 32: put_cut() copies past the end */
 	__u32 netns, netns_len;		/* "netns" as last written: */
