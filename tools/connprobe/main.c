@@ -15,10 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "capture_read.h"
-#include "filter_push.h"
-#include "live.h"
+#include "capture.h"
 #include "format.h"
+#include "live.h"
 #include "row.h"
 #include "stats.h"
 #include "views.h"

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Aggregating records into the groups and histograms of agg.h. */
+/* Records into the groups and histograms of agg.h. */
 #include <math.h>
-#include <stddef.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "agg.h"
 #include "format.h"
 
-/* Upper bounds in ns. */
 const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS] = {
 	100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000,
 	25000000, 50000000, 100000000, 250000000, 500000000, 1000000000,
@@ -33,7 +30,7 @@ uint64_t latdist_percentile(const struct cp_latdist *d, double pct)
 	uint64_t rank = ceil(pct / 100.0 * (double)d->count), seen = 0, lo, v;
 	unsigned int i;
 
-	/* the ends are known exactly */
+	/* by nearest rank; the ends are known exactly */
 	if (rank >= d->count)
 		return d->max;
 	if (rank <= 1)
@@ -77,21 +74,9 @@ void agg_free(struct cp_agg *a)
 		htab_free(t[i]);
 }
 
-void agg_reset(struct cp_agg *a)
-{
-	struct agg_opts opts = a->opts;
-
-	/* a frame of top is seconds long: its tables may well start anew */
-	agg_free(a);
-	agg_init(a, &opts);
-}
-
 /*
- * The group of @key (@n bytes) as its index + 1, or 0 for the "(other)"
- * row once the table is full (or memory is).  Groups are never removed,
- * so an index stays valid for pending attempts.  Records come in bursts
- * of one outcome, one task, one destination: comparing a key with the
- * last one's, inline for its size, costs less than hashing it.
+ * @key's group as its index + 1 (groups stay), or 0 for "(other)".  Records
+ * come in bursts: comparing a key with the last one's costs less than hashing.
  */
 static __always_inline
 size_t group_of(struct group_table *t, const void *key, size_t n)
@@ -155,7 +140,7 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 	struct proc_key pk = { .pid = rec->pid };
 	struct pending *p = NULL;
 	struct dest_key dk;
-	struct group *g[2];
+	struct group *g;
 	size_t i, n[2];
 
 	if (rec->event == CONNPROBE_EVENT_COMPLETE &&
@@ -178,23 +163,17 @@ static void add_attempt(struct cp_agg *a, const struct connprobe_record *rec,
 		p->dest = n[0];
 		p->proc = n[1];
 	}
-	for (i = 0; i < 2; i++)
-		g[i] = group_at(t[i], n[i]);
-	/* a new AF_UNIX group keeps the path it stands for */
-	if (!g[0]->st.count && dk.daddr_family == AF_UNIX)
-		memcpy(g[0]->path, rec->sun_path, dk.len);
 	for (i = 0; i < 2; i++) {
-		g[i]->st.count++;
+		g = group_at(t[i], n[i]);
+		/* a new AF_UNIX group keeps the path it stands for */
+		if (!i && !g->st.count && dk.daddr_family == AF_UNIX)
+			memcpy(g->path, rec->sun_path, dk.len);
+		g->st.count++;
 		if (!p)
-			add_sample(&g[i]->st, rec->latency_ns, failed);
+			add_sample(&g->st, rec->latency_ns, failed);
 	}
 }
 
-/*
- * prom's part: the outcome's buckets, the series, and for a failure with
- * an IPv4 or IPv6 destination its series by destination, or "other" once
- * PROM_MAX_DESTINATIONS destinations have one.
- */
 static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 		    const struct cp_outcome *oc, struct outcome_group *e)
 {
@@ -220,29 +199,22 @@ static int add_prom(struct cp_agg *a, const struct connprobe_record *rec,
 	if (!outcome_failed(oc) || (fam != AF_INET && fam != AF_INET6))
 		return 0;
 	addr_fmt(fam, rec->daddr, kd.dest.daddr);
+	/* a known pair costs one lookup; a new one is rare */
 	d = htab_find(&a->prom_dests, &kd);
 	for (n = 0; !d && n < a->prom_nr_names &&
 	     memcmp(&a->prom_names[n], &kd.dest, sizeof(kd.dest)); n++)
 		;
-	/* a known pair costs one lookup; a new one is rare */
-	if (!d && n == a->prom_nr_names) {
-		if (n < PROM_MAX_DESTINATIONS)
-			a->prom_names[a->prom_nr_names++] = kd.dest;
-		else
-			kd.dest = (struct prom_dest_key){ "other", -1 };
-	}
-	if (!d)
-		d = htab_insert(&a->prom_dests, &kd);
-	if (!d)
+	if (!d && n == PROM_MAX_DESTINATIONS)
+		kd.dest = (struct prom_dest_key){ "other", -1 };
+	else if (!d && n == a->prom_nr_names)
+		a->prom_names[a->prom_nr_names++] = kd.dest;
+	if (!d && !(d = htab_insert(&a->prom_dests, &kd)))
 		return -1;
 	d->count++;
 	return 0;
 }
 
-/*
- * The heat map's part: the record's cell in outcome group @g's grid.  Its
- * time is the table's: when the call started, or a COMPLETE record's end.
- */
+/* The heat map's part; a record's time is the table's (a COMPLETE's end). */
 static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 		     size_t g)
 {
@@ -258,10 +230,7 @@ static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 	}
 	/* records come sorted per CPU only: an early one joins column 0 */
 	ts = ts > a->heat_start_ns ? ts - a->heat_start_ns : 0;
-	/*
-	 * Past the last column: halve the resolution, cell c (of column
-	 * c / HEAT_ROWS) taking the cells of columns twice that and after.
-	 */
+	/* past the last column: halve the resolution, columns merging */
 	while ((col = ts / a->heat_width_ns) >= HEAT_COLS) {
 		for (i = 0; i < a->outcomes.tab.nr; i++) {
 			h = ((struct outcome_group *)htab_entry(&a->outcomes.tab, i))->heat;
@@ -280,7 +249,6 @@ static void add_heat(struct cp_agg *a, const struct connprobe_record *rec,
 	}
 }
 
-/* -c's part: a CONNECT record, by its addresses as text. */
 static int add_flow(struct cp_agg *a, const struct connprobe_record *rec)
 {
 	unsigned int fam = rec_daddr_family(rec);
@@ -336,14 +304,13 @@ int agg_add(struct cp_agg *a, const struct connprobe_record *rec)
 	a->records++;
 	a->failed += failed;
 	a->completes += rec->event == CONNPROBE_EVENT_COMPLETE;
-	a->connects += rec->event != CONNPROBE_EVENT_COMPLETE;
 	e->g.st.count++;
 	if (parts & AGG_GROUPS) {
 		add_sample(&e->g.st, rec->latency_ns, failed);
 		add_attempt(a, rec, failed);
 	}
 	if (parts & AGG_LOG2)
-		log2hist_add(&e->log2, rec->latency_ns / a->opts.log2_div);
+		e->log2.slot[log2hist_slot(rec->latency_ns / a->opts.log2_div)]++;
 	if ((parts & AGG_PROM) && add_prom(a, rec, &oc, e))
 		return -1;
 	if ((parts & AGG_FLOWS) && add_flow(a, rec))

@@ -1,39 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * The one aggregator every aggregating view reads; a run turns on the
- * parts its view reads (enum agg_part), so that a record costs only what
- * is shown.
- *
- * The outcome group counts records.  The destination and process groups
- * count connection attempts: a non-blocking connect() is one attempt, its
- * EINPROGRESS call and its COMPLETE record together, with the COMPLETE
- * record's latency and result (the time to establish, as tcpconnlat
- * measures it), matched by the record id.  A connect in progress
- * (record_in_progress()) whose COMPLETE has not come counts without a
- * latency.
- */
+/* The aggregator of every view; a record costs only the parts it reads. */
 #ifndef CONNPROBE_AGG_H
 #define CONNPROBE_AGG_H
-
-#include <stdbool.h>
-#include <stdint.h>
-
-#include <connprobe.h>
 
 #include "htab.h"
 #include "outcome.h"
 
-/* Groups per table; further keys are folded into one "(other)" row. */
-#define AGG_MAX_GROUPS	4096
-/* In-progress connects remembered for their COMPLETE records. */
-#define AGG_MAX_PENDING	65536
+#define AGG_MAX_GROUPS	4096	/* per table; more go to one "(other)" row */
+#define AGG_MAX_PENDING	65536	/* connects in progress remembered */
 
 /*
- * Latency distributions for percentiles: log-linear buckets as in
- * HdrHistogram, 16 per power of two, a percentile being the middle of its
- * bucket (within 1/32 of the true value), so that a group costs a fixed
- * 2.4 KiB: the summary has thousands, hit in any order.  Count, min and
- * max are exact; values from 2^41 ns up share the last bucket.
+ * Percentiles within 1/32 from HdrHistogram's log-linear buckets (16 an octave,
+ * to 2^41 ns): a fixed 2.4 KiB a group, and the summary has thousands.
  */
 #define LATDIST_SUB_BITS	4
 #define LATDIST_SUB		(1 << LATDIST_SUB_BITS)
@@ -41,13 +19,10 @@
 #define LATDIST_BUCKETS		((LATDIST_MAX_EXP - LATDIST_SUB_BITS + 2) * LATDIST_SUB)
 
 struct cp_latdist {
-	uint64_t count;
-	uint64_t min;
-	uint64_t max;
+	uint64_t count, min, max;
 	uint32_t bucket[LATDIST_BUCKETS];
 };
 
-/* Values below 16 have a bucket each, then 16 per octave. */
 static inline unsigned int latdist_index(uint64_t v)
 {
 	unsigned int e;
@@ -73,8 +48,6 @@ static inline void latdist_add(struct cp_latdist *d, uint64_t v)
 }
 
 uint64_t latdist_bucket_max(unsigned int i);
-
-/* The @pct-th percentile by nearest rank; 0 if empty. */
 uint64_t latdist_percentile(const struct cp_latdist *d, double pct);
 
 /* bcc's log2 histograms: slot i counts [2^i, 2^(i+1)), slot 0 also 0. */
@@ -89,24 +62,13 @@ static inline unsigned int log2hist_slot(uint64_t v)
 	return v ? 63 - __builtin_clzll(v) : 0;
 }
 
-static inline void log2hist_add(struct cp_log2hist *h, uint64_t v)
-{
-	h->slot[log2hist_slot(v)]++;
-}
-
-/*
- * prom's finite buckets: Prometheus' default ones (5 ms to 10 s) extended
- * down to 100 us, where local connects are, and up to 120 s, where SYN
- * retries give up.
- */
+/* Prometheus' default buckets, from 100 us (local) up to 120 s (SYNs). */
 #define PROM_NR_BUCKETS	19
 extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
 
 /*
- * The heat map's grid per outcome: HEAT_COLS columns of time from the
- * first record, each heat_width_ns wide, which doubles (columns merging
- * pairwise) whenever a record falls past the last one; HEAT_ROWS rows of
- * log2 latency in microseconds, the last one open-ended.
+ * The heat map: columns of time from the first record, doubling in width when
+ * a record falls past the last; rows of log2 latency in us, the last open.
  */
 #define HEAT_COLS	120
 #define HEAT_ROWS	40
@@ -114,11 +76,8 @@ extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
 
 struct dest_key {
 	__u16 daddr_family;	/* 0: destination unknown */
-	__u16 sock_family;	/* with type and protocol: the PROTO name; */
-	__u16 type;		/* sock_family 0: socket unknown */
-	__u16 protocol;
-	__u16 port;
-	__u16 len;		/* bytes of the address or path */
+	__u16 sock_family, type, protocol;	/* sock_family 0: unknown */
+	__u16 port, len;	/* len: bytes of the address or path */
 	__u32 __pad;
 	__u8 addr[16];		/* AF_UNIX: the path's hash_bytes() */
 };
@@ -129,8 +88,7 @@ struct proc_key {
 };
 
 struct group_stats {
-	unsigned long long count;
-	unsigned long long failed;
+	unsigned long long count, failed;
 	struct cp_latdist lat;
 };
 
@@ -145,7 +103,7 @@ struct group {
 	struct group_stats st;
 };
 
-/* An outcome's group; the heat grid only with AGG_HEAT (entries end before). */
+/* An outcome's group; the entries end before heat but with AGG_HEAT. */
 struct outcome_group {
 	struct group g;
 	struct cp_log2hist log2;
@@ -160,29 +118,26 @@ struct group_table {
 	size_t last;		/* the last key's group (group_of()) */
 };
 
-/* An attempt in progress: where it counted, and (AGG_HELD) its record. */
+/*
+ * A connect in progress: a non-blocking connect is one attempt, with its
+ * COMPLETE record's latency and result (the time to establish, as tcpconnlat).
+ */
 struct pending {
 	__u64 id;
-	__u32 dest;		/* group index + 1; 0: the "(other)" row */
-	__u32 proc;
+	__u32 dest, proc;	/* group index + 1; 0: the "(other)" row */
 	struct connprobe_record rec;	/* AGG_HELD only: entries end here else */
 };
 
 /* prom's counters: an outcome by the socket's family and protocol. */
 struct prom_series {
 	struct cp_outcome outcome;	/* the key: up to count */
-	__u16 family;			/* the socket's; see sock_known */
-	__u16 type;
-	__u16 protocol;
-	__u16 sock_known;
+	__u16 family, type, protocol, sock_known;
 	unsigned long long count;
 };
 
 /*
- * prom's failures by IPv4 or IPv6 destination, as text (the series'
- * order).  Only the first PROM_MAX_DESTINATIONS destinations get series
- * of their own, kept once they have one (a counter only grows); later
- * ones count as "other", port -1.
+ * prom's failures by IP destination: the first 64 get series for good (a
+ * counter only grows); later ones count as "other", port -1.
  */
 #define PROM_MAX_DESTINATIONS	64
 
@@ -208,7 +163,6 @@ struct flow {
 	unsigned long long connects;
 };
 
-/* What a run aggregates: the parts its view reads. */
 enum agg_part {
 	AGG_GROUPS = 0x1,	/* destinations, processes (summary, top) */
 	AGG_LOG2 = 0x2,		/* log2 histograms per outcome (hist) */
@@ -224,11 +178,10 @@ struct agg_opts {
 	bool flow_lport;		/* AGG_FLOWS: the local port counts */
 };
 
+/* Outcomes count records; destinations and processes count attempts. */
 struct cp_agg {
 	struct agg_opts opts;
-	struct group_table outcomes;	/* struct outcome_group */
-	struct group_table dests;
-	struct group_table procs;
+	struct group_table outcomes, dests, procs;	/* outcome_group, group */
 	struct cp_htab pending;		/* struct pending by id */
 	struct cp_htab series;		/* struct prom_series */
 	struct cp_htab prom_dests;	/* struct prom_dest */
@@ -237,20 +190,12 @@ struct cp_agg {
 	struct cp_htab flows;		/* struct flow */
 	unsigned long long heat_start_ns, heat_width_ns;	/* 0: no record */
 	int heat_lo, heat_hi;	/* the rows the groups use; lo > hi: none */
-	unsigned long long records, connects, completes, failed;
+	unsigned long long records, completes, failed;
 };
 
 void agg_init(struct cp_agg *a, const struct agg_opts *opts);
 /* 0, or -1 if out of memory. */
 int agg_add(struct cp_agg *a, const struct connprobe_record *rec);
-/* Empty every part (top, between intervals). */
-void agg_reset(struct cp_agg *a);
 void agg_free(struct cp_agg *a);
-
-/* In-progress attempts whose COMPLETE record has not come. */
-static inline unsigned long long agg_in_progress(const struct cp_agg *a)
-{
-	return a->pending.nr;
-}
 
 #endif /* CONNPROBE_AGG_H */

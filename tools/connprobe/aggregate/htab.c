@@ -6,8 +6,6 @@
 
 #include "htab.h"
 
-#define MIN_SLOTS	64
-
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size)
 {
 	memset(h, 0, sizeof(*h));
@@ -24,18 +22,14 @@ void htab_free(struct cp_htab *h)
 
 void *htab_find(const struct cp_htab *h, const void *key)
 {
-	uint32_t *s;
+	uint32_t *s = h->slots ? htab_slot(h, key, h->key_size) : NULL;
 
-	if (!h->slots)	/* empty (no cgroups known): no hashing */
-		return NULL;
-	s = htab_slot(h, key, h->key_size);
-	return *s ? htab_entry(h, *s - 1) : NULL;
+	return s && *s ? htab_entry(h, *s - 1) : NULL;
 }
 
-/* Twice the slots (or the first ones), the entries hashed into them. */
 static int grow(struct cp_htab *h)
 {
-	size_t n = h->slots ? (h->mask + 1) * 2 : MIN_SLOTS, i;
+	size_t n = h->slots ? (h->mask + 1) * 2 : 64, i;
 	uint32_t *slots = calloc(n, sizeof(*slots));
 	void *e = slots ? realloc(h->entries, n / 2 * h->entry_size) : NULL;
 
@@ -79,10 +73,7 @@ void htab_remove(struct cp_htab *h, const void *key)
 	if (!s || !*s)
 		return;
 	idx = *s - 1;
-	/*
-	 * Backward-shift deletion: pull later slots of the probe run into
-	 * the hole when their home slot allows, so lookups need no tombstones.
-	 */
+	/* backward-shift deletion, so that lookups need no tombstones */
 	i = s - h->slots;
 	for (j = (i + 1) & h->mask; h->slots[j]; j = (j + 1) & h->mask) {
 		home = hash_bytes(htab_entry(h, h->slots[j] - 1), h->key_size);

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A hash table of fixed-size entries keyed by their first key_size bytes:
- * the aggregator's groups and the cgroup cache.  Entries live in one dense
- * array, in the order they came, so that views walk and sort them as an
- * array and a group's index can stand for it; lookups never allocate.
+ * Fixed-size entries keyed by their first key_size bytes, dense in one array:
+ * views walk and sort them as one, an index stands for an entry.
  */
 #ifndef CONNPROBE_HTAB_H
 #define CONNPROBE_HTAB_H
@@ -22,20 +20,14 @@ struct cp_htab {
 };
 
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size);
+/* Frees the memory; the table stays usable, empty. */
 void htab_free(struct cp_htab *h);
-
 void *htab_find(const struct cp_htab *h, const void *key);
-
 /* @key's entry, new and zeroed if need be; NULL if out of memory. */
 void *htab_insert(struct cp_htab *h, const void *key);
-
 /* The last entry moves into the removed one's place. */
 void htab_remove(struct cp_htab *h, const void *key);
-
-/*
- * Pointers to the entries (to free()), the largest unsigned long long at
- * @count_off first (0: none), then by key; the table keeps its order.
- */
+/* Pointers to free(), largest count at @count_off (0: none) first, then key. */
 const void **htab_sorted(const struct cp_htab *h, size_t count_off);
 
 static inline void *htab_entry(const struct cp_htab *h, size_t i)
@@ -43,11 +35,7 @@ static inline void *htab_entry(const struct cp_htab *h, size_t i)
 	return h->entries + i * h->entry_size;
 }
 
-/*
- * What follows is inline so that a caller with a key of constant size
- * gets hashing and compares unrolled for it: the summary looks up three
- * keys per record.
- */
+/* Inline: a caller's constant key size unrolls hashing and compares. */
 static inline uint64_t hash_bytes(const void *p, size_t n)
 {
 	const unsigned char *b = p;

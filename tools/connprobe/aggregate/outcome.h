@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * What a record says happened, in the words every view uses: the table's
- * RESULT column, the groups of hist and summary, the labels of prom.
- */
+/* What a record says happened, in the words of every view. */
 #ifndef CONNPROBE_OUTCOME_H
 #define CONNPROBE_OUTCOME_H
 
@@ -18,10 +15,7 @@
 /* Room for "done:" and any result name. */
 #define OUTCOME_BUF_LEN	(NAME_BUF_LEN + 8)
 
-/*
- * An outcome as a key without holes: the event, and the result as the
- * caller got it (caller_errno()), or "abandoned".
- */
+/* A key without holes: the result as the caller got it, or "abandoned". */
 struct cp_outcome {
 	__u8 event;		/* enum connprobe_event */
 	__u8 abandoned;		/* COMPLETE only; then ret is 0 */
@@ -48,9 +42,9 @@ static inline struct cp_outcome outcome_of(const struct connprobe_record *rec)
 static inline const char *outcome_result(const struct cp_outcome *o,
 					 char *buf, size_t len)
 {
-	if (!o->ret)	/* abandoned: ret 0 */
+	if (!o->ret)
 		return o->abandoned ? "abandoned" : "OK";
-	if (o->ret > 0) {	/* not an errno: show the raw value */
+	if (o->ret > 0) {
 		snprintf(buf, len, "%d", o->ret);
 		return buf;
 	}
@@ -71,10 +65,7 @@ static inline const char *outcome_label(const struct cp_outcome *o,
 	return memcpy(buf, "done:", 5);
 }
 
-/*
- * A CONNECT record fails with any error but EINPROGRESS (a COMPLETE
- * record ends the attempt); a COMPLETE record with any error or abandoned.
- */
+/* EINPROGRESS is no failure: the attempt's COMPLETE record ends it. */
 static inline bool outcome_failed(const struct cp_outcome *o)
 {
 	if (o->event == CONNPROBE_EVENT_COMPLETE)
@@ -89,11 +80,7 @@ static inline bool record_failed(const struct connprobe_record *rec)
 	return outcome_failed(&o);
 }
 
-/*
- * "In progress", for --in-progress and summary: a socket's connect that
- * returned EINPROGRESS or was interrupted (EINTR): a blocking connect's
- * handshake goes on too, until a COMPLETE record with the same id.
- */
+/* EINPROGRESS, or EINTR: a blocking connect's handshake goes on too. */
 static inline bool record_in_progress(const struct connprobe_record *rec)
 {
 	return rec->event == CONNPROBE_EVENT_CONNECT &&

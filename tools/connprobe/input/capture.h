@@ -1,25 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * The capture file of `connprobe record`, read by `connprobe report`:
- *
- *	header		struct cp_capture_header (header_size bytes)
- *	records		nr_records struct connprobe_record, exactly as the
- *			kernel wrote them, record_size bytes each
- *	sections	TLVs: what the run lost, the cgroup paths it saw
- *	footer		struct cp_capture_footer, the file's last bytes
- *
- * The footer is written last, so a recording cut short has none and is
- * refused as truncated rather than read as complete; it also says where
- * the records end, so a file that was cut and has a stray footer-like
- * tail still fails the size check.  Every part is a multiple of 8 bytes,
- * so the records of a mapped file are naturally aligned.  Fields are in
- * the byte order of the recording host (byte_order says which).
- */
+/* The capture file (header, records, TLV sections, footer), and reading it. */
 #ifndef CONNPROBE_CAPTURE_H
 #define CONNPROBE_CAPTURE_H
 
-#include <linux/types.h>
+#include "cgroup.h"
+#include "sink.h"
+#include "stats.h"
 
+/* Every part a multiple of 8 bytes, fields in the host's byte order. */
 #define CP_CAPTURE_MAGIC	"CONNPRB\n"	/* 8 bytes, no NUL */
 #define CP_CAPTURE_END_MAGIC	"CPEND\0\0\n"
 #define CP_CAPTURE_VERSION	1
@@ -42,6 +30,7 @@ struct cp_capture_header {
 	__u8 __reserved[128];		/* zero */
 };
 
+/* Written last: a capture cut short has none, or one that does not add up. */
 struct cp_capture_footer {
 	char magic[8];			/* CP_CAPTURE_END_MAGIC */
 	__u64 nr_records;
@@ -51,51 +40,93 @@ struct cp_capture_footer {
 
 /* A section: this, then size bytes of payload, then zeros to 8 bytes. */
 struct cp_capture_section {
-	__u32 type;			/* enum cp_capture_section_type */
-	__u32 size;
+	__u32 type, size;
 };
 
+/* Readers skip types they do not know. */
 enum cp_capture_section_type {
-	/*
-	 * What the run lost (absent: unknown): __u64 total_lost,
-	 * __u64 nr_cpus, __u64 nr_probes, then nr_cpus
-	 * struct cp_capture_lost_cpu, then nr_probes
-	 * struct cp_capture_probe.
-	 */
+	/* __u64 total_lost, nr_cpus, nr_probes, then the cpus, the probes */
 	CP_SECTION_LOSSES = 1,
-	/*
-	 * The cgroups the records name, resolved while recording (the
-	 * cgroups may be gone when the capture is read): entries of
-	 * struct cp_capture_cgroup, each followed by path_len bytes of the
-	 * path below the cgroup2 mount and zeros to 8 bytes.
-	 */
+	/* cgroups resolved when recorded: cp_capture_cgroup, path, zeros */
 	CP_SECTION_CGROUPS = 2,
-	/* Readers skip types they do not know. */
 };
 
 struct cp_capture_lost_cpu {
-	__u32 cpu;
-	__u32 __pad;
-	__u64 written;
-	__u64 lost;
+	__u32 cpu, __pad;
+	__u64 written, lost;
 };
 
 #define CP_CAPTURE_SYMBOL_LEN	48
 
 struct cp_capture_probe {
 	char symbol[CP_CAPTURE_SYMBOL_LEN];	/* NUL-terminated */
-	__u64 nmissed;
-	__u64 kp_nmissed;
-	__u64 maxactive;
+	__u64 nmissed, kp_nmissed, maxactive;
 };
 
 struct cp_capture_cgroup {
 	__u64 id;
-	__u32 path_len;
-	__u32 __pad;
+	__u32 path_len, __pad;
 };
 
-/* Round @n up to a multiple of 8. */
 #define CP_ALIGN8(n)	(((n) + 7) & ~(__u64)7)
+
+struct cp_capture {
+	const char *name;		/* the path, for messages */
+	struct cp_capture_header hdr;	/* copied: aligned, NUL-terminated */
+	struct cp_capture_footer foot;
+	unsigned long long nr_records;
+	bool lost_known;
+	struct cp_stats lost;		/* what the recording lost */
+	/* read() in chunks, not mapped: a TLB miss per page costs more */
+	int fd;				/* -1: none */
+	struct connprobe_record *chunk;
+	unsigned long long chunk_first, chunk_len;
+	unsigned long long next;	/* capture_next()'s record */
+};
+
+/*
+ * Open capture @path ("-", a pipe: spooled to $TMPDIR), check all but its
+ * records (capture_next() does) and load its cgroups into @cgroups (may be
+ * NULL).  -1 with why in @err; capture_close() it either way.
+ */
+int capture_open(struct cp_capture *c, const char *path,
+		 struct cp_cgroups *cgroups, char *err, size_t errlen);
+void capture_close(struct cp_capture *c);
+
+static inline int record_ok(const struct connprobe_record *rec)
+{
+	return rec->size == sizeof(*rec) && rec->version == CONNPROBE_RECORD_VERSION &&
+	       (rec->event == CONNPROBE_EVENT_CONNECT ||
+		rec->event == CONNPROBE_EVENT_COMPLETE);
+}
+
+/* record_ok(), with why not (-1) in @err. */
+int record_check(const struct connprobe_record *rec, char *err, size_t errlen);
+
+const struct connprobe_record *capture_next_slow(struct cp_capture *c,
+						 char *err, size_t errlen);
+
+/* The next record, checked; NULL at the end (@err empty) or on an error. */
+static inline const struct connprobe_record *
+capture_next(struct cp_capture *c, char *err, size_t errlen)
+{
+	const struct connprobe_record *rec;
+
+	/* inline: a good record in the chunk already read */
+	if (c->next - c->chunk_first < c->chunk_len) {
+		rec = &c->chunk[c->next - c->chunk_first];
+		if (record_ok(rec)) {
+			err[0] = '\0';
+			c->next++;
+			return rec;
+		}
+	}
+	return capture_next_slow(c, err, errlen);
+}
+
+void capture_print_info(FILE *f, const struct cp_capture *c);
+
+/* Feed @c to @sink, then its losses: the exit status (1 after saying why). */
+int replay_run(struct cp_capture *c, struct cp_sink *sink);
 
 #endif /* CONNPROBE_CAPTURE_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cgroup id -> path by kernfs file handle or a walk, cached; container ids. */
+/* cgroup id -> path by kernfs file handle, or by a walk; container ids. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "stats.h"
 #include "timefmt.h"
 
 #define MOUNTS			"/proc/self/mounts"
@@ -29,13 +30,11 @@ void cgroups_init(struct cp_cgroups *c)
 	htab_init(&c->tab, sizeof(__u64), sizeof(struct cp_cgroup));
 }
 
-int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
-		size_t len)
+int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path, size_t len)
 {
-	struct cp_cgroup *cg;
+	struct cp_cgroup *cg = htab_insert(&c->tab, &id);
 
-	c->last = NULL;
-	cg = htab_insert(&c->tab, &id);
+	c->last = NULL;		/* an insert may move the entries */
 	if (!cg)
 		return -1;
 	if (cg->path || !path)
@@ -49,7 +48,6 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path,
 	return 0;
 }
 
-/* The path of open file @fd into @buf: its length, or -1 with errno. */
 static ssize_t fd_path(int fd, char *buf)
 {
 	char proc[32];
@@ -59,22 +57,15 @@ static ssize_t fd_path(int fd, char *buf)
 	n = readlink(proc, buf, PATH_MAX - 1);
 	if (n == PATH_MAX - 1)
 		errno = ENAMETOOLONG;	/* it may have been cut */
-	if (n < 0 || n == PATH_MAX - 1)
-		return -1;
-	buf[n] = '\0';
-	return n;
+	else if (n >= 0)
+		buf[n] = '\0';
+	return n == PATH_MAX - 1 ? -1 : n;
 }
 
-/*
- * open_by_handle_at() takes CAP_DAC_READ_SEARCH.  Without it the call is
- * not even tried: the exporter's seccomp filter (@privileged denied, no
- * error number) kills the process that makes it.
- */
+/* Else the exporter's seccomp filter kills open_by_handle_at()'s caller. */
 static bool may_open_handles(void)
 {
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3
-	};
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
 	return !syscall(SYS_capget, &h, d) &&
@@ -82,40 +73,33 @@ static bool may_open_handles(void)
 		CAP_TO_MASK(CAP_DAC_READ_SEARCH));
 }
 
-int cgroups_open(struct cp_cgroups *c, const char *mount,
-		 char *err, size_t errlen)
+int cgroups_open(struct cp_cgroups *c, const char *path, char *err, size_t errlen)
 {
 	char found[PATH_MAX];
+	const char *mount = path ?: found;
 	struct statfs sfs;
 	struct statx stx;
 	ssize_t n;
 
 	cgroups_init(c);
-	if (!mount) {
-		if (cgroup2_mount_find(MOUNTS, found, sizeof(found)))
-			return 0;
-		mount = found;
-	}
+	if (!path && cgroup2_mount_find(MOUNTS, found, sizeof(found)))
+		return 0;
 	c->mount_fd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	n = c->mount_fd < 0 ? -1 : fd_path(c->mount_fd, c->canon);
+	c->prefix = n > 1 ? n : 0;	/* below "/", a path keeps its '/' */
+	c->by_handle = may_open_handles();
+	/* not the mount's root: its paths would pass for paths below the mount */
 	if (n < 0 || fstatfs(c->mount_fd, &sfs) ||
-	    statx(c->mount_fd, "", AT_EMPTY_PATH, 0, &stx)) {
-		snprintf(err, errlen, "%s: %s", mount, strerror(errno));
-	} else if (sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		snprintf(err, errlen, "%s: not a cgroup2 mount", mount);
-	} else if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
-		/* paths below it would pass for paths below the mount */
-		snprintf(err, errlen, "%s: not the root of a cgroup2 mount",
-			 mount);
-	} else {
-		/* below "/", a path keeps its leading '/' */
-		c->prefix = n > 1 ? n : 0;
-		c->by_handle = may_open_handles();
-		c->mount = strdup(mount);
-		if (c->mount)
-			return 0;
-		snprintf(err, errlen, "out of memory");
-	}
+	    statx(c->mount_fd, "", AT_EMPTY_PATH, 0, &stx))
+		errf(err, errlen, "%s: %m", mount);
+	else if (sfs.f_type != CGROUP2_SUPER_MAGIC)
+		errf(err, errlen, "%s: not a cgroup2 mount", mount);
+	else if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		errf(err, errlen, "%s: not the root of a cgroup2 mount", mount);
+	else if (!(c->mount = strdup(mount)))
+		errf(err, errlen, "out of memory");
+	else
+		return 0;
 	if (c->mount_fd >= 0)
 		close(c->mount_fd);
 	return -1;
@@ -139,8 +123,7 @@ static int by_handle(struct cp_cgroups *c, __u64 id)
 	union {
 		struct file_handle fh;
 		char bytes[sizeof(struct file_handle) + sizeof(__u64)];
-	} h = { .fh = { .handle_bytes = sizeof(id),
-			.handle_type = FILEID_KERNFS } };
+	} h = { .fh = { .handle_bytes = sizeof(id), .handle_type = FILEID_KERNFS } };
 	char buf[PATH_MAX];
 	int fd, err = 0;
 
@@ -158,19 +141,17 @@ static int by_handle(struct cp_cgroups *c, __u64 id)
 static int walk(struct cp_cgroups *c)
 {
 	char *roots[] = { c->canon, NULL };
+	/* no stat() of each cgroup's many files: directories are enough */
+	FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR | FTS_NOSTAT, NULL);
 	FTSENT *e;
-	FTS *fts;
 	int ret = 0;
 
 	c->walked_ns = mono_now();
-	/* no stat() of each cgroup's many files: directories are enough */
-	fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR | FTS_NOSTAT, NULL);
 	if (!fts)
 		return -1;
 	while ((e = fts_read(fts)))
 		/* a cgroup removed under the walk is gone, not unseen */
-		if ((e->fts_info == FTS_D &&
-		     add_below(c, e->fts_ino, e->fts_path)) ||
+		if ((e->fts_info == FTS_D && add_below(c, e->fts_ino, e->fts_path)) ||
 		    (e->fts_errno && e->fts_errno != ENOENT))
 			ret = -1;
 	if (errno)
@@ -190,8 +171,7 @@ const struct cp_cgroup *cgroups_find(struct cp_cgroups *c, __u64 id)
 		if (err == ESTALE || err == ENOENT)
 			cgroups_add(c, id, NULL, 0);
 		/* refused after all (a user namespace, seccomp): walk */
-		else if (err == EPERM || err == EACCES || err == ENOSYS ||
-			 err == EOPNOTSUPP)
+		else if (err == EPERM || err == EACCES || err == ENOSYS || err == EOPNOTSUPP)
 			c->by_handle = false;
 	}
 	/* at most a walk a second: a miss may come with every record */
@@ -229,8 +209,7 @@ int cgroup2_mount_find(const char *mounts, char *buf, size_t len)
 
 	/* getmntent() undoes the octal escapes (\040 for a space) */
 	while (f && ret && (m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2") &&
-		    strlen(m->mnt_dir) < len) {
+		if (!strcmp(m->mnt_type, "cgroup2") && strlen(m->mnt_dir) < len) {
 			strcpy(buf, m->mnt_dir);
 			ret = 0;
 		}
@@ -239,17 +218,14 @@ int cgroup2_mount_find(const char *mounts, char *buf, size_t len)
 	return ret;
 }
 
-void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c,
-		       const char *path)
+void cgroup_scope_init(struct cp_cgroup_scope *s, struct cp_cgroups *c, const char *path)
 {
 	size_t m = c->mount ? strlen(c->mount) : 0, n;
 
 	s->cgroups = c;
-	if (m && !strncmp(path, c->mount, m) &&
-	    (path[m] == '\0' || path[m] == '/'))
+	if (m && !strncmp(path, c->mount, m) && (path[m] == '\0' || path[m] == '/'))
 		path += m;
-	snprintf(s->root, sizeof(s->root), "%s%s", path[0] == '/' ? "" : "/",
-		 path);
+	snprintf(s->root, sizeof(s->root), "%s%s", path[0] == '/' ? "" : "/", path);
 	n = strlen(s->root);
 	while (n > 1 && s->root[n - 1] == '/')
 		s->root[--n] = '\0';
@@ -268,7 +244,6 @@ bool cgroup_scope_under(void *scope, __u64 cgroup_id)
 
 bool container_id(const char *path, char *id)
 {
-	/* a component: [runtime-]<id>[.scope] */
 	static const char pattern[] =
 		"(^|/)(docker-|cri-containerd-|crio-|libpod-)?([0-9a-f]{64})(\\.scope)?(/|$)";
 	static regex_t re;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Pushing the tool's filter into the module: see filter_push.h. */
+/* Pushing the tool's filter into the module, and who owns it: see live.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,11 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <connprobe.h>
+#include "live.h"
 
-#include "filter_push.h"
-
-/* " key=N,N,...". */
 static void put_list(FILE *o, const char *key, const __u16 *v,
 		     unsigned int n, unsigned int max)
 {
@@ -37,7 +34,7 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 	char *text = NULL;
 	size_t n = 0;
 	FILE *o = open_memstream(&text, &n);
-	int ret;
+	bool bad;
 
 	if (!o)
 		return -1;
@@ -56,45 +53,31 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 		fprintf(o, " family=%s", !(m & CP_FILTER_IPV6) ? "ipv4" :
 			!(m & CP_FILTER_IPV4) ? "ipv6" : "ipv4,ipv6");
 	if (m & CP_FILTER_PORT)
-		put_list(o, " port=", f->ports, f->nr_ports,
-			 CP_FILTER_MAX_PORTS);
+		put_list(o, " port=", f->ports, f->nr_ports, CP_FILTER_MAX_PORTS);
 	if (m & CP_FILTER_FAILED)
 		fputs(" failed", o);
 	if (m & CP_FILTER_ERRNO)
-		put_list(o, " errno=", f->errnos, f->nr_errnos,
-			 CP_FILTER_MAX_ERRNOS);
+		put_list(o, " errno=", f->errnos, f->nr_errnos, CP_FILTER_MAX_ERRNOS);
 	if (m & CP_FILTER_LATENCY)
-		fprintf(o, " min_latency_ns=%llu",
-			(unsigned long long)f->min_latency_ns);
-	ret = fclose(o) || !text ? -1 : 0;
-	if (!ret &&
-	    (size_t)snprintf(buf, len, "%s", n ? text + 1 : "none") >= len)
-		ret = -1;
+		fprintf(o, " min_latency_ns=%llu", (unsigned long long)f->min_latency_ns);
+	bad = fclose(o) || !text ||
+	      (size_t)snprintf(buf, len, "%s", n ? text + 1 : "none") >= len;
 	free(text);
-	return ret;
+	return bad ? -1 : 0;
 }
 
-/*
- * Write @text to @path (truncated: a plain file in tests); -1 with errno.
- * Not created: a module gone meanwhile is ENOENT, not a new file.
- */
+/* -1 with errno.  No O_CREAT: a module gone meanwhile is ENOENT. */
 static int write_text(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	int bad;
+	int bad = fd < 0 || dprintf(fd, "%s", text) < 0;
 
-	if (fd < 0)
-		return -1;
-	bad = dprintf(fd, "%s", text) < 0;
-	return close(fd) || bad ? -1 : 0;
+	return (fd >= 0 && close(fd)) || bad ? -1 : 0;
 }
 
 /*
- * Open the owner file at p->owner, and lock it if no live run holds it
- * (*@locked).  A run that ends well removes it while it holds the lock,
- * so a lock taken on a file no longer at that path is worth nothing, and
- * the open starts again.  Only EWOULDBLOCK says a live run holds it.  -1
- * with errno (ENOENT: there is none; ENOLCK: it cannot be locked).
+ * The owner file, locked (*@locked) unless a live run holds it; a lock on
+ * a file a run removed meanwhile is worth nothing.  -1 with errno.
  */
 static int owner_open(const struct cp_filter_push *p, int flags, bool *locked)
 {
@@ -126,37 +109,10 @@ static bool owner_names(int fd, const char *terms, long *pid)
 	char text[600], *end;
 	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
 
-	if (n <= 0)
-		return false;
-	text[n] = '\0';
+	text[n > 0 ? n : 0] = '\0';
 	text[strcspn(text, "\n")] = '\0';
 	*pid = strtol(text, &end, 10);
 	return *end == ' ' && !strcmp(end + 1, terms);
-}
-
-/*
- * Who holds the filter @theirs now in force: a live run (its pid in
- * *@pid, 0 if its file names another filter; 1), a run that died without
- * clearing it (its pid, 0, with the owner file open and locked in
- * p->owner_fd), or nobody we know of (-1: set by hand, or by a run that
- * could not record itself).
- */
-static int filter_owner(struct cp_filter_push *p, const char *theirs,
-			long *pid)
-{
-	bool locked = false;
-	int fd = owner_open(p, 0, &locked);
-	bool named = fd >= 0 && owner_names(fd, theirs, pid);
-
-	if (locked && named) {
-		p->owner_fd = fd;
-		return 0;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (!named)
-		*pid = 0;
-	return fd >= 0 && !locked ? 1 : -1;
 }
 
 /* Let the owner file go: removed while it is locked, then unlocked. */
@@ -165,18 +121,14 @@ static void filter_disown(struct cp_filter_push *p)
 	if (p->owner_fd < 0)
 		return;
 	if (unlink(p->owner) && ftruncate(p->owner_fd, 0))
-		fprintf(stderr, "connprobe: %s: cannot remove it: %s\n",
-			p->owner, strerror(errno));
+		fprintf(stderr, "connprobe: %s: cannot remove it: %m\n", p->owner);
 	close(p->owner_fd);
 	p->owner_fd = -1;
 }
 
 /*
- * Record this run as the owner of @ours: the owner file locked (already,
- * if filter_owner() found a dead run's) and rewritten.  -1 if another run
- * holds it (it is putting its filter in force this very moment).  A run
- * that cannot record itself (no /run, a read-only one) goes on without,
- * and says what that costs.
+ * Record this run as @ours's owner; -1 if another run is pushing one now.
+ * Where it cannot (a read-only /run), it goes on, saying what that costs.
  */
 static int filter_own(struct cp_filter_push *p, const char *ours)
 {
@@ -207,38 +159,35 @@ static int filter_own(struct cp_filter_push *p, const char *ours)
 	return 0;
 }
 
-/* filter_push() past its setup; -1 with a message in @err. */
-static int push(struct cp_filter_push *p, const char *ours,
-		char *err, size_t errlen)
+static int push(struct cp_filter_push *p, const char *ours, char *err, size_t errlen)
 {
-	/* the module writes at most 4096 bytes: one more tells a longer file */
-	char theirs[4096 + 2] = "";
-	FILE *f = fopen(p->path, "re");
-	size_t n = f ? fread(theirs, 1, sizeof(theirs) - 1, f) : 0;
-	int owner = -1, e = !f || ferror(f) ? errno : n > 4096 ? EFBIG : 0;
+	/* the module writes at most 4096 bytes */
+	char theirs[4096 + 1];
+	int fd = -1, e = read_text(p->path, theirs, sizeof(theirs));
+	bool locked = false, named = false;
 	long pid = 0;
 
-	if (f)
-		fclose(f);
 	if (e == ENOENT)	/* a module without the filter file */
 		return 0;
-	if (e) {
-		snprintf(err, errlen, "%s: %s", p->path, strerror(e));
-		return -1;
-	}
+	if (e)
+		return errf(err, errlen, "%s: %s", p->path, strerror(e));
 	theirs[strcspn(theirs, "\n")] = '\0';
-	if (strcmp(theirs, "none"))
-		owner = filter_owner(p, theirs, &pid);
-	if (owner == 0) {
+	/* who set it: a live run holds its owner file's lock, a dead one not */
+	if (strcmp(theirs, "none")) {
+		fd = owner_open(p, 0, &locked);
+		named = fd >= 0 && owner_names(fd, theirs, &pid);
+	}
+	if (fd >= 0 && !(locked && named))
+		close(fd);
+	if (locked && named) {
 		/* left by a run that died: it hides connects from every run */
+		p->owner_fd = fd;
 		fprintf(stderr,
 			"connprobe: note: cleared the module's filter '%s', left in force by connprobe (pid %ld), which ended without clearing it\n",
 			theirs, pid);
-		if (write_text(p->path, "none")) {
-			snprintf(err, errlen, "%s: cannot clear '%s': %s",
-				 p->path, theirs, strerror(errno));
-			return -1;
-		}
+		if (write_text(p->path, "none"))
+			return errf(err, errlen, "%s: cannot clear '%s': %m",
+				    p->path, theirs);
 		strcpy(theirs, "none");
 	}
 	if (!strcmp(theirs, ours))
@@ -249,7 +198,7 @@ static int push(struct cp_filter_push *p, const char *ours,
 			theirs);
 		return 0;
 	}
-	if (strcmp(theirs, "none") && owner == 1 && pid)
+	if (strcmp(theirs, "none") && fd >= 0 && !locked && named)
 		snprintf(err, errlen,
 			 "the module's filter is already '%s', set by connprobe (pid %ld), which is running; the filter is global: run with the same filters, or after it",
 			 theirs, pid);
@@ -261,8 +210,7 @@ static int push(struct cp_filter_push *p, const char *ours,
 		snprintf(err, errlen,
 			 "another connprobe is putting its filter in force; the filter is global: run with the same filters, or after it");
 	else if (write_text(p->path, ours))
-		snprintf(err, errlen, "%s: cannot set '%s': %s", p->path, ours,
-			 strerror(errno));
+		errf(err, errlen, "%s: cannot set '%s': %m", p->path, ours);
 	else
 		p->pushed = true;
 	return p->pushed ? 0 : -1;
@@ -277,16 +225,13 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 
 	if (!rundir || !*rundir)
 		rundir = FILTER_RUNDIR;
-	p->pushed = false;
-	p->owner_fd = -1;
+	*p = (struct cp_filter_push){ .owner_fd = -1 };
 	if (snprintf(p->path, sizeof(p->path), "%s/%s", dir,
 		     CONNPROBE_FILTER_FILE) >= (int)sizeof(p->path) ||
 	    snprintf(p->owner, sizeof(p->owner), "%s/%s", rundir,
 		     FILTER_OWNER_FILE) >= (int)sizeof(p->owner) ||
-	    filter_kernel_text(f, ours, sizeof(ours))) {
-		snprintf(err, errlen, "filter too long for the module");
-		return -1;
-	}
+	    filter_kernel_text(f, ours, sizeof(ours)))
+		return errf(err, errlen, "filter too long for the module");
 	ret = push(p, ours, err, errlen);
 	/* a dead run's owner file, kept for ours if we pushed */
 	if (!p->pushed)
@@ -297,8 +242,7 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 void filter_unpush(struct cp_filter_push *p)
 {
 	if (p->pushed && write_text(p->path, "none"))
-		fprintf(stderr, "connprobe: %s: cannot put back 'none': %s\n",
-			p->path, strerror(errno));
+		fprintf(stderr, "connprobe: %s: cannot put back 'none': %m\n", p->path);
 	p->pushed = false;
 	filter_disown(p);
 }

@@ -1,18 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The live loop: check the environment, poll the CPU files, feed each
- * round sorted by time, tick the sink, drain on SIGINT/SIGTERM or at the
- * end of --duration, then report losses from the difference between two
- * reads of the stats file.
- */
+/* The live loop: poll the CPU files, feed rounds sorted by time, drain. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/magic.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,7 +14,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "capture_read.h"
+#include "capture.h"
 #include "live.h"
 #include "timefmt.h"
 
@@ -28,16 +22,10 @@
 #define POLL_INTERVAL_MS	100
 /* Bounds one round, so a busy CPU cannot starve the others' output. */
 #define MAX_PER_CPU_ROUND	4096
-/*
- * The probes keep firing while we drain: stop once caught up, or once
- * a whole buffer per CPU has been read (what was there when the drain
- * began), so that a connect() storm cannot keep us here: what comes
- * meanwhile stays counted as buffered.  Without buf_size in the stats
- * (an older module), this many rounds.
- */
+/* The drain reads at most a buffer per CPU, or this many rounds: storms end. */
 #define MAX_DRAIN_ROUNDS	64
+#define CMP(a, b)		(((a) > (b)) - ((a) < (b)))
 
-/* The module and this tool must agree on the layout, not just the name. */
 _Static_assert(sizeof(struct connprobe_record) == CONNPROBE_RECORD_SIZE,
 	       "struct connprobe_record does not match CONNPROBE_RECORD_SIZE");
 
@@ -51,8 +39,7 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 	/* The debugfs files are root-only; say so instead of EACCES. */
 	if (geteuid() != 0)
 		fprintf(stderr, "connprobe: must be run as root\n");
-	else if (!fake_debugfs &&
-		 (statfs(debugfs, &sfs) || sfs.f_type != DEBUGFS_MAGIC))
+	else if (!fake_debugfs && (statfs(debugfs, &sfs) || sfs.f_type != DEBUGFS_MAGIC))
 		fprintf(stderr,
 			"connprobe: debugfs is not mounted on %s; mount it with: mount -t debugfs none %s\n",
 			debugfs, debugfs);
@@ -63,8 +50,7 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 			e < 0 ? "not a directory" : strerror(e));
 	else if (!fake_debugfs && access(MODULE_SYSFS, F_OK) == 0)
 		fprintf(stderr,
-			"connprobe: module is loaded but %s is missing; see dmesg\n",
-			dir);
+			"connprobe: module is loaded but %s is missing; see dmesg\n", dir);
 	else
 		fprintf(stderr,
 			"connprobe: module not loaded: %s not found; load it with: modprobe connprobe (from a build tree: insmod connprobe.ko)\n",
@@ -72,29 +58,18 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 	return -1;
 }
 
-/* "cpuN" exactly, N into *@cpu; anything else in the directory is not. */
-static int cpu_file_number(const char *name, unsigned int *cpu)
-{
-	size_t base = strlen(CONNPROBE_CPU_FILE_BASE);
-	unsigned long n;
-	char *end;
+#define CPU_BASE_LEN	(sizeof(CONNPROBE_CPU_FILE_BASE) - 1)
 
-	if (strncmp(name, CONNPROBE_CPU_FILE_BASE, base) ||
-	    name[base] < '0' || name[base] > '9')
-		return -1;
-	errno = 0;
-	n = strtoul(name + base, &end, 10);
-	if (errno || *end || n > 0xffffffffUL)
-		return -1;
-	*cpu = n;
-	return 0;
-}
-
+/* "cpuN" exactly; anything else in the directory is not a CPU file. */
 static int is_cpu_file(const struct dirent *de)
 {
-	unsigned int cpu;
+	const char *n = de->d_name + CPU_BASE_LEN;
+	char *end;
 
-	return !cpu_file_number(de->d_name, &cpu);
+	errno = 0;
+	return !strncmp(de->d_name, CONNPROBE_CPU_FILE_BASE, CPU_BASE_LEN) &&
+	       isdigit((unsigned char)*n) && strtoul(n, &end, 10) <= UINT_MAX &&
+	       !errno && !*end;
 }
 
 int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
@@ -106,26 +81,23 @@ int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
 	memset(r, 0, sizeof(*r));
 	/* versionsort: cpu2 before cpu10 */
 	n = scandir(dir, &names, is_cpu_file, versionsort);
-	if (n < 0) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
+	if (n < 0)
+		return errf(err, errlen, "%s: %m", dir);
 	r->pfds = calloc(n + 1, sizeof(*r->pfds));
 	r->cpus = calloc(n + 1, sizeof(*r->cpus));
 	if (!n)
-		snprintf(err, errlen, "%s: no %sN files", dir,
-			 CONNPROBE_CPU_FILE_BASE);
+		errf(err, errlen, "%s: no %sN files", dir, CONNPROBE_CPU_FILE_BASE);
 	else if (!r->pfds || !r->cpus)
-		snprintf(err, errlen, "out of memory");
+		errf(err, errlen, "out of memory");
 	/* up to the first that fails to open */
 	for (i = 0; r->pfds && r->cpus && i < n && r->nr == (size_t)i; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		cpu_file_number(names[i]->d_name, &r->cpus[i]);
+		r->cpus[i] = strtoul(names[i]->d_name + CPU_BASE_LEN, NULL, 10);
 		r->pfds[i].events = POLLIN;
 		/* Non-blocking is belt and braces: the module never blocks. */
 		r->pfds[i].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (r->pfds[i].fd < 0)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			errf(err, errlen, "%s: %m", path);
 		else
 			r->nr++;
 	}
@@ -150,74 +122,43 @@ void reader_close(struct cp_reader *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Read CPU file @i; see reader_read_all(). */
-static long read_cpu(struct cp_reader *r, size_t i, size_t max,
-		     char *err, size_t errlen)
+long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen)
 {
 	const size_t rec_size = sizeof(struct connprobe_record);
-	size_t got = 0, j, cap = r->cap ? r->cap : max;
+	size_t i, j, got, cap;
+	long total = 0;
 	char msg[256];
 	void *p;
 	ssize_t n;
 
-	/* room for @max more, so that one read() can take them all */
-	while (cap - r->len < max)
-		cap *= 2;
-	p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
-	if (!p) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	r->rec = p;
-	r->cap = cap;
-	while (got < max) {
-		/*
-		 * A whole number of records, read into our own array of
-		 * them: unlike bcc's perf buffer, nothing to align.
-		 */
-		n = read(r->pfds[i].fd, r->rec + r->len, (max - got) * rec_size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n == 0 || (n < 0 && errno == EAGAIN))	/* all read */
-			break;
-		if (n < 0) {
-			snprintf(err, errlen, "read %s%u: %s",
-				 CONNPROBE_CPU_FILE_BASE, r->cpus[i],
-				 strerror(errno));
-			return -1;
+	for (i = 0; i < r->nr; total += got, i++) {
+		/* room for @max more, so that one read() can take them all */
+		for (cap = r->cap ? r->cap : max; cap - r->len < max;)
+			cap *= 2;
+		p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
+		if (!p)
+			return errf(err, errlen, "out of memory");
+		r->rec = p;
+		r->cap = cap;
+		for (got = 0; got < max; got += n / rec_size, r->len += n / rec_size) {
+			/* whole records, into an array of them: nothing to align */
+			n = read(r->pfds[i].fd, r->rec + r->len, (max - got) * rec_size);
+			if (n < 0 && errno == EINTR)
+				n = 0;
+			else if (n == 0 || (n < 0 && errno == EAGAIN))	/* all read */
+				break;
+			else if (n < 0)
+				return errf(err, errlen, "read %s%u: %m",
+					    CONNPROBE_CPU_FILE_BASE, r->cpus[i]);
+			else if (n % rec_size)
+				return errf(err, errlen,
+					    "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
+					    CONNPROBE_CPU_FILE_BASE, r->cpus[i], n, rec_size);
+			for (j = 0; j < n / rec_size; j++)
+				if (record_check(&r->rec[r->len + j], msg, sizeof(msg)))
+					return errf(err, errlen, "%s%u: %s",
+						    CONNPROBE_CPU_FILE_BASE, r->cpus[i], msg);
 		}
-		if (n % rec_size) {
-			snprintf(err, errlen,
-				 "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
-				 CONNPROBE_CPU_FILE_BASE, r->cpus[i], n,
-				 rec_size);
-			return -1;
-		}
-		for (j = 0; j < n / rec_size; j++) {
-			if (record_check(&r->rec[r->len + j], msg, sizeof(msg))) {
-				snprintf(err, errlen, "%s%u: %s",
-					 CONNPROBE_CPU_FILE_BASE, r->cpus[i],
-					 msg);
-				return -1;
-			}
-		}
-		r->len += n / rec_size;
-		got += n / rec_size;
-	}
-	return got;
-}
-
-long reader_read_all(struct cp_reader *r, size_t max_per_cpu,
-		     char *err, size_t errlen)
-{
-	long n, total = 0;
-	size_t i;
-
-	for (i = 0; i < r->nr; i++) {
-		n = read_cpu(r, i, max_per_cpu, err, errlen);
-		if (n < 0)
-			return -1;
-		total += n;
 	}
 	return total;
 }
@@ -230,22 +171,13 @@ static void sig_handler(int sig)
 	exiting = 1;
 }
 
-/*
- * Time order; cpu and seq make the order total, hence repeatable.  A
- * COMPLETE record may carry its connect's entry time: on a tie it comes
- * after the CONNECT, so that views see an attempt start before it ends.
- */
+/* Time, CONNECT before its COMPLETE (same entry time), cpu, seq: total. */
 static int cmp_record(const void *a, const void *b)
 {
 	const struct connprobe_record *x = a, *y = b;
 
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	if (x->event != y->event)
-		return x->event < y->event ? -1 : 1;
-	if (x->cpu != y->cpu)
-		return x->cpu < y->cpu ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	return CMP(x->ts_ns, y->ts_ns) ?: CMP(x->event, y->event) ?:
+	       CMP(x->cpu, y->cpu) ?: CMP(x->seq, y->seq);
 }
 
 struct live {
@@ -256,21 +188,14 @@ struct live {
 	char err[512];
 };
 
-/*
- * Read a round and feed its records in time order: the number of them,
- * or -1 with a message in l->err or the sink's.
- */
+/* Feed a round's records in time order: how many, or -1 (l->err, sink's). */
 static long read_round(struct live *l)
 {
 	struct cp_reader *r = &l->rd;
 	long n = reader_read_all(r, MAX_PER_CPU_ROUND, l->err, sizeof(l->err));
 	size_t i;
 
-	/*
-	 * One CPU's records mostly come in time order already (on a one-CPU
-	 * machine, all of them): checking costs a compare per record,
-	 * sorting 232-byte records costs far more.
-	 */
+	/* mostly in order already: a compare per record beats a qsort() */
 	for (i = 1; i < r->len; i++)
 		if (cmp_record(&r->rec[i - 1], &r->rec[i]) > 0)
 			break;
@@ -283,21 +208,15 @@ static long read_round(struct live *l)
 	return n > 0 && sink_flush(l->sink) ? -1 : n;
 }
 
-/*
- * What the run has lost so far into @delta (free with stats_free());
- * -1 with a message in l->err if the stats file cannot be read.
- */
+/* What the run lost so far into @delta (stats_free() it); -1: l->err. */
 static int losses_now(struct live *l, struct cp_stats *delta)
 {
 	struct cp_stats now;
-	int ret;
+	int ret = stats_read(l->dir, &now, l->err, sizeof(l->err));
 
 	memset(delta, 0, sizeof(*delta));
-	ret = stats_read(l->dir, &now, l->err, sizeof(l->err));
-	if (!ret && stats_diff(&l->start, &now, delta)) {
-		snprintf(l->err, sizeof(l->err), "out of memory");
-		ret = -1;
-	}
+	if (!ret && stats_diff(&l->start, &now, delta))
+		ret = errf(l->err, sizeof(l->err), "out of memory");
 	stats_free(&now);
 	return ret;
 }
@@ -305,47 +224,33 @@ static int losses_now(struct live *l, struct cp_stats *delta)
 /* Read rounds until stopped; -1 with a message in l->err or the sink's. */
 static int loop(struct live *l, double duration)
 {
-	long long deadline = 0, next_tick = 0, t0, left_ms;
+	long long end = LLONG_MAX, next_tick = LLONG_MAX, t0, left_ms;
 	struct cp_stats delta;
 	int ready, timeout, bad, failed;
 	size_t i;
 	long n;
 
 	if (duration > 0)
-		deadline = mono_now() + (long long)(duration * 1e9);
+		end = mono_now() + (long long)(duration * 1e9);
 	if (l->sink->tick_ns)
 		next_tick = mono_now() + l->sink->tick_ns;
-	while (!exiting) {
-		t0 = mono_now();
-		if (deadline && t0 >= deadline)
-			break;
-		/* the interval, cut short by the deadline */
-		left_ms = (deadline - t0 + 999999) / 1000000;
-		timeout = !deadline || left_ms > POLL_INTERVAL_MS ?
-			  POLL_INTERVAL_MS : (int)left_ms;
+	while (!exiting && (t0 = mono_now()) < end) {
+		left_ms = (end - t0 - 1) / 1000000 + 1;
+		timeout = left_ms < POLL_INTERVAL_MS ? left_ms : POLL_INTERVAL_MS;
 		ready = poll(l->rd.pfds, l->rd.nr, timeout);
-		/* A signal: the loop checks its exit flag. */
-		if (ready < 0 && errno != EINTR) {
-			snprintf(l->err, sizeof(l->err), "poll: %s",
-				 strerror(errno));
-			return -1;
-		}
-		for (i = 0; ready > 0 && i < l->rd.nr; i++) {
-			if (l->rd.pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-				snprintf(l->err, sizeof(l->err),
-					 "%s%u: buffer closed (module unloaded?)",
-					 CONNPROBE_CPU_FILE_BASE, l->rd.cpus[i]);
-				return -1;
-			}
-		}
-		/*
-		 * POLLIN means a full sub-buffer: the module only says so
-		 * then, so read partial ones too, after the timeout.
-		 */
+		/* EINTR, a signal: the loop checks its exit flag */
+		if (ready < 0 && errno != EINTR)
+			return errf(l->err, sizeof(l->err), "poll: %m");
+		for (i = 0; ready > 0 && i < l->rd.nr; i++)
+			if (l->rd.pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL))
+				return errf(l->err, sizeof(l->err),
+					    "%s%u: buffer closed (module unloaded?)",
+					    CONNPROBE_CPU_FILE_BASE, l->rd.cpus[i]);
+		/* POLLIN says only a sub-buffer is full: read partial ones too */
 		n = read_round(l);
 		if (n < 0)
 			return -1;
-		if (next_tick && mono_now() >= next_tick) {
+		if (mono_now() >= next_tick) {
 			bad = losses_now(l, &delta);
 			failed = l->sink->ops->tick(l->sink, bad ? NULL : &delta);
 			if (bad)
@@ -355,11 +260,7 @@ static int loop(struct live *l, double duration)
 				return -1;
 			next_tick += l->sink->tick_ns;
 		}
-		/*
-		 * A file that polls readable yet has nothing to read (any
-		 * regular file does) would turn this loop into a busy one:
-		 * sleep out the rest of the interval instead.
-		 */
+		/* no busy loop on a file that polls readable but is empty */
 		left_ms = timeout - (mono_now() - t0) / 1000000;
 		if (n == 0 && ready > 0 && left_ms > 0)
 			poll(NULL, 0, left_ms);
@@ -373,40 +274,33 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 	struct live l = { .sink = sink, .dir = opts->dir };
 	struct cp_source_info info = { .live = true };
 	struct cp_stats delta = { 0 };
-	unsigned long long per_cpu;
 	struct utsname uts;
-	int i, rounds, ret = 1;
+	int i, rounds, bad, ret = 1;
 	long n = 0;
 
 	/* No SA_RESTART: poll() must return EINTR so the flag is seen now. */
 	sigemptyset(&sa.sa_mask);
 	/* Losses are counted from here: read the stats before any record. */
 	if (stats_read(opts->dir, &l.start, l.err, sizeof(l.err)) ||
-	    reader_open(&l.rd, opts->dir, l.err, sizeof(l.err)))
+	    reader_open(&l.rd, opts->dir, l.err, sizeof(l.err)) ||
+	    ((sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) &&
+	     errf(l.err, sizeof(l.err), "sigaction: %m")))
 		goto cleanup;
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
-		snprintf(l.err, sizeof(l.err), "sigaction: %m");
-		goto cleanup;
-	}
 	info.realtime_offset_ns = realtime_offset_now();
 	info.start_ns = mono_now();
 	info.hostname = uname(&uts) ? "" : uts.nodename;
 	if (sink->ops->begin(sink, &info) || loop(&l, opts->duration))
 		goto cleanup;
-	per_cpu = l.start.buf_size / CONNPROBE_RECORD_SIZE;
-	rounds = !l.start.buf_size ? MAX_DRAIN_ROUNDS :
-		 (int)((per_cpu + MAX_PER_CPU_ROUND - 1) / MAX_PER_CPU_ROUND) + 1;
+	rounds = !l.start.buf_size ? MAX_DRAIN_ROUNDS : 1 +
+		 (int)((l.start.buf_size / CONNPROBE_RECORD_SIZE +
+			MAX_PER_CPU_ROUND - 1) / MAX_PER_CPU_ROUND);
 	for (i = 0, n = 1; i < rounds && n > 0; i++)
 		n = read_round(&l);
 	if (n < 0)
 		goto cleanup;
-	if (losses_now(&l, &delta)) {
-		sink->ops->end(sink, NULL);
-		goto cleanup;
-	}
-	if (sink->ops->end(sink, &delta))
-		goto cleanup;
-	ret = 0;
+	bad = losses_now(&l, &delta);
+	if (!sink->ops->end(sink, bad ? NULL : &delta) && !bad)
+		ret = 0;
 
 cleanup:
 	if (ret && (l.err[0] || sink->err[0]))

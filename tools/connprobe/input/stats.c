@@ -3,7 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stddef.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +22,8 @@ enum { L_CPU, L_PROBE, L_MODE, L_TOTAL, L_BUF_SIZE, L_UNTRACKED,
        L_RECLAIMED, L_FILTERED, NR_LINES };
 
 /*
- * Each known line word by word: "N" is an unsigned decimal, "SYMBOL" any
- * word, anything else must appear literally; the shape is also the
- * "expected" text of the error message.  The numbers of a line other
- * than cpu and probe go to @off[] in struct cp_stats; @json names them
- * in JSON, @text prints them (label, ':', the numbers).
+ * Known lines word by word ("N" a decimal, "SYMBOL" a word, the rest as is),
+ * also errors' "expected" text.  @off: where numbers of the other lines go.
  */
 static const struct line_def {
 	const char *shape;
@@ -54,11 +51,7 @@ static const struct line_def {
 			 "Turned away by the module's filter: %llu calls, %llu records\n" },
 };
 
-/*
- * Match the words after the first (from strtok_r() state @save) against
- * @shape: 0 with the numbers in @n and the symbol in @sym, or -1.
- * strtoull() alone would take "+1", " 1" and even "-1".
- */
+/* Match the line's other words to @shape: numbers to @n, a symbol to @sym. */
 static int match_shape(const char *shape, char **save,
 		       unsigned long long *n, const char **sym)
 {
@@ -73,6 +66,7 @@ static int match_shape(const char *shape, char **save,
 			return -1;
 		if (len == 1 && *s == 'N') {
 			errno = 0;
+			/* strtoull() alone takes "+1", " 1", even "-1" */
 			*n++ = strtoull(w, &end, 10);
 			if (!isdigit((unsigned char)w[0]) || errno || *end)
 				return -1;
@@ -88,13 +82,19 @@ static int match_shape(const char *shape, char **save,
 	return strtok_r(NULL, " \t", save) ? -1 : 0;
 }
 
-/* Store matched line @i; NULL, or what is wrong with it. */
+/* Store line @i: NULL, or what is wrong with it. */
 static const char *store(struct cp_stats *st, int i,
 			 const unsigned long long *n, const char *sym)
 {
 	void *p;
 	size_t k;
 
+	/* one of each line, one cpu line per CPU, any number of probes */
+	for (k = 0; i == L_CPU && k < st->nr_cpus; k++)
+		if (st->cpus[k].cpu == n[0])
+			return "duplicate line";
+	if (i != L_PROBE && i != L_CPU && (st->have & 1u << i))
+		return "duplicate line";
 	if (i == L_CPU) {
 		if (n[0] > UINT_MAX)
 			return "CPU number out of range";
@@ -102,8 +102,7 @@ static const char *store(struct cp_stats *st, int i,
 		if (!p)
 			return "out of memory";
 		st->cpus = p;
-		st->cpus[st->nr_cpus++] = (struct cp_stats_cpu){
-			n[0], n[1], n[2], n[3], n[4] };
+		st->cpus[st->nr_cpus++] = (struct cp_stats_cpu){ n[0], n[1], n[2], n[3], n[4] };
 	} else if (i == L_PROBE) {
 		p = realloc(st->probes, (st->nr_probes + 1) * sizeof(*st->probes));
 		if (p)
@@ -123,100 +122,56 @@ static const char *store(struct cp_stats *st, int i,
 	return NULL;
 }
 
-/* One of each line, one cpu line per CPU, any number of probes. */
-static bool duplicate(const struct cp_stats *st, int i, unsigned long long cpu)
+int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen)
 {
-	size_t k;
-
-	for (k = 0; i == L_CPU && k < st->nr_cpus; k++)
-		if (st->cpus[k].cpu == cpu)
-			return true;
-	return i != L_PROBE && i != L_CPU && (st->have & 1u << i);
-}
-
-int stats_parse(const char *text, struct cp_stats *st,
-		char *err, size_t errlen)
-{
-	char *copy = strdup(text), *rest = copy, *line, *save, *w, whole[256];
+	char *line, *save, *w, whole[256];
 	const char *sym = NULL, *problem;
-	/* duplicate() takes n[0] of lines without numbers too */
 	unsigned long long n[5] = { 0 };
-	int lineno = 0, ret = -1, i;
+	int lineno = 0, i;
 	size_t len;
 
 	memset(st, 0, sizeof(*st));
-	while ((line = strsep(&rest, "\n"))) {
+	while ((line = strsep(&text, "\n"))) {
 		lineno++;
 		snprintf(whole, sizeof(whole), "%s", line);
 		w = strtok_r(line, " \t", &save);
 		len = w ? strlen(w) : 0;
 		for (i = 0; w && i < NR_LINES; i++)
-			if (!strncmp(lines[i].shape, w, len) &&
-			    lines[i].shape[len] == ' ')
+			if (!strncmp(lines[i].shape, w, len) && lines[i].shape[len] == ' ')
 				break;
 		/* other first words are lines of a newer module: skipped */
 		if (!w || i == NR_LINES)
 			continue;
 		if (match_shape(lines[i].shape + len + 1, &save, n, &sym))
-			snprintf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
-				 lineno, w, whole, lines[i].shape);
-		else if (duplicate(st, i, n[0]))
-			snprintf(err, errlen, "line %d: duplicate %s line: \"%s\"",
-				 lineno, w, whole);
+			errf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
+			     lineno, w, whole, lines[i].shape);
 		else if ((problem = store(st, i, n, sym)))
-			snprintf(err, errlen, "line %d: %s: \"%s\"", lineno,
-				 problem, whole);
+			errf(err, errlen, "line %d: %s: \"%s\"", lineno, problem, whole);
 		else
 			continue;
-		free(copy);
 		return -1;
 	}
 	/* Loss reporting needs both; a file without them is not ours. */
-	if (!copy)
-		snprintf(err, errlen, "out of memory");
-	else if (!st->nr_cpus)
-		snprintf(err, errlen, "no 'cpu' line");
-	else if (!(st->have & 1u << L_TOTAL))
-		snprintf(err, errlen, "no 'total' line");
-	else
-		ret = 0;
-	free(copy);
-	return ret;
+	if (!st->nr_cpus)
+		return errf(err, errlen, "no 'cpu' line");
+	if (!(st->have & 1u << L_TOTAL))
+		return errf(err, errlen, "no 'total' line");
+	return 0;
 }
 
-int stats_read(const char *dir, struct cp_stats *st,
-	       char *err, size_t errlen)
+int stats_read(const char *dir, struct cp_stats *st, char *err, size_t errlen)
 {
-	char path[PATH_MAX], msg[512], *text;
-	FILE *f;
-	size_t n = 0;
-	int ret = -1, e = ENOMEM;
+	char path[PATH_MAX], msg[512], *text = malloc(MAX_STATS_SIZE + 1);
+	int ret = -1, e;
 
 	memset(st, 0, sizeof(*st));
 	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
-	    (int)sizeof(path)) {
-		snprintf(err, errlen, "%s: path too long", dir);
-		return -1;
-	}
-	/* debugfs files report size 0: read to the end, not to st_size */
-	text = malloc(MAX_STATS_SIZE + 1);
-	f = text ? fopen(path, "re") : NULL;
-	if (f) {
-		n = fread(text, 1, MAX_STATS_SIZE + 1, f);
-		/* kept from fclose(), which may set errno */
-		e = ferror(f) ? errno : n > MAX_STATS_SIZE ? EFBIG : 0;
-		fclose(f);
-	} else if (text) {
-		e = errno;
-	}
-	if (e) {
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-	} else {
-		text[n] = '\0';
-		ret = stats_parse(text, st, msg, sizeof(msg));
-		if (ret)
-			snprintf(err, errlen, "%s: %s", path, msg);
-	}
+	    (int)sizeof(path))
+		errf(err, errlen, "%s: path too long", dir);
+	else if ((e = text ? read_text(path, text, MAX_STATS_SIZE + 1) : ENOMEM))
+		errf(err, errlen, "%s: %s", path, strerror(e));
+	else if ((ret = stats_parse(text, st, msg, sizeof(msg))))
+		errf(err, errlen, "%s: %s", path, msg);
 	free(text);
 	return ret;
 }
@@ -239,8 +194,7 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 	const struct line_def *d;
 
 	if (st->mode[0] && (st->have & 1u << L_BUF_SIZE))
-		fprintf(f, "mode %s, buffer %llu bytes per CPU\n\n", st->mode,
-			st->buf_size);
+		fprintf(f, "mode %s, buffer %llu bytes per CPU\n\n", st->mode, st->buf_size);
 	else if (st->mode[0])
 		fprintf(f, "mode %s\n\n", st->mode);
 	fprintf(f, "%-8s %20s %20s %20s %20s\n", "CPU", "WRITTEN", "READ",
@@ -250,8 +204,7 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 			c->written, c->read, c->lost, c->buffered);
 	fprintf(f, "%-8s %20llu %20llu %20llu %20llu\n\n%-24s %12s %12s %12s\n",
 		"total", st->total_written, st->total_read, st->total_lost,
-		st->total_buffered, "PROBE", "NMISSED", "KP_NMISSED",
-		"MAXACTIVE");
+		st->total_buffered, "PROBE", "NMISSED", "KP_NMISSED", "MAXACTIVE");
 	for (p = st->probes; p < st->probes + st->nr_probes; p++)
 		fprintf(f, "%-24s %12llu %12llu %12llu\n", p->symbol,
 			p->nmissed, p->kp_nmissed, p->maxactive);
@@ -263,8 +216,7 @@ void stats_print_text(FILE *f, const struct cp_stats *st)
 				d->off[1] ? U64(st, d->off[1]) : 0);
 		else if (d->text)
 			fprintf(f, "%.*s unknown\n",
-				(int)(strchr(d->text, ':') + 1 - d->text),
-				d->text);
+				(int)(strchr(d->text, ':') + 1 - d->text), d->text);
 }
 
 /* Symbols and the mode are word characters (match_shape()): no escaping. */
@@ -280,14 +232,12 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 			c > st->cpus ? "," : "", c->cpu, c->written, c->read,
 			c->lost, c->buffered);
 	fprintf(f, "],\"total\":{\"written\":%llu,\"read\":%llu,\"lost\":%llu,\"buffered\":%llu},\"probes\":[",
-		st->total_written, st->total_read, st->total_lost,
-		st->total_buffered);
+		st->total_written, st->total_read, st->total_lost, st->total_buffered);
 	for (p = st->probes; p < st->probes + st->nr_probes; p++)
 		fprintf(f, "%s{\"symbol\":\"%s\",\"nmissed\":%llu,\"kp_nmissed\":%llu,\"maxactive\":%llu}",
 			p > st->probes ? "," : "", p->symbol, p->nmissed,
 			p->kp_nmissed, p->maxactive);
-	fprintf(f, st->mode[0] ? "],\"mode\":\"%s\"" : "],\"mode\":null",
-		st->mode);
+	fprintf(f, st->mode[0] ? "],\"mode\":\"%s\"" : "],\"mode\":null", st->mode);
 	/* what an older module did not write is null, not 0 */
 	for (i = 0; i < NR_LINES; i++)
 		for (k = 0; k < 2 && lines[i].json[k]; k++)
@@ -299,13 +249,9 @@ void stats_print_json(FILE *f, const struct cp_stats *st)
 	fputs("}\n", f);
 }
 
-unsigned long long stats_delta(unsigned long long start,
-			       unsigned long long end)
+unsigned long long stats_delta(unsigned long long start, unsigned long long end)
 {
-	/*
-	 * A counter only goes down if the module was reloaded in between;
-	 * then everything it counted happened during the run.
-	 */
+	/* down only after a module reload: then all it counted is the run's */
 	return end >= start ? end - start : end;
 }
 
@@ -319,8 +265,7 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	size_t j;
 
 	memset(delta, 0, sizeof(*delta));
-	delta->total_written = stats_delta(start->total_written,
-					   end->total_written);
+	delta->total_written = stats_delta(start->total_written, end->total_written);
 	delta->total_lost = stats_delta(start->total_lost, end->total_lost);
 	delta->cpus = calloc(end->nr_cpus + 1, sizeof(*delta->cpus));
 	delta->probes = calloc(end->nr_probes + 1, sizeof(*delta->probes));
@@ -341,10 +286,8 @@ int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 			if (!strcmp(start->probes[j].symbol, p1->symbol))
 				p0 = &start->probes[j];
 		delta->probes[delta->nr_probes] = (struct cp_stats_probe){
-			strdup(p1->symbol),
-			stats_delta(p0->nmissed, p1->nmissed),
-			stats_delta(p0->kp_nmissed, p1->kp_nmissed),
-			p1->maxactive };
+			strdup(p1->symbol), stats_delta(p0->nmissed, p1->nmissed),
+			stats_delta(p0->kp_nmissed, p1->kp_nmissed), p1->maxactive };
 		if (!delta->probes[delta->nr_probes++].symbol)
 			return -1;
 	}
@@ -358,8 +301,7 @@ void stats_print_losses(FILE *f, const struct cp_stats *delta)
 
 	for (c = delta->cpus; c < delta->cpus + delta->nr_cpus; c++)
 		if (c->lost)
-			fprintf(f, "lost %llu records on CPU #%u\n", c->lost,
-				c->cpu);
+			fprintf(f, "lost %llu records on CPU #%u\n", c->lost, c->cpu);
 	for (p = delta->probes; p < delta->probes + delta->nr_probes; p++) {
 		if (p->nmissed)
 			fprintf(f, "missed %llu calls in probe %s (nmissed: maxactive %llu too low)\n",
@@ -385,4 +327,27 @@ int stats_command(const char *dir, bool json)
 		ret = 0;
 	stats_free(&st);
 	return ret;
+}
+
+int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int read_text(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(buf, 1, size, f) : 0;
+	/* kept from fclose(), which may set errno */
+	int e = !f || ferror(f) ? errno : n >= size ? EFBIG : 0;
+
+	if (f)
+		fclose(f);
+	buf[n < size ? n : size - 1] = '\0';
+	return e;
 }

@@ -25,8 +25,7 @@ struct cp_stats {
 	size_t nr_cpus;
 	struct cp_stats_probe *probes;
 	size_t nr_probes;
-	unsigned long long total_written, total_read, total_lost,
-			   total_buffered;
+	unsigned long long total_written, total_read, total_lost, total_buffered;
 	char mode[16];			/* "stream", "flight"; "" if absent */
 	unsigned long long buf_size;	/* bytes per CPU */
 	unsigned long long attempts_untracked;
@@ -38,39 +37,28 @@ struct cp_stats {
 };
 
 /*
- * Parse the text of the stats file into @st (free it with stats_free()
- * whatever the result).  Lines with an unknown first word are skipped,
- * since later module versions add lines; a known line of the wrong shape
- * fails, -1 with a message in @err.
+ * Parse (cut up) stats file @text into @st, skipping lines a newer module
+ * adds; -1 on a malformed line, why in @err.  stats_free() @st either way.
  */
-int stats_parse(const char *text, struct cp_stats *st,
-		char *err, size_t errlen);
-
-/* stats_parse() the stats file in debugfs directory @dir; @err names it. */
-int stats_read(const char *dir, struct cp_stats *st,
-	       char *err, size_t errlen);
-
+int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen);
+/* stats_parse() the stats file in debugfs directory @dir. */
+int stats_read(const char *dir, struct cp_stats *st, char *err, size_t errlen);
 void stats_free(struct cp_stats *st);
-
 void stats_print_text(FILE *f, const struct cp_stats *st);
 void stats_print_json(FILE *f, const struct cp_stats *st);
-
-/* Increase of a counter between two reads of the stats file. */
-unsigned long long stats_delta(unsigned long long start,
-			       unsigned long long end);
-
-/*
- * What a run lost from @start to @end: @end's CPUs and probes with each
- * counter replaced by its increase (free with stats_free() whatever the
- * result).  -1 if out of memory.
- */
+unsigned long long stats_delta(unsigned long long start, unsigned long long end);
+/* @end less @start, counter by counter (stats_free() it either way). */
 int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
 	       struct cp_stats *delta);
-
 /* bcc-style lines: per CPU that lost records, per probe that missed. */
 void stats_print_losses(FILE *f, const struct cp_stats *delta);
-
 /* `connprobe stats [--json]`: the exit status (1 after printing why). */
 int stats_command(const char *dir, bool json);
+
+/* snprintf() to @err for input/'s error paths: -1, to return. */
+int errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* @path whole into @buf, NUL-ended (debugfs sizes are 0): 0, errno, EFBIG. */
+int read_text(const char *path, char *buf, size_t size);
 
 #endif /* CONNPROBE_STATS_H */

@@ -7,11 +7,14 @@
  * Built with clang -fsanitize=fuzzer,address,undefined; run by the
  * "fuzz" test with a time bound.
  */
+#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
-#include "capture_read.h"
+#include "capture.h"
 #include "row.h"
 #include "views.h"
 
@@ -47,7 +50,7 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 		for (f = FORMAT_TABLE; f <= FORMAT_CSV; f++)
 			rows_record(&rows[f], rec);
 		agg_add(&sum, rec);
-		log2hist_add(&h, rec->latency_ns / 1000);
+		h.slot[log2hist_slot(rec->latency_ns / 1000)]++;
 	}
 	summary_print(&o, &sum, &text, lost);
 	summary_print(&o, &sum, &json, lost);
@@ -65,15 +68,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cp_capture c;
+	int fd = memfd_create("connprobe-capture", MFD_CLOEXEC);
 	struct cp_cgroups cg;
-	char err[512];
+	char err[512], path[32];
 
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+		abort();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	cgroups_init(&cg);
-	if (!capture_parse(&c, data, size, &cg, err, sizeof(err)))
+	if (!capture_open(&c, path, &cg, err, sizeof(err)))
 		render_all(&c, &cg);
 	capture_close(&c);
+	close(fd);
 	cgroups_free(&cg);
 	return 0;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Building the hostile capture corpus from one valid capture. */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -11,6 +13,22 @@
 #include "hostile.h"
 
 #define NR_RECORDS	3
+
+int capture_parse(struct cp_capture *c, const void *data, size_t size,
+		  struct cp_cgroups *cgroups, char *err, size_t errlen)
+{
+	static char path[32];
+	int fd = memfd_create("connprobe-capture", MFD_CLOEXEC), ret;
+
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
+		perror("memory file");
+		abort();
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ret = capture_open(c, path, cgroups, err, errlen);
+	close(fd);
+	return ret;
+}
 
 unsigned char *hostile_base(size_t *len)
 {

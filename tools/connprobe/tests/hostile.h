@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "capture.h"
+
 struct hostile {
 	const char *name;
 	unsigned char *data;
@@ -22,6 +24,10 @@ struct hostile {
 
 /* The valid capture the corpus is made from: 3 records, losses, cgroups. */
 unsigned char *hostile_base(size_t *len);
+
+/* capture_open() the @size bytes at @data, through a memory file. */
+int capture_parse(struct cp_capture *c, const void *data, size_t size,
+		  struct cp_cgroups *cgroups, char *err, size_t errlen);
 
 /* Build the corpus; free it with hostile_free().  -1 on failure. */
 int hostile_corpus(struct hostile **out, size_t *n);

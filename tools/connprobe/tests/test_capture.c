@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture_read.h"
+#include "capture.h"
 #include "fixtures.h"
 #include "hostile.h"
 #include "runner.h"

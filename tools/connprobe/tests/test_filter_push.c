@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "filter_push.h"
+#include "live.h"
 #include "fixtures.h"
 #include "proc.h"
 #include "runner.h"

@@ -190,6 +190,119 @@ fail:
 	return ret;
 }
 
+/* 99999.996 s: four rows later, the table's TIME(s) outgrows its column */
+#define ANCHOR_NS	99999996000000ULL
+
+/* The rows after a stream's header and its first row, @anchor's. */
+static const char *rows_after(struct memout *c, const struct stream_opts *o)
+{
+	const char *text = strchr(memout_text(c), '\n') + 1;
+
+	return o->format != FORMAT_JSON ? strchr(text, '\n') + 1 : text;
+}
+
+/*
+ * The rows of a burst are copied from the last one, with the values that
+ * change written afresh: each must still be its record's own row, as a
+ * stream of @anchor and it alone has it.  Each byte of @base is flipped
+ * in turn, after four rows of @base, and the changed record comes three
+ * times too; with @cg_id, that cgroup's path appears before the fourth.
+ * sport changes length from row to row.
+ */
+static int burst_rows(struct stream_opts opts,
+		      const struct connprobe_record *base, __u64 cg_id,
+		      size_t *bad_byte)
+{
+	static const char path[] = "/kubepods.slice/cri-containerd-"
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope";
+	struct connprobe_record rec, anchor = *base;
+	struct cp_rows r, alone;
+	struct memout c, one;
+	struct cp_cgroups cg;
+	char want[8192];
+	size_t i, k, n;
+	int ret = 0;
+
+	anchor.ts_ns -= ANCHOR_NS;
+	anchor.pid ^= 0xffff;
+	for (i = 0; !ret && i < sizeof(*base); i++) {
+		cgroups_init(&cg);
+		opts.cgroups = &cg;
+		ret = !memout_out(&c);
+		if (!ret) {
+			rows_begin(&r, &c.out, &opts);
+			rows_record(&r, &anchor);
+		}
+		for (n = 0, k = 0; !ret && k < 7; k++) {
+			rec = *base;
+			rec.ts_ns += k * 1000000;
+			rec.seq += k;
+			rec.latency_ns += k * 17;
+			/* the text after a value that changes length moves */
+			rec.sport = k % 2 ? 80 : 40000 + k;
+			((unsigned char *)&rec)[i] ^= k < 4 ? 0 : 0x41;
+			if (k == 3 && cg_id)
+				cgroups_add(&cg, cg_id, path, strlen(path));
+			rows_record(&r, &rec);
+			ret = !memout_out(&one);
+			if (!ret) {
+				rows_begin(&alone, &one.out, &opts);
+				rows_record(&alone, &anchor);
+				rows_record(&alone, &rec);
+				n += snprintf(want + n, sizeof(want) - n, "%s",
+					      rows_after(&one, &opts));
+			}
+			memout_close(&one);
+		}
+		if (!ret && strcmp(rows_after(&c, &opts), want))
+			ret = 1;
+		*bad_byte = i;
+		memout_close(&c);
+		cgroups_free(&cg);
+	}
+	return ret;
+}
+
+static int test_rows_burst(const void *arg)
+{
+	static const struct stream_opts formats[] = {
+		{ .format = FORMAT_JSON }, { .format = FORMAT_CSV },
+		{ .format = FORMAT_TABLE }, { .format = FORMAT_TABLE, .wide = true },
+		{ .format = FORMAT_TABLE, .wallclock = true },
+	};
+	struct connprobe_record v4 = rec_refused_v4(2 * ANCHOR_NS, 2, 7), un, wide,
+				lite;
+	size_t f, bad = 0;
+	int ret = 1;
+
+	(void)arg;
+	v4.id = 9;
+	v4.cgroup_id = 31;
+	v4.netns = 4026531840U;
+	un = rec_new(2 * ANCHOR_NS, 0, 1);
+	rec_unix(&un, SOCK_STREAM, "/run/a-rather-long-socket-path/of/some/daemon.sock", 50);
+	/* cells wider than their column push the table's next ones right */
+	wide = v4;
+	wide.pid = 4000000000U;
+	lite = v4;
+	rec_sock(&lite, AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE);
+	rec_saddr(&lite, "100.100.100.100", 40000);
+	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+		if (burst_rows(formats[f], &v4, 0, &bad) ||
+		    burst_rows(formats[f], &v4, 31, &bad) ||
+		    burst_rows(formats[f], &un, 0, &bad) ||
+		    burst_rows(formats[f], &wide, 0, &bad) ||
+		    burst_rows(formats[f], &lite, 0, &bad)) {
+			fprintf(stderr, "format %zu: a burst's row differs once byte %zu changes\n",
+				f, bad);
+			goto fail;
+		}
+	}
+	ret = 0;
+fail:
+	return ret;
+}
+
 TEST_LIST(jsonl_tests) = {
 	{ "JSON escaping of a hostile comm", test_json_escape_hostile },
 	{ "JSON: version 1 keys unchanged, then id..container", test_json_full_record },
@@ -197,5 +310,6 @@ TEST_LIST(jsonl_tests) = {
 	{ "JSON: ERESTARTSYS with caller_error EINTR; via io_uring, fd null", test_json_restart_and_io_uring },
 	{ "JSON: complete event carries abandoned, connect does not", test_json_complete_abandoned },
 	{ "JSON: AF_UNIX path as daddr, cgroup, container, -T time", test_json_unix_cgroup_time },
+	{ "table, JSON, CSV: each row of a burst is its record's own row", test_rows_burst },
 	{ NULL, NULL },
 };

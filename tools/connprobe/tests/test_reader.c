@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Record validation and reading of the per-CPU files. */
-#include "capture_read.h"
+#include "capture.h"
 #include "live.h"
 #include "fixtures.h"
 #include "runner.h"

@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The latency heat map, as SVG: a panel per outcome (most frequent
- * first), time across, log2 latency up, a cell's colour its count on a
- * log scale from the panel's least to its most.  The text in it is
- * outcome names and numbers: nothing that XML must escape.
- */
+/* The latency heat map in SVG; its text is names and numbers: no escapes. */
 #include <math.h>
-#include <stddef.h>
 #include <stdlib.h>
 
 #include "views.h"
@@ -22,12 +16,8 @@ static void latency_label(int row, char *buf, size_t len)
 {
 	double us = row ? (double)(1ULL << row) : 0;
 
-	if (us < 1000)
-		snprintf(buf, len, "%.0fus", us);
-	else if (us < 1e6)
-		snprintf(buf, len, "%.3gms", us / 1e3);
-	else
-		snprintf(buf, len, "%.3gs", us / 1e6);
+	snprintf(buf, len, us < 1000 ? "%.0fus" : us < 1e6 ? "%.3gms" : "%.3gs",
+		 us < 1000 ? us : us < 1e6 ? us / 1e3 : us / 1e6);
 }
 
 static void panel(struct cp_out *o, const struct cp_agg *a,
@@ -58,7 +48,7 @@ static void panel(struct cp_out *o, const struct cp_agg *a,
 			n = g[c * HEAT_ROWS + r];
 			if (!n)
 				continue;
-			/* light yellow to dark red */
+			/* light yellow to dark red, on a log scale */
 			f = max > 1 ? log(n) / log(max) : 1;
 			view_printf(o, "<rect x=\"%zu\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"rgb(%d,%d,%d)\"><title>%u</title></rect>\n",
 			     LEFT + c * CELL_W, ry, CELL_W, CELL_H,
@@ -67,9 +57,9 @@ static void panel(struct cp_out *o, const struct cp_agg *a,
 		}
 	}
 	y += (hi - lo + 1) * CELL_H + 14;
-	view_printf(o, "<text x=\"%d\" y=\"%d\">0 s</text>\n", LEFT, y);
-	view_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3f s (%.3f s a column)</text>\n",
-	     LEFT + HEAT_COLS * CELL_W, y,
+	view_printf(o, "<text x=\"%d\" y=\"%d\">0 s</text>\n"
+		    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.3f s (%.3f s a column)</text>\n",
+	     LEFT, y, LEFT + HEAT_COLS * CELL_W, y,
 	     (double)a->heat_width_ns * HEAT_COLS / 1e9,
 	     (double)a->heat_width_ns / 1e9);
 }

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* hist: a bcc log2 histogram per outcome, from the aggregator. */
-#include <stddef.h>
+/* bcc's layouts: hist's log2 histograms (trace_helpers.c), -c's count table. */
 #include <stdlib.h>
 
 #include "views.h"
 
-/* bcc-compatible log2 histogram output (libbpf-tools trace_helpers.c). */
 #define STARS_MAX	40
 
 void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
@@ -26,34 +24,15 @@ void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 	view_printf(o, "%*s%-*s : count    distribution\n", wide ? 15 : 5, "",
 		    wide ? 29 : 19, unit);
 	for (i = 0; i <= idx_max; i++) {
+		/* (2 << 63) - 1 is ~0: the last slot's high end */
 		view_printf(o, "%*llu -> %-*llu : %-8llu |", wide ? 20 : 10,
-			    i ? 1ULL << i : 0, wide ? 20 : 10,
-			    i == 63 ? ~0ULL : (1ULL << (i + 1)) - 1,
+			    i ? 1ULL << i : 0, wide ? 20 : 10, (2ULL << i) - 1,
 			    (unsigned long long)h->slot[i]);
 		for (s = 0; s < stars; s++)
 			out_char(o, s < (int)(h->slot[i] * stars / val_max) ?
 				 '*' : ' ');
 		out_str(o, "|\n");
 	}
-}
-
-/* One outcome's histogram as a JSON object. */
-static void json_hist(struct cp_out *o, const struct outcome_group *e)
-{
-	const uint64_t *slot = e->log2.slot;
-	int s, last;
-
-	out_char(o, '{');
-	outcome_json(o, &e->g.key.oc);
-	view_printf(o, ",\"count\":%llu,\"buckets\":[", e->g.st.count);
-	for (last = LOG2HIST_SLOTS - 1; last > 0 && !slot[last]; last--)
-		;
-	for (s = 0; s <= last; s++)
-		view_printf(o, "%s{\"low\":%llu,\"high\":%llu,\"count\":%llu}",
-			    s ? "," : "", s ? 1ULL << s : 0,
-			    s == 63 ? ~0ULL : (1ULL << (s + 1)) - 1,
-			    (unsigned long long)slot[s]);
-	out_str(o, "]}");
 }
 
 void hist_print(struct cp_out *o, const struct cp_agg *a,
@@ -65,6 +44,7 @@ void hist_print(struct cp_out *o, const struct cp_agg *a,
 	size_t i, n = a->outcomes.tab.nr;
 	char label[OUTCOME_BUF_LEN];
 	const struct outcome_group *e;
+	int s, last;
 
 	if (!groups)
 		return;
@@ -76,14 +56,22 @@ void hist_print(struct cp_out *o, const struct cp_agg *a,
 	}
 	for (i = 0; i < n; i++) {
 		e = groups[i];
-		if (vo->json) {
-			out_str(o, i ? "," : "");
-			json_hist(o, e);
+		if (!vo->json) {
+			view_printf(o, "%soutcome = %s\n", i ? "\n" : "",
+				    outcome_label(&e->g.key.oc, label, sizeof(label)));
+			log2hist_print(o, &e->log2, unit);
 			continue;
 		}
-		view_printf(o, "%soutcome = %s\n", i ? "\n" : "",
-			    outcome_label(&e->g.key.oc, label, sizeof(label)));
-		log2hist_print(o, &e->log2, unit);
+		out_str(o, i ? ",{" : "{");
+		outcome_json(o, &e->g.key.oc);
+		view_printf(o, ",\"count\":%llu,\"buckets\":[", e->g.st.count);
+		for (last = LOG2HIST_SLOTS - 1; last > 0 && !e->log2.slot[last]; last--)
+			;
+		for (s = 0; s <= last; s++)
+			view_printf(o, "%s{\"low\":%llu,\"high\":%llu,\"count\":%llu}",
+				    s ? "," : "", s ? 1ULL << s : 0, (2ULL << s) - 1,
+				    (unsigned long long)e->log2.slot[s]);
+		out_str(o, "]}");
 	}
 	if (vo->json) {
 		out_str(o, "]}\n");
@@ -92,4 +80,34 @@ void hist_print(struct cp_out *o, const struct cp_agg *a,
 		lost_print(o, lost, false);
 	}
 	free(groups);
+}
+
+static const char *port_str(char *buf, int port)
+{
+	snprintf(buf, 16, "%d", port);
+	return port < 0 ? "-" : buf;
+}
+
+void count_print(struct cp_out *o, const struct cp_agg *a,
+		 const struct view_opts *vo, const struct cp_stats *lost)
+{
+	const void **flows = htab_sorted(&a->flows,
+					 offsetof(struct flow, connects));
+	const struct flow *f;
+	char port[16];
+	size_t i;
+
+	(void)lost;
+	view_printf(o, "%-25s %-25s %-*s%-20s CONNECTS\n", "LADDR", "RADDR",
+		    vo->lport ? 21 : 0, vo->lport ? "LPORT" : "", "RPORT");
+	for (i = 0; flows && i < a->flows.nr; i++) {
+		f = flows[i];
+		view_printf(o, "%-25s %-25s ", f->key.laddr[0] ? f->key.laddr :
+			    "-", f->key.raddr[0] ? f->key.raddr : "-");
+		if (vo->lport)
+			view_printf(o, "%-20s ", port_str(port, f->key.lport));
+		view_printf(o, "%-20s %llu\n", port_str(port, f->key.rport),
+			    f->connects);
+	}
+	free(flows);
 }

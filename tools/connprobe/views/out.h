@@ -81,7 +81,8 @@ extern char fmt_digits4[10001][4];
 extern unsigned char fmt_len4[10000];
 
 /* 1 to 4 digits of @v (< 10000), no leading zeros; 4 bytes are written. */
-static inline size_t fmt_upto4(char *buf, unsigned int v)
+static inline __attribute__((always_inline))
+size_t fmt_upto4(char *buf, unsigned int v)
 {
 	size_t n = fmt_len4[v];
 

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Prometheus counters and histograms, from the aggregator. */
+/* prom: Prometheus counters and histograms, from the aggregator. */
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
 #include "views.h"
 
 static void family_header(struct cp_out *o, const char *name,
@@ -15,9 +13,8 @@ static void family_header(struct cp_out *o, const char *name,
 }
 
 /*
- * One sample: @name@suffix, its labels (name, value pairs up to a NULL
- * name), @v (a _sum's in ns, shown in seconds).  Label values are names,
- * but escape as the format requires anyway.
+ * @name@suffix, labels (name, value pairs to a NULL name), @v (a _sum's ns in
+ * seconds).  Label values are names, but escape as the format says anyway.
  */
 static void sample(struct cp_out *o, const char *name, const char *suffix,
 		   unsigned long long v, ...)
@@ -29,7 +26,7 @@ static void sample(struct cp_out *o, const char *name, const char *suffix,
 	out_str(o, name);
 	out_str(o, suffix);
 	va_start(ap, v);
-	while ((l = va_arg(ap, const char *))) {
+	for (; (l = va_arg(ap, const char *)); sep = ',') {
 		view_printf(o, "%c%s=\"", sep, l);
 		for (s = va_arg(ap, const char *); *s; s++) {
 			if (*s == '\\' || *s == '"')
@@ -40,7 +37,6 @@ static void sample(struct cp_out *o, const char *name, const char *suffix,
 				out_char(o, *s);
 		}
 		out_char(o, '"');
-		sep = ',';
 	}
 	va_end(ap);
 	out_str(o, sep == ',' ? "} " : " ");
@@ -50,29 +46,26 @@ static void sample(struct cp_out *o, const char *name, const char *suffix,
 		view_printf(o, "%llu.%09llu\n", v / 1000000000, v % 1000000000);
 }
 
-static const char *const counters[2][2] = {
+/* The counters, then the histograms, of CONNECT and COMPLETE records. */
+static const char *const families[4][2] = {
 	{ "connprobe_connect_calls_total",
 	  "connect() calls, by result, socket family and protocol." },
 	{ "connprobe_connect_completions_total",
 	  "Ends of non-blocking connects (EINPROGRESS), by result, socket family and protocol." },
-};
-
-static const char *const histograms[2][2] = {
 	{ "connprobe_connect_duration_seconds", "Time connect() took, by result." },
 	{ "connprobe_connect_completion_seconds",
 	  "Time from a non-blocking connect() to its end, by result." },
 };
 
-/* The series of an event (CONNECT, COMPLETE), sorted by key. */
 static void print_counters(struct cp_out *o, const void **series, size_t n,
 			   __u8 event)
 {
 	char res[OUTCOME_BUF_LEN], fam[NAME_BUF_LEN], proto[NAME_BUF_LEN];
-	const char *name = counters[event - 1][0];
+	const char *name = families[event - 1][0];
 	const struct prom_series *s;
 	size_t i;
 
-	family_header(o, name, "counter", counters[event - 1][1]);
+	family_header(o, name, "counter", families[event - 1][1]);
 	for (i = 0; i < n; i++) {
 		s = series[i];
 		if (s->outcome.event != event)
@@ -87,18 +80,17 @@ static void print_counters(struct cp_out *o, const void **series, size_t n,
 	}
 }
 
-/* A histogram per outcome of an event: its prom buckets, count and sum. */
 static void print_hists(struct cp_out *o, const void **groups, size_t n,
 			__u8 event)
 {
-	const char *name = histograms[event - 1][0], *oc;
+	const char *name = families[event + 1][0], *oc;
 	char res[OUTCOME_BUF_LEN], le[32];
 	const struct outcome_group *e;
 	unsigned long long cum;
 	size_t i;
 	int b;
 
-	family_header(o, name, "histogram", histograms[event - 1][1]);
+	family_header(o, name, "histogram", families[event + 1][1]);
 	for (i = 0; i < n; i++) {
 		e = groups[i];
 		if (e->g.key.oc.event != event)
@@ -118,10 +110,7 @@ static void print_hists(struct cp_out *o, const void **groups, size_t n,
 	}
 }
 
-/*
- * Failed calls and attempts by destination (see PROM_MAX_DESTINATIONS):
- * "refused connects to 10.0.0.5:5432" is a query, not a capture to dig.
- */
+/* "Refused connects to 10.0.0.5:5432" is a query, not a capture to dig. */
 static void print_dests(struct cp_out *o, const struct cp_agg *a)
 {
 	static const char name[] = "connprobe_connect_failures_by_destination_total";
@@ -155,14 +144,11 @@ static void print_losses(struct cp_out *o, const struct cp_stats *lost)
 	sample(o, "connprobe_lost_records_total", "", lost->total_lost, NULL);
 	family_header(o, missed, "counter",
 		      "connect() calls a probe missed: maxactive exhausted, or hit while a handler ran (recursion).");
-	for (i = 0; i < lost->nr_probes; i++) {
-		sample(o, missed, "", lost->probes[i].nmissed,
-		       "probe", lost->probes[i].symbol,
-		       "reason", "maxactive", NULL);
-		sample(o, missed, "", lost->probes[i].kp_nmissed,
-		       "probe", lost->probes[i].symbol,
-		       "reason", "recursion", NULL);
-	}
+	for (i = 0; i < lost->nr_probes * 2; i++)
+		sample(o, missed, "", i % 2 ? lost->probes[i / 2].kp_nmissed :
+		       lost->probes[i / 2].nmissed, "probe",
+		       lost->probes[i / 2].symbol, "reason",
+		       i % 2 ? "recursion" : "maxactive", NULL);
 }
 
 void prom_print(struct cp_out *o, const struct cp_agg *a,

@@ -259,56 +259,6 @@ ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 	return dfam && dfam != AF_UNIX ? UNUM(rec->dport) : NUL();
 }
 
-/*
- * put_middle(), or its text for the last record copied: a burst is one
- * task connecting to one destination again and again.  Another task costs
- * a compare and a store, its second record the key, a third like it the
- * text.  Not for AF_UNIX (a path is longer than the key), nor in a table
- * row out of line (pushed by a long cell) or with CONTAINER (a cgroup can go).
- */
-ROW_INLINE char *put_memo(char *p, const struct connprobe_record *rec,
-			  struct cp_rows *t, const char *row, enum cp_format f)
-{
-	const size_t at = offsetof(struct connprobe_record, saddr);
-	const struct connprobe_record *k = &t->key;
-	bool in_line = f != FORMAT_TABLE || (p - row == t->stop[COL_TIME] &&
-					     !t->shown[COL_CONTAINER]);
-	char *head = p, *sport, *tail;
-
-	if (memcmp(t->task, &rec->pid, sizeof(t->task)) ||
-	    rec->daddr_family == AF_UNIX) {
-		memcpy(t->task, &rec->pid, sizeof(t->task));
-		return put_middle(p, rec, t, row, f, &sport, &tail);
-	}
-	/* what put_middle() reads but sport; saddr, comm, daddr in a row */
-	if (!memcmp(&k->pid, &rec->pid, 3 * sizeof(rec->pid)) &&
-	    !memcmp(&k->family, &rec->family, 4 * sizeof(rec->family)) &&
-	    k->flags == rec->flags && k->dport == rec->dport &&
-	    k->addrlen == rec->addrlen &&
-	    !memcmp((const char *)k + at, (const char *)rec + at,
-		    2 * CONNPROBE_ADDR_LEN + CONNPROBE_COMM_LEN)) {
-		if (t->len && in_line) {
-			p = put(p, t->memo, t->head);
-			rec_saddr_family(rec) ? UNUM(rec->sport) : NUL();
-			SEP("daddr", COL_SPORT);
-			return put(p, t->memo + t->head, t->len - t->head);
-		}
-		p = put_middle(p, rec, t, row, f, &sport, &tail);
-		if (in_line && (f != FORMAT_TABLE ||
-				sport - row == t->stop[COL_SADDR]) &&
-		    (sport - head) + (p - tail) <= (long)sizeof(t->memo)) {
-			t->head = sport - head;
-			t->len = t->head + (p - tail);
-			memcpy(t->memo, head, t->head);
-			memcpy(t->memo + t->head, tail, p - tail);
-		}
-		return p;
-	}
-	t->key = *rec;
-	t->len = 0;
-	return put_middle(p, rec, t, row, f, &sport, &tail);
-}
-
 /* FAM fits "netlink"; RESULT "done:ECONNREFUSED", "done:EHOSTUNREACH". */
 static const struct { const char *title; unsigned int width; } cols[] = {
 	{ "TIME(s)", 9 }, { "PID", 7 }, { "TID", 7 }, { "UID", 6 },
@@ -327,8 +277,8 @@ void rows_begin(struct cp_rows *t, struct cp_out *out,
 
 	memset(t, 0, sizeof(*t));
 	t->out = out;
-	t->opts = *opts;
 	t->netns_len = fmt_u64(t->netns_text, 0);
+	t->opts = *opts;
 	for (i = 0; i < NR_TABLE_COLS; i++) {
 		t->shown[i] = true;
 		t->width[i] = cols[i].width;
@@ -393,47 +343,137 @@ static char *put_time(struct cp_rows *t, const struct connprobe_record *rec,
 	return p + fmt_relative(p, (long long)(ns - t->base_ns));
 }
 
+/*
+ * Where put_row() leaves off the values that change within a burst of
+ * connects (ts_ns, sport, latency_ns, seq, id): the text around them is
+ * cut at these marks and copied, the values written afresh.
+ */
+enum { M_START, M_TS, M_SPORT = 3, M_LAT = 5, M_SEQ = 7, M_ID = 9, M_END = 11 };
+#define MARK(i)	(mark ? (void)(r->cut[i] = p - row) : (void)0)
+
+/*
+ * The record's fields that the text between the marks shows: all but
+ * ts_ns, latency_ns, seq, id (bytes 8 to 40) and sport.  Compared in
+ * pieces a compiler inlines; an IP address leaves the rest of the union
+ * zero, so only an AF_UNIX path is compared whole.
+ */
+ROW_INLINE bool same_text(const struct connprobe_record *a,
+		      const struct connprobe_record *b)
+{
+	const size_t mid = offsetof(struct connprobe_record, cgroup_id);
+	const size_t sport = offsetof(struct connprobe_record, sport);
+	const size_t tail = offsetof(struct connprobe_record, daddr);
+
+	return !memcmp(a, b, offsetof(struct connprobe_record, ts_ns)) &&
+	       !memcmp((char *)a + mid, (char *)b + mid, sport - mid) &&
+	       !memcmp((char *)a + sport + 2, (char *)b + sport + 2,
+		       tail - sport - 2) &&
+	       !memcmp(a->daddr, b->daddr, CONNPROBE_ADDR_LEN) &&
+	       (a->daddr_family != AF_UNIX ||
+		!memcmp(a->sun_path, b->sun_path, CONNPROBE_PATH_LEN));
+}
+
+/* Copy the text from mark @from to mark @to: most pieces are short. */
+ROW_INLINE char *put_cut(char *p, const struct cp_rows *r, int from, int to)
+{
+	size_t n = r->cut[to] - r->cut[from];
+
+	if (n > 32)
+		return put(p, r->memo + r->cut[from], n);
+	/* memo[] and the row have room past the end */
+	memcpy(p, r->memo + r->cut[from], 32);
+	return p + n;
+}
+
+/*
+ * A table row; in a burst, the last row's text around TIME, SPORT and
+ * LAT, as in put_row(), where that text is in line under the header.
+ */
 ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 {
 	char result[OUTCOME_BUF_LEN], *p = out_reserve(t->out, ROW_MAX);
-	struct cp_outcome oc = outcome_of(rec);
-	const char *row = p;
+	bool task = !memcmp(t->task, &rec->pid, sizeof(t->task));
+	bool same = task && same_text(&t->key, rec);
+	const char *row = p, *cg_path = NULL;
+	const struct cp_cgroup *cg;
+	struct cp_outcome oc;
+	char *time, *sport, *tail;
 
+	if (t->shown[COL_CONTAINER] && t->opts.cgroups &&
+	    (cg = cgroups_lookup(t->opts.cgroups, rec->cgroup_id)))
+		cg_path = cg->path;
 	p = pad_to(put_time(t, rec, p), row, t->stop[COL_TIME]);
-	p = put_memo(p, rec, t, row, FORMAT_TABLE);
-	p = pad_to(p, row, t->stop[COL_DPORT]);
-	p = pad_to(put_str(p, outcome_label(&oc, result, sizeof(result))), row,
-		   t->stop[COL_RESULT]);
+	if (same && t->len && t->cg_path == cg_path &&
+	    p - row == t->cut[M_TS + 1]) {
+		p = put_cut(p, t, M_TS + 1, M_SPORT);
+		rec_saddr_family(rec) ? UNUM(rec->sport) : PUT("-");
+		p = put_cut(pad_to(p, row, t->stop[COL_SPORT]), t,
+			    M_SPORT + 1, M_LAT);
+	} else {
+		time = p;
+		p = put_middle(p, rec, t, row, FORMAT_TABLE, &sport, &tail);
+		oc = outcome_of(rec);
+		p = pad_to(put_str(pad_to(p, row, t->stop[COL_DPORT]),
+				   outcome_label(&oc, result, sizeof(result))),
+			   row, t->stop[COL_RESULT]);
+		/*
+		 * As in put_row(); kept when SPORT starts in its column, so
+		 * that its padding ends where the text after it starts.
+		 */
+		t->len = 0;
+		if (!task) {
+			memcpy(t->task, &rec->pid, sizeof(t->task));
+		} else if (!same) {
+			t->key = *rec;
+		} else if (sport - row == t->stop[COL_SADDR]) {
+			t->cut[M_TS + 1] = time - row;
+			t->cut[M_SPORT] = sport - row;
+			t->cut[M_SPORT + 1] = tail - row;
+			t->cut[M_LAT] = p - row;
+			t->len = p - row;
+			memcpy(t->memo, row, t->len);
+			t->cg_path = cg_path;
+		}
+	}
 	p += fmt_ns_as_ms(p, rec->latency_ns);
 	*p++ = '\n';
 	out_commit(t->out, p);
 }
 
-ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
-			enum cp_format f)
+/*
+ * The row but -T's "time" and its end, at @p; @mark: note the marks,
+ * a constant, so that a row of another task pays nothing for them.
+ */
+ROW_INLINE char *put_fields(char *p, struct cp_rows *r,
+			    const struct connprobe_record *rec,
+			    const struct cp_cgroup *cg, enum cp_format f,
+			    bool mark)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	bool uring = rec->flags & CONNPROBE_F_IO_URING;
 	/* widen before negating: -INT_MIN does not fit in an int */
 	long long err = -(long long)rec->ret;
-	const struct cp_cgroup *cg = NULL;
 	const struct cp_name *error = NULL;
+	char *row = p, *sport, *tail;
 	struct cp_name ebuf;
-	char *p;
 
-	if (r->opts.cgroups)
-		cg = cgroups_lookup(r->opts.cgroups, rec->cgroup_id);
-	p = out_reserve(r->out, ROW_MAX +
-			(cg ? strlen(cg->path) * JSON_ESCAPE_MAX : 0));
 	if (f == FORMAT_JSON)
 		PUT("{\"event\":");
 	rec->event == CONNPROBE_EVENT_COMPLETE ? LIT_KEY("complete", "ts_ns") :
 						 LIT_KEY("connect", "ts_ns");
+	MARK(M_TS);
 	UNUM(rec->ts_ns);
+	MARK(M_TS + 1);
 	KEY("cpu");
 	UNUM(rec->cpu);
 	KEY("pid");
-	p = put_memo(p, rec, r, NULL, f);
+	p = put_middle(p, rec, r, NULL, f, &sport, &tail);
+	/* sport's end: before the daddr key that put_middle() wrote */
+	if (mark) {
+		r->cut[M_SPORT] = sport - row;
+		r->cut[M_SPORT + 1] = tail - row -
+				      (f == FORMAT_JSON ? sizeof(",\"daddr\":") - 1 : 1);
+	}
 	KEY("ret");
 	NUM(rec->ret);
 	KEY("error");
@@ -444,15 +484,21 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 	} else {
 		NUL_KEY("latency_ns");
 	}
+	MARK(M_LAT);
 	UNUM(rec->latency_ns);
+	MARK(M_LAT + 1);
 	KEY("seq");
+	MARK(M_SEQ);
 	UNUM(rec->seq);
+	MARK(M_SEQ + 1);
 	KEY("fd");
 	/* io_uring's descriptor (or fixed file) is not the module's to know */
 	uring ? NUL() : NUM(rec->fd);
 	/* record v2 */
 	KEY("id");
+	MARK(M_ID);
 	sock ? UNUM(rec->id) : NUL();
+	MARK(M_ID + 1);
 	KEY("uid");
 	UNUM(rec->uid);
 	KEY("cgroup_id");
@@ -489,6 +535,62 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 	OPTIONAL(rec->flags & CONNPROBE_F_DADDR_CHANGED, "daddr_changed",
 		 PUT("true"));
 	OPTIONAL(rec->flags & CONNPROBE_F_FD_CHANGED, "fd_changed", PUT("true"));
+	MARK(M_END);
+	return p;
+}
+
+/*
+ * A burst is one task connecting to one destination again and again: a
+ * task's third row like its second is the second's text, cut at the
+ * marks, with the five values that change written afresh.  Another task
+ * costs a compare, its second row the key, a third like it the text.
+ */
+ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
+			enum cp_format f)
+{
+	const struct cp_cgroup *cg = NULL;
+	bool same;
+	char *p;
+
+	if (r->opts.cgroups)
+		cg = cgroups_lookup(r->opts.cgroups, rec->cgroup_id);
+	p = out_reserve(r->out, ROW_MAX +
+			(cg ? strlen(cg->path) * JSON_ESCAPE_MAX : 0));
+	if (memcmp(r->task, &rec->pid, sizeof(r->task))) {
+		memcpy(r->task, &rec->pid, sizeof(r->task));
+		r->len = 0;
+		p = put_fields(p, r, rec, cg, f, false);
+		goto time;
+	}
+	same = same_text(&r->key, rec);
+	/* a path in the cgroup table is never freed nor changed */
+	if (same && r->len && r->cg_path == (cg ? cg->path : NULL)) {
+		p = put_cut(p, r, M_START, M_TS);
+		UNUM(rec->ts_ns);
+		p = put_cut(p, r, M_TS + 1, M_SPORT);
+		rec_saddr_family(rec) ? UNUM(rec->sport) : NUL();
+		p = put_cut(p, r, M_SPORT + 1, M_LAT);
+		UNUM(rec->latency_ns);
+		p = put_cut(p, r, M_LAT + 1, M_SEQ);
+		UNUM(rec->seq);
+		p = put_cut(p, r, M_SEQ + 1, M_ID);
+		(rec->flags & CONNPROBE_F_SOCK) ? UNUM(rec->id) : NUL();
+		p = put_cut(p, r, M_ID + 1, M_END);
+		goto time;
+	}
+	r->len = 0;
+	if (!same) {
+		r->key = *rec;
+		p = put_fields(p, r, rec, cg, f, false);
+		goto time;
+	}
+	p = put_fields(p, r, rec, cg, f, true);
+	if (r->cut[M_END] <= MEMO_MAX) {
+		memcpy(r->memo, p - r->cut[M_END], r->cut[M_END]);
+		r->len = r->cut[M_END];
+		r->cg_path = cg ? cg->path : NULL;
+	}
+time:
 	if (r->opts.wallclock) {
 		KEY("time");
 		QUOTE();

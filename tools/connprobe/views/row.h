@@ -48,6 +48,8 @@ struct stream_opts {
 	long long realtime_offset_ns;	/* the source's, set at its start */
 };
 
+#define MEMO_MAX	1024
+
 /* The rows of one stream, in one of the formats. */
 struct cp_rows {
 	struct cp_out *out;
@@ -59,11 +61,13 @@ struct cp_rows {
 	bool have_base;
 	unsigned long long base_ns;	/* ts_ns of the first row */
 	struct cp_timecache clock;	/* -T's last second */
-	/* put_memo()'s: a burst's text from pid to dport but sport */
+	/* JSON's and CSV's last row, cut around what changes (put_row()) */
 	__u32 task[2];			/* the last record's pid and tid */
-	struct connprobe_record key;	/* the record of memo[] */
-	unsigned short head, len;	/* memo[] before sport, all; 0: none */
-	char memo[512];
+	struct connprobe_record key;
+	unsigned short len;		/* memo[]'s; 0: none */
+	unsigned short cut[12];		/* the marks in memo[] */
+	const char *cg_path;		/* the cgroup path memo[] shows */
+	char memo[MEMO_MAX + 32];	/* 32: put_cut() copies past the end */
 	__u32 netns, netns_len;		/* "netns" as last written: */
 	char netns_text[16];		/* a host has few */
 };

@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * summary: the outcome, destination and process tables, text or JSON;
- * and what the aggregating views share.
- */
+/* summary: the outcome, destination and process tables; what views share. */
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "format.h"
@@ -36,14 +31,11 @@ void view_printf(struct cp_out *o, const char *fmt, ...)
 
 void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json)
 {
-	if (json)
-		json_key(o, "lost");
 	if (lost)
-		out_u64(o, lost->total_lost);
-	if (!json)
-		out_str(o, lost ? " lost\n" : "lost unknown\n");
-	else if (!lost)
-		out_str(o, "null");
+		view_printf(o, json ? ",\"lost\":%llu" : "%llu lost\n",
+			    lost->total_lost);
+	else
+		out_str(o, json ? ",\"lost\":null" : "lost unknown\n");
 }
 
 static void json_pair(struct cp_out *o, const char *key, const char *s)
@@ -143,11 +135,7 @@ struct srow {
 	char label[2][LABEL_LEN];
 };
 
-/*
- * Largest first; ties by the last label column, then the first (comm,
- * then pid; destination, then protocol), then key bytes, so the order is
- * readable and repeatable.
- */
+/* Largest first; ties by the last label column, the first, the key bytes. */
 static int cmp_row(const void *a, const void *b)
 {
 	const struct srow *x = a, *y = b;
@@ -165,16 +153,11 @@ static int cmp_row(const void *a, const void *b)
 	return c ? c : memcmp(&x->g->key, &y->g->key, sizeof(x->g->key));
 }
 
-/* The latency columns: percentiles, 0 for the max. */
-static const double stat_pct[] = { 50, 99, 0 };
-static const char *const stat_json[] = { "p50_ns", "p99_ns", "max_ns" };
-
 static unsigned long long latency(const struct cp_latdist *d, int i)
 {
-	return stat_pct[i] > 0 ? latdist_percentile(d, stat_pct[i]) : d->max;
+	return i < 2 ? latdist_percentile(d, i ? 99 : 50) : d->max;
 }
 
-/* The stats columns, each right-aligned after a space. */
 #define STATS_FMT	" %10s %6s %10s %10s %10s\n"
 
 static void stats_cols(struct cp_out *o, const struct group_stats *st)
@@ -192,12 +175,10 @@ static void stats_cols(struct cp_out *o, const struct group_stats *st)
 	view_printf(o, STATS_FMT, c[0], c[1], c[2], c[3], c[4]);
 }
 
-/* A row as a JSON object. */
 static void json_row(struct cp_out *o, const struct table_kind *k,
 		     const struct srow *r)
 {
 	const struct group_stats *st = &r->g->st;
-	int i;
 
 	view_printf(o, "{\"count\":%llu", st->count);
 	if (r->other)
@@ -205,20 +186,15 @@ static void json_row(struct cp_out *o, const struct table_kind *k,
 	else
 		k->show(r->g, NULL, o);
 	view_printf(o, ",\"failed\":%llu", st->failed);
-	for (i = 0; i < 3; i++) {
-		json_key(o, stat_json[i]);
-		if (st->lat.count)
-			out_u64(o, latency(&st->lat, i));
-		else
-			out_str(o, "null");
-	}
-	out_char(o, '}');
+	if (!st->lat.count)
+		out_str(o, ",\"p50_ns\":null,\"p99_ns\":null,\"max_ns\":null}");
+	else
+		view_printf(o, ",\"p50_ns\":%llu,\"p99_ns\":%llu,\"max_ns\":%llu}",
+			    latency(&st->lat, 0), latency(&st->lat, 1),
+			    latency(&st->lat, 2));
 }
 
-/*
- * A table: its rows labelled, sorted and cut to vo->rows (0: all), as
- * text (label columns left-aligned, as wide as their longest) or JSON.
- */
+/* A table: its rows labelled, sorted and cut to vo->rows (0: all). */
 static void print_table(struct cp_out *o, const struct cp_agg *a,
 			const struct table_kind *k, const struct view_opts *vo)
 {
@@ -276,8 +252,8 @@ void summary_print(struct cp_out *o, const struct cp_agg *a,
 	snprintf(line, sizeof(line), vo->json ?
 		 "{\"records\":%llu,\"connect\":%llu,\"complete\":%llu,\"failed\":%llu,\"in_progress\":%llu" :
 		 "\n%llu records (%llu connect, %llu complete), %llu failed, %llu in progress, ",
-		 a->records, a->connects, a->completes, a->failed,
-		 agg_in_progress(a));
+		 a->records, a->records - a->completes, a->completes, a->failed,
+		 (unsigned long long)a->pending.nr);
 	if (vo->json) {
 		out_str(o, line);
 		lost_print(o, lost, true);

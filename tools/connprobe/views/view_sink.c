@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Every sink of the tool, with one set of ops: the stream (a row per
- * record, as it comes), the capture writer, and the aggregating views,
- * where each record goes into the aggregator and the view is printed at
- * the end, and every interval where it refreshes (top's frames, prom's
- * textfile).
- */
+/* Every sink, with one set of ops: the stream, the capture, the views. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,23 +11,20 @@
 #include "views.h"
 
 #define CLEAR_SCREEN	"\033[H\033[2J"
+#define PROM_TEXTFILE_NAME	"connprobe.prom"
 
 enum sink_kind { SK_STREAM, SK_CAPTURE, SK_VIEW };
 
 struct view_sink {
 	struct cp_sink sink;
 	enum sink_kind kind;
-	/* the stream */
-	struct stream_opts so;
+	struct stream_opts so;		/* the stream; every kind's clock */
 	struct cp_out out;
 	struct cp_rows rows;
-	/* the capture */
-	struct capture_writer w;
-	/* the views */
-	struct view_opts opts;
+	struct capture_writer w;	/* the capture */
+	struct view_opts opts;		/* the views */
 	struct cp_agg agg;
 	struct cp_timecache clock;	/* top */
-	long long realtime_offset_ns;
 	unsigned long long lost_before;	/* top: total lost at the last frame */
 	bool tty;
 };
@@ -54,33 +45,33 @@ static const struct {
 	[AV_HEATMAP] = { AGG_HEAT, heatmap_print },
 };
 
+static int sink_fail(struct cp_sink *s, const char *why)
+{
+	snprintf(s->err, sizeof(s->err), "%s", why);
+	return -1;
+}
+
 static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 {
 	struct view_sink *v = to_view(s);
 	struct cp_sink *st = v->opts.stream;
 
-	switch (v->kind) {
-	case SK_STREAM:
-		v->so.realtime_offset_ns = info->realtime_offset_ns;
+	v->so.realtime_offset_ns = info->realtime_offset_ns;
+	if (v->kind == SK_STREAM) {
 		rows_begin(&v->rows, &v->out, &v->so);
 		/* the header shows at once, before the first record comes */
 		out_flush(&v->out);
 		return 0;
-	case SK_CAPTURE:
+	}
+	if (v->kind == SK_CAPTURE) {
 		capture_writer_begin(&v->w, info);
-		sink_say_tracing(info);
-		return 0;
-	case SK_VIEW:
-		break;
+	} else {
+		v->tty = isatty(fileno(v->opts.f));
+		/* the stream prints its header now, the connects at the end */
+		if (st && st->ops->begin(st, info))
+			return sink_fail(s, st->err);
 	}
-	v->realtime_offset_ns = info->realtime_offset_ns;
-	v->tty = isatty(fileno(v->opts.f));
-	/* the stream prints its header now, the connects at the end */
-	if (st && st->ops->begin(st, info)) {
-		memcpy(s->err, st->err, sizeof(s->err));
-		return -1;
-	}
-	if (v->opts.view != AV_TOP && !st)
+	if (v->kind == SK_CAPTURE || (v->opts.view != AV_TOP && !st))
 		sink_say_tracing(info);
 	return 0;
 }
@@ -89,44 +80,34 @@ static int sink_record(struct cp_sink *s, const struct connprobe_record *rec)
 {
 	struct view_sink *v = to_view(s);
 
-	switch (v->kind) {
-	case SK_STREAM:
+	if (v->kind == SK_STREAM)
 		rows_record(&v->rows, rec);
-		break;
-	case SK_CAPTURE:
+	else if (v->kind == SK_CAPTURE)
 		capture_writer_add(&v->w, rec);
-		break;
-	case SK_VIEW:
-		if (agg_add(&v->agg, rec)) {
-			snprintf(s->err, sizeof(s->err), "out of memory");
-			return -1;
-		}
-	}
+	else if (agg_add(&v->agg, rec))
+		return sink_fail(s, "out of memory");
 	return 0;
 }
 
-/* Only the stream prints as records come. */
 static int sink_flush_out(struct cp_sink *s)
 {
-	if (to_view(s)->kind == SK_STREAM && out_flush(&to_view(s)->out)) {
-		snprintf(s->err, sizeof(s->err), "write error on standard output");
-		return -1;
-	}
+	if (to_view(s)->kind == SK_STREAM && out_flush(&to_view(s)->out))
+		return sink_fail(s, "write error on standard output");
 	return 0;
 }
 
-/* top: the summary of the last interval. */
 static void top_frame(struct view_sink *v, struct cp_out *o,
 		      const struct cp_stats *lost)
 {
 	unsigned long long interval_ms = v->opts.interval * 1000;
+	long long now_ns = realtime_of(mono_now(), v->so.realtime_offset_ns);
 	struct cp_stats interval_lost;
 	char now[48], last[32];
 
 	view_printf(o, "%sconnprobe top - %.*s, last %.*s s\n\n",
-		    v->tty ? CLEAR_SCREEN : "", (int)fmt_clock(&v->clock, now, realtime_of(mono_now(),
-							v->realtime_offset_ns)),
-		    now, (int)fmt_fixed(last, interval_ms, 3), last);
+		    v->tty ? CLEAR_SCREEN : "",
+		    (int)fmt_clock(&v->clock, now, now_ns), now,
+		    (int)fmt_fixed(last, interval_ms, 3), last);
 	/* the totals line counts this interval's losses, as it does records */
 	if (lost) {
 		interval_lost = *lost;
@@ -139,30 +120,18 @@ static void top_frame(struct view_sink *v, struct cp_out *o,
 		out_char(o, '\n');
 }
 
-static void view_print(struct view_sink *v, struct cp_out *o,
-		       const struct cp_stats *lost)
-{
-	if (v->opts.view == AV_TOP)
-		top_frame(v, o, lost);
-	else if (views[v->opts.view].print)
-		views[v->opts.view].print(o, &v->agg, &v->opts, lost);
-}
-
-/* The view onto @f in one buffered piece; -1 with s->err set. */
 static int print_to(struct cp_sink *s, FILE *f, const struct cp_stats *lost)
 {
+	struct view_sink *v = to_view(s);
 	struct cp_out o;
 
-	if (out_init(&o, f)) {
-		snprintf(s->err, sizeof(s->err), "out of memory");
-		return -1;
-	}
-	view_print(to_view(s), &o, lost);
-	if (out_close(&o)) {
-		snprintf(s->err, sizeof(s->err), "write error on standard output");
-		return -1;
-	}
-	return 0;
+	if (out_init(&o, f))
+		return sink_fail(s, "out of memory");
+	if (v->opts.view == AV_TOP)
+		top_frame(v, &o, lost);
+	else
+		views[v->opts.view].print(&o, &v->agg, &v->opts, lost);
+	return out_close(&o) ? sink_fail(s, "write error on standard output") : 0;
 }
 
 /* prom's exposition into the textfile, atomically. */
@@ -174,7 +143,7 @@ static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
 	int ret = -1;
 
 	if (!f)
-		snprintf(s->err, sizeof(s->err), "out of memory");
+		sink_fail(s, "out of memory");
 	else if (!print_to(s, f, lost))
 		ret = textfile_write(to_view(s)->opts.textfile_dir,
 				     PROM_TEXTFILE_NAME, text, len, s->err,
@@ -185,7 +154,6 @@ static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
 	return ret;
 }
 
-/* The heat map into its file, or onto opts.f for "-". */
 static int write_heatmap(struct cp_sink *s, const struct cp_stats *lost)
 {
 	const char *path = to_view(s)->opts.heatmap;
@@ -218,56 +186,54 @@ static int show_held(struct cp_sink *s, const struct cp_stats *lost)
 	struct cp_sink *st = to_view(s)->opts.stream;
 	size_t i;
 
-	/* the run is over: the table may lose its index to the order */
+	/* the run is over: the table may lose its index */
 	qsort(held->entries, held->nr, held->entry_size, by_ts);
 	for (i = 0; i < held->nr; i++)
 		if (st->ops->record(st, &((struct pending *)htab_entry(held, i))->rec))
-			goto fail;
+			return sink_fail(s, st->err);
 	/* the counts of the run are ours: the stream saw the survivors */
 	st->read = s->read;
 	st->matched = s->matched;
 	st->filter = s->filter;
-	if (!st->ops->end(st, lost))
-		return 0;
-fail:
-	memcpy(s->err, st->err, sizeof(s->err));
-	return -1;
+	return st->ops->end(st, lost) ? sink_fail(s, st->err) : 0;
 }
 
 static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
+	struct agg_opts ao = v->agg.opts;
 	int ret;
 
 	if (v->opts.view == AV_PROM)
 		return write_textfile(s, lost);
 	ret = print_to(s, v->opts.f, lost);
-	agg_reset(&v->agg);	/* top: the next frame starts empty */
+	/* top's next frame starts empty */
+	agg_free(&v->agg);
+	agg_init(&v->agg, &ao);
 	return ret;
-}
-
-/* The view at the end of the run (but top's and --in-progress). */
-static int view_end(struct view_sink *v, const struct cp_stats *lost)
-{
-	if (v->opts.view == AV_HEATMAP)
-		return write_heatmap(&v->sink, lost);
-	if (v->opts.view == AV_PROM && v->opts.textfile_dir)
-		return write_textfile(&v->sink, lost);
-	return print_to(&v->sink, v->opts.f, lost);
 }
 
 static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
 	enum agg_view view = v->opts.view;
+	int ret;
 
-	if (v->kind == SK_VIEW && view == AV_TOP)
+	if (v->kind == SK_STREAM)
+		ret = sink_flush_out(s);
+	else if (v->kind == SK_CAPTURE)
+		ret = capture_writer_finish(&v->w, lost, s->err, sizeof(s->err));
+	else if (view == AV_TOP)
 		return view_tick(s, lost);
-	if (v->kind == SK_VIEW && view == AV_IN_PROGRESS)
+	else if (view == AV_IN_PROGRESS)
 		return show_held(s, lost);
-	if (v->kind == SK_CAPTURE ?
-	    capture_writer_finish(&v->w, lost, s->err, sizeof(s->err)) :
-	    v->kind == SK_STREAM ? sink_flush_out(s) : view_end(v, lost))
+	else if (view == AV_HEATMAP)
+		ret = write_heatmap(s, lost);
+	else if (view == AV_PROM && v->opts.textfile_dir)
+		ret = write_textfile(s, lost);
+	else
+		ret = print_to(s, v->opts.f, lost);
+	if (ret)
 		return -1;
 	/* the views but -c end with the losses alone */
 	if (v->kind == SK_VIEW && view != AV_COUNT) {
@@ -327,14 +293,12 @@ struct cp_sink *stream_sink_new(const struct stream_opts *o)
 {
 	struct view_sink *v = sink_new(SK_STREAM);
 
-	if (!v)
-		return NULL;
-	v->so = *o;
-	if (out_init(&v->out, o->f)) {
-		free(v);
-		return NULL;
+	if (v && !out_init(&v->out, o->f)) {
+		v->so = *o;
+		return &v->sink;
 	}
-	return &v->sink;
+	free(v);
+	return NULL;
 }
 
 struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
@@ -342,15 +306,12 @@ struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
 {
 	struct view_sink *v = sink_new(SK_CAPTURE);
 
-	if (!v) {
+	if (!v)
 		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	if (capture_writer_open(&v->w, path, cgroups, err, errlen)) {
-		free(v);
-		return NULL;
-	}
-	return &v->sink;
+	if (v && !capture_writer_open(&v->w, path, cgroups, err, errlen))
+		return &v->sink;
+	free(v);
+	return NULL;
 }
 
 struct cp_sink *view_sink_new(const struct view_opts *o)

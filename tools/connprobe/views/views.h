@@ -1,15 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * The views of the aggregator (agg.h), and the one sink that feeds it
- * and shows them: at the end of the run, every interval (top, prom's
- * textfile), or by handing the connects still in progress to a stream
- * sink (--in-progress).
- */
+/* The views of the aggregator (agg.h), and the sink that feeds them. */
 #ifndef CONNPROBE_VIEWS_H
 #define CONNPROBE_VIEWS_H
-
-#include <stdbool.h>
-#include <stdio.h>
 
 #include "agg.h"
 #include "out.h"
@@ -41,26 +33,20 @@ struct view_opts {
 /* NULL if out of memory. */
 struct cp_sink *view_sink_new(const struct view_opts *o);
 
-/* The views, onto @o from @a as @vo asks; @lost NULL: unknown. */
 typedef void view_print_fn(struct cp_out *o, const struct cp_agg *a,
 			   const struct view_opts *vo,
 			   const struct cp_stats *lost);
 view_print_fn summary_print, hist_print, prom_print, count_print,
 	heatmap_print;
 
-#define PROM_TEXTFILE_NAME	"connprobe.prom"
-
-/* A log2 histogram in bcc's layout; nothing for an empty one. */
+/* Nothing for an empty histogram. */
 void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 		    const char *unit);
-
 /* The totals' end: "N lost\n", "lost unknown\n"; JSON's ,"lost":N or null. */
 void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json);
-
-/* "event":..,"outcome":.. of an outcome (summary's and hist's JSON). */
+/* "event":..,"outcome":.. (summary's and hist's JSON). */
 void outcome_json(struct cp_out *o, const struct cp_outcome *oc);
-
-/* printf() onto @o, any length, for the views' few lines a group. */
+/* printf() onto @o, any length. */
 void view_printf(struct cp_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

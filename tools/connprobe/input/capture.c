@@ -3,30 +3,25 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture_read.h"
+#include "capture.h"
 #include "timefmt.h"
 
 #define REC_SIZE	sizeof(struct connprobe_record)
-/*
- * Sections are a few KiB (losses, cgroup paths); more than this is a
- * corrupt file, not an allocation to try.
- */
+/* Sections are a few KiB: more is a corrupt file, not a malloc to try. */
 #define MAX_SECTIONS_SIZE	(64 << 20)
 /* Records per read(): 232 KiB, at home in a core's L2 cache. */
 #define CHUNK_RECORDS	1024
 #define TRUNCATED \
 	"truncated capture: no end marker (was the recording cut short?)"
+#define BAD_CGROUPS	"corrupt capture: bad cgroup section"
 
-/* Load a CP_SECTION_LOSSES payload into c->lost: NULL, or what is wrong. */
-static const char *load_losses(struct cp_capture *c, const unsigned char *p,
-			       __u64 size)
+/* Each load_*() returns NULL, or what is wrong. */
+static const char *load_losses(struct cp_capture *c, const unsigned char *p, __u64 size)
 {
 	struct cp_capture_lost_cpu cpu;
 	struct cp_capture_probe probe;
@@ -49,8 +44,7 @@ static const char *load_losses(struct cp_capture *c, const unsigned char *p,
 	for (; l->nr_cpus < head[1]; p += sizeof(cpu)) {
 		memcpy(&cpu, p, sizeof(cpu));
 		l->cpus[l->nr_cpus++] = (struct cp_stats_cpu){
-			.cpu = cpu.cpu, .written = cpu.written,
-			.lost = cpu.lost };
+			.cpu = cpu.cpu, .written = cpu.written, .lost = cpu.lost };
 	}
 	for (; l->nr_probes < head[2]; p += sizeof(probe)) {
 		memcpy(&probe, p, sizeof(probe));
@@ -64,69 +58,52 @@ static const char *load_losses(struct cp_capture *c, const unsigned char *p,
 	return NULL;
 }
 
-/* Load a CP_SECTION_CGROUPS payload: NULL, or what is wrong. */
 static const char *load_cgroups(const unsigned char *p, __u64 size,
 				struct cp_cgroups *cgroups)
 {
 	struct cp_capture_cgroup e;
-	__u64 off = 0;
+	__u64 off;
 
-	while (off < size) {
+	/* the section is at most MAX_SECTIONS_SIZE: no wrap */
+	for (off = 0; off < size; off = CP_ALIGN8(off + e.path_len)) {
 		if (size - off < sizeof(e))
-			return "corrupt capture: bad cgroup section";
+			return BAD_CGROUPS;
 		memcpy(&e, p + off, sizeof(e));
 		off += sizeof(e);
-		if (e.path_len > size - off)
-			return "corrupt capture: bad cgroup section";
+		if (e.path_len > size - off || CP_ALIGN8(off + e.path_len) > size)
+			return BAD_CGROUPS;
 		if (cgroups && cgroups_add(cgroups, e.id,
 					   (const char *)p + off, e.path_len))
 			return "out of memory";
-		/* the section is at most MAX_SECTIONS_SIZE: no wrap */
-		off = CP_ALIGN8(off + e.path_len);
-		if (off > size)
-			return "corrupt capture: bad cgroup section";
 	}
 	return NULL;
 }
 
 static int load_sections(struct cp_capture *c, const unsigned char *p,
-			 __u64 size, struct cp_cgroups *cgroups,
-			 char *err, size_t errlen)
+			 __u64 size, struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
 	struct cp_capture_section sec;
 	const char *problem = NULL;
-	__u64 off = 0, padded;
+	__u64 off;
 
-	while (off < size && !problem) {
-		if (size - off < sizeof(sec)) {
-			problem = "corrupt capture: section header cut short";
-			break;
-		}
+	for (off = 0; off < size && !problem; off += CP_ALIGN8((__u64)sec.size)) {
+		if (size - off < sizeof(sec))
+			return errf(err, errlen, "corrupt capture: section header cut short");
 		memcpy(&sec, p + off, sizeof(sec));
 		off += sizeof(sec);
-		padded = CP_ALIGN8((__u64)sec.size);
-		if (padded > size - off) {
-			snprintf(err, errlen,
-				 "corrupt capture: section of %u bytes overruns the file",
-				 sec.size);
-			return -1;
-		}
+		if (CP_ALIGN8((__u64)sec.size) > size - off)
+			return errf(err, errlen,
+				    "corrupt capture: section of %u bytes overruns the file",
+				    sec.size);
 		if (sec.type == CP_SECTION_LOSSES)
 			problem = load_losses(c, p + off, sec.size);
 		else if (sec.type == CP_SECTION_CGROUPS)
 			problem = load_cgroups(p + off, sec.size, cgroups);
-		off += padded;
 	}
-	if (problem)
-		snprintf(err, errlen, "%s", problem);
-	return problem ? -1 : 0;
+	return problem ? errf(err, errlen, "%s", problem) : 0;
 }
 
-/*
- * Read exactly @len bytes at @off: NULL, or what went wrong.  A regular
- * file gives all that is asked but at its end, and report installs no
- * signal handler that could interrupt the read.
- */
+/* Read @len bytes at @off: NULL, or why not (in a file, one pread() does). */
 static const char *pread_all(int fd, void *buf, size_t len, off_t off)
 {
 	ssize_t n = pread(fd, buf, len, off);
@@ -136,31 +113,24 @@ static const char *pread_all(int fd, void *buf, size_t len, off_t off)
 	return n < 0 ? strerror(errno) : "file changed while read";
 }
 
-/*
- * Take capture file @fd of @size bytes (closed by capture_close()): its
- * header, footer and sections, read and checked now, the checks most
- * telling first (magic, byte order, versions); the records later, by
- * capture_next().
- */
+/* Check all but the records of capture @fd, the most telling checks first. */
 static int open_fd(struct cp_capture *c, int fd, size_t size,
 		   struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
 	const struct cp_capture_header *h = &c->hdr;
 	const struct cp_capture_footer *f = &c->foot;
 	size_t n = size < sizeof(*h) ? size : sizeof(*h);
-	const char *problem = NULL;
+	const char *problem = pread_all(fd, &c->hdr, n, 0);
 	unsigned char *sec = NULL;
 	__u64 body;
 	int ret = -1;
 
 	c->fd = fd;
 	err[0] = '\0';
-	problem = pread_all(fd, &c->hdr, n, 0);
 	c->hdr.hostname[sizeof(h->hostname) - 1] = '\0';
 	if (problem)
 		goto out;
-	if (n < sizeof(h->magic) ||
-	    memcmp(h->magic, CP_CAPTURE_MAGIC, sizeof(h->magic)))
+	if (n < sizeof(h->magic) || memcmp(h->magic, CP_CAPTURE_MAGIC, sizeof(h->magic)))
 		problem = "not a connprobe capture";
 	else if (n < sizeof(*h))
 		problem = "truncated capture: header cut short";
@@ -170,22 +140,19 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 		snprintf(err, errlen,
 			 "capture format version %u, this tool reads version %u",
 			 h->version, CP_CAPTURE_VERSION);
-	else if (h->record_version != CONNPROBE_RECORD_VERSION ||
-		 h->record_size != REC_SIZE)
+	else if (h->record_version != CONNPROBE_RECORD_VERSION || h->record_size != REC_SIZE)
 		snprintf(err, errlen,
 			 "capture holds version %u records of %u bytes, this tool reads version %u records of %zu bytes",
 			 h->record_version, h->record_size,
 			 CONNPROBE_RECORD_VERSION, REC_SIZE);
 	else if (h->header_size < sizeof(*h) || h->header_size % 8)
-		snprintf(err, errlen, "corrupt capture: header size %u",
-			 h->header_size);
+		snprintf(err, errlen, "corrupt capture: header size %u", h->header_size);
 	else if (size < h->header_size + sizeof(*f))
 		problem = TRUNCATED;
 	else
 		problem = pread_all(fd, &c->foot, sizeof(*f), size - sizeof(*f));
 	if (problem || err[0])
 		goto out;
-	/* the footer: the parts must add up to the file */
 	body = size - h->header_size - sizeof(*f);
 	if (memcmp(f->magic, CP_CAPTURE_END_MAGIC, sizeof(f->magic)))
 		problem = TRUNCATED;
@@ -198,14 +165,12 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 	else if (f->sections_size > MAX_SECTIONS_SIZE)
 		snprintf(err, errlen, "corrupt capture: %llu bytes of sections",
 			 (unsigned long long)f->sections_size);
-	/* loading copies out what the sections hold */
-	else if (!(sec = malloc(f->sections_size + 1)))
+	else if (!(sec = malloc(f->sections_size + 1)) ||
+		 !(c->chunk = malloc(CHUNK_RECORDS * REC_SIZE)))
 		problem = "out of memory";
 	else if (!(problem = pread_all(fd, sec, f->sections_size,
 				       h->header_size + body - f->sections_size)))
-		ret = load_sections(c, sec, f->sections_size, cgroups, err,
-				    errlen);
-	/* the records capture_next() reads: none of a capture refused */
+		ret = load_sections(c, sec, f->sections_size, cgroups, err, errlen);
 	if (!ret)
 		c->nr_records = f->nr_records;
 out:
@@ -215,21 +180,6 @@ out:
 	return ret;
 }
 
-int capture_parse(struct cp_capture *c, const void *data, size_t size,
-		  struct cp_cgroups *cgroups, char *err, size_t errlen)
-{
-	int fd = memfd_create("connprobe-capture", MFD_CLOEXEC);
-
-	memset(c, 0, sizeof(*c));
-	c->fd = fd;
-	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
-		snprintf(err, errlen, "memory file: %s", strerror(errno));
-		return -1;
-	}
-	return open_fd(c, fd, size, cgroups, err, errlen);
-}
-
-/* Where report -i - keeps its copy of a pipe. */
 static const char *spool_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
@@ -237,29 +187,15 @@ static const char *spool_dir(void)
 	return dir && *dir ? dir : "/var/tmp";
 }
 
-/*
- * Standard input (a pipe) copied to a temporary file without a name,
- * which is then read as a capture file is: a capture of gigabytes costs
- * its size in $TMPDIR (default /var/tmp), not in memory, and is checked
- * whole (its footer, cgroup paths and losses come after the records)
- * before any of it is shown.  The file's descriptor (its size in
- * *@size), or -1 with errno.
- */
+/* A pipe, to an unnamed file checked whole as any: its fd, or -1 (errno). */
 static int spool(int in, off_t *size)
 {
 	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
-	int fd = -1, saved;
+	int fd = buf ? open(spool_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600) : -1;
 	ssize_t n = 0;
 
-	errno = ENOMEM;
-	if (buf)
-		fd = open(spool_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	/*
-	 * No O_TMPFILE in that file system (NFS, CIFS, vfat, some FUSE) or
-	 * kernel (EISDIR, EINVAL): a named file, unlinked at once.
-	 */
-	if (fd < 0 &&
-	    (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+	/* no O_TMPFILE in that fs (NFS, vfat...) or kernel: unlinked at once */
+	if (fd < 0 && buf) {
 		errno = ENAMETOOLONG;
 		if (snprintf(path, sizeof(path), "%s/connprobe-report.XXXXXX",
 			     spool_dir()) < (int)sizeof(path) &&
@@ -274,10 +210,8 @@ static int spool(int in, off_t *size)
 			break;
 	}
 	if (fd >= 0 && n) {
-		saved = errno;
-		close(fd);
+		close(fd);	/* which sets errno only if it fails */
 		fd = -1;
-		errno = saved;
 	}
 	free(buf);
 	return fd;
@@ -289,20 +223,17 @@ int capture_open(struct cp_capture *c, const char *path,
 	struct stat st;
 	int fd, tmp = -1;
 
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-	c->name = path;
+	*c = (struct cp_capture){ .name = path, .fd = -1 };
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (fd < 0 || fstat(fd, &st))
-		snprintf(err, errlen, "%s", strerror(errno));
+		errf(err, errlen, "%m");
 	else if (S_ISDIR(st.st_mode))
-		snprintf(err, errlen, "%s", strerror(EISDIR));
+		errf(err, errlen, "%s", strerror(EISDIR));
 	else if (S_ISREG(st.st_mode))
 		return open_fd(c, fd, st.st_size, cgroups, err, errlen);
-	/* a pipe: read on from a file of our own */
 	else if ((tmp = spool(fd, &st.st_size)) < 0)
-		snprintf(err, errlen, "copying to a temporary file in %s (TMPDIR): %s",
-			 spool_dir(), strerror(errno));
+		errf(err, errlen, "copying to a temporary file in %s (TMPDIR): %m",
+		     spool_dir());
 	if (fd > STDIN_FILENO)
 		close(fd);
 	return tmp < 0 ? -1 : open_fd(c, tmp, st.st_size, cgroups, err, errlen);
@@ -313,16 +244,14 @@ int record_check(const struct connprobe_record *rec, char *err, size_t errlen)
 	if (record_ok(rec))
 		return 0;
 	if (rec->size != sizeof(*rec))
-		snprintf(err, errlen,
-			 "record size %u, this tool reads %zu-byte records: module and tool were built from different connprobe.h",
-			 rec->size, sizeof(*rec));
-	else if (rec->version != CONNPROBE_RECORD_VERSION)
-		snprintf(err, errlen,
-			 "record version %u, this tool reads version %u: module and tool were built from different connprobe.h",
-			 rec->version, CONNPROBE_RECORD_VERSION);
-	else
-		snprintf(err, errlen, "unknown record event %u", rec->event);
-	return -1;
+		return errf(err, errlen,
+			    "record size %u, this tool reads %zu-byte records: module and tool were built from different connprobe.h",
+			    rec->size, sizeof(*rec));
+	if (rec->version != CONNPROBE_RECORD_VERSION)
+		return errf(err, errlen,
+			    "record version %u, this tool reads version %u: module and tool were built from different connprobe.h",
+			    rec->version, CONNPROBE_RECORD_VERSION);
+	return errf(err, errlen, "unknown record event %u", rec->event);
 }
 
 const struct connprobe_record *capture_next_slow(struct cp_capture *c,
@@ -337,17 +266,11 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 	if (!n)
 		return NULL;
 	if (c->next - c->chunk_first >= c->chunk_len) {
-		if (!c->chunk &&
-		    !(c->chunk = malloc(CHUNK_RECORDS * REC_SIZE))) {
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
 		n = n < CHUNK_RECORDS ? n : CHUNK_RECORDS;
 		problem = pread_all(c->fd, c->chunk, n * REC_SIZE,
 				    c->hdr.header_size + c->next * REC_SIZE);
 		if (problem) {
-			snprintf(err, errlen, "reading record %llu: %s",
-				 c->next, problem);
+			errf(err, errlen, "reading record %llu: %s", c->next, problem);
 			return NULL;
 		}
 		c->chunk_first = c->next;
@@ -368,37 +291,33 @@ void capture_close(struct cp_capture *c)
 		close(c->fd);
 	free(c->chunk);
 	stats_free(&c->lost);
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
+	*c = (struct cp_capture){ .fd = -1 };
 }
 
 void capture_print_info(FILE *f, const struct cp_capture *c)
 {
 	struct cp_timecache tc = { 0 };
 	long long start = realtime_of(c->hdr.start_ns, c->hdr.realtime_offset_ns);
-	char when[48];
+	char when[48], lost[24] = "unknown";
 	size_t n = fmt_rfc3339(&tc, when, start);
 
-	fprintf(f, "host:            %s\n", c->hdr.hostname);
-	fprintf(f, "started:         %.*s\n", (int)n, when);
-	fprintf(f, "duration:        %.3f s\n",
-		(double)(long long)(c->foot.end_ns - c->hdr.start_ns) / 1e9);
-	fprintf(f, "records:         %llu (version %u, %u bytes each)\n",
-		c->nr_records, c->hdr.record_version, c->hdr.record_size);
 	if (c->lost_known)
-		fprintf(f, "lost:            %llu\n", c->lost.total_lost);
-	else
-		fprintf(f, "lost:            unknown\n");
-	fprintf(f, "capture format:  version %u\n", c->hdr.version);
+		snprintf(lost, sizeof(lost), "%llu", c->lost.total_lost);
+	fprintf(f, "host:            %s\nstarted:         %.*s\n"
+		"duration:        %.3f s\n"
+		"records:         %llu (version %u, %u bytes each)\n"
+		"lost:            %s\ncapture format:  version %u\n",
+		c->hdr.hostname, (int)n, when,
+		(double)(long long)(c->foot.end_ns - c->hdr.start_ns) / 1e9,
+		c->nr_records, c->hdr.record_version, c->hdr.record_size, lost,
+		c->hdr.version);
 }
 
 int replay_run(struct cp_capture *c, struct cp_sink *sink)
 {
 	struct cp_source_info info = {
 		.realtime_offset_ns = c->hdr.realtime_offset_ns,
-		.start_ns = c->hdr.start_ns,
-		.hostname = c->hdr.hostname,
-	};
+		.start_ns = c->hdr.start_ns, .hostname = c->hdr.hostname };
 	const struct connprobe_record *rec;
 	char err[512];
 
