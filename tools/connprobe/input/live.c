@@ -155,7 +155,8 @@ long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen)
 					    "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
 					    CONNPROBE_CPU_FILE_BASE, r->cpus[i], n, rec_size);
 			for (j = 0; j < n / rec_size; j++)
-				if (record_check(&r->rec[r->len + j], msg, sizeof(msg)))
+				if (!record_ok(&r->rec[r->len + j]) &&
+				    record_check(&r->rec[r->len + j], msg, sizeof(msg)))
 					return errf(err, errlen, "%s%u: %s",
 						    CONNPROBE_CPU_FILE_BASE, r->cpus[i], msg);
 		}
@@ -197,7 +198,8 @@ static long read_round(struct live *l)
 
 	/* mostly in order already: a compare per record beats a qsort() */
 	for (i = 1; i < r->len; i++)
-		if (cmp_record(&r->rec[i - 1], &r->rec[i]) > 0)
+		if (r->rec[i - 1].ts_ns >= r->rec[i].ts_ns &&
+		    cmp_record(&r->rec[i - 1], &r->rec[i]) > 0)
 			break;
 	if (i < r->len)
 		qsort(r->rec, r->len, sizeof(*r->rec), cmp_record);

@@ -91,7 +91,8 @@ size_t fmt_upto4(char *buf, unsigned int v)
 }
 
 /* Exactly 8 digits of @v (< 10^8), leading zeros kept. */
-static inline void fmt_fixed8(char *buf, unsigned int v)
+static inline __attribute__((always_inline))
+void fmt_fixed8(char *buf, unsigned int v)
 {
 	memcpy(buf, fmt_digits4[v / 10000], 4);
 	memcpy(buf + 4, fmt_digits4[v % 10000], 4);

@@ -373,14 +373,17 @@ ROW_INLINE bool same_text(const struct connprobe_record *a,
 		!memcmp(a->sun_path, b->sun_path, CONNPROBE_PATH_LEN));
 }
 
-/* Copy the text from mark @from to mark @to: most pieces are short. */
-ROW_INLINE char *put_cut(char *p, const struct cp_rows *r, int from, int to)
+/*
+ * The text from mark @from to mark @to; @small (a constant): at most 32
+ * bytes, copied as 32 (memo[] and the row have room past the end).
+ */
+ROW_INLINE char *put_cut(char *p, const struct cp_rows *r, int from, int to,
+			 bool small)
 {
 	size_t n = r->cut[to] - r->cut[from];
 
-	if (n > 32)
+	if (!small)
 		return put(p, r->memo + r->cut[from], n);
-	/* memo[] and the row have room past the end */
 	memcpy(p, r->memo + r->cut[from], 32);
 	return p + n;
 }
@@ -405,10 +408,10 @@ ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 	p = pad_to(put_time(t, rec, p), row, t->stop[COL_TIME]);
 	if (same && t->len && t->cg_path == cg_path &&
 	    p - row == t->cut[M_TS + 1]) {
-		p = put_cut(p, t, M_TS + 1, M_SPORT);
+		p = put_cut(p, t, M_TS + 1, M_SPORT, false);
 		rec_saddr_family(rec) ? UNUM(rec->sport) : PUT("-");
 		p = put_cut(pad_to(p, row, t->stop[COL_SPORT]), t,
-			    M_SPORT + 1, M_LAT);
+			    M_SPORT + 1, M_LAT, false);
 	} else {
 		time = p;
 		p = put_middle(p, rec, t, row, FORMAT_TABLE, &sport, &tail);
@@ -454,8 +457,13 @@ ROW_INLINE char *put_fields(char *p, struct cp_rows *r,
 	/* widen before negating: -INT_MIN does not fit in an int */
 	long long err = -(long long)rec->ret;
 	const struct cp_name *error = NULL;
-	char *row = p, *sport, *tail;
+	char *row, *sport, *tail;
 	struct cp_name ebuf;
+
+	/* nothing is written yet: a flush may move the row */
+	if (cg)
+		p = out_reserve(r->out, ROW_MAX + strlen(cg->path) * JSON_ESCAPE_MAX);
+	row = p;
 
 	if (f == FORMAT_JSON)
 		PUT("{\"event\":");
@@ -554,8 +562,8 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 
 	if (r->opts.cgroups)
 		cg = cgroups_lookup(r->opts.cgroups, rec->cgroup_id);
-	p = out_reserve(r->out, ROW_MAX +
-			(cg ? strlen(cg->path) * JSON_ESCAPE_MAX : 0));
+	/* a copied row's cgroup path is in memo[], shorter than ROW_MAX */
+	p = out_reserve(r->out, ROW_MAX);
 	if (memcmp(r->task, &rec->pid, sizeof(r->task))) {
 		memcpy(r->task, &rec->pid, sizeof(r->task));
 		r->len = 0;
@@ -565,17 +573,18 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 	same = same_text(&r->key, rec);
 	/* a path in the cgroup table is never freed nor changed */
 	if (same && r->len && r->cg_path == (cg ? cg->path : NULL)) {
-		p = put_cut(p, r, M_START, M_TS);
+		/* small: the event; ,"seq":; ,"fd":, an int, ,"id": */
+		p = put_cut(p, r, M_START, M_TS, true);
 		UNUM(rec->ts_ns);
-		p = put_cut(p, r, M_TS + 1, M_SPORT);
+		p = put_cut(p, r, M_TS + 1, M_SPORT, false);
 		rec_saddr_family(rec) ? UNUM(rec->sport) : NUL();
-		p = put_cut(p, r, M_SPORT + 1, M_LAT);
+		p = put_cut(p, r, M_SPORT + 1, M_LAT, false);
 		UNUM(rec->latency_ns);
-		p = put_cut(p, r, M_LAT + 1, M_SEQ);
+		p = put_cut(p, r, M_LAT + 1, M_SEQ, true);
 		UNUM(rec->seq);
-		p = put_cut(p, r, M_SEQ + 1, M_ID);
+		p = put_cut(p, r, M_SEQ + 1, M_ID, true);
 		(rec->flags & CONNPROBE_F_SOCK) ? UNUM(rec->id) : NUL();
-		p = put_cut(p, r, M_ID + 1, M_END);
+		p = put_cut(p, r, M_ID + 1, M_END, false);
 		goto time;
 	}
 	r->len = 0;
