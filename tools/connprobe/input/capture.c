@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "capture.h"
-#include "timefmt.h"
+#include "format.h"
 
 #define REC_SIZE	sizeof(struct connprobe_record)
 /* Sections are a few KiB: more is a corrupt file, not a malloc to try. */

@@ -18,7 +18,7 @@
 
 #include "cgroup.h"
 #include "stats.h"
-#include "timefmt.h"
+#include "format.h"
 
 #define MOUNTS			"/proc/self/mounts"
 #define FILEID_KERNFS		0xfe	/* include/linux/exportfs.h */

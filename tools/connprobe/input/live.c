@@ -16,7 +16,7 @@
 
 #include "capture.h"
 #include "live.h"
-#include "timefmt.h"
+#include "format.h"
 
 #define MODULE_SYSFS		"/sys/module/connprobe"
 #define POLL_INTERVAL_MS	100

@@ -26,7 +26,7 @@
 
 #include "cgroup.h"
 #include "out.h"
-#include "timefmt.h"
+#include "format.h"
 
 enum table_col {
 	COL_TIME, COL_PID, COL_TID, COL_UID, COL_COMM, COL_CONTAINER,

@@ -7,7 +7,7 @@
 
 #include "capture_write.h"
 #include "row.h"
-#include "timefmt.h"
+#include "format.h"
 #include "views.h"
 
 #define CLEAR_SCREEN	"\033[H\033[2J"
