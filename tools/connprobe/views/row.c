@@ -428,7 +428,8 @@ ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 			memcpy(t->task, &rec->pid, sizeof(t->task));
 		} else if (!same) {
 			t->key = *rec;
-		} else if (sport - row == t->stop[COL_SADDR]) {
+		} else if (sport - row == t->stop[COL_SADDR] &&
+			   p - row <= MEMO_MAX) {
 			t->cut[M_TS + 1] = time - row;
 			t->cut[M_SPORT] = sport - row;
 			t->cut[M_SPORT + 1] = tail - row;
