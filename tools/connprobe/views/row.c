@@ -374,18 +374,24 @@ ROW_INLINE bool same_text(const struct connprobe_record *a,
 }
 
 /*
- * The text from mark @from to mark @to; @small (a constant): at most 32
- * bytes, copied as 32 (memo[] and the row have room past the end).
+ * Piece @k of memo[], from mark 2k to mark 2k + 1; @small (a constant):
+ * at most 32 bytes, copied as 32 (memo[] and the row have room past it).
  */
-ROW_INLINE char *put_cut(char *p, const struct cp_rows *r, int from, int to,
-			 bool small)
+ROW_INLINE char *put_cut(char *p, const struct cp_rows *r, int k, bool small)
 {
-	size_t n = r->cut[to] - r->cut[from];
-
 	if (!small)
-		return put(p, r->memo + r->cut[from], n);
-	memcpy(p, r->memo + r->cut[from], 32);
-	return p + n;
+		return put(p, r->memo + r->cut[2 * k], r->piece[k]);
+	memcpy(p, r->memo + r->cut[2 * k], 32);
+	return p + r->piece[k];
+}
+
+/* The pieces' lengths, once memo[] and its marks are set. */
+static void set_pieces(struct cp_rows *r)
+{
+	int k;
+
+	for (k = 0; k < 6; k++)
+		r->piece[k] = r->cut[2 * k + 1] - r->cut[2 * k];
 }
 
 /*
@@ -408,10 +414,9 @@ ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 	p = pad_to(put_time(t, rec, p), row, t->stop[COL_TIME]);
 	if (same && t->len && t->cg_path == cg_path &&
 	    p - row == t->cut[M_TS + 1]) {
-		p = put_cut(p, t, M_TS + 1, M_SPORT, false);
+		p = put_cut(p, t, 1, false);
 		rec_saddr_family(rec) ? UNUM(rec->sport) : PUT("-");
-		p = put_cut(pad_to(p, row, t->stop[COL_SPORT]), t,
-			    M_SPORT + 1, M_LAT, false);
+		p = put_cut(pad_to(p, row, t->stop[COL_SPORT]), t, 2, false);
 	} else {
 		time = p;
 		p = put_middle(p, rec, t, row, FORMAT_TABLE, &sport, &tail);
@@ -437,6 +442,7 @@ ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 			t->len = p - row;
 			memcpy(t->memo, row, t->len);
 			t->cg_path = cg_path;
+			set_pieces(t);
 		}
 	}
 	p += fmt_ns_as_ms(p, rec->latency_ns);
@@ -575,17 +581,17 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 	/* a path in the cgroup table is never freed nor changed */
 	if (same && r->len && r->cg_path == (cg ? cg->path : NULL)) {
 		/* small: the event; ,"seq":; ,"fd":, an int, ,"id": */
-		p = put_cut(p, r, M_START, M_TS, true);
+		p = put_cut(p, r, 0, true);
 		UNUM(rec->ts_ns);
-		p = put_cut(p, r, M_TS + 1, M_SPORT, false);
+		p = put_cut(p, r, 1, false);
 		rec_saddr_family(rec) ? UNUM(rec->sport) : NUL();
-		p = put_cut(p, r, M_SPORT + 1, M_LAT, false);
+		p = put_cut(p, r, 2, false);
 		UNUM(rec->latency_ns);
-		p = put_cut(p, r, M_LAT + 1, M_SEQ, true);
+		p = put_cut(p, r, 3, true);
 		UNUM(rec->seq);
-		p = put_cut(p, r, M_SEQ + 1, M_ID, true);
+		p = put_cut(p, r, 4, true);
 		(rec->flags & CONNPROBE_F_SOCK) ? UNUM(rec->id) : NUL();
-		p = put_cut(p, r, M_ID + 1, M_END, false);
+		p = put_cut(p, r, 5, false);
 		goto time;
 	}
 	r->len = 0;
@@ -599,6 +605,7 @@ ROW_INLINE void put_row(struct cp_rows *r, const struct connprobe_record *rec,
 		memcpy(r->memo, p - r->cut[M_END], r->cut[M_END]);
 		r->len = r->cut[M_END];
 		r->cg_path = cg ? cg->path : NULL;
+		set_pieces(r);
 	}
 time:
 	if (r->opts.wallclock) {

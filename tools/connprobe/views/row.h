@@ -66,6 +66,7 @@ struct cp_rows {
 	struct connprobe_record key;
 	unsigned short len;		/* memo[]'s; 0: none */
 	unsigned short cut[12];		/* the marks in memo[] */
+	unsigned short piece[6];	/* lengths from mark 2k to 2k + 1 */
 	const char *cg_path;		/* the cgroup path memo[] shows */
 	char memo[MEMO_MAX + 32];	/* 32: put_cut() copies past the end */
 	__u32 netns, netns_len;		/* "netns" as last written: */
