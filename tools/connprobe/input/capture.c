@@ -88,19 +88,19 @@ static int load_sections(struct cp_capture *c, const unsigned char *p,
 
 	for (off = 0; off < size && !problem; off += CP_ALIGN8((__u64)sec.size)) {
 		if (size - off < sizeof(sec))
-			return errf(err, errlen, "corrupt capture: section header cut short");
+			return cp_err(err, errlen, "corrupt capture: section header cut short");
 		memcpy(&sec, p + off, sizeof(sec));
 		off += sizeof(sec);
 		if (CP_ALIGN8((__u64)sec.size) > size - off)
-			return errf(err, errlen,
-				    "corrupt capture: section of %u bytes overruns the file",
-				    sec.size);
+			return cp_err(err, errlen,
+				      "corrupt capture: section of %u bytes overruns the file",
+				      sec.size);
 		if (sec.type == CP_SECTION_LOSSES)
 			problem = load_losses(c, p + off, sec.size);
 		else if (sec.type == CP_SECTION_CGROUPS)
 			problem = load_cgroups(p + off, sec.size, cgroups);
 	}
-	return problem ? errf(err, errlen, "%s", problem) : 0;
+	return problem ? cp_err(err, errlen, "%s", problem) : 0;
 }
 
 /* Read @len bytes at @off: NULL, or why not (in a file, one pread() does). */
@@ -226,14 +226,14 @@ int capture_open(struct cp_capture *c, const char *path,
 	*c = (struct cp_capture){ .name = path, .fd = -1 };
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (fd < 0 || fstat(fd, &st))
-		errf(err, errlen, "%m");
+		cp_err(err, errlen, "%m");
 	else if (S_ISDIR(st.st_mode))
-		errf(err, errlen, "%s", strerror(EISDIR));
+		cp_err(err, errlen, "%s", strerror(EISDIR));
 	else if (S_ISREG(st.st_mode))
 		return open_fd(c, fd, st.st_size, cgroups, err, errlen);
 	else if ((tmp = spool(fd, &st.st_size)) < 0)
-		errf(err, errlen, "copying to a temporary file in %s (TMPDIR): %m",
-		     spool_dir());
+		cp_err(err, errlen, "copying to a temporary file in %s (TMPDIR): %m",
+		       spool_dir());
 	if (fd > STDIN_FILENO)
 		close(fd);
 	return tmp < 0 ? -1 : open_fd(c, tmp, st.st_size, cgroups, err, errlen);
@@ -243,15 +243,11 @@ int record_check(const struct connprobe_record *rec, char *err, size_t errlen)
 {
 	if (record_ok(rec))
 		return 0;
-	if (rec->size != sizeof(*rec))
-		return errf(err, errlen,
-			    "record size %u, this tool reads %zu-byte records: module and tool were built from different connprobe.h",
-			    rec->size, sizeof(*rec));
-	if (rec->version != CONNPROBE_RECORD_VERSION)
-		return errf(err, errlen,
-			    "record version %u, this tool reads version %u: module and tool were built from different connprobe.h",
-			    rec->version, CONNPROBE_RECORD_VERSION);
-	return errf(err, errlen, "unknown record event %u", rec->event);
+	if (rec->size != sizeof(*rec) || rec->version != CONNPROBE_RECORD_VERSION)
+		return cp_err(err, errlen,
+			      "record version %u of %u bytes, this tool reads version %u of %zu bytes: module and tool were built from different connprobe.h",
+			      rec->version, rec->size, CONNPROBE_RECORD_VERSION, sizeof(*rec));
+	return cp_err(err, errlen, "unknown record event %u", rec->event);
 }
 
 const struct connprobe_record *capture_next_slow(struct cp_capture *c,
@@ -270,7 +266,7 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 		problem = pread_all(c->fd, c->chunk, n * REC_SIZE,
 				    c->hdr.header_size + c->next * REC_SIZE);
 		if (problem) {
-			errf(err, errlen, "reading record %llu: %s", c->next, problem);
+			cp_err(err, errlen, "reading record %llu: %s", c->next, problem);
 			return NULL;
 		}
 		c->chunk_first = c->next;
@@ -319,25 +315,21 @@ int replay_run(struct cp_capture *c, struct cp_sink *sink)
 		.realtime_offset_ns = c->hdr.realtime_offset_ns,
 		.start_ns = c->hdr.start_ns, .hostname = c->hdr.hostname };
 	const struct connprobe_record *rec;
+	int bad = sink->ops->begin(sink, &info);
 	char err[512];
 
-	if (sink->ops->begin(sink, &info))
-		goto out_sink_err;
 	/* recorded rounds were sorted already: file order is time order */
-	while ((rec = capture_next(c, err, sizeof(err))))
-		if (sink_feed(sink, rec))
-			goto out_sink_err;
-	if (err[0]) {
+	while (!bad && (rec = capture_next(c, err, sizeof(err))))
+		bad = sink_feed(sink, rec);
+	if (!bad && err[0]) {
 		/* what the sink printed so far stays: say where it stopped */
 		sink_abort(sink);
 		fprintf(stderr, "connprobe: %s: %s\n", c->name, err);
 		return 1;
 	}
-	if (sink->ops->end(sink, c->lost_known ? &c->lost : NULL))
-		goto out_sink_err;
+	if (bad || sink->ops->end(sink, c->lost_known ? &c->lost : NULL)) {
+		fprintf(stderr, "connprobe: %s\n", sink->err);
+		return 1;
+	}
 	return 0;
-
-out_sink_err:
-	fprintf(stderr, "connprobe: %s\n", sink->err);
-	return 1;
 }

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "stats.h"
 #include "format.h"
+#include "sink.h"
 
 #define MOUNTS			"/proc/self/mounts"
 #define FILEID_KERNFS		0xfe	/* include/linux/exportfs.h */
@@ -91,13 +91,13 @@ int cgroups_open(struct cp_cgroups *c, const char *path, char *err, size_t errle
 	/* not the mount's root: its paths would pass for paths below the mount */
 	if (n < 0 || fstatfs(c->mount_fd, &sfs) ||
 	    statx(c->mount_fd, "", AT_EMPTY_PATH, 0, &stx))
-		errf(err, errlen, "%s: %m", mount);
+		cp_err(err, errlen, "%s: %m", mount);
 	else if (sfs.f_type != CGROUP2_SUPER_MAGIC)
-		errf(err, errlen, "%s: not a cgroup2 mount", mount);
+		cp_err(err, errlen, "%s: not a cgroup2 mount", mount);
 	else if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-		errf(err, errlen, "%s: not the root of a cgroup2 mount", mount);
+		cp_err(err, errlen, "%s: not the root of a cgroup2 mount", mount);
 	else if (!(c->mount = strdup(mount)))
-		errf(err, errlen, "out of memory");
+		cp_err(err, errlen, "out of memory");
 	else
 		return 0;
 	if (c->mount_fd >= 0)

@@ -170,7 +170,7 @@ static int push(struct cp_filter_push *p, const char *ours, char *err, size_t er
 	if (e == ENOENT)	/* a module without the filter file */
 		return 0;
 	if (e)
-		return errf(err, errlen, "%s: %s", p->path, strerror(e));
+		return cp_err(err, errlen, "%s: %s", p->path, strerror(e));
 	theirs[strcspn(theirs, "\n")] = '\0';
 	/* who set it: a live run holds its owner file's lock, a dead one not */
 	if (strcmp(theirs, "none")) {
@@ -186,8 +186,8 @@ static int push(struct cp_filter_push *p, const char *ours, char *err, size_t er
 			"connprobe: note: cleared the module's filter '%s', left in force by connprobe (pid %ld), which ended without clearing it\n",
 			theirs, pid);
 		if (write_text(p->path, "none"))
-			return errf(err, errlen, "%s: cannot clear '%s': %m",
-				    p->path, theirs);
+			return cp_err(err, errlen, "%s: cannot clear '%s': %m",
+				      p->path, theirs);
 		strcpy(theirs, "none");
 	}
 	if (!strcmp(theirs, ours))
@@ -210,7 +210,7 @@ static int push(struct cp_filter_push *p, const char *ours, char *err, size_t er
 		snprintf(err, errlen,
 			 "another connprobe is putting its filter in force; the filter is global: run with the same filters, or after it");
 	else if (write_text(p->path, ours))
-		errf(err, errlen, "%s: cannot set '%s': %m", p->path, ours);
+		cp_err(err, errlen, "%s: cannot set '%s': %m", p->path, ours);
 	else
 		p->pushed = true;
 	return p->pushed ? 0 : -1;
@@ -231,7 +231,7 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 	    snprintf(p->owner, sizeof(p->owner), "%s/%s", rundir,
 		     FILTER_OWNER_FILE) >= (int)sizeof(p->owner) ||
 	    filter_kernel_text(f, ours, sizeof(ours)))
-		return errf(err, errlen, "filter too long for the module");
+		return cp_err(err, errlen, "filter too long for the module");
 	ret = push(p, ours, err, errlen);
 	/* a dead run's owner file, kept for ours if we pushed */
 	if (!p->pushed)

@@ -82,13 +82,13 @@ int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
 	/* versionsort: cpu2 before cpu10 */
 	n = scandir(dir, &names, is_cpu_file, versionsort);
 	if (n < 0)
-		return errf(err, errlen, "%s: %m", dir);
+		return cp_err(err, errlen, "%s: %m", dir);
 	r->pfds = calloc(n + 1, sizeof(*r->pfds));
 	r->cpus = calloc(n + 1, sizeof(*r->cpus));
 	if (!n)
-		errf(err, errlen, "%s: no %sN files", dir, CONNPROBE_CPU_FILE_BASE);
+		cp_err(err, errlen, "%s: no %sN files", dir, CONNPROBE_CPU_FILE_BASE);
 	else if (!r->pfds || !r->cpus)
-		errf(err, errlen, "out of memory");
+		cp_err(err, errlen, "out of memory");
 	/* up to the first that fails to open */
 	for (i = 0; r->pfds && r->cpus && i < n && r->nr == (size_t)i; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
@@ -97,7 +97,7 @@ int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
 		/* Non-blocking is belt and braces: the module never blocks. */
 		r->pfds[i].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (r->pfds[i].fd < 0)
-			errf(err, errlen, "%s: %m", path);
+			cp_err(err, errlen, "%s: %m", path);
 		else
 			r->nr++;
 	}
@@ -137,7 +137,7 @@ long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen)
 			cap *= 2;
 		p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
 		if (!p)
-			return errf(err, errlen, "out of memory");
+			return cp_err(err, errlen, "out of memory");
 		r->rec = p;
 		r->cap = cap;
 		for (got = 0; got < max; got += n / rec_size, r->len += n / rec_size) {
@@ -148,17 +148,17 @@ long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen)
 			else if (n == 0 || (n < 0 && errno == EAGAIN))	/* all read */
 				break;
 			else if (n < 0)
-				return errf(err, errlen, "read %s%u: %m",
-					    CONNPROBE_CPU_FILE_BASE, r->cpus[i]);
+				return cp_err(err, errlen, "read %s%u: %m",
+					      CONNPROBE_CPU_FILE_BASE, r->cpus[i]);
 			else if (n % rec_size)
-				return errf(err, errlen,
-					    "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
-					    CONNPROBE_CPU_FILE_BASE, r->cpus[i], n, rec_size);
+				return cp_err(err, errlen,
+					      "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
+					      CONNPROBE_CPU_FILE_BASE, r->cpus[i], n, rec_size);
 			for (j = 0; j < n / rec_size; j++)
 				if (!record_ok(&r->rec[r->len + j]) &&
 				    record_check(&r->rec[r->len + j], msg, sizeof(msg)))
-					return errf(err, errlen, "%s%u: %s",
-						    CONNPROBE_CPU_FILE_BASE, r->cpus[i], msg);
+					return cp_err(err, errlen, "%s%u: %s",
+						      CONNPROBE_CPU_FILE_BASE, r->cpus[i], msg);
 		}
 	}
 	return total;
@@ -210,16 +210,13 @@ static long read_round(struct live *l)
 	return n > 0 && sink_flush(l->sink) ? -1 : n;
 }
 
-/* What the run lost so far into @delta (stats_free() it); -1: l->err. */
-static int losses_now(struct live *l, struct cp_stats *delta)
+/* What the run lost so far into @now (stats_free() it); -1: l->err. */
+static int losses_now(struct live *l, struct cp_stats *now)
 {
-	struct cp_stats now;
-	int ret = stats_read(l->dir, &now, l->err, sizeof(l->err));
+	int ret = stats_read(l->dir, now, l->err, sizeof(l->err));
 
-	memset(delta, 0, sizeof(*delta));
-	if (!ret && stats_diff(&l->start, &now, delta))
-		ret = errf(l->err, sizeof(l->err), "out of memory");
-	stats_free(&now);
+	if (!ret)
+		stats_diff(&l->start, now);
 	return ret;
 }
 
@@ -242,12 +239,12 @@ static int loop(struct live *l, double duration)
 		ready = poll(l->rd.pfds, l->rd.nr, timeout);
 		/* EINTR, a signal: the loop checks its exit flag */
 		if (ready < 0 && errno != EINTR)
-			return errf(l->err, sizeof(l->err), "poll: %m");
+			return cp_err(l->err, sizeof(l->err), "poll: %m");
 		for (i = 0; ready > 0 && i < l->rd.nr; i++)
 			if (l->rd.pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL))
-				return errf(l->err, sizeof(l->err),
-					    "%s%u: buffer closed (module unloaded?)",
-					    CONNPROBE_CPU_FILE_BASE, l->rd.cpus[i]);
+				return cp_err(l->err, sizeof(l->err),
+					      "%s%u: buffer closed (module unloaded?)",
+					      CONNPROBE_CPU_FILE_BASE, l->rd.cpus[i]);
 		/* POLLIN says only a sub-buffer is full: read partial ones too */
 		n = read_round(l);
 		if (n < 0)
@@ -286,7 +283,7 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 	if (stats_read(opts->dir, &l.start, l.err, sizeof(l.err)) ||
 	    reader_open(&l.rd, opts->dir, l.err, sizeof(l.err)) ||
 	    ((sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) &&
-	     errf(l.err, sizeof(l.err), "sigaction: %m")))
+	     cp_err(l.err, sizeof(l.err), "sigaction: %m")))
 		goto cleanup;
 	info.realtime_offset_ns = realtime_offset_now();
 	info.start_ns = mono_now();
