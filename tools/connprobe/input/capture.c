@@ -16,8 +16,7 @@
 #define MAX_SECTIONS_SIZE	(64 << 20)
 /* Records per read(): 232 KiB, at home in a core's L2 cache. */
 #define CHUNK_RECORDS	1024
-#define TRUNCATED \
-	"truncated capture: no end marker (was the recording cut short?)"
+#define TRUNCATED	"truncated capture: no end marker (was the recording cut short?)"
 #define BAD_CGROUPS	"corrupt capture: bad cgroup section"
 
 /* Each load_*() returns NULL, or what is wrong. */
@@ -137,16 +136,14 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 	else if (h->byte_order != CP_CAPTURE_BYTE_ORDER)
 		problem = "capture written on a host of another byte order";
 	else if (h->version != CP_CAPTURE_VERSION)
-		snprintf(err, errlen,
-			 "capture format version %u, this tool reads version %u",
-			 h->version, CP_CAPTURE_VERSION);
+		cp_err(err, errlen, "capture format version %u, this tool reads version %u",
+		       h->version, CP_CAPTURE_VERSION);
 	else if (h->record_version != CONNPROBE_RECORD_VERSION || h->record_size != REC_SIZE)
-		snprintf(err, errlen,
-			 "capture holds version %u records of %u bytes, this tool reads version %u records of %zu bytes",
-			 h->record_version, h->record_size,
-			 CONNPROBE_RECORD_VERSION, REC_SIZE);
+		cp_err(err, errlen,
+		       "capture holds version %u records of %u bytes, this tool reads version %u records of %zu bytes",
+		       h->record_version, h->record_size, CONNPROBE_RECORD_VERSION, REC_SIZE);
 	else if (h->header_size < sizeof(*h) || h->header_size % 8)
-		snprintf(err, errlen, "corrupt capture: header size %u", h->header_size);
+		cp_err(err, errlen, "corrupt capture: header size %u", h->header_size);
 	else if (size < h->header_size + sizeof(*f))
 		problem = TRUNCATED;
 	else
@@ -158,13 +155,13 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 		problem = TRUNCATED;
 	else if (f->nr_records > body / REC_SIZE ||
 		 f->sections_size != body - f->nr_records * REC_SIZE)
-		snprintf(err, errlen,
-			 "corrupt capture: %llu records and %llu bytes of sections do not fill its %zu bytes",
-			 (unsigned long long)f->nr_records,
-			 (unsigned long long)f->sections_size, size);
+		cp_err(err, errlen,
+		       "corrupt capture: %llu records and %llu bytes of sections do not fill its %zu bytes",
+		       (unsigned long long)f->nr_records, (unsigned long long)f->sections_size,
+		       size);
 	else if (f->sections_size > MAX_SECTIONS_SIZE)
-		snprintf(err, errlen, "corrupt capture: %llu bytes of sections",
-			 (unsigned long long)f->sections_size);
+		cp_err(err, errlen, "corrupt capture: %llu bytes of sections",
+		       (unsigned long long)f->sections_size);
 	else if (!(sec = malloc(f->sections_size + 1)) ||
 		 !(c->chunk = malloc(CHUNK_RECORDS * REC_SIZE)))
 		problem = "out of memory";
@@ -180,28 +177,17 @@ out:
 	return ret;
 }
 
-static const char *spool_dir(void)
-{
-	const char *dir = getenv("TMPDIR");
-
-	return dir && *dir ? dir : "/var/tmp";
-}
-
-/* A pipe, to an unnamed file checked whole as any: its fd, or -1 (errno). */
-static int spool(int in, off_t *size)
+/* A pipe, to a file in @dir unlinked at once, checked whole as any: its fd, or -1 (errno). */
+static int spool(int in, const char *dir, off_t *size)
 {
 	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
-	int fd = buf ? open(spool_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600) : -1;
+	int fd = -1;
 	ssize_t n = 0;
 
-	/* no O_TMPFILE in that fs (NFS, vfat...) or kernel: unlinked at once */
-	if (fd < 0 && buf) {
-		errno = ENAMETOOLONG;
-		if (snprintf(path, sizeof(path), "%s/connprobe-report.XXXXXX",
-			     spool_dir()) < (int)sizeof(path) &&
-		    (fd = mkostemp(path, O_CLOEXEC)) >= 0)
-			unlink(path);
-	}
+	errno = buf ? ENAMETOOLONG : ENOMEM;
+	if (buf && snprintf(path, sizeof(path), "%s/connprobe-report.XXXXXX", dir) <
+	    (int)sizeof(path) && (fd = mkostemp(path, O_CLOEXEC)) >= 0)
+		unlink(path);
 	for (*size = 0; fd >= 0 &&
 	     (n = read(in, buf, CHUNK_RECORDS * REC_SIZE)) > 0; *size += n) {
 		/* a short write: the disk is full */
@@ -220,10 +206,13 @@ static int spool(int in, off_t *size)
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
+	const char *tmpdir = getenv("TMPDIR");
 	struct stat st;
 	int fd, tmp = -1;
 
 	*c = (struct cp_capture){ .name = path, .fd = -1 };
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/var/tmp";
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (fd < 0 || fstat(fd, &st))
 		cp_err(err, errlen, "%m");
@@ -231,9 +220,8 @@ int capture_open(struct cp_capture *c, const char *path,
 		cp_err(err, errlen, "%s", strerror(EISDIR));
 	else if (S_ISREG(st.st_mode))
 		return open_fd(c, fd, st.st_size, cgroups, err, errlen);
-	else if ((tmp = spool(fd, &st.st_size)) < 0)
-		cp_err(err, errlen, "copying to a temporary file in %s (TMPDIR): %m",
-		       spool_dir());
+	else if ((tmp = spool(fd, tmpdir, &st.st_size)) < 0)
+		cp_err(err, errlen, "copying to a temporary file in %s (TMPDIR): %m", tmpdir);
 	if (fd > STDIN_FILENO)
 		close(fd);
 	return tmp < 0 ? -1 : open_fd(c, tmp, st.st_size, cgroups, err, errlen);
@@ -253,9 +241,8 @@ int record_check(const struct connprobe_record *rec, char *err, size_t errlen)
 const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 						 char *err, size_t errlen)
 {
-	const struct connprobe_record *rec;
 	unsigned long long n = c->nr_records - c->next;
-	const char *problem;
+	const char *problem = NULL;
 	char msg[256];
 
 	err[0] = '\0';
@@ -265,20 +252,16 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 		n = n < CHUNK_RECORDS ? n : CHUNK_RECORDS;
 		problem = pread_all(c->fd, c->chunk, n * REC_SIZE,
 				    c->hdr.header_size + c->next * REC_SIZE);
-		if (problem) {
-			cp_err(err, errlen, "reading record %llu: %s", c->next, problem);
-			return NULL;
-		}
 		c->chunk_first = c->next;
-		c->chunk_len = n;
+		c->chunk_len = problem ? 0 : n;
 	}
-	rec = &c->chunk[c->next - c->chunk_first];
-	if (record_check(rec, msg, sizeof(msg))) {
-		snprintf(err, errlen, "record %llu: %s", c->next, msg);
-		return NULL;
-	}
-	c->next++;
-	return rec;
+	if (problem)
+		cp_err(err, errlen, "reading record %llu: %s", c->next, problem);
+	else if (record_check(&c->chunk[c->next - c->chunk_first], msg, sizeof(msg)))
+		cp_err(err, errlen, "record %llu: %s", c->next, msg);
+	else
+		return &c->chunk[c->next++ - c->chunk_first];
+	return NULL;
 }
 
 void capture_close(struct cp_capture *c)
@@ -293,9 +276,8 @@ void capture_close(struct cp_capture *c)
 void capture_print_info(FILE *f, const struct cp_capture *c)
 {
 	struct cp_timecache tc = { 0 };
-	long long start = realtime_of(c->hdr.start_ns, c->hdr.realtime_offset_ns);
 	char when[48], lost[24] = "unknown";
-	size_t n = fmt_rfc3339(&tc, when, start);
+	size_t n = fmt_rfc3339(&tc, when, realtime_of(c->hdr.start_ns, c->hdr.realtime_offset_ns));
 
 	if (c->lost_known)
 		snprintf(lost, sizeof(lost), "%llu", c->lost.total_lost);

@@ -20,7 +20,6 @@
 #include "format.h"
 #include "sink.h"
 
-#define MOUNTS			"/proc/self/mounts"
 #define FILEID_KERNFS		0xfe	/* include/linux/exportfs.h */
 #define WALK_INTERVAL_NS	1000000000LL
 
@@ -35,17 +34,14 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path, size_t len)
 	struct cp_cgroup *cg = htab_insert(&c->tab, &id);
 
 	c->last = NULL;		/* an insert may move the entries */
-	if (!cg)
-		return -1;
-	if (cg->path || !path)
+	if (!cg || cg->path || !path)
+		return cg ? 0 : -1;
+	if ((cg->path = strndup(path, len))) {
+		container_id(cg->path, cg->container);
 		return 0;
-	cg->path = strndup(path, len);
-	if (!cg->path) {
-		htab_remove(&c->tab, &id);	/* unknown, not gone */
-		return -1;
 	}
-	container_id(cg->path, cg->container);
-	return 0;
+	htab_remove(&c->tab, &id);	/* unknown, not gone */
+	return -1;
 }
 
 static ssize_t fd_path(int fd, char *buf)
@@ -82,7 +78,7 @@ int cgroups_open(struct cp_cgroups *c, const char *path, char *err, size_t errle
 	ssize_t n;
 
 	cgroups_init(c);
-	if (!path && cgroup2_mount_find(MOUNTS, found, sizeof(found)))
+	if (!path && cgroup2_mount_find("/proc/self/mounts", found, sizeof(found)))
 		return 0;
 	c->mount_fd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	n = c->mount_fd < 0 ? -1 : fd_path(c->mount_fd, c->canon);

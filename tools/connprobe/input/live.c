@@ -46,11 +46,9 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 	else if (!e)
 		return 0;
 	else if (e != ENOENT)
-		fprintf(stderr, "connprobe: %s: %s\n", dir,
-			e < 0 ? "not a directory" : strerror(e));
+		fprintf(stderr, "connprobe: %s: %s\n", dir, e < 0 ? "not a directory" : strerror(e));
 	else if (!fake_debugfs && access(MODULE_SYSFS, F_OK) == 0)
-		fprintf(stderr,
-			"connprobe: module is loaded but %s is missing; see dmesg\n", dir);
+		fprintf(stderr, "connprobe: module is loaded but %s is missing; see dmesg\n", dir);
 	else
 		fprintf(stderr,
 			"connprobe: module not loaded: %s not found; load it with: modprobe connprobe (from a build tree: insmod connprobe.ko)\n",
@@ -125,21 +123,18 @@ void reader_close(struct cp_reader *r)
 long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen)
 {
 	const size_t rec_size = sizeof(struct connprobe_record);
-	size_t i, j, got, cap;
+	/* room for @max of each CPU, so that one read() can take them all */
+	void *p = realloc(r->rec, r->nr * max * rec_size);
+	size_t i, j, got;
 	long total = 0;
 	char msg[256];
-	void *p;
 	ssize_t n;
 
+	if (!p)
+		return cp_err(err, errlen, "out of memory");
+	r->rec = p;
+	r->len = 0;
 	for (i = 0; i < r->nr; total += got, i++) {
-		/* room for @max more, so that one read() can take them all */
-		for (cap = r->cap ? r->cap : max; cap - r->len < max;)
-			cap *= 2;
-		p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
-		if (!p)
-			return cp_err(err, errlen, "out of memory");
-		r->rec = p;
-		r->cap = cap;
 		for (got = 0; got < max; got += n / rec_size, r->len += n / rec_size) {
 			/* whole records, into an array of them: nothing to align */
 			n = read(r->pfds[i].fd, r->rec + r->len, (max - got) * rec_size);
@@ -206,7 +201,6 @@ static long read_round(struct live *l)
 	for (i = 0; n > 0 && i < r->len; i++)
 		if (sink_feed(l->sink, &r->rec[i]))
 			return -1;
-	r->len = 0;
 	return n > 0 && sink_flush(l->sink) ? -1 : n;
 }
 
@@ -223,16 +217,14 @@ static int losses_now(struct live *l, struct cp_stats *now)
 /* Read rounds until stopped; -1 with a message in l->err or the sink's. */
 static int loop(struct live *l, double duration)
 {
-	long long end = LLONG_MAX, next_tick = LLONG_MAX, t0, left_ms;
+	long long t0 = mono_now(), left_ms;
+	long long end = duration > 0 ? t0 + (long long)(duration * 1e9) : LLONG_MAX;
+	long long next_tick = l->sink->tick_ns ? t0 + l->sink->tick_ns : LLONG_MAX;
 	struct cp_stats delta;
 	int ready, timeout, bad, failed;
 	size_t i;
 	long n;
 
-	if (duration > 0)
-		end = mono_now() + (long long)(duration * 1e9);
-	if (l->sink->tick_ns)
-		next_tick = mono_now() + l->sink->tick_ns;
 	while (!exiting && (t0 = mono_now()) < end) {
 		left_ms = (end - t0 - 1) / 1000000 + 1;
 		timeout = left_ms < POLL_INTERVAL_MS ? left_ms : POLL_INTERVAL_MS;
@@ -242,9 +234,8 @@ static int loop(struct live *l, double duration)
 			return cp_err(l->err, sizeof(l->err), "poll: %m");
 		for (i = 0; ready > 0 && i < l->rd.nr; i++)
 			if (l->rd.pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL))
-				return cp_err(l->err, sizeof(l->err),
-					      "%s%u: buffer closed (module unloaded?)",
-					      CONNPROBE_CPU_FILE_BASE, l->rd.cpus[i]);
+				return cp_err(l->err, sizeof(l->err), CONNPROBE_CPU_FILE_BASE
+					      "%u: buffer closed (module unloaded?)", l->rd.cpus[i]);
 		/* POLLIN says only a sub-buffer is full: read partial ones too */
 		n = read_round(l);
 		if (n < 0)
@@ -271,7 +262,7 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 {
 	struct sigaction sa = { .sa_handler = sig_handler };
 	struct live l = { .sink = sink, .dir = opts->dir };
-	struct cp_source_info info = { .live = true };
+	struct cp_source_info info;
 	struct cp_stats delta = { 0 };
 	struct utsname uts;
 	int i, rounds, bad, ret = 1;
@@ -285,14 +276,12 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 	    ((sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) &&
 	     cp_err(l.err, sizeof(l.err), "sigaction: %m")))
 		goto cleanup;
-	info.realtime_offset_ns = realtime_offset_now();
-	info.start_ns = mono_now();
-	info.hostname = uname(&uts) ? "" : uts.nodename;
+	info = (struct cp_source_info){ .live = true, .realtime_offset_ns = realtime_offset_now(),
+		.start_ns = mono_now(), .hostname = uname(&uts) ? "" : uts.nodename };
 	if (sink->ops->begin(sink, &info) || loop(&l, opts->duration))
 		goto cleanup;
-	rounds = !l.start.buf_size ? MAX_DRAIN_ROUNDS : 1 +
-		 (int)((l.start.buf_size / CONNPROBE_RECORD_SIZE +
-			MAX_PER_CPU_ROUND - 1) / MAX_PER_CPU_ROUND);
+	rounds = !l.start.buf_size ? MAX_DRAIN_ROUNDS :
+		 2 + (int)(l.start.buf_size / CONNPROBE_RECORD_SIZE / MAX_PER_CPU_ROUND);
 	for (i = 0, n = 1; i < rounds && n > 0; i++)
 		n = read_round(&l);
 	if (n < 0)

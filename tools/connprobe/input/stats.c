@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <connprobe.h>
-
 #include "sink.h"
 
 #define SYMBOL_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$"
@@ -20,10 +18,7 @@
 enum { L_CPU, L_PROBE, L_MODE, L_TOTAL, L_BUF_SIZE, L_UNTRACKED,
        L_RECLAIMED, L_FILTERED, NR_LINES };
 
-/*
- * Known lines word by word ("N" a decimal, "SYMBOL" a word, the rest as is),
- * also errors' "expected" text.  @off: where numbers of the other lines go.
- */
+/* Known lines ("N" a decimal, "SYMBOL" a word), errors' "expected" text too. */
 static const struct line_def {
 	const char *shape;
 	size_t off[4];
@@ -164,8 +159,7 @@ int stats_read(const char *dir, struct cp_stats *st, char *err, size_t errlen)
 	int ret = -1, e;
 
 	memset(st, 0, sizeof(*st));
-	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
-	    (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >= (int)sizeof(path))
 		cp_err(err, errlen, "%s: path too long", dir);
 	else if ((e = text ? read_text(path, text, MAX_STATS_SIZE + 1) : ENOMEM))
 		cp_err(err, errlen, "%s: %s", path, strerror(e));

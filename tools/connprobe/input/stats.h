@@ -36,10 +36,7 @@ struct cp_stats {
 	unsigned int have;		/* a bit per known line it had */
 };
 
-/*
- * Parse (cut up) stats file @text into @st, skipping lines a newer module
- * adds; -1 on a malformed line, why in @err.  stats_free() @st either way.
- */
+/* Parse (cut up) @text, skipping lines a newer module adds; stats_free() @st either way. */
 int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen);
 /* stats_parse() the stats file in debugfs directory @dir. */
 int stats_read(const char *dir, struct cp_stats *st, char *err, size_t errlen);

@@ -117,7 +117,7 @@ static int test_read_all_with_cap(const void *arg)
 	CHECK_INT(rd.rec[109].seq, 99);
 	/* the cap left the rest for the next round */
 	CHECK_INT(reader_read_all(&rd, 100, err, sizeof(err)), 50);
-	CHECK_INT(rd.rec[159].seq, 149);
+	CHECK_INT(rd.rec[49].seq, 149);
 	CHECK_INT(reader_read_all(&rd, 100, err, sizeof(err)), 0);
 	ret = 0;
 fail:
