@@ -71,8 +71,7 @@ static const char *load_cgroups(const unsigned char *p, __u64 size,
 		off += sizeof(e);
 		if (e.path_len > size - off || CP_ALIGN8(off + e.path_len) > size)
 			return BAD_CGROUPS;
-		if (cgroups && cgroups_add(cgroups, e.id,
-					   (const char *)p + off, e.path_len))
+		if (cgroups && cgroups_add(cgroups, e.id, (const char *)p + off, e.path_len))
 			return "out of memory";
 	}
 	return NULL;
@@ -92,8 +91,7 @@ static int load_sections(struct cp_capture *c, const unsigned char *p,
 		off += sizeof(sec);
 		if (CP_ALIGN8((__u64)sec.size) > size - off)
 			return cp_err(err, errlen,
-				      "corrupt capture: section of %u bytes overruns the file",
-				      sec.size);
+				      "corrupt capture: section of %u bytes overruns the file", sec.size);
 		if (sec.type == CP_SECTION_LOSSES)
 			problem = load_losses(c, p + off, sec.size);
 		else if (sec.type == CP_SECTION_CGROUPS)
@@ -107,9 +105,7 @@ static const char *pread_all(int fd, void *buf, size_t len, off_t off)
 {
 	ssize_t n = pread(fd, buf, len, off);
 
-	if (n == (ssize_t)len)
-		return NULL;
-	return n < 0 ? strerror(errno) : "file changed while read";
+	return n == (ssize_t)len ? NULL : n < 0 ? strerror(errno) : "file changed while read";
 }
 
 /* Check all but the records of capture @fd, the most telling checks first. */

@@ -36,7 +36,8 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path, size_t len)
 	c->last = NULL;		/* an insert may move the entries */
 	if (!cg || cg->path || !path)
 		return cg ? 0 : -1;
-	if ((cg->path = strndup(path, len))) {
+	cg->path = strndup(path, len);
+	if (cg->path) {
 		container_id(cg->path, cg->container);
 		return 0;
 	}
