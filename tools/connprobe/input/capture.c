@@ -16,8 +16,7 @@
 #define MAX_SECTIONS_SIZE	(64 << 20)
 /* Records per read(): 232 KiB, at home in a core's L2 cache. */
 #define CHUNK_RECORDS	1024
-#define TRUNCATED \
-	"truncated capture: no end marker (was the recording cut short?)"
+#define TRUNCATED	"truncated capture: no end marker (was the recording cut short?)"
 #define BAD_CGROUPS	"corrupt capture: bad cgroup section"
 
 /* Each load_*() returns NULL, or what is wrong. */
@@ -72,8 +71,7 @@ static const char *load_cgroups(const unsigned char *p, __u64 size,
 		off += sizeof(e);
 		if (e.path_len > size - off || CP_ALIGN8(off + e.path_len) > size)
 			return BAD_CGROUPS;
-		if (cgroups && cgroups_add(cgroups, e.id,
-					   (const char *)p + off, e.path_len))
+		if (cgroups && cgroups_add(cgroups, e.id, (const char *)p + off, e.path_len))
 			return "out of memory";
 	}
 	return NULL;
@@ -88,19 +86,18 @@ static int load_sections(struct cp_capture *c, const unsigned char *p,
 
 	for (off = 0; off < size && !problem; off += CP_ALIGN8((__u64)sec.size)) {
 		if (size - off < sizeof(sec))
-			return errf(err, errlen, "corrupt capture: section header cut short");
+			return cp_err(err, errlen, "corrupt capture: section header cut short");
 		memcpy(&sec, p + off, sizeof(sec));
 		off += sizeof(sec);
 		if (CP_ALIGN8((__u64)sec.size) > size - off)
-			return errf(err, errlen,
-				    "corrupt capture: section of %u bytes overruns the file",
-				    sec.size);
+			return cp_err(err, errlen,
+				      "corrupt capture: section of %u bytes overruns the file", sec.size);
 		if (sec.type == CP_SECTION_LOSSES)
 			problem = load_losses(c, p + off, sec.size);
 		else if (sec.type == CP_SECTION_CGROUPS)
 			problem = load_cgroups(p + off, sec.size, cgroups);
 	}
-	return problem ? errf(err, errlen, "%s", problem) : 0;
+	return problem ? cp_err(err, errlen, "%s", problem) : 0;
 }
 
 /* Read @len bytes at @off: NULL, or why not (in a file, one pread() does). */
@@ -108,9 +105,7 @@ static const char *pread_all(int fd, void *buf, size_t len, off_t off)
 {
 	ssize_t n = pread(fd, buf, len, off);
 
-	if (n == (ssize_t)len)
-		return NULL;
-	return n < 0 ? strerror(errno) : "file changed while read";
+	return n == (ssize_t)len ? NULL : n < 0 ? strerror(errno) : "file changed while read";
 }
 
 /* Check all but the records of capture @fd, the most telling checks first. */
@@ -137,16 +132,14 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 	else if (h->byte_order != CP_CAPTURE_BYTE_ORDER)
 		problem = "capture written on a host of another byte order";
 	else if (h->version != CP_CAPTURE_VERSION)
-		snprintf(err, errlen,
-			 "capture format version %u, this tool reads version %u",
-			 h->version, CP_CAPTURE_VERSION);
+		cp_err(err, errlen, "capture format version %u, this tool reads version %u",
+		       h->version, CP_CAPTURE_VERSION);
 	else if (h->record_version != CONNPROBE_RECORD_VERSION || h->record_size != REC_SIZE)
-		snprintf(err, errlen,
-			 "capture holds version %u records of %u bytes, this tool reads version %u records of %zu bytes",
-			 h->record_version, h->record_size,
-			 CONNPROBE_RECORD_VERSION, REC_SIZE);
+		cp_err(err, errlen,
+		       "capture holds version %u records of %u bytes, this tool reads version %u records of %zu bytes",
+		       h->record_version, h->record_size, CONNPROBE_RECORD_VERSION, REC_SIZE);
 	else if (h->header_size < sizeof(*h) || h->header_size % 8)
-		snprintf(err, errlen, "corrupt capture: header size %u", h->header_size);
+		cp_err(err, errlen, "corrupt capture: header size %u", h->header_size);
 	else if (size < h->header_size + sizeof(*f))
 		problem = TRUNCATED;
 	else
@@ -158,13 +151,13 @@ static int open_fd(struct cp_capture *c, int fd, size_t size,
 		problem = TRUNCATED;
 	else if (f->nr_records > body / REC_SIZE ||
 		 f->sections_size != body - f->nr_records * REC_SIZE)
-		snprintf(err, errlen,
-			 "corrupt capture: %llu records and %llu bytes of sections do not fill its %zu bytes",
-			 (unsigned long long)f->nr_records,
-			 (unsigned long long)f->sections_size, size);
+		cp_err(err, errlen,
+		       "corrupt capture: %llu records and %llu bytes of sections do not fill its %zu bytes",
+		       (unsigned long long)f->nr_records, (unsigned long long)f->sections_size,
+		       size);
 	else if (f->sections_size > MAX_SECTIONS_SIZE)
-		snprintf(err, errlen, "corrupt capture: %llu bytes of sections",
-			 (unsigned long long)f->sections_size);
+		cp_err(err, errlen, "corrupt capture: %llu bytes of sections",
+		       (unsigned long long)f->sections_size);
 	else if (!(sec = malloc(f->sections_size + 1)) ||
 		 !(c->chunk = malloc(CHUNK_RECORDS * REC_SIZE)))
 		problem = "out of memory";
@@ -180,28 +173,17 @@ out:
 	return ret;
 }
 
-static const char *spool_dir(void)
-{
-	const char *dir = getenv("TMPDIR");
-
-	return dir && *dir ? dir : "/var/tmp";
-}
-
-/* A pipe, to an unnamed file checked whole as any: its fd, or -1 (errno). */
-static int spool(int in, off_t *size)
+/* A pipe, to a file in @dir unlinked at once, checked whole as any: its fd, or -1 (errno). */
+static int spool(int in, const char *dir, off_t *size)
 {
 	char path[PATH_MAX], *buf = malloc(CHUNK_RECORDS * REC_SIZE);
-	int fd = buf ? open(spool_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600) : -1;
+	int fd = -1;
 	ssize_t n = 0;
 
-	/* no O_TMPFILE in that fs (NFS, vfat...) or kernel: unlinked at once */
-	if (fd < 0 && buf) {
-		errno = ENAMETOOLONG;
-		if (snprintf(path, sizeof(path), "%s/connprobe-report.XXXXXX",
-			     spool_dir()) < (int)sizeof(path) &&
-		    (fd = mkostemp(path, O_CLOEXEC)) >= 0)
-			unlink(path);
-	}
+	errno = buf ? ENAMETOOLONG : ENOMEM;
+	if (buf && snprintf(path, sizeof(path), "%s/connprobe-report.XXXXXX", dir) <
+	    (int)sizeof(path) && (fd = mkostemp(path, O_CLOEXEC)) >= 0)
+		unlink(path);
 	for (*size = 0; fd >= 0 &&
 	     (n = read(in, buf, CHUNK_RECORDS * REC_SIZE)) > 0; *size += n) {
 		/* a short write: the disk is full */
@@ -220,20 +202,22 @@ static int spool(int in, off_t *size)
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen)
 {
+	const char *tmpdir = getenv("TMPDIR");
 	struct stat st;
 	int fd, tmp = -1;
 
 	*c = (struct cp_capture){ .name = path, .fd = -1 };
+	if (!tmpdir || !*tmpdir)
+		tmpdir = "/var/tmp";
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (fd < 0 || fstat(fd, &st))
-		errf(err, errlen, "%m");
+		cp_err(err, errlen, "%m");
 	else if (S_ISDIR(st.st_mode))
-		errf(err, errlen, "%s", strerror(EISDIR));
+		cp_err(err, errlen, "%s", strerror(EISDIR));
 	else if (S_ISREG(st.st_mode))
 		return open_fd(c, fd, st.st_size, cgroups, err, errlen);
-	else if ((tmp = spool(fd, &st.st_size)) < 0)
-		errf(err, errlen, "copying to a temporary file in %s (TMPDIR): %m",
-		     spool_dir());
+	else if ((tmp = spool(fd, tmpdir, &st.st_size)) < 0)
+		cp_err(err, errlen, "copying to a temporary file in %s (TMPDIR): %m", tmpdir);
 	if (fd > STDIN_FILENO)
 		close(fd);
 	return tmp < 0 ? -1 : open_fd(c, tmp, st.st_size, cgroups, err, errlen);
@@ -243,23 +227,18 @@ int record_check(const struct connprobe_record *rec, char *err, size_t errlen)
 {
 	if (record_ok(rec))
 		return 0;
-	if (rec->size != sizeof(*rec))
-		return errf(err, errlen,
-			    "record size %u, this tool reads %zu-byte records: module and tool were built from different connprobe.h",
-			    rec->size, sizeof(*rec));
-	if (rec->version != CONNPROBE_RECORD_VERSION)
-		return errf(err, errlen,
-			    "record version %u, this tool reads version %u: module and tool were built from different connprobe.h",
-			    rec->version, CONNPROBE_RECORD_VERSION);
-	return errf(err, errlen, "unknown record event %u", rec->event);
+	if (rec->size != sizeof(*rec) || rec->version != CONNPROBE_RECORD_VERSION)
+		return cp_err(err, errlen,
+			      "record version %u of %u bytes, this tool reads version %u of %zu bytes: module and tool were built from different connprobe.h",
+			      rec->version, rec->size, CONNPROBE_RECORD_VERSION, sizeof(*rec));
+	return cp_err(err, errlen, "unknown record event %u", rec->event);
 }
 
 const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 						 char *err, size_t errlen)
 {
-	const struct connprobe_record *rec;
 	unsigned long long n = c->nr_records - c->next;
-	const char *problem;
+	const char *problem = NULL;
 	char msg[256];
 
 	err[0] = '\0';
@@ -269,20 +248,16 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 		n = n < CHUNK_RECORDS ? n : CHUNK_RECORDS;
 		problem = pread_all(c->fd, c->chunk, n * REC_SIZE,
 				    c->hdr.header_size + c->next * REC_SIZE);
-		if (problem) {
-			errf(err, errlen, "reading record %llu: %s", c->next, problem);
-			return NULL;
-		}
 		c->chunk_first = c->next;
-		c->chunk_len = n;
+		c->chunk_len = problem ? 0 : n;
 	}
-	rec = &c->chunk[c->next - c->chunk_first];
-	if (record_check(rec, msg, sizeof(msg))) {
-		snprintf(err, errlen, "record %llu: %s", c->next, msg);
-		return NULL;
-	}
-	c->next++;
-	return rec;
+	if (problem)
+		cp_err(err, errlen, "reading record %llu: %s", c->next, problem);
+	else if (record_check(&c->chunk[c->next - c->chunk_first], msg, sizeof(msg)))
+		cp_err(err, errlen, "record %llu: %s", c->next, msg);
+	else
+		return &c->chunk[c->next++ - c->chunk_first];
+	return NULL;
 }
 
 void capture_close(struct cp_capture *c)
@@ -297,9 +272,8 @@ void capture_close(struct cp_capture *c)
 void capture_print_info(FILE *f, const struct cp_capture *c)
 {
 	struct cp_timecache tc = { 0 };
-	long long start = realtime_of(c->hdr.start_ns, c->hdr.realtime_offset_ns);
 	char when[48], lost[24] = "unknown";
-	size_t n = fmt_rfc3339(&tc, when, start);
+	size_t n = fmt_rfc3339(&tc, when, realtime_of(c->hdr.start_ns, c->hdr.realtime_offset_ns));
 
 	if (c->lost_known)
 		snprintf(lost, sizeof(lost), "%llu", c->lost.total_lost);
@@ -319,25 +293,21 @@ int replay_run(struct cp_capture *c, struct cp_sink *sink)
 		.realtime_offset_ns = c->hdr.realtime_offset_ns,
 		.start_ns = c->hdr.start_ns, .hostname = c->hdr.hostname };
 	const struct connprobe_record *rec;
+	int bad = sink->ops->begin(sink, &info);
 	char err[512];
 
-	if (sink->ops->begin(sink, &info))
-		goto out_sink_err;
 	/* recorded rounds were sorted already: file order is time order */
-	while ((rec = capture_next(c, err, sizeof(err))))
-		if (sink_feed(sink, rec))
-			goto out_sink_err;
-	if (err[0]) {
+	while (!bad && (rec = capture_next(c, err, sizeof(err))))
+		bad = sink_feed(sink, rec);
+	if (!bad && err[0]) {
 		/* what the sink printed so far stays: say where it stopped */
 		sink_abort(sink);
 		fprintf(stderr, "connprobe: %s: %s\n", c->name, err);
 		return 1;
 	}
-	if (sink->ops->end(sink, c->lost_known ? &c->lost : NULL))
-		goto out_sink_err;
+	if (bad || sink->ops->end(sink, c->lost_known ? &c->lost : NULL)) {
+		fprintf(stderr, "connprobe: %s\n", sink->err);
+		return 1;
+	}
 	return 0;
-
-out_sink_err:
-	fprintf(stderr, "connprobe: %s\n", sink->err);
-	return 1;
 }

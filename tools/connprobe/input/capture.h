@@ -5,7 +5,6 @@
 
 #include "cgroup.h"
 #include "sink.h"
-#include "stats.h"
 
 /* Every part a multiple of 8 bytes, fields in the host's byte order. */
 #define CP_CAPTURE_MAGIC	"CONNPRB\n"	/* 8 bytes, no NUL */
@@ -56,10 +55,8 @@ struct cp_capture_lost_cpu {
 	__u64 written, lost;
 };
 
-#define CP_CAPTURE_SYMBOL_LEN	48
-
 struct cp_capture_probe {
-	char symbol[CP_CAPTURE_SYMBOL_LEN];	/* NUL-terminated */
+	char symbol[48];		/* NUL-terminated */
 	__u64 nmissed, kp_nmissed, maxactive;
 };
 
@@ -84,11 +81,7 @@ struct cp_capture {
 	unsigned long long next;	/* capture_next()'s record */
 };
 
-/*
- * Open capture @path ("-", a pipe: spooled to $TMPDIR), check all but its
- * records (capture_next() does) and load its cgroups into @cgroups (may be
- * NULL).  -1 with why in @err; capture_close() it either way.
- */
+/* Open @path ("-": a pipe, spooled), check all but its records, fill @cgroups (or NULL). */
 int capture_open(struct cp_capture *c, const char *path,
 		 struct cp_cgroups *cgroups, char *err, size_t errlen);
 void capture_close(struct cp_capture *c);
@@ -110,16 +103,11 @@ const struct connprobe_record *capture_next_slow(struct cp_capture *c,
 static inline const struct connprobe_record *
 capture_next(struct cp_capture *c, char *err, size_t errlen)
 {
-	const struct connprobe_record *rec;
-
 	/* inline: a good record in the chunk already read */
-	if (c->next - c->chunk_first < c->chunk_len) {
-		rec = &c->chunk[c->next - c->chunk_first];
-		if (record_ok(rec)) {
-			err[0] = '\0';
-			c->next++;
-			return rec;
-		}
+	if (c->next - c->chunk_first < c->chunk_len &&
+	    record_ok(&c->chunk[c->next - c->chunk_first])) {
+		err[0] = '\0';
+		return &c->chunk[c->next++ - c->chunk_first];
 	}
 	return capture_next_slow(c, err, errlen);
 }

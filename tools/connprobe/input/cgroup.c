@@ -17,10 +17,9 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "stats.h"
 #include "format.h"
+#include "sink.h"
 
-#define MOUNTS			"/proc/self/mounts"
 #define FILEID_KERNFS		0xfe	/* include/linux/exportfs.h */
 #define WALK_INTERVAL_NS	1000000000LL
 
@@ -35,17 +34,15 @@ int cgroups_add(struct cp_cgroups *c, __u64 id, const char *path, size_t len)
 	struct cp_cgroup *cg = htab_insert(&c->tab, &id);
 
 	c->last = NULL;		/* an insert may move the entries */
-	if (!cg)
-		return -1;
-	if (cg->path || !path)
-		return 0;
+	if (!cg || cg->path || !path)
+		return cg ? 0 : -1;
 	cg->path = strndup(path, len);
-	if (!cg->path) {
-		htab_remove(&c->tab, &id);	/* unknown, not gone */
-		return -1;
+	if (cg->path) {
+		container_id(cg->path, cg->container);
+		return 0;
 	}
-	container_id(cg->path, cg->container);
-	return 0;
+	htab_remove(&c->tab, &id);	/* unknown, not gone */
+	return -1;
 }
 
 static ssize_t fd_path(int fd, char *buf)
@@ -82,7 +79,7 @@ int cgroups_open(struct cp_cgroups *c, const char *path, char *err, size_t errle
 	ssize_t n;
 
 	cgroups_init(c);
-	if (!path && cgroup2_mount_find(MOUNTS, found, sizeof(found)))
+	if (!path && cgroup2_mount_find("/proc/self/mounts", found, sizeof(found)))
 		return 0;
 	c->mount_fd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	n = c->mount_fd < 0 ? -1 : fd_path(c->mount_fd, c->canon);
@@ -91,13 +88,13 @@ int cgroups_open(struct cp_cgroups *c, const char *path, char *err, size_t errle
 	/* not the mount's root: its paths would pass for paths below the mount */
 	if (n < 0 || fstatfs(c->mount_fd, &sfs) ||
 	    statx(c->mount_fd, "", AT_EMPTY_PATH, 0, &stx))
-		errf(err, errlen, "%s: %m", mount);
+		cp_err(err, errlen, "%s: %m", mount);
 	else if (sfs.f_type != CGROUP2_SUPER_MAGIC)
-		errf(err, errlen, "%s: not a cgroup2 mount", mount);
+		cp_err(err, errlen, "%s: not a cgroup2 mount", mount);
 	else if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-		errf(err, errlen, "%s: not the root of a cgroup2 mount", mount);
+		cp_err(err, errlen, "%s: not the root of a cgroup2 mount", mount);
 	else if (!(c->mount = strdup(mount)))
-		errf(err, errlen, "out of memory");
+		cp_err(err, errlen, "out of memory");
 	else
 		return 0;
 	if (c->mount_fd >= 0)

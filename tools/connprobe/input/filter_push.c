@@ -11,28 +11,11 @@
 
 #include "live.h"
 
-static void put_list(FILE *o, const char *key, const __u16 *v,
-		     unsigned int n, unsigned int max)
-{
-	unsigned int i;
-
-	for (i = 0; i < n && i < max; i++)
-		fprintf(o, "%s%u", i ? "," : key, v[i]);
-}
-
-/* The module takes a comm of up to 15 bytes, without blanks. */
-static bool comm_pushable(const char *comm)
-{
-	size_t n = strnlen(comm, CONNPROBE_COMM_LEN);
-
-	return n && n < CONNPROBE_COMM_LEN && !strpbrk(comm, " \t\n");
-}
-
 int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 {
 	__u32 m = f->mask;
 	char *text = NULL;
-	size_t n = 0;
+	size_t n = 0, i;
 	FILE *o = open_memstream(&text, &n);
 	bool bad;
 
@@ -45,19 +28,22 @@ int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len)
 		fprintf(o, " tid=%u", f->tid);
 	if (m & CP_FILTER_UID)
 		fprintf(o, " uid=%u", f->uid);
-	if ((m & CP_FILTER_COMM) && comm_pushable(f->comm))
+	/* the module takes a comm of up to 15 bytes, without blanks */
+	if ((m & CP_FILTER_COMM) && f->comm[0] &&
+	    strnlen(f->comm, CONNPROBE_COMM_LEN) < CONNPROBE_COMM_LEN &&
+	    !strpbrk(f->comm, " \t\n"))
 		fprintf(o, " comm=%s", f->comm);
 	if ((m & CP_FILTER_CGROUP) && f->cgroup_id)
 		fprintf(o, " cgroup=%llu", (unsigned long long)f->cgroup_id);
 	if (m & (CP_FILTER_IPV4 | CP_FILTER_IPV6))
 		fprintf(o, " family=%s", !(m & CP_FILTER_IPV6) ? "ipv4" :
 			!(m & CP_FILTER_IPV4) ? "ipv6" : "ipv4,ipv6");
-	if (m & CP_FILTER_PORT)
-		put_list(o, " port=", f->ports, f->nr_ports, CP_FILTER_MAX_PORTS);
+	for (i = 0; (m & CP_FILTER_PORT) && i < f->nr_ports; i++)
+		fprintf(o, "%s%u", i ? "," : " port=", f->ports[i]);
 	if (m & CP_FILTER_FAILED)
 		fputs(" failed", o);
-	if (m & CP_FILTER_ERRNO)
-		put_list(o, " errno=", f->errnos, f->nr_errnos, CP_FILTER_MAX_ERRNOS);
+	for (i = 0; (m & CP_FILTER_ERRNO) && i < f->nr_errnos; i++)
+		fprintf(o, "%s%u", i ? "," : " errno=", f->errnos[i]);
 	if (m & CP_FILTER_LATENCY)
 		fprintf(o, " min_latency_ns=%llu", (unsigned long long)f->min_latency_ns);
 	bad = fclose(o) || !text ||
@@ -75,10 +61,7 @@ static int write_text(const char *path, const char *text)
 	return (fd >= 0 && close(fd)) || bad ? -1 : 0;
 }
 
-/*
- * The owner file, locked (*@locked) unless a live run holds it; a lock on
- * a file a run removed meanwhile is worth nothing.  -1 with errno.
- */
+/* The owner file, locked (*@locked) unless a live run holds it; -1 with errno. */
 static int owner_open(const struct cp_filter_push *p, int flags, bool *locked)
 {
 	struct stat a, b;
@@ -89,6 +72,7 @@ static int owner_open(const struct cp_filter_push *p, int flags, bool *locked)
 		if (fd < 0)
 			return -1;
 		*locked = !flock(fd, LOCK_EX | LOCK_NB);
+		/* a lock on a file a run removed meanwhile is worth nothing */
 		e = *locked ? ENOENT : errno;
 		if (e == EWOULDBLOCK || (*locked && !fstat(fd, &a) &&
 					 !stat(p->owner, &b) &&
@@ -126,16 +110,12 @@ static void filter_disown(struct cp_filter_push *p)
 	p->owner_fd = -1;
 }
 
-/*
- * Record this run as @ours's owner; -1 if another run is pushing one now.
- * Where it cannot (a read-only /run), it goes on, saying what that costs.
- */
+/* Record this run as @ours's owner, or say what not doing so costs; -1: another is pushing. */
 static int filter_own(struct cp_filter_push *p, const char *ours)
 {
 	char text[600], *slash = strrchr(p->owner, '/');
-	int n = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(), ours);
+	int e, n = snprintf(text, sizeof(text), "%ld %s\n", (long)getpid(), ours);
 	bool locked = true;
-	int e;
 
 	if (p->owner_fd < 0) {
 		*slash = '\0';		/* the run directory */
@@ -167,10 +147,9 @@ static int push(struct cp_filter_push *p, const char *ours, char *err, size_t er
 	bool locked = false, named = false;
 	long pid = 0;
 
-	if (e == ENOENT)	/* a module without the filter file */
-		return 0;
+	/* ENOENT: a module without the filter file */
 	if (e)
-		return errf(err, errlen, "%s: %s", p->path, strerror(e));
+		return e == ENOENT ? 0 : cp_err(err, errlen, "%s: %s", p->path, strerror(e));
 	theirs[strcspn(theirs, "\n")] = '\0';
 	/* who set it: a live run holds its owner file's lock, a dead one not */
 	if (strcmp(theirs, "none")) {
@@ -186,8 +165,8 @@ static int push(struct cp_filter_push *p, const char *ours, char *err, size_t er
 			"connprobe: note: cleared the module's filter '%s', left in force by connprobe (pid %ld), which ended without clearing it\n",
 			theirs, pid);
 		if (write_text(p->path, "none"))
-			return errf(err, errlen, "%s: cannot clear '%s': %m",
-				    p->path, theirs);
+			return cp_err(err, errlen, "%s: cannot clear '%s': %m",
+				      p->path, theirs);
 		strcpy(theirs, "none");
 	}
 	if (!strcmp(theirs, ours))
@@ -210,7 +189,7 @@ static int push(struct cp_filter_push *p, const char *ours, char *err, size_t er
 		snprintf(err, errlen,
 			 "another connprobe is putting its filter in force; the filter is global: run with the same filters, or after it");
 	else if (write_text(p->path, ours))
-		errf(err, errlen, "%s: cannot set '%s': %m", p->path, ours);
+		cp_err(err, errlen, "%s: cannot set '%s': %m", p->path, ours);
 	else
 		p->pushed = true;
 	return p->pushed ? 0 : -1;
@@ -223,15 +202,13 @@ int filter_push(struct cp_filter_push *p, const char *dir,
 	char ours[512];
 	int ret;
 
-	if (!rundir || !*rundir)
-		rundir = FILTER_RUNDIR;
 	*p = (struct cp_filter_push){ .owner_fd = -1 };
 	if (snprintf(p->path, sizeof(p->path), "%s/%s", dir,
 		     CONNPROBE_FILTER_FILE) >= (int)sizeof(p->path) ||
-	    snprintf(p->owner, sizeof(p->owner), "%s/%s", rundir,
-		     FILTER_OWNER_FILE) >= (int)sizeof(p->owner) ||
+	    snprintf(p->owner, sizeof(p->owner), "%s/%s", rundir && *rundir ? rundir :
+		     FILTER_RUNDIR, FILTER_OWNER_FILE) >= (int)sizeof(p->owner) ||
 	    filter_kernel_text(f, ours, sizeof(ours)))
-		return errf(err, errlen, "filter too long for the module");
+		return cp_err(err, errlen, "filter too long for the module");
 	ret = push(p, ours, err, errlen);
 	/* a dead run's owner file, kept for ours if we pushed */
 	if (!p->pushed)

@@ -46,11 +46,9 @@ int env_check(const char *debugfs, const char *dir, bool fake_debugfs)
 	else if (!e)
 		return 0;
 	else if (e != ENOENT)
-		fprintf(stderr, "connprobe: %s: %s\n", dir,
-			e < 0 ? "not a directory" : strerror(e));
+		fprintf(stderr, "connprobe: %s: %s\n", dir, e < 0 ? "not a directory" : strerror(e));
 	else if (!fake_debugfs && access(MODULE_SYSFS, F_OK) == 0)
-		fprintf(stderr,
-			"connprobe: module is loaded but %s is missing; see dmesg\n", dir);
+		fprintf(stderr, "connprobe: module is loaded but %s is missing; see dmesg\n", dir);
 	else
 		fprintf(stderr,
 			"connprobe: module not loaded: %s not found; load it with: modprobe connprobe (from a build tree: insmod connprobe.ko)\n",
@@ -82,13 +80,13 @@ int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
 	/* versionsort: cpu2 before cpu10 */
 	n = scandir(dir, &names, is_cpu_file, versionsort);
 	if (n < 0)
-		return errf(err, errlen, "%s: %m", dir);
+		return cp_err(err, errlen, "%s: %m", dir);
 	r->pfds = calloc(n + 1, sizeof(*r->pfds));
 	r->cpus = calloc(n + 1, sizeof(*r->cpus));
 	if (!n)
-		errf(err, errlen, "%s: no %sN files", dir, CONNPROBE_CPU_FILE_BASE);
+		cp_err(err, errlen, "%s: no %sN files", dir, CONNPROBE_CPU_FILE_BASE);
 	else if (!r->pfds || !r->cpus)
-		errf(err, errlen, "out of memory");
+		cp_err(err, errlen, "out of memory");
 	/* up to the first that fails to open */
 	for (i = 0; r->pfds && r->cpus && i < n && r->nr == (size_t)i; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
@@ -97,7 +95,7 @@ int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen)
 		/* Non-blocking is belt and braces: the module never blocks. */
 		r->pfds[i].fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (r->pfds[i].fd < 0)
-			errf(err, errlen, "%s: %m", path);
+			cp_err(err, errlen, "%s: %m", path);
 		else
 			r->nr++;
 	}
@@ -125,21 +123,18 @@ void reader_close(struct cp_reader *r)
 long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen)
 {
 	const size_t rec_size = sizeof(struct connprobe_record);
-	size_t i, j, got, cap;
+	/* room for @max of each CPU, so that one read() can take them all */
+	void *p = realloc(r->rec, r->nr * max * rec_size);
+	size_t i, j, got;
 	long total = 0;
 	char msg[256];
-	void *p;
 	ssize_t n;
 
+	if (!p)
+		return cp_err(err, errlen, "out of memory");
+	r->rec = p;
+	r->len = 0;
 	for (i = 0; i < r->nr; total += got, i++) {
-		/* room for @max more, so that one read() can take them all */
-		for (cap = r->cap ? r->cap : max; cap - r->len < max;)
-			cap *= 2;
-		p = cap > r->cap ? realloc(r->rec, cap * rec_size) : r->rec;
-		if (!p)
-			return errf(err, errlen, "out of memory");
-		r->rec = p;
-		r->cap = cap;
 		for (got = 0; got < max; got += n / rec_size, r->len += n / rec_size) {
 			/* whole records, into an array of them: nothing to align */
 			n = read(r->pfds[i].fd, r->rec + r->len, (max - got) * rec_size);
@@ -148,17 +143,17 @@ long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen)
 			else if (n == 0 || (n < 0 && errno == EAGAIN))	/* all read */
 				break;
 			else if (n < 0)
-				return errf(err, errlen, "read %s%u: %m",
-					    CONNPROBE_CPU_FILE_BASE, r->cpus[i]);
+				return cp_err(err, errlen, "read %s%u: %m",
+					      CONNPROBE_CPU_FILE_BASE, r->cpus[i]);
 			else if (n % rec_size)
-				return errf(err, errlen,
-					    "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
-					    CONNPROBE_CPU_FILE_BASE, r->cpus[i], n, rec_size);
+				return cp_err(err, errlen,
+					      "read %s%u: got %zd bytes, not a whole number of %zu-byte records",
+					      CONNPROBE_CPU_FILE_BASE, r->cpus[i], n, rec_size);
 			for (j = 0; j < n / rec_size; j++)
 				if (!record_ok(&r->rec[r->len + j]) &&
 				    record_check(&r->rec[r->len + j], msg, sizeof(msg)))
-					return errf(err, errlen, "%s%u: %s",
-						    CONNPROBE_CPU_FILE_BASE, r->cpus[i], msg);
+					return cp_err(err, errlen, "%s%u: %s",
+						      CONNPROBE_CPU_FILE_BASE, r->cpus[i], msg);
 		}
 	}
 	return total;
@@ -206,48 +201,41 @@ static long read_round(struct live *l)
 	for (i = 0; n > 0 && i < r->len; i++)
 		if (sink_feed(l->sink, &r->rec[i]))
 			return -1;
-	r->len = 0;
 	return n > 0 && sink_flush(l->sink) ? -1 : n;
 }
 
-/* What the run lost so far into @delta (stats_free() it); -1: l->err. */
-static int losses_now(struct live *l, struct cp_stats *delta)
+/* What the run lost so far into @now (stats_free() it); -1: l->err. */
+static int losses_now(struct live *l, struct cp_stats *now)
 {
-	struct cp_stats now;
-	int ret = stats_read(l->dir, &now, l->err, sizeof(l->err));
+	int ret = stats_read(l->dir, now, l->err, sizeof(l->err));
 
-	memset(delta, 0, sizeof(*delta));
-	if (!ret && stats_diff(&l->start, &now, delta))
-		ret = errf(l->err, sizeof(l->err), "out of memory");
-	stats_free(&now);
+	if (!ret)
+		stats_diff(&l->start, now);
 	return ret;
 }
 
 /* Read rounds until stopped; -1 with a message in l->err or the sink's. */
 static int loop(struct live *l, double duration)
 {
-	long long end = LLONG_MAX, next_tick = LLONG_MAX, t0, left_ms;
+	long long t0 = mono_now(), left_ms;
+	long long end = duration > 0 ? t0 + (long long)(duration * 1e9) : LLONG_MAX;
+	long long next_tick = l->sink->tick_ns ? t0 + l->sink->tick_ns : LLONG_MAX;
 	struct cp_stats delta;
 	int ready, timeout, bad, failed;
 	size_t i;
 	long n;
 
-	if (duration > 0)
-		end = mono_now() + (long long)(duration * 1e9);
-	if (l->sink->tick_ns)
-		next_tick = mono_now() + l->sink->tick_ns;
 	while (!exiting && (t0 = mono_now()) < end) {
 		left_ms = (end - t0 - 1) / 1000000 + 1;
 		timeout = left_ms < POLL_INTERVAL_MS ? left_ms : POLL_INTERVAL_MS;
 		ready = poll(l->rd.pfds, l->rd.nr, timeout);
 		/* EINTR, a signal: the loop checks its exit flag */
 		if (ready < 0 && errno != EINTR)
-			return errf(l->err, sizeof(l->err), "poll: %m");
+			return cp_err(l->err, sizeof(l->err), "poll: %m");
 		for (i = 0; ready > 0 && i < l->rd.nr; i++)
 			if (l->rd.pfds[i].revents & (POLLERR | POLLHUP | POLLNVAL))
-				return errf(l->err, sizeof(l->err),
-					    "%s%u: buffer closed (module unloaded?)",
-					    CONNPROBE_CPU_FILE_BASE, l->rd.cpus[i]);
+				return cp_err(l->err, sizeof(l->err), CONNPROBE_CPU_FILE_BASE
+					      "%u: buffer closed (module unloaded?)", l->rd.cpus[i]);
 		/* POLLIN says only a sub-buffer is full: read partial ones too */
 		n = read_round(l);
 		if (n < 0)
@@ -274,7 +262,7 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 {
 	struct sigaction sa = { .sa_handler = sig_handler };
 	struct live l = { .sink = sink, .dir = opts->dir };
-	struct cp_source_info info = { .live = true };
+	struct cp_source_info info;
 	struct cp_stats delta = { 0 };
 	struct utsname uts;
 	int i, rounds, bad, ret = 1;
@@ -286,16 +274,14 @@ int live_run(const struct live_opts *opts, struct cp_sink *sink)
 	if (stats_read(opts->dir, &l.start, l.err, sizeof(l.err)) ||
 	    reader_open(&l.rd, opts->dir, l.err, sizeof(l.err)) ||
 	    ((sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) &&
-	     errf(l.err, sizeof(l.err), "sigaction: %m")))
+	     cp_err(l.err, sizeof(l.err), "sigaction: %m")))
 		goto cleanup;
-	info.realtime_offset_ns = realtime_offset_now();
-	info.start_ns = mono_now();
-	info.hostname = uname(&uts) ? "" : uts.nodename;
+	info = (struct cp_source_info){ .live = true, .realtime_offset_ns = realtime_offset_now(),
+		.start_ns = mono_now(), .hostname = uname(&uts) ? "" : uts.nodename };
 	if (sink->ops->begin(sink, &info) || loop(&l, opts->duration))
 		goto cleanup;
-	rounds = !l.start.buf_size ? MAX_DRAIN_ROUNDS : 1 +
-		 (int)((l.start.buf_size / CONNPROBE_RECORD_SIZE +
-			MAX_PER_CPU_ROUND - 1) / MAX_PER_CPU_ROUND);
+	rounds = !l.start.buf_size ? MAX_DRAIN_ROUNDS :
+		 2 + (int)(l.start.buf_size / CONNPROBE_RECORD_SIZE / MAX_PER_CPU_ROUND);
 	for (i = 0, n = 1; i < rounds && n > 0; i++)
 		n = read_round(&l);
 	if (n < 0)

@@ -23,13 +23,13 @@ struct cp_reader {
 	size_t nr;
 	struct pollfd *pfds;
 	unsigned int *cpus;		/* N of each file's name "cpuN" */
-	struct connprobe_record *rec;	/* records read, checked */
-	size_t len, cap;
+	struct connprobe_record *rec;	/* the round's records, checked */
+	size_t len;
 };
 
 int reader_open(struct cp_reader *r, const char *dir, char *err, size_t errlen);
 void reader_close(struct cp_reader *r);
-/* Append to r->rec up to @max checked records of each CPU: how many, or -1. */
+/* Read into r->rec up to @max checked records of each CPU: how many, or -1. */
 long reader_read_all(struct cp_reader *r, size_t max, char *err, size_t errlen);
 
 /*
@@ -50,10 +50,7 @@ struct cp_filter_push {
 
 /* What of @f the module can apply, as its filter file's text ("none"). */
 int filter_kernel_text(const struct cp_filter *f, char *buf, size_t len);
-/*
- * Put in force in the module at @dir what of @f it takes (a different filter
- * in force: an error naming its run; none to push: a note).  -1, why in @err.
- */
+/* Put in force in the module at @dir what of @f it takes; another run's in force: -1. */
 int filter_push(struct cp_filter_push *p, const char *dir,
 		const struct cp_filter *f, char *err, size_t errlen);
 /* Put "none" back if filter_push() put ours in force; let the owner go. */

@@ -3,13 +3,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <connprobe.h>
-
-#include "stats.h"
+#include "sink.h"
 
 #define SYMBOL_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$"
 /* Far more than any module writes; stops us slurping a wrong file. */
@@ -21,10 +18,7 @@
 enum { L_CPU, L_PROBE, L_MODE, L_TOTAL, L_BUF_SIZE, L_UNTRACKED,
        L_RECLAIMED, L_FILTERED, NR_LINES };
 
-/*
- * Known lines word by word ("N" a decimal, "SYMBOL" a word, the rest as is),
- * also errors' "expected" text.  @off: where numbers of the other lines go.
- */
+/* Known lines ("N" a decimal, "SYMBOL" a word), errors' "expected" text too. */
 static const struct line_def {
 	const char *shape;
 	size_t off[4];
@@ -143,19 +137,19 @@ int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen)
 		if (!w || i == NR_LINES)
 			continue;
 		if (match_shape(lines[i].shape + len + 1, &save, n, &sym))
-			errf(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
-			     lineno, w, whole, lines[i].shape);
+			cp_err(err, errlen, "line %d: malformed %s line \"%s\" (expected \"%s\")",
+			       lineno, w, whole, lines[i].shape);
 		else if ((problem = store(st, i, n, sym)))
-			errf(err, errlen, "line %d: %s: \"%s\"", lineno, problem, whole);
+			cp_err(err, errlen, "line %d: %s: \"%s\"", lineno, problem, whole);
 		else
 			continue;
 		return -1;
 	}
 	/* Loss reporting needs both; a file without them is not ours. */
 	if (!st->nr_cpus)
-		return errf(err, errlen, "no 'cpu' line");
+		return cp_err(err, errlen, "no 'cpu' line");
 	if (!(st->have & 1u << L_TOTAL))
-		return errf(err, errlen, "no 'total' line");
+		return cp_err(err, errlen, "no 'total' line");
 	return 0;
 }
 
@@ -165,13 +159,12 @@ int stats_read(const char *dir, struct cp_stats *st, char *err, size_t errlen)
 	int ret = -1, e;
 
 	memset(st, 0, sizeof(*st));
-	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >=
-	    (int)sizeof(path))
-		errf(err, errlen, "%s: path too long", dir);
+	if (snprintf(path, sizeof(path), "%s/%s", dir, CONNPROBE_STATS_FILE) >= (int)sizeof(path))
+		cp_err(err, errlen, "%s: path too long", dir);
 	else if ((e = text ? read_text(path, text, MAX_STATS_SIZE + 1) : ENOMEM))
-		errf(err, errlen, "%s: %s", path, strerror(e));
+		cp_err(err, errlen, "%s: %s", path, strerror(e));
 	else if ((ret = stats_parse(text, st, msg, sizeof(msg))))
-		errf(err, errlen, "%s: %s", path, msg);
+		cp_err(err, errlen, "%s: %s", path, msg);
 	free(text);
 	return ret;
 }
@@ -255,43 +248,30 @@ unsigned long long stats_delta(unsigned long long start, unsigned long long end)
 	return end >= start ? end - start : end;
 }
 
-int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
-	       struct cp_stats *delta)
+void stats_diff(const struct cp_stats *start, struct cp_stats *end)
 {
-	static const struct cp_stats_probe no_probe;
-	static const struct cp_stats_cpu no_cpu;
-	const struct cp_stats_probe *p0, *p1;
-	const struct cp_stats_cpu *c0, *c1;
-	size_t j;
+	const struct cp_stats_probe *p0;
+	const struct cp_stats_cpu *c0;
+	struct cp_stats_probe *p;
+	struct cp_stats_cpu *c;
 
-	memset(delta, 0, sizeof(*delta));
-	delta->total_written = stats_delta(start->total_written, end->total_written);
-	delta->total_lost = stats_delta(start->total_lost, end->total_lost);
-	delta->cpus = calloc(end->nr_cpus + 1, sizeof(*delta->cpus));
-	delta->probes = calloc(end->nr_probes + 1, sizeof(*delta->probes));
-	if (!delta->cpus || !delta->probes)
-		return -1;
-	/* a CPU or probe missing from @start counts from 0 */
-	for (c1 = end->cpus; c1 < end->cpus + end->nr_cpus; c1++) {
-		for (j = 0, c0 = &no_cpu; j < start->nr_cpus; j++)
-			if (start->cpus[j].cpu == c1->cpu)
-				c0 = &start->cpus[j];
-		delta->cpus[delta->nr_cpus++] = (struct cp_stats_cpu){
-			c1->cpu, stats_delta(c0->written, c1->written),
-			stats_delta(c0->read, c1->read),
-			stats_delta(c0->lost, c1->lost), c1->buffered };
-	}
-	for (p1 = end->probes; p1 < end->probes + end->nr_probes; p1++) {
-		for (j = 0, p0 = &no_probe; j < start->nr_probes; j++)
-			if (!strcmp(start->probes[j].symbol, p1->symbol))
-				p0 = &start->probes[j];
-		delta->probes[delta->nr_probes] = (struct cp_stats_probe){
-			strdup(p1->symbol), stats_delta(p0->nmissed, p1->nmissed),
-			stats_delta(p0->kp_nmissed, p1->kp_nmissed), p1->maxactive };
-		if (!delta->probes[delta->nr_probes++].symbol)
-			return -1;
-	}
-	return 0;
+	end->total_written = stats_delta(start->total_written, end->total_written);
+	end->total_read = stats_delta(start->total_read, end->total_read);
+	end->total_lost = stats_delta(start->total_lost, end->total_lost);
+	/* a CPU or probe missing from @start counts from 0: left as it is */
+	for (c = end->cpus; c < end->cpus + end->nr_cpus; c++)
+		for (c0 = start->cpus; c0 < start->cpus + start->nr_cpus; c0++)
+			if (c0->cpu == c->cpu) {
+				c->written = stats_delta(c0->written, c->written);
+				c->read = stats_delta(c0->read, c->read);
+				c->lost = stats_delta(c0->lost, c->lost);
+			}
+	for (p = end->probes; p < end->probes + end->nr_probes; p++)
+		for (p0 = start->probes; p0 < start->probes + start->nr_probes; p0++)
+			if (!strcmp(p0->symbol, p->symbol)) {
+				p->nmissed = stats_delta(p0->nmissed, p->nmissed);
+				p->kp_nmissed = stats_delta(p0->kp_nmissed, p->kp_nmissed);
+			}
 }
 
 void stats_print_losses(FILE *f, const struct cp_stats *delta)
@@ -327,16 +307,6 @@ int stats_command(const char *dir, bool json)
 		ret = 0;
 	stats_free(&st);
 	return ret;
-}
-
-int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 int read_text(const char *path, char *buf, size_t size)

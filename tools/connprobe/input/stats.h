@@ -36,10 +36,7 @@ struct cp_stats {
 	unsigned int have;		/* a bit per known line it had */
 };
 
-/*
- * Parse (cut up) stats file @text into @st, skipping lines a newer module
- * adds; -1 on a malformed line, why in @err.  stats_free() @st either way.
- */
+/* Parse (cut up) @text, skipping lines a newer module adds; stats_free() @st either way. */
 int stats_parse(char *text, struct cp_stats *st, char *err, size_t errlen);
 /* stats_parse() the stats file in debugfs directory @dir. */
 int stats_read(const char *dir, struct cp_stats *st, char *err, size_t errlen);
@@ -47,17 +44,13 @@ void stats_free(struct cp_stats *st);
 void stats_print_text(FILE *f, const struct cp_stats *st);
 void stats_print_json(FILE *f, const struct cp_stats *st);
 unsigned long long stats_delta(unsigned long long start, unsigned long long end);
-/* @end less @start, counter by counter (stats_free() it either way). */
-int stats_diff(const struct cp_stats *start, const struct cp_stats *end,
-	       struct cp_stats *delta);
+/* @end becomes @end less @start, counter by counter. */
+void stats_diff(const struct cp_stats *start, struct cp_stats *end);
 /* bcc-style lines: per CPU that lost records, per probe that missed. */
 void stats_print_losses(FILE *f, const struct cp_stats *delta);
 /* `connprobe stats [--json]`: the exit status (1 after printing why). */
 int stats_command(const char *dir, bool json);
 
-/* snprintf() to @err for input/'s error paths: -1, to return. */
-int errf(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* @path whole into @buf, NUL-ended (debugfs sizes are 0): 0, errno, EFBIG. */
 int read_text(const char *path, char *buf, size_t size);
 

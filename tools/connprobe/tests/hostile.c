@@ -196,8 +196,9 @@ int hostile_corpus(struct hostile **out, size_t *n)
 	u8 = 9;
 	patch(h, *n, HDR + REC + offsetof(struct connprobe_record, version), &u8, 1);
 	h[*n - 1].bad_record = 1;
-	h[*n - 1].record_err = "record 1: record version 9, this tool reads version "
-		XSTR(CONNPROBE_RECORD_VERSION) ": module and tool were built from different connprobe.h";
+	h[*n - 1].record_err = "record 1: record version 9 of " XSTR(CONNPROBE_RECORD_SIZE)
+		" bytes, this tool reads version " XSTR(CONNPROBE_RECORD_VERSION) " of "
+		XSTR(CONNPROBE_RECORD_SIZE) " bytes: module and tool were built from different connprobe.h";
 	if (add(h, n, "a record of an unknown event", base, len, NULL))
 		goto out;
 	u8 = 7;

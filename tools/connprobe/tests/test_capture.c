@@ -93,8 +93,9 @@ static int test_file_read_in_chunks(const void *arg)
 		CHECK_INT(got->seq, i);
 	/* every record up to the bad one, in order, then the reason */
 	CHECK_INT(i, BAD);
-	CHECK_STR(err, "record 2222: record size 7, this tool reads "
-		  XSTR(CONNPROBE_RECORD_SIZE) "-byte records: module and tool were built from different connprobe.h");
+	CHECK_STR(err, "record 2222: record version " XSTR(CONNPROBE_RECORD_VERSION)
+		  " of 7 bytes, this tool reads version " XSTR(CONNPROBE_RECORD_VERSION) " of "
+		  XSTR(CONNPROBE_RECORD_SIZE) " bytes: module and tool were built from different connprobe.h");
 	ret = 0;
 fail:
 	capture_close(&cap);

@@ -347,7 +347,7 @@ static int test_bad_version(const void *arg)
 	CHECK_INT(make_fixture(&fs), 0);
 	CHECK_INT(fakefs_write(&fs, "cpu0", r, sizeof(r)), 0);
 	CHECK_INT(RUN(&p, tool, "--json", "--debugfs", fs.root, "--duration", "5"), 0);
-	CHECK_STR(p.err, "connprobe: cpu0: record version 99, this tool reads version " XSTR(CONNPROBE_RECORD_VERSION) ": module and tool were built from different connprobe.h\n");
+	CHECK_STR(p.err, "connprobe: cpu0: record version 99 of " XSTR(CONNPROBE_RECORD_SIZE) " bytes, this tool reads version " XSTR(CONNPROBE_RECORD_VERSION) " of " XSTR(CONNPROBE_RECORD_SIZE) " bytes: module and tool were built from different connprobe.h\n");
 	CHECK_STR(p.out, "");
 	CHECK_INT(p.status, 1);
 	ret = 0;
