@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Table, CSV and JSON rows, written straight into the output buffer: a
- * row is reserved once, then every value is stored without a bounds
- * check, the per-record cost being what the traced workload pays for on
- * a one-CPU machine.  The formats share the values from pid to dport;
- * the code is inlined once per format, so each choice of format is made
- * at compile time and every JSON key is a constant store.
+ * Table, CSV and JSON rows, straight into the output buffer: a row is
+ * reserved once, its values stored without bounds checks.  Inlined once
+ * per format, so every choice of format is made at compile time.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -35,10 +32,7 @@ ROW_INLINE char *put(char *p, const char *s, size_t n)
 	return p + n;
 }
 
-/*
- * A name: a loop, cheaper than strlen() and memcpy() for the few bytes
- * of one.
- */
+/* A name: a loop, cheaper than strlen() and memcpy() for a few bytes. */
 ROW_INLINE char *put_str(char *p, const char *s)
 {
 	while (*s)
@@ -47,12 +41,9 @@ ROW_INLINE char *put_str(char *p, const char *s)
 }
 
 /*
- * Pad the row that started at @row to @stop, where the next column
- * starts, or by one space if the cell ran past it: a value longer than
- * its column pushes the cells after it right only until one has room to
- * spare, and the row is back in line from there, under the header.
- * Stored 16 spaces at a time: what lands past the padding is inside
- * ROW_MAX and overwritten by the next column.
+ * Pad the row from @row to @stop, or by one space if the cell ran past
+ * it: a long value pushes the cells after it right only until one has
+ * room to spare.  16 spaces a store: the excess, in ROW_MAX, is overwritten.
  */
 static char *pad_to(char *p, const char *row, unsigned int stop)
 {
@@ -111,9 +102,8 @@ ROW_INLINE char *put_cp_name(char *p, const struct cp_name *n,
 }
 
 /*
- * The @n bytes of an address at @p, cut to @width if longer, keeping the
- * tail after "..": the columns never widen, so the header printed once
- * stays over them (-w makes them wide enough for any IP address).
+ * The @n bytes of an address at @p cut to @width, keeping the tail after
+ * "..": the header is printed once, so the columns never widen.
  */
 static char *fit(char *p, size_t n, unsigned int width)
 {
@@ -182,10 +172,7 @@ static char *csv_put_text(char *p, const char *s, size_t n)
 	return p;
 }
 
-/*
- * Task-controlled text: escaped in JSON, cleaned in CSV, and in the table
- * every byte that is not printable ASCII as '?' (one byte, one column).
- */
+/* Task-controlled text: JSON-escaped, CSV-cleaned, '?' for odd bytes. */
 ROW_INLINE char *put_text(char *p, const char *s, size_t n,
 			  enum cp_format f)
 {
@@ -343,11 +330,7 @@ static char *put_time(struct cp_rows *t, const struct connprobe_record *rec,
 	return p + fmt_relative(p, (long long)(ns - t->base_ns));
 }
 
-/*
- * Where put_row() leaves off the values that change within a burst of
- * connects (ts_ns, sport, latency_ns, seq, id): the text around them is
- * cut at these marks and copied, the values written afresh.
- */
+/* Marks around what a burst changes: ts_ns, sport, latency_ns, seq, id. */
 enum { M_START, M_TS, M_SPORT = 3, M_LAT = 5, M_SEQ = 7, M_ID = 9, M_END = 11 };
 #define MARK(i)	(mark ? (void)(r->cut[i] = p - row) : (void)0)
 
@@ -373,10 +356,7 @@ ROW_INLINE bool same_text(const struct connprobe_record *a,
 		!memcmp(a->sun_path, b->sun_path, CONNPROBE_PATH_LEN));
 }
 
-/*
- * Piece @k of memo[], from mark 2k to mark 2k + 1; @small (a constant):
- * at most 32 bytes, copied as 32 (memo[] and the row have room past it).
- */
+/* Piece @k of memo[], from mark 2k to 2k + 1; @small ones copied as 32. */
 ROW_INLINE char *put_cut(char *p, const struct cp_rows *r, int k, bool small)
 {
 	if (!small)
@@ -394,10 +374,7 @@ static void set_pieces(struct cp_rows *r)
 		r->piece[k] = r->cut[2 * k + 1] - r->cut[2 * k];
 }
 
-/*
- * A table row; in a burst, the last row's text around TIME, SPORT and
- * LAT, as in put_row(), where that text is in line under the header.
- */
+/* A table row; in a burst, the last row's text around TIME, SPORT, LAT. */
 ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 {
 	char result[OUTCOME_BUF_LEN], *p = out_reserve(t->out, ROW_MAX);
@@ -450,10 +427,7 @@ ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 	out_commit(t->out, p);
 }
 
-/*
- * The row but -T's "time" and its end, at @p; @mark: note the marks,
- * a constant, so that a row of another task pays nothing for them.
- */
+/* The row but -T's "time" and its end; @mark, a constant: set the marks. */
 ROW_INLINE char *put_fields(char *p, struct cp_rows *r,
 			    const struct connprobe_record *rec,
 			    const struct cp_cgroup *cg, enum cp_format f,
