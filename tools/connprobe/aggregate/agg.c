@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Records into the groups and histograms of agg.h. */
 #include <math.h>
-#include <sys/socket.h>
 
 #include "agg.h"
-#include "format.h"
 
 const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS] = {
 	100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000,

@@ -3,13 +3,6 @@
 #ifndef CONNPROBE_OUTCOME_H
 #define CONNPROBE_OUTCOME_H
 
-#include <errno.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
-
-#include <connprobe.h>
-
 #include "format.h"
 
 /* Room for "done:" and any result name. */

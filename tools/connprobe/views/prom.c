@@ -2,7 +2,6 @@
 /* prom: Prometheus counters and histograms, from the aggregator. */
 #include <stdarg.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "views.h"
 

@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Every sink, with one set of ops: the stream, the capture, the views. */
-#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "capture_write.h"
 #include "row.h"
-#include "format.h"
 #include "views.h"
 
 #define CLEAR_SCREEN	"\033[H\033[2J"
 #define PROM_TEXTFILE_NAME	"connprobe.prom"
+#define sink_fail(s, ...)	cp_err((s)->err, sizeof((s)->err), __VA_ARGS__)
 
 enum sink_kind { SK_STREAM, SK_CAPTURE, SK_VIEW };
 
@@ -19,7 +17,7 @@ struct view_sink {
 	struct cp_sink sink;
 	enum sink_kind kind;
 	struct stream_opts so;		/* the stream; every kind's clock */
-	struct cp_out out;
+	struct cp_out out;		/* the stream's, the views' */
 	struct cp_rows rows;
 	struct capture_writer w;	/* the capture */
 	struct view_opts opts;		/* the views */
@@ -45,12 +43,6 @@ static const struct {
 	[AV_HEATMAP] = { AGG_HEAT, heatmap_print },
 };
 
-static int sink_fail(struct cp_sink *s, const char *why)
-{
-	snprintf(s->err, sizeof(s->err), "%s", why);
-	return -1;
-}
-
 static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 {
 	struct view_sink *v = to_view(s);
@@ -63,14 +55,13 @@ static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 		out_flush(&v->out);
 		return 0;
 	}
-	if (v->kind == SK_CAPTURE) {
+	if (v->kind == SK_CAPTURE)
 		capture_writer_begin(&v->w, info);
-	} else {
+	else
 		v->tty = isatty(fileno(v->opts.f));
-		/* the stream prints its header now, the connects at the end */
-		if (st && st->ops->begin(st, info))
-			return sink_fail(s, st->err);
-	}
+	/* in-progress: the stream's header now, the connects at the end */
+	if (st && st->ops->begin(st, info))
+		return sink_fail(s, "%s", st->err);
 	if (v->kind == SK_CAPTURE || (v->opts.view != AV_TOP && !st))
 		sink_say_tracing(info);
 	return 0;
@@ -96,15 +87,14 @@ static int sink_flush_out(struct cp_sink *s)
 	return 0;
 }
 
-static void top_frame(struct view_sink *v, struct cp_out *o,
-		      const struct cp_stats *lost)
+static void top_frame(struct view_sink *v, const struct cp_stats *lost)
 {
 	unsigned long long interval_ms = v->opts.interval * 1000;
 	long long now_ns = realtime_of(mono_now(), v->so.realtime_offset_ns);
 	struct cp_stats interval_lost;
 	char now[48], last[32];
 
-	view_printf(o, "%sconnprobe top - %.*s, last %.*s s\n\n",
+	view_printf(&v->out, "%sconnprobe top - %.*s, last %.*s s\n\n",
 		    v->tty ? CLEAR_SCREEN : "",
 		    (int)fmt_clock(&v->clock, now, now_ns), now,
 		    (int)fmt_fixed(last, interval_ms, 3), last);
@@ -115,23 +105,21 @@ static void top_frame(struct view_sink *v, struct cp_out *o,
 						       lost->total_lost);
 		v->lost_before = lost->total_lost;
 	}
-	summary_print(o, &v->agg, &v->opts, lost ? &interval_lost : NULL);
+	summary_print(&v->out, &v->agg, &v->opts, lost ? &interval_lost : NULL);
 	if (!v->tty)
-		out_char(o, '\n');
+		out_char(&v->out, '\n');
 }
 
 static int print_to(struct cp_sink *s, FILE *f, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
-	struct cp_out o;
 
-	if (out_init(&o, f))
-		return sink_fail(s, "out of memory");
+	v->out.f = f;
 	if (v->opts.view == AV_TOP)
-		top_frame(v, &o, lost);
+		top_frame(v, lost);
 	else
-		views[v->opts.view].print(&o, &v->agg, &v->opts, lost);
-	return out_close(&o) ? sink_fail(s, "write error on standard output") : 0;
+		views[v->opts.view].print(&v->out, &v->agg, &v->opts, lost);
+	return out_flush(&v->out) ? sink_fail(s, "write error on standard output") : 0;
 }
 
 /* prom's exposition into the textfile, atomically. */
@@ -160,16 +148,12 @@ static int write_heatmap(struct cp_sink *s, const struct cp_stats *lost)
 	FILE *f = strcmp(path, "-") ? fopen(path, "w") : to_view(s)->opts.f;
 	int ret;
 
-	if (!f) {
-		snprintf(s->err, sizeof(s->err), "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (!f)
+		return sink_fail(s, "%s: %s", path, strerror(errno));
 	ret = print_to(s, f, lost);
 	if (f != to_view(s)->opts.f && fclose(f))
 		ret = -1;
-	if (ret)
-		snprintf(s->err, sizeof(s->err), "%s: write error", path);
-	return ret;
+	return ret ? sink_fail(s, "%s: write error", path) : 0;
 }
 
 static int by_ts(const void *a, const void *b)
@@ -190,12 +174,12 @@ static int show_held(struct cp_sink *s, const struct cp_stats *lost)
 	qsort(held->entries, held->nr, held->entry_size, by_ts);
 	for (i = 0; i < held->nr; i++)
 		if (st->ops->record(st, &((struct pending *)htab_entry(held, i))->rec))
-			return sink_fail(s, st->err);
+			return sink_fail(s, "%s", st->err);
 	/* the counts of the run are ours: the stream saw the survivors */
 	st->read = s->read;
 	st->matched = s->matched;
 	st->filter = s->filter;
-	return st->ops->end(st, lost) ? sink_fail(s, st->err) : 0;
+	return st->ops->end(st, lost) ? sink_fail(s, "%s", st->err) : 0;
 }
 
 static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
@@ -278,33 +262,33 @@ static const struct cp_sink_ops sink_ops = {
 	.destroy = sink_free,
 };
 
-static struct view_sink *sink_new(enum sink_kind kind)
+/* NULL if out of memory; @f: a stream's or a view's output. */
+static struct view_sink *sink_new(enum sink_kind kind, FILE *f)
 {
 	struct view_sink *v = calloc(1, sizeof(*v));
 
-	if (v) {
-		v->sink.ops = &sink_ops;
-		v->kind = kind;
+	if (!v || (f && out_init(&v->out, f))) {
+		free(v);
+		return NULL;
 	}
+	v->sink.ops = &sink_ops;
+	v->kind = kind;
 	return v;
 }
 
 struct cp_sink *stream_sink_new(const struct stream_opts *o)
 {
-	struct view_sink *v = sink_new(SK_STREAM);
+	struct view_sink *v = sink_new(SK_STREAM, o->f);
 
-	if (v && !out_init(&v->out, o->f)) {
+	if (v)
 		v->so = *o;
-		return &v->sink;
-	}
-	free(v);
-	return NULL;
+	return (struct cp_sink *)v;
 }
 
 struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
 				 char *err, size_t errlen)
 {
-	struct view_sink *v = sink_new(SK_CAPTURE);
+	struct view_sink *v = sink_new(SK_CAPTURE, NULL);
 
 	if (!v)
 		snprintf(err, errlen, "out of memory");
@@ -316,15 +300,15 @@ struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
 
 struct cp_sink *view_sink_new(const struct view_opts *o)
 {
-	struct view_sink *v = sink_new(SK_VIEW);
+	struct view_sink *v = o->view != AV_IN_PROGRESS || o->stream ?
+			      sink_new(SK_VIEW, o->f) : NULL;
 	struct agg_opts ao = {
 		.parts = views[o->view].parts, .flow_lport = o->lport,
 		.log2_div = o->msecs ? 1000000 : 1000,
 	};
 
-	if (!v || (o->view == AV_IN_PROGRESS && !o->stream)) {
+	if (!v) {
 		sink_destroy(o->stream);
-		free(v);
 		return NULL;
 	}
 	v->opts = *o;

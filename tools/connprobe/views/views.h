@@ -42,10 +42,6 @@ view_print_fn summary_print, hist_print, prom_print, count_print,
 /* Nothing for an empty histogram. */
 void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 		    const char *unit);
-/* The totals' end: "N lost\n", "lost unknown\n"; JSON's ,"lost":N or null. */
-void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json);
-/* "event":..,"outcome":.. (summary's and hist's JSON). */
-void outcome_json(struct cp_out *o, const struct cp_outcome *oc);
 /* printf() onto @o, any length. */
 void view_printf(struct cp_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
