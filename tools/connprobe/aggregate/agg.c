@@ -308,7 +308,7 @@ int agg_add(struct cp_agg *a, const struct connprobe_record *rec)
 		add_attempt(a, rec, failed);
 	}
 	if (parts & AGG_LOG2)
-		e->log2.slot[log2hist_slot(rec->latency_ns / a->opts.log2_div)]++;
+		e->log2[log2hist_slot(rec->latency_ns / a->opts.log2_div)]++;
 	if ((parts & AGG_PROM) && add_prom(a, rec, &oc, e))
 		return -1;
 	if ((parts & AGG_FLOWS) && add_flow(a, rec))

@@ -93,8 +93,7 @@ void htab_remove(struct cp_htab *h, const void *key)
 }
 
 struct sort_by {
-	size_t key_size;
-	size_t count_off;	/* 0: none */
+	size_t key_size, count_off;	/* count_off 0: none */
 };
 
 static int by_count_key(const void *a, const void *b, void *arg)

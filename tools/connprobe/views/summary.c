@@ -89,10 +89,8 @@ static void dest_show(const struct group *g, char l[2][LABEL_LEN],
 				k->daddr_family, buf, sizeof(buf)) : NULL);
 		json_pair(o, "proto", p);
 		json_pair(o, "daddr", s);
-		if (port)
-			view_printf(o, ",\"dport\":%u", k->port);
-		else
-			out_str(o, ",\"dport\":null");
+		view_printf(o, port ? ",\"dport\":%u" : ",\"dport\":null",
+			    k->port);
 		return;
 	}
 	snprintf(l[0], LABEL_LEN, "%s", p ? p : "-");
@@ -177,25 +175,6 @@ static void stats_cols(struct cp_out *o, const struct group_stats *st)
 	view_printf(o, STATS_FMT, c[0], c[1], c[2], c[3], c[4]);
 }
 
-static void json_row(struct cp_out *o, const struct table_kind *k,
-		     const struct srow *r)
-{
-	const struct group_stats *st = &r->g->st;
-
-	view_printf(o, "{\"count\":%llu", st->count);
-	if (r->other)
-		out_str(o, ",\"other\":true");
-	else
-		k->show(r->g, NULL, o);
-	view_printf(o, ",\"failed\":%llu", st->failed);
-	if (!st->lat.count)
-		out_str(o, ",\"p50_ns\":null,\"p99_ns\":null,\"max_ns\":null}");
-	else
-		view_printf(o, ",\"p50_ns\":%llu,\"p99_ns\":%llu,\"max_ns\":%llu}",
-			    latency(&st->lat, 0), latency(&st->lat, 1),
-			    latency(&st->lat, 2));
-}
-
 /* A table: its rows labelled, sorted and cut to vo->rows (0: all). */
 static void print_table(struct cp_out *o, const struct cp_agg *a,
 			const struct table_kind *k, const struct view_opts *vo)
@@ -203,6 +182,7 @@ static void print_table(struct cp_out *o, const struct cp_agg *a,
 	const struct group_table *t = (const void *)((const char *)a + k->table);
 	size_t i, n = t->tab.nr, ncols = k->title[1] ? 2 : 1, c;
 	struct srow *r = calloc(n + 1, sizeof(*r));
+	const struct group_stats *st;
 	int w[2];
 
 	if (!r)
@@ -221,8 +201,18 @@ static void print_table(struct cp_out *o, const struct cp_agg *a,
 	if (vo->json) {
 		view_printf(o, ",\"%s\":[", k->section);
 		for (i = 0; i < n; i++) {
-			out_str(o, i ? "," : "");
-			json_row(o, k, &r[i]);
+			st = &r[i].g->st;
+			view_printf(o, "%s{\"count\":%llu", i ? "," : "", st->count);
+			if (r[i].other)
+				out_str(o, ",\"other\":true");
+			else
+				k->show(r[i].g, NULL, o);
+			view_printf(o, ",\"failed\":%llu", st->failed);
+			view_printf(o, st->lat.count ?
+				    ",\"p50_ns\":%llu,\"p99_ns\":%llu,\"max_ns\":%llu}" :
+				    ",\"p50_ns\":null,\"p99_ns\":null,\"max_ns\":null}",
+				    latency(&st->lat, 0), latency(&st->lat, 1),
+				    latency(&st->lat, 2));
 		}
 		out_char(o, ']');
 		free(r);
@@ -269,15 +259,14 @@ void summary_print(struct cp_out *o, const struct cp_agg *a,
 		lost_print(o, lost, false);
 }
 
-void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
-		    const char *unit)
+void log2hist_print(struct cp_out *o, const uint64_t *slot, const char *unit)
 {
 	uint64_t val_max = 0;
 	int idx_max = -1, i, s, stars, wide;
 
 	for (i = 0; i < LOG2HIST_SLOTS; i++) {
-		idx_max = h->slot[i] ? i : idx_max;
-		val_max = h->slot[i] > val_max ? h->slot[i] : val_max;
+		idx_max = slot[i] ? i : idx_max;
+		val_max = slot[i] > val_max ? slot[i] : val_max;
 	}
 	if (idx_max < 0)
 		return;
@@ -290,9 +279,9 @@ void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
 		/* (2 << 63) - 1 is ~0: the last slot's high end */
 		view_printf(o, "%*llu -> %-*llu : %-8llu |", wide ? 20 : 10,
 			    i ? 1ULL << i : 0, wide ? 20 : 10, (2ULL << i) - 1,
-			    (unsigned long long)h->slot[i]);
+			    (unsigned long long)slot[i]);
 		for (s = 0; s < stars; s++)
-			out_char(o, s < (int)(h->slot[i] * stars / val_max) ?
+			out_char(o, s < (int)(slot[i] * stars / val_max) ?
 				 '*' : ' ');
 		out_str(o, "|\n");
 	}
@@ -322,18 +311,18 @@ void hist_print(struct cp_out *o, const struct cp_agg *a,
 		if (!vo->json) {
 			view_printf(o, "%soutcome = %s\n", i ? "\n" : "",
 				    outcome_label(&e->g.key.oc, label, sizeof(label)));
-			log2hist_print(o, &e->log2, unit);
+			log2hist_print(o, e->log2, unit);
 			continue;
 		}
 		out_str(o, i ? ",{" : "{");
 		outcome_json(o, &e->g.key.oc);
 		view_printf(o, ",\"count\":%llu,\"buckets\":[", e->g.st.count);
-		for (last = LOG2HIST_SLOTS - 1; last > 0 && !e->log2.slot[last]; last--)
+		for (last = LOG2HIST_SLOTS - 1; last > 0 && !e->log2[last]; last--)
 			;
 		for (s = 0; s <= last; s++)
 			view_printf(o, "%s{\"low\":%llu,\"high\":%llu,\"count\":%llu}",
 				    s ? "," : "", s ? 1ULL << s : 0, (2ULL << s) - 1,
-				    (unsigned long long)e->log2.slot[s]);
+				    (unsigned long long)e->log2[s]);
 		out_str(o, "]}");
 	}
 	if (vo->json) {

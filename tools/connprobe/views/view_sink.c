@@ -82,9 +82,8 @@ static int sink_record(struct cp_sink *s, const struct connprobe_record *rec)
 
 static int sink_flush_out(struct cp_sink *s)
 {
-	if (to_view(s)->kind == SK_STREAM && out_flush(&to_view(s)->out))
-		return sink_fail(s, "write error on standard output");
-	return 0;
+	return to_view(s)->kind == SK_STREAM && out_flush(&to_view(s)->out) ?
+	       sink_fail(s, "write error on standard output") : 0;
 }
 
 static void top_frame(struct view_sink *v, const struct cp_stats *lost)
@@ -122,38 +121,29 @@ static int print_to(struct cp_sink *s, FILE *f, const struct cp_stats *lost)
 	return out_flush(&v->out) ? sink_fail(s, "write error on standard output") : 0;
 }
 
-/* prom's exposition into the textfile, atomically. */
-static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
+/* The heat map's file, or prom's textfile: from memory, atomically. */
+static int write_file(struct cp_sink *s, const struct cp_stats *lost)
 {
+	const struct view_opts *vo = &to_view(s)->opts;
+	const char *path = vo->heatmap ? vo->heatmap : vo->textfile_dir;
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int ret = -1;
-
-	if (!f)
-		sink_fail(s, "out of memory");
-	else if (!print_to(s, f, lost))
-		ret = textfile_write(to_view(s)->opts.textfile_dir,
-				     PROM_TEXTFILE_NAME, text, len, s->err,
-				     sizeof(s->err));
-	if (f)
-		fclose(f);
-	free(text);
-	return ret;
-}
-
-static int write_heatmap(struct cp_sink *s, const struct cp_stats *lost)
-{
-	const char *path = to_view(s)->opts.heatmap;
-	FILE *f = strcmp(path, "-") ? fopen(path, "w") : to_view(s)->opts.f;
+	FILE *f = !vo->heatmap ? open_memstream(&text, &len) :
+		  strcmp(path, "-") ? fopen(path, "w") : vo->f;
 	int ret;
 
 	if (!f)
 		return sink_fail(s, "%s: %s", path, strerror(errno));
 	ret = print_to(s, f, lost);
-	if (f != to_view(s)->opts.f && fclose(f))
+	if (f != vo->f && fclose(f))
 		ret = -1;
-	return ret ? sink_fail(s, "%s: write error", path) : 0;
+	if (ret)
+		ret = sink_fail(s, "%s: write error", path);
+	else if (!vo->heatmap)
+		ret = textfile_write(path, PROM_TEXTFILE_NAME, text, len,
+				     s->err, sizeof(s->err));
+	free(text);
+	return ret;
 }
 
 static int by_ts(const void *a, const void *b)
@@ -189,7 +179,7 @@ static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 	int ret;
 
 	if (v->opts.view == AV_PROM)
-		return write_textfile(s, lost);
+		return write_file(s, lost);
 	ret = print_to(s, v->opts.f, lost);
 	/* top's next frame starts empty */
 	agg_free(&v->agg);
@@ -211,10 +201,8 @@ static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
 		return view_tick(s, lost);
 	else if (view == AV_IN_PROGRESS)
 		return show_held(s, lost);
-	else if (view == AV_HEATMAP)
-		ret = write_heatmap(s, lost);
-	else if (view == AV_PROM && v->opts.textfile_dir)
-		ret = write_textfile(s, lost);
+	else if (view == AV_HEATMAP || (view == AV_PROM && v->opts.textfile_dir))
+		ret = write_file(s, lost);
 	else
 		ret = print_to(s, v->opts.f, lost);
 	if (ret)
