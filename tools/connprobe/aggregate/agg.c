@@ -72,10 +72,7 @@ void agg_free(struct cp_agg *a)
 		htab_free(t[i]);
 }
 
-/*
- * @key's group as its index + 1 (groups stay), or 0 for "(other)".  Records
- * come in bursts: comparing a key with the last one's costs less than hashing.
- */
+/* @key's group's index + 1, 0: "(other)"; in a burst of records, no hashing. */
 static __always_inline
 size_t group_of(struct group_table *t, const void *key, size_t n)
 {

@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The text views: summary's outcome, destination and process tables; bcc's
- * layouts, hist's log2 histograms (trace_helpers.c) and -c's count table.
- */
+/* The text views: summary's tables; bcc's hist (trace_helpers.c) and -c count. */
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -13,20 +10,19 @@
 
 void view_printf(struct cp_out *o, const char *fmt, ...)
 {
-	char *p = out_reserve(o, 256);
+	size_t room = 256;
 	va_list ap;
+	char *p;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(p, o->size - o->len, fmt, ap);
-	va_end(ap);
 	/* more than the room there was: again, with room for all of it */
-	if (n >= 0 && (size_t)n >= o->size - o->len) {
-		p = out_reserve(o, n + 1);
+	do {
+		p = out_reserve(o, room);
 		va_start(ap, fmt);
-		n = vsnprintf(p, n + 1, fmt, ap);
+		n = vsnprintf(p, o->size - o->len, fmt, ap);
 		va_end(ap);
-	}
+		room = n + 1;
+	} while (n >= 0 && (size_t)n >= o->size - o->len);
 	if (n > 0)
 		o->len += n;
 }

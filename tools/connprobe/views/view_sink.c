@@ -9,6 +9,7 @@
 
 #define CLEAR_SCREEN	"\033[H\033[2J"
 #define PROM_TEXTFILE_NAME	"connprobe.prom"
+#define WRITE_ERROR	"write error on standard output"
 #define sink_fail(s, ...)	cp_err((s)->err, sizeof((s)->err), __VA_ARGS__)
 
 enum sink_kind { SK_STREAM, SK_CAPTURE, SK_VIEW };
@@ -29,7 +30,7 @@ struct view_sink {
 
 #define to_view(s) ((struct view_sink *)(s))
 
-/* What each view aggregates, and how it shows it (top: top_frame()). */
+/* What each view aggregates, and how it shows it (top: view_tick()). */
 static const struct {
 	unsigned int parts;
 	view_print_fn *print;
@@ -57,8 +58,6 @@ static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 	}
 	if (v->kind == SK_CAPTURE)
 		capture_writer_begin(&v->w, info);
-	else
-		v->tty = isatty(fileno(v->opts.f));
 	/* in-progress: the stream's header now, the connects at the end */
 	if (st && st->ops->begin(st, info))
 		return sink_fail(s, "%s", st->err);
@@ -83,30 +82,7 @@ static int sink_record(struct cp_sink *s, const struct connprobe_record *rec)
 static int sink_flush_out(struct cp_sink *s)
 {
 	return to_view(s)->kind == SK_STREAM && out_flush(&to_view(s)->out) ?
-	       sink_fail(s, "write error on standard output") : 0;
-}
-
-static void top_frame(struct view_sink *v, const struct cp_stats *lost)
-{
-	unsigned long long interval_ms = v->opts.interval * 1000;
-	long long now_ns = realtime_of(mono_now(), v->so.realtime_offset_ns);
-	struct cp_stats interval_lost;
-	char now[48], last[32];
-
-	view_printf(&v->out, "%sconnprobe top - %.*s, last %.*s s\n\n",
-		    v->tty ? CLEAR_SCREEN : "",
-		    (int)fmt_clock(&v->clock, now, now_ns), now,
-		    (int)fmt_fixed(last, interval_ms, 3), last);
-	/* the totals line counts this interval's losses, as it does records */
-	if (lost) {
-		interval_lost = *lost;
-		interval_lost.total_lost = stats_delta(v->lost_before,
-						       lost->total_lost);
-		v->lost_before = lost->total_lost;
-	}
-	summary_print(&v->out, &v->agg, &v->opts, lost ? &interval_lost : NULL);
-	if (!v->tty)
-		out_char(&v->out, '\n');
+	       sink_fail(s, WRITE_ERROR) : 0;
 }
 
 static int print_to(struct cp_sink *s, FILE *f, const struct cp_stats *lost)
@@ -114,11 +90,8 @@ static int print_to(struct cp_sink *s, FILE *f, const struct cp_stats *lost)
 	struct view_sink *v = to_view(s);
 
 	v->out.f = f;
-	if (v->opts.view == AV_TOP)
-		top_frame(v, lost);
-	else
-		views[v->opts.view].print(&v->out, &v->agg, &v->opts, lost);
-	return out_flush(&v->out) ? sink_fail(s, "write error on standard output") : 0;
+	views[v->opts.view].print(&v->out, &v->agg, &v->opts, lost);
+	return out_flush(&v->out) ? sink_fail(s, WRITE_ERROR) : 0;
 }
 
 /* The heat map's file, or prom's textfile: from memory, atomically. */
@@ -172,19 +145,34 @@ static int show_held(struct cp_sink *s, const struct cp_stats *lost)
 	return st->ops->end(st, lost) ? sink_fail(s, "%s", st->err) : 0;
 }
 
+/* prom's textfile; top's frame, and the next one starts empty. */
 static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
+	unsigned long long interval_ms = v->opts.interval * 1000;
+	long long now_ns = realtime_of(mono_now(), v->so.realtime_offset_ns);
 	struct agg_opts ao = v->agg.opts;
-	int ret;
+	struct cp_stats interval_lost;
+	char now[48], last[32];
 
 	if (v->opts.view == AV_PROM)
 		return write_file(s, lost);
-	ret = print_to(s, v->opts.f, lost);
-	/* top's next frame starts empty */
+	view_printf(&v->out, "%sconnprobe top - %.*s, last %.*s s\n\n",
+		    v->tty ? CLEAR_SCREEN : "",
+		    (int)fmt_clock(&v->clock, now, now_ns), now,
+		    (int)fmt_fixed(last, interval_ms, 3), last);
+	/* the totals line counts this interval's losses, as it does records */
+	if (lost) {
+		interval_lost = *lost;
+		interval_lost.total_lost = stats_delta(v->lost_before,
+						       lost->total_lost);
+		v->lost_before = lost->total_lost;
+	}
+	summary_print(&v->out, &v->agg, &v->opts, lost ? &interval_lost : NULL);
+	out_str(&v->out, v->tty ? "" : "\n");
 	agg_free(&v->agg);
 	agg_init(&v->agg, &ao);
-	return ret;
+	return out_flush(&v->out) ? sink_fail(s, WRITE_ERROR) : 0;
 }
 
 static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
@@ -208,12 +196,10 @@ static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
 	if (ret)
 		return -1;
 	/* the views but -c end with the losses alone */
-	if (v->kind == SK_VIEW && view != AV_COUNT) {
-		if (lost)
-			stats_print_losses(stderr, lost);
-		return 0;
-	}
-	sink_report_counts(s, lost);
+	if (v->kind != SK_VIEW || view == AV_COUNT)
+		sink_report_counts(s, lost);
+	else if (lost)
+		stats_print_losses(stderr, lost);
 	if (v->kind == SK_CAPTURE)
 		fprintf(stderr, "%llu records written to %s\n", v->w.nr,
 			v->w.path);
@@ -234,8 +220,7 @@ static void sink_free(struct cp_sink *s)
 	if (v->kind == SK_CAPTURE)
 		capture_writer_close(&v->w);
 	sink_destroy(v->opts.stream);
-	if (v->kind == SK_VIEW)
-		agg_free(&v->agg);
+	agg_free(&v->agg);	/* the others' is zeroed */
 	free(v->out.buf);
 	free(v);
 }
@@ -300,6 +285,7 @@ struct cp_sink *view_sink_new(const struct view_opts *o)
 		return NULL;
 	}
 	v->opts = *o;
+	v->tty = isatty(fileno(o->f));
 	/* top's frames; prom refreshes a textfile only */
 	if (o->view == AV_TOP || (o->view == AV_PROM && o->textfile_dir))
 		v->sink.tick_ns = (long long)(o->interval * 1e9);
