@@ -3,7 +3,6 @@
 #ifndef CONNPROBE_HTAB_H
 #define CONNPROBE_HTAB_H
 
-#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 

@@ -23,11 +23,10 @@ static void panel(struct cp_out *o, const struct cp_agg *a,
 
 	for (c = 0; c < HEAT_COLS * HEAT_ROWS; c++)
 		max = g[c] > max ? g[c] : max;
-	view_printf(o, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s: %llu</text>\n",
+	view_printf(o, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s: %llu</text>\n"
+		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
 	     LEFT, y - 8, outcome_label(&e->g.key.oc, label, sizeof(label)),
-	     e->g.st.count);
-	view_printf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
-	     LEFT, y, HEAT_COLS * CELL_W, (hi - lo + 1) * CELL_H);
+	     e->g.st.count, LEFT, y, HEAT_COLS * CELL_W, (hi - lo + 1) * CELL_H);
 	for (r = lo; r <= hi; r++) {
 		ry = y + (hi - r) * CELL_H;	/* the slowest row on top */
 		if ((r - lo) % 2 == 0) {
