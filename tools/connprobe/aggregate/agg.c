@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Records into the groups and histograms of agg.h. */
 #include <math.h>
-#include <sys/socket.h>
 
 #include "agg.h"
-#include "format.h"
 
 const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS] = {
 	100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000,
@@ -74,10 +72,7 @@ void agg_free(struct cp_agg *a)
 		htab_free(t[i]);
 }
 
-/*
- * @key's group as its index + 1 (groups stay), or 0 for "(other)".  Records
- * come in bursts: comparing a key with the last one's costs less than hashing.
- */
+/* @key's group's index + 1, 0: "(other)"; in a burst of records, no hashing. */
 static __always_inline
 size_t group_of(struct group_table *t, const void *key, size_t n)
 {
@@ -310,7 +305,7 @@ int agg_add(struct cp_agg *a, const struct connprobe_record *rec)
 		add_attempt(a, rec, failed);
 	}
 	if (parts & AGG_LOG2)
-		e->log2.slot[log2hist_slot(rec->latency_ns / a->opts.log2_div)]++;
+		e->log2[log2hist_slot(rec->latency_ns / a->opts.log2_div)]++;
 	if ((parts & AGG_PROM) && add_prom(a, rec, &oc, e))
 		return -1;
 	if ((parts & AGG_FLOWS) && add_flow(a, rec))

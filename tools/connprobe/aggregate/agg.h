@@ -9,10 +9,7 @@
 #define AGG_MAX_GROUPS	4096	/* per table; more go to one "(other)" row */
 #define AGG_MAX_PENDING	65536	/* connects in progress remembered */
 
-/*
- * Percentiles within 1/32 from HdrHistogram's log-linear buckets (16 an octave,
- * to 2^41 ns): a fixed 2.4 KiB a group, and the summary has thousands.
- */
+/* HdrHistogram's log-linear buckets: percentiles within 1/32 in 2.4 KiB a group. */
 #define LATDIST_SUB_BITS	4
 #define LATDIST_SUB		(1 << LATDIST_SUB_BITS)
 #define LATDIST_MAX_EXP		40
@@ -53,10 +50,6 @@ uint64_t latdist_percentile(const struct cp_latdist *d, double pct);
 /* bcc's log2 histograms: slot i counts [2^i, 2^(i+1)), slot 0 also 0. */
 #define LOG2HIST_SLOTS	64
 
-struct cp_log2hist {
-	uint64_t slot[LOG2HIST_SLOTS];
-};
-
 static inline unsigned int log2hist_slot(uint64_t v)
 {
 	return v ? 63 - __builtin_clzll(v) : 0;
@@ -66,10 +59,7 @@ static inline unsigned int log2hist_slot(uint64_t v)
 #define PROM_NR_BUCKETS	19
 extern const unsigned long long prom_bucket_ns[PROM_NR_BUCKETS];
 
-/*
- * The heat map: columns of time from the first record, doubling in width when
- * a record falls past the last; rows of log2 latency in us, the last open.
- */
+/* Heat map: time columns that double when full; rows of log2 us, the last open. */
 #define HEAT_COLS	120
 #define HEAT_ROWS	40
 #define HEAT_MIN_WIDTH_NS	1000000ULL
@@ -106,7 +96,7 @@ struct group {
 /* An outcome's group; the entries end before heat but with AGG_HEAT. */
 struct outcome_group {
 	struct group g;
-	struct cp_log2hist log2;
+	uint64_t log2[LOG2HIST_SLOTS];
 	unsigned long long prom_bucket[PROM_NR_BUCKETS];	/* not cumulative */
 	unsigned long long prom_sum_ns;
 	uint32_t heat[HEAT_COLS * HEAT_ROWS];	/* [col * HEAT_ROWS + row] */
@@ -118,10 +108,7 @@ struct group_table {
 	size_t last;		/* the last key's group (group_of()) */
 };
 
-/*
- * A connect in progress: a non-blocking connect is one attempt, with its
- * COMPLETE record's latency and result (the time to establish, as tcpconnlat).
- */
+/* An attempt in progress: its COMPLETE brings its latency, as tcpconnlat's. */
 struct pending {
 	__u64 id;
 	__u32 dest, proc;	/* group index + 1; 0: the "(other)" row */
@@ -135,10 +122,7 @@ struct prom_series {
 	unsigned long long count;
 };
 
-/*
- * prom's failures by IP destination: the first 64 get series for good (a
- * counter only grows); later ones count as "other", port -1.
- */
+/* prom's failures by IP destination: the first 64, then "other", port -1. */
 #define PROM_MAX_DESTINATIONS	64
 
 struct prom_dest_key {
@@ -186,7 +170,7 @@ struct cp_agg {
 	struct cp_htab series;		/* struct prom_series */
 	struct cp_htab prom_dests;	/* struct prom_dest */
 	struct prom_dest_key prom_names[PROM_MAX_DESTINATIONS];
-	unsigned int prom_nr_names;	/* the destinations with series */
+	unsigned int prom_nr_names;	/* for good: a counter only grows */
 	struct cp_htab flows;		/* struct flow */
 	unsigned long long heat_start_ns, heat_width_ns;	/* 0: no record */
 	int heat_lo, heat_hi;	/* the rows the groups use; lo > hi: none */

@@ -8,9 +8,7 @@
 
 void htab_init(struct cp_htab *h, size_t key_size, size_t entry_size)
 {
-	memset(h, 0, sizeof(*h));
-	h->key_size = key_size;
-	h->entry_size = entry_size;
+	*h = (struct cp_htab){ .key_size = key_size, .entry_size = entry_size };
 }
 
 void htab_free(struct cp_htab *h)
@@ -93,8 +91,7 @@ void htab_remove(struct cp_htab *h, const void *key)
 }
 
 struct sort_by {
-	size_t key_size;
-	size_t count_off;	/* 0: none */
+	size_t key_size, count_off;	/* count_off 0: none */
 };
 
 static int by_count_key(const void *a, const void *b, void *arg)

@@ -1,12 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * Fixed-size entries keyed by their first key_size bytes, dense in one array:
- * views walk and sort them as one, an index stands for an entry.
- */
+/* Entries keyed by their first key_size bytes, dense in one array: an index names one. */
 #ifndef CONNPROBE_HTAB_H
 #define CONNPROBE_HTAB_H
 
-#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 

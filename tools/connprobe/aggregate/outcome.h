@@ -3,17 +3,9 @@
 #ifndef CONNPROBE_OUTCOME_H
 #define CONNPROBE_OUTCOME_H
 
-#include <errno.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <string.h>
-
-#include <connprobe.h>
-
 #include "format.h"
 
-/* Room for "done:" and any result name. */
-#define OUTCOME_BUF_LEN	(NAME_BUF_LEN + 8)
+#define OUTCOME_BUF_LEN	(NAME_BUF_LEN + 8)	/* "done:" and any result name */
 
 /* A key without holes: the result as the caller got it, or "abandoned". */
 struct cp_outcome {

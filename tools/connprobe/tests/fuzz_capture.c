@@ -33,7 +33,7 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 	const struct cp_stats *lost = c->lost_known ? &c->lost : NULL;
 	static struct cp_agg sum;
 	const struct connprobe_record *rec;
-	struct cp_log2hist h = { 0 };
+	uint64_t h[LOG2HIST_SLOTS] = { 0 };
 	char err[512];
 	struct cp_rows rows[3];
 	struct cp_out o;
@@ -50,7 +50,7 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 		for (f = FORMAT_TABLE; f <= FORMAT_CSV; f++)
 			rows_record(&rows[f], rec);
 		agg_add(&sum, rec);
-		h.slot[log2hist_slot(rec->latency_ns / 1000)]++;
+		h[log2hist_slot(rec->latency_ns / 1000)]++;
 	}
 	summary_print(&o, &sum, &text, lost);
 	summary_print(&o, &sum, &json, lost);
@@ -58,7 +58,7 @@ static void render_all(struct cp_capture *c, struct cp_cgroups *cg)
 	hist_print(&o, &sum, &json, NULL);
 	count_print(&o, &sum, &text, lost);
 	heatmap_print(&o, &sum, &text, lost);
-	log2hist_print(&o, &h, "usecs");
+	log2hist_print(&o, h, "usecs");
 	agg_free(&sum);
 	out_close(&o);
 }

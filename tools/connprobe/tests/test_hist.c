@@ -25,17 +25,17 @@ fail:
 
 static int test_log2_print_like_bcc(const void *arg)
 {
-	struct cp_log2hist h = { 0 };
+	uint64_t h[LOG2HIST_SLOTS] = { 0 };
 	struct memout c = { 0 };
 	struct cp_out *o = memout_out(&c);
 	int ret = 1;
 
 	(void)arg;
 	CHECK(o);
-	h.slot[1] = 2;
-	h.slot[3] = 8;
-	h.slot[4] = 3;
-	log2hist_print(o, &h, "usecs");
+	h[1] = 2;
+	h[3] = 8;
+	h[4] = 3;
+	log2hist_print(o, h, "usecs");
 	/* print_log2_hist() of libbpf-tools, byte for byte */
 	CHECK_STR(memout_text(&c),
 		  "     usecs               : count    distribution\n"
@@ -52,7 +52,7 @@ fail:
 
 static int test_log2_wide_ranges(const void *arg)
 {
-	struct cp_log2hist h = { 0 };
+	uint64_t h[LOG2HIST_SLOTS] = { 0 };
 	struct memout c = { 0 };
 	struct cp_out *o = memout_out(&c);
 	const char *text;
@@ -60,9 +60,9 @@ static int test_log2_wide_ranges(const void *arg)
 
 	(void)arg;
 	CHECK(o);
-	h.slot[40] = 1;
-	log2hist_print(o, &h, "usecs");
-	log2hist_print(o, &(struct cp_log2hist){ 0 }, "usecs");	/* empty: nothing */
+	h[40] = 1;
+	log2hist_print(o, h, "usecs");
+	log2hist_print(o, (uint64_t[LOG2HIST_SLOTS]){ 0 }, "usecs");	/* empty: nothing */
 	text = memout_text(&c);
 	/* past slot 32, bcc widens the ranges and halves the bars */
 	CHECK(!strncmp(text, "               usecs                         : count    distribution\n", 69));

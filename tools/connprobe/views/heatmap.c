@@ -11,36 +11,30 @@
 #define PANEL_GAP	50	/* the title above, the time axis below */
 #define WIDTH		(LEFT + HEAT_COLS * CELL_W + 20)
 
-/* 2^@row microseconds, the row's lower bound: "512us", "1.02ms". */
-static void latency_label(int row, char *buf, size_t len)
-{
-	double us = row ? (double)(1ULL << row) : 0;
-
-	snprintf(buf, len, us < 1000 ? "%.0fus" : us < 1e6 ? "%.3gms" : "%.3gs",
-		 us < 1000 ? us : us < 1e6 ? us / 1e3 : us / 1e6);
-}
-
 static void panel(struct cp_out *o, const struct cp_agg *a,
 		  const struct outcome_group *e, int y, int lo, int hi)
 {
 	const uint32_t *g = e->heat;
 	char label[OUTCOME_BUF_LEN];
 	uint32_t max = 0, n;
-	double f;
+	double f, us;
 	size_t c;
 	int r, ry;
 
 	for (c = 0; c < HEAT_COLS * HEAT_ROWS; c++)
 		max = g[c] > max ? g[c] : max;
-	view_printf(o, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s: %llu</text>\n",
+	view_printf(o, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s: %llu</text>\n"
+		    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
 	     LEFT, y - 8, outcome_label(&e->g.key.oc, label, sizeof(label)),
-	     e->g.st.count);
-	view_printf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
-	     LEFT, y, HEAT_COLS * CELL_W, (hi - lo + 1) * CELL_H);
+	     e->g.st.count, LEFT, y, HEAT_COLS * CELL_W, (hi - lo + 1) * CELL_H);
 	for (r = lo; r <= hi; r++) {
 		ry = y + (hi - r) * CELL_H;	/* the slowest row on top */
 		if ((r - lo) % 2 == 0) {
-			latency_label(r, label, sizeof(label));
+			/* 2^r us, the row's lower bound: "512us", "1.02ms" */
+			us = r ? (double)(1ULL << r) : 0;
+			snprintf(label, sizeof(label), us < 1000 ? "%.0fus" :
+				 us < 1e6 ? "%.3gms" : "%.3gs", us < 1000 ? us :
+				 us < 1e6 ? us / 1e3 : us / 1e6);
 			view_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
 			     LEFT - 4, ry + CELL_H, label);
 		}

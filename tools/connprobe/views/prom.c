@@ -2,7 +2,6 @@
 /* prom: Prometheus counters and histograms, from the aggregator. */
 #include <stdarg.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "views.h"
 
@@ -12,10 +11,7 @@ static void family_header(struct cp_out *o, const char *name,
 	view_printf(o, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/*
- * @name@suffix, labels (name, value pairs to a NULL name), @v (a _sum's ns in
- * seconds).  Label values are names, but escape as the format says anyway.
- */
+/* @name@suffix{label pairs to NULL} @v (_sum: ns as s); escaped: captures hold anything. */
 static void sample(struct cp_out *o, const char *name, const char *suffix,
 		   unsigned long long v, ...)
 {
@@ -134,40 +130,34 @@ static void print_dests(struct cp_out *o, const struct cp_agg *a)
 	free(dests);
 }
 
-static void print_losses(struct cp_out *o, const struct cp_stats *lost)
+void prom_print(struct cp_out *o, const struct cp_agg *a,
+		const struct view_opts *vo, const struct cp_stats *lost)
 {
 	static const char missed[] = "connprobe_missed_calls_total";
+	const void **series = htab_sorted(&a->series, 0);
+	const void **hists = htab_sorted(&a->outcomes.tab, 0);
 	size_t i;
 
-	family_header(o, "connprobe_lost_records_total", "counter",
-		      "Records the module dropped because its buffer was full.");
-	sample(o, "connprobe_lost_records_total", "", lost->total_lost, NULL);
-	family_header(o, missed, "counter",
-		      "connect() calls a probe missed: maxactive exhausted, or hit while a handler ran (recursion).");
-	for (i = 0; i < lost->nr_probes * 2; i++)
+	(void)vo;
+	if (series && hists) {
+		for (i = CONNPROBE_EVENT_CONNECT; i <= CONNPROBE_EVENT_COMPLETE; i++)
+			print_counters(o, series, a->series.nr, i);
+		for (i = CONNPROBE_EVENT_CONNECT; i <= CONNPROBE_EVENT_COMPLETE; i++)
+			print_hists(o, hists, a->outcomes.tab.nr, i);
+		print_dests(o, a);
+	}
+	if (series && hists && lost) {
+		family_header(o, "connprobe_lost_records_total", "counter",
+			      "Records the module dropped because its buffer was full.");
+		sample(o, "connprobe_lost_records_total", "", lost->total_lost, NULL);
+		family_header(o, missed, "counter",
+			      "connect() calls a probe missed: maxactive exhausted, or hit while a handler ran (recursion).");
+	}
+	for (i = 0; series && hists && lost && i < lost->nr_probes * 2; i++)
 		sample(o, missed, "", i % 2 ? lost->probes[i / 2].kp_nmissed :
 		       lost->probes[i / 2].nmissed, "probe",
 		       lost->probes[i / 2].symbol, "reason",
 		       i % 2 ? "recursion" : "maxactive", NULL);
-}
-
-void prom_print(struct cp_out *o, const struct cp_agg *a,
-		const struct view_opts *vo, const struct cp_stats *lost)
-{
-	const void **series = htab_sorted(&a->series, 0);
-	const void **hists = htab_sorted(&a->outcomes.tab, 0);
-	__u8 ev;
-
-	(void)vo;
-	if (series && hists) {
-		for (ev = CONNPROBE_EVENT_CONNECT; ev <= CONNPROBE_EVENT_COMPLETE; ev++)
-			print_counters(o, series, a->series.nr, ev);
-		for (ev = CONNPROBE_EVENT_CONNECT; ev <= CONNPROBE_EVENT_COMPLETE; ev++)
-			print_hists(o, hists, a->outcomes.tab.nr, ev);
-		print_dests(o, a);
-		if (lost)
-			print_losses(o, lost);
-	}
 	free(series);
 	free(hists);
 }

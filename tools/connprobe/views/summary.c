@@ -1,35 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
-/* summary: the outcome, destination and process tables; what views share. */
+/* The text views: summary's tables; bcc's hist (trace_helpers.c) and -c count. */
 #include <stdarg.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 
-#include "format.h"
 #include "views.h"
 
 #define LABEL_LEN	(UNIX_ADDR_BUF_LEN + 16)
+#define STARS_MAX	40
 
 void view_printf(struct cp_out *o, const char *fmt, ...)
 {
-	char *p = out_reserve(o, 256);
+	size_t room = 256;
 	va_list ap;
+	char *p;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(p, o->size - o->len, fmt, ap);
-	va_end(ap);
 	/* more than the room there was: again, with room for all of it */
-	if (n >= 0 && (size_t)n >= o->size - o->len) {
-		p = out_reserve(o, n + 1);
+	do {
+		p = out_reserve(o, room);
 		va_start(ap, fmt);
-		n = vsnprintf(p, n + 1, fmt, ap);
+		n = vsnprintf(p, o->size - o->len, fmt, ap);
 		va_end(ap);
-	}
+		room = n + 1;
+	} while (n >= 0 && (size_t)n >= o->size - o->len);
 	if (n > 0)
 		o->len += n;
 }
 
-void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json)
+static void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json)
 {
 	if (lost)
 		view_printf(o, json ? ",\"lost\":%llu" : "%llu lost\n",
@@ -44,7 +42,7 @@ static void json_pair(struct cp_out *o, const char *key, const char *s)
 	json_string_or_null(o, s);
 }
 
-void outcome_json(struct cp_out *o, const struct cp_outcome *oc)
+static void outcome_json(struct cp_out *o, const struct cp_outcome *oc)
 {
 	char buf[OUTCOME_BUF_LEN];
 
@@ -87,10 +85,8 @@ static void dest_show(const struct group *g, char l[2][LABEL_LEN],
 				k->daddr_family, buf, sizeof(buf)) : NULL);
 		json_pair(o, "proto", p);
 		json_pair(o, "daddr", s);
-		if (port)
-			view_printf(o, ",\"dport\":%u", k->port);
-		else
-			out_str(o, ",\"dport\":null");
+		view_printf(o, port ? ",\"dport\":%u" : ",\"dport\":null",
+			    k->port);
 		return;
 	}
 	snprintf(l[0], LABEL_LEN, "%s", p ? p : "-");
@@ -175,25 +171,6 @@ static void stats_cols(struct cp_out *o, const struct group_stats *st)
 	view_printf(o, STATS_FMT, c[0], c[1], c[2], c[3], c[4]);
 }
 
-static void json_row(struct cp_out *o, const struct table_kind *k,
-		     const struct srow *r)
-{
-	const struct group_stats *st = &r->g->st;
-
-	view_printf(o, "{\"count\":%llu", st->count);
-	if (r->other)
-		out_str(o, ",\"other\":true");
-	else
-		k->show(r->g, NULL, o);
-	view_printf(o, ",\"failed\":%llu", st->failed);
-	if (!st->lat.count)
-		out_str(o, ",\"p50_ns\":null,\"p99_ns\":null,\"max_ns\":null}");
-	else
-		view_printf(o, ",\"p50_ns\":%llu,\"p99_ns\":%llu,\"max_ns\":%llu}",
-			    latency(&st->lat, 0), latency(&st->lat, 1),
-			    latency(&st->lat, 2));
-}
-
 /* A table: its rows labelled, sorted and cut to vo->rows (0: all). */
 static void print_table(struct cp_out *o, const struct cp_agg *a,
 			const struct table_kind *k, const struct view_opts *vo)
@@ -201,6 +178,7 @@ static void print_table(struct cp_out *o, const struct cp_agg *a,
 	const struct group_table *t = (const void *)((const char *)a + k->table);
 	size_t i, n = t->tab.nr, ncols = k->title[1] ? 2 : 1, c;
 	struct srow *r = calloc(n + 1, sizeof(*r));
+	const struct group_stats *st;
 	int w[2];
 
 	if (!r)
@@ -219,8 +197,18 @@ static void print_table(struct cp_out *o, const struct cp_agg *a,
 	if (vo->json) {
 		view_printf(o, ",\"%s\":[", k->section);
 		for (i = 0; i < n; i++) {
-			out_str(o, i ? "," : "");
-			json_row(o, k, &r[i]);
+			st = &r[i].g->st;
+			view_printf(o, "%s{\"count\":%llu", i ? "," : "", st->count);
+			if (r[i].other)
+				out_str(o, ",\"other\":true");
+			else
+				k->show(r[i].g, NULL, o);
+			view_printf(o, ",\"failed\":%llu", st->failed);
+			view_printf(o, st->lat.count ?
+				    ",\"p50_ns\":%llu,\"p99_ns\":%llu,\"max_ns\":%llu}" :
+				    ",\"p50_ns\":null,\"p99_ns\":null,\"max_ns\":null}",
+				    latency(&st->lat, 0), latency(&st->lat, 1),
+				    latency(&st->lat, 2));
 		}
 		out_char(o, ']');
 		free(r);
@@ -265,4 +253,109 @@ void summary_print(struct cp_out *o, const struct cp_agg *a,
 	out_str(o, vo->json ? "}\n" : line);
 	if (!vo->json)
 		lost_print(o, lost, false);
+}
+
+void log2hist_print(struct cp_out *o, const uint64_t *slot, const char *unit)
+{
+	uint64_t val_max = 0;
+	int idx_max = -1, i, s, stars, wide;
+
+	for (i = 0; i < LOG2HIST_SLOTS; i++) {
+		idx_max = slot[i] ? i : idx_max;
+		val_max = slot[i] > val_max ? slot[i] : val_max;
+	}
+	if (idx_max < 0)
+		return;
+	/* bcc halves the bars and doubles the ranges past 32 slots */
+	wide = idx_max > 32;
+	stars = wide ? STARS_MAX / 2 : STARS_MAX;
+	view_printf(o, "%*s%-*s : count    distribution\n", wide ? 15 : 5, "",
+		    wide ? 29 : 19, unit);
+	for (i = 0; i <= idx_max; i++) {
+		/* (2 << 63) - 1 is ~0: the last slot's high end */
+		view_printf(o, "%*llu -> %-*llu : %-8llu |", wide ? 20 : 10,
+			    i ? 1ULL << i : 0, wide ? 20 : 10, (2ULL << i) - 1,
+			    (unsigned long long)slot[i]);
+		for (s = 0; s < stars; s++)
+			out_char(o, s < (int)(slot[i] * stars / val_max) ?
+				 '*' : ' ');
+		out_str(o, "|\n");
+	}
+}
+
+void hist_print(struct cp_out *o, const struct cp_agg *a,
+		const struct view_opts *vo, const struct cp_stats *lost)
+{
+	const void **groups = htab_sorted(&a->outcomes.tab,
+					  offsetof(struct group, st.count));
+	const char *unit = vo->msecs ? "msecs" : "usecs";
+	size_t i, n = a->outcomes.tab.nr;
+	char label[OUTCOME_BUF_LEN];
+	const struct outcome_group *e;
+	int s, last;
+
+	if (!groups)
+		return;
+	if (vo->json) {
+		view_printf(o, "{\"unit\":\"%s\",\"records\":%llu", unit,
+			    a->records);
+		lost_print(o, lost, true);
+		out_str(o, ",\"histograms\":[");
+	}
+	for (i = 0; i < n; i++) {
+		e = groups[i];
+		if (!vo->json) {
+			view_printf(o, "%soutcome = %s\n", i ? "\n" : "",
+				    outcome_label(&e->g.key.oc, label, sizeof(label)));
+			log2hist_print(o, e->log2, unit);
+			continue;
+		}
+		out_str(o, i ? ",{" : "{");
+		outcome_json(o, &e->g.key.oc);
+		view_printf(o, ",\"count\":%llu,\"buckets\":[", e->g.st.count);
+		for (last = LOG2HIST_SLOTS - 1; last > 0 && !e->log2[last]; last--)
+			;
+		for (s = 0; s <= last; s++)
+			view_printf(o, "%s{\"low\":%llu,\"high\":%llu,\"count\":%llu}",
+				    s ? "," : "", s ? 1ULL << s : 0, (2ULL << s) - 1,
+				    (unsigned long long)e->log2[s]);
+		out_str(o, "]}");
+	}
+	if (vo->json) {
+		out_str(o, "]}\n");
+	} else {
+		view_printf(o, "%s%llu records, ", n ? "\n" : "", a->records);
+		lost_print(o, lost, false);
+	}
+	free(groups);
+}
+
+static const char *port_str(char *buf, int port)
+{
+	snprintf(buf, 16, "%d", port);
+	return port < 0 ? "-" : buf;
+}
+
+void count_print(struct cp_out *o, const struct cp_agg *a,
+		 const struct view_opts *vo, const struct cp_stats *lost)
+{
+	const void **flows = htab_sorted(&a->flows,
+					 offsetof(struct flow, connects));
+	const struct flow *f;
+	char port[16];
+	size_t i;
+
+	(void)lost;
+	view_printf(o, "%-25s %-25s %-*s%-20s CONNECTS\n", "LADDR", "RADDR",
+		    vo->lport ? 21 : 0, vo->lport ? "LPORT" : "", "RPORT");
+	for (i = 0; flows && i < a->flows.nr; i++) {
+		f = flows[i];
+		view_printf(o, "%-25s %-25s ", f->key.laddr[0] ? f->key.laddr :
+			    "-", f->key.raddr[0] ? f->key.raddr : "-");
+		if (vo->lport)
+			view_printf(o, "%-20s ", port_str(port, f->key.lport));
+		view_printf(o, "%-20s %llu\n", port_str(port, f->key.rport),
+			    f->connects);
+	}
+	free(flows);
 }

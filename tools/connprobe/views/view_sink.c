@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Every sink, with one set of ops: the stream, the capture, the views. */
-#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "capture_write.h"
 #include "row.h"
-#include "format.h"
 #include "views.h"
 
 #define CLEAR_SCREEN	"\033[H\033[2J"
 #define PROM_TEXTFILE_NAME	"connprobe.prom"
+#define WRITE_ERROR	"write error on standard output"
+#define sink_fail(s, ...)	cp_err((s)->err, sizeof((s)->err), __VA_ARGS__)
 
 enum sink_kind { SK_STREAM, SK_CAPTURE, SK_VIEW };
 
@@ -19,7 +18,7 @@ struct view_sink {
 	struct cp_sink sink;
 	enum sink_kind kind;
 	struct stream_opts so;		/* the stream; every kind's clock */
-	struct cp_out out;
+	struct cp_out out;		/* the stream's, the views' */
 	struct cp_rows rows;
 	struct capture_writer w;	/* the capture */
 	struct view_opts opts;		/* the views */
@@ -31,7 +30,7 @@ struct view_sink {
 
 #define to_view(s) ((struct view_sink *)(s))
 
-/* What each view aggregates, and how it shows it (top: top_frame()). */
+/* What each view aggregates, and how it shows it (top: view_tick()). */
 static const struct {
 	unsigned int parts;
 	view_print_fn *print;
@@ -45,12 +44,6 @@ static const struct {
 	[AV_HEATMAP] = { AGG_HEAT, heatmap_print },
 };
 
-static int sink_fail(struct cp_sink *s, const char *why)
-{
-	snprintf(s->err, sizeof(s->err), "%s", why);
-	return -1;
-}
-
 static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 {
 	struct view_sink *v = to_view(s);
@@ -63,14 +56,11 @@ static int sink_begin(struct cp_sink *s, const struct cp_source_info *info)
 		out_flush(&v->out);
 		return 0;
 	}
-	if (v->kind == SK_CAPTURE) {
+	if (v->kind == SK_CAPTURE)
 		capture_writer_begin(&v->w, info);
-	} else {
-		v->tty = isatty(fileno(v->opts.f));
-		/* the stream prints its header now, the connects at the end */
-		if (st && st->ops->begin(st, info))
-			return sink_fail(s, st->err);
-	}
+	/* in-progress: the stream's header now, the connects at the end */
+	if (st && st->ops->begin(st, info))
+		return sink_fail(s, "%s", st->err);
 	if (v->kind == SK_CAPTURE || (v->opts.view != AV_TOP && !st))
 		sink_say_tracing(info);
 	return 0;
@@ -91,84 +81,41 @@ static int sink_record(struct cp_sink *s, const struct connprobe_record *rec)
 
 static int sink_flush_out(struct cp_sink *s)
 {
-	if (to_view(s)->kind == SK_STREAM && out_flush(&to_view(s)->out))
-		return sink_fail(s, "write error on standard output");
-	return 0;
-}
-
-static void top_frame(struct view_sink *v, struct cp_out *o,
-		      const struct cp_stats *lost)
-{
-	unsigned long long interval_ms = v->opts.interval * 1000;
-	long long now_ns = realtime_of(mono_now(), v->so.realtime_offset_ns);
-	struct cp_stats interval_lost;
-	char now[48], last[32];
-
-	view_printf(o, "%sconnprobe top - %.*s, last %.*s s\n\n",
-		    v->tty ? CLEAR_SCREEN : "",
-		    (int)fmt_clock(&v->clock, now, now_ns), now,
-		    (int)fmt_fixed(last, interval_ms, 3), last);
-	/* the totals line counts this interval's losses, as it does records */
-	if (lost) {
-		interval_lost = *lost;
-		interval_lost.total_lost = stats_delta(v->lost_before,
-						       lost->total_lost);
-		v->lost_before = lost->total_lost;
-	}
-	summary_print(o, &v->agg, &v->opts, lost ? &interval_lost : NULL);
-	if (!v->tty)
-		out_char(o, '\n');
+	return to_view(s)->kind == SK_STREAM && out_flush(&to_view(s)->out) ?
+	       sink_fail(s, WRITE_ERROR) : 0;
 }
 
 static int print_to(struct cp_sink *s, FILE *f, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
-	struct cp_out o;
 
-	if (out_init(&o, f))
-		return sink_fail(s, "out of memory");
-	if (v->opts.view == AV_TOP)
-		top_frame(v, &o, lost);
-	else
-		views[v->opts.view].print(&o, &v->agg, &v->opts, lost);
-	return out_close(&o) ? sink_fail(s, "write error on standard output") : 0;
+	v->out.f = f;
+	views[v->opts.view].print(&v->out, &v->agg, &v->opts, lost);
+	return out_flush(&v->out) ? sink_fail(s, WRITE_ERROR) : 0;
 }
 
-/* prom's exposition into the textfile, atomically. */
-static int write_textfile(struct cp_sink *s, const struct cp_stats *lost)
+/* The heat map's file, or prom's textfile: from memory, atomically. */
+static int write_file(struct cp_sink *s, const struct cp_stats *lost)
 {
+	const struct view_opts *vo = &to_view(s)->opts;
+	const char *path = vo->heatmap ? vo->heatmap : vo->textfile_dir;
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int ret = -1;
-
-	if (!f)
-		sink_fail(s, "out of memory");
-	else if (!print_to(s, f, lost))
-		ret = textfile_write(to_view(s)->opts.textfile_dir,
-				     PROM_TEXTFILE_NAME, text, len, s->err,
-				     sizeof(s->err));
-	if (f)
-		fclose(f);
-	free(text);
-	return ret;
-}
-
-static int write_heatmap(struct cp_sink *s, const struct cp_stats *lost)
-{
-	const char *path = to_view(s)->opts.heatmap;
-	FILE *f = strcmp(path, "-") ? fopen(path, "w") : to_view(s)->opts.f;
+	FILE *f = !vo->heatmap ? open_memstream(&text, &len) :
+		  strcmp(path, "-") ? fopen(path, "w") : vo->f;
 	int ret;
 
-	if (!f) {
-		snprintf(s->err, sizeof(s->err), "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (!f)
+		return sink_fail(s, "%s: %s", path, strerror(errno));
 	ret = print_to(s, f, lost);
-	if (f != to_view(s)->opts.f && fclose(f))
+	if (f != vo->f && fclose(f))
 		ret = -1;
 	if (ret)
-		snprintf(s->err, sizeof(s->err), "%s: write error", path);
+		ret = sink_fail(s, "%s: write error", path);
+	else if (!vo->heatmap)
+		ret = textfile_write(path, PROM_TEXTFILE_NAME, text, len,
+				     s->err, sizeof(s->err));
+	free(text);
 	return ret;
 }
 
@@ -190,27 +137,42 @@ static int show_held(struct cp_sink *s, const struct cp_stats *lost)
 	qsort(held->entries, held->nr, held->entry_size, by_ts);
 	for (i = 0; i < held->nr; i++)
 		if (st->ops->record(st, &((struct pending *)htab_entry(held, i))->rec))
-			return sink_fail(s, st->err);
+			return sink_fail(s, "%s", st->err);
 	/* the counts of the run are ours: the stream saw the survivors */
 	st->read = s->read;
 	st->matched = s->matched;
 	st->filter = s->filter;
-	return st->ops->end(st, lost) ? sink_fail(s, st->err) : 0;
+	return st->ops->end(st, lost) ? sink_fail(s, "%s", st->err) : 0;
 }
 
+/* prom's textfile; top's frame, and the next one starts empty. */
 static int view_tick(struct cp_sink *s, const struct cp_stats *lost)
 {
 	struct view_sink *v = to_view(s);
+	unsigned long long interval_ms = v->opts.interval * 1000;
+	long long now_ns = realtime_of(mono_now(), v->so.realtime_offset_ns);
 	struct agg_opts ao = v->agg.opts;
-	int ret;
+	struct cp_stats interval_lost;
+	char now[48], last[32];
 
 	if (v->opts.view == AV_PROM)
-		return write_textfile(s, lost);
-	ret = print_to(s, v->opts.f, lost);
-	/* top's next frame starts empty */
+		return write_file(s, lost);
+	view_printf(&v->out, "%sconnprobe top - %.*s, last %.*s s\n\n",
+		    v->tty ? CLEAR_SCREEN : "",
+		    (int)fmt_clock(&v->clock, now, now_ns), now,
+		    (int)fmt_fixed(last, interval_ms, 3), last);
+	/* the totals line counts this interval's losses, as it does records */
+	if (lost) {
+		interval_lost = *lost;
+		interval_lost.total_lost = stats_delta(v->lost_before,
+						       lost->total_lost);
+		v->lost_before = lost->total_lost;
+	}
+	summary_print(&v->out, &v->agg, &v->opts, lost ? &interval_lost : NULL);
+	out_str(&v->out, v->tty ? "" : "\n");
 	agg_free(&v->agg);
 	agg_init(&v->agg, &ao);
-	return ret;
+	return out_flush(&v->out) ? sink_fail(s, WRITE_ERROR) : 0;
 }
 
 static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
@@ -227,21 +189,17 @@ static int sink_end(struct cp_sink *s, const struct cp_stats *lost)
 		return view_tick(s, lost);
 	else if (view == AV_IN_PROGRESS)
 		return show_held(s, lost);
-	else if (view == AV_HEATMAP)
-		ret = write_heatmap(s, lost);
-	else if (view == AV_PROM && v->opts.textfile_dir)
-		ret = write_textfile(s, lost);
+	else if (view == AV_HEATMAP || (view == AV_PROM && v->opts.textfile_dir))
+		ret = write_file(s, lost);
 	else
 		ret = print_to(s, v->opts.f, lost);
 	if (ret)
 		return -1;
 	/* the views but -c end with the losses alone */
-	if (v->kind == SK_VIEW && view != AV_COUNT) {
-		if (lost)
-			stats_print_losses(stderr, lost);
-		return 0;
-	}
-	sink_report_counts(s, lost);
+	if (v->kind != SK_VIEW || view == AV_COUNT)
+		sink_report_counts(s, lost);
+	else if (lost)
+		stats_print_losses(stderr, lost);
 	if (v->kind == SK_CAPTURE)
 		fprintf(stderr, "%llu records written to %s\n", v->w.nr,
 			v->w.path);
@@ -262,8 +220,7 @@ static void sink_free(struct cp_sink *s)
 	if (v->kind == SK_CAPTURE)
 		capture_writer_close(&v->w);
 	sink_destroy(v->opts.stream);
-	if (v->kind == SK_VIEW)
-		agg_free(&v->agg);
+	agg_free(&v->agg);	/* the others' is zeroed */
 	free(v->out.buf);
 	free(v);
 }
@@ -278,33 +235,33 @@ static const struct cp_sink_ops sink_ops = {
 	.destroy = sink_free,
 };
 
-static struct view_sink *sink_new(enum sink_kind kind)
+/* NULL if out of memory; @f: a stream's or a view's output. */
+static struct view_sink *sink_new(enum sink_kind kind, FILE *f)
 {
 	struct view_sink *v = calloc(1, sizeof(*v));
 
-	if (v) {
-		v->sink.ops = &sink_ops;
-		v->kind = kind;
+	if (!v || (f && out_init(&v->out, f))) {
+		free(v);
+		return NULL;
 	}
+	v->sink.ops = &sink_ops;
+	v->kind = kind;
 	return v;
 }
 
 struct cp_sink *stream_sink_new(const struct stream_opts *o)
 {
-	struct view_sink *v = sink_new(SK_STREAM);
+	struct view_sink *v = sink_new(SK_STREAM, o->f);
 
-	if (v && !out_init(&v->out, o->f)) {
+	if (v)
 		v->so = *o;
-		return &v->sink;
-	}
-	free(v);
-	return NULL;
+	return (struct cp_sink *)v;
 }
 
 struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
 				 char *err, size_t errlen)
 {
-	struct view_sink *v = sink_new(SK_CAPTURE);
+	struct view_sink *v = sink_new(SK_CAPTURE, NULL);
 
 	if (!v)
 		snprintf(err, errlen, "out of memory");
@@ -316,18 +273,19 @@ struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
 
 struct cp_sink *view_sink_new(const struct view_opts *o)
 {
-	struct view_sink *v = sink_new(SK_VIEW);
+	struct view_sink *v = o->view != AV_IN_PROGRESS || o->stream ?
+			      sink_new(SK_VIEW, o->f) : NULL;
 	struct agg_opts ao = {
 		.parts = views[o->view].parts, .flow_lport = o->lport,
 		.log2_div = o->msecs ? 1000000 : 1000,
 	};
 
-	if (!v || (o->view == AV_IN_PROGRESS && !o->stream)) {
+	if (!v) {
 		sink_destroy(o->stream);
-		free(v);
 		return NULL;
 	}
 	v->opts = *o;
+	v->tty = isatty(fileno(o->f));
 	/* top's frames; prom refreshes a textfile only */
 	if (o->view == AV_TOP || (o->view == AV_PROM && o->textfile_dir))
 		v->sink.tick_ns = (long long)(o->interval * 1e9);

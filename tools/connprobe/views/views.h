@@ -4,7 +4,6 @@
 #define CONNPROBE_VIEWS_H
 
 #include "agg.h"
-#include "out.h"
 #include "sink.h"
 
 enum agg_view {
@@ -19,9 +18,7 @@ enum agg_view {
 
 struct view_opts {
 	enum agg_view view;
-	bool json;
-	bool msecs;		/* hist -m */
-	bool lport;		/* -c -L */
+	bool json, msecs, lport;	/* msecs: hist -m; lport: -c -L */
 	unsigned int rows;	/* summary, top: per table; 0: all */
 	double interval;	/* top; prom with a textfile */
 	const char *textfile_dir;	/* prom: NULL prints to @f at the end */
@@ -34,18 +31,11 @@ struct view_opts {
 struct cp_sink *view_sink_new(const struct view_opts *o);
 
 typedef void view_print_fn(struct cp_out *o, const struct cp_agg *a,
-			   const struct view_opts *vo,
-			   const struct cp_stats *lost);
-view_print_fn summary_print, hist_print, prom_print, count_print,
-	heatmap_print;
+			   const struct view_opts *vo, const struct cp_stats *lost);
+view_print_fn summary_print, hist_print, prom_print, count_print, heatmap_print;
 
 /* Nothing for an empty histogram. */
-void log2hist_print(struct cp_out *o, const struct cp_log2hist *h,
-		    const char *unit);
-/* The totals' end: "N lost\n", "lost unknown\n"; JSON's ,"lost":N or null. */
-void lost_print(struct cp_out *o, const struct cp_stats *lost, bool json);
-/* "event":..,"outcome":.. (summary's and hist's JSON). */
-void outcome_json(struct cp_out *o, const struct cp_outcome *oc);
+void log2hist_print(struct cp_out *o, const uint64_t *slot, const char *unit);
 /* printf() onto @o, any length. */
 void view_printf(struct cp_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
