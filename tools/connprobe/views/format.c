@@ -4,7 +4,6 @@
 #include <strings.h>
 
 #include "format.h"
-#include "out.h"
 
 /*
  * include/linux/errno.h's kernel-internal codes, from 512: a kretprobe
@@ -21,7 +20,6 @@ static const char *const kernel_errno_names[] = {
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 #define N(s)	{ s, sizeof(s) - 1 }
 
 /* In the order of the AF_ numbers, the kernel's ABI: 0 to AF_MCTP. */
@@ -125,36 +123,23 @@ const struct cp_name *proto_name(unsigned int family, unsigned int type,
 	return NAME_OR_NUMBER(sock_type_names, type, "type", buf);
 }
 
-/* A table's @name as it is, or a copy in @buf of the number made in @n. */
-static const char *name_str(const struct cp_name *name,
-			    const struct cp_name *n, char *buf, size_t len)
-{
-	if (name != n)
-		return name->s;
-	snprintf(buf, len, "%s", n->s);
-	return buf;
-}
+/* @buf, NAME_BUF_LEN chars, holds a struct cp_name: its text, or the table's. */
+_Static_assert(sizeof(struct cp_name) == NAME_BUF_LEN, "a name buffer is a cp_name");
 
 const char *errno_str(long long err, char *buf, size_t len)
 {
-	struct cp_name n;
-
-	return name_str(errno_cp_name(err, &n), &n, buf, len);
+	return len < NAME_BUF_LEN ? "?" : errno_cp_name(err, (void *)buf)->s;
 }
 
 const char *family_str(unsigned int family, char *buf, size_t len)
 {
-	struct cp_name n;
-
-	return name_str(family_name(family, &n), &n, buf, len);
+	return len < NAME_BUF_LEN ? "?" : family_name(family, (void *)buf)->s;
 }
 
 const char *proto_str(unsigned int family, unsigned int type,
 		      unsigned int protocol, char *buf, size_t len)
 {
-	struct cp_name n;
-
-	return name_str(proto_name(family, type, protocol, &n), &n, buf, len);
+	return len < NAME_BUF_LEN ? "?" : proto_name(family, type, protocol, (void *)buf)->s;
 }
 
 /* inet_ntop() goes through snprintf(): too slow for every record. */
@@ -260,13 +245,11 @@ const char *unix_path_str(const char *path, size_t len, char *buf)
 	len = len < CONNPROBE_PATH_LEN ? len : CONNPROBE_PATH_LEN;
 	if (!len)
 		return NULL;
-	if (path[0]) {
-		*(char *)mempcpy(buf, path, strnlen(path, len)) = '\0';
-		return buf;
-	}
-	/* abstract: the name is every byte after the leading NUL */
+	/* abstract (a leading NUL): the name is every byte after it */
+	if (path[0])
+		len = strnlen(path, len);
 	for (i = 0; i < len; i++)
-		buf[i] = path[i] ? path[i] : '@';
+		buf[i] = path[i] ?: '@';
 	buf[len] = '\0';
 	return buf;
 }
@@ -366,22 +349,20 @@ void json_key(struct cp_out *o, const char *key)
 
 #define NSEC_PER_SEC	1000000000LL
 
-static long long clock_ns(clockid_t id)
+long long mono_now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(id, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-long long mono_now(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
 }
 
 long long realtime_offset_now(void)
 {
-	return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec - mono_now();
 }
 
 /*
