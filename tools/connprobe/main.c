@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * connprobe - show the connect() calls traced by the connprobe module: the
- * command line, from one table of every option (connprobe.8 documents each),
- * then a source (the module, a capture) wired through the filter to a sink.
- */
+/* connprobe's command line, from one table of every option; a source wired to a sink. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -58,7 +54,6 @@ struct cli {
 /* Keeps duration * 1e9 well inside a long long of nanoseconds. */
 #define MAX_DURATION_S		(365.0 * 24 * 3600)
 #define OPT_COLUMN		27	/* where --help's descriptions start */
-#define CMD_BIT(c)		(1u << (c))
 #define OPT_BIT(o)		(1ull << (o))
 #define OB(name)		OPT_BIT(O_##name)
 /* report's views, which exclude each other */
@@ -79,7 +74,7 @@ struct cli_command {
 	const char *description, *examples;
 };
 
-#define B(c)		CMD_BIT(CMD_##c)
+#define B(c)		(1u << CMD_##c)
 #define LIVE		(B(TRACE) | B(RECORD) | B(HIST) | B(SUMMARY) | B(TOP) | B(PROM))
 #define FILTERING	(LIVE | B(REPORT))
 #define STREAMING	(B(TRACE) | B(REPORT))
@@ -256,8 +251,7 @@ static double parse_num(const struct cli *cli, const char *what,
 			    what, arg, max);
 	/* integers only: digits, which strtod() reads exactly up to 2^53 */
 	if (!seconds && (!arg[0] || arg[strspn(arg, "0123456789")] || d > max))
-		usage_error(cli, "invalid %s '%s': expected 0 to %.0f", what,
-			    arg, max);
+		usage_error(cli, "invalid %s '%s': expected 0 to %.0f", what, arg, max);
 	return d;
 }
 
@@ -352,10 +346,8 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 	}
 	if ((cli->given & (OB(JSON) | OB(CSV))) == (OB(JSON) | OB(CSV)))
 		usage_error(cli, "--json and --csv exclude each other");
-	if ((OPT_BIT(o) & VIEWS) && cli->view != VIEW_STREAM && cli->view != o)
+	if (__builtin_popcountll(cli->given & VIEWS) > 1)
 		usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
-	if (OPT_BIT(o) & VIEWS)
-		cli->view = o;
 }
 
 /* Options that make no sense together, or with this report view. */
@@ -366,12 +358,9 @@ static void check_combinations(const struct cli *cli)
 		unsigned long long opts, views;
 		const char *msg;
 	} rules[] = {
-		{ OB(IN_PROGRESS), OPT_BIT(VIEW_STREAM),
-		  "--in-progress applies to the record stream only" },
-		{ OB(CSV) | OB(TIME) | OB(WIDE) | OB(PRINT_UID), OPT_BIT(VIEW_STREAM),
-		  "--csv, -T, -w and -U apply to the record stream only" },
-		{ OB(COUNT) | OB(LPORT) | OB(TIMESTAMP), OPT_BIT(VIEW_STREAM),
-		  "-c, -L and -t apply to the record stream only" },
+		{ OB(IN_PROGRESS) | OB(CSV) | OB(TIME) | OB(WIDE) | OB(PRINT_UID) | OB(COUNT) |
+		  OB(LPORT) | OB(TIMESTAMP), OPT_BIT(VIEW_STREAM),
+		  "--in-progress, --csv, -T, -w, -U, -c, -L and -t apply to the record stream only" },
 		{ OB(MSECS), OB(HIST), "-m applies to --hist only" },
 		{ OB(ROWS), OB(SUMMARY), "-n applies to --summary only" },
 		{ OB(JSON), OPT_BIT(VIEW_STREAM) | OB(SUMMARY) | OB(HIST),
@@ -400,7 +389,7 @@ static void print_opts(enum cli_cmd cmd)
 
 	for (i = 0; i < NR_OPTS; i++) {
 		title = i == O_PID ? "Filters" : i == O_JSON ? "Output" : i == O_INPUT ? "Options" : title;
-		if (!(opts[i].cmds & CMD_BIT(cmd)))
+		if (!(opts[i].cmds & (1u << cmd)))
 			continue;
 		if (title)
 			printf("\n%s:\n", title);
@@ -456,7 +445,6 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 	int c, o;
 
 	memset(cli, 0, sizeof(*cli));
-	cli->view = VIEW_STREAM;
 	/* a number where the command goes is trace's minimum latency */
 	if (argc > 1 && argv[1][0] != '-' &&
 	    !isdigit((unsigned char)argv[1][argv[1][0] == '.'])) {
@@ -473,7 +461,7 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 	argv[0] = "connprobe";	/* getopt_long()'s messages start with it */
 	/* getopt's tables for the command; a long option returns 256 + its row */
 	for (o = 0; o < NR_OPTS; o++) {
-		if (!(opts[o].cmds & CMD_BIT(cli->cmd)))
+		if (!(opts[o].cmds & (1u << cli->cmd)))
 			continue;
 		*l++ = (struct option){ .name = opts[o].name, .val = 256 + o,
 			.has_arg = opts[o].arg ? required_argument : no_argument };
@@ -491,10 +479,8 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 	}
 	if (cli->arg[O_HELP])
 		help_exit(cli);
-	if (cli->arg[O_VERSION]) {
-		printf("connprobe %s\n", CONNPROBE_VERSION);
-		exit(0);
-	}
+	if (cli->arg[O_VERSION])
+		exit(printf("connprobe %s\n", CONNPROBE_VERSION) < 0);
 	/* tcpconnlat's positional argument: --min-latency's */
 	if (optind < argc && (cli->cmd == CMD_STATS || optind + 1 < argc))
 		usage_error(cli, "unexpected argument '%s'", argv[optind + (cli->cmd != CMD_STATS)]);
@@ -502,6 +488,7 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 		usage_error(cli, "a minimum latency, given twice: '%s' and --min-latency", argv[optind]);
 	if (optind < argc)
 		apply_opt(cli, O_MIN_LATENCY, argv[optind]);
+	cli->view = cli->given & VIEWS ? __builtin_ctzll(cli->given & VIEWS) : VIEW_STREAM;
 	check_combinations(cli);
 	/* the defaults --help gives */
 	if (cli->cmd == CMD_TOP && !cli->arg[O_ROWS])

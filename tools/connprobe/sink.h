@@ -41,9 +41,6 @@ struct cp_cgroup_test {
 bool filter_match(const struct cp_filter *f, const struct connprobe_record *rec,
 		  const struct cp_cgroup_test *cg);
 
-struct cp_cgroups;
-struct stream_opts;
-
 struct cp_source_info {
 	bool live;			/* the module now, not a capture */
 	long long realtime_offset_ns;	/* ts_ns + this = CLOCK_REALTIME */
@@ -102,6 +99,8 @@ static inline void sink_destroy(struct cp_sink *s)
 		s->ops->destroy(s);
 }
 
+struct cp_cgroups;
+struct stream_opts;
 /* view_sink.c's, as view_sink_new(); NULL on failure (@err says why). */
 struct cp_sink *stream_sink_new(const struct stream_opts *o);
 struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,

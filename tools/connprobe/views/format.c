@@ -24,14 +24,12 @@ static const char *const kernel_errno_names[] = {
 
 /* In the order of the AF_ numbers, the kernel's ABI: 0 to AF_MCTP. */
 static const struct cp_name family_names[] = {
-	N("unspec"), N("unix"), N("inet"), N("ax25"), N("ipx"),
-	N("appletalk"), N("netrom"), N("bridge"), N("atmpvc"), N("x25"),
-	N("inet6"), N("rose"), N("decnet"), N("netbeui"), N("security"),
-	N("key"), N("netlink"), N("packet"), N("ash"), N("econet"),
-	N("atmsvc"), N("rds"), N("sna"), N("irda"), N("pppox"), N("wanpipe"),
-	N("llc"), N("ib"), N("mpls"), N("can"), N("tipc"), N("bluetooth"),
-	N("iucv"), N("rxrpc"), N("isdn"), N("phonet"), N("ieee802154"),
-	N("caif"), N("alg"), N("nfc"), N("vsock"), N("kcm"), N("qipcrtr"),
+	N("unspec"), N("unix"), N("inet"), N("ax25"), N("ipx"), N("appletalk"), N("netrom"),
+	N("bridge"), N("atmpvc"), N("x25"), N("inet6"), N("rose"), N("decnet"), N("netbeui"),
+	N("security"), N("key"), N("netlink"), N("packet"), N("ash"), N("econet"), N("atmsvc"),
+	N("rds"), N("sna"), N("irda"), N("pppox"), N("wanpipe"), N("llc"), N("ib"), N("mpls"),
+	N("can"), N("tipc"), N("bluetooth"), N("iucv"), N("rxrpc"), N("isdn"), N("phonet"),
+	N("ieee802154"), N("caif"), N("alg"), N("nfc"), N("vsock"), N("kcm"), N("qipcrtr"),
 	N("smc"), N("xdp"), N("mctp"),
 };
 _Static_assert(ARRAY_SIZE(family_names) == AF_MCTP + 1 && AF_INET6 == 10 &&
@@ -64,12 +62,9 @@ static const struct cp_name *number_name(const char *prefix, long long i, struct
 
 static struct cp_name errno_names[KERNEL_ERRNO_BASE + ARRAY_SIZE(kernel_errno_names)];
 
-/* "0." to "255.", and each one's length: an octet is a table lookup. */
-static char octet_text[256][4];
+/* "0." to "255." and each one's length, "00" to "ff": a byte is a table lookup. */
+static char octet_text[256][4], hex_pairs[256][2];
 static unsigned char octet_len[256];
-
-/* "00" to "ff": a byte of an IPv6 group is a table lookup too. */
-static char hex_pairs[256][2];
 
 static void __attribute__((constructor)) init_tables(void)
 {
@@ -162,14 +157,13 @@ static size_t ipv4_fmt(const __u8 *addr, char *buf)
 /* Lower-case hex of the group @hi:@lo without leading zeros, as "%x". */
 static char *put_group(char *p, unsigned int hi, unsigned int lo)
 {
-	if (hi) {
-		if (hi >= 0x10)
-			*p++ = hex_pairs[hi][0];
-		*p++ = hex_pairs[hi][1];
-	} else if (lo < 0x10) {
-		*p++ = hex_pairs[lo][1];
+	unsigned int v = hi ?: lo;
+
+	/* 2 bytes copied, 1 kept after a leading 0: the next write takes the other */
+	memcpy(p, hex_pairs[v] + (v < 0x10), 2);
+	p += 1 + (v >= 0x10);
+	if (!hi)
 		return p;
-	}
 	memcpy(p, hex_pairs[lo], 2);
 	return p + 2;
 }
@@ -374,14 +368,12 @@ size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,
 		const char *fmt, unsigned int digits)
 {
 	/* floored: the second before the epoch has a positive fraction */
-	long long frac = ns % NSEC_PER_SEC;
-	time_t sec = ns / NSEC_PER_SEC - (frac < 0);
+	long long frac = (ns % NSEC_PER_SEC + NSEC_PER_SEC) % NSEC_PER_SEC;
+	time_t sec = ns / NSEC_PER_SEC - (ns % NSEC_PER_SEC < 0);
 	unsigned int i;
 	struct tm tm;
 	size_t n;
 
-	if (frac < 0)
-		frac += NSEC_PER_SEC;
 	if (!c->valid || c->sec != sec) {
 		c->sec = sec;
 		c->valid = (utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm)) &&

@@ -62,18 +62,10 @@ static void __attribute__((constructor)) fmt_init(void)
 	}
 }
 
-void out_u64(struct cp_out *o, unsigned long long v)
-{
-	char *p = out_reserve(o, 20);
-
-	out_commit(o, p + fmt_u64(p, v));
-}
-
 int textfile_write(const char *dir, const char *name, const void *data,
 		   size_t len, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
-	FILE *f = NULL;
 	bool ok;
 	int fd;
 
@@ -84,14 +76,10 @@ int textfile_write(const char *dir, const char *name, const void *data,
 	if (fd < 0)
 		return cp_err(err, errlen, "%s: %s", dir, strerror(errno));
 	/* mkstemp() makes it 0600; the collector may run as another user */
-	if (!fchmod(fd, 0644))
-		f = fdopen(fd, "w");
-	ok = f && fwrite(data, 1, len, f) == len;
-	if (f ? fclose(f) : close(fd))
-		ok = false;
-	if (ok && !rename(tmp, path))
+	ok = !fchmod(fd, 0644) && write(fd, data, len) == (ssize_t)len;
+	if (!close(fd) && ok && !rename(tmp, path))
 		return 0;
-	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	cp_err(err, errlen, "%s: %s", path, strerror(errno));
 	unlink(tmp);
 	return -1;
 }
@@ -240,14 +228,13 @@ int capture_writer_open(struct capture_writer *w, const char *path,
 		}
 		/* 0644 less the umask: report needs no root to read it */
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
+		if (fd < 0)
+			return cp_err(err, errlen, "%s: %s", path, strerror(errno));
+		/* fdopen() of a good fd fails only for want of memory */
+		if (!(w->f = fdopen(fd, "w")))
+			close(fd);
 	}
-	if (!out_init(&w->out, w->f))
+	if (w->f && !out_init(&w->out, w->f))
 		return 0;
 	capture_writer_close(w);
 	return cp_err(err, errlen, "out of memory");
