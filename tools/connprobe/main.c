@@ -40,15 +40,12 @@ enum cli_opt_id {
 struct cli {
 	enum cli_cmd cmd;
 	bool named;			/* the command was given by name */
-	/* each option's argument, "" if it takes none; NULL: not given */
-	const char *arg[NR_OPTS];
+	const char *arg[NR_OPTS];	/* "" if it takes no argument; NULL: not given */
 	unsigned long long given;	/* 1ull << each option given */
 	struct cp_filter filter;	/* the filter options, parsed */
 	unsigned int rows;		/* -n, or top's default; 0: all */
-	double duration;		/* --duration; 0: until SIGINT */
-	double interval;		/* -I, or the command's default */
-	/* report's: O_SUMMARY, O_HIST, O_PROM, O_HEATMAP, O_INFO, or the stream */
-	enum cli_opt_id view;
+	double duration, interval;	/* 0: until SIGINT; -I, or the command's default */
+	enum cli_opt_id view;		/* report's: one of VIEWS, or VIEW_STREAM */
 };
 
 /* Keeps duration * 1e9 well inside a long long of nanoseconds. */
@@ -63,7 +60,7 @@ struct cli_opt {
 	char letter;		/* the short option; 0: none */
 	const char *name;	/* long name */
 	const char *arg;	/* argument's name; NULL: takes none */
-	unsigned int cmds;	/* CMD_BIT()s of the commands taking it */
+	unsigned int cmds;	/* B()s of the commands taking it */
 	const char *help;	/* lines after the first start with '\n' */
 };
 
@@ -336,11 +333,6 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 		*(o == O_DURATION ? &cli->duration : &cli->interval) =
 			parse_num(cli, opts[o].name, arg, MAX_DURATION_S, true);
 		break;
-	case O_DEBUGFS:
-		/* room for DIR/connprobe */
-		if (strlen(arg) + sizeof("/" CONNPROBE_DEBUGFS_DIR) > PATH_MAX)
-			usage_error(cli, "--debugfs path too long");
-		break;
 	default:
 		break;
 	}
@@ -366,17 +358,15 @@ static void check_combinations(const struct cli *cli)
 		{ OB(JSON), OPT_BIT(VIEW_STREAM) | OB(SUMMARY) | OB(HIST),
 		  "--json does not apply to --prom, --heatmap or --info" },
 	};
-	unsigned long long given = cli->given;
 	size_t i;
 
-	if ((given & OB(COUNT)) &&
-	    (given & (OB(JSON) | OB(CSV) | OB(IN_PROGRESS) | OB(TIME) |
-		      OB(TIMESTAMP) | OB(WIDE) | OB(PRINT_UID))))
+	if ((cli->given & OB(COUNT)) && (cli->given & (OB(JSON) | OB(CSV) | OB(IN_PROGRESS) |
+			OB(TIME) | OB(TIMESTAMP) | OB(WIDE) | OB(PRINT_UID))))
 		usage_error(cli, "-c prints a table of counts: --json, --csv, --in-progress, -T, -t, -w and -U do not apply");
-	if (cli->cmd == CMD_PROM && (given & OB(INTERVAL)) && !(given & OB(TEXTFILE)))
+	if (cli->cmd == CMD_PROM && (cli->given & OB(INTERVAL)) && !cli->arg[O_TEXTFILE])
 		usage_error(cli, "-I applies with --textfile only: without it prom prints once, at the end");
 	for (i = 0; cli->cmd == CMD_REPORT && i < sizeof(rules) / sizeof(rules[0]); i++)
-		if ((given & rules[i].opts) && !(rules[i].views & OPT_BIT(cli->view)))
+		if ((cli->given & rules[i].opts) && !(rules[i].views & OPT_BIT(cli->view)))
 			usage_error(cli, "%s", rules[i].msg);
 }
 
@@ -448,9 +438,8 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 	/* a number where the command goes is trace's minimum latency */
 	if (argc > 1 && argv[1][0] != '-' &&
 	    !isdigit((unsigned char)argv[1][argv[1][0] == '.'])) {
-		for (c = 0; c < NR_CMDS; c++)
-			if (!strcmp(argv[1], commands[c].name))
-				break;
+		for (c = 0; c < NR_CMDS && strcmp(argv[1], commands[c].name); c++)
+			;
 		if (c == NR_CMDS)
 			usage_error(cli, "unknown command '%s'", argv[1]);
 		cli->cmd = c;
@@ -577,8 +566,8 @@ static int run(struct cli *cli)
 			return 0;
 		}
 	} else {
-		/* cli_parse() checked that it fits */
-		snprintf(dir, sizeof(dir), "%s/%s", debugfs, CONNPROBE_DEBUGFS_DIR);
+		if (snprintf(dir, sizeof(dir), "%s/%s", debugfs, CONNPROBE_DEBUGFS_DIR) >= PATH_MAX)
+			usage_error(cli, "--debugfs path too long");
 		if (env_check(debugfs, dir, cli->arg[O_DEBUGFS]))
 			return 1;
 		if (cli->cmd == CMD_STATS)

@@ -81,8 +81,7 @@ static void __attribute__((constructor)) init_tables(void)
 		memcpy(hex_pairs[i], octet, 2);
 	}
 	/* not snprintf(): this runs at every start, for 532 numbers */
-	for (i = 1; i < ARRAY_SIZE(errno_names); i++) {
-		n = &errno_names[i];
+	for (i = 1, n = errno_names + 1; i < ARRAY_SIZE(errno_names); i++, n++) {
 		name = i < KERNEL_ERRNO_BASE ? strerrorname_np(i) :
 		       kernel_errno_names[i - KERNEL_ERRNO_BASE];
 		if (name)
@@ -180,11 +179,9 @@ static size_t ipv6_fmt(const __u8 *addr, char *buf)
 	char *p = buf;
 
 	for (i = 0; i < 8; i++) {
-		if (addr[2 * i] || addr[2 * i + 1]) {
+		if (addr[2 * i] || addr[2 * i + 1])
 			len = 0;
-			continue;
-		}
-		if (!len++)
+		else if (!len++)
 			cur = i;
 		if (len >= 2 && len > end - start)
 			start = cur, end = cur + len;
@@ -195,14 +192,12 @@ static size_t ipv6_fmt(const __u8 *addr, char *buf)
 		return p - buf + ipv4_fmt(addr + 12, p);
 	}
 	for (i = 0; i < 8; i++) {
-		if (i == start) {
-			if (!i)
-				*p++ = ':';
+		if (i == start && !i)
 			*p++ = ':';
+		if (i == start)
 			i = end - 1;
-			continue;
-		}
-		p = put_group(p, addr[2 * i], addr[2 * i + 1]);
+		else
+			p = put_group(p, addr[2 * i], addr[2 * i + 1]);
 		*p++ = ':';
 	}
 	p -= start == 8 || end != 8;
@@ -239,12 +234,12 @@ const char *unix_path_str(const char *path, size_t len, char *buf)
 	len = len < CONNPROBE_PATH_LEN ? len : CONNPROBE_PATH_LEN;
 	if (!len)
 		return NULL;
-	/* abstract (a leading NUL): the name is every byte after it */
 	if (path[0])
 		len = strnlen(path, len);
-	for (i = 0; i < len; i++)
+	*(char *)mempcpy(buf, path, len) = '\0';
+	/* abstract: the name is every byte after the leading NUL, NULs as '@' */
+	for (i = 0; !path[0] && i < len; i++)
 		buf[i] = path[i] ?: '@';
-	buf[len] = '\0';
 	return buf;
 }
 
@@ -325,8 +320,7 @@ char *json_put_rest(char *p, const char *s, size_t i, size_t len)
 void json_string(struct cp_out *o, const char *s, size_t len)
 {
 	len = strnlen(s, len);
-	out_commit(o, json_put_string(out_reserve(o, len * JSON_ESCAPE_MAX + 2),
-				      s, len));
+	out_commit(o, json_put_string(out_reserve(o, len * JSON_ESCAPE_MAX + 2), s, len));
 }
 
 void json_string_or_null(struct cp_out *o, const char *s)

@@ -89,20 +89,13 @@ _Static_assert(sizeof(struct cp_capture_header) % 8 == 0 &&
 	       sizeof(struct connprobe_record) % 8 == 0,
 	       "capture parts must keep records 8-byte aligned");
 
-static const char zeros[8];
-
-/* A section header; the caller writes its payload and pad8(). */
+/* A section header; the caller writes its payload, padded to 8 bytes. */
 static void section_begin(struct capture_writer *w, __u32 type, __u32 size)
 {
 	struct cp_capture_section sec = { .type = type, .size = size };
 
 	out_mem(&w->out, &sec, sizeof(sec));
 	w->sections_size += sizeof(sec) + CP_ALIGN8(size);
-}
-
-static void pad8(struct capture_writer *w, size_t size)
-{
-	out_mem(&w->out, zeros, CP_ALIGN8(size) - size);
 }
 
 static void write_losses(struct capture_writer *w, const struct cp_stats *l)
@@ -132,6 +125,7 @@ static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 /* The cgroup section's entries, or only their size, which its header holds. */
 static size_t put_cgroups(struct capture_writer *w, bool write)
 {
+	static const char zeros[8];
 	struct cp_capture_cgroup e = { 0 };
 	const struct cp_cgroup *cg;
 	size_t i, size = 0;
@@ -147,7 +141,7 @@ static size_t put_cgroups(struct capture_writer *w, bool write)
 			continue;
 		out_mem(&w->out, &e, sizeof(e));
 		out_mem(&w->out, cg->path, e.path_len);
-		pad8(w, e.path_len);
+		out_mem(&w->out, zeros, CP_ALIGN8(e.path_len) - e.path_len);
 	}
 	return size;
 }
