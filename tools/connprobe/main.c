@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* connprobe's command line, from one table of every option; a source wired to a sink. */
 #include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 
 #include "capture.h"
@@ -303,9 +300,8 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 			usage_error(cli, "invalid port '%s'", arg);
 		break;
 	case O_ERRNO:	/* repeatable */
-		e = errno_by_name(arg);
-		if (e < 0 && arg[0] >= '0' && arg[0] <= '9')
-			e = parse_num(cli, "errno", arg, 4095, false);
+		e = isdigit((unsigned char)arg[0]) ? parse_num(cli, "errno", arg, 4095, false) :
+		    errno_by_name(arg);
 		if (e <= 0)
 			usage_error(cli, "unknown errno '%s': expected a name such as ECONNREFUSED, or a number",
 				    arg);
@@ -370,16 +366,29 @@ static void check_combinations(const struct cli *cli)
 			usage_error(cli, "%s", rules[i].msg);
 }
 
-/* @cmd's options under their group's title: "  -p, --pid PID   help". */
-static void print_opts(enum cli_cmd cmd)
+static void __attribute__((noreturn)) help_exit(const struct cli *cli)
 {
+	const struct cli_command *cmd = &commands[cli->cmd];
 	const char *title = NULL, *h;
 	int i, n;
 	char c;
 
+	if (cli->named) {
+		printf("Usage: connprobe %s\n\n%s", cmd->usage, cmd->description);
+	} else {
+		fputs("Usage: connprobe [COMMAND] [OPTIONS]\n"
+		      "       connprobe COMMAND --help\n\n"
+		      "Trace every connect() with the connprobe kernel module: its outcome,\n"
+		      "its latency, and the process, user and container behind it.\n\n"
+		      "Commands:\n", stdout);
+		for (i = 0; i < NR_CMDS; i++)
+			printf("  %-9s %s\n", commands[i].name, commands[i].summary);
+		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n", stdout);
+	}
+	/* the command's options under their group's title: "  -p, --pid PID   help" */
 	for (i = 0; i < NR_OPTS; i++) {
 		title = i == O_PID ? "Filters" : i == O_JSON ? "Output" : i == O_INPUT ? "Options" : title;
-		if (!(opts[i].cmds & (1u << cmd)))
+		if (!(opts[i].cmds & (1u << cli->cmd)))
 			continue;
 		if (title)
 			printf("\n%s:\n", title);
@@ -397,28 +406,8 @@ static void print_opts(enum cli_cmd cmd)
 				printf("%*s", OPT_COLUMN, "");
 		putchar('\n');
 	}
-}
-
-static void __attribute__((noreturn)) help_exit(const struct cli *cli)
-{
-	const struct cli_command *c = &commands[cli->cmd];
-	int i;
-
-	if (cli->named) {
-		printf("Usage: connprobe %s\n\n%s", c->usage, c->description);
-	} else {
-		fputs("Usage: connprobe [COMMAND] [OPTIONS]\n"
-		      "       connprobe COMMAND --help\n\n"
-		      "Trace every connect() with the connprobe kernel module: its outcome,\n"
-		      "its latency, and the process, user and container behind it.\n\n"
-		      "Commands:\n", stdout);
-		for (i = 0; i < NR_CMDS; i++)
-			printf("  %-9s %s\n", commands[i].name, commands[i].summary);
-		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n", stdout);
-	}
-	print_opts(cli->cmd);
 	if (cli->named)
-		printf("\nExamples:\n%s\n", c->examples);
+		printf("\nExamples:\n%s\n", cmd->examples);
 	else
 		fputs("\nSee 'connprobe COMMAND --help' and connprobe(8).\n", stdout);
 	/* every command but report reads the module */

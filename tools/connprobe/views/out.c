@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Buffered output, its numbers, and the files written with it: textfiles, captures. */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -66,8 +65,7 @@ int textfile_write(const char *dir, const char *name, const void *data,
 		   size_t len, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
-	bool ok;
-	int fd;
+	int fd, ok;
 
 	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= (int)sizeof(tmp) ||
 	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
