@@ -50,7 +50,6 @@ struct cli {
 #define OPT_COLUMN		27	/* where --help's descriptions start */
 #define OPT_BIT(o)		(1ull << (o))
 #define OB(name)		OPT_BIT(O_##name)
-/* report's views, which exclude each other */
 #define VIEWS	(OB(SUMMARY) | OB(HIST) | OB(PROM) | OB(HEATMAP) | OB(INFO))
 
 struct cli_opt {
@@ -338,7 +337,6 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 		usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
 }
 
-/* Options that make no sense together, or with this report view. */
 static void check_combinations(const struct cli *cli)
 {
 	/* report: each of @opts applies to the views in @views only */
@@ -483,7 +481,6 @@ static struct cp_capture capture;
 static struct cp_sink *sink;
 static char err[PATH_MAX + 256] = "out of memory";	/* unless a failure says */
 
-/* The sink of @cli's command, or of report's view. */
 static struct cp_sink *make_sink(const struct cli *cli)
 {
 	const char *const *a = cli->arg;

@@ -53,8 +53,7 @@ struct cp_sink {
 	long long tick_ns;		/* 0: no ticks */
 	const struct cp_filter *filter;
 	const struct cp_cgroup_test *cgroup_test;
-	unsigned long long read;	/* records the source read */
-	unsigned long long matched;	/* of those, records the filter kept */
+	unsigned long long read, matched;	/* records the source read, the filter kept */
 	char err[512];
 };
 

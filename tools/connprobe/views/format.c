@@ -156,13 +156,14 @@ static size_t ipv4_fmt(const __u8 *addr, char *buf)
 /* Lower-case hex of the group @hi:@lo without leading zeros, as "%x". */
 static char *put_group(char *p, unsigned int hi, unsigned int lo)
 {
-	unsigned int v = hi ?: lo;
-
-	/* 2 bytes copied, 1 kept after a leading 0: the next write takes the other */
-	memcpy(p, hex_pairs[v] + (v < 0x10), 2);
-	p += 1 + (v >= 0x10);
-	if (!hi)
+	if (hi) {
+		if (hi >= 0x10)
+			*p++ = hex_pairs[hi][0];
+		*p++ = hex_pairs[hi][1];
+	} else if (lo < 0x10) {
+		*p++ = hex_pairs[lo][1];
 		return p;
+	}
 	memcpy(p, hex_pairs[lo], 2);
 	return p + 2;
 }
@@ -192,12 +193,14 @@ static size_t ipv6_fmt(const __u8 *addr, char *buf)
 		return p - buf + ipv4_fmt(addr + 12, p);
 	}
 	for (i = 0; i < 8; i++) {
-		if (i == start && !i)
+		if (i == start) {
+			if (!i)
+				*p++ = ':';
 			*p++ = ':';
-		if (i == start)
 			i = end - 1;
-		else
-			p = put_group(p, addr[2 * i], addr[2 * i + 1]);
+			continue;
+		}
+		p = put_group(p, addr[2 * i], addr[2 * i + 1]);
 		*p++ = ':';
 	}
 	p -= start == 8 || end != 8;

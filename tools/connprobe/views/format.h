@@ -56,16 +56,18 @@ unsigned int rec_saddr_family(const struct connprobe_record *rec)
 /* As rec_saddr_family(); AF_UNIX for a path. */
 static inline unsigned int rec_daddr_family(const struct connprobe_record *rec)
 {
-	unsigned int fam = rec->daddr_family;
-	/*
-	 * The least addrlen with an address (the kernel leaves daddr, dport zero if
-	 * the caller's is short): sockaddr_in6 without sin6_scope_id (RFC 2133)
-	 * will do; an unnamed AF_UNIX address has no path.
-	 */
-	unsigned int min = fam == AF_INET ? sizeof(struct sockaddr_in) : fam == AF_INET6 ? 24 :
-			   fam == AF_UNIX ? SUN_PATH_OFFSET + 1 : 0;
-
-	return (rec->flags & CONNPROBE_F_DADDR) && min && rec->addrlen >= min ? fam : 0;
+	if (!(rec->flags & CONNPROBE_F_DADDR))
+		return 0;
+	/* the kernel leaves daddr, dport zero if the caller's addrlen is short */
+	switch (rec->daddr_family) {
+	case AF_INET:
+		return rec->addrlen >= sizeof(struct sockaddr_in) ? AF_INET : 0;
+	case AF_INET6:	/* sockaddr_in6 without sin6_scope_id (RFC 2133) will do */
+		return rec->addrlen >= 24 ? AF_INET6 : 0;
+	case AF_UNIX:	/* an unnamed address has no path */
+		return rec->addrlen > SUN_PATH_OFFSET ? AF_UNIX : 0;
+	}
+	return 0;
 }
 
 /* Into @buf (UNIX_ADDR_BUF_LEN bytes); the length. */
