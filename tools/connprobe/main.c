@@ -41,7 +41,7 @@ struct cli {
 	unsigned long long given;	/* 1ull << each option given */
 	struct cp_filter filter;	/* the filter options, parsed */
 	unsigned int rows;		/* -n, or top's default; 0: all */
-	double duration, interval;	/* 0: until SIGINT; -I, or the command's default */
+	double duration, interval;	/* --duration (0: until SIGINT); -I */
 	enum cli_opt_id view;		/* report's: one of VIEWS, or VIEW_STREAM */
 };
 

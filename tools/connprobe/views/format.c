@@ -12,10 +12,9 @@
  */
 #define KERNEL_ERRNO_BASE	512
 static const char *const kernel_errno_names[] = {
-	"ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD",
-	"ERESTART_RESTARTBLOCK", "EPROBE_DEFER", "EOPENSTALE", "ENOPARAM",
-	NULL, "EBADHANDLE", "ENOTSYNC", "EBADCOOKIE", "ENOTSUPP", "ETOOSMALL",
-	"ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED",
+	"ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD", "ERESTART_RESTARTBLOCK",
+	"EPROBE_DEFER", "EOPENSTALE", "ENOPARAM", NULL, "EBADHANDLE", "ENOTSYNC", "EBADCOOKIE",
+	"ENOTSUPP", "ETOOSMALL", "ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED",
 	"ERECALLCONFLICT", "ENOGRACE",
 };
 
@@ -365,12 +364,14 @@ size_t fmt_time(struct cp_timecache *c, char *buf, long long ns, bool utc,
 		const char *fmt, unsigned int digits)
 {
 	/* floored: the second before the epoch has a positive fraction */
-	long long frac = (ns % NSEC_PER_SEC + NSEC_PER_SEC) % NSEC_PER_SEC;
-	time_t sec = ns / NSEC_PER_SEC - (ns % NSEC_PER_SEC < 0);
+	long long frac = ns % NSEC_PER_SEC;
+	time_t sec = ns / NSEC_PER_SEC - (frac < 0);
 	unsigned int i;
 	struct tm tm;
 	size_t n;
 
+	if (frac < 0)
+		frac += NSEC_PER_SEC;
 	if (!c->valid || c->sec != sec) {
 		c->sec = sec;
 		c->valid = (utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm)) &&

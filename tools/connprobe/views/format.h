@@ -88,7 +88,7 @@ size_t text_ascii(const char *s, size_t len, char *out);
 extern const unsigned char json_plain[256];	/* copied as it is */
 char *json_put_rest(char *p, const char *s, size_t i, size_t len);
 
-/* @s's first @len bytes (to a NUL) as a JSON string; its end.  Inline: most need no escape. */
+/* @s's first @len bytes (to a NUL) as JSON at @p (@len * JSON_ESCAPE_MAX + 2 bytes); its end */
 static inline char *json_put_string(char *p, const char *s, size_t len)
 {
 	size_t i = 0;
