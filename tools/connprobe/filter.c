@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The record filter (the module's comparisons), what a run reports, errors. */
 #include <stdarg.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "format.h"

@@ -1,18 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * connprobe - show the connect() calls traced by the connprobe module: the
- * command line, from one table of every option (connprobe.8 documents each),
- * then a source (the module, a capture) wired through the filter to a sink.
- */
+/* connprobe's command line, from one table of every option; a source wired to a sink. */
 #include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 
 #include "capture.h"
@@ -44,31 +37,26 @@ enum cli_opt_id {
 struct cli {
 	enum cli_cmd cmd;
 	bool named;			/* the command was given by name */
-	/* each option's argument, "" if it takes none; NULL: not given */
-	const char *arg[NR_OPTS];
+	const char *arg[NR_OPTS];	/* "" if it takes no argument; NULL: not given */
 	unsigned long long given;	/* 1ull << each option given */
 	struct cp_filter filter;	/* the filter options, parsed */
 	unsigned int rows;		/* -n, or top's default; 0: all */
-	double duration;		/* --duration; 0: until SIGINT */
-	double interval;		/* -I, or the command's default */
-	/* report's: O_SUMMARY, O_HIST, O_PROM, O_HEATMAP, O_INFO, or the stream */
-	enum cli_opt_id view;
+	double duration, interval;	/* --duration (0: until SIGINT); -I */
+	enum cli_opt_id view;		/* report's: one of VIEWS, or VIEW_STREAM */
 };
 
 /* Keeps duration * 1e9 well inside a long long of nanoseconds. */
 #define MAX_DURATION_S		(365.0 * 24 * 3600)
 #define OPT_COLUMN		27	/* where --help's descriptions start */
-#define CMD_BIT(c)		(1u << (c))
 #define OPT_BIT(o)		(1ull << (o))
 #define OB(name)		OPT_BIT(O_##name)
-/* report's views, which exclude each other */
 #define VIEWS	(OB(SUMMARY) | OB(HIST) | OB(PROM) | OB(HEATMAP) | OB(INFO))
 
 struct cli_opt {
 	char letter;		/* the short option; 0: none */
 	const char *name;	/* long name */
 	const char *arg;	/* argument's name; NULL: takes none */
-	unsigned int cmds;	/* CMD_BIT()s of the commands taking it */
+	unsigned int cmds;	/* B()s of the commands taking it */
 	const char *help;	/* lines after the first start with '\n' */
 };
 
@@ -79,7 +67,7 @@ struct cli_command {
 	const char *description, *examples;
 };
 
-#define B(c)		CMD_BIT(CMD_##c)
+#define B(c)		(1u << CMD_##c)
 #define LIVE		(B(TRACE) | B(RECORD) | B(HIST) | B(SUMMARY) | B(TOP) | B(PROM))
 #define FILTERING	(LIVE | B(REPORT))
 #define STREAMING	(B(TRACE) | B(REPORT))
@@ -256,8 +244,7 @@ static double parse_num(const struct cli *cli, const char *what,
 			    what, arg, max);
 	/* integers only: digits, which strtod() reads exactly up to 2^53 */
 	if (!seconds && (!arg[0] || arg[strspn(arg, "0123456789")] || d > max))
-		usage_error(cli, "invalid %s '%s': expected 0 to %.0f", what,
-			    arg, max);
+		usage_error(cli, "invalid %s '%s': expected 0 to %.0f", what, arg, max);
 	return d;
 }
 
@@ -312,9 +299,8 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 			usage_error(cli, "invalid port '%s'", arg);
 		break;
 	case O_ERRNO:	/* repeatable */
-		e = errno_by_name(arg);
-		if (e < 0 && arg[0] >= '0' && arg[0] <= '9')
-			e = parse_num(cli, "errno", arg, 4095, false);
+		e = isdigit((unsigned char)arg[0]) ? parse_num(cli, "errno", arg, 4095, false) :
+		    errno_by_name(arg);
 		if (e <= 0)
 			usage_error(cli, "unknown errno '%s': expected a name such as ECONNREFUSED, or a number",
 				    arg);
@@ -342,23 +328,15 @@ static void apply_opt(struct cli *cli, enum cli_opt_id o, const char *arg)
 		*(o == O_DURATION ? &cli->duration : &cli->interval) =
 			parse_num(cli, opts[o].name, arg, MAX_DURATION_S, true);
 		break;
-	case O_DEBUGFS:
-		/* room for DIR/connprobe */
-		if (strlen(arg) + sizeof("/" CONNPROBE_DEBUGFS_DIR) > PATH_MAX)
-			usage_error(cli, "--debugfs path too long");
-		break;
 	default:
 		break;
 	}
 	if ((cli->given & (OB(JSON) | OB(CSV))) == (OB(JSON) | OB(CSV)))
 		usage_error(cli, "--json and --csv exclude each other");
-	if ((OPT_BIT(o) & VIEWS) && cli->view != VIEW_STREAM && cli->view != o)
+	if (__builtin_popcountll(cli->given & VIEWS) > 1)
 		usage_error(cli, "--summary, --hist, --prom, --heatmap and --info exclude each other");
-	if (OPT_BIT(o) & VIEWS)
-		cli->view = o;
 }
 
-/* Options that make no sense together, or with this report view. */
 static void check_combinations(const struct cli *cli)
 {
 	/* report: each of @opts applies to the views in @views only */
@@ -366,41 +344,49 @@ static void check_combinations(const struct cli *cli)
 		unsigned long long opts, views;
 		const char *msg;
 	} rules[] = {
-		{ OB(IN_PROGRESS), OPT_BIT(VIEW_STREAM),
-		  "--in-progress applies to the record stream only" },
-		{ OB(CSV) | OB(TIME) | OB(WIDE) | OB(PRINT_UID), OPT_BIT(VIEW_STREAM),
-		  "--csv, -T, -w and -U apply to the record stream only" },
-		{ OB(COUNT) | OB(LPORT) | OB(TIMESTAMP), OPT_BIT(VIEW_STREAM),
-		  "-c, -L and -t apply to the record stream only" },
+		{ OB(IN_PROGRESS) | OB(CSV) | OB(TIME) | OB(WIDE) | OB(PRINT_UID) | OB(COUNT) |
+		  OB(LPORT) | OB(TIMESTAMP), OPT_BIT(VIEW_STREAM),
+		  "--in-progress, --csv, -T, -w, -U, -c, -L and -t apply to the record stream only" },
 		{ OB(MSECS), OB(HIST), "-m applies to --hist only" },
 		{ OB(ROWS), OB(SUMMARY), "-n applies to --summary only" },
 		{ OB(JSON), OPT_BIT(VIEW_STREAM) | OB(SUMMARY) | OB(HIST),
 		  "--json does not apply to --prom, --heatmap or --info" },
 	};
-	unsigned long long given = cli->given;
 	size_t i;
 
-	if ((given & OB(COUNT)) &&
-	    (given & (OB(JSON) | OB(CSV) | OB(IN_PROGRESS) | OB(TIME) |
-		      OB(TIMESTAMP) | OB(WIDE) | OB(PRINT_UID))))
+	if ((cli->given & OB(COUNT)) && (cli->given & (OB(JSON) | OB(CSV) | OB(IN_PROGRESS) |
+			OB(TIME) | OB(TIMESTAMP) | OB(WIDE) | OB(PRINT_UID))))
 		usage_error(cli, "-c prints a table of counts: --json, --csv, --in-progress, -T, -t, -w and -U do not apply");
-	if (cli->cmd == CMD_PROM && (given & OB(INTERVAL)) && !(given & OB(TEXTFILE)))
+	if (cli->cmd == CMD_PROM && (cli->given & OB(INTERVAL)) && !cli->arg[O_TEXTFILE])
 		usage_error(cli, "-I applies with --textfile only: without it prom prints once, at the end");
 	for (i = 0; cli->cmd == CMD_REPORT && i < sizeof(rules) / sizeof(rules[0]); i++)
-		if ((given & rules[i].opts) && !(rules[i].views & OPT_BIT(cli->view)))
+		if ((cli->given & rules[i].opts) && !(rules[i].views & OPT_BIT(cli->view)))
 			usage_error(cli, "%s", rules[i].msg);
 }
 
-/* @cmd's options under their group's title: "  -p, --pid PID   help". */
-static void print_opts(enum cli_cmd cmd)
+static void __attribute__((noreturn)) help_exit(const struct cli *cli)
 {
+	const struct cli_command *cmd = &commands[cli->cmd];
 	const char *title = NULL, *h;
 	int i, n;
 	char c;
 
+	if (cli->named) {
+		printf("Usage: connprobe %s\n\n%s", cmd->usage, cmd->description);
+	} else {
+		fputs("Usage: connprobe [COMMAND] [OPTIONS]\n"
+		      "       connprobe COMMAND --help\n\n"
+		      "Trace every connect() with the connprobe kernel module: its outcome,\n"
+		      "its latency, and the process, user and container behind it.\n\n"
+		      "Commands:\n", stdout);
+		for (i = 0; i < NR_CMDS; i++)
+			printf("  %-9s %s\n", commands[i].name, commands[i].summary);
+		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n", stdout);
+	}
+	/* the command's options under their group's title: "  -p, --pid PID   help" */
 	for (i = 0; i < NR_OPTS; i++) {
 		title = i == O_PID ? "Filters" : i == O_JSON ? "Output" : i == O_INPUT ? "Options" : title;
-		if (!(opts[i].cmds & CMD_BIT(cmd)))
+		if (!(opts[i].cmds & (1u << cli->cmd)))
 			continue;
 		if (title)
 			printf("\n%s:\n", title);
@@ -418,28 +404,8 @@ static void print_opts(enum cli_cmd cmd)
 				printf("%*s", OPT_COLUMN, "");
 		putchar('\n');
 	}
-}
-
-static void __attribute__((noreturn)) help_exit(const struct cli *cli)
-{
-	const struct cli_command *c = &commands[cli->cmd];
-	int i;
-
-	if (cli->named) {
-		printf("Usage: connprobe %s\n\n%s", c->usage, c->description);
-	} else {
-		fputs("Usage: connprobe [COMMAND] [OPTIONS]\n"
-		      "       connprobe COMMAND --help\n\n"
-		      "Trace every connect() with the connprobe kernel module: its outcome,\n"
-		      "its latency, and the process, user and container behind it.\n\n"
-		      "Commands:\n", stdout);
-		for (i = 0; i < NR_CMDS; i++)
-			printf("  %-9s %s\n", commands[i].name, commands[i].summary);
-		fputs("\nWithout a command, connprobe runs trace, whose options follow.\n", stdout);
-	}
-	print_opts(cli->cmd);
 	if (cli->named)
-		printf("\nExamples:\n%s\n", c->examples);
+		printf("\nExamples:\n%s\n", cmd->examples);
 	else
 		fputs("\nSee 'connprobe COMMAND --help' and connprobe(8).\n", stdout);
 	/* every command but report reads the module */
@@ -456,13 +422,11 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 	int c, o;
 
 	memset(cli, 0, sizeof(*cli));
-	cli->view = VIEW_STREAM;
 	/* a number where the command goes is trace's minimum latency */
 	if (argc > 1 && argv[1][0] != '-' &&
 	    !isdigit((unsigned char)argv[1][argv[1][0] == '.'])) {
-		for (c = 0; c < NR_CMDS; c++)
-			if (!strcmp(argv[1], commands[c].name))
-				break;
+		for (c = 0; c < NR_CMDS && strcmp(argv[1], commands[c].name); c++)
+			;
 		if (c == NR_CMDS)
 			usage_error(cli, "unknown command '%s'", argv[1]);
 		cli->cmd = c;
@@ -473,7 +437,7 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 	argv[0] = "connprobe";	/* getopt_long()'s messages start with it */
 	/* getopt's tables for the command; a long option returns 256 + its row */
 	for (o = 0; o < NR_OPTS; o++) {
-		if (!(opts[o].cmds & CMD_BIT(cli->cmd)))
+		if (!(opts[o].cmds & (1u << cli->cmd)))
 			continue;
 		*l++ = (struct option){ .name = opts[o].name, .val = 256 + o,
 			.has_arg = opts[o].arg ? required_argument : no_argument };
@@ -491,10 +455,8 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 	}
 	if (cli->arg[O_HELP])
 		help_exit(cli);
-	if (cli->arg[O_VERSION]) {
-		printf("connprobe %s\n", CONNPROBE_VERSION);
-		exit(0);
-	}
+	if (cli->arg[O_VERSION])
+		exit(printf("connprobe %s\n", CONNPROBE_VERSION) < 0);
 	/* tcpconnlat's positional argument: --min-latency's */
 	if (optind < argc && (cli->cmd == CMD_STATS || optind + 1 < argc))
 		usage_error(cli, "unexpected argument '%s'", argv[optind + (cli->cmd != CMD_STATS)]);
@@ -502,6 +464,7 @@ static void cli_parse(int argc, char **argv, struct cli *cli)
 		usage_error(cli, "a minimum latency, given twice: '%s' and --min-latency", argv[optind]);
 	if (optind < argc)
 		apply_opt(cli, O_MIN_LATENCY, argv[optind]);
+	cli->view = cli->given & VIEWS ? __builtin_ctzll(cli->given & VIEWS) : VIEW_STREAM;
 	check_combinations(cli);
 	/* the defaults --help gives */
 	if (cli->cmd == CMD_TOP && !cli->arg[O_ROWS])
@@ -518,7 +481,6 @@ static struct cp_capture capture;
 static struct cp_sink *sink;
 static char err[PATH_MAX + 256] = "out of memory";	/* unless a failure says */
 
-/* The sink of @cli's command, or of report's view. */
 static struct cp_sink *make_sink(const struct cli *cli)
 {
 	const char *const *a = cli->arg;
@@ -590,8 +552,8 @@ static int run(struct cli *cli)
 			return 0;
 		}
 	} else {
-		/* cli_parse() checked that it fits */
-		snprintf(dir, sizeof(dir), "%s/%s", debugfs, CONNPROBE_DEBUGFS_DIR);
+		if (snprintf(dir, sizeof(dir), "%s/%s", debugfs, CONNPROBE_DEBUGFS_DIR) >= PATH_MAX)
+			usage_error(cli, "--debugfs path too long");
 		if (env_check(debugfs, dir, cli->arg[O_DEBUGFS]))
 			return 1;
 		if (cli->cmd == CMD_STATS)

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Where records go: a source (the relay files, a capture) feeds each record
- * through the filter into one sink, which does not know its source.  Live,
- * the module gets what it can of the filter; the tool applies all of it.
+ * A source (the relay files, a capture) feeds each record through the filter into
+ * one sink.  Live, the module gets what it can of the filter; the tool applies all.
  */
 #ifndef CONNPROBE_SINK_H
 #define CONNPROBE_SINK_H
@@ -13,27 +12,18 @@
 
 #define CP_FILTER_MAX_PORTS	CONNPROBE_FILTER_MAX_PORTS
 #define CP_FILTER_MAX_ERRNOS	CONNPROBE_FILTER_MAX_ERRNOS
-/* cp_filter.mask: the fields in force; all of them must match. */
-#define CP_FILTER_PID		0x001
-#define CP_FILTER_TID		0x002
-#define CP_FILTER_UID		0x004
-#define CP_FILTER_PORT		0x008	/* any of ports[] */
-#define CP_FILTER_IPV4		0x010	/* with IPV6: either family */
-#define CP_FILTER_IPV6		0x020
-#define CP_FILTER_FAILED	0x040	/* record_failed() */
-#define CP_FILTER_ERRNO		0x080	/* any of errnos[] */
-#define CP_FILTER_LATENCY	0x100	/* latency_ns >= min_latency_ns */
-#define CP_FILTER_COMM		0x200
-#define CP_FILTER_CGROUP	0x400	/* cgroup_id or below */
+/* cp_filter.mask: the fields in force, all to match; IPV4 with IPV6: either family. */
+enum {
+	CP_FILTER_PID = 0x001, CP_FILTER_TID = 0x002, CP_FILTER_UID = 0x004,
+	CP_FILTER_PORT = 0x008, CP_FILTER_IPV4 = 0x010, CP_FILTER_IPV6 = 0x020,
+	CP_FILTER_FAILED = 0x040, CP_FILTER_ERRNO = 0x080, CP_FILTER_LATENCY = 0x100,
+	CP_FILTER_COMM = 0x200, CP_FILTER_CGROUP = 0x400,
+};
 
 struct cp_filter {
-	__u32 mask;
-	__u32 pid;
-	__u32 tid;
-	__u32 uid;
+	__u32 mask, pid, tid, uid;
 	__u64 min_latency_ns;
-	/* the subtree's root; 0 where the tool can only go by path */
-	__u64 cgroup_id;
+	__u64 cgroup_id;	/* the subtree's root; 0: the tool goes by path */
 	__u16 nr_ports;
 	__u16 ports[CP_FILTER_MAX_PORTS];	/* destination, host order */
 	__u16 nr_errnos;
@@ -41,7 +31,7 @@ struct cp_filter {
 	char comm[CONNPROBE_COMM_LEN];		/* NUL-padded */
 };
 
-/* Is a cgroup id the filter's cgroup or below it?  cgroup.h's cache says. */
+/* Is a cgroup id the filter's cgroup or below it?  (cgroup.h's cache) */
 struct cp_cgroup_test {
 	bool (*under)(void *ctx, __u64 cgroup_id);
 	void *ctx;
@@ -51,9 +41,6 @@ struct cp_cgroup_test {
 bool filter_match(const struct cp_filter *f, const struct connprobe_record *rec,
 		  const struct cp_cgroup_test *cg);
 
-struct cp_cgroups;
-struct stream_opts;
-
 struct cp_source_info {
 	bool live;			/* the module now, not a capture */
 	long long realtime_offset_ns;	/* ts_ns + this = CLOCK_REALTIME */
@@ -61,7 +48,14 @@ struct cp_source_info {
 	const char *hostname;
 };
 
-struct cp_sink;
+struct cp_sink {
+	const struct cp_sink_ops *ops;
+	long long tick_ns;		/* 0: no ticks */
+	const struct cp_filter *filter;
+	const struct cp_cgroup_test *cgroup_test;
+	unsigned long long read, matched;	/* records the source read, the filter kept */
+	char err[512];
+};
 
 /* Each returns 0, or -1 with a message in sink->err.  @lost NULL: unknown. */
 struct cp_sink_ops {
@@ -75,16 +69,6 @@ struct cp_sink_ops {
 	/* Optional: the run stops on an error; keep what was shown so far. */
 	void (*abort)(struct cp_sink *s);
 	void (*destroy)(struct cp_sink *s);
-};
-
-struct cp_sink {
-	const struct cp_sink_ops *ops;
-	long long tick_ns;		/* 0: no ticks */
-	const struct cp_filter *filter;
-	const struct cp_cgroup_test *cgroup_test;
-	unsigned long long read;	/* records the source read */
-	unsigned long long matched;	/* of those, records the filter kept */
-	char err[512];
 };
 
 static inline int sink_feed(struct cp_sink *s, const struct connprobe_record *rec)
@@ -114,13 +98,15 @@ static inline void sink_destroy(struct cp_sink *s)
 		s->ops->destroy(s);
 }
 
+struct cp_cgroups;
+struct stream_opts;
 /* view_sink.c's, as view_sink_new(); NULL on failure (@err says why). */
 struct cp_sink *stream_sink_new(const struct stream_opts *o);
 struct cp_sink *capture_sink_new(const char *path, struct cp_cgroups *cgroups,
 				 char *err, size_t errlen);
 /* Live, on a terminal: "Tracing connect()... Hit Ctrl-C to end." (bcc's). */
 void sink_say_tracing(const struct cp_source_info *info);
-/* "N records read[, N matched], N lost" and the losses, on stderr. */
+/* "N records read[, N matched], N lost" and the losses. */
 void sink_report_counts(const struct cp_sink *s, const struct cp_stats *lost);
 /* The error message @fmt into @err; returns -1. */
 int cp_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -4,7 +4,6 @@
 #include <strings.h>
 
 #include "format.h"
-#include "out.h"
 
 /*
  * include/linux/errno.h's kernel-internal codes, from 512: a kretprobe
@@ -13,27 +12,23 @@
  */
 #define KERNEL_ERRNO_BASE	512
 static const char *const kernel_errno_names[] = {
-	"ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD",
-	"ERESTART_RESTARTBLOCK", "EPROBE_DEFER", "EOPENSTALE", "ENOPARAM",
-	NULL, "EBADHANDLE", "ENOTSYNC", "EBADCOOKIE", "ENOTSUPP", "ETOOSMALL",
-	"ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED",
+	"ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD", "ERESTART_RESTARTBLOCK",
+	"EPROBE_DEFER", "EOPENSTALE", "ENOPARAM", NULL, "EBADHANDLE", "ENOTSYNC", "EBADCOOKIE",
+	"ENOTSUPP", "ETOOSMALL", "ESERVERFAULT", "EBADTYPE", "EJUKEBOX", "EIOCBQUEUED",
 	"ERECALLCONFLICT", "ENOGRACE",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 #define N(s)	{ s, sizeof(s) - 1 }
 
 /* In the order of the AF_ numbers, the kernel's ABI: 0 to AF_MCTP. */
 static const struct cp_name family_names[] = {
-	N("unspec"), N("unix"), N("inet"), N("ax25"), N("ipx"),
-	N("appletalk"), N("netrom"), N("bridge"), N("atmpvc"), N("x25"),
-	N("inet6"), N("rose"), N("decnet"), N("netbeui"), N("security"),
-	N("key"), N("netlink"), N("packet"), N("ash"), N("econet"),
-	N("atmsvc"), N("rds"), N("sna"), N("irda"), N("pppox"), N("wanpipe"),
-	N("llc"), N("ib"), N("mpls"), N("can"), N("tipc"), N("bluetooth"),
-	N("iucv"), N("rxrpc"), N("isdn"), N("phonet"), N("ieee802154"),
-	N("caif"), N("alg"), N("nfc"), N("vsock"), N("kcm"), N("qipcrtr"),
+	N("unspec"), N("unix"), N("inet"), N("ax25"), N("ipx"), N("appletalk"), N("netrom"),
+	N("bridge"), N("atmpvc"), N("x25"), N("inet6"), N("rose"), N("decnet"), N("netbeui"),
+	N("security"), N("key"), N("netlink"), N("packet"), N("ash"), N("econet"), N("atmsvc"),
+	N("rds"), N("sna"), N("irda"), N("pppox"), N("wanpipe"), N("llc"), N("ib"), N("mpls"),
+	N("can"), N("tipc"), N("bluetooth"), N("iucv"), N("rxrpc"), N("isdn"), N("phonet"),
+	N("ieee802154"), N("caif"), N("alg"), N("nfc"), N("vsock"), N("kcm"), N("qipcrtr"),
 	N("smc"), N("xdp"), N("mctp"),
 };
 _Static_assert(ARRAY_SIZE(family_names) == AF_MCTP + 1 && AF_INET6 == 10 &&
@@ -66,12 +61,9 @@ static const struct cp_name *number_name(const char *prefix, long long i, struct
 
 static struct cp_name errno_names[KERNEL_ERRNO_BASE + ARRAY_SIZE(kernel_errno_names)];
 
-/* "0." to "255.", and each one's length: an octet is a table lookup. */
-static char octet_text[256][4];
+/* "0." to "255." and each one's length, "00" to "ff": a byte is a table lookup. */
+static char octet_text[256][4], hex_pairs[256][2];
 static unsigned char octet_len[256];
-
-/* "00" to "ff": a byte of an IPv6 group is a table lookup too. */
-static char hex_pairs[256][2];
 
 static void __attribute__((constructor)) init_tables(void)
 {
@@ -88,8 +80,7 @@ static void __attribute__((constructor)) init_tables(void)
 		memcpy(hex_pairs[i], octet, 2);
 	}
 	/* not snprintf(): this runs at every start, for 532 numbers */
-	for (i = 1; i < ARRAY_SIZE(errno_names); i++) {
-		n = &errno_names[i];
+	for (i = 1, n = errno_names + 1; i < ARRAY_SIZE(errno_names); i++, n++) {
 		name = i < KERNEL_ERRNO_BASE ? strerrorname_np(i) :
 		       kernel_errno_names[i - KERNEL_ERRNO_BASE];
 		if (name)
@@ -125,36 +116,23 @@ const struct cp_name *proto_name(unsigned int family, unsigned int type,
 	return NAME_OR_NUMBER(sock_type_names, type, "type", buf);
 }
 
-/* A table's @name as it is, or a copy in @buf of the number made in @n. */
-static const char *name_str(const struct cp_name *name,
-			    const struct cp_name *n, char *buf, size_t len)
-{
-	if (name != n)
-		return name->s;
-	snprintf(buf, len, "%s", n->s);
-	return buf;
-}
+/* @buf, NAME_BUF_LEN chars, holds a struct cp_name: its text, or the table's. */
+_Static_assert(sizeof(struct cp_name) == NAME_BUF_LEN, "a name buffer is a cp_name");
 
 const char *errno_str(long long err, char *buf, size_t len)
 {
-	struct cp_name n;
-
-	return name_str(errno_cp_name(err, &n), &n, buf, len);
+	return len < NAME_BUF_LEN ? "?" : errno_cp_name(err, (void *)buf)->s;
 }
 
 const char *family_str(unsigned int family, char *buf, size_t len)
 {
-	struct cp_name n;
-
-	return name_str(family_name(family, &n), &n, buf, len);
+	return len < NAME_BUF_LEN ? "?" : family_name(family, (void *)buf)->s;
 }
 
 const char *proto_str(unsigned int family, unsigned int type,
 		      unsigned int protocol, char *buf, size_t len)
 {
-	struct cp_name n;
-
-	return name_str(proto_name(family, type, protocol, &n), &n, buf, len);
+	return len < NAME_BUF_LEN ? "?" : proto_name(family, type, protocol, (void *)buf)->s;
 }
 
 /* inet_ntop() goes through snprintf(): too slow for every record. */
@@ -201,11 +179,9 @@ static size_t ipv6_fmt(const __u8 *addr, char *buf)
 	char *p = buf;
 
 	for (i = 0; i < 8; i++) {
-		if (addr[2 * i] || addr[2 * i + 1]) {
+		if (addr[2 * i] || addr[2 * i + 1])
 			len = 0;
-			continue;
-		}
-		if (!len++)
+		else if (!len++)
 			cur = i;
 		if (len >= 2 && len > end - start)
 			start = cur, end = cur + len;
@@ -260,14 +236,12 @@ const char *unix_path_str(const char *path, size_t len, char *buf)
 	len = len < CONNPROBE_PATH_LEN ? len : CONNPROBE_PATH_LEN;
 	if (!len)
 		return NULL;
-	if (path[0]) {
-		*(char *)mempcpy(buf, path, strnlen(path, len)) = '\0';
-		return buf;
-	}
-	/* abstract: the name is every byte after the leading NUL */
-	for (i = 0; i < len; i++)
-		buf[i] = path[i] ? path[i] : '@';
-	buf[len] = '\0';
+	if (path[0])
+		len = strnlen(path, len);
+	*(char *)mempcpy(buf, path, len) = '\0';
+	/* abstract: the name is every byte after the leading NUL, NULs as '@' */
+	for (i = 0; !path[0] && i < len; i++)
+		buf[i] = path[i] ?: '@';
 	return buf;
 }
 
@@ -348,8 +322,7 @@ char *json_put_rest(char *p, const char *s, size_t i, size_t len)
 void json_string(struct cp_out *o, const char *s, size_t len)
 {
 	len = strnlen(s, len);
-	out_commit(o, json_put_string(out_reserve(o, len * JSON_ESCAPE_MAX + 2),
-				      s, len));
+	out_commit(o, json_put_string(out_reserve(o, len * JSON_ESCAPE_MAX + 2), s, len));
 }
 
 void json_string_or_null(struct cp_out *o, const char *s)
@@ -366,22 +339,20 @@ void json_key(struct cp_out *o, const char *key)
 
 #define NSEC_PER_SEC	1000000000LL
 
-static long long clock_ns(clockid_t id)
+long long mono_now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(id, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-long long mono_now(void)
-{
-	return clock_ns(CLOCK_MONOTONIC);
 }
 
 long long realtime_offset_now(void)
 {
-	return clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec - mono_now();
 }
 
 /*

@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * A record's values as text: names, addresses, times, and the bytes a task
- * controls (comm, AF_UNIX paths) made safe to print: terminal escapes, bad UTF-8.
- */
+/* A record's values as text; the bytes a task controls made safe to print. */
 #ifndef CONNPROBE_FORMAT_H
 #define CONNPROBE_FORMAT_H
 
@@ -23,28 +20,20 @@ struct cp_name {
 	unsigned char len;
 };
 
-/*
- * The name, or "E<num>", "af<num>", "proto<num>", "type<num>" made in @buf;
- * errnos include kernel-internal ones (ERESTARTSYS).  Other families than
- * inet/inet6 go by socket type: their protocol numbers mean nothing outside.
- */
+/* The name, or "E<num>" etc. made in @buf; non-inet families go by socket type. */
 const struct cp_name *errno_cp_name(long long err, struct cp_name *buf);
 const struct cp_name *family_name(unsigned int family, struct cp_name *buf);
 const struct cp_name *proto_name(unsigned int family, unsigned int type,
 				 unsigned int protocol, struct cp_name *buf);
-/* The same, as text */
+/* The same, as text; @buf: NAME_BUF_LEN bytes */
 const char *errno_str(long long err, char *buf, size_t len);
 const char *family_str(unsigned int family, char *buf, size_t len);
 const char *proto_str(unsigned int family, unsigned int type,
 		      unsigned int protocol, char *buf, size_t len);
-/* The number of errno @name (any case, kernel-internal ones too), or -1. */
+/* The number of errno @name (any case), or -1. */
 long long errno_by_name(const char *name);
 
-/*
- * What the caller of connect() saw for kernel error @err (positive): the
- * restart codes (include/linux/errno.h: 512-516 but ENOIOCTLCMD, 515)
- * mean EINTR or a restarted call.  Inline: views ask it per record.
- */
+/* What the caller saw for kernel error @err: the restart codes (512-516 but 515) are EINTR. */
 static inline long long caller_errno(long long err)
 {
 	return err >= 512 && err <= 516 && err != 515 ? EINTR : err;
@@ -53,7 +42,7 @@ static inline long long caller_errno(long long err)
 #define UNIX_ADDR_BUF_LEN	(CONNPROBE_PATH_LEN + 1)	/* sun_path's bytes and a NUL */
 #define SUN_PATH_OFFSET		2	/* of sockaddr_un.sun_path */
 
-/* The family of the address to show (AF_INET, AF_INET6), else 0. */
+/* AF_INET or AF_INET6 if there is an address to show, else 0. */
 static inline __attribute__((always_inline))
 unsigned int rec_saddr_family(const struct connprobe_record *rec)
 {
@@ -64,7 +53,7 @@ unsigned int rec_saddr_family(const struct connprobe_record *rec)
 	return rec->family == AF_INET || rec->family == AF_INET6 ? rec->family : 0;
 }
 
-/* As rec_saddr_family(); AF_UNIX for a path.  A port is shown with it. */
+/* As rec_saddr_family(); AF_UNIX for a path. */
 static inline unsigned int rec_daddr_family(const struct connprobe_record *rec)
 {
 	if (!(rec->flags & CONNPROBE_F_DADDR))
@@ -73,41 +62,33 @@ static inline unsigned int rec_daddr_family(const struct connprobe_record *rec)
 	switch (rec->daddr_family) {
 	case AF_INET:
 		return rec->addrlen >= sizeof(struct sockaddr_in) ? AF_INET : 0;
-	case AF_INET6:
-		/* sockaddr_in6 without sin6_scope_id (RFC 2133) is accepted */
+	case AF_INET6:	/* sockaddr_in6 without sin6_scope_id (RFC 2133) will do */
 		return rec->addrlen >= 24 ? AF_INET6 : 0;
-	case AF_UNIX:
-		/* an unnamed address has no path */
+	case AF_UNIX:	/* an unnamed address has no path */
 		return rec->addrlen > SUN_PATH_OFFSET ? AF_UNIX : 0;
 	}
 	return 0;
 }
 
-/* The destination's text into @buf (UNIX_ADDR_BUF_LEN bytes); its length. */
+/* Into @buf (UNIX_ADDR_BUF_LEN bytes); the length. */
 size_t rec_daddr_fmt(const struct connprobe_record *rec, char *buf);
-/* inet_ntop()'s text, at less cost, into @buf; its length, 0 if not inet. */
+/* inet_ntop()'s text, at less cost; 0 / NULL if not inet (or @len too short). */
 size_t addr_fmt(unsigned int family, const __u8 *addr, char *buf);
-/* addr_fmt(), as @buf or NULL; NULL too if @len < INET6_ADDRSTRLEN. */
 const char *addr_str(unsigned int family, const __u8 *addr, char *buf, size_t len);
-/* sun_path's @len bytes: a path, or an abstract name with NULs as '@' (as ss(8)); NULL: unnamed */
+/* A path, or an abstract name with NULs as '@' (as ss(8)); NULL: unnamed */
 const char *unix_path_str(const char *path, size_t len, char *buf);
 bool ipv4_mapped(const __u8 *addr);	/* ::ffff:a.b.c.d */
 
-/* Length of the UTF-8 sequence at @p (<= @left bytes); 0: overlong, surrogate, > U+10FFFF. */
+/* Length of the valid UTF-8 sequence at @p (<= @left bytes), else 0. */
 size_t utf8_seq_len(const unsigned char *p, size_t left);
-/* @s's first @len bytes (to a NUL) into @out, '?' if not printable ASCII: a byte a column. */
+/* @s's first @len bytes (to a NUL), '?' if not printable ASCII: a byte a column. */
 size_t text_ascii(const char *s, size_t len, char *out);
 
-/* The most one input byte becomes in JSON: "\u001b", "\ufffd". */
-#define JSON_ESCAPE_MAX		6
-/* Printable ASCII but '"' and '\\': copied as it is. */
-extern const unsigned char json_plain[256];
+#define JSON_ESCAPE_MAX		6	/* bytes one input byte may become: "\ufffd" */
+extern const unsigned char json_plain[256];	/* copied as it is */
 char *json_put_rest(char *p, const char *s, size_t i, size_t len);
 
-/*
- * @s's first @len bytes (to a NUL) as a JSON string into @p (@len *
- * JSON_ESCAPE_MAX + 2 bytes); its end.  Inline: most bytes need no escape.
- */
+/* @s's first @len bytes (to a NUL) as JSON at @p (@len * JSON_ESCAPE_MAX + 2 bytes); its end */
 static inline char *json_put_string(char *p, const char *s, size_t len)
 {
 	size_t i = 0;
@@ -122,7 +103,6 @@ static inline char *json_put_string(char *p, const char *s, size_t len)
 }
 
 void json_string(struct cp_out *o, const char *s, size_t len);
-/* null when @s is NULL */
 void json_string_or_null(struct cp_out *o, const char *s);
 /* ,"@key": (a literal needing no escaping) */
 void json_key(struct cp_out *o, const char *key);
@@ -131,11 +111,11 @@ void json_key(struct cp_out *o, const char *key);
 struct cp_timecache {
 	bool valid;
 	time_t sec;
-	char text[40];		/* the cached second, formatted */
+	char text[40];
 	size_t len;
 };
 
-/* In ns, now: CLOCK_REALTIME - CLOCK_MONOTONIC, and CLOCK_MONOTONIC. */
+/* ns: CLOCK_REALTIME - CLOCK_MONOTONIC, and CLOCK_MONOTONIC. */
 long long realtime_offset_now(void);
 long long mono_now(void);
 

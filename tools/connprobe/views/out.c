@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Buffered output, its numbers, and the files written with it: textfiles, captures. */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -62,20 +61,11 @@ static void __attribute__((constructor)) fmt_init(void)
 	}
 }
 
-void out_u64(struct cp_out *o, unsigned long long v)
-{
-	char *p = out_reserve(o, 20);
-
-	out_commit(o, p + fmt_u64(p, v));
-}
-
 int textfile_write(const char *dir, const char *name, const void *data,
 		   size_t len, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
-	FILE *f = NULL;
-	bool ok;
-	int fd;
+	int fd, ok;
 
 	if (snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= (int)sizeof(tmp) ||
 	    snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
@@ -84,14 +74,10 @@ int textfile_write(const char *dir, const char *name, const void *data,
 	if (fd < 0)
 		return cp_err(err, errlen, "%s: %s", dir, strerror(errno));
 	/* mkstemp() makes it 0600; the collector may run as another user */
-	if (!fchmod(fd, 0644))
-		f = fdopen(fd, "w");
-	ok = f && fwrite(data, 1, len, f) == len;
-	if (f ? fclose(f) : close(fd))
-		ok = false;
-	if (ok && !rename(tmp, path))
+	ok = !fchmod(fd, 0644) && write(fd, data, len) == (ssize_t)len;
+	if (!close(fd) && ok && !rename(tmp, path))
 		return 0;
-	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	cp_err(err, errlen, "%s: %s", path, strerror(errno));
 	unlink(tmp);
 	return -1;
 }
@@ -101,20 +87,13 @@ _Static_assert(sizeof(struct cp_capture_header) % 8 == 0 &&
 	       sizeof(struct connprobe_record) % 8 == 0,
 	       "capture parts must keep records 8-byte aligned");
 
-static const char zeros[8];
-
-/* A section header; the caller writes its payload and pad8(). */
+/* A section header; the caller writes its payload, padded to 8 bytes. */
 static void section_begin(struct capture_writer *w, __u32 type, __u32 size)
 {
 	struct cp_capture_section sec = { .type = type, .size = size };
 
 	out_mem(&w->out, &sec, sizeof(sec));
 	w->sections_size += sizeof(sec) + CP_ALIGN8(size);
-}
-
-static void pad8(struct capture_writer *w, size_t size)
-{
-	out_mem(&w->out, zeros, CP_ALIGN8(size) - size);
 }
 
 static void write_losses(struct capture_writer *w, const struct cp_stats *l)
@@ -144,6 +123,7 @@ static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 /* The cgroup section's entries, or only their size, which its header holds. */
 static size_t put_cgroups(struct capture_writer *w, bool write)
 {
+	static const char zeros[8];
 	struct cp_capture_cgroup e = { 0 };
 	const struct cp_cgroup *cg;
 	size_t i, size = 0;
@@ -159,7 +139,7 @@ static size_t put_cgroups(struct capture_writer *w, bool write)
 			continue;
 		out_mem(&w->out, &e, sizeof(e));
 		out_mem(&w->out, cg->path, e.path_len);
-		pad8(w, e.path_len);
+		out_mem(&w->out, zeros, CP_ALIGN8(e.path_len) - e.path_len);
 	}
 	return size;
 }
@@ -240,14 +220,13 @@ int capture_writer_open(struct capture_writer *w, const char *path,
 		}
 		/* 0644 less the umask: report needs no root to read it */
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || !(w->f = fdopen(fd, "w"))) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
+		if (fd < 0)
+			return cp_err(err, errlen, "%s: %s", path, strerror(errno));
+		/* fdopen() of a good fd fails only for want of memory */
+		if (!(w->f = fdopen(fd, "w")))
+			close(fd);
 	}
-	if (!out_init(&w->out, w->f))
+	if (w->f && !out_init(&w->out, w->f))
 		return 0;
 	capture_writer_close(w);
 	return cp_err(err, errlen, "out of memory");
