@@ -70,8 +70,6 @@ static inline void out_str(struct cp_out *o, const char *s)
 	out_mem(o, s, strlen(s));
 }
 
-void out_u64(struct cp_out *o, unsigned long long v);
-
 /*
  * "0000" to "9999", and how many digits each has without its leading
  * zeros: 4 digits are a load and a store.  One more row, for the bytes
