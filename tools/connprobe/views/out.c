@@ -107,7 +107,8 @@ static void write_losses(struct capture_writer *w, const struct cp_stats *l)
 	out_mem(&w->out, head, sizeof(head));
 	for (i = 0; i < l->nr_cpus; i++)
 		out_mem(&w->out, &(struct cp_capture_lost_cpu){
-			.cpu = l->cpus[i].cpu, .written = l->cpus[i].written, .lost = l->cpus[i].lost,
+			.cpu = l->cpus[i].cpu, .written = l->cpus[i].written,
+			.lost = l->cpus[i].lost,
 		}, sizeof(struct cp_capture_lost_cpu));
 	for (i = 0; i < l->nr_probes; i++) {
 		struct cp_capture_probe probe = {
