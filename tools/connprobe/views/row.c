@@ -196,7 +196,8 @@ static char *put_container(const struct cp_cgroup *cg, char *p)
 /* pid to dport, what the formats share; sport's, daddr's at @sport, @tail. */
 ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 			    const struct cp_rows *t, const char *row,
-			    enum cp_format f, char **sport, char **tail)
+			    const struct cp_cgroup *cg, enum cp_format f,
+			    char **sport, char **tail)
 {
 	bool sock = rec->flags & CONNPROBE_F_SOCK;
 	unsigned int sfam = rec_saddr_family(rec), dfam = rec_daddr_family(rec);
@@ -216,9 +217,7 @@ ROW_INLINE char *put_middle(char *p, const struct connprobe_record *rec,
 	p = put_text(p, rec->comm, CONNPROBE_COMM_LEN, f);
 	if (f == FORMAT_TABLE && t->shown[COL_CONTAINER]) {
 		SEP("", COL_COMM);
-		p = put_container(t->opts.cgroups ?
-				  cgroups_lookup(t->opts.cgroups, rec->cgroup_id) :
-				  NULL, p);
+		p = put_container(cg, p);
 	}
 	SEP("family", COL_CONTAINER);
 	sock ? (p = put_cp_name(p, family_name(rec->family, &name), f)) : NUL();
@@ -380,14 +379,15 @@ ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 	char result[OUTCOME_BUF_LEN], *p = out_reserve(t->out, ROW_MAX);
 	bool task = !memcmp(t->task, &rec->pid, sizeof(t->task));
 	bool same = task && same_text(&t->key, rec);
-	const char *row = p, *cg_path = NULL;
-	const struct cp_cgroup *cg;
+	const struct cp_cgroup *cg = NULL;
+	const char *row = p, *cg_path;
 	struct cp_outcome oc;
 	char *time, *sport, *tail;
 
-	if (t->shown[COL_CONTAINER] && t->opts.cgroups &&
-	    (cg = cgroups_lookup(t->opts.cgroups, rec->cgroup_id)))
-		cg_path = cg->path;
+	/* CONTAINER's cgroup: put_middle() shows it, the copy checks its path */
+	if (t->shown[COL_CONTAINER] && t->opts.cgroups)
+		cg = cgroups_lookup(t->opts.cgroups, rec->cgroup_id);
+	cg_path = cg ? cg->path : NULL;
 	p = pad_to(put_time(t, rec, p), row, t->stop[COL_TIME]);
 	if (same && t->len && t->cg_path == cg_path &&
 	    p - row == t->cut[M_TS + 1]) {
@@ -396,7 +396,7 @@ ROW_INLINE void table_row(struct cp_rows *t, const struct connprobe_record *rec)
 		p = put_cut(pad_to(p, row, t->stop[COL_SPORT]), t, 2, false);
 	} else {
 		time = p;
-		p = put_middle(p, rec, t, row, FORMAT_TABLE, &sport, &tail);
+		p = put_middle(p, rec, t, row, cg, FORMAT_TABLE, &sport, &tail);
 		oc = outcome_of(rec);
 		p = pad_to(put_str(pad_to(p, row, t->stop[COL_DPORT]),
 				   outcome_label(&oc, result, sizeof(result))),
@@ -456,7 +456,7 @@ ROW_INLINE char *put_fields(char *p, struct cp_rows *r,
 	KEY("cpu");
 	UNUM(rec->cpu);
 	KEY("pid");
-	p = put_middle(p, rec, r, NULL, f, &sport, &tail);
+	p = put_middle(p, rec, r, NULL, cg, f, &sport, &tail);
 	/* sport's end: before the daddr key that put_middle() wrote */
 	if (mark) {
 		r->cut[M_SPORT] = sport - row;
