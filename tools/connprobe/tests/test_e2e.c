@@ -197,23 +197,32 @@ fail:
 	return ret;
 }
 
+/* A fake module whose cpu0 holds @n refused records, ts_ns 1000 on. */
+static int fake_refused(struct fakefs *fs, int n)
+{
+	struct connprobe_record *r = calloc(n, sizeof(*r));
+	int i, ret = -1;
+
+	for (i = 0; r && i < n; i++)
+		r[i] = rec_refused_v4(1000 + i, 0, i);
+	if (r && !fakefs_create(fs) &&
+	    !fakefs_write(fs, "cpu0", r, n * sizeof(*r)))
+		ret = fakefs_write_str(fs, "stats", STATS);
+	free(r);
+	return ret;
+}
+
 static int test_drain_after_cap(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
 	enum { N = 5000 };	/* more than one round's per-CPU cap (4096) */
-	struct connprobe_record *r = calloc(N, sizeof(*r));
 	struct proc p = PROC_INIT;
 	struct fakefs fs = { 0 };
 	static const char FIRST[] = "{\"event\":\"connect\",\"ts_ns\":1000,";
 	char want[64];
 	int i, lines = 0, ret = 1;
 
-	CHECK(r);
-	for (i = 0; i < N; i++)
-		r[i] = rec_refused_v4(1000 + i, 0, i);
-	CHECK_INT(fakefs_create(&fs), 0);
-	CHECK_INT(fakefs_write(&fs, "cpu0", r, N * sizeof(*r)), 0);
-	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
+	CHECK_INT(fake_refused(&fs, N), 0);
 	/*
 	 * The deadline passes during the first round, so the 904 records
 	 * beyond the cap are only printed if the stop drains the files.
@@ -231,7 +240,6 @@ static int test_drain_after_cap(const void *arg)
 fail:
 	proc_free(&p);
 	fakefs_destroy(&fs);
-	free(r);
 	return ret;
 }
 
@@ -247,18 +255,12 @@ static int test_tick_keeps_reading(const void *arg)
 {
 	const char *tool = ((const struct test_env *)arg)->tool;
 	enum { N = 100000 };
-	struct connprobe_record *r = calloc(N, sizeof(*r));
 	struct proc p = PROC_INIT;
 	struct fakefs fs = { 0 };
-	int i, frames = 0, sum = 0, last = -1, ret = 1;
+	int frames = 0, sum = 0, last = -1, ret = 1;
 	const char *s, *t;
 
-	CHECK(r);
-	for (i = 0; i < N; i++)
-		r[i] = rec_refused_v4(1000 + i, 0, i);
-	CHECK_INT(fakefs_create(&fs), 0);
-	CHECK_INT(fakefs_write(&fs, "cpu0", r, N * sizeof(*r)), 0);
-	CHECK_INT(fakefs_write_str(&fs, "stats", STATS), 0);
+	CHECK_INT(fake_refused(&fs, N), 0);
 	CHECK_INT(RUN(&p, tool, "top", "-I", "0.001", "--duration", "1",
 		      "--debugfs", fs.root), 0);
 	CHECK_INT(p.status, 0);
@@ -277,7 +279,6 @@ static int test_tick_keeps_reading(const void *arg)
 fail:
 	proc_free(&p);
 	fakefs_destroy(&fs);
-	free(r);
 	return ret;
 }
 
